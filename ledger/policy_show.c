@@ -72,8 +72,7 @@ static void fmt_list(const struct policy_list *l, char *buf, size_t size)
 
 static void fmt_rule(const struct policy_program *g, char *buf, size_t size)
 {
-	char a[64], b[64];
-	size_t i, n;
+	char a[64];
 
 	switch (g->rule) {
 	case POLICY_RATE:
@@ -86,13 +85,7 @@ static void fmt_rule(const struct policy_program *g, char *buf, size_t size)
 			 g->unit[0] ? g->unit : "unit");
 		return;
 	case POLICY_TIERS:
-		n = (size_t)snprintf(buf, size, "tiers");
-		for (i = 0; i < g->ntiers && n < size; i++) {
-			fmt_basis(g, g->tiers[i].threshold, a, sizeof(a));
-			fmt_yuan(g->tiers[i].award, b, sizeof(b));
-			n += (size_t)snprintf(buf + n, size - n, "%s %s->%s",
-					      i ? ";" : "", a, b);
-		}
+		snprintf(buf, size, "%zu tiers (below)", g->ntiers);
 		return;
 	}
 	snprintf(buf, size, "?");
@@ -289,6 +282,33 @@ static int print_filters(const struct policy *p, FILE *f)
 	return rc;
 }
 
+static int print_tiers(const struct policy *p, FILE *f)
+{
+	static const char *const heads[] = {"program", ">tier", ">basis reached",
+					    ">award to date (yuan)"};
+	char a[64], b[MONEY_FMT_MAX];
+	struct table t;
+	size_t i, k;
+	int rc;
+
+	table_init(&t, 4, heads);
+	for (i = 0; i < p->nprograms; i++) {
+		const struct policy_program *g = &p->programs[i];
+		for (k = 0; g->rule == POLICY_TIERS && k < g->ntiers; k++) {
+			fmt_basis(g, g->tiers[k].threshold, a, sizeof(a));
+			fmt_yuan(g->tiers[k].award, b, sizeof(b));
+			table_row(&t);
+			table_cell(&t, "%s", g->id);
+			table_cell(&t, "%zu", k + 1);
+			table_cell(&t, "%s", a);
+			table_cell(&t, "%s", b);
+		}
+	}
+	rc = t.nrows ? table_print(&t, f, "  ") : 0;
+	table_free(&t);
+	return rc;
+}
+
 int policy_print(const struct policy *p, FILE *f)
 {
 	char hex[65];
@@ -314,5 +334,9 @@ int policy_print(const struct policy *p, FILE *f)
 		return rc;
 	if (fputs("\nPROGRAMS: what counts\n", f) < 0)
 		return VD_EIO;
-	return print_filters(p, f);
+	if ((rc = print_filters(p, f)) < 0)
+		return rc;
+	if (fputs("\nTIERS (晋级补差: reaching a tier pays the difference)\n", f) < 0)
+		return VD_EIO;
+	return print_tiers(p, f);
 }

@@ -1,7 +1,49 @@
+/* Text tables: alignment and ownership. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
-static void t0(void **s){(void)s;}
-int main(void){const struct CMUnitTest t[]={cmocka_unit_test(t0)};return cmocka_run_group_tests(t,NULL,NULL);}
+
+#include "table.h"
+
+static void test_alignment(void **state)
+{
+	static const char *const heads[] = {"id", ">amount", "note"};
+	char *out = NULL;
+	size_t len = 0;
+	struct table t;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(table_init(&t, 3, heads), 0);
+	table_row(&t);
+	table_cell(&t, "a");
+	table_cell(&t, "1.00");
+	table_cell(&t, "x");
+	table_row(&t);
+	table_cell(&t, "bbb");
+	table_cell(&t, "12,345.67");
+	/* third cell missing: printed empty */
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(table_print(&t, f, "> "), 0);
+	fclose(f);
+	assert_string_equal(out, "> id      amount  note\n"
+				 "> --------------------\n"
+				 "> a         1.00  x\n"
+				 "> bbb  12,345.67  \n");
+	free(out);
+	table_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_alignment),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
