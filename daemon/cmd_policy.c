@@ -16,18 +16,18 @@ int cmd_policy_check(const char *dir, FILE *out, FILE *err)
 			fprintf(err, "%s\n", errs.msg[i]);
 		if (errs.total > errs.n)
 			fprintf(err, "... and %zu more errors\n",
-				errs.total - errs.n);
+			        errs.total - errs.n);
 		if (errs.total == 0)
 			fprintf(err, "%s: %s\n", dir, err_str(rc));
 		fprintf(err, "policy refused: %zu error%s\n", errs.total,
-			errs.total == 1 ? "" : "s");
+		        errs.total == 1 ? "" : "s");
 		return 1;
 	}
 	rc = policy_print(p, out);
 	policy_free(p);
 	if (rc < 0) {
 		fprintf(err, "vouchd: cannot print the policy: %s\n",
-			err_str(rc));
+		        err_str(rc));
 		return 1;
 	}
 	return 0;

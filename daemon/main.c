@@ -8,18 +8,18 @@
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: vouchd check-policy DIR\n"
-		   "\n"
-		   "  check-policy DIR   load every *.ini policy file of DIR; "
-		   "print the pools,\n"
-		   "                     groups and programs, or every error "
-		   "as file:line: reason\n");
+	           "\n"
+	           "  check-policy DIR   load every *.ini policy file of DIR; "
+	           "print the pools,\n"
+	           "                     groups and programs, or every error "
+	           "as file:line: reason\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-			  strcmp(argv[1], "--help") == 0)) {
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		usage(stdout);
 		return 0;
 	}

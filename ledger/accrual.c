@@ -11,7 +11,7 @@ static int str_in(const struct policy_list *l, const char *s)
 }
 
 int accrual_counts(const struct policy_program *g,
-		   const struct accrual_record *r)
+                   const struct accrual_record *r)
 {
 	if (g->providers == POLICY_PROV_LOCAL && !r->provider_local)
 		return 0;
@@ -33,13 +33,12 @@ int accrual_counts(const struct policy_program *g,
 }
 
 int64_t accrual_basis_of(const struct policy_program *g,
-			 const struct accrual_record *r)
+                         const struct accrual_record *r)
 {
 	return g->basis == POLICY_AMOUNT ? r->amount : r->qty;
 }
 
-int accrual_rule(const struct policy_program *g, int64_t basis,
-		 int64_t *earned)
+int accrual_rule(const struct policy_program *g, int64_t basis, int64_t *earned)
 {
 	int64_t e = 0;
 	size_t i;
@@ -78,7 +77,7 @@ int accrual_rule(const struct policy_program *g, int64_t basis,
 }
 
 int accrual_earned(const struct policy_program *g,
-		   const struct accrual_state *st, int64_t *earned)
+                   const struct accrual_state *st, int64_t *earned)
 {
 	int64_t e;
 	int rc;
@@ -102,7 +101,7 @@ int accrual_earned(const struct policy_program *g,
 }
 
 int accrual_application(const struct policy_program *g, int64_t need,
-			int64_t asked, int64_t granted, int64_t *amount)
+                        int64_t asked, int64_t granted, int64_t *amount)
 {
 	int64_t a;
 	int rc;
@@ -125,7 +124,7 @@ int accrual_application(const struct policy_program *g, int64_t need,
 }
 
 int accrual_group(const struct policy_group *grp, struct accrual_member *m,
-		  size_t n, int64_t group_granted_other, int64_t *entitled)
+                  size_t n, int64_t group_granted_other, int64_t *entitled)
 {
 	int64_t ent = 0, granted = 0, delta;
 	size_t i, best = 0;
@@ -152,8 +151,8 @@ int accrual_group(const struct policy_group *grp, struct accrual_member *m,
 		int64_t cap = grp->cap;
 		if (grp->cap_period == POLICY_LIFETIME)
 			cap = cap > group_granted_other
-				  ? cap - group_granted_other
-				  : 0;
+			          ? cap - group_granted_other
+			          : 0;
 		if (ent > cap)
 			ent = cap;
 	}
@@ -178,7 +177,7 @@ int accrual_group(const struct policy_group *grp, struct accrual_member *m,
 }
 
 int accrual_split(const struct policy_program *g, int64_t amount,
-		  int64_t *parts)
+                  int64_t *parts)
 {
 	int64_t rest = amount;
 	size_t i;
@@ -198,7 +197,7 @@ int accrual_split(const struct policy_program *g, int64_t amount,
 }
 
 static int fits(const struct policy_program *g, int64_t amount,
-		const int64_t *remaining, int64_t *parts)
+                const int64_t *remaining, int64_t *parts)
 {
 	size_t i;
 
@@ -211,7 +210,7 @@ static int fits(const struct policy_program *g, int64_t amount,
 }
 
 int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
-		     int64_t *cap)
+                     int64_t *cap)
 {
 	int64_t parts[POLICY_MAX_SHARES], c = INT64_MAX;
 	size_t i;
@@ -223,8 +222,8 @@ int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
 	 * part is at least its own floored share, so its bound holds too. */
 	for (i = 0; i < g->nshares; i++) {
 		int64_t r = remaining[i] > 0 ? remaining[i] : 0;
-		__int128 b = (((__int128)r + 1) * MONEY_BP_ONE - 1) /
-			     g->shares[i].bp;
+		__int128 b =
+		    (((__int128)r + 1) * MONEY_BP_ONE - 1) / g->shares[i].bp;
 		if (b < c)
 			c = (int64_t)b;
 	}
@@ -239,7 +238,7 @@ int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
 }
 
 int accrual_fund(const struct policy_program *g, int64_t delta,
-		 const int64_t *remaining, struct accrual_funding *out)
+                 const int64_t *remaining, struct accrual_funding *out)
 {
 	int64_t cap;
 	int rc;
@@ -257,7 +256,7 @@ int accrual_fund(const struct policy_program *g, int64_t delta,
 }
 
 int accrual_prorata(const int64_t *earned, size_t n, int64_t available,
-		    int64_t *paid, int64_t *left)
+                    int64_t *paid, int64_t *left)
 {
 	int64_t total = 0, sum = 0;
 	size_t i;
@@ -275,7 +274,7 @@ int accrual_prorata(const int64_t *earned, size_t n, int64_t available,
 		if (total <= available)
 			paid[i] = earned[i];
 		else if ((rc = money_muldiv_floor(earned[i], available, total,
-						  &paid[i])) < 0)
+		                                  &paid[i])) < 0)
 			return rc;
 		sum += paid[i];
 	}

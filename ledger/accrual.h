@@ -31,16 +31,16 @@ struct accrual_record {
  * unit, org kind and validity window all match), else 0. Settlement mode
  * and beneficiary are not looked at. */
 int accrual_counts(const struct policy_program *g,
-		   const struct accrual_record *r);
+                   const struct accrual_record *r);
 
 /* What the record adds to the program's basis: amount or qty. */
 int64_t accrual_basis_of(const struct policy_program *g,
-			 const struct accrual_record *r);
+                         const struct accrual_record *r);
 
 /* Step 2: threshold, then percent / unit rate / highest tier reached, then
  * truncation to `round`. No cap. */
 int accrual_rule(const struct policy_program *g, int64_t basis,
-		 int64_t *earned);
+                 int64_t *earned);
 
 /* What one beneficiary has in one program, for one period. */
 struct accrual_state {
@@ -58,14 +58,14 @@ struct accrual_state {
 /* Steps 2 and 3: the program's own earned amount for the period, before
  * group rules (what an ACCRUAL row shows as `earned`). */
 int accrual_earned(const struct policy_program *g,
-		   const struct accrual_state *st, int64_t *earned);
+                   const struct accrual_state *st, int64_t *earned);
 
 /* A grant program's amount for one application: floor(need * rate), at most
  * `asked` (negative: not limited), at most what the cap leaves after
  * `granted` (granted by the program to the beneficiary in the cap period,
  * earlier applications included). */
 int accrual_application(const struct policy_program *g, int64_t need,
-			int64_t asked, int64_t granted, int64_t *amount);
+                        int64_t asked, int64_t granted, int64_t *amount);
 
 /* One program of a group, for one beneficiary and period. */
 struct accrual_member {
@@ -81,36 +81,36 @@ struct accrual_member {
  * delta = entitlement - granted among the members: under max all of it to
  * the highest earner, under sum in id order up to each one's earned. */
 int accrual_group(const struct policy_group *grp, struct accrual_member *m,
-		  size_t n, int64_t group_granted_other, int64_t *entitled);
+                  size_t n, int64_t group_granted_other, int64_t *entitled);
 
 /* A grant drawn on the program's pools. */
 struct accrual_funding {
-	int64_t grant;                    /* granted now */
-	int64_t unfunded;                 /* delta - grant: unmet demand */
-	int64_t part[POLICY_MAX_SHARES];  /* drawn from each share's pool */
+	int64_t grant;                   /* granted now */
+	int64_t unfunded;                /* delta - grant: unmet demand */
+	int64_t part[POLICY_MAX_SHARES]; /* drawn from each share's pool */
 };
 
 /* Split an amount between the program's co-funding pools: each share
  * floors, the odd fen goes to the first pool. parts has nshares items. */
 int accrual_split(const struct policy_program *g, int64_t amount,
-		  int64_t *parts);
+                  int64_t *parts);
 
 /* Step 5 funding: if delta < min_grant nothing is granted and nothing is
  * unfunded (the delta waits for more basis). Otherwise grant the largest
  * amount <= delta whose split fits what every pool still has (remaining,
  * one per share, in share order) and record the rest as unfunded. */
 int accrual_fund(const struct policy_program *g, int64_t delta,
-		 const int64_t *remaining, struct accrual_funding *out);
+                 const int64_t *remaining, struct accrual_funding *out);
 
 /* The most the pools can still pay for this program: the largest amount
  * whose split fits every pool's remaining budget. */
 int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
-		     int64_t *cap);
+                     int64_t *cap);
 
 /* Annual settlement: T = sum of earned, R = available. If T <= R each gets
  * its earned; otherwise floor(earned * R / T), and *left is what flooring
  * leaves in the pool. paid has n items. */
 int accrual_prorata(const int64_t *earned, size_t n, int64_t available,
-		    int64_t *paid, int64_t *left);
+                    int64_t *paid, int64_t *left);
 
 #endif

@@ -138,8 +138,8 @@ int money_parse_yuan(const char *s, size_t len, unsigned flags, int64_t *out)
 	if (mag > lim)
 		return VD_EOVERFLOW;
 	if (neg)
-		*out = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN
-						      : -(int64_t)mag;
+		*out =
+		    mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
 	else
 		*out = (int64_t)mag;
 	return 0;

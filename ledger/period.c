@@ -45,7 +45,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 int period_date_valid(int64_t y, int m, int d)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
+	                              31, 31, 30, 31, 30, 31};
 	int leap, max;
 
 	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)

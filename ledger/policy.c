@@ -22,7 +22,7 @@
 #include "policy_build.h"
 
 void policy_error(struct policy_errors *errs, const char *file, int line,
-		  const char *fmt, ...)
+                  const char *fmt, ...)
 {
 	va_list ap;
 	char *m;
@@ -35,7 +35,7 @@ void policy_error(struct policy_errors *errs, const char *file, int line,
 		return;
 	m = errs->msg[errs->n++];
 	n = line > 0 ? snprintf(m, POLICY_ERR_LEN, "%s:%d: ", file, line)
-		     : snprintf(m, POLICY_ERR_LEN, "%s: ", file);
+	             : snprintf(m, POLICY_ERR_LEN, "%s: ", file);
 	if (n < 0 || n >= POLICY_ERR_LEN)
 		return;
 	va_start(ap, fmt);
@@ -91,8 +91,8 @@ static int section_begin(struct policy_raw *raw, const char *hdr, size_t len)
 		if (is_space(id[i])) {
 			policy_quote(q, sizeof(q), hdr, len);
 			policy_error(raw->errs, file, raw->line,
-				     "section '[%s]' has more than two words",
-				     q);
+			             "section '[%s]' has more than two words",
+			             q);
 			return 0;
 		}
 	if (tlen == 6 && memcmp(type, "ledger", 6) == 0)
@@ -106,28 +106,28 @@ static int section_begin(struct policy_raw *raw, const char *hdr, size_t len)
 	else {
 		policy_quote(q, sizeof(q), hdr, len);
 		policy_error(raw->errs, file, raw->line,
-			     "unknown section '[%s]' (expected [ledger], "
-			     "[pool NAME], [program NAME] or [group NAME])",
-			     q);
+		             "unknown section '[%s]' (expected [ledger], "
+		             "[pool NAME], [program NAME] or [group NAME])",
+		             q);
 		return 0;
 	}
 	if (t == POLICY_SEC_LEDGER && ilen != 0) {
 		policy_error(raw->errs, file, raw->line,
-			     "[ledger] takes no name");
+		             "[ledger] takes no name");
 		return 0;
 	}
 	if (t != POLICY_SEC_LEDGER && ilen == 0) {
 		policy_quote(q, sizeof(q), type, tlen);
 		policy_error(raw->errs, file, raw->line,
-			     "section [%s] needs a name", q);
+		             "section [%s] needs a name", q);
 		return 0;
 	}
 	if (t != POLICY_SEC_LEDGER && !policy_id_valid(id, ilen)) {
 		policy_quote(q, sizeof(q), id, ilen);
 		policy_error(raw->errs, file, raw->line,
-			     "invalid name '%s' (expected [a-z0-9][a-z0-9._-]"
-			     "{0,63})",
-			     q);
+		             "invalid name '%s' (expected [a-z0-9][a-z0-9._-]"
+		             "{0,63})",
+		             q);
 		return 0;
 	}
 	for (i = 0; i < raw->nsec; i++) {
@@ -136,14 +136,14 @@ static int section_begin(struct policy_raw *raw, const char *hdr, size_t len)
 		    memcmp(s->id, id, ilen) == 0) {
 			policy_quote(q, sizeof(q), hdr, len);
 			policy_error(raw->errs, file, raw->line,
-				     "duplicate section [%s] (first at %s:%d)",
-				     q, s->file, s->line);
+			             "duplicate section [%s] (first at %s:%d)",
+			             q, s->file, s->line);
 			return 0;
 		}
 	}
 	if (raw->nsec >= POLICY_MAX_SECTIONS) {
 		policy_error(raw->errs, file, raw->line,
-			     "more than %d sections", POLICY_MAX_SECTIONS);
+		             "more than %d sections", POLICY_MAX_SECTIONS);
 		return 0;
 	}
 	if (raw->nsec == raw->capsec) {
@@ -187,9 +187,12 @@ static char *reader(char *str, int num, void *stream)
 	raw->line++;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
+	/* editors on Windows start files with a UTF-8 byte order mark */
+	if (raw->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3, len -= 3;
 	if (memchr(line, '\0', len) != NULL) {
 		policy_error(raw->errs, raw->file_name, raw->line,
-			     "NUL byte in line");
+		             "NUL byte in line");
 		return blank_line(str);
 	}
 	while (len > 0 && is_space(line[0]))
@@ -202,7 +205,7 @@ static char *reader(char *str, int num, void *stream)
 		const char *close = memchr(line, ']', len);
 		if (close == NULL) {
 			policy_error(raw->errs, raw->file_name, raw->line,
-				     "section header without ']'");
+			             "section header without ']'");
 			raw->cur = -1;
 			raw->in_bad_section = 1;
 			return blank_line(str);
@@ -212,7 +215,7 @@ static char *reader(char *str, int num, void *stream)
 				break;
 		if (i < len && line[i] != ';' && line[i] != '#') {
 			policy_error(raw->errs, raw->file_name, raw->line,
-				     "text after section header");
+			             "text after section header");
 			raw->cur = -1;
 			raw->in_bad_section = 1;
 			return blank_line(str);
@@ -236,7 +239,7 @@ static char *reader(char *str, int num, void *stream)
 	eq = memchr(line, '=', len);
 	if (eq == NULL || memchr(line, ':', (size_t)(eq - line)) != NULL) {
 		policy_error(raw->errs, raw->file_name, raw->line,
-			     "expected 'key = value'");
+		             "expected 'key = value'");
 		return blank_line(str);
 	}
 	if (raw->cur < 0) {
@@ -244,13 +247,38 @@ static char *reader(char *str, int num, void *stream)
 		 * latter was reported at its header. */
 		if (!raw->in_bad_section)
 			policy_error(raw->errs, raw->file_name, raw->line,
-				     "key outside a section");
+			             "key outside a section");
+		return blank_line(str);
+	}
+	if (len > POLICY_MAX_LINE) {
+		policy_error(raw->errs, raw->file_name, raw->line,
+		             "line longer than %d bytes", POLICY_MAX_LINE);
 		return blank_line(str);
 	}
 	if (len + 2 > (size_t)num) {
-		policy_error(raw->errs, raw->file_name, raw->line,
-			     "line longer than %d bytes", num - 2);
-		return blank_line(str);
+		/* inih's line buffer is small (200 bytes as packaged); a long
+		 * list of providers must still load. The value waits here
+		 * and inih sees only "key =". */
+		const char *v = eq + 1;
+		size_t klen = (size_t)(eq - line);
+		while (v < line + len && is_space(*v))
+			v++;
+		if (klen + 3 > (size_t)num) {
+			policy_error(raw->errs, raw->file_name, raw->line,
+			             "key longer than %d bytes", num - 3);
+			return blank_line(str);
+		}
+		free(raw->stash);
+		raw->stash = strndup(v, (size_t)(line + len - v));
+		if (raw->stash == NULL) {
+			raw->oom = 1;
+			return blank_line(str);
+		}
+		raw->stash_line = raw->line;
+		memcpy(str, line, klen + 1);
+		str[klen + 1] = '\n';
+		str[klen + 2] = '\0';
+		return str;
 	}
 	memcpy(str, line, len);
 	str[len] = '\n';
@@ -259,7 +287,7 @@ static char *reader(char *str, int num, void *stream)
 }
 
 static int handler(void *user, const char *section, const char *name,
-		   const char *value)
+                   const char *value)
 {
 	struct policy_raw *raw = user;
 	struct policy_raw_section *s;
@@ -273,23 +301,27 @@ static int handler(void *user, const char *section, const char *name,
 	if (nlen == 0 || nlen >= sizeof(s->kv[0].key)) {
 		policy_quote(q, sizeof(q), name, nlen);
 		policy_error(raw->errs, raw->file_name, raw->line,
-			     "unknown key '%s'", q);
+		             "unknown key '%s'", q);
 		return 1;
 	}
 	for (i = 0; i < s->nkv; i++)
 		if (strcmp(s->kv[i].key, name) == 0) {
 			policy_error(raw->errs, raw->file_name, raw->line,
-				     "repeated key '%s' (first at line %d)",
-				     name, s->kv[i].line);
+			             "repeated key '%s' (first at line %d)",
+			             name, s->kv[i].line);
 			return 1;
 		}
 	if (s->nkv >= POLICY_MAX_KEYS) {
 		policy_error(raw->errs, raw->file_name, raw->line,
-			     "more than %d keys in a section",
-			     POLICY_MAX_KEYS);
+		             "more than %d keys in a section", POLICY_MAX_KEYS);
 		return 1;
 	}
-	s->kv[s->nkv].value = strdup(value);
+	/* a long line: the reader kept its value (see reader()) */
+	if (raw->stash != NULL && raw->stash_line == raw->line) {
+		s->kv[s->nkv].value = raw->stash;
+		raw->stash = NULL;
+	} else
+		s->kv[s->nkv].value = strdup(value);
 	if (s->kv[s->nkv].value == NULL) {
 		raw->oom = 1;
 		return 1;
@@ -301,7 +333,7 @@ static int handler(void *user, const char *section, const char *name,
 }
 
 static int read_file(const char *path, char **buf, size_t *len,
-		     struct policy_errors *errs)
+                     struct policy_errors *errs)
 {
 	struct stat st;
 	FILE *f;
@@ -319,7 +351,7 @@ static int read_file(const char *path, char **buf, size_t *len,
 	}
 	if (st.st_size > POLICY_MAX_FILE_SIZE) {
 		policy_error(errs, path, 0, "larger than %d bytes",
-			     POLICY_MAX_FILE_SIZE);
+		             POLICY_MAX_FILE_SIZE);
 		fclose(f);
 		return VD_EPOLICY;
 	}
@@ -348,6 +380,7 @@ static void raw_free(struct policy_raw *raw)
 		for (j = 0; j < raw->secs[i].nkv; j++)
 			free(raw->secs[i].kv[j].value);
 	free(raw->secs);
+	free(raw->stash);
 }
 
 void policy_free(struct policy *p)
@@ -375,7 +408,7 @@ void policy_free(struct policy *p)
 /* The policy hash covers each file's name and bytes, length-prefixed so
  * that moving bytes between files changes it. */
 static int hash_file(EVP_MD_CTX *md, const char *path, const char *buf,
-		     size_t len)
+                     size_t len)
 {
 	const char *base = strrchr(path, '/');
 	unsigned char hdr[16];
@@ -397,7 +430,7 @@ static int hash_file(EVP_MD_CTX *md, const char *path, const char *buf,
 }
 
 int policy_load_files(const char *const *paths, size_t n, struct policy **out,
-		      struct policy_errors *errs)
+                      struct policy_errors *errs)
 {
 	struct policy_errors local;
 	struct policy_raw raw;
@@ -417,12 +450,13 @@ int policy_load_files(const char *const *paths, size_t n, struct policy **out,
 	raw.errs = errs;
 	if (n > POLICY_MAX_FILES) {
 		policy_error(errs, paths[0], 0, "more than %d policy files",
-			     POLICY_MAX_FILES);
+		             POLICY_MAX_FILES);
 		return VD_EPOLICY;
 	}
 	p = calloc(1, sizeof(*p));
 	md = EVP_MD_CTX_new();
-	if (p == NULL || md == NULL || (n > 0 && !(p->files = calloc(n, sizeof(char *))))) {
+	if (p == NULL || md == NULL ||
+	    (n > 0 && !(p->files = calloc(n, sizeof(char *))))) {
 		rc = VD_ENOMEM;
 		goto fail;
 	}
@@ -488,7 +522,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 int policy_load_dir(const char *dir, struct policy **out,
-		    struct policy_errors *errs)
+                    struct policy_errors *errs)
 {
 	struct policy_errors local;
 	char **names = NULL;
@@ -506,7 +540,7 @@ int policy_load_dir(const char *dir, struct policy **out,
 	d = opendir(dir);
 	if (d == NULL) {
 		policy_error(errs, dir, 0, "cannot open directory: %s",
-			     strerror(errno));
+		             strerror(errno));
 		return VD_EPOLICY;
 	}
 	dlen = strlen(dir);
@@ -520,7 +554,7 @@ int policy_load_dir(const char *dir, struct policy **out,
 			continue;
 		if (n == POLICY_MAX_FILES) {
 			policy_error(errs, dir, 0, "more than %d policy files",
-				     POLICY_MAX_FILES);
+			             POLICY_MAX_FILES);
 			rc = VD_EPOLICY;
 			break;
 		}
@@ -540,7 +574,7 @@ int policy_load_dir(const char *dir, struct policy **out,
 			break;
 		}
 		snprintf(names[n], dlen + l + 2, "%.*s/%s", (int)dlen, dir,
-			 de->d_name);
+		         de->d_name);
 		n++;
 	}
 	closedir(d);
@@ -550,8 +584,8 @@ int policy_load_dir(const char *dir, struct policy **out,
 	}
 	if (rc == 0) {
 		qsort(names, n, sizeof(*names), cmp_str);
-		rc = policy_load_files((const char *const *)names, n, out,
-				       errs);
+		rc =
+		    policy_load_files((const char *const *)names, n, out, errs);
 	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -596,7 +630,7 @@ int policy_program_index(const struct policy *p, const char *id)
 }
 
 const struct policy_program *policy_program(const struct policy *p,
-					    const char *id)
+                                            const char *id)
 {
 	int i = policy_program_index(p, id);
 
@@ -610,7 +644,8 @@ int policy_list_has(const struct policy_list *l, const char *s, size_t len)
 	if (l->any)
 		return 1;
 	for (i = 0; i < l->n; i++)
-		if (strlen(l->items[i]) == len && memcmp(l->items[i], s, len) == 0)
+		if (strlen(l->items[i]) == len &&
+		    memcmp(l->items[i], s, len) == 0)
 			return 1;
 	return 0;
 }

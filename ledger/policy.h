@@ -16,17 +16,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define POLICY_ID_MAX 64      /* [a-z0-9][a-z0-9._-]{0,63} */
-#define POLICY_UNIT_MAX 32    /* unit names: [A-Za-z0-9._/-]{1,32} */
+#define POLICY_ID_MAX 64   /* [a-z0-9][a-z0-9._-]{0,63} */
+#define POLICY_UNIT_MAX 32 /* unit names: [A-Za-z0-9._/-]{1,32} */
 #define POLICY_MAX_POOLS 256
 #define POLICY_MAX_PROGRAMS 256
 #define POLICY_MAX_GROUPS 256
-#define POLICY_MAX_SHARES 8   /* pools co-funding one program */
+#define POLICY_MAX_SHARES 8 /* pools co-funding one program */
 #define POLICY_MAX_TIERS 16
-#define POLICY_MAX_LIST 256   /* ids in providers, classes, org_kinds */
+#define POLICY_MAX_LIST 256 /* ids in providers, classes, org_kinds */
 #define POLICY_MAX_FILES 64
 #define POLICY_MAX_FILE_SIZE (1024 * 1024)
-#define POLICY_MAX_ERRORS 32  /* further errors are counted, not kept */
+#define POLICY_MAX_ERRORS 32 /* further errors are counted, not kept */
 #define POLICY_ERR_LEN 320
 #define POLICY_DEFAULT_LATE_DAYS 90
 
@@ -151,18 +151,18 @@ struct policy_errors {
  * policy_free). On any error returns VD_EPOLICY (or VD_ENOMEM), *out is
  * NULL and errs holds the messages. errs may be NULL. */
 int policy_load_dir(const char *dir, struct policy **out,
-		    struct policy_errors *errs);
+                    struct policy_errors *errs);
 
 /* Load the given files, in the order given, as one policy; same contract
  * as policy_load_dir. */
 int policy_load_files(const char *const *paths, size_t n, struct policy **out,
-		      struct policy_errors *errs);
+                      struct policy_errors *errs);
 
 void policy_free(struct policy *p);
 
 /* Lookups by id; NULL or -1 when absent. Pointers live as long as p. */
 const struct policy_program *policy_program(const struct policy *p,
-					    const char *id);
+                                            const char *id);
 int policy_program_index(const struct policy *p, const char *id);
 int policy_pool_index(const struct policy *p, const char *id);
 int policy_group_index(const struct policy *p, const char *id);

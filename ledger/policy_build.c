@@ -74,7 +74,8 @@ struct conv {
 
 #define KERR(c, ...)                                                           \
 	policy_error((c)->errs, (c)->s->file, (c)->kv->line, __VA_ARGS__)
-#define SERR(c, ...) policy_error((c)->errs, (c)->s->file, (c)->s->line, __VA_ARGS__)
+#define SERR(c, ...)                                                           \
+	policy_error((c)->errs, (c)->s->file, (c)->s->line, __VA_ARGS__)
 
 static const char *sec_word(enum policy_sec_type t)
 {
@@ -101,15 +102,15 @@ static void bad_value(struct conv *c, const char *what)
 
 /* Non-negative yuan with at most two decimals, into fen. */
 static int val_yuan(struct conv *c, const char *s, size_t len, int positive,
-		    int64_t *out)
+                    int64_t *out)
 {
 	int64_t v;
 
 	if (money_parse_yuan(s, len, 0, &v) < 0 || (positive && v == 0)) {
 		bad_value(c, positive ? "a positive amount in yuan (e.g. "
-					"500000 or 0.12, no separators)"
-				      : "an amount in yuan (e.g. 500000 or "
-					"0.12, no separators)");
+		                        "500000 or 0.12, no separators)"
+		                      : "an amount in yuan (e.g. 500000 or "
+		                        "0.12, no separators)");
 		return -1;
 	}
 	*out = v;
@@ -117,14 +118,14 @@ static int val_yuan(struct conv *c, const char *s, size_t len, int positive,
 }
 
 static int val_uint(struct conv *c, const char *s, size_t len, int64_t min,
-		    int64_t max, int64_t *out)
+                    int64_t max, int64_t *out)
 {
 	char what[96];
 	int64_t v;
 
 	if (money_parse_uint(s, len, &v) < 0 || v < min || v > max) {
 		snprintf(what, sizeof(what), "an integer from %lld to %lld",
-			 (long long)min, (long long)max);
+		         (long long)min, (long long)max);
 		bad_value(c, what);
 		return -1;
 	}
@@ -147,12 +148,12 @@ static int val_pct(struct conv *c, const char *s, size_t len, int64_t *bp)
 		return -1;
 	}
 	bad_value(c, "a percentage in (0%, 100%] with at most two "
-		     "decimals, e.g. 3% or 2.5%");
+	             "decimals, e.g. 3% or 2.5%");
 	return -1;
 }
 
 static int val_enum(struct conv *c, const char *const *names, int n,
-		    const char *what, int *out)
+                    const char *what, int *out)
 {
 	int i;
 
@@ -221,7 +222,8 @@ static int list_item(struct conv *c, const char *s, size_t len, void *arg)
 		return -1;
 	}
 	for (i = 0; i < l->n; i++)
-		if (strlen(l->items[i]) == len && memcmp(l->items[i], s, len) == 0) {
+		if (strlen(l->items[i]) == len &&
+		    memcmp(l->items[i], s, len) == 0) {
 			policy_quote(q, sizeof(q), s, len);
 			KERR(c, "'%s' appears twice in '%s'", q, c->kv->key);
 			return -1;
@@ -260,9 +262,10 @@ static int kind_item(struct conv *c, const char *s, size_t len, void *arg)
 
 	policy_quote(q, sizeof(q), s, len);
 	if (k < 0) {
-		KERR(c, "unknown usage kind '%s' (expected training, "
-			"inference, api, finetune, deployment, storage, "
-			"other or *)",
+		KERR(c,
+		     "unknown usage kind '%s' (expected training, "
+		     "inference, api, finetune, deployment, storage, "
+		     "other or *)",
 		     q);
 		return -1;
 	}
@@ -292,11 +295,10 @@ static int share_item(struct conv *c, const char *s, size_t len, void *arg)
 
 	if (colon == NULL && !a->single) {
 		KERR(c, "co-funded 'pool' needs a share for every pool, e.g. "
-			"prov:50%%, city:50%%");
+		        "prov:50%%, city:50%%");
 		return -1;
 	}
-	if (colon != NULL &&
-	    val_pct(c, colon + 1, len - idlen - 1, &bp) < 0)
+	if (colon != NULL && val_pct(c, colon + 1, len - idlen - 1, &bp) < 0)
 		return -1;
 	while (idlen > 0 && (s[idlen - 1] == ' ' || s[idlen - 1] == '\t'))
 		idlen--;
@@ -333,8 +335,9 @@ static int share_item(struct conv *c, const char *s, size_t len, void *arg)
 
 static int val_shares(struct conv *c, struct policy_program *g)
 {
-	struct share_arg a = {g, 0, strchr(c->kv->value, ':') == NULL &&
-					strchr(c->kv->value, ',') == NULL};
+	struct share_arg a = {g, 0,
+	                      strchr(c->kv->value, ':') == NULL &&
+	                          strchr(c->kv->value, ',') == NULL};
 	int rc;
 
 	g->nshares = 0;
@@ -352,7 +355,7 @@ static int val_shares(struct conv *c, struct policy_program *g)
 /* A threshold in the program's basis: yuan for amount, units for
  * quantity. */
 static int val_basis(struct conv *c, enum policy_basis basis, const char *s,
-		     size_t len, int positive, int64_t *out)
+                     size_t len, int positive, int64_t *out)
 {
 	if (basis == POLICY_AMOUNT)
 		return val_yuan(c, s, len, positive, out);
@@ -373,22 +376,23 @@ static int tier_item(struct conv *c, const char *s, size_t len, void *arg)
 
 	if (colon == NULL) {
 		KERR(c, "tiers are threshold:award pairs, e.g. "
-			"20000000:1000000");
+		        "20000000:1000000");
 		return -1;
 	}
-	if (val_basis(c, a->g->basis, s, (size_t)(colon - s), 1,
-		      &t.threshold) < 0 ||
-	    val_yuan(c, colon + 1, len - (size_t)(colon - s) - 1, 1,
-		     &t.award) < 0)
+	if (val_basis(c, a->g->basis, s, (size_t)(colon - s), 1, &t.threshold) <
+	        0 ||
+	    val_yuan(c, colon + 1, len - (size_t)(colon - s) - 1, 1, &t.award) <
+	        0)
 		return -1;
 	if (n >= POLICY_MAX_TIERS) {
 		KERR(c, "more than %d tiers", POLICY_MAX_TIERS);
 		return -1;
 	}
 	if (n > 0 && (t.threshold <= a->g->tiers[n - 1].threshold ||
-		      t.award <= a->g->tiers[n - 1].award)) {
-		KERR(c, "tiers must increase strictly in both threshold and "
-			"award (tier %zu does not)",
+	              t.award <= a->g->tiers[n - 1].award)) {
+		KERR(c,
+		     "tiers must increase strictly in both threshold and "
+		     "award (tier %zu does not)",
 		     n + 1);
 		return -1;
 	}
@@ -397,7 +401,7 @@ static int tier_item(struct conv *c, const char *s, size_t len, void *arg)
 }
 
 static const struct policy_raw_kv *find_kv(const struct policy_raw_section *s,
-					   const char *key)
+                                           const char *key)
 {
 	size_t i;
 
@@ -424,7 +428,7 @@ static int build_ledger(struct conv *c)
 		c->kv = &c->s->kv[i];
 		if (strcmp(c->kv->key, "late_days") == 0)
 			val_uint(c, c->kv->value, strlen(c->kv->value), 0,
-				 36500, &c->p->late_days);
+			         36500, &c->p->late_days);
 		else
 			unknown_key(c);
 	}
@@ -444,7 +448,7 @@ static int build_pool(struct conv *c, struct policy_pool *pool)
 		if (strcmp(c->kv->key, "budget") == 0) {
 			have_budget = 1;
 			val_yuan(c, c->kv->value, strlen(c->kv->value), 0,
-				 &pool->budget);
+			         &pool->budget);
 		} else
 			unknown_key(c);
 	}
@@ -471,13 +475,14 @@ static int build_group(struct conv *c, struct policy_group *g)
 		c->kv = &c->s->kv[i];
 		if (strcmp(k, "combine") == 0) {
 			have_combine = 1;
-			if (val_enum(c, combine_names, 2, "max or sum", &v) == 0)
+			if (val_enum(c, combine_names, 2, "max or sum", &v) ==
+			    0)
 				g->combine = (enum policy_combine)v;
 		} else if (strcmp(k, "cap") == 0) {
 			val_yuan(c, v_, strlen(v_), 1, &g->cap);
 		} else if (strcmp(k, "cap_period") == 0) {
 			if (val_enum(c, period_names, 2, "year or lifetime",
-				     &v) == 0)
+			             &v) == 0)
 				g->cap_period = (enum policy_cap_period)v;
 		} else
 			unknown_key(c);
@@ -487,14 +492,13 @@ static int build_group(struct conv *c, struct policy_group *g)
 	return 0;
 }
 
-
 static int build_program(struct conv *c, struct policy_program *g)
 {
 	static const char *const ben_names[] = {"consumer", "provider"};
 	static const char *const basis_names[] = {"amount", "quantity"};
 	static const char *const round_names[] = {"fen", "yuan"};
 	static const char *const settle_names[] = {"immediate", "annual",
-						   "grant"};
+	                                           "grant"};
 	const struct policy_raw_kv *basis_kv, *rule_kv = NULL, *unit_kv = NULL;
 	const struct policy_raw_kv *from_kv = NULL, *until_kv = NULL;
 	int have_pool = 0, have_ben = 0, have_settle = 0, v, rc = 0;
@@ -505,7 +509,7 @@ static int build_program(struct conv *c, struct policy_program *g)
 	g->where.line = c->s->line;
 	g->group = POLICY_NO_GROUP;
 	g->basis = POLICY_AMOUNT;
-	g->rule = (enum policy_rule)-1;
+	g->rule = (enum policy_rule) - 1;
 	g->cap = POLICY_NO_CAP;
 	g->cap_period = POLICY_YEAR;
 	g->round = POLICY_ROUND_FEN;
@@ -531,8 +535,9 @@ static int build_program(struct conv *c, struct policy_program *g)
 		if (strcmp(k, "rate") == 0 || strcmp(k, "unit_rate") == 0 ||
 		    strcmp(k, "tiers") == 0) {
 			if (rule_kv != NULL) {
-				KERR(c, "'%s' and '%s' exclude each other "
-					"(line %d)",
+				KERR(c,
+				     "'%s' and '%s' exclude each other "
+				     "(line %d)",
 				     k, rule_kv->key, rule_kv->line);
 				continue;
 			}
@@ -554,13 +559,13 @@ static int build_program(struct conv *c, struct policy_program *g)
 		} else if (strcmp(k, "beneficiary") == 0) {
 			have_ben = 1;
 			if (val_enum(c, ben_names, 2, "consumer or provider",
-				     &v) == 0)
+			             &v) == 0)
 				g->beneficiary = (enum policy_beneficiary)v;
 		} else if (strcmp(k, "unit") == 0) {
 			unit_kv = c->kv;
 			if (!unit_valid(val, len))
 				bad_value(c, "a unit name of up to 32 "
-					     "characters [A-Za-z0-9._/-]");
+				             "characters [A-Za-z0-9._/-]");
 			else
 				memcpy(g->unit, val, len + 1);
 		} else if (strcmp(k, "rate") == 0) {
@@ -579,7 +584,7 @@ static int build_program(struct conv *c, struct policy_program *g)
 			val_yuan(c, val, len, 1, &g->cap);
 		} else if (strcmp(k, "cap_period") == 0) {
 			if (val_enum(c, period_names, 2, "year or lifetime",
-				     &v) == 0)
+			             &v) == 0)
 				g->cap_period = (enum policy_cap_period)v;
 		} else if (strcmp(k, "max_periods") == 0) {
 			val_uint(c, val, len, 1, 1000, &g->max_periods);
@@ -617,7 +622,7 @@ static int build_program(struct conv *c, struct policy_program *g)
 		} else if (strcmp(k, "settlement") == 0) {
 			have_settle = 1;
 			if (val_enum(c, settle_names, 3,
-				     "immediate, annual or grant", &v) == 0)
+			             "immediate, annual or grant", &v) == 0)
 				g->settlement = (enum policy_settlement)v;
 		} else if (strcmp(k, "cover") == 0) {
 			val_pct(c, val, len, &g->cover_bp);
@@ -637,15 +642,16 @@ static int build_program(struct conv *c, struct policy_program *g)
 		SERR(c, "[program %s]: missing required key 'settlement'",
 		     g->id);
 	if (rule_kv == NULL) {
-		SERR(c, "[program %s]: needs one of 'rate', 'unit_rate' or "
-			"'tiers'",
+		SERR(c,
+		     "[program %s]: needs one of 'rate', 'unit_rate' or "
+		     "'tiers'",
 		     g->id);
 		return 0;
 	}
 	c->kv = rule_kv;
 	if (g->rule == POLICY_RATE && g->basis != POLICY_AMOUNT)
 		KERR(c, "'rate' goes with basis = amount; use 'unit_rate' or "
-			"'tiers' with basis = quantity");
+		        "'tiers' with basis = quantity");
 	if (g->rule == POLICY_UNIT_RATE && g->basis != POLICY_QUANTITY)
 		KERR(c, "'unit_rate' goes with basis = quantity");
 	if (have_settle && g->settlement == POLICY_GRANT &&
@@ -667,19 +673,19 @@ static int build_program(struct conv *c, struct policy_program *g)
 static int cmp_pool(const void *a, const void *b)
 {
 	return strcmp(((const struct policy_pool *)a)->id,
-		      ((const struct policy_pool *)b)->id);
+	              ((const struct policy_pool *)b)->id);
 }
 
 static int cmp_group(const void *a, const void *b)
 {
 	return strcmp(((const struct policy_group *)a)->id,
-		      ((const struct policy_group *)b)->id);
+	              ((const struct policy_group *)b)->id);
 }
 
 static int cmp_program(const void *a, const void *b)
 {
 	return strcmp(((const struct policy_program *)a)->id,
-		      ((const struct policy_program *)b)->id);
+	              ((const struct policy_program *)b)->id);
 }
 
 static size_t count_type(const struct policy_raw *raw, enum policy_sec_type t)
@@ -701,8 +707,8 @@ static int link_groups(struct policy *p, struct policy_errors *errs)
 	for (i = 0; i < p->ngroups; i++) {
 		struct policy_group *g = &p->groups[i];
 		const struct policy_program *first = NULL;
-		g->programs = calloc(p->nprograms ? p->nprograms : 1,
-				     sizeof(int));
+		g->programs =
+		    calloc(p->nprograms ? p->nprograms : 1, sizeof(int));
 		if (g->programs == NULL)
 			return VD_ENOMEM;
 		for (j = 0; j < p->nprograms; j++) {
@@ -717,36 +723,36 @@ static int link_groups(struct policy *p, struct policy_errors *errs)
 			if ((first->settlement == POLICY_ANNUAL) !=
 			    (pr->settlement == POLICY_ANNUAL))
 				policy_error(errs, pr->group_where.file,
-					     pr->group_where.line,
-					     "group '%s' mixes annual program "
-					     "'%s' with non-annual program "
-					     "'%s'",
-					     g->id,
-					     first->settlement == POLICY_ANNUAL
-						 ? first->id
-						 : pr->id,
-					     first->settlement == POLICY_ANNUAL
-						 ? pr->id
-						 : first->id);
+				             pr->group_where.line,
+				             "group '%s' mixes annual program "
+				             "'%s' with non-annual program "
+				             "'%s'",
+				             g->id,
+				             first->settlement == POLICY_ANNUAL
+				                 ? first->id
+				                 : pr->id,
+				             first->settlement == POLICY_ANNUAL
+				                 ? pr->id
+				                 : first->id);
 		}
 	}
 	return 0;
 }
 
 int policy_build(struct policy *p, const struct policy_raw *raw,
-		 struct policy_errors *errs)
+                 struct policy_errors *errs)
 {
 	struct conv c = {p, errs, NULL, NULL};
 	size_t i, npool = 0, ngroup = 0, nprog = 0;
 	int rc;
 
 	p->late_days = POLICY_DEFAULT_LATE_DAYS;
-	p->pools = calloc(count_type(raw, POLICY_SEC_POOL) + 1,
-			  sizeof(*p->pools));
-	p->groups = calloc(count_type(raw, POLICY_SEC_GROUP) + 1,
-			   sizeof(*p->groups));
+	p->pools =
+	    calloc(count_type(raw, POLICY_SEC_POOL) + 1, sizeof(*p->pools));
+	p->groups =
+	    calloc(count_type(raw, POLICY_SEC_GROUP) + 1, sizeof(*p->groups));
 	p->programs = calloc(count_type(raw, POLICY_SEC_PROGRAM) + 1,
-			     sizeof(*p->programs));
+	                     sizeof(*p->programs));
 	if (!p->pools || !p->groups || !p->programs)
 		return VD_ENOMEM;
 	/* Pools and groups first, sorted, so that programs can refer to
@@ -762,8 +768,8 @@ int policy_build(struct policy *p, const struct policy_raw *raw,
 	}
 	if (npool > POLICY_MAX_POOLS || ngroup > POLICY_MAX_GROUPS) {
 		policy_error(errs, raw->nsec ? raw->secs[0].file : "policy", 0,
-			     "more than %d pools or %d groups",
-			     POLICY_MAX_POOLS, POLICY_MAX_GROUPS);
+		             "more than %d pools or %d groups",
+		             POLICY_MAX_POOLS, POLICY_MAX_GROUPS);
 		return 0;
 	}
 	p->npools = npool;
@@ -780,12 +786,12 @@ int policy_build(struct policy *p, const struct policy_raw *raw,
 	}
 	if (nprog > POLICY_MAX_PROGRAMS) {
 		policy_error(errs, raw->secs[0].file, 0,
-			     "more than %d programs", POLICY_MAX_PROGRAMS);
+		             "more than %d programs", POLICY_MAX_PROGRAMS);
 		return 0;
 	}
 	if (nprog == 0 && errs->total == 0)
 		policy_error(errs, raw->nsec ? raw->secs[0].file : "policy", 0,
-			     "no [program] section in the policy");
+		             "no [program] section in the policy");
 	qsort(p->programs, nprog, sizeof(*p->programs), cmp_program);
 	return link_groups(p, errs);
 }

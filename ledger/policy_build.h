@@ -10,6 +10,7 @@
 
 #define POLICY_MAX_SECTIONS 1024
 #define POLICY_MAX_KEYS 32
+#define POLICY_MAX_LINE 16384
 
 enum policy_sec_type {
 	POLICY_SEC_LEDGER,
@@ -40,6 +41,8 @@ struct policy_raw {
 	int cur;            /* section keys go to, or -1 */
 	int in_bad_section; /* keys after a refused header: already reported */
 	int oom;
+	char *stash;    /* the value of a line too long for inih's buffer */
+	int stash_line; /* the line it belongs to */
 	/* the file being read */
 	const char *file_name;
 	const char *buf;
@@ -49,7 +52,7 @@ struct policy_raw {
 
 /* Append "file:line: message" to errs (line 0: "file: message"). */
 void policy_error(struct policy_errors *errs, const char *file, int line,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Copy len bytes of s into dst for a message: printable ASCII only,
  * shortened with "..." to fit size. */
@@ -61,6 +64,6 @@ int policy_id_valid(const char *s, size_t len);
 /* Check the raw sections and fill p's pools, groups, programs and
  * late_days. Errors go to errs; returns VD_ENOMEM or 0 (check errs). */
 int policy_build(struct policy *p, const struct policy_raw *raw,
-		 struct policy_errors *errs);
+                 struct policy_errors *errs);
 
 #endif

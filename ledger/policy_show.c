@@ -16,10 +16,10 @@ static void fmt_pct(int64_t bp, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64 "%%", bp / 100);
 	else if (bp % 10 == 0)
 		snprintf(buf, size, "%" PRId64 ".%" PRId64 "%%", bp / 100,
-			 (bp % 100) / 10);
+		         (bp % 100) / 10);
 	else
 		snprintf(buf, size, "%" PRId64 ".%02" PRId64 "%%", bp / 100,
-			 bp % 100);
+		         bp % 100);
 }
 
 static void fmt_yuan(int64_t fen, char *buf, size_t size)
@@ -32,28 +32,28 @@ static void fmt_yuan(int64_t fen, char *buf, size_t size)
 
 /* A basis figure: yuan for amount programs, units for quantity ones. */
 static void fmt_basis(const struct policy_program *g, int64_t v, char *buf,
-		      size_t size)
+                      size_t size)
 {
 	if (g->basis == POLICY_AMOUNT)
 		fmt_yuan(v, buf, size);
 	else
 		snprintf(buf, size, "%" PRId64 " %s", v,
-			 g->unit[0] ? g->unit : "units");
+		         g->unit[0] ? g->unit : "units");
 }
 
 static void fmt_cap(int64_t cap, enum policy_cap_period per, char *buf,
-		    size_t size)
+                    size_t size)
 {
 	char y[MONEY_FMT_MAX];
 
 	if (cap == POLICY_NO_CAP) {
 		snprintf(buf, size, "none%s",
-			 per == POLICY_LIFETIME ? " (lifetime basis)" : "");
+		         per == POLICY_LIFETIME ? " (lifetime basis)" : "");
 		return;
 	}
 	fmt_yuan(cap, y, sizeof(y));
 	snprintf(buf, size, "%s/%s", y,
-		 per == POLICY_LIFETIME ? "lifetime" : "year");
+	         per == POLICY_LIFETIME ? "lifetime" : "year");
 }
 
 static void fmt_list(const struct policy_list *l, char *buf, size_t size)
@@ -67,7 +67,7 @@ static void fmt_list(const struct policy_list *l, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < l->n && n < size; i++)
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? "," : "",
-				      l->items[i]);
+		                      l->items[i]);
 }
 
 static void fmt_rule(const struct policy_program *g, char *buf, size_t size)
@@ -82,7 +82,7 @@ static void fmt_rule(const struct policy_program *g, char *buf, size_t size)
 	case POLICY_UNIT_RATE:
 		fmt_yuan(g->unit_rate, a, sizeof(a));
 		snprintf(buf, size, "%s yuan/%s", a,
-			 g->unit[0] ? g->unit : "unit");
+		         g->unit[0] ? g->unit : "unit");
 		return;
 	case POLICY_TIERS:
 		snprintf(buf, size, "%zu tiers (below)", g->ntiers);
@@ -95,13 +95,13 @@ static const char *settle_word(enum policy_settlement s)
 {
 	return s == POLICY_IMMEDIATE ? "immediate"
 	       : s == POLICY_ANNUAL  ? "annual"
-				     : "grant";
+	                             : "grant";
 }
 
 static int print_pools(const struct policy *p, FILE *f)
 {
 	static const char *const heads[] = {"pool", ">budget/period (yuan)",
-					    "programs", "defined at"};
+	                                    "programs", "defined at"};
 	char b[MONEY_FMT_MAX], progs[TABLE_CELL_MAX];
 	struct table t;
 	size_t i, j, k;
@@ -125,7 +125,7 @@ static int print_pools(const struct policy *p, FILE *f)
 		table_cell(&t, "%s", b);
 		table_cell(&t, "%s", n ? progs : "-");
 		table_cell(&t, "%s:%d", p->pools[i].where.file,
-			   p->pools[i].where.line);
+		           p->pools[i].where.line);
 	}
 	rc = table_print(&t, f, "  ");
 	table_free(&t);
@@ -135,7 +135,7 @@ static int print_pools(const struct policy *p, FILE *f)
 static int print_groups(const struct policy *p, FILE *f)
 {
 	static const char *const heads[] = {"group", "combine", ">cap (yuan)",
-					    "programs (id order)"};
+	                                    "programs (id order)"};
 	char cap[96], progs[TABLE_CELL_MAX];
 	struct table t;
 	size_t i, j;
@@ -148,8 +148,8 @@ static int print_groups(const struct policy *p, FILE *f)
 		progs[0] = '\0';
 		for (j = 0; j < g->nprograms && n < sizeof(progs); j++)
 			n += (size_t)snprintf(progs + n, sizeof(progs) - n,
-					      "%s%s", j ? "," : "",
-					      p->programs[g->programs[j]].id);
+			                      "%s%s", j ? "," : "",
+			                      p->programs[g->programs[j]].id);
 		fmt_cap(g->cap, g->cap_period, cap, sizeof(cap));
 		table_row(&t);
 		table_cell(&t, "%s", g->id);
@@ -165,11 +165,11 @@ static int print_groups(const struct policy *p, FILE *f)
 static int print_rules(const struct policy *p, FILE *f)
 {
 	static const char *const heads[] = {
-	    "program", "pool",	 "group",	 "beneficiary", "basis",
-	    "rule",    ">threshold", ">cap (yuan)", "settlement",  ">cover",
-	    ">voucher_days"};
+	    "program",    "pool",   "group",        "beneficiary",
+	    "basis",      "rule",   ">threshold",   ">cap (yuan)",
+	    "settlement", ">cover", ">voucher_days"};
 	char pools[TABLE_CELL_MAX], rule[TABLE_CELL_MAX], thr[64], cap[96];
-	char cover[16];
+	char cover[32];
 	struct table t;
 	size_t i, k;
 	int rc;
@@ -179,13 +179,13 @@ static int print_rules(const struct policy *p, FILE *f)
 		const struct policy_program *g = &p->programs[i];
 		size_t n = 0;
 		for (k = 0; k < g->nshares && n < sizeof(pools); k++) {
-			char pct[16];
+			char pct[32];
 			fmt_pct(g->shares[k].bp, pct, sizeof(pct));
-			n += (size_t)snprintf(
-			    pools + n, sizeof(pools) - n, "%s%s%s%s",
-			    k ? "," : "", p->pools[g->shares[k].pool].id,
-			    g->nshares > 1 ? ":" : "",
-			    g->nshares > 1 ? pct : "");
+			n += (size_t)snprintf(pools + n, sizeof(pools) - n,
+			                      "%s%s%s%s", k ? "," : "",
+			                      p->pools[g->shares[k].pool].id,
+			                      g->nshares > 1 ? ":" : "",
+			                      g->nshares > 1 ? pct : "");
 		}
 		fmt_rule(g, rule, sizeof(rule));
 		if (g->threshold > 0)
@@ -197,17 +197,17 @@ static int print_rules(const struct policy *p, FILE *f)
 		table_row(&t);
 		table_cell(&t, "%s", g->id);
 		table_cell(&t, "%s", pools);
+		table_cell(
+		    &t, "%s",
+		    g->group == POLICY_NO_GROUP ? "-" : p->groups[g->group].id);
 		table_cell(&t, "%s",
-			   g->group == POLICY_NO_GROUP ? "-"
-						       : p->groups[g->group].id);
-		table_cell(&t, "%s",
-			   g->beneficiary == POLICY_CONSUMER ? "consumer"
-							     : "provider");
+		           g->beneficiary == POLICY_CONSUMER ? "consumer"
+		                                             : "provider");
 		if (g->basis == POLICY_AMOUNT)
 			table_cell(&t, "amount");
 		else
 			table_cell(&t, "quantity (%s)",
-				   g->unit[0] ? g->unit : "any unit");
+			           g->unit[0] ? g->unit : "any unit");
 		table_cell(&t, "%s", rule);
 		table_cell(&t, "%s", thr);
 		table_cell(&t, "%s", cap);
@@ -226,7 +226,7 @@ static int print_rules(const struct policy *p, FILE *f)
 static int print_filters(const struct policy *p, FILE *f)
 {
 	static const char *const heads[] = {
-	    "program",	 "providers", "kinds",	      "classes",  "org_kinds",
+	    "program",     "providers",    "kinds",      "classes", "org_kinds",
 	    "valid (CST)", ">max_periods", ">min_grant", "round"};
 	char prov[TABLE_CELL_MAX], kinds[128], cls[TABLE_CELL_MAX];
 	char ok[TABLE_CELL_MAX], from[11], until[11], mg[MONEY_FMT_MAX];
@@ -242,8 +242,8 @@ static int print_filters(const struct policy *p, FILE *f)
 			fmt_list(&g->provider_ids, prov, sizeof(prov));
 		else
 			snprintf(prov, sizeof(prov), "%s",
-				 g->providers == POLICY_PROV_LOCAL ? "local"
-								   : "*");
+			         g->providers == POLICY_PROV_LOCAL ? "local"
+			                                           : "*");
 		kinds[0] = '\0';
 		if (g->kinds == POLICY_KINDS_ALL)
 			snprintf(kinds, sizeof(kinds), "*");
@@ -275,7 +275,8 @@ static int print_filters(const struct policy *p, FILE *f)
 		else
 			table_cell(&t, "-");
 		table_cell(&t, "%s", g->min_grant ? mg : "-");
-		table_cell(&t, "%s", g->round == POLICY_ROUND_YUAN ? "yuan" : "fen");
+		table_cell(&t, "%s",
+		           g->round == POLICY_ROUND_YUAN ? "yuan" : "fen");
 	}
 	rc = table_print(&t, f, "  ");
 	table_free(&t);
@@ -284,8 +285,8 @@ static int print_filters(const struct policy *p, FILE *f)
 
 static int print_tiers(const struct policy *p, FILE *f)
 {
-	static const char *const heads[] = {"program", ">tier", ">basis reached",
-					    ">award to date (yuan)"};
+	static const char *const heads[] = {
+	    "program", ">tier", ">basis reached", ">award to date (yuan)"};
 	char a[64], b[MONEY_FMT_MAX];
 	struct table t;
 	size_t i, k;
@@ -317,10 +318,10 @@ int policy_print(const struct policy *p, FILE *f)
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", p->sha256[i]);
 	if (fprintf(f,
-		    "policy: %zu files, %zu pools, %zu groups, %zu programs, "
-		    "late_days %" PRId64 "\nsha256: %s\n\nPOOLS\n",
-		    p->nfiles, p->npools, p->ngroups, p->nprograms,
-		    p->late_days, hex) < 0)
+	            "policy: %zu files, %zu pools, %zu groups, %zu programs, "
+	            "late_days %" PRId64 "\nsha256: %s\n\nPOOLS\n",
+	            p->nfiles, p->npools, p->ngroups, p->nprograms,
+	            p->late_days, hex) < 0)
 		return VD_EIO;
 	if ((rc = print_pools(p, f)) < 0)
 		return rc;
@@ -336,7 +337,8 @@ int policy_print(const struct policy *p, FILE *f)
 		return VD_EIO;
 	if ((rc = print_filters(p, f)) < 0)
 		return rc;
-	if (fputs("\nTIERS (晋级补差: reaching a tier pays the difference)\n", f) < 0)
+	if (fputs("\nTIERS (晋级补差: reaching a tier pays the difference)\n",
+	          f) < 0)
 		return VD_EIO;
 	return print_tiers(p, f);
 }

@@ -73,7 +73,7 @@ int table_cell(struct table *t, const char *fmt, ...)
 }
 
 static int print_line(const struct table *t, FILE *f, const char *indent,
-		      const char *const *cells, const size_t *w)
+                      const char *const *cells, const size_t *w)
 {
 	size_t i;
 
@@ -120,9 +120,9 @@ int table_print(const struct table *t, FILE *f, const char *indent)
 	if (fprintf(f, "%s%s\n", indent, rule) < 0)
 		return VD_EIO;
 	for (r = 0; r < t->nrows; r++)
-		if ((rc = print_line(t, f, indent,
-				     (const char *const *)&t->cells[r * t->ncols],
-				     w)) < 0)
+		if ((rc = print_line(
+		         t, f, indent,
+		         (const char *const *)&t->cells[r * t->ncols], w)) < 0)
 			return rc;
 	return 0;
 }

@@ -71,10 +71,10 @@ static void test_muldiv(void **state)
 	(void)state;
 	/* programs.md ex. 2: 50,000,000 * 500,000,000 / 600,000,000 */
 	assert_int_equal(money_muldiv_floor(50000000, 500000000, 600000000, &r),
-			 0);
+	                 0);
 	assert_true(r == 41666666);
-	assert_int_equal(money_muldiv_floor(INT64_MAX, INT64_MAX, INT64_MAX, &r),
-			 0);
+	assert_int_equal(
+	    money_muldiv_floor(INT64_MAX, INT64_MAX, INT64_MAX, &r), 0);
 	assert_true(r == INT64_MAX);
 	assert_int_equal(money_muldiv_floor(INT64_MAX, 2, 1, &r), VD_EOVERFLOW);
 	assert_int_equal(money_muldiv_floor(1, 1, 0, &r), VD_EINVAL);
@@ -109,17 +109,17 @@ static void test_parse_yuan_ok(void **state)
 	assert_true(yuan("92233720368547758.07", 0, &rc) == INT64_MAX);
 	assert_int_equal(rc, 0);
 	assert_true(yuan("-92,233,720,368,547,758.08",
-			 MONEY_SIGNED | MONEY_GROUPED, &rc) == INT64_MIN);
+	                 MONEY_SIGNED | MONEY_GROUPED, &rc) == INT64_MIN);
 	assert_int_equal(rc, 0);
 }
 
 static void test_parse_yuan_bad(void **state)
 {
 	static const char *const bad[] = {
-	    "",	     "-",     "1.",    ".5",	"+1",	   "1e3",  " 1",
-	    "1 ",    "01",    "00.1",  "1.234", "0.001",  "12,34.5",
-	    "1,2345", ",123",  "123,",	"1,,234", "1234,567", "1.2.3",
-	    "--1",   "1-",    "abc",   "1,234.5,6"};
+	    "",        "-",      "1.",   ".5",   "+1",       "1e3",
+	    " 1",      "1 ",     "01",   "00.1", "1.234",    "0.001",
+	    "12,34.5", "1,2345", ",123", "123,", "1,,234",   "1234,567",
+	    "1.2.3",   "--1",    "1-",   "abc",  "1,234.5,6"};
 	size_t i;
 	int rc;
 
@@ -163,15 +163,15 @@ static void test_format_yuan(void **state)
 		int64_t fen;
 		const char *text;
 	} cases[] = {{1234567, "12,345.67"},
-		     {-1, "-0.01"},
-		     {0, "0.00"},
-		     {99, "0.99"},
-		     {100, "1.00"},
-		     {123456, "1,234.56"},
-		     {100000000, "1,000,000.00"},
-		     {-100000, "-1,000.00"},
-		     {INT64_MAX, "92,233,720,368,547,758.07"},
-		     {INT64_MIN, "-92,233,720,368,547,758.08"}};
+	             {-1, "-0.01"},
+	             {0, "0.00"},
+	             {99, "0.99"},
+	             {100, "1.00"},
+	             {123456, "1,234.56"},
+	             {100000000, "1,000,000.00"},
+	             {-100000, "-1,000.00"},
+	             {INT64_MAX, "92,233,720,368,547,758.07"},
+	             {INT64_MIN, "-92,233,720,368,547,758.08"}};
 	char buf[MONEY_FMT_MAX];
 	size_t i;
 
@@ -186,8 +186,8 @@ static void test_format_yuan(void **state)
 
 static void test_format_parse_round_trip(void **state)
 {
-	static const int64_t v[] = {0, 1, -1, 999, 1000, 123456789,
-				    INT64_MAX, INT64_MIN, -100000000};
+	static const int64_t v[] = {
+	    0, 1, -1, 999, 1000, 123456789, INT64_MAX, INT64_MIN, -100000000};
 	char buf[MONEY_FMT_MAX];
 	int64_t back = 0;
 	size_t i;
@@ -196,9 +196,9 @@ static void test_format_parse_round_trip(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		money_format_yuan(v[i], buf, sizeof(buf));
 		assert_int_equal(money_parse_yuan(buf, strlen(buf),
-						  MONEY_GROUPED | MONEY_SIGNED,
-						  &back),
-				 0);
+		                                  MONEY_GROUPED | MONEY_SIGNED,
+		                                  &back),
+		                 0);
 		assert_true(back == v[i]);
 	}
 }
@@ -208,12 +208,12 @@ static void test_parse_percent(void **state)
 	static const struct {
 		const char *s;
 		int64_t bp;
-	} ok[] = {{"3%", 300},	    {"2.5%", 250},  {"0.01%", 1},
-		  {"100%", 10000}, {"30%", 3000}, {"0%", 0},
-		  {"12.34%", 1234}};
-	static const char *const bad[] = {"0.005%", "3", "101%", "100.01%",
-					  "%",	    "-3%", "3 %", "3%%",
-					  "03%",    "3.%", "",    "1e2%"};
+	} ok[] = {{"3%", 300},     {"2.5%", 250}, {"0.01%", 1},
+	          {"100%", 10000}, {"30%", 3000}, {"0%", 0},
+	          {"12.34%", 1234}};
+	static const char *const bad[] = {"0.005%", "3",   "101%", "100.01%",
+	                                  "%",      "-3%", "3 %",  "3%%",
+	                                  "03%",    "3.%", "",     "1e2%"};
 	int64_t bp = 0;
 	size_t i;
 
@@ -237,7 +237,7 @@ static void test_parse_uint(void **state)
 	assert_int_equal(money_parse_uint("9223372036854775807", 19, &v), 0);
 	assert_true(v == INT64_MAX);
 	assert_int_equal(money_parse_uint("9223372036854775808", 19, &v),
-			 VD_EOVERFLOW);
+	                 VD_EOVERFLOW);
 	assert_int_equal(money_parse_uint("0", 1, &v), 0);
 	assert_true(v == 0);
 	assert_int_equal(money_parse_uint("007", 3, &v), VD_EINVAL);

@@ -88,12 +88,13 @@ static void expect_one(struct fixture *f, const char *text, const char *msg)
 	snprintf(want, sizeof(want), "%s/p.ini:%s", f->dir, msg);
 	if (f->errs.total != 1 || strcmp(f->errs.msg[0], want) != 0)
 		fail_msg("want 1 error '%s', got %zu, first '%s'", want,
-			 f->errs.total, f->errs.n ? f->errs.msg[0] : "");
+		         f->errs.total, f->errs.n ? f->errs.msg[0] : "");
 }
 
-#define POOL_P "[pool p]\nbudget = 1000\n"                   /* lines 1-2 */
-#define PROG_A "[program a]\npool = p\nbeneficiary = consumer\n" \
-	       "settlement = immediate\n"                     /* lines 3-6 */
+#define POOL_P "[pool p]\nbudget = 1000\n" /* lines 1-2 */
+#define PROG_A                                                                 \
+	"[program a]\npool = p\nbeneficiary = consumer\n"                      \
+	"settlement = immediate\n" /* lines 3-6 */
 
 /* ---- seed policies ---- */
 
@@ -104,9 +105,9 @@ static void test_seed_policies_load(void **state)
 	struct policy *p;
 	int64_t t;
 
-	assert_int_equal(policy_load_dir(VD_SOURCE_DIR "/deploy/policies",
-					 &f->p, &f->errs),
-			 0);
+	assert_int_equal(
+	    policy_load_dir(VD_SOURCE_DIR "/deploy/policies", &f->p, &f->errs),
+	    0);
 	p = f->p;
 	assert_int_equal(p->nprograms, 11);
 	assert_true(p->late_days == 90);
@@ -133,9 +134,9 @@ static void test_seed_policies_load(void **state)
 	assert_string_equal(g->unit, "kWh");
 	assert_int_equal(g->ntiers, 4);
 	assert_true(g->tiers[0].threshold == 20000000 &&
-		    g->tiers[0].award == 100000000);
+	            g->tiers[0].award == 100000000);
 	assert_true(g->tiers[3].threshold == 200000000 &&
-		    g->tiers[3].award == 400000000);
+	            g->tiers[3].award == 400000000);
 	assert_int_equal(g->cap_period, POLICY_LIFETIME);
 
 	/* 001 */
@@ -147,17 +148,16 @@ static void test_seed_policies_load(void **state)
 	assert_int_equal(g->cap_period, POLICY_LIFETIME);
 	assert_int_equal(g->settlement, POLICY_GRANT);
 	assert_true(policy_program(p, "yinchuan-talent")->cap == 200000000);
-	assert_int_equal(
-	    p->groups[policy_group_index(p, "yinchuan")].combine, POLICY_SUM);
+	assert_int_equal(p->groups[policy_group_index(p, "yinchuan")].combine,
+	                 POLICY_SUM);
 
 	/* 002 */
 	g = policy_program(p, "yuxi-compute");
 	assert_true(g->rate_bp == 3000 && g->threshold == 30000000 &&
-		    g->cap == 50000000);
+	            g->cap == 50000000);
 	assert_int_equal(g->settlement, POLICY_ANNUAL);
 	assert_int_equal(g->providers, POLICY_PROV_LOCAL);
-	assert_true(p->pools[policy_pool_index(p, "yuxi")].budget ==
-		    500000000);
+	assert_true(p->pools[policy_pool_index(p, "yuxi")].budget == 500000000);
 	/* valid until 2028-12-31 inclusive: ends at 2029-01-01 00:00 CST */
 	assert_true(g->valid_until == period_start(2029));
 
@@ -170,7 +170,7 @@ static void test_seed_policies_load(void **state)
 	assert_true(g->valid_from == t);
 	g = policy_program(p, "datong-compute");
 	assert_true(g->rate_bp == 1000 && g->threshold == 20000000 &&
-		    g->cap == 200000000);
+	            g->cap == 200000000);
 	{
 		const struct policy_group *grp =
 		    &p->groups[policy_group_index(p, "datong")];
@@ -178,9 +178,9 @@ static void test_seed_policies_load(void **state)
 		assert_int_equal(grp->nprograms, 2);
 		/* id order */
 		assert_string_equal(p->programs[grp->programs[0]].id,
-				    "datong-compute");
+		                    "datong-compute");
 		assert_string_equal(p->programs[grp->programs[1]].id,
-				    "datong-pool-grant");
+		                    "datong-pool-grant");
 	}
 
 	/* 004 */
@@ -188,9 +188,9 @@ static void test_seed_policies_load(void **state)
 	assert_true(g->kinds == (1u << POLICY_KIND_TRAINING));
 	assert_true(g->rate_bp == 2000);
 	g = policy_program(p, "mentougou-api");
-	assert_true(g->kinds == ((1u << POLICY_KIND_API) |
-				 (1u << POLICY_KIND_DEPLOYMENT) |
-				 (1u << POLICY_KIND_FINETUNE)));
+	assert_true(g->kinds ==
+	            ((1u << POLICY_KIND_API) | (1u << POLICY_KIND_DEPLOYMENT) |
+	             (1u << POLICY_KIND_FINETUNE)));
 	assert_true(g->valid_until == period_start(2027));
 }
 
@@ -199,8 +199,9 @@ static void test_defaults_and_cofunding(void **state)
 	struct fixture *f = *state;
 	const struct policy_program *g;
 
+	/* CRLF line ends and a UTF-8 byte order mark are fine */
 	put(f, "a.ini",
-	    "[pool prov]\nbudget = 100\n[pool city]\nbudget = 200.5\n"
+	    "\xEF\xBB\xBF[pool prov]\r\nbudget = 100\n[pool city]\nbudget = 200.5\n"
 	    "[program co]\npool = prov:50%, city:50%\nbeneficiary = consumer\n"
 	    "settlement = immediate\nrate = 2.5%\n");
 	assert_int_equal(load(f), 0);
@@ -210,7 +211,7 @@ static void test_defaults_and_cofunding(void **state)
 	assert_int_equal(g->shares[0].pool, policy_pool_index(f->p, "prov"));
 	assert_true(g->shares[0].bp == 5000 && g->shares[1].bp == 5000);
 	assert_true(f->p->pools[policy_pool_index(f->p, "city")].budget ==
-		    20050);
+	            20050);
 	assert_true(g->rate_bp == 250);
 	assert_int_equal(g->basis, POLICY_AMOUNT);
 	assert_int_equal(g->cap, POLICY_NO_CAP);
@@ -250,16 +251,16 @@ static void test_every_key(void **state)
 	g = policy_program(f->p, "x");
 	assert_true(f->p->late_days == 30);
 	assert_true(g->unit_rate == 150 && g->threshold == 10 &&
-		    g->cap == 10000 && g->max_periods == 3 &&
-		    g->min_grant == 5000 && g->cover_bp == 5000 &&
-		    g->voucher_days == 30);
+	            g->cap == 10000 && g->max_periods == 3 &&
+	            g->min_grant == 5000 && g->cover_bp == 5000 &&
+	            g->voucher_days == 30);
 	assert_string_equal(g->unit, "gpu-hour");
 	assert_int_equal(g->round, POLICY_ROUND_YUAN);
 	assert_int_equal(g->providers, POLICY_PROV_LIST);
 	assert_int_equal(g->provider_ids.n, 2);
 	assert_string_equal(g->provider_ids.items[1], "dc2");
 	assert_true(g->kinds ==
-		    ((1u << POLICY_KIND_TRAINING) | (1u << POLICY_KIND_API)));
+	            ((1u << POLICY_KIND_TRAINING) | (1u << POLICY_KIND_API)));
 	assert_true(g->valid_from == period_start(2025));
 	assert_true(g->valid_until == period_start(2026));
 	assert_int_equal(f->p->groups[0].cap_period, POLICY_LIFETIME);
@@ -271,197 +272,211 @@ static void test_every_key(void **state)
 static void test_unknown_key(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\ncolour = red\n",
-		   "8: unknown key 'colour' in [program a]");
+	           "8: unknown key 'colour' in [program a]");
 }
 
 static void test_missing_required_key(void **state)
 {
 	expect_one(*state,
-		   POOL_P "[program a]\nbeneficiary = consumer\n"
-			  "settlement = immediate\nrate = 3%\n",
-		   "3: [program a]: missing required key 'pool'");
+	           POOL_P "[program a]\nbeneficiary = consumer\n"
+	                  "settlement = immediate\nrate = 3%\n",
+	           "3: [program a]: missing required key 'pool'");
 }
 
 static void test_missing_rule(void **state)
 {
 	expect_one(*state, POOL_P PROG_A,
-		   "3: [program a]: needs one of 'rate', 'unit_rate' or "
-		   "'tiers'");
+	           "3: [program a]: needs one of 'rate', 'unit_rate' or "
+	           "'tiers'");
 }
 
 static void test_missing_budget(void **state)
 {
 	expect_one(*state, "[pool p]\n" PROG_A "rate = 3%\n",
-		   "1: [pool p]: missing required key 'budget'");
+	           "1: [pool p]: missing required key 'budget'");
 }
 
 static void test_missing_combine(void **state)
 {
 	expect_one(*state, POOL_P "[group g]\ncap = 10\n" PROG_A "rate = 3%\n",
-		   "3: [group g]: missing required key 'combine'");
+	           "3: [group g]: missing required key 'combine'");
 }
 
 static void test_unknown_pool(void **state)
 {
 	expect_one(*state,
-		   POOL_P "[program a]\npool = q\nbeneficiary = consumer\n"
-			  "settlement = immediate\nrate = 3%\n",
-		   "4: unknown pool 'q'");
+	           POOL_P "[program a]\npool = q\nbeneficiary = consumer\n"
+	                  "settlement = immediate\nrate = 3%\n",
+	           "4: unknown pool 'q'");
 }
 
 static void test_unknown_group(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\ngroup = nope\n",
-		   "8: unknown group 'nope'");
+	           "8: unknown group 'nope'");
 }
 
 static void test_bad_number(void **state)
 {
 	expect_one(*state, "[pool p]\nbudget = 1,000\n" PROG_A "rate = 3%\n",
-		   "2: bad value '1,000' for 'budget': expected an amount in "
-		   "yuan (e.g. 500000 or 0.12, no separators)");
+	           "2: bad value '1,000' for 'budget': expected an amount in "
+	           "yuan (e.g. 500000 or 0.12, no separators)");
 }
 
 static void test_bad_amount_decimals(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\ncap = 10.005\n",
-		   "8: bad value '10.005' for 'cap': expected a positive "
-		   "amount in yuan (e.g. 500000 or 0.12, no separators)");
+	           "8: bad value '10.005' for 'cap': expected a positive "
+	           "amount in yuan (e.g. 500000 or 0.12, no separators)");
 }
 
 static void test_rate_finer_than_bp(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 0.005%\n",
-		   "7: '0.005%' for 'rate' is finer than 0.01%");
+	           "7: '0.005%' for 'rate' is finer than 0.01%");
 }
 
 static void test_rate_out_of_range(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 0%\n",
-		   "7: bad value '0%' for 'rate': expected a percentage in "
-		   "(0%, 100%] with at most two decimals, e.g. 3% or 2.5%");
+	           "7: bad value '0%' for 'rate': expected a percentage in "
+	           "(0%, 100%] with at most two decimals, e.g. 3% or 2.5%");
 	expect_one(*state, POOL_P PROG_A "rate = 101%\n",
-		   "7: bad value '101%' for 'rate': expected a percentage in "
-		   "(0%, 100%] with at most two decimals, e.g. 3% or 2.5%");
+	           "7: bad value '101%' for 'rate': expected a percentage in "
+	           "(0%, 100%] with at most two decimals, e.g. 3% or 2.5%");
 	expect_one(*state, POOL_P PROG_A "rate = 3\n",
-		   "7: bad value '3' for 'rate': expected a percentage in "
-		   "(0%, 100%] with at most two decimals, e.g. 3% or 2.5%");
+	           "7: bad value '3' for 'rate': expected a percentage in "
+	           "(0%, 100%] with at most two decimals, e.g. 3% or 2.5%");
 }
 
 static void test_tiers_not_increasing(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "tiers = 100:10, 50:20\n",
-		   "7: tiers must increase strictly in both threshold and "
-		   "award (tier 2 does not)");
+	           "7: tiers must increase strictly in both threshold and "
+	           "award (tier 2 does not)");
 	expect_one(*state, POOL_P PROG_A "tiers = 100:10, 200:10, 300:30\n",
-		   "7: tiers must increase strictly in both threshold and "
-		   "award (tier 2 does not)");
+	           "7: tiers must increase strictly in both threshold and "
+	           "award (tier 2 does not)");
 }
 
 static void test_cofunding_not_100(void **state)
 {
 	expect_one(*state,
-		   POOL_P "[pool q]\nbudget = 5\n[program a]\n"
-			  "pool = p:50%, q:40%\nbeneficiary = consumer\n"
-			  "settlement = immediate\nrate = 3%\n",
-		   "6: co-funding shares sum to 90.00%, not 100%");
+	           POOL_P "[pool q]\nbudget = 5\n[program a]\n"
+	                  "pool = p:50%, q:40%\nbeneficiary = consumer\n"
+	                  "settlement = immediate\nrate = 3%\n",
+	           "6: co-funding shares sum to 90.00%, not 100%");
 }
 
 static void test_group_mixes_annual(void **state)
 {
 	expect_one(*state,
-		   POOL_P "[group g]\ncombine = max\n"
-			  "[program a]\npool = p\nbeneficiary = consumer\n"
-			  "settlement = immediate\nrate = 3%\ngroup = g\n"
-			  "[program b]\npool = p\nbeneficiary = consumer\n"
-			  "settlement = annual\nrate = 3%\ngroup = g\n",
-		   "16: group 'g' mixes annual program 'b' with non-annual "
-		   "program 'a'");
+	           POOL_P "[group g]\ncombine = max\n"
+	                  "[program a]\npool = p\nbeneficiary = consumer\n"
+	                  "settlement = immediate\nrate = 3%\ngroup = g\n"
+	                  "[program b]\npool = p\nbeneficiary = consumer\n"
+	                  "settlement = annual\nrate = 3%\ngroup = g\n",
+	           "16: group 'g' mixes annual program 'b' with non-annual "
+	           "program 'a'");
 }
 
 static void test_rate_with_quantity(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "basis = quantity\nrate = 3%\n",
-		   "8: 'rate' goes with basis = amount; use 'unit_rate' or "
-		   "'tiers' with basis = quantity");
+	           "8: 'rate' goes with basis = amount; use 'unit_rate' or "
+	           "'tiers' with basis = quantity");
 }
 
 static void test_rate_and_tiers(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\ntiers = 10:1\n",
-		   "8: 'tiers' and 'rate' exclude each other (line 7)");
+	           "8: 'tiers' and 'rate' exclude each other (line 7)");
 }
 
 static void test_repeated_key(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\nrate = 4%\n",
-		   "8: repeated key 'rate' (first at line 7)");
+	           "8: repeated key 'rate' (first at line 7)");
 }
 
 static void test_bad_date(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\nvalid_from = 2026-02-30\n",
-		   "8: bad value '2026-02-30' for 'valid_from': expected a "
-		   "calendar date YYYY-MM-DD");
+	           "8: bad value '2026-02-30' for 'valid_from': expected a "
+	           "calendar date YYYY-MM-DD");
 }
 
 static void test_window_reversed(void **state)
 {
 	expect_one(*state,
-		   POOL_P PROG_A "rate = 3%\nvalid_from = 2026-01-02\n"
-				 "valid_until = 2026-01-01\n",
-		   "9: valid_until is before valid_from (line 8)");
+	           POOL_P PROG_A "rate = 3%\nvalid_from = 2026-01-02\n"
+	                         "valid_until = 2026-01-01\n",
+	           "9: valid_until is before valid_from (line 8)");
 }
 
 static void test_unknown_kind(void **state)
 {
-	expect_one(*state, POOL_P PROG_A "rate = 3%\nkinds = training, mining\n",
-		   "8: unknown usage kind 'mining' (expected training, "
-		   "inference, api, finetune, deployment, storage, other or *)");
+	expect_one(
+	    *state, POOL_P PROG_A "rate = 3%\nkinds = training, mining\n",
+	    "8: unknown usage kind 'mining' (expected training, "
+	    "inference, api, finetune, deployment, storage, other or *)");
 }
 
 static void test_unknown_section(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\n[budget x]\nfoo = 1\n",
-		   "8: unknown section '[budget x]' (expected [ledger], "
-		   "[pool NAME], [program NAME] or [group NAME])");
+	           "8: unknown section '[budget x]' (expected [ledger], "
+	           "[pool NAME], [program NAME] or [group NAME])");
 }
 
 static void test_bad_section_name(void **state)
 {
-	expect_one(*state, POOL_P PROG_A "rate = 3%\n[pool Big]\nbudget = 1\n",
-		   "8: invalid name 'Big' (expected [a-z0-9][a-z0-9._-]{0,63})");
+	expect_one(
+	    *state, POOL_P PROG_A "rate = 3%\n[pool Big]\nbudget = 1\n",
+	    "8: invalid name 'Big' (expected [a-z0-9][a-z0-9._-]{0,63})");
 }
 
 static void test_key_outside_section(void **state)
 {
 	expect_one(*state, "budget = 5\n" POOL_P PROG_A "rate = 3%\n",
-		   "1: key outside a section");
+	           "1: key outside a section");
 }
 
 static void test_line_without_equals(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "rate = 3%\ncap 3\n",
-		   "8: expected 'key = value'");
+	           "8: expected 'key = value'");
 	expect_one(*state, POOL_P PROG_A "rate = 3%\ncap: 3\n",
-		   "8: expected 'key = value'");
+	           "8: expected 'key = value'");
 }
 
-static void test_line_too_long(void **state)
+static void test_long_lines(void **state)
 {
-	char text[2048];
-	char list[1200];
+	struct fixture *f = *state;
+	char *text = malloc(40000);
+	char *list = malloc(20000);
 	size_t i, n = 0;
 
+	/* 200 providers on one line (1,289 bytes): longer than inih's own
+	 * buffer, and still read whole */
 	for (i = 0; i < 200; i++)
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%sd%zu",
-				      i ? "," : "", i);
-	snprintf(text, sizeof(text), POOL_P PROG_A "rate = 3%%\nproviders = %s\n",
-		 list);
-	put(*state, "p.ini", text);
-	assert_int_equal(load(*state), VD_EPOLICY);
-	assert_non_null(strstr(((struct fixture *)*state)->errs.msg[0],
-			       "p.ini:8: line longer than"));
+		n += (size_t)snprintf(list + n, 20000 - n, "%sd%zu",
+		                      i ? ", " : "", i);
+	snprintf(text, 40000, POOL_P PROG_A "rate = 3%%\nproviders = %s\n",
+	         list);
+	put(f, "p.ini", text);
+	assert_int_equal(load(f), 0);
+	assert_int_equal(policy_program(f->p, "a")->provider_ids.n, 200);
+	assert_string_equal(policy_program(f->p, "a")->provider_ids.items[199],
+	                    "d199");
+	/* over POLICY_MAX_LINE (16384 bytes) is refused with its line */
+	for (n = 0; n < 17000; n += 2)
+		memcpy(list + n, "x,", 2);
+	list[n - 1] = '\0';
+	snprintf(text, 40000, POOL_P PROG_A "rate = 3%%\nclasses = %s\n", list);
+	expect_one(f, text, "8: line longer than 16384 bytes");
+	free(text);
+	free(list);
 }
 
 static void test_duplicate_section_across_files(void **state)
@@ -474,8 +489,8 @@ static void test_duplicate_section_across_files(void **state)
 	assert_int_equal(load(f), VD_EPOLICY);
 	assert_null(f->p);
 	snprintf(want, sizeof(want),
-		 "%s/b.ini:2: duplicate section [pool p] (first at %s/a.ini:1)",
-		 f->dir, f->dir);
+	         "%s/b.ini:2: duplicate section [pool p] (first at %s/a.ini:1)",
+	         f->dir, f->dir);
 	assert_string_equal(f->errs.msg[0], want);
 }
 
@@ -486,19 +501,22 @@ static void test_never_partial(void **state)
 
 	/* a good file and a bad one: nothing loads, the error names b.ini */
 	put(f, "a.ini", POOL_P PROG_A "rate = 3%\n");
-	put(f, "b.ini", "[program b]\npool = p\nbeneficiary = consumer\n"
-			"settlement = immediate\nrate = 3%\nfoo = 1\n");
+	put(f, "b.ini",
+	    "[program b]\npool = p\nbeneficiary = consumer\n"
+	    "settlement = immediate\nrate = 3%\nfoo = 1\n");
 	put(f, "notes.txt", "this is not read\n");
 	assert_int_equal(load(f), VD_EPOLICY);
 	assert_null(f->p);
 	assert_int_equal(f->errs.total, 1);
-	snprintf(want, sizeof(want), "%s/b.ini:6: unknown key 'foo' in "
-				     "[program b]",
-		 f->dir);
+	snprintf(want, sizeof(want),
+	         "%s/b.ini:6: unknown key 'foo' in "
+	         "[program b]",
+	         f->dir);
 	assert_string_equal(f->errs.msg[0], want);
 	/* fixed, the pair loads as one policy; notes.txt is ignored */
-	put(f, "b.ini", "[program b]\npool = p\nbeneficiary = consumer\n"
-			"settlement = immediate\nrate = 3%\n");
+	put(f, "b.ini",
+	    "[program b]\npool = p\nbeneficiary = consumer\n"
+	    "settlement = immediate\nrate = 3%\n");
 	assert_int_equal(load(f), 0);
 	assert_int_equal(f->p->nprograms, 2);
 	assert_int_equal(f->p->nfiles, 2);
@@ -520,17 +538,18 @@ static void test_every_error_reported(void **state)
 {
 	struct fixture *f = *state;
 
-	put(f, "p.ini", POOL_P PROG_A "rate = 3%\ncap = x\nround = cents\n"
-				      "[group g]\n");
+	put(f, "p.ini",
+	    POOL_P PROG_A "rate = 3%\ncap = x\nround = cents\n"
+	                  "[group g]\n");
 	assert_int_equal(load(f), VD_EPOLICY);
 	assert_int_equal(f->errs.total, 3);
 	assert_true(has_error(f, "8: bad value 'x' for 'cap': expected a "
-				 "positive amount in yuan (e.g. 500000 or "
-				 "0.12, no separators)"));
+	                         "positive amount in yuan (e.g. 500000 or "
+	                         "0.12, no separators)"));
 	assert_true(has_error(f, "9: bad value 'cents' for 'round': "
-				 "expected fen or yuan"));
+	                         "expected fen or yuan"));
 	assert_true(has_error(f, "10: [group g]: missing required key "
-				 "'combine'"));
+	                         "'combine'"));
 }
 
 static void test_empty_and_missing_dir(void **state)
@@ -542,10 +561,10 @@ static void test_empty_and_missing_dir(void **state)
 	snprintf(want, sizeof(want), "%s: no *.ini files", f->dir);
 	assert_string_equal(f->errs.msg[0], want);
 	assert_int_equal(policy_load_dir("/nonexistent/vd", &f->p, &f->errs),
-			 VD_EPOLICY);
+	                 VD_EPOLICY);
 	assert_string_equal(f->errs.msg[0], "/nonexistent/vd: cannot open "
-					    "directory: No such file or "
-					    "directory");
+	                                    "directory: No such file or "
+	                                    "directory");
 }
 
 static void test_hash_changes_with_content(void **state)
@@ -570,9 +589,9 @@ static void test_print_tables(void **state)
 	size_t len = 0;
 	FILE *fp;
 
-	assert_int_equal(policy_load_dir(VD_SOURCE_DIR "/deploy/policies",
-					 &f->p, &f->errs),
-			 0);
+	assert_int_equal(
+	    policy_load_dir(VD_SOURCE_DIR "/deploy/policies", &f->p, &f->errs),
+	    0);
 	fp = open_memstream(&out, &len);
 	assert_int_equal(policy_print(f->p, fp), 0);
 	fclose(fp);
@@ -616,7 +635,7 @@ int main(void)
 	    T(test_bad_section_name),
 	    T(test_key_outside_section),
 	    T(test_line_without_equals),
-	    T(test_line_too_long),
+	    T(test_long_lines),
 	    T(test_duplicate_section_across_files),
 	    T(test_never_partial),
 	    T(test_every_error_reported),

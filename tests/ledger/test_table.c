@@ -33,9 +33,9 @@ static void test_alignment(void **state)
 	assert_int_equal(table_print(&t, f, "> "), 0);
 	fclose(f);
 	assert_string_equal(out, "> id      amount  note\n"
-				 "> --------------------\n"
-				 "> a         1.00  x\n"
-				 "> bbb  12,345.67  \n");
+	                         "> --------------------\n"
+	                         "> a         1.00  x\n"
+	                         "> bbb  12,345.67  \n");
 	free(out);
 	table_free(&t);
 }
