@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
-deploy/build.sh build/release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+deploy/build.sh build/demo -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 echo
 echo "== vouchd check-policy deploy/policies"
-build/release/daemon/vouchd check-policy deploy/policies
+build/demo/daemon/vouchd check-policy deploy/policies
