@@ -247,6 +247,67 @@ int sig_verify(const struct sig_pub *p, const void *msg, size_t len,
 	return rc;
 }
 
+struct sig_verifier {
+	EVP_MD_CTX *md;
+	EVP_PKEY *bound; /* a reference of our own, so it cannot be freed
+	                    and its address reused while we compare it */
+	int ready;       /* md is initialised for bound */
+};
+
+int sig_verifier_new(struct sig_verifier **out)
+{
+	struct sig_verifier *v;
+
+	if (out == NULL)
+		return PROTO_EINVAL;
+	v = calloc(1, sizeof(*v));
+	if (v == NULL || (v->md = EVP_MD_CTX_new()) == NULL) {
+		free(v);
+		return PROTO_ENOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
+void sig_verifier_free(struct sig_verifier *v)
+{
+	if (v == NULL)
+		return;
+	EVP_MD_CTX_free(v->md);
+	EVP_PKEY_free(v->bound);
+	free(v);
+}
+
+int sig_verifier_check(struct sig_verifier *v, const struct sig_pub *p,
+                       const void *msg, size_t len, const uint8_t sig[SIG_LEN])
+{
+	int ok;
+
+	if (v == NULL || p == NULL || (msg == NULL && len > 0) || sig == NULL)
+		return PROTO_EINVAL;
+	if (v->ready && v->bound == p->pkey) {
+		/* a NULL key re-initialises the context for the same key */
+		ok = EVP_DigestVerifyInit(v->md, NULL, NULL, NULL, NULL) == 1;
+	} else {
+		if (EVP_PKEY_up_ref(p->pkey) != 1)
+			return PROTO_ECRYPTO;
+		EVP_PKEY_free(v->bound);
+		v->bound = p->pkey;
+		/* OpenSSL 3.0 keeps an initialised context's key even when
+		 * another is passed: the context must be reset first (a test
+		 * caught verifications against the previous key) */
+		EVP_MD_CTX_reset(v->md);
+		ok =
+		    EVP_DigestVerifyInit(v->md, NULL, NULL, NULL, p->pkey) == 1;
+	}
+	v->ready = ok;
+	if (!ok)
+		return PROTO_ECRYPTO;
+	return EVP_DigestVerify(v->md, sig, SIG_LEN, msg, len) == 1
+	           ? 0
+	           : PROTO_EBADSIG;
+}
+
 void sig_hex_encode(const uint8_t *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

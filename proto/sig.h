@@ -54,6 +54,21 @@ void sig_pub_free(struct sig_pub *p);
 int sig_verify(const struct sig_pub *p, const void *msg, size_t len,
                const uint8_t sig[SIG_LEN]);
 
+/* A verifier: one per thread (it is not thread-safe), reused for every
+ * verification. It keeps OpenSSL's verification context bound to the key
+ * it last checked, so a run of records from one principal skips setting
+ * the context up again. Measured on OpenSSL 3.0: 3 allocations inside
+ * OpenSSL per verification on the bound key, against 11 with a fresh
+ * context; OpenSSL's EVP interface offers no way to reach 0. */
+struct sig_verifier;
+
+int sig_verifier_new(struct sig_verifier **out);
+void sig_verifier_free(struct sig_verifier *v);
+
+/* As sig_verify, with v's context. */
+int sig_verifier_check(struct sig_verifier *v, const struct sig_pub *p,
+                       const void *msg, size_t len, const uint8_t sig[SIG_LEN]);
+
 /* Lowercase hex. hex_encode writes 2n digits and a NUL. hex_decode takes
  * exactly 2n digits, lowercase only (one spelling per value), no NUL
  * needed. */

@@ -259,6 +259,47 @@ static void test_auth_challenge(void **state)
 	sig_key_free(k);
 }
 
+static void test_verifier_reuse(void **state)
+{
+	struct sig_key *k[2] = {NULL, NULL};
+	struct sig_pub *p[2] = {NULL, NULL};
+	struct sig_verifier *v = NULL;
+	uint8_t pub[32], sig[2][64], bad[64];
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sig_keygen(&k[i]), 0);
+		sig_key_public(k[i], pub);
+		assert_int_equal(sig_pub_parse(pub, &p[i]), 0);
+		assert_int_equal(sig_sign(k[i], line, 10, sig[i]), 0);
+	}
+	memcpy(bad, sig[0], 64);
+	bad[0] ^= 1;
+	assert_int_equal(sig_verifier_new(&v), 0);
+	/* the same key again and again, a bad signature in between, then
+	 * the other key: the bound context must follow */
+	for (j = 0; j < 3; j++) {
+		assert_int_equal(sig_verifier_check(v, p[0], line, 10, sig[0]),
+		                 0);
+		assert_int_equal(sig_verifier_check(v, p[0], line, 10, bad),
+		                 PROTO_EBADSIG);
+		assert_int_equal(sig_verifier_check(v, p[0], line, 10, sig[1]),
+		                 PROTO_EBADSIG);
+		assert_int_equal(sig_verifier_check(v, p[1], line, 10, sig[1]),
+		                 0);
+		assert_int_equal(sig_verifier_check(v, p[1], line, 10, sig[0]),
+		                 PROTO_EBADSIG);
+	}
+	/* freeing a key the verifier is bound to is safe */
+	sig_pub_free(p[1]);
+	assert_int_equal(sig_verifier_check(v, p[0], line, 10, sig[0]), 0);
+	sig_verifier_free(v);
+	sig_pub_free(p[0]);
+	sig_key_free(k[0]);
+	sig_key_free(k[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +309,7 @@ int main(void)
 	    cmocka_unit_test(test_small_order_keys_refused),
 	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_auth_challenge),
+	    cmocka_unit_test(test_verifier_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,117 @@
+#include "cmd.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define B(k) KEYBIT(KEY_##k)
+
+const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
+    [KEY_ID] = {"id", TYPE_RID, 0, 0},
+    [KEY_SIG] = {"sig", TYPE_HEX128, 0, 0},
+    [KEY_PROVIDER] = {"provider", TYPE_PID, 0, 0},
+    [KEY_ORG] = {"org", TYPE_PID, 0, 0},
+    [KEY_AT] = {"at", TYPE_TIME, 0, 0},
+    [KEY_AMOUNT] = {"amount", TYPE_NUM, 0, INT64_MAX},
+    [KEY_QTY] = {"qty", TYPE_NUM, 0, INT64_MAX},
+    [KEY_UNIT] = {"unit", TYPE_WORD, 0, 0},
+    [KEY_KIND] = {"kind", TYPE_WORD, 0, 0},
+    [KEY_CLASS] = {"class", TYPE_WORD, 0, 0},
+    [KEY_N] = {"n", TYPE_NUM, 1, INT64_MAX},
+    [KEY_REASON] = {"reason", TYPE_TEXT, 0, 0},
+    [KEY_PERIOD] = {"period", TYPE_NUM, 1970, 9999},
+    [KEY_AFTER] = {"after", TYPE_CURSOR, 0, 0},
+    [KEY_LIMIT] = {"limit", TYPE_NUM, 1, INT64_MAX},
+    [KEY_VOUCHER] = {"voucher", TYPE_RID, 0, 0},
+    [KEY_RECORD] = {"record", TYPE_RID, 0, 0},
+    [KEY_REF] = {"ref", TYPE_RID, 0, 0},
+    [KEY_ROLE] = {"role", TYPE_ROLE, 0, 0},
+    [KEY_KEY] = {"key", TYPE_HEX64, 0, 0},
+    [KEY_LOCAL] = {"local", TYPE_NUM, 0, 1},
+    [KEY_PROGRAM] = {"program", TYPE_PID, 0, 0},
+    [KEY_NEED] = {"need", TYPE_NUM, 0, INT64_MAX},
+    [KEY_FORCE] = {"force", TYPE_NUM, 1, 1},
+    [KEY_NOW] = {"now", TYPE_TIME, 0, 0},
+    [KEY_POOL] = {"pool", TYPE_PID, 0, 0},
+};
+
+/* kind= is a usage kind in USAGE (CMD_KIND_USAGE) and an org kind in
+ * REGISTER; after= is a record cursor in RECORDS and a journal sequence
+ * number in JOURNAL (CMD_AFTER_SEQ). req.c applies the flags. */
+
+const struct cmd_spec cmd_table[CMD_COUNT] = {
+    {CMD_HELLO, "HELLO", ROLE_ALL, 0, 0, 0},
+    {CMD_AUTH, "AUTH", ROLE_ALL, B(ID) | B(SIG), 0, 0},
+    {CMD_PING, "PING", ROLE_ALL, 0, 0, 0},
+    {CMD_QUIT, "QUIT", ROLE_ALL, 0, 0, 0},
+    {CMD_USAGE, "USAGE", ROLE_PROVIDER,
+     B(PROVIDER) | B(ID) | B(ORG) | B(AT) | B(AMOUNT) | B(QTY) | B(UNIT) |
+         B(KIND) | B(SIG),
+     B(CLASS), CMD_SIG_LAST | CMD_WRITE | CMD_KIND_USAGE},
+    {CMD_BATCH, "BATCH", ROLE_PROVIDER, B(PROVIDER) | B(N) | B(SIG), 0,
+     CMD_SIG_LAST | CMD_WRITE},
+    {CMD_VOID, "VOID", ROLE_PROVIDER,
+     B(PROVIDER) | B(ID) | B(AT) | B(REASON) | B(SIG), 0,
+     CMD_SIG_LAST | CMD_WRITE},
+    {CMD_BALANCE, "BALANCE", ROLE_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
+    {CMD_ACCRUAL, "ACCRUAL", ROLE_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
+    {CMD_RECORDS, "RECORDS", ROLE_AUTHED, 0,
+     B(ORG) | B(PROVIDER) | B(PERIOD) | B(AFTER) | B(LIMIT), CMD_LISTING},
+    {CMD_PROGRAMS, "PROGRAMS", ROLE_AUTHED, 0, 0, CMD_LISTING},
+    {CMD_REDEEM, "REDEEM", ROLE_PROVIDER,
+     B(VOUCHER) | B(RECORD) | B(AMOUNT) | B(REF), 0, CMD_WRITE},
+    {CMD_REGISTER, "REGISTER", ROLE_BUREAU, B(ID) | B(ROLE) | B(KEY),
+     B(KIND) | B(LOCAL), CMD_WRITE},
+    {CMD_ISSUE, "ISSUE", ROLE_BUREAU, B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
+     B(AMOUNT), CMD_WRITE},
+    {CMD_SETTLE, "SETTLE", ROLE_BUREAU, B(PROGRAM) | B(PERIOD), B(FORCE),
+     CMD_WRITE},
+    {CMD_REVOKE, "REVOKE", ROLE_BUREAU, B(VOUCHER) | B(REASON), 0, CMD_WRITE},
+    {CMD_EXPIRE, "EXPIRE", ROLE_BUREAU, 0, B(NOW), CMD_WRITE},
+    {CMD_POOL, "POOL", ROLE_BUREAU, 0, B(POOL) | B(PERIOD), CMD_LISTING},
+    {CMD_RECEIVABLES, "RECEIVABLES", ROLE_PROVIDER | ROLE_BUREAU, 0,
+     B(PROVIDER), CMD_LISTING},
+    {CMD_PAY, "PAY", ROLE_BUREAU, B(PROVIDER) | B(AMOUNT) | B(REF), 0,
+     CMD_WRITE},
+    {CMD_JOURNAL, "JOURNAL", ROLE_BUREAU, 0, B(AFTER) | B(LIMIT),
+     CMD_LISTING | CMD_AFTER_SEQ},
+    {CMD_CHECKPOINT, "CHECKPOINT", ROLE_AUTHED, 0, 0, 0},
+    {CMD_RELOAD, "RELOAD", ROLE_BUREAU, 0, 0, 0},
+    {CMD_STATS, "STATS", ROLE_BUREAU, 0, 0, 0},
+};
+
+const char *const cmd_kind_names[CMD_KINDS] = {
+    "training",   "inference", "api",  "finetune",
+    "deployment", "storage",   "other"};
+
+const struct cmd_spec *cmd_lookup(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < CMD_COUNT; i++)
+		if (strlen(cmd_table[i].name) == len &&
+		    strncasecmp(cmd_table[i].name, s, len) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+int cmd_key_lookup(const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < KEY_COUNT; i++)
+		if (strlen(cmd_keys[i].name) == len &&
+		    memcmp(cmd_keys[i].name, s, len) == 0)
+			return i;
+	return -1;
+}
+
+int cmd_kind_lookup(const char *s, size_t len)
+{
+	int i;
+
+	for (i = 0; i < CMD_KINDS; i++)
+		if (strlen(cmd_kind_names[i]) == len &&
+		    memcmp(cmd_kind_names[i], s, len) == 0)
+			return i;
+	return -1;
+}

@@ -1,0 +1,65 @@
+/* Usage records and voids as signed lines.
+ *
+ * A USAGE line is canonical when its keys come in the order of
+ * protocol.md (provider id org at amount qty unit kind [class]); the
+ * client always builds that form, and the daemon verifies whatever bytes
+ * were sent, since the signature covers "the exact bytes of the line
+ * before ` sig=`". A batch signature covers its record lines exactly as
+ * sent, each followed by LF. */
+#ifndef VD_RECORD_H
+#define VD_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "req.h"
+#include "sig.h"
+
+#define RECORD_ID_MAX 64
+#define RECORD_WORD_MAX 32
+/* longest canonical USAGE line with sig: well under REQ_DEFAULT_LINE */
+#define RECORD_LINE_MAX 640
+
+struct record {
+	char provider[RECORD_ID_MAX + 1];
+	char id[RECORD_ID_MAX + 1];
+	char org[RECORD_ID_MAX + 1];
+	int64_t at;     /* Unix seconds */
+	int64_t amount; /* fen */
+	int64_t qty;
+	char unit[RECORD_WORD_MAX + 1];
+	int kind;                        /* index into cmd_kind_names */
+	char klass[RECORD_WORD_MAX + 1]; /* "" when the record has none */
+};
+
+/* The canonical line without sig (what a batch carries). Returns its
+ * length, or PROTO_E* if a field would not parse back (the line is checked
+ * with req_parse, so what is built is what the daemon accepts). */
+int record_format(const struct record *r, char *buf, size_t size);
+
+/* The canonical line with " sig=<128 hex>" appended, signed by k. */
+int record_sign(const struct sig_key *k, const struct record *r, char *buf,
+                size_t size);
+
+/* Fill r from a parsed USAGE request (either mode). */
+int record_from_req(const struct req *q, struct record *r);
+
+/* Verify the signature of a parsed USAGE or VOID line: sig= over the bytes
+ * before " sig=". 0 or PROTO_EBADSIG. */
+int record_verify(const struct sig_pub *p, const struct req *q);
+
+/* "VOID provider=P id=R at=T reason=<pct>" signed by k; reason is UTF-8
+ * text, encoded here. */
+int record_void_sign(const struct sig_key *k, const char *provider,
+                     const char *id, int64_t at, const char *reason, char *buf,
+                     size_t size);
+
+/* A batch: lines (each ending in LF, CR already dropped) are signed as one
+ * message; record_batch_header formats "BATCH provider=P n=N sig=...". */
+int record_batch_header(const struct sig_key *k, const char *provider,
+                        const char *lines, size_t len, size_t n, char *buf,
+                        size_t size);
+int record_batch_verify(const struct sig_pub *p, const struct req *header,
+                        const char *lines, size_t len);
+
+#endif
