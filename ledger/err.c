@@ -27,6 +27,20 @@ const char *err_str(int code)
 		return "period closed";
 	case VD_EINTERNAL:
 		return "internal error";
+	case VD_ENOSPC:
+		return "store map full";
+	case VD_EDENIED:
+		return "not allowed";
+	case VD_EFUNDS:
+		return "over the remaining amount";
+	case VD_ECOVER:
+		return "over the share of the bill vouchers may pay";
+	case VD_EEXPIRED:
+		return "voucher expired";
+	case VD_EREVOKED:
+		return "voucher revoked";
+	case VD_ESPENT:
+		return "voucher spent";
 	}
 	return "unknown error";
 }

@@ -116,3 +116,37 @@ void period_format_date(int64_t t, char buf[11])
 	}
 	snprintf(buf, 11, "%04d-%02d-%02d", (int)y, m, d);
 }
+
+static void put_digits(char *p, int v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+void period_format_utc(int64_t t, char buf[21])
+{
+	int64_t y, secs;
+	int m, d;
+
+	if (t < -62167219200LL) /* 0000-01-01T00:00:00Z */
+		t = -62167219200LL;
+	if (t > 253402300799LL) /* 9999-12-31T23:59:59Z */
+		t = 253402300799LL;
+	civil_from_days(floor_div(t, 86400), &y, &m, &d);
+	secs = t - floor_div(t, 86400) * 86400;
+	put_digits(buf, (int)y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, m, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, d, 2);
+	buf[10] = 'T';
+	put_digits(buf + 11, (int)(secs / 3600), 2);
+	buf[13] = ':';
+	put_digits(buf + 14, (int)(secs / 60 % 60), 2);
+	buf[16] = ':';
+	put_digits(buf + 17, (int)(secs % 60), 2);
+	buf[19] = 'Z';
+	buf[20] = '\0';
+}

@@ -30,6 +30,10 @@ int64_t period_start(int64_t year);
  * into the Unix time of its first second. VD_EINVAL on any other shape. */
 int period_parse_date(const char *s, size_t len, int64_t *t);
 
+/* Format t as RFC 3339 UTC, "2026-03-01T08:00:00Z"; buf needs 21 bytes.
+ * Times outside years 0..9999 are clamped to the nearest end. */
+void period_format_utc(int64_t t, char buf[21]);
+
 /* Format the CST date of t as "YYYY-MM-DD"; buf needs 11 bytes. */
 void period_format_date(int64_t t, char buf[11]);
 

@@ -1,0 +1,588 @@
+#include "book.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accrual.h"
+#include "err.h"
+#include "money.h"
+#include "period.h"
+
+#define ACC_KEY (2 * STORE_ID + 2)
+
+static size_t acc_key(uint8_t *k, const char *prog, const char *ben,
+                      int32_t period)
+{
+	size_t n = store_key_id(k, 0, prog);
+
+	n = store_key_id(k, n, ben);
+	return store_key_u16(k, n, (uint16_t)period);
+}
+
+int book_principal(struct book *b, const char *id, struct principal_row *r)
+{
+	uint8_t k[STORE_ID];
+	MDB_val v;
+	int rc;
+
+	store_key_id(k, 0, id);
+	if ((rc = ltx_get(b->t, DB_PRINCIPALS, k, STORE_ID, &v)) < 0)
+		return rc;
+	if (v.mv_size != sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
+int book_acc_get(struct book *b, const char *prog, const char *ben,
+                 int32_t period, struct acc_row *r)
+{
+	uint8_t k[ACC_KEY];
+	MDB_val v;
+	int rc;
+
+	acc_key(k, prog, ben, period);
+	memset(r, 0, sizeof(*r));
+	rc = ltx_get(b->t, DB_ACCRUAL, k, ACC_KEY, &v);
+	if (rc == VD_ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
+int book_acc_put(struct book *b, const char *prog, const char *ben,
+                 int32_t period, const struct acc_row *r)
+{
+	uint8_t k[ACC_KEY];
+
+	acc_key(k, prog, ben, period);
+	return ltx_put(b->t, DB_ACCRUAL, k, ACC_KEY, r, sizeof(*r));
+}
+
+int book_pool_get(struct book *b, const char *pool, int32_t period,
+                  struct pool_row *r)
+{
+	uint8_t k[STORE_ID + 2];
+	MDB_val v;
+	int rc;
+
+	store_key_u16(k, store_key_id(k, 0, pool), (uint16_t)period);
+	memset(r, 0, sizeof(*r));
+	rc = ltx_get(b->t, DB_POOLS, k, sizeof(k), &v);
+	if (rc == VD_ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
+int book_pool_put(struct book *b, const char *pool, int32_t period,
+                  const struct pool_row *r)
+{
+	uint8_t k[STORE_ID + 2];
+
+	store_key_u16(k, store_key_id(k, 0, pool), (uint16_t)period);
+	return ltx_put(b->t, DB_POOLS, k, sizeof(k), r, sizeof(*r));
+}
+
+int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
+{
+	uint8_t k[STORE_ID];
+	MDB_val v;
+	int rc;
+
+	store_key_id(k, 0, vid);
+	if ((rc = ltx_get(b->t, DB_VOUCHERS, k, STORE_ID, &v)) < 0)
+		return rc;
+	if (v.mv_size != sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
+static int64_t remaining(const struct voucher_row *v)
+{
+	return v->granted - v->redeemed - v->expired - v->revoked;
+}
+
+static size_t expiry_key(uint8_t *k, const struct voucher_row *v,
+                         const char *vid)
+{
+	/* offset so that negative times would still sort first */
+	size_t n = store_key_u64(k, 0, (uint64_t)v->expires_at ^ (1ull << 63));
+
+	return store_key_id(k, n, vid);
+}
+
+int book_voucher_put(struct book *b, const char *vid,
+                     const struct voucher_row *old, const struct voucher_row *r)
+{
+	uint8_t k[STORE_ID], ek[8 + STORE_ID], bk[2 * STORE_ID];
+	int rc;
+
+	store_key_id(k, 0, vid);
+	if ((rc = ltx_put(b->t, DB_VOUCHERS, k, STORE_ID, r, sizeof(*r))) < 0)
+		return rc;
+	if (old == NULL) {
+		store_key_id(bk, store_key_id(bk, 0, r->beneficiary), vid);
+		if ((rc = ltx_put(b->t, DB_VOUCHERS_BY, bk, sizeof(bk), "",
+		                  0)) < 0)
+			return rc;
+	}
+	/* the expiry index holds the active vouchers with money left */
+	if (old != NULL && old->status == V_ACTIVE)
+		if ((rc = ltx_del(b->t, DB_EXPIRY, ek,
+		                  expiry_key(ek, old, vid))) < 0)
+			return rc;
+	if (r->status == V_ACTIVE && remaining(r) > 0)
+		return ltx_put(b->t, DB_EXPIRY, ek, expiry_key(ek, r, vid), "",
+		               0);
+	return 0;
+}
+
+int book_pools_move(struct book *b, const struct policy_program *g,
+                    int32_t period, size_t figure, int64_t amount, int sign)
+{
+	int64_t parts[POLICY_MAX_SHARES], *f;
+	struct pool_row row;
+	size_t i;
+	int rc;
+
+	if (amount == 0)
+		return 0;
+	if ((rc = accrual_split(g, amount, parts)) < 0)
+		return rc;
+	for (i = 0; i < g->nshares; i++) {
+		const char *pool = b->pol->pools[g->shares[i].pool].id;
+		if ((rc = book_pool_get(b, pool, period, &row)) < 0)
+			return rc;
+		f = (int64_t *)((char *)&row + figure);
+		if ((rc = money_add(*f, sign * parts[i], f)) < 0)
+			return rc;
+		if ((rc = book_pool_put(b, pool, period, &row)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int book_pools_remaining(struct book *b, const struct policy_program *g,
+                         int32_t period, int64_t *rem)
+{
+	struct pool_row row;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->nshares; i++) {
+		const struct policy_pool *p = &b->pol->pools[g->shares[i].pool];
+		if ((rc = book_pool_get(b, p->id, period, &row)) < 0)
+			return rc;
+		/* budget - granted + expired + revoked (domain.md) */
+		rem[i] = p->budget - row.granted + row.expired + row.revoked;
+		if (rem[i] < 0)
+			rem[i] = 0;
+	}
+	return 0;
+}
+
+/* "pool:part,pool:part" for journal entries */
+static int parts_str(struct book *b, const struct policy_program *g,
+                     int64_t amount, char *buf, size_t size)
+{
+	int64_t parts[POLICY_MAX_SHARES];
+	size_t i, n = 0;
+	int rc;
+
+	if ((rc = accrual_split(g, amount, parts)) < 0)
+		return rc;
+	buf[0] = '\0';
+	for (i = 0; i < g->nshares && n < size; i++)
+		n += (size_t)snprintf(
+		    buf + n, size - n, "%s%s:%" PRId64, i ? "," : "",
+		    b->pol->pools[g->shares[i].pool].id, parts[i]);
+	return n < size ? 0 : VD_ELIMIT;
+}
+
+struct life {
+	int32_t period;
+	int64_t basis, granted_other, periods_before, earned_other;
+};
+
+static int life_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct life *l = arg;
+	struct acc_row r;
+	int32_t p;
+
+	if (k->mv_size != ACC_KEY || v->mv_size != sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	p = store_get_u16((const uint8_t *)k->mv_data + 2 * STORE_ID);
+	if (money_add(l->basis, r.basis, &l->basis) < 0)
+		return VD_EOVERFLOW;
+	if (p != l->period) {
+		l->granted_other += r.granted;
+		l->earned_other += r.earned;
+		if (p < l->period && r.granted > 0)
+			l->periods_before++;
+	}
+	return 0;
+}
+
+static int lifetime(struct book *b, const char *prog, const char *ben,
+                    int32_t period, struct life *l)
+{
+	uint8_t k[2 * STORE_ID];
+
+	memset(l, 0, sizeof(*l));
+	l->period = period;
+	store_key_id(k, store_key_id(k, 0, prog), ben);
+	return ltx_walk(b->t, DB_ACCRUAL, k, sizeof(k), NULL, 0, life_one, l);
+}
+
+int book_earned(struct book *b, const struct policy_program *g, const char *ben,
+                int32_t period, int64_t *earned)
+{
+	struct accrual_state st;
+	struct acc_row row;
+	struct life l;
+	int rc;
+
+	if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0)
+		return rc;
+	if (g->settlement == POLICY_GRANT) {
+		*earned = row.earned;
+		return 0;
+	}
+	if ((rc = lifetime(b, g->id, ben, period, &l)) < 0)
+		return rc;
+	st.basis = g->cap_period == POLICY_LIFETIME ? l.basis : row.basis;
+	st.granted_other = l.granted_other;
+	st.periods_before = l.periods_before;
+	if (st.basis < 0)
+		st.basis = 0;
+	return accrual_earned(g, &st, earned);
+}
+
+const char *book_beneficiary(const struct policy_program *g,
+                             const char *provider, const char *org)
+{
+	return g->beneficiary == POLICY_PROVIDER ? provider : org;
+}
+
+int book_clawback_get(struct book *b, const char *ben, int64_t *amount)
+{
+	uint8_t k[STORE_ID];
+	MDB_val v;
+	int rc;
+
+	store_key_id(k, 0, ben);
+	*amount = 0;
+	rc = ltx_get(b->t, DB_CLAWBACKS, k, STORE_ID, &v);
+	if (rc == VD_ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != sizeof(*amount))
+		return VD_EINTERNAL;
+	memcpy(amount, v.mv_data, sizeof(*amount));
+	return 0;
+}
+
+int book_clawback_add(struct book *b, const char *ben, int64_t amount)
+{
+	uint8_t k[STORE_ID];
+	int64_t due;
+	int rc;
+
+	if ((rc = book_clawback_get(b, ben, &due)) < 0 ||
+	    (rc = money_add(due, amount, &due)) < 0)
+		return rc;
+	store_key_id(k, 0, ben);
+	return ltx_put(b->t, DB_CLAWBACKS, k, STORE_ID, &due, sizeof(due));
+}
+
+static int new_voucher_id(struct book *b, char vid[BOOK_VID])
+{
+	uint64_t n = 0;
+	MDB_val v;
+	int rc;
+
+	rc = ltx_get(b->t, DB_META, "vseq", 4, &v);
+	if (rc == 0 && v.mv_size == sizeof(n))
+		memcpy(&n, v.mv_data, sizeof(n));
+	else if (rc < 0 && rc != VD_ENOENT)
+		return rc;
+	n++;
+	if ((rc = ltx_put(b->t, DB_META, "vseq", 4, &n, sizeof(n))) < 0)
+		return rc;
+	snprintf(vid, BOOK_VID, "V%012" PRIu64, n);
+	return 0;
+}
+
+int book_grant(struct book *b, const struct policy_program *g, const char *ben,
+               int32_t period, int64_t amount, struct acc_row *acc)
+{
+	struct voucher_row old, v;
+	char parts[512], exp[21];
+	struct jfields *f;
+	int have = 0, rc;
+
+	if (amount <= 0)
+		return 0;
+	if (acc->voucher[0] != '\0') {
+		rc = book_voucher_get(b, acc->voucher, &old);
+		if (rc < 0)
+			return rc;
+		have = old.status != V_REVOKED;
+	}
+	if (!have && (rc = new_voucher_id(b, acc->voucher)) < 0)
+		return rc;
+	if (have)
+		v = old;
+	else {
+		memset(&v, 0, sizeof(v));
+		snprintf(v.program, sizeof(v.program), "%s", g->id);
+		snprintf(v.beneficiary, sizeof(v.beneficiary), "%s", ben);
+		v.period = period;
+	}
+	if ((rc = money_add(v.granted, amount, &v.granted)) < 0 ||
+	    (rc = money_add(acc->granted, amount, &acc->granted)) < 0)
+		return rc;
+	/* redeemable voucher_days after its latest top-up, or by default to
+	 * the end of the period after the one it was topped up in */
+	v.expires_at = g->voucher_days ? b->now + g->voucher_days * 86400
+	                               : period_start(period_of(b->now) + 2);
+	v.status = V_ACTIVE;
+	if ((rc = book_voucher_put(b, acc->voucher, have ? &old : NULL, &v)) <
+	        0 ||
+	    (rc = book_pools_move(b, g, period,
+	                          offsetof(struct pool_row, granted), amount,
+	                          1)) < 0 ||
+	    (rc = parts_str(b, g, amount, parts, sizeof(parts))) < 0)
+		return rc;
+	period_format_utc(v.expires_at, exp);
+	f = malloc(sizeof(*f));
+	if (f == NULL)
+		return VD_ENOMEM;
+	journal_fields_init(f);
+	journal_str(f, "voucher", acc->voucher);
+	journal_str(f, "program", g->id);
+	journal_str(f, "beneficiary", ben);
+	journal_i64(f, "period", period);
+	journal_i64(f, "amount", amount);
+	journal_str(f, "pools", parts);
+	journal_str(f, "expires", exp);
+	rc = journal_append(b->t, b->now, "grant", f, NULL);
+	free(f);
+	return rc;
+}
+
+static int journal_simple(struct book *b, const char *type, const char *k1,
+                          const char *v1, const char *k2, int64_t v2,
+                          const char *k3, const char *v3)
+{
+	struct jfields *f = malloc(sizeof(*f));
+	int rc;
+
+	if (f == NULL)
+		return VD_ENOMEM;
+	journal_fields_init(f);
+	journal_str(f, k1, v1);
+	journal_i64(f, k2, v2);
+	if (k3 != NULL)
+		journal_str(f, k3, v3);
+	rc = journal_append(b->t, b->now, type, f, NULL);
+	free(f);
+	return rc;
+}
+
+/* Take cut back from what program g granted ben in period: off the
+ * voucher's remaining first (booked as revoked, back to the pools), the
+ * rest a clawback due. */
+static int reduce(struct book *b, const struct policy_program *g,
+                  const char *ben, int32_t period, int64_t cut,
+                  struct acc_row *acc)
+{
+	struct voucher_row old, v;
+	int64_t take = 0;
+	char parts[512];
+	int rc;
+
+	if (acc->voucher[0] != '\0') {
+		if ((rc = book_voucher_get(b, acc->voucher, &old)) < 0)
+			return rc;
+		v = old;
+		if (v.status == V_ACTIVE) {
+			take = remaining(&v) < cut ? remaining(&v) : cut;
+			v.revoked += take;
+			if (remaining(&v) == 0)
+				v.status = V_SPENT;
+		}
+		if (take > 0) {
+			if ((rc = book_voucher_put(b, acc->voucher, &old, &v)) <
+			        0 ||
+			    (rc = book_pools_move(
+			         b, g, period,
+			         offsetof(struct pool_row, revoked), take, 1)) <
+			        0 ||
+			    (rc = parts_str(b, g, take, parts, sizeof(parts))) <
+			        0 ||
+			    (rc = journal_simple(b, "reduce", "voucher",
+			                         acc->voucher, "amount", take,
+			                         "pools", parts)) < 0)
+				return rc;
+		}
+	}
+	acc->granted -= cut;
+	if (cut > take) {
+		if ((rc = book_clawback_add(b, ben, cut - take)) < 0 ||
+		    (rc = journal_simple(b, "clawback", "beneficiary", ben,
+		                         "amount", cut - take, "program",
+		                         g->id)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Keep the pools' unfunded figure equal to the split of every row's
+ * unfunded amount. */
+int book_set_unfunded(struct book *b, const struct policy_program *g,
+                      int32_t period, struct acc_row *acc, int64_t u)
+{
+	int64_t po[POLICY_MAX_SHARES], pn[POLICY_MAX_SHARES];
+	struct pool_row row;
+	size_t i;
+	int rc;
+
+	if (u == acc->unfunded)
+		return 0;
+	if ((rc = accrual_split(g, acc->unfunded, po)) < 0 ||
+	    (rc = accrual_split(g, u, pn)) < 0)
+		return rc;
+	for (i = 0; i < g->nshares; i++) {
+		const char *pool = b->pol->pools[g->shares[i].pool].id;
+		if ((rc = book_pool_get(b, pool, period, &row)) < 0)
+			return rc;
+		row.unfunded += pn[i] - po[i];
+		if ((rc = book_pool_put(b, pool, period, &row)) < 0)
+			return rc;
+	}
+	acc->unfunded = u;
+	return 0;
+}
+
+static int group_other(struct book *b, const struct policy_group *grp,
+                       const char *ben, int32_t period, int64_t *other)
+{
+	struct life l;
+	size_t i;
+	int rc;
+
+	*other = 0;
+	if (grp == NULL || grp->cap == POLICY_NO_CAP ||
+	    grp->cap_period != POLICY_LIFETIME)
+		return 0;
+	for (i = 0; i < grp->nprograms; i++) {
+		const struct policy_program *g =
+		    &b->pol->programs[grp->programs[i]];
+		if ((rc = lifetime(b, g->id, ben, period, &l)) < 0)
+			return rc;
+		*other += l.granted_other;
+	}
+	return 0;
+}
+
+int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
+{
+	const struct policy_program *g = &b->pol->programs[prog];
+	const struct policy_group *grp = NULL;
+	struct accrual_member m[POLICY_MAX_PROGRAMS];
+	struct acc_row rows[POLICY_MAX_PROGRAMS], orig[POLICY_MAX_PROGRAMS];
+	int64_t ent, total = 0, excess, other, rem[POLICY_MAX_SHARES];
+	int single = prog, pass, rc;
+	const int *idx = &single;
+	size_t n = 1, i;
+
+	if (g->group != POLICY_NO_GROUP) {
+		grp = &b->pol->groups[g->group];
+		idx = grp->programs;
+		n = grp->nprograms;
+	}
+	for (i = 0; i < n; i++) {
+		const struct policy_program *p = &b->pol->programs[idx[i]];
+		if ((rc = book_acc_get(b, p->id, ben, period, &rows[i])) < 0 ||
+		    (rc = book_earned(b, p, ben, period, &m[i].earned)) < 0)
+			return rc;
+		orig[i] = rows[i];
+		m[i].granted = rows[i].granted > 0 ? rows[i].granted : 0;
+		total += m[i].granted;
+		if (p->settlement != POLICY_GRANT)
+			rows[i].earned = m[i].earned;
+	}
+	if ((rc = group_other(b, grp, ben, period, &other)) < 0 ||
+	    (rc = accrual_group(grp, m, n, other, &ent)) < 0)
+		return rc;
+	/* no longer earned (a void): take back, first from programs paid
+	 * over their own earned, then from the last in id order */
+	excess = total - ent;
+	for (pass = 0; pass < 2 && excess > 0; pass++)
+		for (i = n; i-- > 0 && excess > 0;) {
+			const struct policy_program *p =
+			    &b->pol->programs[idx[i]];
+			int64_t over = pass == 0 ? m[i].granted - m[i].earned
+			                         : m[i].granted;
+			int64_t cut = over < excess ? over : excess;
+			if (cut <= 0)
+				continue;
+			if ((rc = reduce(b, p, ben, period, cut, &rows[i])) < 0)
+				return rc;
+			m[i].granted -= cut;
+			excess -= cut;
+		}
+	for (i = 0; i < n; i++) {
+		const struct policy_program *p = &b->pol->programs[idx[i]];
+		struct accrual_funding f;
+		memset(&f, 0, sizeof(f));
+		if (m[i].delta > 0) {
+			if ((rc = book_pools_remaining(b, p, period, rem)) <
+			        0 ||
+			    (rc = accrual_fund(p, m[i].delta, rem, &f)) < 0 ||
+			    (rc = book_grant(b, p, ben, period, f.grant,
+			                     &rows[i])) < 0)
+				return rc;
+		}
+		if ((rc = book_set_unfunded(b, p, period, &rows[i],
+		                            f.unfunded)) < 0)
+			return rc;
+		if (memcmp(&rows[i], &orig[i], sizeof(rows[i])) == 0)
+			continue; /* unchanged: no write, no empty rows */
+		if ((rc = book_acc_put(b, p->id, ben, period, &rows[i])) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int book_lifetime(struct book *b, const char *prog, const char *ben,
+                  int32_t period, int64_t *basis, int64_t *granted_other,
+                  int64_t *earned_other)
+{
+	struct life l;
+	int rc;
+
+	if ((rc = lifetime(b, prog, ben, period, &l)) < 0)
+		return rc;
+	*basis = l.basis;
+	*granted_other = l.granted_other;
+	*earned_other = l.earned_other;
+	return 0;
+}

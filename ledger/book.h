@@ -1,0 +1,135 @@
+/* Bookkeeping inside one write transaction: the stored rows and the moves
+ * between them (grants, reductions, pool figures), shared by the ledger's
+ * operations. Internal to ledger/: the public API is ledger.h.
+ *
+ * Rows are stored as these structs (LMDB files are not portable across
+ * byte orders anyway); keys are big-endian (store.h). Every change of a
+ * voucher or pool figure goes with a journal entry in the same
+ * transaction, so that ledger_check can rebuild the figures from the
+ * journal. */
+#ifndef VD_BOOK_H
+#define VD_BOOK_H
+
+#include <stdint.h>
+
+#include "journal.h"
+#include "policy.h"
+#include "store.h"
+
+#define BOOK_VID 24 /* voucher ids: "V" and 12 digits */
+
+struct principal_row {
+	uint8_t role; /* enum ledger_role */
+	uint8_t local;
+	char kind[33];
+	uint8_t key[32];
+	uint64_t seq;
+};
+
+enum { REC_COUNTED = 0, REC_VOIDED = 1 };
+
+/* followed by line_len bytes of the signed line and counts_len bytes of
+ * the programs it counted for ("c:prog,p:prog": c credits the consumer
+ * org, p the provider) */
+struct rec_row {
+	char org[65];
+	int64_t at, amount, qty;
+	char unit[33];
+	char klass[33];
+	uint8_t kind, status;
+	uint8_t sig[64];
+	uint64_t seq;
+	uint32_t line_len, counts_len;
+	char batch[65]; /* "" or the first record id of its batch */
+};
+
+struct acc_row {
+	int64_t basis;    /* counted basis in this period (grant: needs) */
+	int64_t earned;   /* last computed earned (grant: applications) */
+	int64_t granted;  /* net granted by the program in this period */
+	int64_t unfunded; /* shortfall of the last grant attempt */
+	char voucher[BOOK_VID];
+};
+
+enum { V_ACTIVE = 0, V_SPENT = 1, V_EXPIRED = 2, V_REVOKED = 3 };
+
+struct voucher_row {
+	char program[65];
+	char beneficiary[65];
+	int32_t period;
+	int64_t granted, redeemed, expired, revoked;
+	int64_t expires_at;
+	uint8_t status;
+};
+
+struct pool_row {
+	int64_t granted, redeemed, expired, revoked, unfunded;
+};
+
+struct book {
+	struct ltx *t;
+	const struct policy *pol;
+	int64_t now;
+};
+
+int book_principal(struct book *b, const char *id, struct principal_row *r);
+
+int book_acc_get(struct book *b, const char *prog, const char *ben,
+                 int32_t period, struct acc_row *r);
+int book_acc_put(struct book *b, const char *prog, const char *ben,
+                 int32_t period, const struct acc_row *r);
+
+int book_pool_get(struct book *b, const char *pool, int32_t period,
+                  struct pool_row *r);
+int book_pool_put(struct book *b, const char *pool, int32_t period,
+                  const struct pool_row *r);
+
+int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r);
+int book_voucher_put(struct book *b, const char *vid,
+                     const struct voucher_row *old,
+                     const struct voucher_row *r);
+
+/* Add (sign +1) or take (sign -1) amount to a pool figure of each of the
+ * program's pools, split by its shares; figure is offsetof(pool_row, x). */
+int book_pools_move(struct book *b, const struct policy_program *g,
+                    int32_t period, size_t figure, int64_t amount, int sign);
+
+/* The pools' remaining budget for the program's shares, in share order. */
+int book_pools_remaining(struct book *b, const struct policy_program *g,
+                         int32_t period, int64_t *rem);
+
+/* Step 1 to 3 for one program: the program's earned amount for ben. */
+int book_earned(struct book *b, const struct policy_program *g, const char *ben,
+                int32_t period, int64_t *earned);
+
+/* Steps 4 to 6 for the group of program g (or g alone) and ben in period:
+ * recompute, grant what is due (funded by the pools, the rest unfunded),
+ * or take back what is no longer earned (off the voucher's remaining
+ * first, the rest a clawback due). */
+int book_settle_group(struct book *b, int prog, const char *ben,
+                      int32_t period);
+
+/* Grant amount to ben under program g for period: top up (or create) the
+ * voucher, draw on the pools, journal it. */
+int book_grant(struct book *b, const struct policy_program *g, const char *ben,
+               int32_t period, int64_t amount, struct acc_row *acc);
+
+/* Set a row's unfunded amount, keeping the pools' unfunded figures equal
+ * to the split of the rows'. */
+int book_set_unfunded(struct book *b, const struct policy_program *g,
+                      int32_t period, struct acc_row *acc, int64_t u);
+
+/* Sums over every period of (program, ben): basis, and granted and earned
+ * in periods other than `period`. */
+int book_lifetime(struct book *b, const char *prog, const char *ben,
+                  int32_t period, int64_t *basis, int64_t *granted_other,
+                  int64_t *earned_other);
+
+int book_clawback_add(struct book *b, const char *ben, int64_t amount);
+int book_clawback_get(struct book *b, const char *ben, int64_t *amount);
+
+/* Which beneficiary a program credits for a record. */
+const char *book_beneficiary(const struct policy_program *g,
+                             const char *provider, const char *org);
+
+#endif

@@ -1,0 +1,241 @@
+#include "journal.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "period.h"
+
+void journal_fields_init(struct jfields *f)
+{
+	f->len = 0;
+	f->err = 0;
+	f->buf[0] = '\0';
+}
+
+void journal_str(struct jfields *f, const char *key, const char *val)
+{
+	size_t i, kl = strlen(key), vl = strlen(val);
+
+	if (f->err)
+		return;
+	for (i = 0; i < vl; i++)
+		if (val[i] <= ' ' || val[i] > '~') {
+			f->err = VD_EINVAL;
+			return;
+		}
+	if (vl == 0 || f->len + kl + vl + 3 > sizeof(f->buf)) {
+		f->err = vl == 0 ? VD_EINVAL : VD_ELIMIT;
+		return;
+	}
+	f->buf[f->len++] = ' ';
+	memcpy(f->buf + f->len, key, kl);
+	f->len += kl;
+	f->buf[f->len++] = '=';
+	memcpy(f->buf + f->len, val, vl);
+	f->len += vl;
+	f->buf[f->len] = '\0';
+}
+
+void journal_i64(struct jfields *f, const char *key, int64_t v)
+{
+	char tmp[24];
+
+	snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	journal_str(f, key, tmp);
+}
+
+void journal_text(struct jfields *f, const char *key, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char enc[3 * 1024 + 1];
+	size_t i, n = 0;
+
+	for (i = 0; text[i] != '\0' && n + 4 < sizeof(enc); i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c > ' ' && c < 0x7f && c != '%') {
+			enc[n++] = (char)c;
+		} else {
+			enc[n++] = '%';
+			enc[n++] = hex[c >> 4];
+			enc[n++] = hex[c & 0xf];
+		}
+	}
+	enc[n] = '\0';
+	journal_str(f, key, n ? enc : "-");
+}
+
+void journal_hex(struct jfields *f, const char *key, const uint8_t *raw,
+                 size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[129];
+	size_t i;
+
+	if (n > 64) {
+		f->err = VD_EINVAL;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = hex[raw[i] >> 4];
+		buf[2 * i + 1] = hex[raw[i] & 0xf];
+	}
+	buf[2 * n] = '\0';
+	journal_str(f, key, buf);
+}
+
+int journal_hash(const uint8_t prev[JOURNAL_HASH], const char *bytes,
+                 size_t len, uint8_t out[JOURNAL_HASH])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok;
+
+	if (md == NULL)
+		return VD_ENOMEM;
+	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(md, prev, JOURNAL_HASH) == 1 &&
+	     EVP_DigestUpdate(md, bytes, len) == 1 &&
+	     EVP_DigestFinal_ex(md, out, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : VD_EINTERNAL;
+}
+
+int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[JOURNAL_HASH])
+{
+	MDB_val v;
+	int rc;
+
+	rc = ltx_get(t, DB_META, "jhead", 5, &v);
+	if (rc == VD_ENOENT) {
+		*seq = 0;
+		memset(hash, 0, JOURNAL_HASH);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != 8 + JOURNAL_HASH)
+		return VD_EINTERNAL;
+	*seq = store_get_u64(v.mv_data);
+	memcpy(hash, (uint8_t *)v.mv_data + 8, JOURNAL_HASH);
+	return 0;
+}
+
+int journal_append(struct ltx *t, int64_t now, const char *type,
+                   const struct jfields *f, uint64_t *seq)
+{
+	uint8_t head[8 + JOURNAL_HASH], key[8],
+	    val[JOURNAL_HASH + JOURNAL_ENTRY_MAX + 96];
+	char ts[21], *bytes = (char *)val + JOURNAL_HASH;
+	uint64_t s;
+	int n, rc;
+
+	if (f->err)
+		return f->err;
+	if ((rc = journal_head(t, &s, head + 8)) < 0)
+		return rc;
+	s++;
+	period_format_utc(now, ts);
+	n = snprintf(bytes, JOURNAL_ENTRY_MAX + 96,
+	             "seq=%" PRIu64 " time=%s type=%s%s", s, ts, type, f->buf);
+	if (n < 0 || n >= JOURNAL_ENTRY_MAX + 96)
+		return VD_ELIMIT;
+	if ((rc = journal_hash(head + 8, bytes, (size_t)n, val)) < 0)
+		return rc;
+	store_key_u64(key, 0, s);
+	store_key_u64(head, 0, s);
+	memcpy(head + 8, val, JOURNAL_HASH);
+	if ((rc = ltx_put(t, DB_JOURNAL, key, 8, val,
+	                  JOURNAL_HASH + (size_t)n)) < 0 ||
+	    (rc = ltx_put(t, DB_META, "jhead", 5, head, sizeof(head))) < 0)
+		return rc;
+	if (seq)
+		*seq = s;
+	return 0;
+}
+
+struct read_ctx {
+	journal_fn fn;
+	void *arg;
+	size_t limit, n;
+};
+
+static int read_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct read_ctx *c = arg;
+	int rc;
+
+	if (v->mv_size < JOURNAL_HASH || k->mv_size != 8)
+		return VD_EINTERNAL;
+	rc = c->fn(c->arg, store_get_u64(k->mv_data),
+	           (const char *)v->mv_data + JOURNAL_HASH,
+	           v->mv_size - JOURNAL_HASH, v->mv_data);
+	if (rc != 0)
+		return rc;
+	return (c->limit && ++c->n >= c->limit) ? 1 : 0;
+}
+
+int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
+                 void *arg)
+{
+	struct read_ctx c = {fn, arg, limit, 0};
+	uint8_t start[8];
+
+	if (after == UINT64_MAX)
+		return 0;
+	store_key_u64(start, 0, after + 1);
+	return ltx_walk(t, DB_JOURNAL, NULL, 0, start, 8, read_one, &c);
+}
+
+struct verify_ctx {
+	uint8_t prev[JOURNAL_HASH];
+	uint64_t expect, bad;
+};
+
+static int verify_one(void *arg, uint64_t seq, const char *bytes, size_t len,
+                      const uint8_t hash[JOURNAL_HASH])
+{
+	struct verify_ctx *c = arg;
+	uint8_t h[JOURNAL_HASH];
+	char want[32];
+	int n;
+
+	/* the sequence number inside the bytes must be the key's */
+	n = snprintf(want, sizeof(want), "seq=%" PRIu64 " ", seq);
+	if (seq != c->expect || (size_t)n > len ||
+	    memcmp(bytes, want, (size_t)n) ||
+	    journal_hash(c->prev, bytes, len, h) < 0 ||
+	    memcmp(h, hash, JOURNAL_HASH) != 0) {
+		c->bad = seq;
+		return 1;
+	}
+	memcpy(c->prev, h, JOURNAL_HASH);
+	c->expect++;
+	return 0;
+}
+
+int journal_verify(struct ltx *t, uint64_t *bad)
+{
+	struct verify_ctx c;
+	uint8_t head[JOURNAL_HASH];
+	uint64_t last;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.expect = 1;
+	if ((rc = journal_read(t, 0, 0, verify_one, &c)) < 0)
+		return rc;
+	if (c.bad) {
+		*bad = c.bad;
+		return VD_EINTERNAL;
+	}
+	/* the head must be the last entry */
+	if ((rc = journal_head(t, &last, head)) < 0)
+		return rc;
+	if (last != c.expect - 1 || memcmp(head, c.prev, JOURNAL_HASH) != 0) {
+		*bad = last;
+		return VD_EINTERNAL;
+	}
+	return 0;
+}

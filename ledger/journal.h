@@ -1,0 +1,60 @@
+/* The journal: append-only, SHA-256 chained, inside the store.
+ *
+ * An entry's bytes are "seq=S time=T type=X k=v ..." (protocol.md's ENTRY
+ * row without "ENTRY " and " hash=..."); its hash is
+ * SHA-256(previous hash || bytes), the first entry's previous hash being
+ * 32 zero bytes. Entries are written in the caller's transaction, so an
+ * entry exists exactly when the change it records does. */
+#ifndef VD_JOURNAL_H
+#define VD_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define JOURNAL_ENTRY_MAX 32768
+#define JOURNAL_HASH 32
+
+/* Fields of an entry being built; a field that does not fit makes the
+ * append fail with VD_ELIMIT. Values are printable ASCII without spaces. */
+struct jfields {
+	char buf[JOURNAL_ENTRY_MAX];
+	size_t len;
+	int err;
+};
+
+void journal_fields_init(struct jfields *f);
+void journal_str(struct jfields *f, const char *key, const char *val);
+void journal_i64(struct jfields *f, const char *key, int64_t v);
+/* Free text, percent-encoded (bytes other than printable ASCII, space and
+ * '%' become %XX) so that it stays one token. */
+void journal_text(struct jfields *f, const char *key, const char *text);
+/* Bytes as lowercase hex. */
+void journal_hex(struct jfields *f, const char *key, const uint8_t *raw,
+                 size_t n);
+
+/* Append an entry of type with these fields at time now; *seq gets its
+ * sequence number. */
+int journal_append(struct ltx *t, int64_t now, const char *type,
+                   const struct jfields *f, uint64_t *seq);
+
+/* The last sequence number and hash (0 and zeros for an empty journal). */
+int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[JOURNAL_HASH]);
+
+/* Call fn for entries after seq `after`, at most limit of them (0: all);
+ * bytes and hash are valid during the call only. fn returns 0 to go on. */
+typedef int (*journal_fn)(void *arg, uint64_t seq, const char *bytes,
+                          size_t len, const uint8_t hash[JOURNAL_HASH]);
+int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
+                 void *arg);
+
+/* Recompute the chain from the first entry; 0, or VD_EINTERNAL with the
+ * first bad sequence number in *bad. */
+int journal_verify(struct ltx *t, uint64_t *bad);
+
+/* SHA-256(prev || bytes). */
+int journal_hash(const uint8_t prev[JOURNAL_HASH], const char *bytes,
+                 size_t len, uint8_t out[JOURNAL_HASH]);
+
+#endif

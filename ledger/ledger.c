@@ -1,0 +1,132 @@
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "err.h"
+#include "ops.h"
+#include "store.h"
+
+struct ledger {
+	struct store *st;
+	const struct policy *pol;
+};
+
+int ledger_open(const char *dir, int create, size_t map_size,
+                struct ledger **out, char *err, size_t errlen)
+{
+	struct ledger *l = calloc(1, sizeof(*l));
+	int rc;
+
+	*out = NULL;
+	if (l == NULL)
+		return VD_ENOMEM;
+	if ((rc = store_open(dir, create, map_size, &l->st, err, errlen)) < 0) {
+		free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+void ledger_close(struct ledger *l)
+{
+	if (l == NULL)
+		return;
+	store_close(l->st);
+	free(l);
+}
+
+void ledger_set_policy(struct ledger *l, const struct policy *p)
+{
+	l->pol = p;
+}
+
+size_t ledger_map_size(const struct ledger *l)
+{
+	return store_map_size(l->st);
+}
+
+struct store *ledger_store(struct ledger *l)
+{
+	return l->st;
+}
+
+const struct policy *ledger_policy(const struct ledger *l)
+{
+	return l->pol;
+}
+
+static int dispatch(struct book *b, struct ledger_op *op)
+{
+	switch (op->type) {
+	case OP_REGISTER:
+		return ops_register(b, op);
+	case OP_POLICY:
+		return ops_policy(b, op);
+	case OP_USAGE:
+		return ops_usage(b, op);
+	case OP_BATCH:
+		return ops_batch(b, op);
+	case OP_VOID:
+		return ops_void(b, op);
+	case OP_ISSUE:
+		return ops_issue(b, op);
+	case OP_SETTLE:
+		return ops_settle(b, op);
+	case OP_REDEEM:
+		return ops_redeem(b, op);
+	case OP_EXPIRE:
+		return ops_expire(b, op);
+	case OP_REVOKE:
+		return ops_revoke(b, op);
+	case OP_PAY:
+		return ops_pay(b, op);
+	}
+	return VD_EINVAL;
+}
+
+/* Each operation in a child transaction: a failure is undone alone. A
+ * full map undoes the whole batch, which runs again on a bigger map. */
+int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
+{
+	struct ltx top, child;
+	int attempt, rc = 0, full;
+	size_t i;
+
+	if (l->pol == NULL && n > 0)
+		return VD_EINVAL;
+	for (attempt = 0; attempt < 16; attempt++) {
+		if ((rc = ltx_begin(l->st, NULL, 0, &top)) < 0)
+			return rc;
+		full = 0;
+		for (i = 0; i < n && !full; i++) {
+			struct book b = {&child, l->pol, ops[i].now};
+			ops[i].rc = 0;
+			ops[i].seq = 0;
+			ops[i].bad_index = 0;
+			if ((rc = ltx_begin(l->st, &top, 0, &child)) < 0)
+				break;
+			rc = dispatch(&b, &ops[i]);
+			if (rc == 0)
+				rc = ltx_commit(&child);
+			else
+				ltx_abort(&child);
+			if (rc == VD_ENOSPC)
+				full = 1;
+			ops[i].rc = rc;
+			/* a child's failure must not poison the batch */
+			top.err = 0;
+		}
+		if (!full && rc != VD_ENOSPC) {
+			rc = ltx_commit(&top);
+			if (rc != VD_ENOSPC)
+				return rc;
+		} else
+			ltx_abort(&top);
+		if ((rc = store_grow(l->st)) < 0)
+			return rc;
+	}
+	return VD_ENOSPC;
+}

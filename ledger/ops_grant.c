@@ -1,0 +1,273 @@
+/* Grants by application (ISSUE) and annual settlement (SETTLE). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accrual.h"
+#include "err.h"
+#include "money.h"
+#include "ops.h"
+#include "period.h"
+
+struct application_row {
+	char org[65];
+	int64_t need, asked, amount, granted;
+	uint64_t seq;
+	char voucher[BOOK_VID];
+};
+
+static int64_t group_granted(struct book *b, const struct policy_program *g,
+                             int prog, const char *ben, int32_t period)
+{
+	const struct policy_group *grp =
+	    g->group == POLICY_NO_GROUP ? NULL : &b->pol->groups[g->group];
+	size_t i, n = grp ? grp->nprograms : 1;
+	int64_t sum = 0;
+	struct acc_row r;
+
+	for (i = 0; i < n; i++) {
+		const struct policy_program *p =
+		    &b->pol->programs[grp ? grp->programs[i] : prog];
+		if (book_acc_get(b, p->id, ben, period, &r) == 0)
+			sum += r.granted;
+	}
+	return sum;
+}
+
+int ops_issue(struct book *b, struct ledger_op *op)
+{
+	const struct policy_program *g;
+	struct principal_row org;
+	struct application_row app;
+	struct acc_row acc;
+	struct jfields f;
+	int64_t prior, basis_all, granted_other, earned_other, before;
+	uint8_t k[2 * STORE_ID];
+	int32_t period;
+	MDB_val v;
+	int prog, rc;
+
+	prog = policy_program_index(b->pol, op->u.issue.program);
+	if (prog < 0)
+		return VD_ENOENT;
+	g = &b->pol->programs[prog];
+	if (g->settlement != POLICY_GRANT)
+		return VD_EINVAL;
+	if ((rc = book_principal(b, op->u.issue.org, &org)) < 0)
+		return rc;
+	if (org.role != LEDGER_ORG)
+		return VD_ENOENT;
+	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);
+	rc = ltx_get(b->t, DB_APPLICATIONS, k, sizeof(k), &v);
+	if (rc == 0) {
+		if (v.mv_size != sizeof(app))
+			return VD_EINTERNAL;
+		memcpy(&app, v.mv_data, sizeof(app));
+		if (strcmp(app.org, op->u.issue.org) != 0 ||
+		    app.need != op->u.issue.need ||
+		    app.asked != op->u.issue.asked)
+			return VD_ECONFLICT;
+		/* the same application again: the first answer */
+		op->amount = app.granted;
+		op->seq = app.seq;
+		snprintf(op->voucher, sizeof(op->voucher), "%s", app.voucher);
+		return 0;
+	}
+	if (rc != VD_ENOENT)
+		return rc;
+	/* an org kind or a date the program does not cover: BADREQ */
+	if (!policy_list_has(&g->org_kinds, org.kind, strlen(org.kind)) ||
+	    b->now < g->valid_from || b->now >= g->valid_until ||
+	    op->u.issue.need < 0)
+		return VD_EINVAL;
+	period = (int32_t)period_of(b->now);
+	if ((rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0 ||
+	    (rc = book_lifetime(b, g->id, op->u.issue.org, period, &basis_all,
+	                        &granted_other, &earned_other)) < 0)
+		return rc;
+	/* the cap counts this program's own applications */
+	prior =
+	    acc.earned + (g->cap_period == POLICY_LIFETIME ? earned_other : 0);
+	memset(&app, 0, sizeof(app));
+	if ((rc = accrual_application(g, op->u.issue.need, op->u.issue.asked,
+	                              prior, &app.amount)) < 0)
+		return rc;
+	if ((rc = money_add(acc.earned, app.amount, &acc.earned)) < 0 ||
+	    (rc = money_add(acc.basis, op->u.issue.need, &acc.basis)) < 0 ||
+	    (rc = book_acc_put(b, g->id, op->u.issue.org, period, &acc)) < 0)
+		return rc;
+	journal_fields_init(&f);
+	journal_str(&f, "program", g->id);
+	journal_str(&f, "org", op->u.issue.org);
+	journal_i64(&f, "period", period);
+	journal_i64(&f, "need", op->u.issue.need);
+	if (op->u.issue.asked >= 0)
+		journal_i64(&f, "asked", op->u.issue.asked);
+	journal_i64(&f, "amount", app.amount);
+	journal_str(&f, "ref", op->u.issue.ref);
+	if ((rc = journal_append(b->t, b->now, "issue", &f, &app.seq)) < 0)
+		return rc;
+	before = group_granted(b, g, prog, op->u.issue.org, period);
+	if ((rc = book_settle_group(b, prog, op->u.issue.org, period)) < 0 ||
+	    (rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0)
+		return rc;
+	app.granted =
+	    group_granted(b, g, prog, op->u.issue.org, period) - before;
+	snprintf(app.org, sizeof(app.org), "%s", op->u.issue.org);
+	app.need = op->u.issue.need;
+	app.asked = op->u.issue.asked;
+	memcpy(app.voucher, acc.voucher, sizeof(app.voucher));
+	if ((rc = ltx_put(b->t, DB_APPLICATIONS, k, sizeof(k), &app,
+	                  sizeof(app))) < 0)
+		return rc;
+	op->amount = app.granted;
+	op->seq = app.seq;
+	memcpy(op->voucher, acc.voucher, sizeof(op->voucher));
+	return 0;
+}
+
+struct settle_row {
+	char ben[STORE_ID + 1];
+	int64_t due, paid;
+};
+
+struct bens {
+	int32_t period;
+	struct settle_row *v;
+	size_t n, cap;
+};
+
+static int collect(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct bens *s = arg;
+	const uint8_t *p = k->mv_data;
+
+	(void)v;
+	if (k->mv_size != 2 * STORE_ID + 2)
+		return VD_EINTERNAL;
+	if (store_get_u16(p + 2 * STORE_ID) != (uint16_t)s->period)
+		return 0;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		void *q = realloc(s->v, nc * sizeof(*s->v));
+		if (q == NULL)
+			return VD_ENOMEM;
+		s->v = q;
+		s->cap = nc;
+	}
+	store_key_get_id(p + STORE_ID, s->v[s->n].ben);
+	s->n++;
+	return 0;
+}
+
+/* What a beneficiary is due from program prog at settlement: its share of
+ * the group's entitlement above what the group already paid. */
+static int due_of(struct book *b, int prog, const char *ben, int32_t period,
+                  int64_t *due)
+{
+	const struct policy_program *g = &b->pol->programs[prog];
+	const struct policy_group *grp =
+	    g->group == POLICY_NO_GROUP ? NULL : &b->pol->groups[g->group];
+	struct accrual_member m[POLICY_MAX_PROGRAMS];
+	size_t i, n = grp ? grp->nprograms : 1, me = 0;
+	struct acc_row r;
+	int64_t ent;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		int pi = grp ? grp->programs[i] : prog;
+		const struct policy_program *p = &b->pol->programs[pi];
+		if (pi == prog)
+			me = i;
+		if ((rc = book_acc_get(b, p->id, ben, period, &r)) < 0 ||
+		    (rc = book_earned(b, p, ben, period, &m[i].earned)) < 0)
+			return rc;
+		m[i].granted = r.granted > 0 ? r.granted : 0;
+	}
+	if ((rc = accrual_group(grp, m, n, 0, &ent)) < 0)
+		return rc;
+	*due = m[me].delta;
+	return 0;
+}
+
+int ops_settle(struct book *b, struct ledger_op *op)
+{
+	int64_t rem[POLICY_MAX_SHARES], cap, total = 0, left, paid_sum = 0;
+	int64_t *due = NULL, *paid = NULL;
+	const struct policy_program *g;
+	struct bens s = {0, NULL, 0, 0};
+	uint8_t k[STORE_ID + 2];
+	struct jfields f;
+	int32_t period = op->u.settle.period;
+	size_t i;
+	int prog, rc;
+
+	prog = policy_program_index(b->pol, op->u.settle.program);
+	if (prog < 0)
+		return VD_ENOENT;
+	g = &b->pol->programs[prog];
+	if (g->settlement != POLICY_ANNUAL || period < PERIOD_MIN ||
+	    period > PERIOD_MAX)
+		return VD_EINVAL;
+	/* after the period has ended, or forced by the bureau */
+	if (!op->u.settle.force && b->now < period_start(period + 1))
+		return VD_EINVAL;
+	if ((rc = ops_settled(b, g->id, period)) != 0)
+		return rc < 0 ? rc : VD_ECLOSED;
+	s.period = period;
+	store_key_id(k, 0, g->id);
+	if ((rc = ltx_walk(b->t, DB_ACCRUAL, k, STORE_ID, NULL, 0, collect,
+	                   &s)) < 0)
+		goto out;
+	due = calloc(s.n + 1, sizeof(*due));
+	paid = calloc(s.n + 1, sizeof(*paid));
+	if (due == NULL || paid == NULL) {
+		rc = VD_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < s.n; i++) {
+		if ((rc = due_of(b, prog, s.v[i].ben, period, &due[i])) < 0 ||
+		    (rc = money_add(total, due[i], &total)) < 0)
+			goto out;
+	}
+	if ((rc = book_pools_remaining(b, g, period, rem)) < 0 ||
+	    (rc = accrual_capacity(g, rem, &cap)) < 0 ||
+	    (rc = accrual_prorata(due, s.n, cap, paid, &left)) < 0)
+		goto out;
+	journal_fields_init(&f);
+	journal_str(&f, "program", g->id);
+	journal_i64(&f, "period", period);
+	journal_i64(&f, "total", total);
+	journal_i64(&f, "available", cap);
+	for (i = 0; i < s.n; i++)
+		paid_sum += paid[i];
+	journal_i64(&f, "paid", paid_sum);
+	if ((rc = journal_append(b->t, b->now, "settle", &f, &op->seq)) < 0)
+		goto out;
+	for (i = 0; i < s.n; i++) {
+		struct acc_row r;
+		if ((rc = book_acc_get(b, g->id, s.v[i].ben, period, &r)) < 0 ||
+		    (rc = book_earned(b, g, s.v[i].ben, period, &r.earned)) <
+		        0 ||
+		    (rc = book_grant(b, g, s.v[i].ben, period, paid[i], &r)) <
+		        0 ||
+		    (rc = book_set_unfunded(b, g, period, &r,
+		                            due[i] - paid[i])) < 0 ||
+		    (rc = book_acc_put(b, g->id, s.v[i].ben, period, &r)) < 0)
+			goto out;
+	}
+	{
+		int64_t row[4] = {total, cap, paid_sum, (int64_t)op->seq};
+		store_key_u16(k, store_key_id(k, 0, g->id), (uint16_t)period);
+		if ((rc = ltx_put(b->t, DB_SETTLED, k, sizeof(k), row,
+		                  sizeof(row))) < 0)
+			goto out;
+	}
+	op->amount = paid_sum;
+out:
+	free(s.v);
+	free(due);
+	free(paid);
+	return rc;
+}

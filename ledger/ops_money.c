@@ -1,0 +1,478 @@
+/* Principals, policy loads, redemptions, expiry, revocation and payments
+ * to providers. */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accrual.h"
+#include "err.h"
+#include "money.h"
+#include "ops.h"
+#include "period.h"
+
+static const char *role_name(int role)
+{
+	switch (role) {
+	case LEDGER_PROVIDER:
+		return "provider";
+	case LEDGER_ORG:
+		return "org";
+	case LEDGER_BUREAU:
+		return "bureau";
+	}
+	return "none";
+}
+
+int ops_register(struct book *b, struct ledger_op *op)
+{
+	struct principal_row r, old;
+	uint8_t k[STORE_ID];
+	struct jfields f;
+	int rc;
+
+	if (op->u.reg.role < LEDGER_PROVIDER || op->u.reg.role > LEDGER_BUREAU)
+		return VD_EINVAL;
+	memset(&r, 0, sizeof(r));
+	r.role = (uint8_t)op->u.reg.role;
+	r.local = op->u.reg.local ? 1 : 0;
+	snprintf(r.kind, sizeof(r.kind), "%s", op->u.reg.kind);
+	memcpy(r.key, op->u.reg.key, sizeof(r.key));
+	rc = book_principal(b, op->u.reg.id, &old);
+	if (rc == 0) {
+		/* the same fields again: a no-op; other fields: refused */
+		if (old.role != r.role || old.local != r.local ||
+		    strcmp(old.kind, r.kind) != 0 ||
+		    memcmp(old.key, r.key, sizeof(r.key)) != 0)
+			return VD_ECONFLICT;
+		op->status = LEDGER_DUPLICATE;
+		op->seq = old.seq;
+		return 0;
+	}
+	if (rc != VD_ENOENT)
+		return rc;
+	journal_fields_init(&f);
+	journal_str(&f, "id", op->u.reg.id);
+	journal_str(&f, "role", role_name(r.role));
+	journal_hex(&f, "key", r.key, sizeof(r.key));
+	if (r.kind[0])
+		journal_str(&f, "kind", r.kind);
+	journal_i64(&f, "local", r.local);
+	if ((rc = journal_append(b->t, b->now, "register", &f, &r.seq)) < 0)
+		return rc;
+	store_key_id(k, 0, op->u.reg.id);
+	if ((rc = ltx_put(b->t, DB_PRINCIPALS, k, STORE_ID, &r, sizeof(r))) < 0)
+		return rc;
+	op->status = LEDGER_ACCEPTED;
+	op->seq = r.seq;
+	return 0;
+}
+
+int ops_policy(struct book *b, struct ledger_op *op)
+{
+	struct jfields f;
+	int rc;
+
+	journal_fields_init(&f);
+	journal_hex(&f, "sha256", b->pol->sha256, sizeof(b->pol->sha256));
+	journal_i64(&f, "files", (int64_t)b->pol->nfiles);
+	journal_i64(&f, "pools", (int64_t)b->pol->npools);
+	journal_i64(&f, "programs", (int64_t)b->pol->nprograms);
+	journal_i64(&f, "groups", (int64_t)b->pol->ngroups);
+	if ((rc = journal_append(b->t, b->now, "policy", &f, &op->seq)) < 0)
+		return rc;
+	return ltx_put(b->t, DB_META, "policy", 6, b->pol->sha256,
+	               sizeof(b->pol->sha256));
+}
+
+static int64_t remaining(const struct voucher_row *v)
+{
+	return v->granted - v->redeemed - v->expired - v->revoked;
+}
+
+static int pools_text(struct book *b, const struct policy_program *g,
+                      int64_t amount, char *buf, size_t size)
+{
+	int64_t parts[POLICY_MAX_SHARES];
+	size_t i, n = 0;
+	int rc;
+
+	buf[0] = '\0';
+	if (g == NULL) {
+		snprintf(buf, size, "-");
+		return 0;
+	}
+	if ((rc = accrual_split(g, amount, parts)) < 0)
+		return rc;
+	for (i = 0; i < g->nshares && n < size; i++)
+		n += (size_t)snprintf(
+		    buf + n, size - n, "%s%s:%" PRId64, i ? "," : "",
+		    b->pol->pools[g->shares[i].pool].id, parts[i]);
+	return 0;
+}
+
+/* Move amount of a voucher's pools' figure (if its program still exists). */
+static int pools_move(struct book *b, const struct policy_program *g,
+                      int32_t period, size_t figure, int64_t amount)
+{
+	return g ? book_pools_move(b, g, period, figure, amount, 1) : 0;
+}
+
+struct redemption_row {
+	char voucher[LEDGER_ID + 1];
+	char record[LEDGER_ID + 1];
+	int64_t amount, remaining;
+	uint64_t seq;
+};
+
+struct receivable_row {
+	int64_t redeemed, paid;
+};
+
+static int receivable_get(struct book *b, const char *provider,
+                          struct receivable_row *r)
+{
+	uint8_t k[STORE_ID];
+	MDB_val v;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	store_key_id(k, 0, provider);
+	rc = ltx_get(b->t, DB_RECEIVABLES, k, STORE_ID, &v);
+	if (rc == VD_ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
+static int receivable_put(struct book *b, const char *provider,
+                          const struct receivable_row *r)
+{
+	uint8_t k[STORE_ID];
+
+	store_key_id(k, 0, provider);
+	return ltx_put(b->t, DB_RECEIVABLES, k, STORE_ID, r, sizeof(*r));
+}
+
+/* Redeemed so far against (provider, record) by vouchers of prog ("" for
+ * every voucher). */
+static size_t rr_key(uint8_t *k, const char *provider, const char *record,
+                     const char *prog)
+{
+	size_t n = store_key_id(k, 0, provider);
+
+	n = store_key_id(k, n, record);
+	return store_key_id(k, n, prog);
+}
+
+static int rr_get(struct book *b, const uint8_t *k, int64_t *sum)
+{
+	MDB_val v;
+	int rc = ltx_get(b->t, DB_REC_REDEEMED, k, 3 * STORE_ID, &v);
+
+	*sum = 0;
+	if (rc == VD_ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (v.mv_size != sizeof(*sum))
+		return VD_EINTERNAL;
+	memcpy(sum, v.mv_data, sizeof(*sum));
+	return 0;
+}
+
+int ops_redeem(struct book *b, struct ledger_op *op)
+{
+	const char *provider = op->u.redeem.provider;
+	struct redemption_row red;
+	struct voucher_row v, old;
+	struct principal_row prov;
+	struct receivable_row rcv;
+	const struct policy_program *g;
+	uint8_t k[2 * STORE_ID], kp[3 * STORE_ID], ka[3 * STORE_ID];
+	int64_t amount = op->u.redeem.amount, most, by_prog, by_all;
+	char parts[512];
+	struct jfields f;
+	MDB_val val;
+	int rc;
+
+	store_key_id(k, store_key_id(k, 0, provider), op->u.redeem.ref);
+	rc = ltx_get(b->t, DB_REDEMPTIONS, k, sizeof(k), &val);
+	if (rc == 0) {
+		if (val.mv_size != sizeof(red))
+			return VD_EINTERNAL;
+		memcpy(&red, val.mv_data, sizeof(red));
+		if (strcmp(red.voucher, op->u.redeem.voucher) != 0 ||
+		    strcmp(red.record, op->u.redeem.record) != 0 ||
+		    red.amount != amount)
+			return VD_ECONFLICT;
+		/* the same ref again: the first result, nothing more */
+		op->amount = red.amount;
+		op->remaining = red.remaining;
+		op->seq = red.seq;
+		return 0;
+	}
+	if (rc != VD_ENOENT)
+		return rc;
+	if (amount <= 0)
+		return VD_EINVAL;
+	if ((rc = book_principal(b, provider, &prov)) < 0)
+		return rc;
+	if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
+		return rc;
+	{
+		/* the usage record this redemption pays part of */
+		uint8_t rek[2 * STORE_ID];
+		struct rec_row r;
+		store_key_id(rek, store_key_id(rek, 0, provider),
+		             op->u.redeem.record);
+		if ((rc = ltx_get(b->t, DB_RECORDS, rek, sizeof(rek), &val)) <
+		    0)
+			return rc;
+		if (val.mv_size < sizeof(r))
+			return VD_EINTERNAL;
+		memcpy(&r, val.mv_data, sizeof(r));
+		if (r.status == REC_VOIDED)
+			return VD_EINVAL;
+		if (strcmp(r.org, v.beneficiary) != 0)
+			return VD_EDENIED;
+		g = policy_program(b->pol, v.program);
+		if (g == NULL)
+			return VD_EDENIED;
+		if ((g->providers == POLICY_PROV_LOCAL && !prov.local) ||
+		    (g->providers == POLICY_PROV_LIST &&
+		     !policy_list_has(&g->provider_ids, provider,
+		                      strlen(provider))))
+			return VD_EDENIED;
+		if (v.status == V_REVOKED)
+			return VD_EREVOKED;
+		if (v.status == V_EXPIRED || b->now >= v.expires_at)
+			return VD_EEXPIRED;
+		if (remaining(&v) == 0)
+			return VD_ESPENT;
+		if (amount > remaining(&v))
+			return VD_EFUNDS;
+		/* this program's share of the bill, and the bill itself
+		 * counting every voucher */
+		rr_key(kp, provider, op->u.redeem.record, g->id);
+		rr_key(ka, provider, op->u.redeem.record, "");
+		if ((rc = rr_get(b, kp, &by_prog)) < 0 ||
+		    (rc = rr_get(b, ka, &by_all)) < 0 ||
+		    (rc = money_apply_bp(r.amount, g->cover_bp, &most)) < 0)
+			return rc;
+		if (by_prog + amount > most || by_all + amount > r.amount)
+			return VD_ECOVER;
+	}
+	old = v;
+	v.redeemed += amount;
+	if (remaining(&v) == 0)
+		v.status = V_SPENT;
+	by_prog += amount;
+	by_all += amount;
+	if ((rc = receivable_get(b, provider, &rcv)) < 0 ||
+	    (rc = money_add(rcv.redeemed, amount, &rcv.redeemed)) < 0 ||
+	    (rc = book_voucher_put(b, op->u.redeem.voucher, &old, &v)) < 0 ||
+	    (rc = pools_move(b, g, v.period,
+	                     offsetof(struct pool_row, redeemed), amount)) <
+	        0 ||
+	    (rc = ltx_put(b->t, DB_REC_REDEEMED, kp, sizeof(kp), &by_prog,
+	                  sizeof(by_prog))) < 0 ||
+	    (rc = ltx_put(b->t, DB_REC_REDEEMED, ka, sizeof(ka), &by_all,
+	                  sizeof(by_all))) < 0 ||
+	    (rc = receivable_put(b, provider, &rcv)) < 0 ||
+	    (rc = pools_text(b, g, amount, parts, sizeof(parts))) < 0)
+		return rc;
+	journal_fields_init(&f);
+	journal_str(&f, "voucher", op->u.redeem.voucher);
+	journal_str(&f, "provider", provider);
+	journal_str(&f, "record", op->u.redeem.record);
+	journal_i64(&f, "amount", amount);
+	journal_str(&f, "ref", op->u.redeem.ref);
+	journal_str(&f, "pools", parts);
+	if ((rc = journal_append(b->t, b->now, "redeem", &f, &op->seq)) < 0)
+		return rc;
+	memset(&red, 0, sizeof(red));
+	snprintf(red.voucher, sizeof(red.voucher), "%s", op->u.redeem.voucher);
+	snprintf(red.record, sizeof(red.record), "%s", op->u.redeem.record);
+	red.amount = amount;
+	red.remaining = remaining(&v);
+	red.seq = op->seq;
+	if ((rc = ltx_put(b->t, DB_REDEMPTIONS, k, sizeof(k), &red,
+	                  sizeof(red))) < 0)
+		return rc;
+	op->amount = amount;
+	op->remaining = red.remaining;
+	return 0;
+}
+
+struct due_list {
+	int64_t now;
+	char (*vid)[STORE_ID + 1];
+	size_t n, cap;
+};
+
+static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct due_list *d = arg;
+	const uint8_t *p = k->mv_data;
+
+	(void)v;
+	if (k->mv_size != 8 + STORE_ID)
+		return VD_EINTERNAL;
+	if ((int64_t)(store_get_u64(p) ^ (1ull << 63)) > d->now)
+		return 1; /* in time order: the rest are later */
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 64;
+		void *q = realloc(d->vid, nc * sizeof(*d->vid));
+		if (q == NULL)
+			return VD_ENOMEM;
+		d->vid = q;
+		d->cap = nc;
+	}
+	store_key_get_id(p + 8, d->vid[d->n++]);
+	return 0;
+}
+
+int ops_expire(struct book *b, struct ledger_op *op)
+{
+	struct due_list d = {b->now, NULL, 0, 0};
+	struct voucher_row v, old;
+	char parts[512];
+	struct jfields f;
+	size_t i;
+	int rc;
+
+	op->amount = 0;
+	if ((rc = ltx_walk(b->t, DB_EXPIRY, NULL, 0, NULL, 0, due_one, &d)) < 0)
+		goto out;
+	for (i = 0; i < d.n; i++) {
+		const struct policy_program *g;
+		int64_t rem;
+		if ((rc = book_voucher_get(b, d.vid[i], &v)) < 0)
+			goto out;
+		rem = remaining(&v);
+		if (v.status != V_ACTIVE || rem <= 0)
+			continue;
+		old = v;
+		/* what is left returns to the pools */
+		v.expired += rem;
+		v.status = V_EXPIRED;
+		g = policy_program(b->pol, v.program);
+		if ((rc = book_voucher_put(b, d.vid[i], &old, &v)) < 0 ||
+		    (rc = pools_move(b, g, v.period,
+		                     offsetof(struct pool_row, expired), rem)) <
+		        0 ||
+		    (rc = pools_text(b, g, rem, parts, sizeof(parts))) < 0)
+			goto out;
+		journal_fields_init(&f);
+		journal_str(&f, "voucher", d.vid[i]);
+		journal_i64(&f, "amount", rem);
+		journal_str(&f, "pools", parts);
+		if ((rc = journal_append(b->t, b->now, "expire", &f,
+		                         &op->seq)) < 0)
+			goto out;
+		op->amount++;
+	}
+out:
+	free(d.vid);
+	return rc;
+}
+
+int ops_revoke(struct book *b, struct ledger_op *op)
+{
+	const struct policy_program *g;
+	struct voucher_row v, old;
+	char parts[512];
+	struct jfields f;
+	int64_t rem;
+	int rc;
+
+	if ((rc = book_voucher_get(b, op->u.revoke.voucher, &v)) < 0)
+		return rc;
+	if (v.status == V_REVOKED)
+		return VD_EREVOKED;
+	old = v;
+	rem = v.status == V_ACTIVE ? remaining(&v) : 0;
+	v.revoked += rem;
+	v.status = V_REVOKED;
+	g = policy_program(b->pol, v.program);
+	/* the remaining amount returns to the pools; what was redeemed is
+	 * owed back by the beneficiary (追回) */
+	if ((rc = book_voucher_put(b, op->u.revoke.voucher, &old, &v)) < 0 ||
+	    (rc = pools_move(b, g, v.period, offsetof(struct pool_row, revoked),
+	                     rem)) < 0 ||
+	    (rc = pools_text(b, g, rem, parts, sizeof(parts))) < 0 ||
+	    (v.redeemed > 0 &&
+	     (rc = book_clawback_add(b, v.beneficiary, v.redeemed)) < 0))
+		return rc;
+	journal_fields_init(&f);
+	journal_str(&f, "voucher", op->u.revoke.voucher);
+	journal_i64(&f, "amount", rem);
+	journal_str(&f, "pools", parts);
+	journal_str(&f, "beneficiary", v.beneficiary);
+	journal_i64(&f, "clawback", v.redeemed);
+	journal_text(&f, "reason", op->u.revoke.reason);
+	if ((rc = journal_append(b->t, b->now, "revoke", &f, &op->seq)) < 0)
+		return rc;
+	op->amount = rem;
+	return 0;
+}
+
+int ops_pay(struct book *b, struct ledger_op *op)
+{
+	const char *provider = op->u.pay.provider;
+	struct receivable_row rcv;
+	struct principal_row prov;
+	uint8_t k[2 * STORE_ID];
+	struct jfields f;
+	int64_t amount = op->u.pay.amount, row[2];
+	MDB_val v;
+	int rc;
+
+	if ((rc = book_principal(b, provider, &prov)) < 0)
+		return rc;
+	if (prov.role != LEDGER_PROVIDER)
+		return VD_ENOENT;
+	if ((rc = receivable_get(b, provider, &rcv)) < 0)
+		return rc;
+	store_key_id(k, store_key_id(k, 0, provider), op->u.pay.ref);
+	rc = ltx_get(b->t, DB_PAYMENTS, k, sizeof(k), &v);
+	if (rc == 0) {
+		if (v.mv_size != sizeof(row))
+			return VD_EINTERNAL;
+		memcpy(row, v.mv_data, sizeof(row));
+		if (row[0] != amount)
+			return VD_ECONFLICT;
+		op->amount = rcv.paid;
+		op->remaining = rcv.redeemed - rcv.paid;
+		op->seq = (uint64_t)row[1];
+		return 0;
+	}
+	if (rc != VD_ENOENT)
+		return rc;
+	if (amount <= 0)
+		return VD_EINVAL;
+	if (amount > rcv.redeemed - rcv.paid)
+		return VD_EFUNDS;
+	rcv.paid += amount;
+	journal_fields_init(&f);
+	journal_str(&f, "provider", provider);
+	journal_i64(&f, "amount", amount);
+	journal_str(&f, "ref", op->u.pay.ref);
+	if ((rc = journal_append(b->t, b->now, "pay", &f, &op->seq)) < 0)
+		return rc;
+	row[0] = amount;
+	row[1] = (int64_t)op->seq;
+	if ((rc = receivable_put(b, provider, &rcv)) < 0 ||
+	    (rc = ltx_put(b->t, DB_PAYMENTS, k, sizeof(k), row, sizeof(row))) <
+	        0)
+		return rc;
+	op->amount = rcv.paid;
+	op->remaining = rcv.redeemed - rcv.paid;
+	return 0;
+}

@@ -1,0 +1,406 @@
+/* Usage records, batches and voids: the record store and the basis of
+ * every program a record counts for. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accrual.h"
+#include "err.h"
+#include "money.h"
+#include "ops.h"
+#include "period.h"
+
+#define COUNTS_MAX (POLICY_MAX_PROGRAMS * (POLICY_ID_MAX + 3))
+
+static size_t rec_key(uint8_t *k, const char *provider, const char *id)
+{
+	return store_key_id(k, store_key_id(k, 0, provider), id);
+}
+
+/* The record's row, or VD_ENOENT; *rest points at line then counts. */
+static int rec_get(struct book *b, const char *provider, const char *id,
+                   struct rec_row *r, const char **rest)
+{
+	uint8_t k[2 * STORE_ID];
+	MDB_val v;
+	int rc;
+
+	rec_key(k, provider, id);
+	if ((rc = ltx_get(b->t, DB_RECORDS, k, sizeof(k), &v)) < 0)
+		return rc;
+	if (v.mv_size < sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	if (v.mv_size != sizeof(*r) + r->line_len + r->counts_len)
+		return VD_EINTERNAL;
+	if (rest)
+		*rest = (const char *)v.mv_data + sizeof(*r);
+	return 0;
+}
+
+static int closed(struct book *b, int32_t period)
+{
+	/* a period ended more than late_days ago takes no more changes */
+	return b->now >= period_start(period + 1) + b->pol->late_days * 86400;
+}
+
+int ops_settled(struct book *b, const char *prog, int32_t period)
+{
+	uint8_t k[STORE_ID + 2];
+	MDB_val v;
+	int rc;
+
+	store_key_u16(k, store_key_id(k, 0, prog), (uint16_t)period);
+	rc = ltx_get(b->t, DB_SETTLED, k, sizeof(k), &v);
+	return rc == 0 ? 1 : rc == VD_ENOENT ? 0 : rc;
+}
+
+static int same_record(const struct rec_row *r, const struct ledger_record *u)
+{
+	return strcmp(r->org, u->org) == 0 && r->at == u->at &&
+	       r->amount == u->amount && r->qty == u->qty &&
+	       strcmp(r->unit, u->unit) == 0 && r->kind == u->kind &&
+	       strcmp(r->klass, u->klass) == 0;
+}
+
+/* Walk a counts string: fn(program index or -1, consumer?) */
+struct counted {
+	int prog[POLICY_MAX_PROGRAMS];
+	int consumer[POLICY_MAX_PROGRAMS];
+	size_t n;
+};
+
+static int parse_counts(struct book *b, const char *s, size_t len,
+                        struct counted *c)
+{
+	size_t i = 0;
+
+	c->n = 0;
+	while (i < len) {
+		char id[POLICY_ID_MAX + 1];
+		size_t j = i + 2, l;
+		if (len - i < 3 || s[i + 1] != ':' ||
+		    (s[i] != 'c' && s[i] != 'p'))
+			return VD_EINTERNAL;
+		while (j < len && s[j] != ',')
+			j++;
+		l = j - i - 2;
+		if (l > POLICY_ID_MAX || c->n == POLICY_MAX_PROGRAMS)
+			return VD_EINTERNAL;
+		memcpy(id, s + i + 2, l);
+		id[l] = '\0';
+		/* a program since removed from the policy: its rows stay as
+		 * they are, nothing more is computed for it */
+		c->prog[c->n] = policy_program_index(b->pol, id);
+		c->consumer[c->n] = s[i] == 'c';
+		c->n++;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Recompute the groups of the programs a record counted for, once per
+ * group and beneficiary. */
+static int settle_counted(struct book *b, const struct counted *c,
+                          const char *provider, const char *org, int32_t period)
+{
+	int done[POLICY_MAX_PROGRAMS][2];
+	size_t i, j, nd = 0;
+	int rc;
+
+	for (i = 0; i < c->n; i++) {
+		const struct policy_program *g;
+		int key, seen = 0;
+		if (c->prog[i] < 0)
+			continue;
+		g = &b->pol->programs[c->prog[i]];
+		if (g->settlement != POLICY_IMMEDIATE)
+			continue; /* annual waits for SETTLE */
+		key = g->group != POLICY_NO_GROUP ? g->group : -1 - c->prog[i];
+		for (j = 0; j < nd; j++)
+			if (done[j][0] == key && done[j][1] == c->consumer[i])
+				seen = 1;
+		if (seen)
+			continue;
+		done[nd][0] = key;
+		done[nd][1] = c->consumer[i];
+		nd++;
+		if ((rc = book_settle_group(b, c->prog[i],
+		                            c->consumer[i] ? org : provider,
+		                            period)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_basis(struct book *b, const struct counted *c,
+                     const struct rec_row *r, const char *provider,
+                     int32_t period, int sign)
+{
+	struct acc_row row;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->n; i++) {
+		const struct policy_program *g;
+		const char *ben = c->consumer[i] ? r->org : provider;
+		int64_t d;
+		if (c->prog[i] < 0)
+			continue;
+		g = &b->pol->programs[c->prog[i]];
+		d = g->basis == POLICY_AMOUNT ? r->amount : r->qty;
+		if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0 ||
+		    (rc = money_add(row.basis, sign * d, &row.basis)) < 0 ||
+		    (rc = book_acc_put(b, g->id, ben, period, &row)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int accept(struct book *b, const struct ledger_record *u,
+                  const char *batch, enum ledger_status *status, uint64_t *seq)
+{
+	struct principal_row prov, org;
+	struct accrual_record ar;
+	struct counted c;
+	struct rec_row r;
+	struct jfields *f = NULL;
+	uint8_t k[2 * STORE_ID], ok[2 * STORE_ID + 2 + 2 * STORE_ID];
+	char *counts = NULL, *val = NULL;
+	size_t cn = 0, i;
+	int32_t period;
+	int rc;
+
+	if ((rc = book_principal(b, u->provider, &prov)) < 0)
+		return rc;
+	if (prov.role != LEDGER_PROVIDER)
+		return VD_EDENIED;
+	if (u->at > b->now + 86400 || u->amount < 0 || u->qty < 0 ||
+	    u->kind < 0 || u->kind >= POLICY_KIND_COUNT)
+		return VD_EINVAL;
+	if ((rc = book_principal(b, u->org, &org)) < 0)
+		return rc;
+	if (org.role != LEDGER_ORG)
+		return VD_ENOENT;
+	rc = rec_get(b, u->provider, u->id, &r, NULL);
+	if (rc == 0) {
+		if (!same_record(&r, u))
+			return VD_ECONFLICT;
+		*status = LEDGER_DUPLICATE;
+		*seq = r.seq;
+		return 0;
+	}
+	if (rc != VD_ENOENT)
+		return rc;
+	period = (int32_t)period_of(u->at);
+	if (period < PERIOD_MIN || period > PERIOD_MAX)
+		return VD_EINVAL;
+	if (closed(b, period))
+		return VD_ECLOSED;
+	counts = malloc(COUNTS_MAX);
+	f = malloc(sizeof(*f));
+	if (counts == NULL || f == NULL) {
+		rc = VD_ENOMEM;
+		goto out;
+	}
+	ar = (struct accrual_record){u->provider,
+	                             prov.local,
+	                             org.kind,
+	                             u->kind,
+	                             u->klass[0] ? u->klass : NULL,
+	                             u->unit,
+	                             u->at,
+	                             u->amount,
+	                             u->qty};
+	c.n = 0;
+	for (i = 0; i < b->pol->nprograms; i++) {
+		const struct policy_program *g = &b->pol->programs[i];
+		if (g->settlement == POLICY_GRANT || !accrual_counts(g, &ar))
+			continue;
+		if (g->settlement == POLICY_ANNUAL &&
+		    (rc = ops_settled(b, g->id, period)) != 0) {
+			rc = rc < 0 ? rc : VD_ECLOSED;
+			goto out;
+		}
+		cn += (size_t)snprintf(
+		    counts + cn, COUNTS_MAX - cn, "%s%c:%s", cn ? "," : "",
+		    g->beneficiary == POLICY_CONSUMER ? 'c' : 'p', g->id);
+		c.prog[c.n] = (int)i;
+		c.consumer[c.n++] = g->beneficiary == POLICY_CONSUMER;
+	}
+	memset(&r, 0, sizeof(r));
+	snprintf(r.org, sizeof(r.org), "%s", u->org);
+	r.at = u->at;
+	r.amount = u->amount;
+	r.qty = u->qty;
+	snprintf(r.unit, sizeof(r.unit), "%s", u->unit);
+	snprintf(r.klass, sizeof(r.klass), "%s", u->klass);
+	r.kind = (uint8_t)u->kind;
+	r.status = REC_COUNTED;
+	memcpy(r.sig, u->sig, sizeof(r.sig));
+	snprintf(r.batch, sizeof(r.batch), "%s", batch ? batch : "");
+	r.line_len = (uint32_t)u->line_len;
+	r.counts_len = (uint32_t)cn;
+	journal_fields_init(f);
+	journal_str(f, "provider", u->provider);
+	journal_str(f, "id", u->id);
+	journal_str(f, "org", u->org);
+	journal_i64(f, "at", u->at);
+	journal_i64(f, "period", period);
+	journal_i64(f, "amount", u->amount);
+	journal_i64(f, "qty", u->qty);
+	journal_str(f, "unit", u->unit);
+	journal_str(f, "kind", policy_kind_name(u->kind));
+	if (u->klass[0])
+		journal_str(f, "class", u->klass);
+	journal_str(f, "counts", cn ? counts : "-");
+	if ((rc = journal_append(b->t, b->now, "usage", f, &r.seq)) < 0)
+		goto out;
+	val = malloc(sizeof(r) + u->line_len + cn);
+	if (val == NULL) {
+		rc = VD_ENOMEM;
+		goto out;
+	}
+	memcpy(val, &r, sizeof(r));
+	memcpy(val + sizeof(r), u->line, u->line_len);
+	memcpy(val + sizeof(r) + u->line_len, counts, cn);
+	rec_key(k, u->provider, u->id);
+	/* records of an org by period, for RECORDS org= */
+	store_key_id(ok, 0, u->org);
+	store_key_u16(ok, STORE_ID, (uint16_t)period);
+	rec_key(ok + STORE_ID + 2, u->provider, u->id);
+	if ((rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val,
+	                  sizeof(r) + u->line_len + cn)) < 0 ||
+	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), "", 0)) < 0 ||
+	    (rc = add_basis(b, &c, &r, u->provider, period, 1)) < 0 ||
+	    (rc = settle_counted(b, &c, u->provider, u->org, period)) < 0)
+		goto out;
+	*status = LEDGER_ACCEPTED;
+	*seq = r.seq;
+out:
+	free(val);
+	free(counts);
+	free(f);
+	return rc;
+}
+
+int ops_usage(struct book *b, struct ledger_op *op)
+{
+	uint64_t seq = 0;
+	int rc = accept(b, &op->u.usage, NULL, &op->status, &seq);
+
+	op->seq = seq;
+	return rc;
+}
+
+int ops_batch(struct book *b, struct ledger_op *op)
+{
+	char first[24];
+	struct jfields f;
+	uint64_t seq = 0, bseq;
+	uint8_t k[STORE_ID + 8];
+	size_t i;
+	int rc;
+
+	if (op->u.batch.n == 0)
+		return VD_EINVAL;
+	/* the batch's own entry first: its records refer to it */
+	journal_fields_init(&f);
+	journal_str(&f, "provider", op->u.batch.recs[0].provider);
+	journal_i64(&f, "n", (int64_t)op->u.batch.n);
+	journal_hex(&f, "sig", op->u.batch.sig, 64);
+	if ((rc = journal_append(b->t, b->now, "batch", &f, &bseq)) < 0)
+		return rc;
+	snprintf(first, sizeof(first), "%" PRIu64, bseq);
+	op->accepted = op->duplicate = 0;
+	for (i = 0; i < op->u.batch.n; i++) {
+		enum ledger_status st;
+		const struct ledger_record *u = &op->u.batch.recs[i];
+		if (strcmp(u->provider, op->u.batch.recs[0].provider) != 0) {
+			op->bad_index = i;
+			return VD_EINVAL;
+		}
+		if ((rc = accept(b, u, first, &st, &seq)) < 0) {
+			op->bad_index = i;
+			return rc;
+		}
+		if (st == LEDGER_DUPLICATE)
+			op->duplicate++;
+		else
+			op->accepted++;
+	}
+	/* the lines and their signature, for an auditor to re-verify */
+	store_key_u64(k, store_key_id(k, 0, op->u.batch.recs[0].provider),
+	              bseq);
+	if ((rc = ltx_put(b->t, DB_BATCHES, k, sizeof(k), op->u.batch.lines,
+	                  op->u.batch.lines_len)) < 0)
+		return rc;
+	op->seq = seq > bseq ? seq : bseq;
+	return 0;
+}
+
+int ops_void(struct book *b, struct ledger_op *op)
+{
+	const char *provider = op->u.void_.provider;
+	struct jfields *f;
+	const char *rest;
+	struct counted c;
+	struct rec_row r;
+	uint8_t k[2 * STORE_ID];
+	char *val;
+	int32_t period;
+	size_t i, len;
+	int rc;
+
+	if ((rc = rec_get(b, provider, op->u.void_.id, &r, &rest)) < 0)
+		return rc;
+	if (r.status == REC_VOIDED) {
+		op->status = LEDGER_DUPLICATE;
+		op->seq = r.seq;
+		return 0;
+	}
+	period = (int32_t)period_of(r.at);
+	if (closed(b, period))
+		return VD_ECLOSED;
+	if ((rc = parse_counts(b, rest + r.line_len, r.counts_len, &c)) < 0)
+		return rc;
+	for (i = 0; i < c.n; i++) {
+		const struct policy_program *g;
+		if (c.prog[i] < 0)
+			continue;
+		g = &b->pol->programs[c.prog[i]];
+		if (g->settlement == POLICY_ANNUAL &&
+		    (rc = ops_settled(b, g->id, period)) != 0)
+			return rc < 0 ? rc : VD_ECLOSED;
+	}
+	f = malloc(sizeof(*f));
+	if (f == NULL)
+		return VD_ENOMEM;
+	journal_fields_init(f);
+	journal_str(f, "provider", provider);
+	journal_str(f, "id", op->u.void_.id);
+	journal_i64(f, "at", op->u.void_.at);
+	journal_i64(f, "period", period);
+	journal_text(f, "reason", op->u.void_.reason);
+	rc = journal_append(b->t, b->now, "void", f, &op->seq);
+	free(f);
+	if (rc < 0)
+		return rc;
+	/* the row keeps the record; only its status changes */
+	len = sizeof(r) + r.line_len + r.counts_len;
+	val = malloc(len);
+	if (val == NULL)
+		return VD_ENOMEM;
+	r.status = REC_VOIDED;
+	memcpy(val, &r, sizeof(r));
+	memcpy(val + sizeof(r), rest, r.line_len + r.counts_len);
+	rec_key(k, provider, op->u.void_.id);
+	rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
+	free(val);
+	if (rc < 0 || (rc = add_basis(b, &c, &r, provider, period, -1)) < 0 ||
+	    (rc = settle_counted(b, &c, provider, r.org, period)) < 0)
+		return rc;
+	op->status = LEDGER_VOIDED;
+	return 0;
+}

@@ -1,0 +1,345 @@
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+
+#define STORE_DEFAULT_MAP (64u << 20)
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[DB_COUNT];
+	size_t map_size;
+};
+
+static const char *const db_names[DB_COUNT] = {
+    [DB_META] = "meta",
+    [DB_PRINCIPALS] = "principals",
+    [DB_RECORDS] = "records",
+    [DB_RECS_BY_ORG] = "records_by_org",
+    [DB_ACCRUAL] = "accrual",
+    [DB_VOUCHERS] = "vouchers",
+    [DB_VOUCHERS_BY] = "vouchers_by_beneficiary",
+    [DB_EXPIRY] = "expiry",
+    [DB_REDEMPTIONS] = "redemptions",
+    [DB_REC_REDEEMED] = "record_redeemed",
+    [DB_POOLS] = "pools",
+    [DB_RECEIVABLES] = "receivables",
+    [DB_PAYMENTS] = "payments",
+    [DB_CLAWBACKS] = "clawbacks",
+    [DB_APPLICATIONS] = "applications",
+    [DB_SETTLED] = "settled",
+    [DB_BATCHES] = "batches",
+    [DB_JOURNAL] = "journal",
+};
+
+/* LMDB's codes stop here. */
+static int xlate(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return 0;
+	case MDB_NOTFOUND:
+		return VD_ENOENT;
+	case MDB_MAP_FULL:
+		return VD_ENOSPC;
+	case MDB_TXN_FULL:
+	case MDB_BAD_VALSIZE:
+		return VD_ELIMIT;
+	case ENOMEM:
+		return VD_ENOMEM;
+	default:
+		return VD_EIO;
+	}
+}
+
+int store_open(const char *dir, int create, size_t map_size, struct store **out,
+               char *err, size_t errlen)
+{
+	struct store *st;
+	MDB_envinfo info;
+	struct ltx t;
+	MDB_val v;
+	uint32_t schema = STORE_SCHEMA;
+	char path[4096];
+	struct stat sb;
+	int rc, i;
+
+	*out = NULL;
+	snprintf(err, errlen, "ok");
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	if (!create && stat(path, &sb) < 0) {
+		snprintf(err, errlen, "%s: no vouchd store here", dir);
+		return VD_ENOENT;
+	}
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return VD_EIO;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return VD_ENOMEM;
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, DB_COUNT)) != 0 ||
+	    (rc = mdb_env_set_mapsize(st->env, map_size ? map_size
+	                                                : STORE_DEFAULT_MAP)) ||
+	    (rc = mdb_env_open(st->env, dir, 0, 0600)) != 0) {
+		snprintf(err, errlen, "%s: %s", dir, mdb_strerror(rc));
+		goto fail;
+	}
+	mdb_env_info(st->env, &info);
+	st->map_size = info.me_mapsize;
+	if ((rc = ltx_begin(st, NULL, 0, &t)) < 0) {
+		snprintf(err, errlen, "%s: cannot begin: %s", dir, err_str(rc));
+		goto fail_vd;
+	}
+	for (i = 0; i < DB_COUNT; i++)
+		if ((rc = mdb_dbi_open(t.txn, db_names[i], MDB_CREATE,
+		                       &st->dbi[i])) != 0) {
+			snprintf(err, errlen, "%s: %s", dir, mdb_strerror(rc));
+			ltx_abort(&t);
+			goto fail;
+		}
+	rc = ltx_get(&t, DB_META, "schema", 6, &v);
+	if (rc == VD_ENOENT && create) {
+		rc = ltx_put(&t, DB_META, "schema", 6, &schema, sizeof(schema));
+	} else if (rc == VD_ENOENT) {
+		snprintf(err, errlen, "%s: not a vouchd store (no schema)",
+		         dir);
+		ltx_abort(&t);
+		rc = VD_EINVAL;
+		goto fail_vd;
+	} else if (rc == 0) {
+		uint32_t have;
+		memcpy(&have, v.mv_data, sizeof(have));
+		if (v.mv_size != sizeof(have) || have != STORE_SCHEMA) {
+			snprintf(err, errlen,
+			         "%s: store schema version %u, this vouchd "
+			         "reads version %u",
+			         dir, v.mv_size == sizeof(have) ? have : 0,
+			         STORE_SCHEMA);
+			ltx_abort(&t);
+			rc = VD_EINVAL;
+			goto fail_vd;
+		}
+	}
+	if (rc < 0 || (rc = ltx_commit(&t)) < 0) {
+		snprintf(err, errlen, "%s: cannot initialise: %s", dir,
+		         err_str(rc));
+		goto fail_vd;
+	}
+	*out = st;
+	return 0;
+fail:
+	rc = xlate(rc);
+fail_vd:
+	mdb_env_close(st->env);
+	free(st);
+	return rc < 0 ? rc : VD_EIO;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	mdb_env_close(st->env);
+	free(st);
+}
+
+size_t store_map_size(const struct store *st)
+{
+	return st->map_size;
+}
+
+int store_grow(struct store *st)
+{
+	size_t n = st->map_size * 2;
+	int rc;
+
+	if (n < st->map_size)
+		return VD_ENOSPC;
+	if ((rc = mdb_env_set_mapsize(st->env, n)) != 0)
+		return xlate(rc);
+	st->map_size = n;
+	return 0;
+}
+
+int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
+{
+	int rc, tries;
+
+	memset(t, 0, sizeof(*t));
+	t->st = st;
+	t->parent = parent;
+	if (parent != NULL && parent->err)
+		return t->err = parent->err;
+	for (tries = 0; tries < 2; tries++) {
+		rc = mdb_txn_begin(st->env, parent ? parent->txn : NULL,
+		                   rdonly ? MDB_RDONLY : 0, &t->txn);
+		if (rc == MDB_READERS_FULL) {
+			/* slots of dead processes: clear them and retry */
+			int dead = 0;
+			mdb_reader_check(st->env, &dead);
+			continue;
+		}
+		if (rc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(st->env, 0);
+			continue;
+		}
+		break;
+	}
+	if (rc != 0) {
+		t->txn = NULL;
+		return t->err = xlate(rc);
+	}
+	return 0;
+}
+
+int ltx_commit(struct ltx *t)
+{
+	int rc;
+
+	if (t->txn == NULL)
+		return t->err ? t->err : VD_EINVAL;
+	if (t->err) {
+		rc = t->err;
+		ltx_abort(t);
+		return rc;
+	}
+	rc = mdb_txn_commit(t->txn);
+	t->txn = NULL;
+	if (rc != 0)
+		t->err = xlate(rc);
+	if (t->err && t->parent)
+		t->parent->err = t->err;
+	return t->err;
+}
+
+void ltx_abort(struct ltx *t)
+{
+	if (t->txn != NULL)
+		mdb_txn_abort(t->txn);
+	t->txn = NULL;
+}
+
+int ltx_get(struct ltx *t, enum store_db db, const void *key, size_t klen,
+            MDB_val *v)
+{
+	MDB_val k = {klen, (void *)key};
+	int rc;
+
+	if (t->err)
+		return t->err;
+	rc = mdb_get(t->txn, t->st->dbi[db], &k, v);
+	if (rc == MDB_NOTFOUND)
+		return VD_ENOENT;
+	return rc ? (t->err = xlate(rc)) : 0;
+}
+
+int ltx_put(struct ltx *t, enum store_db db, const void *key, size_t klen,
+            const void *val, size_t vlen)
+{
+	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+	int rc;
+
+	if (t->err)
+		return t->err;
+	rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, 0);
+	return rc ? (t->err = xlate(rc)) : 0;
+}
+
+int ltx_del(struct ltx *t, enum store_db db, const void *key, size_t klen)
+{
+	MDB_val k = {klen, (void *)key};
+	int rc;
+
+	if (t->err)
+		return t->err;
+	rc = mdb_del(t->txn, t->st->dbi[db], &k, NULL);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc ? (t->err = xlate(rc)) : 0;
+}
+
+int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
+             const void *start, size_t slen, ltx_walk_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc, r = 0;
+
+	if (t->err)
+		return t->err;
+	if ((rc = mdb_cursor_open(t->txn, t->st->dbi[db], &c)) != 0)
+		return t->err = xlate(rc);
+	if (start == NULL) {
+		start = prefix;
+		slen = plen;
+	}
+	k.mv_size = slen;
+	k.mv_data = (void *)start;
+	rc = slen ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE)
+	          : mdb_cursor_get(c, &k, &v, MDB_FIRST);
+	while (rc == 0) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		r = fn(arg, &k, &v);
+		if (r != 0)
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return t->err = xlate(rc);
+	return r < 0 ? r : 0;
+}
+
+size_t store_key_id(uint8_t *buf, size_t n, const char *id)
+{
+	size_t l = strnlen(id, STORE_ID);
+
+	memcpy(buf + n, id, l);
+	memset(buf + n + l, 0, STORE_ID - l);
+	return n + STORE_ID;
+}
+
+size_t store_key_u16(uint8_t *buf, size_t n, uint16_t v)
+{
+	buf[n] = (uint8_t)(v >> 8);
+	buf[n + 1] = (uint8_t)v;
+	return n + 2;
+}
+
+size_t store_key_u64(uint8_t *buf, size_t n, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		buf[n + i] = (uint8_t)(v >> (56 - 8 * i));
+	return n + 8;
+}
+
+void store_key_get_id(const uint8_t *p, char out[STORE_ID + 1])
+{
+	memcpy(out, p, STORE_ID);
+	out[STORE_ID] = '\0';
+}
+
+uint64_t store_get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+uint16_t store_get_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
