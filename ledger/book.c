@@ -387,9 +387,10 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	return rc;
 }
 
-static int journal_simple(struct book *b, const char *type, const char *k1,
-                          const char *v1, const char *k2, int64_t v2,
-                          const char *k3, const char *v3)
+/* A reduce or clawback entry: what comes off (program, ben, period). */
+static int journal_cut(struct book *b, const char *type, const char *vid,
+		       const struct policy_program *g, const char *ben,
+		       int32_t period, int64_t amount, const char *pools)
 {
 	struct jfields *f = malloc(sizeof(*f));
 	int rc;
@@ -397,10 +398,14 @@ static int journal_simple(struct book *b, const char *type, const char *k1,
 	if (f == NULL)
 		return VD_ENOMEM;
 	journal_fields_init(f);
-	journal_str(f, k1, v1);
-	journal_i64(f, k2, v2);
-	if (k3 != NULL)
-		journal_str(f, k3, v3);
+	if (vid != NULL)
+		journal_str(f, "voucher", vid);
+	journal_str(f, "program", g->id);
+	journal_str(f, "beneficiary", ben);
+	journal_i64(f, "period", period);
+	journal_i64(f, "amount", amount);
+	if (pools != NULL)
+		journal_str(f, "pools", pools);
 	rc = journal_append(b->t, b->now, type, f, NULL);
 	free(f);
 	return rc;
@@ -437,18 +442,14 @@ static int reduce(struct book *b, const struct policy_program *g,
 			        0 ||
 			    (rc = parts_str(b, g, take, parts, sizeof(parts))) <
 			        0 ||
-			    (rc = journal_simple(b, "reduce", "voucher",
-			                         acc->voucher, "amount", take,
-			                         "pools", parts)) < 0)
+			    (rc = journal_cut(b, "reduce", acc->voucher, g, ben, period, take, parts)) < 0)
 				return rc;
 		}
 	}
 	acc->granted -= cut;
 	if (cut > take) {
 		if ((rc = book_clawback_add(b, ben, cut - take)) < 0 ||
-		    (rc = journal_simple(b, "clawback", "beneficiary", ben,
-		                         "amount", cut - take, "program",
-		                         g->id)) < 0)
+		    (rc = journal_cut(b, "clawback", NULL, g, ben, period, cut - take, NULL)) < 0)
 			return rc;
 	}
 	return 0;

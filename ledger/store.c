@@ -285,7 +285,8 @@ int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
 	rc = slen ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE)
 	          : mdb_cursor_get(c, &k, &v, MDB_FIRST);
 	while (rc == 0) {
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+		if (k.mv_size < plen ||
+		    (plen > 0 && memcmp(k.mv_data, prefix, plen) != 0))
 			break;
 		r = fn(arg, &k, &v);
 		if (r != 0)

@@ -1,0 +1,470 @@
+#include "check.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "err.h"
+#include "journal.h"
+#include "money.h"
+#include "store.h"
+
+/* A small string-keyed table of figures, rebuilt from the journal. */
+#define KEY_LEN 200
+
+struct slot {
+	char key[KEY_LEN];
+	int64_t v[5];
+	int used, seen;
+};
+
+struct figures {
+	struct slot *s;
+	size_t cap, n;
+};
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct slot *find(struct figures *t, const char *key, int add)
+{
+	size_t i;
+
+	if (add && (t->n + 1) * 10 > t->cap * 7) {
+		struct figures nt = {calloc(t->cap ? t->cap * 2 : 1024,
+					    sizeof(struct slot)),
+				     t->cap ? t->cap * 2 : 1024, 0};
+		if (nt.s == NULL)
+			return NULL;
+		for (i = 0; i < t->cap; i++)
+			if (t->s[i].used) {
+				struct slot *d = find(&nt, t->s[i].key, 1);
+				*d = t->s[i];
+			}
+		free(t->s);
+		*t = nt;
+	}
+	if (t->cap == 0)
+		return NULL;
+	for (i = fnv(key) % t->cap;; i = (i + 1) % t->cap) {
+		if (!t->s[i].used) {
+			if (!add)
+				return NULL;
+			t->s[i].used = 1;
+			snprintf(t->s[i].key, KEY_LEN, "%s", key);
+			t->n++;
+			return &t->s[i];
+		}
+		if (strcmp(t->s[i].key, key) == 0)
+			return &t->s[i];
+	}
+}
+
+struct check {
+	struct ltx *t;
+	const struct policy *pol;
+	struct figures vouchers; /* granted, redeemed, expired, revoked, period */
+	struct figures pools;    /* granted, redeemed, expired, revoked */
+	struct figures rows;     /* basis, granted, applications */
+	char *msg;
+	size_t msglen;
+	int bad;
+};
+
+static int field(const char *e, size_t len, const char *key, char *out,
+		 size_t size)
+{
+	size_t kl = strlen(key), i;
+
+	for (i = 0; i + kl + 1 < len; i++) {
+		size_t j;
+		if (e[i] != ' ' || memcmp(e + i + 1, key, kl) != 0 ||
+		    e[i + 1 + kl] != '=')
+			continue;
+		i += kl + 2;
+		for (j = i; j < len && e[j] != ' '; j++)
+			;
+		if (j - i >= size)
+			return 0;
+		memcpy(out, e + i, j - i);
+		out[j - i] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static int64_t num(const char *e, size_t len, const char *key)
+{
+	char v[32];
+
+	return field(e, len, key, v, sizeof(v)) ? strtoll(v, NULL, 10) : 0;
+}
+
+static int add(struct figures *f, const char *key, int i, int64_t d)
+{
+	struct slot *s = find(f, key, 1);
+
+	if (s == NULL)
+		return VD_ENOMEM;
+	return money_add(s->v[i], d, &s->v[i]);
+}
+
+/* "pool:part,pool:part" into pool figure i of period */
+static int add_parts(struct check *c, const char *parts, int64_t period,
+		     int i)
+{
+	char key[KEY_LEN], pool[STORE_ID + 1];
+	const char *p = parts;
+	int rc;
+
+	while (*p && *p != '-') {
+		const char *colon = strchr(p, ':');
+		size_t l;
+		if (colon == NULL || (l = (size_t)(colon - p)) > STORE_ID)
+			return VD_EINTERNAL;
+		memcpy(pool, p, l);
+		pool[l] = '\0';
+		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
+		if ((rc = add(&c->pools, key, i, strtoll(colon + 1, NULL, 10))) <
+		    0)
+			return rc;
+		p = strchr(colon, ',');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return 0;
+}
+
+static int row_key(char *key, const char *prog, const char *ben,
+		   int64_t period)
+{
+	return snprintf(key, KEY_LEN, "%s|%s|%" PRId64, prog, ben, period);
+}
+
+/* usage and void: the record's counted programs gain or lose its basis */
+static int counts(struct check *c, const char *list, const char *provider,
+		  const char *org, int64_t period, int64_t amount, int64_t qty,
+		  int sign)
+{
+	char key[KEY_LEN], prog[STORE_ID + 1];
+	const char *p = list;
+	int rc;
+
+	while (*p && *p != '-') {
+		const char *end = strchr(p, ',');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+		const struct policy_program *g;
+		if (l < 3 || l - 2 > STORE_ID)
+			return VD_EINTERNAL;
+		memcpy(prog, p + 2, l - 2);
+		prog[l - 2] = '\0';
+		g = policy_program(c->pol, prog);
+		row_key(key, prog, p[0] == 'c' ? org : provider, period);
+		if (g != NULL &&
+		    (rc = add(&c->rows, key, 0,
+			      sign * (g->basis == POLICY_AMOUNT ? amount
+								 : qty))) < 0)
+			return rc;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+static int void_entry(struct check *c, const char *e, size_t len)
+{
+	char provider[STORE_ID + 1], id[STORE_ID + 1], list[16384];
+	uint8_t k[2 * STORE_ID];
+	struct rec_row r;
+	MDB_val v;
+	size_t n;
+	int rc;
+
+	if (!field(e, len, "provider", provider, sizeof(provider)) ||
+	    !field(e, len, "id", id, sizeof(id)))
+		return VD_EINTERNAL;
+	store_key_id(k, store_key_id(k, 0, provider), id);
+	if ((rc = ltx_get(c->t, DB_RECORDS, k, sizeof(k), &v)) < 0)
+		return rc;
+	if (v.mv_size < sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v.mv_data, sizeof(r));
+	n = r.counts_len < sizeof(list) - 1 ? r.counts_len : sizeof(list) - 1;
+	memcpy(list, (const char *)v.mv_data + sizeof(r) + r.line_len, n);
+	list[n] = '\0';
+	return counts(c, list, provider, r.org, num(e, len, "period"), r.amount,
+		      r.qty, -1);
+}
+
+static int replay(void *arg, uint64_t seq, const char *e, size_t len,
+		  const uint8_t hash[32])
+{
+	struct check *c = arg;
+	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1],
+	    ben[STORE_ID + 1], key[KEY_LEN], parts[1024], list[16384];
+	int64_t amount = num(e, len, "amount"), period = num(e, len, "period");
+	struct slot *s;
+	int rc = 0;
+
+	(void)seq;
+	(void)hash;
+	if (!field(e, len, "type", type, sizeof(type)))
+		return VD_EINTERNAL;
+	if (!field(e, len, "pools", parts, sizeof(parts)))
+		parts[0] = '\0';
+	if (strcmp(type, "grant") == 0 || strcmp(type, "reduce") == 0 ||
+	    strcmp(type, "clawback") == 0) {
+		int grant = type[0] == 'g';
+		if (!field(e, len, "program", prog, sizeof(prog)) ||
+		    !field(e, len, "beneficiary", ben, sizeof(ben)))
+			return VD_EINTERNAL;
+		row_key(key, prog, ben, period);
+		if ((rc = add(&c->rows, key, 1, grant ? amount : -amount)) < 0)
+			return rc;
+		if (type[0] == 'c')
+			return 0;
+		if (!field(e, len, "voucher", vid, sizeof(vid)) ||
+		    (rc = add(&c->vouchers, vid, grant ? 0 : 3, amount)) < 0)
+			return rc < 0 ? rc : VD_EINTERNAL;
+		if (grant)
+			find(&c->vouchers, vid, 0)->v[4] = period;
+		return add_parts(c, parts, period, grant ? 0 : 3);
+	}
+	if (strcmp(type, "redeem") == 0 || strcmp(type, "expire") == 0 ||
+	    strcmp(type, "revoke") == 0) {
+		int i = type[0] == 'r' && type[2] == 'd' ? 1
+			: type[0] == 'e'		 ? 2
+							 : 3;
+		if (!field(e, len, "voucher", vid, sizeof(vid)) ||
+		    (s = find(&c->vouchers, vid, 0)) == NULL)
+			return VD_EINTERNAL;
+		s->v[i] += amount;
+		return add_parts(c, parts, s->v[4], i);
+	}
+	if (strcmp(type, "usage") == 0) {
+		char provider[STORE_ID + 1], org[STORE_ID + 1];
+		if (!field(e, len, "provider", provider, sizeof(provider)) ||
+		    !field(e, len, "org", org, sizeof(org)) ||
+		    !field(e, len, "counts", list, sizeof(list)))
+			return VD_EINTERNAL;
+		return counts(c, list, provider, org, period, amount,
+			      num(e, len, "qty"), 1);
+	}
+	if (strcmp(type, "void") == 0)
+		return void_entry(c, e, len);
+	if (strcmp(type, "issue") == 0) {
+		if (!field(e, len, "program", prog, sizeof(prog)) ||
+		    !field(e, len, "org", ben, sizeof(ben)))
+			return VD_EINTERNAL;
+		row_key(key, prog, ben, period);
+		if ((rc = add(&c->rows, key, 0, num(e, len, "need"))) < 0)
+			return rc;
+		return add(&c->rows, key, 2, amount);
+	}
+	return 0;
+}
+
+static int mismatch(struct check *c, const char *fmt, const char *what,
+		    int64_t stored, int64_t rebuilt)
+{
+	snprintf(c->msg, c->msglen, fmt, what, stored, rebuilt);
+	c->bad = 1;
+	return 1;
+}
+
+static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct check *c = arg;
+	static const char *const names[4] = {"granted", "redeemed", "expired",
+					     "revoked"};
+	char id[STORE_ID + 1], what[STORE_ID + 32];
+	struct voucher_row r;
+	int64_t got[4];
+	struct slot *s;
+	int i;
+
+	if (v->mv_size != sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	store_key_get_id(k->mv_data, id);
+	s = find(&c->vouchers, id, 0);
+	got[0] = r.granted;
+	got[1] = r.redeemed;
+	got[2] = r.expired;
+	got[3] = r.revoked;
+	for (i = 0; i < 4; i++)
+		if (got[i] != (s ? s->v[i] : 0)) {
+			snprintf(what, sizeof(what), "voucher %s %s", id,
+				 names[i]);
+			return mismatch(c,
+					"%s: %" PRId64 " stored, %" PRId64
+					" from the journal",
+					what, got[i], s ? s->v[i] : 0);
+		}
+	if (got[0] - got[1] - got[2] - got[3] < 0)
+		return mismatch(c, "%s: remaining %" PRId64 " < 0 (%" PRId64 ")",
+				id, got[0] - got[1] - got[2] - got[3], 0);
+	if (s)
+		s->seen = 1;
+	return 0;
+}
+
+static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct check *c = arg;
+	static const char *const names[4] = {"granted", "redeemed", "expired",
+					     "revoked"};
+	char pool[STORE_ID + 1], key[KEY_LEN], what[KEY_LEN + 16];
+	struct pool_row r;
+	int64_t got[4];
+	struct slot *s;
+	int i;
+
+	if (v->mv_size != sizeof(r) || k->mv_size != STORE_ID + 2)
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	store_key_get_id(k->mv_data, pool);
+	snprintf(key, sizeof(key), "%s|%u", pool,
+		 store_get_u16((const uint8_t *)k->mv_data + STORE_ID));
+	s = find(&c->pools, key, 0);
+	got[0] = r.granted;
+	got[1] = r.redeemed;
+	got[2] = r.expired;
+	got[3] = r.revoked;
+	for (i = 0; i < 4; i++)
+		if (got[i] != (s ? s->v[i] : 0)) {
+			snprintf(what, sizeof(what), "pool %s %s", key,
+				 names[i]);
+			return mismatch(c,
+					"%s: %" PRId64 " stored, %" PRId64
+					" from the journal",
+					what, got[i], s ? s->v[i] : 0);
+		}
+	if (s)
+		s->seen = 1;
+	return 0;
+}
+
+static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct check *c = arg;
+	char prog[STORE_ID + 1], ben[STORE_ID + 1], key[KEY_LEN],
+	    what[KEY_LEN + 16];
+	const struct policy_program *g;
+	const uint8_t *p = k->mv_data;
+	struct book b = {c->t, c->pol, 0};
+	struct acc_row r;
+	int64_t earned;
+	struct slot *s;
+	int32_t period;
+	int rc;
+
+	if (v->mv_size != sizeof(r) || k->mv_size != 2 * STORE_ID + 2)
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	store_key_get_id(p, prog);
+	store_key_get_id(p + STORE_ID, ben);
+	period = store_get_u16(p + 2 * STORE_ID);
+	row_key(key, prog, ben, period);
+	s = find(&c->rows, key, 0);
+	snprintf(what, sizeof(what), "accrual %s basis", key);
+	if (r.basis != (s ? s->v[0] : 0))
+		return mismatch(c, "%s: %" PRId64 " stored, %" PRId64
+				   " from the records",
+				what, r.basis, s ? s->v[0] : 0);
+	snprintf(what, sizeof(what), "accrual %s granted", key);
+	if (r.granted != (s ? s->v[1] : 0))
+		return mismatch(c, "%s: %" PRId64 " stored, %" PRId64
+				   " from the journal",
+				what, r.granted, s ? s->v[1] : 0);
+	g = policy_program(c->pol, prog);
+	/* a lifetime program's due and a max_periods program's earned move
+	 * with other periods' grants, which do not rewrite this row */
+	if (g == NULL || g->cap_period == POLICY_LIFETIME || g->max_periods)
+		return 0;
+	if (g->settlement == POLICY_GRANT)
+		earned = s ? s->v[2] : 0;
+	else if ((rc = book_earned(&b, g, ben, period, &earned)) < 0)
+		return rc;
+	snprintf(what, sizeof(what), "accrual %s earned", key);
+	/* annual rows are computed at settlement only */
+	if (g->settlement != POLICY_ANNUAL && r.earned != earned)
+		return mismatch(c, "%s: %" PRId64 " stored, %" PRId64
+				   " recomputed",
+				what, r.earned, earned);
+	return 0;
+}
+
+static int unseen(struct check *c, struct figures *f, const char *what)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < f->cap; i++) {
+		if (!f->s[i].used || f->s[i].seen)
+			continue;
+		for (j = 0; j < 4; j++)
+			if (f->s[i].v[j] != 0) {
+				snprintf(c->msg, c->msglen,
+					 "%s %s: in the journal, not stored",
+					 what, f->s[i].key);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+int ledger_check(struct ledger *l, char *msg, size_t msglen)
+{
+	struct check c;
+	struct ltx t;
+	uint64_t bad = 0;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.pol = ledger_policy(l);
+	c.msg = msg;
+	c.msglen = msglen;
+	snprintf(msg, msglen, "ok");
+	if (c.pol == NULL)
+		return VD_EINVAL;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	c.t = &t;
+	rc = journal_verify(&t, &bad);
+	if (rc == VD_EINTERNAL) {
+		snprintf(msg, msglen,
+			 "journal entry %" PRIu64 ": hash chain broken", bad);
+		goto out;
+	}
+	if (rc < 0 || (rc = journal_read(&t, 0, 0, replay, &c)) < 0 ||
+	    (rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0, cmp_voucher,
+			   &c)) < 0)
+		goto out;
+	if (!c.bad && (rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, cmp_pool,
+				     &c)) < 0)
+		goto out;
+	if (!c.bad &&
+	    (rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, cmp_row, &c)) < 0)
+		goto out;
+	if (!c.bad && (unseen(&c, &c.vouchers, "voucher") ||
+		       unseen(&c, &c.pools, "pool")))
+		c.bad = 1;
+	rc = c.bad ? VD_EINTERNAL : 0;
+out:
+	ltx_abort(&t);
+	free(c.vouchers.s);
+	free(c.pools.s);
+	free(c.rows.s);
+	return rc;
+}

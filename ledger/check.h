@@ -1,0 +1,18 @@
+/* ledger_check(): the invariant checker. It verifies the journal's hash
+ * chain, then rebuilds from the journal and the stored records every
+ * accrual basis, every net grant, every voucher figure and every pool
+ * figure, and compares them with the stored rows; with the policy that
+ * was last loaded it also recomputes every program's earned amount. The
+ * first mismatch is described in msg. */
+#ifndef VD_CHECK_H
+#define VD_CHECK_H
+
+#include <stddef.h>
+
+#include "ledger.h"
+
+/* 0 if everything adds up; VD_EINTERNAL (msg says where) if not; another
+ * negative code if the store could not be read. */
+int ledger_check(struct ledger *l, char *msg, size_t msglen);
+
+#endif

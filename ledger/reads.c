@@ -1,0 +1,411 @@
+#include "reads.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "book.h"
+#include "err.h"
+#include "journal.h"
+#include "period.h"
+#include "store.h"
+
+const char *ledger_voucher_status(int status)
+{
+	static const char *const names[] = {"active", "spent", "expired",
+					    "revoked"};
+	return status >= 0 && status <= 3 ? names[status] : "?";
+}
+
+static void to_voucher(const char *id, const struct voucher_row *r,
+		       struct ledger_voucher *v)
+{
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", id);
+	memcpy(v->program, r->program, sizeof(v->program));
+	memcpy(v->beneficiary, r->beneficiary, sizeof(v->beneficiary));
+	v->period = r->period;
+	v->granted = r->granted;
+	v->redeemed = r->redeemed;
+	v->expired = r->expired;
+	v->revoked = r->revoked;
+	v->remaining = r->granted - r->redeemed - r->expired - r->revoked;
+	v->expires_at = r->expires_at;
+	v->status = r->status;
+}
+
+int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v)
+{
+	struct voucher_row r;
+	struct ltx t;
+	struct book b;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	b = (struct book){&t, ledger_policy(l), 0};
+	rc = book_voucher_get(&b, id, &r);
+	ltx_abort(&t);
+	if (rc == 0)
+		to_voucher(id, &r, v);
+	return rc;
+}
+
+struct vwalk {
+	struct ltx *t;
+	int32_t period;
+	ledger_voucher_fn fn;
+	void *arg;
+	int by_ben;
+};
+
+static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct vwalk *w = arg;
+	struct ledger_voucher out;
+	struct voucher_row r;
+	char id[STORE_ID + 1];
+
+	if (w->by_ben) {
+		MDB_val vv;
+		uint8_t vk[STORE_ID];
+		int rc;
+		if (k->mv_size != 2 * STORE_ID)
+			return VD_EINTERNAL;
+		memcpy(vk, (const uint8_t *)k->mv_data + STORE_ID, STORE_ID);
+		store_key_get_id(vk, id);
+		if ((rc = ltx_get(w->t, DB_VOUCHERS, vk, STORE_ID, &vv)) < 0)
+			return rc;
+		v = &vv;
+		if (v->mv_size != sizeof(r))
+			return VD_EINTERNAL;
+		memcpy(&r, v->mv_data, sizeof(r));
+	} else {
+		if (k->mv_size != STORE_ID || v->mv_size != sizeof(r))
+			return VD_EINTERNAL;
+		store_key_get_id(k->mv_data, id);
+		memcpy(&r, v->mv_data, sizeof(r));
+	}
+	if (w->period && r.period != w->period)
+		return 0;
+	to_voucher(id, &r, &out);
+	return w->fn(w->arg, &out);
+}
+
+int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
+		    ledger_voucher_fn fn, void *arg)
+{
+	uint8_t k[STORE_ID];
+	struct ltx t;
+	struct vwalk w = {&t, period, fn, arg, ben != NULL};
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	if (ben != NULL) {
+		store_key_id(k, 0, ben);
+		rc = ltx_walk(&t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0,
+			      voucher_one, &w);
+	} else
+		rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0, voucher_one,
+			      &w);
+	ltx_abort(&t);
+	return rc;
+}
+
+struct awalk {
+	const char *ben;
+	int32_t period;
+	ledger_accrual_fn fn;
+	void *arg;
+};
+
+static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct awalk *w = arg;
+	const uint8_t *p = k->mv_data;
+	struct ledger_accrual a;
+	struct acc_row r;
+
+	if (k->mv_size != 2 * STORE_ID + 2 || v->mv_size != sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	memset(&a, 0, sizeof(a));
+	store_key_get_id(p, a.program);
+	store_key_get_id(p + STORE_ID, a.beneficiary);
+	a.period = store_get_u16(p + 2 * STORE_ID);
+	if ((w->ben && strcmp(w->ben, a.beneficiary) != 0) ||
+	    (w->period && w->period != a.period))
+		return 0;
+	a.basis = r.basis;
+	a.earned = r.earned;
+	a.granted = r.granted;
+	a.unfunded = r.unfunded;
+	return w->fn(w->arg, &a);
+}
+
+int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
+		    ledger_accrual_fn fn, void *arg)
+{
+	struct awalk w = {ben, period, fn, arg};
+	struct ltx t;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, accrual_one, &w);
+	ltx_abort(&t);
+	return rc;
+}
+
+struct rwalk {
+	struct ltx *t;
+	const char *provider;
+	int32_t period;
+	size_t limit, n;
+	ledger_record_fn fn;
+	void *arg;
+	int by_org;
+	const uint8_t *skip; /* the cursor's own key: not listed again */
+	char *next;
+	size_t nextlen;
+	int more;
+};
+
+static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct rwalk *w = arg;
+	struct ledger_recinfo info;
+	const uint8_t *rk;
+	struct rec_row r;
+	MDB_val rv;
+	int rc;
+
+	rk = (const uint8_t *)k->mv_data + (w->by_org ? STORE_ID + 2 : 0);
+	if (k->mv_size != (w->by_org ? 3 * STORE_ID + 2 : 2 * STORE_ID))
+		return VD_EINTERNAL;
+	if (w->skip && memcmp(rk, w->skip, 2 * STORE_ID) == 0)
+		return 0;
+	if (w->by_org) {
+		if ((rc = ltx_get(w->t, DB_RECORDS, rk, 2 * STORE_ID, &rv)) < 0)
+			return rc;
+		v = &rv;
+	}
+	if (v->mv_size < sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	memset(&info, 0, sizeof(info));
+	store_key_get_id(rk, info.provider);
+	store_key_get_id(rk + STORE_ID, info.id);
+	if (w->provider && strcmp(w->provider, info.provider) != 0)
+		return 0;
+	if (w->period && period_of(r.at) != w->period)
+		return 0;
+	if (w->n == w->limit) {
+		w->more = 1;
+		return 1;
+	}
+	memcpy(info.org, r.org, sizeof(info.org));
+	info.at = r.at;
+	info.amount = r.amount;
+	info.qty = r.qty;
+	memcpy(info.unit, r.unit, sizeof(info.unit));
+	info.kind = r.kind;
+	memcpy(info.klass, r.klass, sizeof(info.klass));
+	info.voided = r.status == REC_VOIDED;
+	w->n++;
+	snprintf(w->next, w->nextlen, "%s/%s", info.provider, info.id);
+	return w->fn(w->arg, &info);
+}
+
+int ledger_records(struct ledger *l, const char *org, const char *provider,
+		   int32_t period, const char *after, size_t limit,
+		   ledger_record_fn fn, void *arg, char *next, size_t nextlen)
+{
+	uint8_t prefix[STORE_ID + 2], start[3 * STORE_ID + 2], ck[2 * STORE_ID];
+	struct rwalk w;
+	struct ltx t;
+	size_t plen = 0, slen = 0;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.t = &t;
+	w.provider = provider;
+	w.period = period;
+	w.limit = limit ? limit : 100;
+	w.fn = fn;
+	w.arg = arg;
+	w.next = next;
+	w.nextlen = nextlen;
+	w.by_org = org != NULL;
+	next[0] = '\0';
+	if (after && after[0]) {
+		/* "provider/id" */
+		char p[STORE_ID + 1];
+		const char *slash = strchr(after, '/');
+		size_t pl = slash ? (size_t)(slash - after) : 0;
+		if (slash == NULL || pl == 0 || pl > STORE_ID ||
+		    strlen(slash + 1) > STORE_ID || slash[1] == '\0')
+			return VD_EINVAL;
+		memcpy(p, after, pl);
+		p[pl] = '\0';
+		store_key_id(ck, store_key_id(ck, 0, p), slash + 1);
+		w.skip = ck;
+	}
+	if (org) {
+		plen = store_key_id(prefix, 0, org);
+		if (period)
+			plen = store_key_u16(prefix, plen, (uint16_t)period);
+		memcpy(start, prefix, plen);
+		slen = plen;
+		if (w.skip && period) {
+			memcpy(start + slen, ck, sizeof(ck));
+			slen += sizeof(ck);
+		}
+	} else if (provider) {
+		plen = store_key_id(prefix, 0, provider);
+		memcpy(start, prefix, plen);
+		slen = plen;
+		if (w.skip) {
+			memcpy(start, ck, sizeof(ck));
+			slen = sizeof(ck);
+		}
+	} else if (w.skip) {
+		memcpy(start, ck, sizeof(ck));
+		slen = sizeof(ck);
+	}
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = ltx_walk(&t, org ? DB_RECS_BY_ORG : DB_RECORDS, prefix, plen,
+		      slen ? start : NULL, slen, record_one, &w);
+	ltx_abort(&t);
+	if (!w.more)
+		next[0] = '\0';
+	return rc;
+}
+
+struct pwalk {
+	const struct policy *pol;
+	const char *pool;
+	int32_t period;
+	ledger_pool_fn fn;
+	void *arg;
+};
+
+static int pool_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct pwalk *w = arg;
+	struct ledger_pool p;
+	struct pool_row r;
+	int idx;
+
+	if (k->mv_size != STORE_ID + 2 || v->mv_size != sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	memset(&p, 0, sizeof(p));
+	store_key_get_id(k->mv_data, p.pool);
+	p.period = store_get_u16((const uint8_t *)k->mv_data + STORE_ID);
+	if ((w->pool && strcmp(w->pool, p.pool) != 0) ||
+	    (w->period && w->period != p.period))
+		return 0;
+	idx = w->pol ? policy_pool_index(w->pol, p.pool) : -1;
+	p.budget = idx >= 0 ? w->pol->pools[idx].budget : 0;
+	p.granted = r.granted;
+	p.redeemed = r.redeemed;
+	p.expired = r.expired;
+	p.revoked = r.revoked;
+	p.unfunded = r.unfunded;
+	p.remaining = p.budget - r.granted + r.expired + r.revoked;
+	return w->fn(w->arg, &p);
+}
+
+int ledger_pools(struct ledger *l, const char *pool, int32_t period,
+		 ledger_pool_fn fn, void *arg)
+{
+	struct pwalk w = {ledger_policy(l), pool, period, fn, arg};
+	struct ltx t;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, pool_one, &w);
+	ltx_abort(&t);
+	return rc;
+}
+
+struct cwalk {
+	const char *provider;
+	ledger_receivable_fn fn;
+	void *arg;
+};
+
+static int receivable_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct cwalk *w = arg;
+	struct ledger_receivable r;
+	int64_t row[2];
+
+	if (k->mv_size != STORE_ID || v->mv_size != sizeof(row))
+		return VD_EINTERNAL;
+	memcpy(row, v->mv_data, sizeof(row));
+	memset(&r, 0, sizeof(r));
+	store_key_get_id(k->mv_data, r.provider);
+	if (w->provider && strcmp(w->provider, r.provider) != 0)
+		return 0;
+	r.redeemed = row[0];
+	r.paid = row[1];
+	r.owed = row[0] - row[1];
+	return w->fn(w->arg, &r);
+}
+
+int ledger_receivables(struct ledger *l, const char *provider,
+		       ledger_receivable_fn fn, void *arg)
+{
+	struct cwalk w = {provider, fn, arg};
+	struct ltx t;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = ltx_walk(&t, DB_RECEIVABLES, NULL, 0, NULL, 0, receivable_one, &w);
+	ltx_abort(&t);
+	return rc;
+}
+
+int ledger_clawback(struct ledger *l, const char *ben, int64_t *due)
+{
+	struct ltx t;
+	struct book b;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	b = (struct book){&t, ledger_policy(l), 0};
+	rc = book_clawback_get(&b, ben, due);
+	ltx_abort(&t);
+	return rc;
+}
+
+int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
+		   ledger_entry_fn fn, void *arg)
+{
+	struct ltx t;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = journal_read(&t, after, limit, fn, arg);
+	ltx_abort(&t);
+	return rc;
+}
+
+int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32])
+{
+	struct ltx t;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = journal_head(&t, seq, hash);
+	ltx_abort(&t);
+	return rc;
+}

@@ -1,0 +1,401 @@
+/* Every worked example of programs.md end to end through the LMDB store,
+ * each on its city's seed policy file. Amounts in fen. After each one the
+ * invariant checker must agree with the store. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ledger_fixture.h"
+
+static void check_ok(struct fx *f)
+{
+	char msg[512];
+
+	if (fx_check(f, msg, sizeof(msg)) != 0)
+		fail_msg("ledger_check: %s", msg);
+}
+
+static int settle(struct fx *f, const char *program, int32_t period,
+		  int force, int64_t *paid)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_SETTLE;
+	snprintf(op.u.settle.program, sizeof(op.u.settle.program), "%s",
+		 program);
+	op.u.settle.period = period;
+	op.u.settle.force = force;
+	rc = fx_run(f, &op);
+	if (paid)
+		*paid = op.amount;
+	return rc;
+}
+
+/* 1. Yuxi threshold and cap, annual settlement. */
+static void test_ex1_yuxi_settlement(void **state)
+{
+	static const char *const files[] = {"yuxi.ini", NULL};
+	struct ledger_pool pool;
+	struct fx f;
+	int64_t paid = -1;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "a", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "b", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "c", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-a", "a", JUNE_2026, 29999999), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-b", "b", JUNE_2026, 100000000),
+			 0);
+	/* C's spend in two bills */
+	assert_int_equal(fx_usage(&f, "dc", "r-c1", "c", JUNE_2026, 150000000),
+			 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-c2", "c", JUNE_2026, 250000000),
+			 0);
+	/* 先用后补: nothing is granted before settlement */
+	assert_true(fx_granted(&f, "yuxi-compute", "c", 2026, NULL) == -1);
+	/* not before the period has ended */
+	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, NULL), VD_EINVAL);
+	f.now = T2027 + 86400;
+	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
+	assert_true(paid == 80000000);
+	assert_true(fx_granted(&f, "yuxi-compute", "a", 2026, NULL) == -1);
+	assert_true(fx_granted(&f, "yuxi-compute", "b", 2026, NULL) == 30000000);
+	assert_true(fx_granted(&f, "yuxi-compute", "c", 2026, NULL) == 50000000);
+	assert_int_equal(fx_pool(&f, "yuxi", 2026, &pool), 0);
+	assert_true(pool.budget == 500000000 && pool.granted == 80000000);
+	assert_true(pool.remaining == 420000000);
+	/* settling twice is refused */
+	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, NULL), VD_ECLOSED);
+	/* and a settled year takes no more records */
+	assert_int_equal(fx_usage(&f, "dc", "r-late", "b", JUNE_2026, 5), VD_ECLOSED);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 2. Yuxi oversubscribed: 12 orgs at the cap share the pool pro rata. */
+static void test_ex2_yuxi_oversubscribed(void **state)
+{
+	static const char *const files[] = {"yuxi.ini", NULL};
+	struct ledger_pool pool;
+	char org[16], rid[16];
+	struct fx f;
+	int64_t paid;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(org, sizeof(org), "org%d", i);
+		snprintf(rid, sizeof(rid), "r%d", i);
+		assert_int_equal(
+		    fx_register(&f, org, LEDGER_ORG, "enterprise", 0), 0);
+		assert_int_equal(fx_usage(&f, "dc", rid, org, JUNE_2026,
+					  200000000),
+				 0);
+	}
+	f.now = T2027 + 86400;
+	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(org, sizeof(org), "org%d", i);
+		assert_true(fx_granted(&f, "yuxi-compute", org, 2026, NULL) ==
+			    41666666);
+	}
+	assert_true(paid == 499999992);
+	assert_int_equal(fx_pool(&f, "yuxi", 2026, &pool), 0);
+	assert_true(pool.remaining == 8);
+	/* the unmet demand is on record: 12 * 50,000,000 - 499,999,992 */
+	assert_true(pool.unfunded == 100000008);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 3. Xinxing pays both sides of a local bill; a non-local bill earns
+ * nothing for either. */
+static void test_ex3_xinxing_both_sides(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_pool pool;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc-local", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "dc-far", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "school", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(
+	    fx_usage(&f, "dc-local", "r1", "school", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "school", 2026, NULL) ==
+		    300000);
+	assert_true(fx_granted(&f, "xinxing-supply", "dc-local", 2026, NULL) ==
+		    200000);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.granted == 500000);
+	assert_int_equal(
+	    fx_usage(&f, "dc-far", "r2", "school", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "school", 2026, NULL) ==
+		    300000);
+	assert_true(fx_granted(&f, "xinxing-supply", "dc-far", 2026, NULL) == -1);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 4. Xinxing cap per year, and a new year starts from 0. */
+static void test_ex4_xinxing_cap(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "lab", LEDGER_ORG, "research", 0), 0);
+	/* 4,000,000,000 in 2026 in two bills: 3% = 120,000,000 > cap */
+	assert_int_equal(fx_usage(&f, "dc", "r1", "lab", JUNE_2026, 1500000000),
+			 0);
+	assert_int_equal(fx_usage(&f, "dc", "r2", "lab", JUNE_2026, 2500000000),
+			 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2026, NULL) ==
+		    100000000);
+	assert_int_equal(fx_usage(&f, "dc", "r3", "lab", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2026, NULL) ==
+		    100000000);
+	f.now = T2027 + 30 * 86400;
+	assert_int_equal(
+	    fx_usage(&f, "dc", "r4", "lab", T2027 + 10 * 86400, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2027, NULL) ==
+		    300000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 5. Datong's threshold is whole-basis. */
+static void test_ex5_datong_threshold(void **state)
+{
+	static const char *const files[] = {"datong.ini", NULL};
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "ent", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "ent", JUNE_2026, 15000000), 0);
+	assert_true(fx_granted(&f, "datong-compute", "ent", 2026, NULL) == -1);
+	assert_int_equal(fx_usage(&f, "dc", "r2", "ent", JUNE_2026, 5000000), 0);
+	assert_true(fx_granted(&f, "datong-compute", "ent", 2026, NULL) ==
+		    2000000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 6. Mentougou: max pays the higher program, whatever the order. */
+static void test_ex6_mentougou_group(void **state)
+{
+	static const char *const files[] = {"mentougou.ini", NULL};
+	struct ledger_record r;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "o1", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "o2", LEDGER_ORG, "enterprise", 0), 0);
+	/* training first: training pays 10,000,000, API adds nothing */
+	fx_record(&r, "dc", "t1", "o1", JUNE_2026, 50000000,
+		  POLICY_KIND_TRAINING);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	fx_record(&r, "dc", "a1", "o1", JUNE_2026, 30000000, POLICY_KIND_API);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "mentougou-training", "o1", 2026, NULL) ==
+		    10000000);
+	assert_true(fx_granted(&f, "mentougou-api", "o1", 2026, NULL) == -1);
+	/* API first: API pays 6,000,000, training the 4,000,000 above;
+	 * the total is the same */
+	fx_record(&r, "dc", "a2", "o2", JUNE_2026, 30000000, POLICY_KIND_API);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	fx_record(&r, "dc", "t2", "o2", JUNE_2026, 50000000,
+		  POLICY_KIND_TRAINING);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "mentougou-api", "o2", 2026, NULL) == 6000000);
+	assert_true(fx_granted(&f, "mentougou-training", "o2", 2026, NULL) ==
+		    4000000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 7. Green power: tier 1, then the top-up to tier 2 (晋级补差). */
+static void test_ex7_greenpower(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_record r;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "grid", LEDGER_ORG, "enterprise", 0), 0);
+	fx_record(&r, "dc", "g1", "grid", JUNE_2026, 0, POLICY_KIND_OTHER);
+	r.qty = 25000000;
+	snprintf(r.unit, sizeof(r.unit), "kWh");
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2026, NULL) ==
+		    100000000);
+	/* a further 35,000,000 kWh: 60,000,000 reach tier 2 */
+	snprintf(r.id, sizeof(r.id), "g2");
+	r.qty = 35000000;
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2026, NULL) ==
+		    200000000);
+	/* the next year the lifetime basis goes on: 100,000,000 kWh reach
+	 * tier 3, a further 100,000,000 fen in 2027 */
+	f.now = T2027 + 86400;
+	snprintf(r.id, sizeof(r.id), "g3");
+	r.qty = 40000000;
+	r.at = T2027 + 3600;
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2027, NULL) ==
+		    100000000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 8. Yinchuan power: 1,000,000 kWh at 12 fen. */
+static void test_ex8_yinchuan_power(void **state)
+{
+	static const char *const files[] = {"yinchuan.ini", NULL};
+	struct ledger_record r;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "yinchuan-dc1", LEDGER_PROVIDER, "", 0),
+			 0);
+	assert_int_equal(fx_register(&f, "m", LEDGER_ORG, "enterprise", 0), 0);
+	fx_record(&r, "yinchuan-dc1", "p1", "m", JUNE_2026, 500000,
+		  POLICY_KIND_OTHER);
+	r.qty = 1000000;
+	snprintf(r.unit, sizeof(r.unit), "kWh");
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "yinchuan-power", "yinchuan-dc1", 2026,
+			       NULL) == 12000000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static int issue(struct fx *f, const char *program, const char *org,
+		 int64_t need, int64_t asked, const char *ref,
+		 struct ledger_op *out)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_ISSUE;
+	snprintf(op.u.issue.program, sizeof(op.u.issue.program), "%s", program);
+	snprintf(op.u.issue.org, sizeof(op.u.issue.org), "%s", org);
+	op.u.issue.need = need;
+	op.u.issue.asked = asked;
+	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "%s", ref);
+	rc = fx_run(f, &op);
+	if (out)
+		*out = op;
+	return rc;
+}
+
+static int redeem(struct fx *f, const char *provider, const char *voucher,
+		  const char *record, int64_t amount, const char *ref,
+		  struct ledger_op *out)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_REDEEM;
+	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
+		 provider);
+	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
+		 voucher);
+	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
+	op.u.redeem.amount = amount;
+	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
+	rc = fx_run(f, &op);
+	if (out)
+		*out = op;
+	return rc;
+}
+
+/* 9. Datong grant of 30% of a declared need; each bill at most 30%. */
+static void test_ex9_datong_cover(void **state)
+{
+	static const char *const files[] = {"datong.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "start", LEDGER_ORG, "startup", 0), 0);
+	assert_int_equal(
+	    issue(&f, "datong-pool-grant", "start", 10000000, -1, "app-1", &op),
+	    0);
+	assert_true(op.amount == 3000000);
+	assert_true(fx_granted(&f, "datong-pool-grant", "start", 2026, &v) ==
+		    3000000);
+	assert_string_equal(v.id, op.voucher);
+	assert_int_equal(fx_usage(&f, "dc", "bill-1", "start", JUNE_2026,
+				  2000000),
+			 0);
+	/* floor(2,000,000 * 30%) = 600,000 of this bill */
+	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600001, "k1", NULL),
+			 VD_ECOVER);
+	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600000, "k2", &op), 0);
+	assert_true(op.remaining == 2400000);
+	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 1, "k3", NULL),
+			 VD_ECOVER);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+/* 10. A record at 2025-12-31T16:00:00Z is 2026. */
+static void test_ex10_period_boundary(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	f.now = T2026 + 3600;
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", T2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 30000);
+	/* one second earlier is 2025, before xinxing's window: nothing */
+	assert_int_equal(fx_usage(&f, "dc", "r0", "s", T2026 - 1, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2025, NULL) == -1);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ex1_yuxi_settlement),
+	    cmocka_unit_test(test_ex2_yuxi_oversubscribed),
+	    cmocka_unit_test(test_ex3_xinxing_both_sides),
+	    cmocka_unit_test(test_ex4_xinxing_cap),
+	    cmocka_unit_test(test_ex5_datong_threshold),
+	    cmocka_unit_test(test_ex6_mentougou_group),
+	    cmocka_unit_test(test_ex7_greenpower),
+	    cmocka_unit_test(test_ex8_yinchuan_power),
+	    cmocka_unit_test(test_ex9_datong_cover),
+	    cmocka_unit_test(test_ex10_period_boundary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
