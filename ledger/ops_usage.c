@@ -166,7 +166,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	struct counted c;
 	struct rec_row r;
 	struct jfields *f = NULL;
-	uint8_t k[2 * STORE_ID], ok[2 * STORE_ID + 2 + 2 * STORE_ID];
+	uint8_t k[2 * STORE_ID], ok[STORE_ID + 2 + 2 * STORE_ID];
 	char *counts = NULL, *val = NULL;
 	size_t cn = 0, i;
 	int32_t period;

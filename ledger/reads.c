@@ -237,7 +237,7 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 	w.next = next;
 	w.nextlen = nextlen;
 	w.by_org = org != NULL;
-	next[0] = '\0';
+	/* after may be the caller's next buffer: read it before writing */
 	if (after && after[0]) {
 		/* "provider/id" */
 		char p[STORE_ID + 1];
@@ -251,6 +251,7 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 		store_key_id(ck, store_key_id(ck, 0, p), slash + 1);
 		w.skip = ck;
 	}
+	next[0] = '\0';
 	if (org) {
 		plen = store_key_id(prefix, 0, org);
 		if (period)

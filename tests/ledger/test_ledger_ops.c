@@ -1,0 +1,533 @@
+/* The ledger's operations at their edges: duplicates and conflicts, a
+ * batch with a bad operation, pool exhaustion, lifetime caps across years,
+ * voids after grants, redemption refusals, expiry, revocation, payments
+ * and applications. Amounts in fen, worked out in the comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ledger_fixture.h"
+
+#define SMALL VD_SOURCE_DIR "/tests/data/policy-small/small.ini"
+
+static void check_ok(struct fx *f)
+{
+	char msg[512];
+
+	if (fx_check(f, msg, sizeof(msg)) != 0)
+		fail_msg("ledger_check: %s", msg);
+}
+
+static int op_redeem(struct fx *f, const char *provider, const char *voucher,
+		     const char *record, int64_t amount, const char *ref,
+		     struct ledger_op *out)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_REDEEM;
+	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
+		 provider);
+	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
+		 voucher);
+	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
+	op.u.redeem.amount = amount;
+	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
+	rc = fx_run(f, &op);
+	if (out)
+		*out = op;
+	return rc;
+}
+
+static int op_void(struct fx *f, const char *provider, const char *id)
+{
+	struct ledger_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_VOID;
+	snprintf(op.u.void_.provider, sizeof(op.u.void_.provider), "%s",
+		 provider);
+	snprintf(op.u.void_.id, sizeof(op.u.void_.id), "%s", id);
+	op.u.void_.at = f->now;
+	snprintf(op.u.void_.reason, sizeof(op.u.void_.reason), "billed twice");
+	op.u.void_.line = "VOID (test)";
+	op.u.void_.line_len = 11;
+	return fx_run(f, &op);
+}
+
+static uint64_t head(struct fx *f)
+{
+	uint8_t h[32];
+	uint64_t seq = 0;
+
+	assert_int_equal(ledger_head(f->l, &seq, h), 0);
+	return seq;
+}
+
+static void test_duplicate_and_conflict(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	enum ledger_status st;
+	struct ledger_record r;
+	struct fx f;
+	uint64_t before;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000000, POLICY_KIND_TRAINING);
+	assert_int_equal(fx_usage_rec(&f, &r, &st), 0);
+	assert_int_equal(st, LEDGER_ACCEPTED);
+	before = head(&f);
+	/* the same record again: a no-op answered duplicate */
+	assert_int_equal(fx_usage_rec(&f, &r, &st), 0);
+	assert_int_equal(st, LEDGER_DUPLICATE);
+	assert_true(head(&f) == before);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 30000);
+	/* the same id with another amount: refused, nothing changed */
+	r.amount = 1000001;
+	assert_int_equal(fx_usage_rec(&f, &r, &st), VD_ECONFLICT);
+	assert_true(head(&f) == before);
+	/* registering the same principal again / with another key */
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "medical", 0),
+			 VD_ECONFLICT);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_refusals(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	/* an org that is not registered */
+	assert_int_equal(fx_usage(&f, "dc", "r1", "ghost", JUNE_2026, 5),
+			 VD_ENOENT);
+	/* more than a day in the future */
+	assert_int_equal(fx_usage(&f, "dc", "r2", "s", f.now + 86401, 5),
+			 VD_EINVAL);
+	assert_int_equal(fx_usage(&f, "dc", "r3", "s", f.now + 86400, 5), 0);
+	/* a period that ended more than late_days (90) ago is closed:
+	 * 2026 ended 2027-01-01 CST; day 91 after that is refused */
+	f.now = T2027 + 91LL * 86400;
+	assert_int_equal(fx_usage(&f, "dc", "r4", "s", JUNE_2026, 5),
+			 VD_ECLOSED);
+	f.now = T2027 + 89LL * 86400;
+	assert_int_equal(fx_usage(&f, "dc", "r5", "s", JUNE_2026, 5), 0);
+	/* a record in an org's name sent by a principal that is no provider */
+	assert_int_equal(fx_usage(&f, "s", "r6", "s", JUNE_2026, 5),
+			 VD_EDENIED);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_batch_with_one_bad_operation(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_record recs[3];
+	struct ledger_op ops[3];
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "taken", "s", JUNE_2026, 100), 0);
+	/* three operations in one transaction: the middle one conflicts and
+	 * leaves no trace; the others apply */
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < 3; i++) {
+		ops[i].type = OP_USAGE;
+		ops[i].now = f.now;
+	}
+	fx_record(&ops[0].u.usage, "dc", "b1", "s", JUNE_2026, 1000000, 0);
+	fx_record(&ops[1].u.usage, "dc", "taken", "s", JUNE_2026, 999, 0);
+	fx_record(&ops[2].u.usage, "dc", "b3", "s", JUNE_2026, 2000000, 0);
+	assert_int_equal(ledger_batch(f.l, ops, 3), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_int_equal(ops[1].rc, VD_ECONFLICT);
+	assert_int_equal(ops[2].rc, 0);
+	/* 3% of 100 + 1,000,000 + 2,000,000 = 90,003 */
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 90003);
+	/* a signed BATCH is atomic: one unknown org refuses all three */
+	fx_record(&recs[0], "dc", "c1", "s", JUNE_2026, 100, 0);
+	fx_record(&recs[1], "dc", "c2", "nobody", JUNE_2026, 100, 0);
+	fx_record(&recs[2], "dc", "c3", "s", JUNE_2026, 100, 0);
+	memset(ops, 0, sizeof(ops));
+	ops[0].type = OP_BATCH;
+	ops[0].u.batch.recs = recs;
+	ops[0].u.batch.n = 3;
+	ops[0].u.batch.lines = "l1\nl2\nl3\n";
+	ops[0].u.batch.lines_len = 9;
+	assert_int_equal(fx_run(&f, &ops[0]), VD_ENOENT);
+	assert_int_equal(ops[0].bad_index, 1);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 90003);
+	/* fixed, it goes in whole; sent again it is all duplicates */
+	snprintf(recs[1].org, sizeof(recs[1].org), "s");
+	assert_int_equal(fx_run(&f, &ops[0]), 0);
+	assert_true(ops[0].accepted == 3 && ops[0].duplicate == 0);
+	assert_int_equal(fx_run(&f, &ops[0]), 0);
+	assert_true(ops[0].accepted == 0 && ops[0].duplicate == 3);
+	/* 3% of 3,000,400 = 90,012 */
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 90012);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_pool_exhaustion(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	struct ledger_pool pool;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "a", LEDGER_ORG, "", 0), 0);
+	assert_int_equal(fx_register(&f, "b", LEDGER_ORG, "", 0), 0);
+	assert_int_equal(fx_register(&f, "c", LEDGER_ORG, "", 0), 0);
+	/* the pool has 10,000: A earns 6,000, B 8,000 of which 4,000 are
+	 * left, C 3,000 and nothing is left: first come, first served */
+	assert_int_equal(fx_usage(&f, "dc", "ra", "a", JUNE_2026, 60000), 0);
+	assert_int_equal(fx_usage(&f, "dc", "rb", "b", JUNE_2026, 80000), 0);
+	assert_int_equal(fx_usage(&f, "dc", "rc", "c", JUNE_2026, 30000), 0);
+	assert_true(fx_granted(&f, "tiny-rate", "a", 2026, NULL) == 6000);
+	assert_true(fx_granted(&f, "tiny-rate", "b", 2026, NULL) == 4000);
+	assert_true(fx_granted(&f, "tiny-rate", "c", 2026, NULL) == -1);
+	assert_int_equal(fx_pool(&f, "tiny", 2026, &pool), 0);
+	assert_true(pool.granted == 10000 && pool.remaining == 0);
+	assert_true(pool.unfunded == 4000 + 3000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_lifetime_cap_across_years(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	struct ledger_record r;
+	struct ledger_pool pool;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "o", LEDGER_ORG, "", 0), 0);
+	/* 10% of 60,000 = 6,000 in 2026 */
+	fx_record(&r, "dc", "l1", "o", JUNE_2026, 60000, POLICY_KIND_INFERENCE);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "life", "o", 2026, NULL) == 6000);
+	/* 2027: lifetime basis 120,000 -> 12,000, capped at 10,000, less
+	 * the 6,000 of 2026 */
+	f.now = T2027 + 86400;
+	fx_record(&r, "dc", "l2", "o", T2027 + 3600, 60000,
+		  POLICY_KIND_INFERENCE);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "life", "o", 2027, NULL) == 4000);
+	/* 2028: the cap is used up */
+	f.now = T2028 + 86400;
+	fx_record(&r, "dc", "l3", "o", T2028 + 3600, 60000,
+		  POLICY_KIND_INFERENCE);
+	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+	assert_true(fx_granted(&f, "life", "o", 2028, NULL) == -1);
+	/* co-funded 50:50: 2027's 4,000 is 2,000 from each pool */
+	assert_int_equal(fx_pool(&f, "city", 2027, &pool), 0);
+	assert_true(pool.granted == 2000);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_void_after_grant_claws_back(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_pool pool;
+	struct fx f;
+	int64_t due = -1;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 100000, "k1", NULL), 0);
+	/* the record is voided: 300,000 no longer earned; 200,000 come off
+	 * the voucher's remaining, 100,000 were spent and are owed back */
+	assert_int_equal(op_void(&f, "dc", "r1"), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	assert_true(v.revoked == 200000 && v.remaining == 0);
+	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
+	assert_true(due == 100000);
+	/* the provider's 2% voucher had not been spent: all of it back */
+	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, &v) == 200000);
+	assert_true(v.revoked == 200000);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.granted == 500000 && pool.revoked == 400000);
+	assert_true(pool.remaining == 2000000000LL - 500000 + 400000);
+	/* voiding twice changes nothing; a voided record cannot be paid */
+	assert_int_equal(op_void(&f, "dc", "r1"), 0);
+	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
+	assert_true(due == 100000);
+	/* the record comes back under a new id: earned again from 0 */
+	assert_int_equal(fx_usage(&f, "dc", "r2", "s", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 600000);
+	assert_true(v.remaining == 300000);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
+			 VD_EINVAL);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_redeem_refusals(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v, w;
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "far", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r2", "t", JUNE_2026, 10000000), 0);
+	assert_int_equal(fx_usage(&f, "far", "f1", "s", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
+	/* over the remaining amount */
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 300001, "k1", NULL),
+			 VD_EFUNDS);
+	/* another org's voucher against this record */
+	assert_int_equal(op_redeem(&f, "dc", w.id, "r1", 10, "k2", NULL),
+			 VD_EDENIED);
+	/* a provider the program does not allow (not local) */
+	assert_int_equal(op_redeem(&f, "far", v.id, "f1", 10, "k3", NULL),
+			 VD_EDENIED);
+	/* no such voucher, no such record */
+	assert_int_equal(op_redeem(&f, "dc", "V999", "r1", 10, "k4", NULL),
+			 VD_ENOENT);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "nope", 10, "k5", NULL),
+			 VD_ENOENT);
+	/* a repeated ref answers the first result and redeems once */
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
+	assert_true(op.remaining == 299000);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
+	assert_true(op.remaining == 299000);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	assert_true(v.redeemed == 1000);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 999, "k6", NULL),
+			 VD_ECONFLICT);
+	/* after expiry: vouchers run to the end of the next period */
+	f.now = T2028;
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 10, "k7", NULL),
+			 VD_EEXPIRED);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_expire_revoke_pay(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v, w;
+	struct ledger_pool pool;
+	struct ledger_op op;
+	struct fx f;
+	int64_t due;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r2", "t", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
+	/* redeemed 250,000 of s's voucher; the bureau owes dc that */
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 250000, "k1", NULL), 0);
+	/* revoke s's voucher: 50,000 back to the pool, 250,000 owed back */
+	memset(&op, 0, sizeof(op));
+	op.type = OP_REVOKE;
+	snprintf(op.u.revoke.voucher, sizeof(op.u.revoke.voucher), "%s", v.id);
+	snprintf(op.u.revoke.reason, sizeof(op.u.revoke.reason), "造假");
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 50000);
+	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
+	assert_true(due == 250000);
+	assert_int_equal(fx_run(&f, &op), VD_EREVOKED);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
+			 VD_EREVOKED);
+	/* expiry: t's voucher (and dc's 2% vouchers) run to 2028-01-01 CST */
+	memset(&op, 0, sizeof(op));
+	op.type = OP_EXPIRE;
+	f.now = T2028 - 1;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 0);
+	f.now = T2028;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 2); /* t's 3% and dc's 2% voucher */
+	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
+	assert_true(w.expired == 300000 && w.status == LEDGER_V_EXPIRED);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	/* granted 300,000 + 300,000 + 200,000 + 200,000; back: 50,000
+	 * revoked, 300,000 + 400,000 expired */
+	assert_true(pool.granted == 1000000 && pool.revoked == 50000 &&
+		    pool.expired == 700000 && pool.redeemed == 250000);
+	assert_true(pool.remaining == 2000000000LL - 1000000 + 50000 + 700000);
+	/* pay the provider: more than owed is refused; a ref is once */
+	memset(&op, 0, sizeof(op));
+	op.type = OP_PAY;
+	snprintf(op.u.pay.provider, sizeof(op.u.pay.provider), "dc");
+	op.u.pay.amount = 250001;
+	snprintf(op.u.pay.ref, sizeof(op.u.pay.ref), "p1");
+	assert_int_equal(fx_run(&f, &op), VD_EFUNDS);
+	op.u.pay.amount = 200000;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 200000 && op.remaining == 50000);
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 200000 && op.remaining == 50000);
+	op.u.pay.amount = 1;
+	assert_int_equal(fx_run(&f, &op), VD_ECONFLICT);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+static void test_applications(void **state)
+{
+	static const char *const files[] = {"datong.ini", NULL};
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "startup", 0), 0);
+	assert_int_equal(fx_register(&f, "sch", LEDGER_ORG, "school", 0), 0);
+	memset(&op, 0, sizeof(op));
+	op.type = OP_ISSUE;
+	snprintf(op.u.issue.program, sizeof(op.u.issue.program),
+		 "datong-pool-grant");
+	snprintf(op.u.issue.org, sizeof(op.u.issue.org), "sch");
+	op.u.issue.need = 10000000;
+	op.u.issue.asked = -1;
+	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "a1");
+	/* a school is no start-up or SME */
+	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
+	snprintf(op.u.issue.org, sizeof(op.u.issue.org), "s");
+	/* asking for less than 30% */
+	op.u.issue.asked = 1000000;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 1000000);
+	/* the same application again: the first answer */
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 1000000);
+	assert_true(fx_granted(&f, "datong-pool-grant", "s", 2026, NULL) ==
+		    1000000);
+	op.u.issue.need = 1;
+	assert_int_equal(fx_run(&f, &op), VD_ECONFLICT);
+	/* a second application: 30% of 5,000,000 */
+	op.u.issue.need = 5000000;
+	op.u.issue.asked = -1;
+	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "a2");
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.amount == 1500000);
+	/* compute spend of 30,000,000 earns 3,000,000 (max group): only
+	 * the 500,000 above the 2,500,000 already paid */
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 30000000), 0);
+	assert_true(fx_granted(&f, "datong-compute", "s", 2026, NULL) == 500000);
+	/* outside the program's window: Datong's runs to 2028-09-17 */
+	f.now = T2028 + 300LL * 86400;
+	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "a3");
+	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
+	check_ok(&f);
+	fx_close(&f);
+}
+
+struct page {
+	char ids[16][65];
+	int n;
+};
+
+static int page_one(void *arg, const struct ledger_recinfo *r)
+{
+	struct page *p = arg;
+
+	snprintf(p->ids[p->n++], 65, "%s", r->id);
+	return 0;
+}
+
+static void test_records_paging(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	char next[200], cur[200], ids[8];
+	struct page p;
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
+	for (i = 0; i < 5; i++) {
+		snprintf(ids, sizeof(ids), "r%d", i);
+		assert_int_equal(fx_usage(&f, "dc", ids, "s", JUNE_2026, 100), 0);
+	}
+	assert_int_equal(fx_usage(&f, "dc", "other", "t", JUNE_2026, 100), 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, "", 2, page_one,
+					&p, next, sizeof(next)),
+			 0);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.ids[0], "r0");
+	assert_string_equal(next, "dc/r1");
+	/* the cursor goes back as after= (a copy: next is rewritten) */
+	snprintf(cur, sizeof(cur), "%s", next);
+	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
+					&p, next, sizeof(next)),
+			 0);
+	assert_string_equal(p.ids[2], "r2");
+	snprintf(cur, sizeof(cur), "%s", next);
+	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
+					&p, next, sizeof(next)),
+			 0);
+	assert_int_equal(p.n, 5);
+	assert_string_equal(p.ids[4], "r4");
+	assert_string_equal(next, "");
+	/* the provider's view lists t's record too */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(ledger_records(f.l, NULL, "dc", 0, "", 10, page_one,
+					&p, next, sizeof(next)),
+			 0);
+	assert_int_equal(p.n, 6);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_duplicate_and_conflict),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_batch_with_one_bad_operation),
+	    cmocka_unit_test(test_pool_exhaustion),
+	    cmocka_unit_test(test_lifetime_cap_across_years),
+	    cmocka_unit_test(test_void_after_grant_claws_back),
+	    cmocka_unit_test(test_redeem_refusals),
+	    cmocka_unit_test(test_expire_revoke_pay),
+	    cmocka_unit_test(test_applications),
+	    cmocka_unit_test(test_records_paging),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
