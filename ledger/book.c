@@ -334,7 +334,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 {
 	struct voucher_row old, v;
 	char parts[512], exp[21];
-	struct jfields *f;
+	struct jfields fields, *f = &fields;
 	int have = 0, rc;
 
 	if (amount <= 0)
@@ -371,9 +371,6 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	    (rc = parts_str(b, g, amount, parts, sizeof(parts))) < 0)
 		return rc;
 	period_format_utc(v.expires_at, exp);
-	f = malloc(sizeof(*f));
-	if (f == NULL)
-		return VD_ENOMEM;
 	journal_fields_init(f);
 	journal_str(f, "voucher", acc->voucher);
 	journal_str(f, "program", g->id);
@@ -382,21 +379,16 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	journal_i64(f, "amount", amount);
 	journal_str(f, "pools", parts);
 	journal_str(f, "expires", exp);
-	rc = journal_append(b->t, b->now, "grant", f, NULL);
-	free(f);
-	return rc;
+	return journal_append(b->t, b->now, "grant", f, NULL);
 }
 
 /* A reduce or clawback entry: what comes off (program, ben, period). */
 static int journal_cut(struct book *b, const char *type, const char *vid,
-		       const struct policy_program *g, const char *ben,
-		       int32_t period, int64_t amount, const char *pools)
+                       const struct policy_program *g, const char *ben,
+                       int32_t period, int64_t amount, const char *pools)
 {
-	struct jfields *f = malloc(sizeof(*f));
-	int rc;
+	struct jfields fields, *f = &fields;
 
-	if (f == NULL)
-		return VD_ENOMEM;
 	journal_fields_init(f);
 	if (vid != NULL)
 		journal_str(f, "voucher", vid);
@@ -406,9 +398,7 @@ static int journal_cut(struct book *b, const char *type, const char *vid,
 	journal_i64(f, "amount", amount);
 	if (pools != NULL)
 		journal_str(f, "pools", pools);
-	rc = journal_append(b->t, b->now, type, f, NULL);
-	free(f);
-	return rc;
+	return journal_append(b->t, b->now, type, f, NULL);
 }
 
 /* Take cut back from what program g granted ben in period: off the
@@ -442,14 +432,16 @@ static int reduce(struct book *b, const struct policy_program *g,
 			        0 ||
 			    (rc = parts_str(b, g, take, parts, sizeof(parts))) <
 			        0 ||
-			    (rc = journal_cut(b, "reduce", acc->voucher, g, ben, period, take, parts)) < 0)
+			    (rc = journal_cut(b, "reduce", acc->voucher, g, ben,
+			                      period, take, parts)) < 0)
 				return rc;
 		}
 	}
 	acc->granted -= cut;
 	if (cut > take) {
 		if ((rc = book_clawback_add(b, ben, cut - take)) < 0 ||
-		    (rc = journal_cut(b, "clawback", NULL, g, ben, period, cut - take, NULL)) < 0)
+		    (rc = journal_cut(b, "clawback", NULL, g, ben, period,
+		                      cut - take, NULL)) < 0)
 			return rc;
 	}
 	return 0;
@@ -508,7 +500,8 @@ int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
 	const struct policy_program *g = &b->pol->programs[prog];
 	const struct policy_group *grp = NULL;
 	struct accrual_member m[POLICY_MAX_PROGRAMS];
-	struct acc_row rows[POLICY_MAX_PROGRAMS], orig[POLICY_MAX_PROGRAMS];
+	struct acc_row rows[POLICY_MAX_PROGRAMS];
+	struct acc_row orig[POLICY_MAX_PROGRAMS];
 	int64_t ent, total = 0, excess, other, rem[POLICY_MAX_SHARES];
 	int single = prog, pass, rc;
 	const int *idx = &single;

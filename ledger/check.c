@@ -39,9 +39,9 @@ static struct slot *find(struct figures *t, const char *key, int add)
 	size_t i;
 
 	if (add && (t->n + 1) * 10 > t->cap * 7) {
-		struct figures nt = {calloc(t->cap ? t->cap * 2 : 1024,
-					    sizeof(struct slot)),
-				     t->cap ? t->cap * 2 : 1024, 0};
+		struct figures nt = {
+		    calloc(t->cap ? t->cap * 2 : 1024, sizeof(struct slot)),
+		    t->cap ? t->cap * 2 : 1024, 0};
 		if (nt.s == NULL)
 			return NULL;
 		for (i = 0; i < t->cap; i++)
@@ -71,16 +71,18 @@ static struct slot *find(struct figures *t, const char *key, int add)
 struct check {
 	struct ltx *t;
 	const struct policy *pol;
-	struct figures vouchers; /* granted, redeemed, expired, revoked, period */
-	struct figures pools;    /* granted, redeemed, expired, revoked */
-	struct figures rows;     /* basis, granted, applications */
+	struct figures
+	    vouchers;         /* granted, redeemed, expired, revoked, period */
+	struct figures pools; /* granted, redeemed, expired, revoked */
+	struct figures rows;  /* basis, granted, applications */
 	char *msg;
 	size_t msglen;
 	int bad;
+	uint64_t usage_entries, records;
 };
 
 static int field(const char *e, size_t len, const char *key, char *out,
-		 size_t size)
+                 size_t size)
 {
 	size_t kl = strlen(key), i;
 
@@ -118,8 +120,7 @@ static int add(struct figures *f, const char *key, int i, int64_t d)
 }
 
 /* "pool:part,pool:part" into pool figure i of period */
-static int add_parts(struct check *c, const char *parts, int64_t period,
-		     int i)
+static int add_parts(struct check *c, const char *parts, int64_t period, int i)
 {
 	char key[KEY_LEN], pool[STORE_ID + 1];
 	const char *p = parts;
@@ -133,8 +134,8 @@ static int add_parts(struct check *c, const char *parts, int64_t period,
 		memcpy(pool, p, l);
 		pool[l] = '\0';
 		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
-		if ((rc = add(&c->pools, key, i, strtoll(colon + 1, NULL, 10))) <
-		    0)
+		if ((rc = add(&c->pools, key, i,
+		              strtoll(colon + 1, NULL, 10))) < 0)
 			return rc;
 		p = strchr(colon, ',');
 		if (p == NULL)
@@ -144,16 +145,15 @@ static int add_parts(struct check *c, const char *parts, int64_t period,
 	return 0;
 }
 
-static int row_key(char *key, const char *prog, const char *ben,
-		   int64_t period)
+static int row_key(char *key, const char *prog, const char *ben, int64_t period)
 {
 	return snprintf(key, KEY_LEN, "%s|%s|%" PRId64, prog, ben, period);
 }
 
 /* usage and void: the record's counted programs gain or lose its basis */
 static int counts(struct check *c, const char *list, const char *provider,
-		  const char *org, int64_t period, int64_t amount, int64_t qty,
-		  int sign)
+                  const char *org, int64_t period, int64_t amount, int64_t qty,
+                  int sign)
 {
 	char key[KEY_LEN], prog[STORE_ID + 1];
 	const char *p = list;
@@ -171,8 +171,8 @@ static int counts(struct check *c, const char *list, const char *provider,
 		row_key(key, prog, p[0] == 'c' ? org : provider, period);
 		if (g != NULL &&
 		    (rc = add(&c->rows, key, 0,
-			      sign * (g->basis == POLICY_AMOUNT ? amount
-								 : qty))) < 0)
+		              sign * (g->basis == POLICY_AMOUNT ? amount
+		                                                : qty))) < 0)
 			return rc;
 		if (end == NULL)
 			break;
@@ -203,15 +203,15 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	memcpy(list, (const char *)v.mv_data + sizeof(r) + r.line_len, n);
 	list[n] = '\0';
 	return counts(c, list, provider, r.org, num(e, len, "period"), r.amount,
-		      r.qty, -1);
+	              r.qty, -1);
 }
 
 static int replay(void *arg, uint64_t seq, const char *e, size_t len,
-		  const uint8_t hash[32])
+                  const uint8_t hash[32])
 {
 	struct check *c = arg;
-	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1],
-	    ben[STORE_ID + 1], key[KEY_LEN], parts[1024], list[16384];
+	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1], ben[STORE_ID + 1],
+	    key[KEY_LEN], parts[1024], list[16384];
 	int64_t amount = num(e, len, "amount"), period = num(e, len, "period");
 	struct slot *s;
 	int rc = 0;
@@ -243,8 +243,8 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	if (strcmp(type, "redeem") == 0 || strcmp(type, "expire") == 0 ||
 	    strcmp(type, "revoke") == 0) {
 		int i = type[0] == 'r' && type[2] == 'd' ? 1
-			: type[0] == 'e'		 ? 2
-							 : 3;
+		        : type[0] == 'e'                 ? 2
+		                                         : 3;
 		if (!field(e, len, "voucher", vid, sizeof(vid)) ||
 		    (s = find(&c->vouchers, vid, 0)) == NULL)
 			return VD_EINTERNAL;
@@ -253,12 +253,13 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	}
 	if (strcmp(type, "usage") == 0) {
 		char provider[STORE_ID + 1], org[STORE_ID + 1];
+		c->usage_entries++;
 		if (!field(e, len, "provider", provider, sizeof(provider)) ||
 		    !field(e, len, "org", org, sizeof(org)) ||
 		    !field(e, len, "counts", list, sizeof(list)))
 			return VD_EINTERNAL;
 		return counts(c, list, provider, org, period, amount,
-			      num(e, len, "qty"), 1);
+		              num(e, len, "qty"), 1);
 	}
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);
@@ -275,7 +276,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 }
 
 static int mismatch(struct check *c, const char *fmt, const char *what,
-		    int64_t stored, int64_t rebuilt)
+                    int64_t stored, int64_t rebuilt)
 {
 	snprintf(c->msg, c->msglen, fmt, what, stored, rebuilt);
 	c->bad = 1;
@@ -286,7 +287,7 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
 	static const char *const names[4] = {"granted", "redeemed", "expired",
-					     "revoked"};
+	                                     "revoked"};
 	char id[STORE_ID + 1], what[STORE_ID + 32];
 	struct voucher_row r;
 	int64_t got[4];
@@ -305,15 +306,16 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	for (i = 0; i < 4; i++)
 		if (got[i] != (s ? s->v[i] : 0)) {
 			snprintf(what, sizeof(what), "voucher %s %s", id,
-				 names[i]);
+			         names[i]);
 			return mismatch(c,
-					"%s: %" PRId64 " stored, %" PRId64
-					" from the journal",
-					what, got[i], s ? s->v[i] : 0);
+			                "%s: %" PRId64 " stored, %" PRId64
+			                " from the journal",
+			                what, got[i], s ? s->v[i] : 0);
 		}
 	if (got[0] - got[1] - got[2] - got[3] < 0)
-		return mismatch(c, "%s: remaining %" PRId64 " < 0 (%" PRId64 ")",
-				id, got[0] - got[1] - got[2] - got[3], 0);
+		return mismatch(c,
+		                "%s: remaining %" PRId64 " < 0 (%" PRId64 ")",
+		                id, got[0] - got[1] - got[2] - got[3], 0);
 	if (s)
 		s->seen = 1;
 	return 0;
@@ -323,7 +325,7 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
 	static const char *const names[4] = {"granted", "redeemed", "expired",
-					     "revoked"};
+	                                     "revoked"};
 	char pool[STORE_ID + 1], key[KEY_LEN], what[KEY_LEN + 16];
 	struct pool_row r;
 	int64_t got[4];
@@ -335,7 +337,7 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 	memcpy(&r, v->mv_data, sizeof(r));
 	store_key_get_id(k->mv_data, pool);
 	snprintf(key, sizeof(key), "%s|%u", pool,
-		 store_get_u16((const uint8_t *)k->mv_data + STORE_ID));
+	         store_get_u16((const uint8_t *)k->mv_data + STORE_ID));
 	s = find(&c->pools, key, 0);
 	got[0] = r.granted;
 	got[1] = r.redeemed;
@@ -344,11 +346,11 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 	for (i = 0; i < 4; i++)
 		if (got[i] != (s ? s->v[i] : 0)) {
 			snprintf(what, sizeof(what), "pool %s %s", key,
-				 names[i]);
+			         names[i]);
 			return mismatch(c,
-					"%s: %" PRId64 " stored, %" PRId64
-					" from the journal",
-					what, got[i], s ? s->v[i] : 0);
+			                "%s: %" PRId64 " stored, %" PRId64
+			                " from the journal",
+			                what, got[i], s ? s->v[i] : 0);
 		}
 	if (s)
 		s->seen = 1;
@@ -379,14 +381,14 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	s = find(&c->rows, key, 0);
 	snprintf(what, sizeof(what), "accrual %s basis", key);
 	if (r.basis != (s ? s->v[0] : 0))
-		return mismatch(c, "%s: %" PRId64 " stored, %" PRId64
-				   " from the records",
-				what, r.basis, s ? s->v[0] : 0);
+		return mismatch(
+		    c, "%s: %" PRId64 " stored, %" PRId64 " from the records",
+		    what, r.basis, s ? s->v[0] : 0);
 	snprintf(what, sizeof(what), "accrual %s granted", key);
 	if (r.granted != (s ? s->v[1] : 0))
-		return mismatch(c, "%s: %" PRId64 " stored, %" PRId64
-				   " from the journal",
-				what, r.granted, s ? s->v[1] : 0);
+		return mismatch(
+		    c, "%s: %" PRId64 " stored, %" PRId64 " from the journal",
+		    what, r.granted, s ? s->v[1] : 0);
 	g = policy_program(c->pol, prog);
 	/* a lifetime program's due and a max_periods program's earned move
 	 * with other periods' grants, which do not rewrite this row */
@@ -399,9 +401,17 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	snprintf(what, sizeof(what), "accrual %s earned", key);
 	/* annual rows are computed at settlement only */
 	if (g->settlement != POLICY_ANNUAL && r.earned != earned)
-		return mismatch(c, "%s: %" PRId64 " stored, %" PRId64
-				   " recomputed",
-				what, r.earned, earned);
+		return mismatch(
+		    c, "%s: %" PRId64 " stored, %" PRId64 " recomputed", what,
+		    r.earned, earned);
+	return 0;
+}
+
+static int count_record(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	(void)k;
+	(void)v;
+	((struct check *)arg)->records++;
 	return 0;
 }
 
@@ -416,8 +426,8 @@ static int unseen(struct check *c, struct figures *f, const char *what)
 		for (j = 0; j < 4; j++)
 			if (f->s[i].v[j] != 0) {
 				snprintf(c->msg, c->msglen,
-					 "%s %s: in the journal, not stored",
-					 what, f->s[i].key);
+				         "%s %s: in the journal, not stored",
+				         what, f->s[i].key);
 				return 1;
 			}
 	}
@@ -444,21 +454,32 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 	rc = journal_verify(&t, &bad);
 	if (rc == VD_EINTERNAL) {
 		snprintf(msg, msglen,
-			 "journal entry %" PRIu64 ": hash chain broken", bad);
+		         "journal entry %" PRIu64 ": hash chain broken", bad);
 		goto out;
 	}
 	if (rc < 0 || (rc = journal_read(&t, 0, 0, replay, &c)) < 0 ||
 	    (rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0, cmp_voucher,
-			   &c)) < 0)
+	                   &c)) < 0)
 		goto out;
-	if (!c.bad && (rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, cmp_pool,
-				     &c)) < 0)
+	if (!c.bad &&
+	    (rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, cmp_pool, &c)) < 0)
 		goto out;
 	if (!c.bad &&
 	    (rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, cmp_row, &c)) < 0)
 		goto out;
+	if (!c.bad && (rc = ltx_walk(&t, DB_RECORDS, NULL, 0, NULL, 0,
+	                             count_record, &c)) < 0)
+		goto out;
+	/* a record is stored exactly when its usage entry is journaled */
+	if (!c.bad && c.records != c.usage_entries) {
+		snprintf(msg, msglen,
+		         "%" PRIu64 " records stored, %" PRIu64
+		         " usage entries in the journal",
+		         c.records, c.usage_entries);
+		c.bad = 1;
+	}
 	if (!c.bad && (unseen(&c, &c.vouchers, "voucher") ||
-		       unseen(&c, &c.pools, "pool")))
+	               unseen(&c, &c.pools, "pool")))
 		c.bad = 1;
 	rc = c.bad ? VD_EINTERNAL : 0;
 out:

@@ -13,7 +13,10 @@
 
 #include "store.h"
 
-#define JOURNAL_ENTRY_MAX 32768
+/* An entry's fields are bounded; a record can therefore count for as many
+ * programs as fit in about 2 KiB of ids (dozens), which a policy never
+ * needs: one that does is refused with VD_ELIMIT, not truncated. */
+#define JOURNAL_ENTRY_MAX 4096
 #define JOURNAL_HASH 32
 
 /* Fields of an entry being built; a field that does not fit makes the

@@ -11,7 +11,7 @@
 #include "ops.h"
 #include "period.h"
 
-#define COUNTS_MAX (POLICY_MAX_PROGRAMS * (POLICY_ID_MAX + 3))
+#define COUNTS_MAX 2048 /* see JOURNAL_ENTRY_MAX */
 
 static size_t rec_key(uint8_t *k, const char *provider, const char *id)
 {
@@ -165,7 +165,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	struct accrual_record ar;
 	struct counted c;
 	struct rec_row r;
-	struct jfields *f = NULL;
+	struct jfields fields, *f = &fields;
 	uint8_t k[2 * STORE_ID], ok[STORE_ID + 2 + 2 * STORE_ID];
 	char *counts = NULL, *val = NULL;
 	size_t cn = 0, i;
@@ -199,8 +199,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	if (closed(b, period))
 		return VD_ECLOSED;
 	counts = malloc(COUNTS_MAX);
-	f = malloc(sizeof(*f));
-	if (counts == NULL || f == NULL) {
+	if (counts == NULL) {
 		rc = VD_ENOMEM;
 		goto out;
 	}
@@ -221,6 +220,10 @@ static int accept(struct book *b, const struct ledger_record *u,
 		if (g->settlement == POLICY_ANNUAL &&
 		    (rc = ops_settled(b, g->id, period)) != 0) {
 			rc = rc < 0 ? rc : VD_ECLOSED;
+			goto out;
+		}
+		if (cn + strlen(g->id) + 4 > COUNTS_MAX) {
+			rc = VD_ELIMIT;
 			goto out;
 		}
 		cn += (size_t)snprintf(
@@ -281,7 +284,6 @@ static int accept(struct book *b, const struct ledger_record *u,
 out:
 	free(val);
 	free(counts);
-	free(f);
 	return rc;
 }
 
@@ -343,7 +345,7 @@ int ops_batch(struct book *b, struct ledger_op *op)
 int ops_void(struct book *b, struct ledger_op *op)
 {
 	const char *provider = op->u.void_.provider;
-	struct jfields *f;
+	struct jfields fields, *f = &fields;
 	const char *rest;
 	struct counted c;
 	struct rec_row r;
@@ -374,9 +376,6 @@ int ops_void(struct book *b, struct ledger_op *op)
 		    (rc = ops_settled(b, g->id, period)) != 0)
 			return rc < 0 ? rc : VD_ECLOSED;
 	}
-	f = malloc(sizeof(*f));
-	if (f == NULL)
-		return VD_ENOMEM;
 	journal_fields_init(f);
 	journal_str(f, "provider", provider);
 	journal_str(f, "id", op->u.void_.id);
@@ -384,7 +383,6 @@ int ops_void(struct book *b, struct ledger_op *op)
 	journal_i64(f, "period", period);
 	journal_text(f, "reason", op->u.void_.reason);
 	rc = journal_append(b->t, b->now, "void", f, &op->seq);
-	free(f);
 	if (rc < 0)
 		return rc;
 	/* the row keeps the record; only its status changes */

@@ -12,12 +12,12 @@
 const char *ledger_voucher_status(int status)
 {
 	static const char *const names[] = {"active", "spent", "expired",
-					    "revoked"};
+	                                    "revoked"};
 	return status >= 0 && status <= 3 ? names[status] : "?";
 }
 
 static void to_voucher(const char *id, const struct voucher_row *r,
-		       struct ledger_voucher *v)
+                       struct ledger_voucher *v)
 {
 	memset(v, 0, sizeof(*v));
 	snprintf(v->id, sizeof(v->id), "%s", id);
@@ -92,7 +92,7 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
-		    ledger_voucher_fn fn, void *arg)
+                    ledger_voucher_fn fn, void *arg)
 {
 	uint8_t k[STORE_ID];
 	struct ltx t;
@@ -104,10 +104,10 @@ int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
 	if (ben != NULL) {
 		store_key_id(k, 0, ben);
 		rc = ltx_walk(&t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0,
-			      voucher_one, &w);
+		              voucher_one, &w);
 	} else
 		rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0, voucher_one,
-			      &w);
+		              &w);
 	ltx_abort(&t);
 	return rc;
 }
@@ -144,7 +144,7 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
-		    ledger_accrual_fn fn, void *arg)
+                    ledger_accrual_fn fn, void *arg)
 {
 	struct awalk w = {ben, period, fn, arg};
 	struct ltx t;
@@ -217,9 +217,42 @@ static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return w->fn(w->arg, &info);
 }
 
+int ledger_record(struct ledger *l, const char *provider, const char *id,
+                  struct ledger_recinfo *out)
+{
+	uint8_t k[2 * STORE_ID];
+	struct rec_row r;
+	struct ltx t;
+	MDB_val v;
+	int rc;
+
+	store_key_id(k, store_key_id(k, 0, provider), id);
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = ltx_get(&t, DB_RECORDS, k, sizeof(k), &v);
+	if (rc == 0 && v.mv_size < sizeof(r))
+		rc = VD_EINTERNAL;
+	if (rc == 0) {
+		memcpy(&r, v.mv_data, sizeof(r));
+		memset(out, 0, sizeof(*out));
+		snprintf(out->provider, sizeof(out->provider), "%s", provider);
+		snprintf(out->id, sizeof(out->id), "%s", id);
+		memcpy(out->org, r.org, sizeof(out->org));
+		out->at = r.at;
+		out->amount = r.amount;
+		out->qty = r.qty;
+		memcpy(out->unit, r.unit, sizeof(out->unit));
+		out->kind = r.kind;
+		memcpy(out->klass, r.klass, sizeof(out->klass));
+		out->voided = r.status == REC_VOIDED;
+	}
+	ltx_abort(&t);
+	return rc;
+}
+
 int ledger_records(struct ledger *l, const char *org, const char *provider,
-		   int32_t period, const char *after, size_t limit,
-		   ledger_record_fn fn, void *arg, char *next, size_t nextlen)
+                   int32_t period, const char *after, size_t limit,
+                   ledger_record_fn fn, void *arg, char *next, size_t nextlen)
 {
 	uint8_t prefix[STORE_ID + 2], start[3 * STORE_ID + 2], ck[2 * STORE_ID];
 	struct rwalk w;
@@ -277,7 +310,7 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
 	rc = ltx_walk(&t, org ? DB_RECS_BY_ORG : DB_RECORDS, prefix, plen,
-		      slen ? start : NULL, slen, record_one, &w);
+	              slen ? start : NULL, slen, record_one, &w);
 	ltx_abort(&t);
 	if (!w.more)
 		next[0] = '\0';
@@ -320,7 +353,7 @@ static int pool_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 int ledger_pools(struct ledger *l, const char *pool, int32_t period,
-		 ledger_pool_fn fn, void *arg)
+                 ledger_pool_fn fn, void *arg)
 {
 	struct pwalk w = {ledger_policy(l), pool, period, fn, arg};
 	struct ltx t;
@@ -359,7 +392,7 @@ static int receivable_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 int ledger_receivables(struct ledger *l, const char *provider,
-		       ledger_receivable_fn fn, void *arg)
+                       ledger_receivable_fn fn, void *arg)
 {
 	struct cwalk w = {provider, fn, arg};
 	struct ltx t;
@@ -387,7 +420,7 @@ int ledger_clawback(struct ledger *l, const char *ben, int64_t *due)
 }
 
 int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
-		   ledger_entry_fn fn, void *arg)
+                   ledger_entry_fn fn, void *arg)
 {
 	struct ltx t;
 	int rc;

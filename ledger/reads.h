@@ -30,7 +30,8 @@ struct ledger_accrual {
 struct ledger_pool {
 	char pool[LEDGER_ID + 1];
 	int32_t period;
-	int64_t budget, granted, redeemed, expired, revoked, remaining, unfunded;
+	int64_t budget, granted, redeemed, expired, revoked, remaining,
+	    unfunded;
 };
 
 struct ledger_recinfo {
@@ -54,42 +55,46 @@ typedef int (*ledger_accrual_fn)(void *arg, const struct ledger_accrual *a);
 typedef int (*ledger_pool_fn)(void *arg, const struct ledger_pool *p);
 typedef int (*ledger_record_fn)(void *arg, const struct ledger_recinfo *r);
 typedef int (*ledger_receivable_fn)(void *arg,
-				    const struct ledger_receivable *r);
+                                    const struct ledger_receivable *r);
 typedef int (*ledger_entry_fn)(void *arg, uint64_t seq, const char *bytes,
-			       size_t len, const uint8_t hash[32]);
+                               size_t len, const uint8_t hash[32]);
 
 const char *ledger_voucher_status(int status);
 
 int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v);
 
+/* One record by (provider, id); VD_ENOENT if absent. */
+int ledger_record(struct ledger *l, const char *provider, const char *id,
+                  struct ledger_recinfo *r);
+
 /* Vouchers of ben (NULL: everyone's), of period (0: every period). */
 int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
-		    ledger_voucher_fn fn, void *arg);
+                    ledger_voucher_fn fn, void *arg);
 
 /* Accrual rows of ben (NULL: all), period (0: all). */
 int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
-		    ledger_accrual_fn fn, void *arg);
+                    ledger_accrual_fn fn, void *arg);
 
 /* Records by org (and period), or by provider, or all; after is the
  * cursor of the last row seen ("" from the start); at most limit rows;
  * next gets the cursor to pass back ("" when no rows follow). Cursors are
  * "provider/id". */
 int ledger_records(struct ledger *l, const char *org, const char *provider,
-		   int32_t period, const char *after, size_t limit,
-		   ledger_record_fn fn, void *arg, char *next, size_t nextlen);
+                   int32_t period, const char *after, size_t limit,
+                   ledger_record_fn fn, void *arg, char *next, size_t nextlen);
 
 /* Pool figures per pool (NULL: all) and period (0: every period with
  * activity), budget from the policy in force. */
 int ledger_pools(struct ledger *l, const char *pool, int32_t period,
-		 ledger_pool_fn fn, void *arg);
+                 ledger_pool_fn fn, void *arg);
 
 int ledger_receivables(struct ledger *l, const char *provider,
-		       ledger_receivable_fn fn, void *arg);
+                       ledger_receivable_fn fn, void *arg);
 
 int ledger_clawback(struct ledger *l, const char *ben, int64_t *due);
 
 int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
-		   ledger_entry_fn fn, void *arg);
+                   ledger_entry_fn fn, void *arg);
 
 int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32]);
 

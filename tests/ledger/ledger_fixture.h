@@ -50,8 +50,7 @@ static inline void fx_rmdir(const char *dir)
 }
 
 /* files: NULL-terminated names under deploy/policies, or absolute paths */
-static inline int fx_open(struct fx *f, const char *const *files,
-			  size_t map)
+static inline int fx_open(struct fx *f, const char *const *files, size_t map)
 {
 	const char *paths[16];
 	char buf[16][512], err[256];
@@ -63,7 +62,7 @@ static inline int fx_open(struct fx *f, const char *const *files,
 			snprintf(buf[n], sizeof(buf[n]), "%s", files[n]);
 		else
 			snprintf(buf[n], sizeof(buf[n]),
-				 VD_SOURCE_DIR "/deploy/policies/%s", files[n]);
+			         VD_SOURCE_DIR "/deploy/policies/%s", files[n]);
 		paths[n] = buf[n];
 	}
 	if (policy_load_files(paths, n, &f->p, NULL) < 0)
@@ -96,8 +95,8 @@ static inline int fx_run(struct fx *f, struct ledger_op *op)
 }
 
 static inline int fx_register(struct fx *f, const char *id,
-			      enum ledger_role role, const char *kind,
-			      int local)
+                              enum ledger_role role, const char *kind,
+                              int local)
 {
 	struct ledger_op op;
 
@@ -113,8 +112,8 @@ static inline int fx_register(struct fx *f, const char *id,
 }
 
 static inline void fx_record(struct ledger_record *r, const char *provider,
-			     const char *id, const char *org, int64_t at,
-			     int64_t amount, int kind)
+                             const char *id, const char *org, int64_t at,
+                             int64_t amount, int kind)
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->provider, sizeof(r->provider), "%s", provider);
@@ -131,7 +130,7 @@ static inline void fx_record(struct ledger_record *r, const char *provider,
 
 /* A USAGE; returns rc, *status if given. */
 static inline int fx_usage_rec(struct fx *f, const struct ledger_record *r,
-			       enum ledger_status *status)
+                               enum ledger_status *status)
 {
 	struct ledger_op op;
 	int rc;
@@ -146,7 +145,7 @@ static inline int fx_usage_rec(struct fx *f, const struct ledger_record *r,
 }
 
 static inline int fx_usage(struct fx *f, const char *provider, const char *id,
-			   const char *org, int64_t at, int64_t amount)
+                           const char *org, int64_t at, int64_t amount)
 {
 	struct ledger_record r;
 
@@ -176,11 +175,13 @@ static inline int fx_find_one(void *arg, const struct ledger_voucher *v)
 
 /* The voucher of (program, ben, period): granted, or -1 if none. */
 static inline int64_t fx_granted(struct fx *f, const char *program,
-				 const char *ben, int32_t period,
-				 struct ledger_voucher *out)
+                                 const char *ben, int32_t period,
+                                 struct ledger_voucher *out)
 {
 	struct fx_find q;
 
+	if (out)
+		memset(out, 0, sizeof(*out));
 	memset(&q, 0, sizeof(q));
 	q.program = program;
 	q.period = period;
@@ -206,10 +207,11 @@ static inline int fx_pool_one(void *arg, const struct ledger_pool *p)
 }
 
 static inline int fx_pool(struct fx *f, const char *pool, int32_t period,
-			  struct ledger_pool *out)
+                          struct ledger_pool *out)
 {
 	struct fx_pool_q q;
 
+	memset(out, 0, sizeof(*out));
 	memset(&q, 0, sizeof(q));
 	if (ledger_pools(f->l, pool, period, fx_pool_one, &q) < 0 || !q.found)
 		return -1;

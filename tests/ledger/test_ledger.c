@@ -17,8 +17,8 @@ static void check_ok(struct fx *f)
 		fail_msg("ledger_check: %s", msg);
 }
 
-static int settle(struct fx *f, const char *program, int32_t period,
-		  int force, int64_t *paid)
+static int settle(struct fx *f, const char *program, int32_t period, int force,
+                  int64_t *paid)
 {
 	struct ledger_op op;
 	int rc;
@@ -26,7 +26,7 @@ static int settle(struct fx *f, const char *program, int32_t period,
 	memset(&op, 0, sizeof(op));
 	op.type = OP_SETTLE;
 	snprintf(op.u.settle.program, sizeof(op.u.settle.program), "%s",
-		 program);
+	         program);
 	op.u.settle.period = period;
 	op.u.settle.force = force;
 	rc = fx_run(f, &op);
@@ -49,14 +49,15 @@ static void test_ex1_yuxi_settlement(void **state)
 	assert_int_equal(fx_register(&f, "a", LEDGER_ORG, "enterprise", 0), 0);
 	assert_int_equal(fx_register(&f, "b", LEDGER_ORG, "enterprise", 0), 0);
 	assert_int_equal(fx_register(&f, "c", LEDGER_ORG, "enterprise", 0), 0);
-	assert_int_equal(fx_usage(&f, "dc", "r-a", "a", JUNE_2026, 29999999), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-a", "a", JUNE_2026, 29999999),
+	                 0);
 	assert_int_equal(fx_usage(&f, "dc", "r-b", "b", JUNE_2026, 100000000),
-			 0);
+	                 0);
 	/* C's spend in two bills */
 	assert_int_equal(fx_usage(&f, "dc", "r-c1", "c", JUNE_2026, 150000000),
-			 0);
+	                 0);
 	assert_int_equal(fx_usage(&f, "dc", "r-c2", "c", JUNE_2026, 250000000),
-			 0);
+	                 0);
 	/* 先用后补: nothing is granted before settlement */
 	assert_true(fx_granted(&f, "yuxi-compute", "c", 2026, NULL) == -1);
 	/* not before the period has ended */
@@ -65,15 +66,18 @@ static void test_ex1_yuxi_settlement(void **state)
 	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
 	assert_true(paid == 80000000);
 	assert_true(fx_granted(&f, "yuxi-compute", "a", 2026, NULL) == -1);
-	assert_true(fx_granted(&f, "yuxi-compute", "b", 2026, NULL) == 30000000);
-	assert_true(fx_granted(&f, "yuxi-compute", "c", 2026, NULL) == 50000000);
+	assert_true(fx_granted(&f, "yuxi-compute", "b", 2026, NULL) ==
+	            30000000);
+	assert_true(fx_granted(&f, "yuxi-compute", "c", 2026, NULL) ==
+	            50000000);
 	assert_int_equal(fx_pool(&f, "yuxi", 2026, &pool), 0);
 	assert_true(pool.budget == 500000000 && pool.granted == 80000000);
 	assert_true(pool.remaining == 420000000);
 	/* settling twice is refused */
 	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, NULL), VD_ECLOSED);
 	/* and a settled year takes no more records */
-	assert_int_equal(fx_usage(&f, "dc", "r-late", "b", JUNE_2026, 5), VD_ECLOSED);
+	assert_int_equal(fx_usage(&f, "dc", "r-late", "b", JUNE_2026, 5),
+	                 VD_ECLOSED);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -96,16 +100,15 @@ static void test_ex2_yuxi_oversubscribed(void **state)
 		snprintf(rid, sizeof(rid), "r%d", i);
 		assert_int_equal(
 		    fx_register(&f, org, LEDGER_ORG, "enterprise", 0), 0);
-		assert_int_equal(fx_usage(&f, "dc", rid, org, JUNE_2026,
-					  200000000),
-				 0);
+		assert_int_equal(
+		    fx_usage(&f, "dc", rid, org, JUNE_2026, 200000000), 0);
 	}
 	f.now = T2027 + 86400;
 	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
 	for (i = 0; i < 12; i++) {
 		snprintf(org, sizeof(org), "org%d", i);
 		assert_true(fx_granted(&f, "yuxi-compute", org, 2026, NULL) ==
-			    41666666);
+		            41666666);
 	}
 	assert_true(paid == 499999992);
 	assert_int_equal(fx_pool(&f, "yuxi", 2026, &pool), 0);
@@ -126,22 +129,24 @@ static void test_ex3_xinxing_both_sides(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc-local", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "dc-local", LEDGER_PROVIDER, "", 1),
+	                 0);
 	assert_int_equal(fx_register(&f, "dc-far", LEDGER_PROVIDER, "", 0), 0);
 	assert_int_equal(fx_register(&f, "school", LEDGER_ORG, "school", 0), 0);
 	assert_int_equal(
 	    fx_usage(&f, "dc-local", "r1", "school", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "school", 2026, NULL) ==
-		    300000);
+	            300000);
 	assert_true(fx_granted(&f, "xinxing-supply", "dc-local", 2026, NULL) ==
-		    200000);
+	            200000);
 	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
 	assert_true(pool.granted == 500000);
 	assert_int_equal(
 	    fx_usage(&f, "dc-far", "r2", "school", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "school", 2026, NULL) ==
-		    300000);
-	assert_true(fx_granted(&f, "xinxing-supply", "dc-far", 2026, NULL) == -1);
+	            300000);
+	assert_true(fx_granted(&f, "xinxing-supply", "dc-far", 2026, NULL) ==
+	            -1);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -158,19 +163,20 @@ static void test_ex4_xinxing_cap(void **state)
 	assert_int_equal(fx_register(&f, "lab", LEDGER_ORG, "research", 0), 0);
 	/* 4,000,000,000 in 2026 in two bills: 3% = 120,000,000 > cap */
 	assert_int_equal(fx_usage(&f, "dc", "r1", "lab", JUNE_2026, 1500000000),
-			 0);
+	                 0);
 	assert_int_equal(fx_usage(&f, "dc", "r2", "lab", JUNE_2026, 2500000000),
-			 0);
+	                 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2026, NULL) ==
-		    100000000);
-	assert_int_equal(fx_usage(&f, "dc", "r3", "lab", JUNE_2026, 10000000), 0);
+	            100000000);
+	assert_int_equal(fx_usage(&f, "dc", "r3", "lab", JUNE_2026, 10000000),
+	                 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2026, NULL) ==
-		    100000000);
+	            100000000);
 	f.now = T2027 + 30 * 86400;
 	assert_int_equal(
 	    fx_usage(&f, "dc", "r4", "lab", T2027 + 10 * 86400, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2027, NULL) ==
-		    300000);
+	            300000);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -184,12 +190,15 @@ static void test_ex5_datong_threshold(void **state)
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
 	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "ent", LEDGER_ORG, "enterprise", 0), 0);
-	assert_int_equal(fx_usage(&f, "dc", "r1", "ent", JUNE_2026, 15000000), 0);
+	assert_int_equal(fx_register(&f, "ent", LEDGER_ORG, "enterprise", 0),
+	                 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "ent", JUNE_2026, 15000000),
+	                 0);
 	assert_true(fx_granted(&f, "datong-compute", "ent", 2026, NULL) == -1);
-	assert_int_equal(fx_usage(&f, "dc", "r2", "ent", JUNE_2026, 5000000), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r2", "ent", JUNE_2026, 5000000),
+	                 0);
 	assert_true(fx_granted(&f, "datong-compute", "ent", 2026, NULL) ==
-		    2000000);
+	            2000000);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -208,23 +217,24 @@ static void test_ex6_mentougou_group(void **state)
 	assert_int_equal(fx_register(&f, "o2", LEDGER_ORG, "enterprise", 0), 0);
 	/* training first: training pays 10,000,000, API adds nothing */
 	fx_record(&r, "dc", "t1", "o1", JUNE_2026, 50000000,
-		  POLICY_KIND_TRAINING);
+	          POLICY_KIND_TRAINING);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	fx_record(&r, "dc", "a1", "o1", JUNE_2026, 30000000, POLICY_KIND_API);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "mentougou-training", "o1", 2026, NULL) ==
-		    10000000);
+	            10000000);
 	assert_true(fx_granted(&f, "mentougou-api", "o1", 2026, NULL) == -1);
 	/* API first: API pays 6,000,000, training the 4,000,000 above;
 	 * the total is the same */
 	fx_record(&r, "dc", "a2", "o2", JUNE_2026, 30000000, POLICY_KIND_API);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	fx_record(&r, "dc", "t2", "o2", JUNE_2026, 50000000,
-		  POLICY_KIND_TRAINING);
+	          POLICY_KIND_TRAINING);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	assert_true(fx_granted(&f, "mentougou-api", "o2", 2026, NULL) == 6000000);
+	assert_true(fx_granted(&f, "mentougou-api", "o2", 2026, NULL) ==
+	            6000000);
 	assert_true(fx_granted(&f, "mentougou-training", "o2", 2026, NULL) ==
-		    4000000);
+	            4000000);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -239,19 +249,20 @@ static void test_ex7_greenpower(void **state)
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
 	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "grid", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "grid", LEDGER_ORG, "enterprise", 0),
+	                 0);
 	fx_record(&r, "dc", "g1", "grid", JUNE_2026, 0, POLICY_KIND_OTHER);
 	r.qty = 25000000;
 	snprintf(r.unit, sizeof(r.unit), "kWh");
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2026, NULL) ==
-		    100000000);
+	            100000000);
 	/* a further 35,000,000 kWh: 60,000,000 reach tier 2 */
 	snprintf(r.id, sizeof(r.id), "g2");
 	r.qty = 35000000;
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2026, NULL) ==
-		    200000000);
+	            200000000);
 	/* the next year the lifetime basis goes on: 100,000,000 kWh reach
 	 * tier 3, a further 100,000,000 fen in 2027 */
 	f.now = T2027 + 86400;
@@ -260,7 +271,7 @@ static void test_ex7_greenpower(void **state)
 	r.at = T2027 + 3600;
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2027, NULL) ==
-		    100000000);
+	            100000000);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -274,23 +285,23 @@ static void test_ex8_yinchuan_power(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "yinchuan-dc1", LEDGER_PROVIDER, "", 0),
-			 0);
+	assert_int_equal(
+	    fx_register(&f, "yinchuan-dc1", LEDGER_PROVIDER, "", 0), 0);
 	assert_int_equal(fx_register(&f, "m", LEDGER_ORG, "enterprise", 0), 0);
 	fx_record(&r, "yinchuan-dc1", "p1", "m", JUNE_2026, 500000,
-		  POLICY_KIND_OTHER);
+	          POLICY_KIND_OTHER);
 	r.qty = 1000000;
 	snprintf(r.unit, sizeof(r.unit), "kWh");
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "yinchuan-power", "yinchuan-dc1", 2026,
-			       NULL) == 12000000);
+	                       NULL) == 12000000);
 	check_ok(&f);
 	fx_close(&f);
 }
 
 static int issue(struct fx *f, const char *program, const char *org,
-		 int64_t need, int64_t asked, const char *ref,
-		 struct ledger_op *out)
+                 int64_t need, int64_t asked, const char *ref,
+                 struct ledger_op *out)
 {
 	struct ledger_op op;
 	int rc;
@@ -309,8 +320,8 @@ static int issue(struct fx *f, const char *program, const char *org,
 }
 
 static int redeem(struct fx *f, const char *provider, const char *voucher,
-		  const char *record, int64_t amount, const char *ref,
-		  struct ledger_op *out)
+                  const char *record, int64_t amount, const char *ref,
+                  struct ledger_op *out)
 {
 	struct ledger_op op;
 	int rc;
@@ -318,9 +329,9 @@ static int redeem(struct fx *f, const char *provider, const char *voucher,
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REDEEM;
 	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
-		 provider);
+	         provider);
 	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
-		 voucher);
+	         voucher);
 	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
 	op.u.redeem.amount = amount;
 	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
@@ -347,18 +358,18 @@ static void test_ex9_datong_cover(void **state)
 	    0);
 	assert_true(op.amount == 3000000);
 	assert_true(fx_granted(&f, "datong-pool-grant", "start", 2026, &v) ==
-		    3000000);
+	            3000000);
 	assert_string_equal(v.id, op.voucher);
-	assert_int_equal(fx_usage(&f, "dc", "bill-1", "start", JUNE_2026,
-				  2000000),
-			 0);
+	assert_int_equal(
+	    fx_usage(&f, "dc", "bill-1", "start", JUNE_2026, 2000000), 0);
 	/* floor(2,000,000 * 30%) = 600,000 of this bill */
 	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600001, "k1", NULL),
-			 VD_ECOVER);
-	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600000, "k2", &op), 0);
+	                 VD_ECOVER);
+	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600000, "k2", &op),
+	                 0);
 	assert_true(op.remaining == 2400000);
 	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 1, "k3", NULL),
-			 VD_ECOVER);
+	                 VD_ECOVER);
 	check_ok(&f);
 	fx_close(&f);
 }

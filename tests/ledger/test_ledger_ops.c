@@ -21,8 +21,8 @@ static void check_ok(struct fx *f)
 }
 
 static int op_redeem(struct fx *f, const char *provider, const char *voucher,
-		     const char *record, int64_t amount, const char *ref,
-		     struct ledger_op *out)
+                     const char *record, int64_t amount, const char *ref,
+                     struct ledger_op *out)
 {
 	struct ledger_op op;
 	int rc;
@@ -30,9 +30,9 @@ static int op_redeem(struct fx *f, const char *provider, const char *voucher,
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REDEEM;
 	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
-		 provider);
+	         provider);
 	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
-		 voucher);
+	         voucher);
 	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
 	op.u.redeem.amount = amount;
 	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
@@ -49,7 +49,7 @@ static int op_void(struct fx *f, const char *provider, const char *id)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_VOID;
 	snprintf(op.u.void_.provider, sizeof(op.u.void_.provider), "%s",
-		 provider);
+	         provider);
 	snprintf(op.u.void_.id, sizeof(op.u.void_.id), "%s", id);
 	op.u.void_.at = f->now;
 	snprintf(op.u.void_.reason, sizeof(op.u.void_.reason), "billed twice");
@@ -79,7 +79,8 @@ static void test_duplicate_and_conflict(void **state)
 	assert_int_equal(fx_open(&f, files, 0), 0);
 	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
-	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000000, POLICY_KIND_TRAINING);
+	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000000,
+	          POLICY_KIND_TRAINING);
 	assert_int_equal(fx_usage_rec(&f, &r, &st), 0);
 	assert_int_equal(st, LEDGER_ACCEPTED);
 	before = head(&f);
@@ -95,7 +96,7 @@ static void test_duplicate_and_conflict(void **state)
 	/* registering the same principal again / with another key */
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "medical", 0),
-			 VD_ECONFLICT);
+	                 VD_ECONFLICT);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -111,21 +112,21 @@ static void test_refusals(void **state)
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
 	/* an org that is not registered */
 	assert_int_equal(fx_usage(&f, "dc", "r1", "ghost", JUNE_2026, 5),
-			 VD_ENOENT);
+	                 VD_ENOENT);
 	/* more than a day in the future */
 	assert_int_equal(fx_usage(&f, "dc", "r2", "s", f.now + 86401, 5),
-			 VD_EINVAL);
+	                 VD_EINVAL);
 	assert_int_equal(fx_usage(&f, "dc", "r3", "s", f.now + 86400, 5), 0);
 	/* a period that ended more than late_days (90) ago is closed:
 	 * 2026 ended 2027-01-01 CST; day 91 after that is refused */
 	f.now = T2027 + 91LL * 86400;
 	assert_int_equal(fx_usage(&f, "dc", "r4", "s", JUNE_2026, 5),
-			 VD_ECLOSED);
+	                 VD_ECLOSED);
 	f.now = T2027 + 89LL * 86400;
 	assert_int_equal(fx_usage(&f, "dc", "r5", "s", JUNE_2026, 5), 0);
 	/* a record in an org's name sent by a principal that is no provider */
 	assert_int_equal(fx_usage(&f, "s", "r6", "s", JUNE_2026, 5),
-			 VD_EDENIED);
+	                 VD_EDENIED);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -230,13 +231,13 @@ static void test_lifetime_cap_across_years(void **state)
 	 * the 6,000 of 2026 */
 	f.now = T2027 + 86400;
 	fx_record(&r, "dc", "l2", "o", T2027 + 3600, 60000,
-		  POLICY_KIND_INFERENCE);
+	          POLICY_KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "life", "o", 2027, NULL) == 4000);
 	/* 2028: the cap is used up */
 	f.now = T2028 + 86400;
 	fx_record(&r, "dc", "l3", "o", T2028 + 3600, 60000,
-		  POLICY_KIND_INFERENCE);
+	          POLICY_KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "life", "o", 2028, NULL) == -1);
 	/* co-funded 50:50: 2027's 4,000 is 2,000 from each pool */
@@ -260,7 +261,8 @@ static void test_void_after_grant_claws_back(void **state)
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 100000, "k1", NULL), 0);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 100000, "k1", NULL),
+	                 0);
 	/* the record is voided: 300,000 no longer earned; 200,000 come off
 	 * the voucher's remaining, 100,000 were spent and are owed back */
 	assert_int_equal(op_void(&f, "dc", "r1"), 0);
@@ -283,7 +285,7 @@ static void test_void_after_grant_claws_back(void **state)
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 600000);
 	assert_true(v.remaining == 300000);
 	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
-			 VD_EINVAL);
+	                 VD_EINVAL);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -303,23 +305,24 @@ static void test_redeem_refusals(void **state)
 	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r2", "t", JUNE_2026, 10000000), 0);
-	assert_int_equal(fx_usage(&f, "far", "f1", "s", JUNE_2026, 10000000), 0);
+	assert_int_equal(fx_usage(&f, "far", "f1", "s", JUNE_2026, 10000000),
+	                 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
 	/* over the remaining amount */
 	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 300001, "k1", NULL),
-			 VD_EFUNDS);
+	                 VD_EFUNDS);
 	/* another org's voucher against this record */
 	assert_int_equal(op_redeem(&f, "dc", w.id, "r1", 10, "k2", NULL),
-			 VD_EDENIED);
+	                 VD_EDENIED);
 	/* a provider the program does not allow (not local) */
 	assert_int_equal(op_redeem(&f, "far", v.id, "f1", 10, "k3", NULL),
-			 VD_EDENIED);
+	                 VD_EDENIED);
 	/* no such voucher, no such record */
 	assert_int_equal(op_redeem(&f, "dc", "V999", "r1", 10, "k4", NULL),
-			 VD_ENOENT);
+	                 VD_ENOENT);
 	assert_int_equal(op_redeem(&f, "dc", v.id, "nope", 10, "k5", NULL),
-			 VD_ENOENT);
+	                 VD_ENOENT);
 	/* a repeated ref answers the first result and redeems once */
 	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
 	assert_true(op.remaining == 299000);
@@ -328,11 +331,11 @@ static void test_redeem_refusals(void **state)
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(v.redeemed == 1000);
 	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 999, "k6", NULL),
-			 VD_ECONFLICT);
+	                 VD_ECONFLICT);
 	/* after expiry: vouchers run to the end of the next period */
 	f.now = T2028;
 	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 10, "k7", NULL),
-			 VD_EEXPIRED);
+	                 VD_EEXPIRED);
 	check_ok(&f);
 	fx_close(&f);
 }
@@ -356,7 +359,8 @@ static void test_expire_revoke_pay(void **state)
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
 	/* redeemed 250,000 of s's voucher; the bureau owes dc that */
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 250000, "k1", NULL), 0);
+	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 250000, "k1", NULL),
+	                 0);
 	/* revoke s's voucher: 50,000 back to the pool, 250,000 owed back */
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REVOKE;
@@ -368,7 +372,7 @@ static void test_expire_revoke_pay(void **state)
 	assert_true(due == 250000);
 	assert_int_equal(fx_run(&f, &op), VD_EREVOKED);
 	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
-			 VD_EREVOKED);
+	                 VD_EREVOKED);
 	/* expiry: t's voucher (and dc's 2% vouchers) run to 2028-01-01 CST */
 	memset(&op, 0, sizeof(op));
 	op.type = OP_EXPIRE;
@@ -384,7 +388,7 @@ static void test_expire_revoke_pay(void **state)
 	/* granted 300,000 + 300,000 + 200,000 + 200,000; back: 50,000
 	 * revoked, 300,000 + 400,000 expired */
 	assert_true(pool.granted == 1000000 && pool.revoked == 50000 &&
-		    pool.expired == 700000 && pool.redeemed == 250000);
+	            pool.expired == 700000 && pool.redeemed == 250000);
 	assert_true(pool.remaining == 2000000000LL - 1000000 + 50000 + 700000);
 	/* pay the provider: more than owed is refused; a ref is once */
 	memset(&op, 0, sizeof(op));
@@ -418,7 +422,7 @@ static void test_applications(void **state)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_ISSUE;
 	snprintf(op.u.issue.program, sizeof(op.u.issue.program),
-		 "datong-pool-grant");
+	         "datong-pool-grant");
 	snprintf(op.u.issue.org, sizeof(op.u.issue.org), "sch");
 	op.u.issue.need = 10000000;
 	op.u.issue.asked = -1;
@@ -434,7 +438,7 @@ static void test_applications(void **state)
 	assert_int_equal(fx_run(&f, &op), 0);
 	assert_true(op.amount == 1000000);
 	assert_true(fx_granted(&f, "datong-pool-grant", "s", 2026, NULL) ==
-		    1000000);
+	            1000000);
 	op.u.issue.need = 1;
 	assert_int_equal(fx_run(&f, &op), VD_ECONFLICT);
 	/* a second application: 30% of 5,000,000 */
@@ -446,7 +450,8 @@ static void test_applications(void **state)
 	/* compute spend of 30,000,000 earns 3,000,000 (max group): only
 	 * the 500,000 above the 2,500,000 already paid */
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 30000000), 0);
-	assert_true(fx_granted(&f, "datong-compute", "s", 2026, NULL) == 500000);
+	assert_true(fx_granted(&f, "datong-compute", "s", 2026, NULL) ==
+	            500000);
 	/* outside the program's window: Datong's runs to 2028-09-17 */
 	f.now = T2028 + 300LL * 86400;
 	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "a3");
@@ -483,34 +488,35 @@ static void test_records_paging(void **state)
 	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
 	for (i = 0; i < 5; i++) {
 		snprintf(ids, sizeof(ids), "r%d", i);
-		assert_int_equal(fx_usage(&f, "dc", ids, "s", JUNE_2026, 100), 0);
+		assert_int_equal(fx_usage(&f, "dc", ids, "s", JUNE_2026, 100),
+		                 0);
 	}
 	assert_int_equal(fx_usage(&f, "dc", "other", "t", JUNE_2026, 100), 0);
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, "", 2, page_one,
-					&p, next, sizeof(next)),
-			 0);
+	                                &p, next, sizeof(next)),
+	                 0);
 	assert_int_equal(p.n, 2);
 	assert_string_equal(p.ids[0], "r0");
 	assert_string_equal(next, "dc/r1");
 	/* the cursor goes back as after= (a copy: next is rewritten) */
 	snprintf(cur, sizeof(cur), "%s", next);
 	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
-					&p, next, sizeof(next)),
-			 0);
+	                                &p, next, sizeof(next)),
+	                 0);
 	assert_string_equal(p.ids[2], "r2");
 	snprintf(cur, sizeof(cur), "%s", next);
 	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
-					&p, next, sizeof(next)),
-			 0);
+	                                &p, next, sizeof(next)),
+	                 0);
 	assert_int_equal(p.n, 5);
 	assert_string_equal(p.ids[4], "r4");
 	assert_string_equal(next, "");
 	/* the provider's view lists t's record too */
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(ledger_records(f.l, NULL, "dc", 0, "", 10, page_one,
-					&p, next, sizeof(next)),
-			 0);
+	                                &p, next, sizeof(next)),
+	                 0);
 	assert_int_equal(p.n, 6);
 	fx_close(&f);
 }

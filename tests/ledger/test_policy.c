@@ -201,7 +201,8 @@ static void test_defaults_and_cofunding(void **state)
 
 	/* CRLF line ends and a UTF-8 byte order mark are fine */
 	put(f, "a.ini",
-	    "\xEF\xBB\xBF[pool prov]\r\nbudget = 100\n[pool city]\nbudget = 200.5\n"
+	    "\xEF\xBB\xBF[pool prov]\r\nbudget = 100\n[pool city]\nbudget = "
+	    "200.5\n"
 	    "[program co]\npool = prov:50%, city:50%\nbeneficiary = consumer\n"
 	    "settlement = immediate\nrate = 2.5%\n");
 	assert_int_equal(load(f), 0);

@@ -1,0 +1,276 @@
+/* The store under stress: map growth from 1 MiB, reopening, the checker
+ * catching tampering, a schema mismatch, and SIGKILL at random moments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "ledger_fixture.h"
+#include "book.h"
+#include "store.h"
+
+#define SMALL VD_SOURCE_DIR "/tests/data/policy-small/small.ini"
+
+/* n records as one signed BATCH (one nested transaction), committed */
+static int write_batch(struct fx *f, const char *prefix, int batch, int n)
+{
+	struct ledger_record *recs = calloc((size_t)n, sizeof(*recs));
+	char id[64], org[16];
+	struct ledger_op op;
+	int i, rc;
+
+	if (recs == NULL)
+		return -1;
+	snprintf(org, sizeof(org), "o%d", batch % 10);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%s-%d-%d", prefix, batch, i);
+		fx_record(&recs[i], "dc", id, org, JUNE_2026, 1000 + i,
+		          POLICY_KIND_TRAINING);
+	}
+	memset(&op, 0, sizeof(op));
+	op.type = OP_BATCH;
+	op.now = f->now;
+	op.u.batch.recs = recs;
+	op.u.batch.n = (size_t)n;
+	op.u.batch.lines = "(lines)";
+	op.u.batch.lines_len = 7;
+	rc = ledger_batch(f->l, &op, 1);
+	if (rc == 0)
+		rc = op.rc;
+	free(recs);
+	return rc;
+}
+
+static void setup_principals(struct fx *f)
+{
+	char org[16];
+	int i;
+
+	assert_int_equal(fx_register(f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	for (i = 0; i < 10; i++) {
+		snprintf(org, sizeof(org), "o%d", i);
+		assert_int_equal(fx_register(f, org, LEDGER_ORG, "", 0), 0);
+	}
+}
+
+static void reopen(struct fx *f)
+{
+	char err[256];
+
+	ledger_close(f->l);
+	f->l = NULL;
+	if (ledger_open(f->dir, 0, 0, &f->l, err, sizeof(err)) < 0)
+		fail_msg("reopen: %s", err);
+	ledger_set_policy(f->l, f->p);
+}
+
+static void test_map_growth_and_reopen(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	struct ledger_recinfo r;
+	struct ledger_pool pool;
+	char msg[512];
+	struct fx f;
+	int b;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 1 << 20), 0);
+	assert_true(ledger_map_size(f.l) == 1 << 20);
+	setup_principals(&f);
+	/* 100,000 records in batches of 1,000 grow the map from 1 MiB */
+	for (b = 0; b < 100; b++)
+		assert_int_equal(write_batch(&f, "g", b, 1000), 0);
+	assert_true(ledger_map_size(f.l) > 1 << 20);
+	print_message("map grew from 1 MiB to %zu MiB for 100,000 records\n",
+	              ledger_map_size(f.l) >> 20);
+	reopen(&f);
+	assert_int_equal(ledger_record(f.l, "dc", "g-0-0", &r), 0);
+	assert_true(r.amount == 1000 && strcmp(r.org, "o0") == 0);
+	assert_int_equal(ledger_record(f.l, "dc", "g-99-999", &r), 0);
+	assert_true(r.amount == 1999);
+	assert_int_equal(ledger_record(f.l, "dc", "g-100-0", &r), VD_ENOENT);
+	/* the tiny pool (10,000 fen) went to the first records: 10% of
+	 * the first org's ... all 10,000 granted, the rest unfunded */
+	assert_int_equal(fx_pool(&f, "tiny", 2026, &pool), 0);
+	assert_true(pool.granted == 10000 && pool.remaining == 0);
+	if (ledger_check(f.l, msg, sizeof(msg)) != 0)
+		fail_msg("%s", msg);
+	fx_close(&f);
+}
+
+static void tamper(struct fx *f, enum store_db db, const void *key, size_t klen,
+                   size_t off, uint8_t x)
+{
+	struct ltx t;
+	MDB_val v;
+	uint8_t *copy;
+
+	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 0, &t), 0);
+	assert_int_equal(ltx_get(&t, db, key, klen, &v), 0);
+	copy = malloc(v.mv_size);
+	memcpy(copy, v.mv_data, v.mv_size);
+	copy[off] ^= x;
+	assert_int_equal(ltx_put(&t, db, key, klen, copy, v.mv_size), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+	free(copy);
+}
+
+static void test_check_catches_tampering(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v;
+	uint8_t key[STORE_ID];
+	char msg[512];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	/* a balance changed behind the ledger's back */
+	store_key_id(key, 0, v.id);
+	tamper(&f, DB_VOUCHERS, key, STORE_ID,
+	       offsetof(struct voucher_row, granted), 0x01);
+	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), VD_EINTERNAL);
+	assert_non_null(strstr(msg, v.id));
+	print_message("tampered voucher: %s\n", msg);
+	fx_close(&f);
+
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+	/* one byte of journal entry 2 (the second registration) */
+	{
+		uint8_t seq[8];
+		store_key_u64(seq, 0, 2);
+		tamper(&f, DB_JOURNAL, seq, 8, 32 + 10, 0x20);
+	}
+	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), VD_EINTERNAL);
+	assert_string_equal(msg, "journal entry 2: hash chain broken");
+	fx_close(&f);
+}
+
+static void test_schema_mismatch(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	uint32_t other = STORE_SCHEMA + 1;
+	char err[256];
+	struct ledger *l = NULL;
+	struct ltx t;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(ltx_begin(ledger_store(f.l), NULL, 0, &t), 0);
+	assert_int_equal(
+	    ltx_put(&t, DB_META, "schema", 6, &other, sizeof(other)), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+	assert_int_equal(ledger_open(f.dir, 0, 0, &l, err, sizeof(err)),
+	                 VD_EINVAL);
+	assert_non_null(strstr(err, "store schema version 2, this vouchd reads "
+	                            "version 1"));
+	assert_int_equal(
+	    ledger_open("/nonexistent/vd", 0, 0, &l, err, sizeof(err)),
+	    VD_ENOENT);
+	fx_close(&f);
+}
+
+/* The child writes batches and reports each one after it committed. */
+static void child(struct fx *f, int iter, int fd)
+{
+	char err[256];
+	int b;
+
+	if (ledger_open(f->dir, 0, 0, &f->l, err, sizeof(err)) < 0)
+		_exit(2);
+	ledger_set_policy(f->l, f->p);
+	for (b = 0;; b++) {
+		char prefix[16];
+		int done = iter * 100000 + b;
+		snprintf(prefix, sizeof(prefix), "k%d", iter);
+		if (write_batch(f, prefix, b, 20) != 0)
+			_exit(3);
+		if (write(fd, &done, sizeof(done)) != sizeof(done))
+			_exit(4);
+	}
+}
+
+static void test_sigkill_loses_nothing_acknowledged(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	struct timespec ts;
+	char msg[512];
+	struct fx f;
+	int iter, total = 0;
+
+	(void)state;
+	srand(12345);
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	setup_principals(&f);
+	for (iter = 0; iter < 50; iter++) {
+		int fds[2], status, done, n = 0;
+		pid_t pid;
+		ledger_close(f.l);
+		f.l = NULL;
+		assert_int_equal(pipe(fds), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(fds[0]);
+			child(&f, iter, fds[1]);
+		}
+		close(fds[1]);
+		/* somewhere between 5 and 200 ms into the child's writing */
+		ts.tv_sec = 0;
+		ts.tv_nsec = (5 + rand() % 196) * 1000000L;
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		reopen(&f);
+		while (read(fds[0], &done, sizeof(done)) == sizeof(done)) {
+			/* every reported batch is there, each record once */
+			char prefix[16], id[64];
+			struct ledger_recinfo r;
+			int i, b = done % 100000;
+			snprintf(prefix, sizeof(prefix), "k%d", iter);
+			for (i = 0; i < 20; i++) {
+				snprintf(id, sizeof(id), "%s-%d-%d", prefix, b,
+				         i);
+				if (ledger_record(f.l, "dc", id, &r) != 0)
+					fail_msg(
+					    "iteration %d: batch %d record "
+					    "%d lost",
+					    iter, b, i);
+			}
+			n++;
+		}
+		close(fds[0]);
+		total += n;
+		if (ledger_check(f.l, msg, sizeof(msg)) != 0)
+			fail_msg("iteration %d: %s", iter, msg);
+	}
+	print_message("50 kills, %d acknowledged batches all present\n", total);
+	assert_true(total > 0);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_map_growth_and_reopen),
+	    cmocka_unit_test(test_check_catches_tampering),
+	    cmocka_unit_test(test_schema_mismatch),
+	    cmocka_unit_test(test_sigkill_loses_nothing_acknowledged),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
