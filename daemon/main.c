@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_check.h"
 #include "cmd_policy.h"
 
 static int usage(FILE *f)
@@ -25,5 +26,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "check-policy") == 0)
 		return cmd_policy_check(argv[2], stdout, stderr);
+	if (argc == 4 && strcmp(argv[1], "check") == 0 &&
+	    strcmp(argv[2], "--data") == 0)
+		return cmd_check(argv[3], stdout, stderr);
 	return usage(stderr);
 }

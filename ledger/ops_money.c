@@ -82,6 +82,11 @@ int ops_policy(struct book *b, struct ledger_op *op)
 	journal_i64(&f, "groups", (int64_t)b->pol->ngroups);
 	if ((rc = journal_append(b->t, b->now, "policy", &f, &op->seq)) < 0)
 		return rc;
+	/* the text itself, so that the policy in force can be reloaded */
+	if ((rc = ltx_put(
+	         b->t, DB_POLICIES, b->pol->sha256, sizeof(b->pol->sha256),
+	         b->pol->blob ? b->pol->blob : "", b->pol->blob_len)) < 0)
+		return rc;
 	return ltx_put(b->t, DB_META, "policy", 6, b->pol->sha256,
 	               sizeof(b->pol->sha256));
 }

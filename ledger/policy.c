@@ -399,87 +399,88 @@ void policy_free(struct policy *p)
 	for (i = 0; i < p->nfiles; i++)
 		free(p->files[i]);
 	free(p->files);
+	free(p->blob);
 	free(p->pools);
 	free(p->programs);
 	free(p->groups);
 	free(p);
 }
 
-/* The policy hash covers each file's name and bytes, length-prefixed so
- * that moving bytes between files changes it. */
-static int hash_file(EVP_MD_CTX *md, const char *path, const char *buf,
-                     size_t len)
+/* A policy's source is kept as one blob: for each file in load order, the
+ * 8-byte big-endian length of its base name, the base name, the 8-byte
+ * big-endian length of its bytes, and the bytes. Its SHA-256 is the
+ * policy hash (the journal records it), and the ledger stores the blob so
+ * that an auditor can reload exactly the policy that was in force. */
+static int blob_add(struct policy *p, size_t *cap, const char *path,
+                    const char *buf, size_t len)
 {
 	const char *base = strrchr(path, '/');
-	unsigned char hdr[16];
-	size_t blen;
+	size_t blen, need;
 	int i;
 
 	base = base ? base + 1 : path;
 	blen = strlen(base);
-	for (i = 0; i < 8; i++) {
-		hdr[i] = (unsigned char)((uint64_t)blen >> (56 - 8 * i));
-		hdr[8 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	need = p->blob_len + 16 + blen + len;
+	if (need > *cap) {
+		size_t nc = *cap ? *cap : 4096;
+		char *q;
+		while (nc < need)
+			nc *= 2;
+		q = realloc(p->blob, nc);
+		if (q == NULL)
+			return VD_ENOMEM;
+		p->blob = q;
+		*cap = nc;
 	}
-	if (EVP_DigestUpdate(md, hdr, 8) != 1 ||
-	    EVP_DigestUpdate(md, base, blen) != 1 ||
-	    EVP_DigestUpdate(md, hdr + 8, 8) != 1 ||
-	    EVP_DigestUpdate(md, buf, len) != 1)
-		return VD_EINTERNAL;
+	for (i = 0; i < 8; i++)
+		p->blob[p->blob_len + (size_t)i] =
+		    (char)((uint64_t)blen >> (56 - 8 * i));
+	memcpy(p->blob + p->blob_len + 8, base, blen);
+	p->blob_len += 8 + blen;
+	for (i = 0; i < 8; i++)
+		p->blob[p->blob_len + (size_t)i] =
+		    (char)((uint64_t)len >> (56 - 8 * i));
+	memcpy(p->blob + p->blob_len + 8, buf, len);
+	p->blob_len += 8 + len;
 	return 0;
 }
 
-int policy_load_files(const char *const *paths, size_t n, struct policy **out,
-                      struct policy_errors *errs)
+struct source {
+	const char *name;
+	const char *buf; /* NULL: could not be read (reported already) */
+	size_t len;
+};
+
+/* Parse and build a policy from sources already in memory. */
+static int load_sources(const struct source *src, size_t n, struct policy **out,
+                        struct policy_errors *errs)
 {
-	struct policy_errors local;
 	struct policy_raw raw;
 	struct policy *p = NULL;
-	EVP_MD_CTX *md = NULL;
-	char *buf = NULL;
-	size_t i, len;
+	size_t i, cap = 0;
 	int rc = 0;
 
-	if (out == NULL || (paths == NULL && n > 0))
-		return VD_EINVAL;
-	*out = NULL;
-	if (errs == NULL)
-		errs = &local;
-	memset(errs, 0, sizeof(*errs));
 	memset(&raw, 0, sizeof(raw));
 	raw.errs = errs;
-	if (n > POLICY_MAX_FILES) {
-		policy_error(errs, paths[0], 0, "more than %d policy files",
-		             POLICY_MAX_FILES);
-		return VD_EPOLICY;
-	}
 	p = calloc(1, sizeof(*p));
-	md = EVP_MD_CTX_new();
-	if (p == NULL || md == NULL ||
-	    (n > 0 && !(p->files = calloc(n, sizeof(char *))))) {
+	if (p == NULL || (n > 0 && !(p->files = calloc(n, sizeof(char *))))) {
 		rc = VD_ENOMEM;
 		goto fail;
 	}
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		rc = VD_EINTERNAL;
-		goto fail;
-	}
 	for (i = 0; i < n; i++) {
-		if (!(p->files[i] = strdup(paths[i]))) {
+		if (!(p->files[i] = strdup(src[i].name))) {
 			rc = VD_ENOMEM;
 			goto fail;
 		}
 		p->nfiles++;
-		rc = read_file(paths[i], &buf, &len, errs);
-		if (rc == VD_EPOLICY)
+		if (src[i].buf == NULL)
 			continue;
-		if (rc < 0)
-			goto fail;
-		if ((rc = hash_file(md, paths[i], buf, len)) < 0)
+		if ((rc = blob_add(p, &cap, src[i].name, src[i].buf,
+		                   src[i].len)) < 0)
 			goto fail;
 		raw.file_name = p->files[i];
-		raw.buf = buf;
-		raw.len = len;
+		raw.buf = src[i].buf;
+		raw.len = src[i].len;
 		raw.pos = 0;
 		raw.line = 0;
 		raw.cur = -1;
@@ -487,14 +488,13 @@ int policy_load_files(const char *const *paths, size_t n, struct policy **out,
 		/* Every line is valid INI by the time inih sees it, so its
 		 * own return value carries no information. */
 		(void)ini_parse_stream(reader, &raw, handler, &raw);
-		free(buf);
-		buf = NULL;
 		if (raw.oom) {
 			rc = VD_ENOMEM;
 			goto fail;
 		}
 	}
-	if (EVP_DigestFinal_ex(md, p->sha256, NULL) != 1) {
+	if (EVP_Digest(p->blob ? p->blob : "", p->blob_len, p->sha256, NULL,
+	               EVP_sha256(), NULL) != 1) {
 		rc = VD_EINTERNAL;
 		goto fail;
 	}
@@ -505,15 +505,101 @@ int policy_load_files(const char *const *paths, size_t n, struct policy **out,
 		goto fail;
 	}
 	raw_free(&raw);
-	EVP_MD_CTX_free(md);
 	*out = p;
 	return 0;
 fail:
-	free(buf);
 	raw_free(&raw);
-	EVP_MD_CTX_free(md);
 	policy_free(p);
 	return rc < 0 ? rc : VD_EPOLICY;
+}
+
+int policy_load_files(const char *const *paths, size_t n, struct policy **out,
+                      struct policy_errors *errs)
+{
+	struct policy_errors local;
+	struct source *src = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (out == NULL || (paths == NULL && n > 0))
+		return VD_EINVAL;
+	*out = NULL;
+	if (errs == NULL)
+		errs = &local;
+	memset(errs, 0, sizeof(*errs));
+	if (n > POLICY_MAX_FILES) {
+		policy_error(errs, paths[0], 0, "more than %d policy files",
+		             POLICY_MAX_FILES);
+		return VD_EPOLICY;
+	}
+	src = calloc(n + 1, sizeof(*src));
+	if (src == NULL)
+		return VD_ENOMEM;
+	for (i = 0; i < n && rc >= 0; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		src[i].name = paths[i];
+		rc = read_file(paths[i], &buf, &len, errs);
+		if (rc == VD_EPOLICY)
+			rc = 0; /* reported; go on to find more errors */
+		src[i].buf = buf;
+		src[i].len = len;
+	}
+	if (rc >= 0)
+		rc = load_sources(src, n, out, errs);
+	for (i = 0; i < n; i++)
+		free((char *)src[i].buf);
+	free(src);
+	return rc;
+}
+
+static uint64_t get_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int policy_load_blob(const void *blob, size_t len, struct policy **out,
+                     struct policy_errors *errs)
+{
+	const unsigned char *b = blob;
+	struct source src[POLICY_MAX_FILES];
+	char names[POLICY_MAX_FILES][256];
+	struct policy_errors local;
+	size_t n = 0, pos = 0;
+
+	if (out == NULL || (blob == NULL && len > 0))
+		return VD_EINVAL;
+	*out = NULL;
+	if (errs == NULL)
+		errs = &local;
+	memset(errs, 0, sizeof(*errs));
+	while (pos < len) {
+		uint64_t nl, dl;
+		if (n == POLICY_MAX_FILES || len - pos < 8 ||
+		    (nl = get_be64(b + pos)) >= sizeof(names[0]) ||
+		    len - pos - 8 < nl + 8)
+			goto bad;
+		memcpy(names[n], b + pos + 8, nl);
+		names[n][nl] = '\0';
+		pos += 8 + nl;
+		dl = get_be64(b + pos);
+		if (dl > len - pos - 8)
+			goto bad;
+		src[n].name = names[n];
+		src[n].buf = (const char *)b + pos + 8;
+		src[n].len = dl;
+		pos += 8 + dl;
+		n++;
+	}
+	return load_sources(src, n, out, errs);
+bad:
+	policy_error(errs, "stored policy", 0, "malformed policy blob");
+	return VD_EPOLICY;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -135,7 +135,9 @@ struct policy {
 	struct policy_pool *pools;
 	struct policy_program *programs;
 	struct policy_group *groups;
-	unsigned char sha256[32]; /* of the file names and bytes, in order */
+	char *blob; /* the sources: see policy_load_blob */
+	size_t blob_len;
+	unsigned char sha256[32]; /* SHA-256 of blob */
 };
 
 /* Errors of one load: the first POLICY_MAX_ERRORS messages, in file and
@@ -157,6 +159,12 @@ int policy_load_dir(const char *dir, struct policy **out,
  * as policy_load_dir. */
 int policy_load_files(const char *const *paths, size_t n, struct policy **out,
                       struct policy_errors *errs);
+
+/* Load the policy whose source blob (struct policy's blob: per file, an
+ * 8-byte big-endian name length, the base name, an 8-byte big-endian data
+ * length, the data) the ledger stored. Same contract otherwise. */
+int policy_load_blob(const void *blob, size_t len, struct policy **out,
+                     struct policy_errors *errs);
 
 void policy_free(struct policy *p);
 

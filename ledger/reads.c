@@ -1,5 +1,6 @@
 #include "reads.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -442,4 +443,40 @@ int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32])
 	rc = journal_head(&t, seq, hash);
 	ltx_abort(&t);
 	return rc;
+}
+
+int ledger_stored_policy(struct ledger *l, struct policy **out,
+                         struct policy_errors *errs)
+{
+	struct ltx t;
+	MDB_val v, blob;
+	int rc;
+
+	*out = NULL;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = ltx_get(&t, DB_META, "policy", 6, &v);
+	if (rc == 0)
+		rc = ltx_get(&t, DB_POLICIES, v.mv_data, v.mv_size, &blob);
+	if (rc == 0)
+		rc = policy_load_blob(blob.mv_data, blob.mv_size, out, errs);
+	ltx_abort(&t);
+	return rc;
+}
+
+int ledger_checkpoint_message(struct ledger *l, int64_t t, char *buf,
+                              size_t size, uint64_t *seq, uint8_t hash[32])
+{
+	char hex[65], ts[21];
+	int i, n, rc;
+
+	if ((rc = ledger_head(l, seq, hash)) < 0)
+		return rc;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+	period_format_utc(t, ts);
+	n = snprintf(buf, size,
+	             "vouchd-checkpoint-v1 seq=%" PRIu64 " hash=%s time=%s",
+	             *seq, hex, ts);
+	return n < 0 || (size_t)n >= size ? VD_ELIMIT : n;
 }

@@ -98,4 +98,15 @@ int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
 
 int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32]);
 
+/* The policy last loaded into the ledger (OP_POLICY), rebuilt from its
+ * stored source: VD_ENOENT if none was ever loaded. The caller frees it. */
+int ledger_stored_policy(struct ledger *l, struct policy **out,
+                         struct policy_errors *errs);
+
+/* The bytes a checkpoint signs: "vouchd-checkpoint-v1 seq=S hash=H
+ * time=T" (protocol.md), for the journal head at time t. Returns the
+ * length; buf needs 160 bytes. */
+int ledger_checkpoint_message(struct ledger *l, int64_t t, char *buf,
+                              size_t size, uint64_t *seq, uint8_t hash[32]);
+
 #endif

@@ -35,6 +35,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_SETTLED] = "settled",
     [DB_BATCHES] = "batches",
     [DB_JOURNAL] = "journal",
+    [DB_POLICIES] = "policies",
 };
 
 /* LMDB's codes stop here. */

@@ -41,6 +41,7 @@ enum store_db {
 	DB_SETTLED,      /* program, period -> struct settled */
 	DB_BATCHES,      /* provider, first record id -> lines + sig */
 	DB_JOURNAL,      /* seq -> entry bytes */
+	DB_POLICIES,     /* sha256 -> the policy's source blob */
 	DB_COUNT
 };
 
