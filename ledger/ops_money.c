@@ -228,6 +228,8 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		return VD_EINVAL;
 	if ((rc = book_principal(b, provider, &prov)) < 0)
 		return rc;
+	if (prov.role != LEDGER_PROVIDER)
+		return VD_EDENIED;
 	if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
 		return rc;
 	{
