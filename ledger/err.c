@@ -41,6 +41,8 @@ const char *err_str(int code)
 		return "voucher revoked";
 	case VD_ESPENT:
 		return "voucher spent";
+	case VD_EAUTH:
+		return "not authenticated";
 	}
 	return "unknown error";
 }

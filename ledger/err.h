@@ -26,7 +26,8 @@ enum {
 	VD_ECOVER = -15,    /* over a bill's share or the bill */
 	VD_EEXPIRED = -16,  /* voucher expired */
 	VD_EREVOKED = -17,  /* voucher revoked */
-	VD_ESPENT = -18     /* voucher has nothing left */
+	VD_ESPENT = -18,    /* voucher has nothing left */
+	VD_EAUTH = -19      /* not authenticated */
 };
 
 /* A short English phrase for a code; static storage, never NULL. */

@@ -95,8 +95,6 @@ int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
 	int attempt, rc = 0, full;
 	size_t i;
 
-	if (l->pol == NULL && n > 0)
-		return VD_EINVAL;
 	for (attempt = 0; attempt < 16; attempt++) {
 		if ((rc = ltx_begin(l->st, NULL, 0, &top)) < 0)
 			return rc;
@@ -108,7 +106,10 @@ int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
 			ops[i].bad_index = 0;
 			if ((rc = ltx_begin(l->st, &top, 0, &child)) < 0)
 				break;
-			rc = dispatch(&b, &ops[i]);
+			/* only a registration needs no policy (vouchd init) */
+			rc = l->pol == NULL && ops[i].type != OP_REGISTER
+				 ? VD_EINVAL
+				 : dispatch(&b, &ops[i]);
 			if (rc == 0)
 				rc = ltx_commit(&child);
 			else

@@ -17,6 +17,29 @@ const char *ledger_voucher_status(int status)
 	return status >= 0 && status <= 3 ? names[status] : "?";
 }
 
+int ledger_principal(struct ledger *l, const char *id,
+		     struct ledger_principal *out)
+{
+	struct principal_row r;
+	struct ltx t;
+	struct book b;
+	int rc;
+
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	b = (struct book){&t, ledger_policy(l), 0};
+	rc = book_principal(&b, id, &r);
+	ltx_abort(&t);
+	if (rc == 0) {
+		memset(out, 0, sizeof(*out));
+		out->role = r.role;
+		memcpy(out->key, r.key, sizeof(out->key));
+		memcpy(out->kind, r.kind, sizeof(out->kind));
+		out->local = r.local;
+	}
+	return rc;
+}
+
 static void to_voucher(const char *id, const struct voucher_row *r,
                        struct ledger_voucher *v)
 {

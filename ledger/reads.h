@@ -61,6 +61,17 @@ typedef int (*ledger_entry_fn)(void *arg, uint64_t seq, const char *bytes,
 
 const char *ledger_voucher_status(int status);
 
+struct ledger_principal {
+	int role; /* enum ledger_role */
+	uint8_t key[32];
+	char kind[33];
+	int local;
+};
+
+/* A principal by id; VD_ENOENT if not registered. */
+int ledger_principal(struct ledger *l, const char *id,
+		     struct ledger_principal *p);
+
 int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v);
 
 /* One record by (provider, id); VD_ENOENT if absent. */

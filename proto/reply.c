@@ -132,6 +132,11 @@ int reply_kv_hex(struct rbuf *b, const char *key, const uint8_t *raw, size_t n)
 	return reply_kv(b, key, tmp, 2 * n);
 }
 
+int reply_raw(struct rbuf *b, const void *p, size_t n)
+{
+	return put(b, p, n);
+}
+
 int reply_end(struct rbuf *b)
 {
 	return put(b, "\n", 1);

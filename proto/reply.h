@@ -33,6 +33,9 @@ int reply_kv_i64(struct rbuf *b, const char *key, int64_t v);
 int reply_kv_time(struct rbuf *b, const char *key, int64_t t);
 int reply_kv_hex(struct rbuf *b, const char *key, const uint8_t *raw, size_t n);
 int reply_end(struct rbuf *b); /* "\n" */
+/* Append bytes already in reply form (rows built in another rbuf, or
+ * journal entry bytes): the caller vouches for them. */
+int reply_raw(struct rbuf *b, const void *p, size_t n);
 /* A whole "ERR CODE message\n" line; code is one of protocol.md's words. */
 int reply_err(struct rbuf *b, const char *code, const char *msg);
 

@@ -1,0 +1,363 @@
+/* Commands: a parsed request is checked in protocol.md's order (framing,
+ * command, authentication, role, arguments, signature, then the ledger's
+ * own checks) and answered on the connection. Writes run through
+ * ledger_batch, whose commit is synced before the OK is written. */
+#include <inttypes.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "err.h"
+#include "errmap.h"
+#include "perr.h"
+#include "ptime.h"
+#include "reads.h"
+#include "record.h"
+#include "handlers.h"
+#include "srv.h"
+
+#define RECORDS_MAX_LIMIT 1000
+#define JOURNAL_MAX_LIMIT 10000
+
+void handlers_err(struct conn *c, int code, const char *msg)
+{
+	c->s->st.errors++;
+	reply_err(&c->out, errmap_word(code), msg);
+}
+
+const char *handlers_role_word(unsigned role)
+{
+	return role == ROLE_PROVIDER ? "provider"
+	       : role == ROLE_ORG    ? "org"
+	       : role == ROLE_BUREAU ? "bureau"
+	                             : "none";
+}
+
+static unsigned ledger_to_role(int r)
+{
+	return r == LEDGER_PROVIDER ? ROLE_PROVIDER
+	       : r == LEDGER_ORG    ? ROLE_ORG
+	       : r == LEDGER_BUREAU ? ROLE_BUREAU
+	                            : 0;
+}
+
+/* Run one write; 0 when it applied (its results are in op). */
+int handlers_commit(struct conn *c, struct ledger_op *op)
+{
+	struct server *s = c->s;
+	int rc;
+
+	if (s->failed)
+		return VD_EINTERNAL;
+	op->now = srv_now();
+	rc = ledger_batch(s->l, op, 1);
+	if (rc < 0) {
+		/* fail-stop: nothing more is acknowledged */
+		srv_log(s, 0, "commit failed: %s; stopping", err_str(rc));
+		s->failed = 1;
+		event_base_loopbreak(s->base);
+		return VD_EINTERNAL;
+	}
+	s->st.commits++;
+	return op->rc;
+}
+
+void handlers_copy(const struct req *r, enum cmd_key k, char *dst, size_t n)
+{
+	if (req_copy(r, k, dst, n) < 0)
+		dst[0] = '\0';
+}
+
+/* ---- session ---- */
+
+void do_hello(struct conn *c)
+{
+	uint8_t raw[32];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		handlers_err(c, VD_EINTERNAL, "no randomness");
+		return;
+	}
+	sig_hex_encode(raw, sizeof(raw), c->nonce);
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "server", "vouchd");
+	reply_kv_str(&c->out, "proto", "1");
+	reply_kv_str(&c->out, "nonce", c->nonce);
+	reply_kv_hex(&c->out, "key", c->s->pub, SIG_PUB_LEN);
+	reply_end(&c->out);
+}
+
+void do_auth(struct conn *c, const struct req *r)
+{
+	struct ledger_principal p;
+	struct sig_pub *pub = NULL;
+	char id[LEDGER_ID + 1];
+	uint8_t sig[SIG_LEN];
+	size_t n;
+	const char *hex = req_str(r, KEY_SIG, &n);
+	int ok;
+
+	handlers_copy(r, KEY_ID, id, sizeof(id));
+	if (c->nonce[0] == '\0') {
+		handlers_err(c, VD_EINVAL, "send HELLO first");
+		return;
+	}
+	ok = ledger_principal(c->s->l, id, &p) == 0 &&
+	     sig_hex_decode(hex, n, sig, SIG_LEN) == 0 &&
+	     sig_pub_parse(p.key, &pub) == 0 &&
+	     sig_auth_verify(pub, c->nonce, 64, sig) == 0;
+	/* a nonce is good for one AUTH, right or wrong */
+	c->nonce[0] = '\0';
+	if (!ok) {
+		sig_pub_free(pub);
+		c->s->st.errors++;
+		reply_err(&c->out, "AUTH",
+		          "unknown principal or bad signature");
+		srv_log(c->s, 1, "%s: AUTH failed for %s", c->peer, id);
+		return;
+	}
+	sig_pub_free(c->pub);
+	c->pub = pub;
+	c->role = ledger_to_role(p.role);
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", id);
+	reply_kv_str(&c->out, "role", handlers_role_word(c->role));
+	reply_end(&c->out);
+	srv_log(c->s, 2, "%s: authenticated as %s (%s)", c->peer, id,
+	        handlers_role_word(c->role));
+}
+
+/* ---- provider writes ---- */
+
+static int own_line(struct conn *c, const struct req *r)
+{
+	char provider[LEDGER_ID + 1];
+
+	handlers_copy(r, KEY_PROVIDER, provider, sizeof(provider));
+	return strcmp(provider, c->id) == 0;
+}
+
+static void fill_record(const struct req *r, struct ledger_record *u)
+{
+	memset(u, 0, sizeof(*u));
+	handlers_copy(r, KEY_PROVIDER, u->provider, sizeof(u->provider));
+	handlers_copy(r, KEY_ID, u->id, sizeof(u->id));
+	handlers_copy(r, KEY_ORG, u->org, sizeof(u->org));
+	handlers_copy(r, KEY_UNIT, u->unit, sizeof(u->unit));
+	handlers_copy(r, KEY_CLASS, u->klass, sizeof(u->klass));
+	u->at = r->num[KEY_AT];
+	u->amount = r->num[KEY_AMOUNT];
+	u->qty = r->num[KEY_QTY];
+	u->kind = (int)r->num[KEY_KIND];
+}
+
+void do_usage(struct conn *c, const struct req *r)
+{
+	struct ledger_op op;
+	size_t n;
+	const char *hex = req_str(r, KEY_SIG, &n);
+	int rc;
+
+	if (!own_line(c, r)) {
+		handlers_err(c, VD_EDENIED, "records only in your own name");
+		return;
+	}
+	if (record_verify(c->pub, r) != 0) {
+		handlers_err(c, PROTO_EBADSIG, "signature does not verify");
+		return;
+	}
+	memset(&op, 0, sizeof(op));
+	op.type = OP_USAGE;
+	fill_record(r, &op.u.usage);
+	op.u.usage.line = r->line;
+	op.u.usage.line_len = r->signed_len;
+	sig_hex_decode(hex, n, op.u.usage.sig, SIG_LEN);
+	rc = handlers_commit(c, &op);
+	if (rc < 0) {
+		handlers_err(c, rc,
+		             rc == VD_EINVAL
+		                 ? "record dated more than a day ahead"
+		                 : err_str(rc));
+		return;
+	}
+	if (op.status == LEDGER_DUPLICATE)
+		c->s->st.duplicates++;
+	else
+		c->s->st.records++;
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", op.u.usage.id);
+	reply_kv_str(&c->out, "status",
+	             op.status == LEDGER_DUPLICATE ? "duplicate" : "accepted");
+	reply_kv_i64(&c->out, "seq", (int64_t)op.seq);
+	reply_end(&c->out);
+}
+
+void do_void(struct conn *c, const struct req *r)
+{
+	struct ledger_op op;
+	size_t n;
+	const char *v, *hex = req_str(r, KEY_SIG, &n);
+	int rc;
+
+	if (!own_line(c, r)) {
+		handlers_err(c, VD_EDENIED, "voids only in your own name");
+		return;
+	}
+	if (record_verify(c->pub, r) != 0) {
+		handlers_err(c, PROTO_EBADSIG, "signature does not verify");
+		return;
+	}
+	memset(&op, 0, sizeof(op));
+	op.type = OP_VOID;
+	handlers_copy(r, KEY_PROVIDER, op.u.void_.provider,
+	              sizeof(op.u.void_.provider));
+	handlers_copy(r, KEY_ID, op.u.void_.id, sizeof(op.u.void_.id));
+	op.u.void_.at = r->num[KEY_AT];
+	v = req_str(r, KEY_REASON, &n);
+	req_pct_decode(v, n, op.u.void_.reason, sizeof(op.u.void_.reason),
+	               NULL);
+	op.u.void_.line = r->line;
+	op.u.void_.line_len = r->signed_len;
+	hex = req_str(r, KEY_SIG, &n);
+	sig_hex_decode(hex, n, op.u.void_.sig, SIG_LEN);
+	if ((rc = handlers_commit(c, &op)) < 0) {
+		handlers_err(c, rc, err_str(rc));
+		return;
+	}
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", op.u.void_.id);
+	reply_kv_str(&c->out, "status", "voided");
+	reply_kv_i64(&c->out, "seq", (int64_t)op.seq);
+	reply_end(&c->out);
+}
+
+/* BATCH: the header is checked now; the n lines follow. A batch refused
+ * for any reason but its size still consumes its lines. */
+void do_batch(struct conn *c, const struct req *r, int refusal)
+{
+	int64_t n = r->num[KEY_N];
+
+	c->in_batch = 1;
+	c->batch_answered = 0;
+	c->batch_n = (size_t)n;
+	c->batch_got = 0;
+	c->batch_err = refusal;
+	c->batch_bad = 0;
+	c->lines_len = 0;
+	memcpy(c->batch_hdr, r->line, r->len);
+	c->batch_hdr_len = r->len;
+	free(c->recs);
+	c->recs = calloc((size_t)n, sizeof(*c->recs));
+	if (c->recs == NULL && !c->batch_err)
+		c->batch_err = VD_ENOMEM;
+}
+
+void batch_line(struct conn *c, const char *line, size_t len)
+{
+	struct req r;
+	int rc;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (!c->batch_err) {
+		rc = req_parse(line, len, (size_t)c->s->cfg.max_line,
+		               REQ_BATCH_LINE, &r);
+		if (rc == 0 && !own_line(c, &r))
+			rc = VD_EDENIED;
+		if (rc < 0) {
+			c->batch_err = rc;
+			c->batch_bad = c->batch_got + 1;
+		} else {
+			/* the signature covers each line with its LF */
+			if (c->lines_len + len + 1 > c->lines_cap) {
+				size_t nc =
+				    c->lines_cap ? c->lines_cap * 2 : 64 * 1024;
+				char *p;
+				while (nc < c->lines_len + len + 1)
+					nc *= 2;
+				p = realloc(c->lines, nc);
+				if (p == NULL)
+					c->batch_err = VD_ENOMEM;
+				else {
+					c->lines = p;
+					c->lines_cap = nc;
+				}
+			}
+			if (!c->batch_err) {
+				fill_record(&r, &c->recs[c->batch_got]);
+				memcpy(c->lines + c->lines_len, line, len);
+				c->recs[c->batch_got].line_len = len;
+				c->recs[c->batch_got].line =
+				    (const char *)(uintptr_t)c->lines_len;
+				c->lines_len += len;
+				c->lines[c->lines_len++] = '\n';
+			}
+		}
+	}
+	if (++c->batch_got < c->batch_n)
+		return;
+	c->in_batch = 0;
+	if (c->batch_answered)
+		return;
+	if (c->batch_err) {
+		char msg[96];
+		if (c->batch_bad)
+			snprintf(msg, sizeof(msg), "line %zu: %s", c->batch_bad,
+			         c->batch_err <= -100 ? perr_str(c->batch_err)
+			                              : err_str(c->batch_err));
+		else
+			snprintf(msg, sizeof(msg), "%s",
+			         c->batch_err <= -100 ? perr_str(c->batch_err)
+			                              : err_str(c->batch_err));
+		handlers_err(c, c->batch_err, msg);
+		return;
+	}
+	{
+		struct ledger_op op;
+		struct req h;
+		size_t i;
+		req_parse(c->batch_hdr, c->batch_hdr_len,
+		          (size_t)c->s->cfg.max_line, REQ_LINE, &h);
+		if (record_batch_verify(c->pub, &h, c->lines, c->lines_len) !=
+		    0) {
+			handlers_err(c, PROTO_EBADSIG,
+			             "batch signature does not verify");
+			return;
+		}
+		for (i = 0; i < c->batch_n; i++) {
+			size_t off = (size_t)(uintptr_t)c->recs[i].line;
+			c->recs[i].line = c->lines + off;
+		}
+		memset(&op, 0, sizeof(op));
+		op.type = OP_BATCH;
+		op.u.batch.recs = c->recs;
+		op.u.batch.n = c->batch_n;
+		op.u.batch.lines = c->lines;
+		op.u.batch.lines_len = c->lines_len;
+		{
+			size_t n;
+			const char *hex = req_str(&h, KEY_SIG, &n);
+			sig_hex_decode(hex, n, op.u.batch.sig, SIG_LEN);
+		}
+		rc = handlers_commit(c, &op);
+		if (rc < 0) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "line %zu: %s",
+			         op.bad_index + 1, err_str(rc));
+			handlers_err(c, rc, msg);
+			return;
+		}
+		c->s->st.batches++;
+		c->s->st.records += op.accepted;
+		c->s->st.duplicates += op.duplicate;
+		reply_ok(&c->out);
+		reply_kv_i64(&c->out, "records", (int64_t)c->batch_n);
+		reply_kv_i64(&c->out, "accepted", (int64_t)op.accepted);
+		reply_kv_i64(&c->out, "duplicate", (int64_t)op.duplicate);
+		reply_kv_i64(&c->out, "seq", (int64_t)op.seq);
+		reply_end(&c->out);
+	}
+}

@@ -1,0 +1,472 @@
+/* Listings and reads: an org sees only its own, a provider what concerns
+ * it, the bureau everything. A listing is "OK n=N ..." and N rows. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "handlers.h"
+#include "money.h"
+#include "period.h"
+#include "ptime.h"
+#include "reads.h"
+
+#define RECORDS_DEFAULT 100
+#define RECORDS_MAX 1000
+#define JOURNAL_DEFAULT 1000
+#define JOURNAL_MAX 10000
+
+/* The beneficiary a read is about: key= if given (others may name only
+ * themselves), else the caller; the bureau: key= or everyone (NULL). */
+static int whose(struct conn *c, const struct req *r, enum cmd_key key,
+                 char *buf, size_t size, const char **who)
+{
+	handlers_copy(r, key, buf, size);
+	if (c->role == ROLE_BUREAU) {
+		*who = buf[0] ? buf : NULL;
+		return 0;
+	}
+	if (buf[0] && strcmp(buf, c->id) != 0)
+		return VD_EDENIED;
+	*who = c->id;
+	return 0;
+}
+
+struct listing {
+	struct conn *c;
+	struct rbuf rows;
+	int64_t n, total;
+	int32_t period;
+	const char *provider; /* RECORDS: a provider sees only its own */
+};
+
+static void listing_init(struct listing *L, struct conn *c)
+{
+	memset(L, 0, sizeof(*L));
+	L->c = c;
+	rbuf_init(&L->rows, 64u << 20);
+}
+
+/* "OK n=N" [k1=v1] [k2=v2] [next=...], then the rows */
+static void listing_send(struct listing *L, const char *k1, int64_t v1,
+                         const char *k2, int64_t v2, const char *next)
+{
+	struct rbuf *o = &L->c->out;
+
+	if (L->rows.err) {
+		handlers_err(L->c, VD_ELIMIT, "listing too large");
+		rbuf_free(&L->rows);
+		return;
+	}
+	reply_ok(o);
+	reply_kv_i64(o, "n", L->n);
+	if (k1)
+		reply_kv_i64(o, k1, v1);
+	if (k2)
+		reply_kv_i64(o, k2, v2);
+	if (next && next[0])
+		reply_kv_str(o, "next", next);
+	reply_end(o);
+	reply_raw(o, L->rows.data, L->rows.len);
+	rbuf_free(&L->rows);
+}
+
+static int voucher_row(void *arg, const struct ledger_voucher *v)
+{
+	struct listing *L = arg;
+	struct rbuf *b = &L->rows;
+
+	reply_row(b, "VOUCHER");
+	reply_kv_str(b, "id", v->id);
+	reply_kv_str(b, "program", v->program);
+	reply_kv_str(b, "org", v->beneficiary);
+	reply_kv_i64(b, "period", v->period);
+	reply_kv_i64(b, "granted", v->granted);
+	reply_kv_i64(b, "redeemed", v->redeemed);
+	reply_kv_i64(b, "expired", v->expired);
+	reply_kv_i64(b, "revoked", v->revoked);
+	reply_kv_i64(b, "remaining", v->remaining);
+	reply_kv_time(b, "expires", v->expires_at);
+	reply_kv_str(b, "status", ledger_voucher_status(v->status));
+	reply_end(b);
+	L->n++;
+	L->total += v->status == LEDGER_V_ACTIVE ? v->remaining : 0;
+	return 0;
+}
+
+void do_balance(struct conn *c, const struct req *r)
+{
+	char buf[LEDGER_ID + 1];
+	const char *who;
+	struct listing L;
+	int64_t due = 0;
+	int rc;
+
+	if ((rc = whose(c, r, KEY_ORG, buf, sizeof(buf), &who)) < 0) {
+		handlers_err(c, rc, "not your balance");
+		return;
+	}
+	listing_init(&L, c);
+	rc = ledger_vouchers(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
+	                     voucher_row, &L);
+	if (rc == 0 && who)
+		rc = ledger_clawback(c->s->l, who, &due);
+	if (rc < 0) {
+		rbuf_free(&L.rows);
+		handlers_err(c, rc, err_str(rc));
+		return;
+	}
+	listing_send(&L, "total_remaining", L.total,
+	             who ? "clawback_due" : NULL, due, NULL);
+}
+
+static int accrual_row(void *arg, const struct ledger_accrual *a)
+{
+	struct listing *L = arg;
+	struct rbuf *b = &L->rows;
+
+	reply_row(b, "ACCRUAL");
+	reply_kv_str(b, "program", a->program);
+	reply_kv_str(b, "beneficiary", a->beneficiary);
+	reply_kv_i64(b, "period", a->period);
+	reply_kv_i64(b, "basis", a->basis);
+	reply_kv_i64(b, "earned", a->earned);
+	reply_kv_i64(b, "granted", a->granted);
+	reply_kv_i64(b, "unfunded", a->unfunded);
+	reply_end(b);
+	L->n++;
+	return 0;
+}
+
+void do_accrual(struct conn *c, const struct req *r)
+{
+	char buf[LEDGER_ID + 1];
+	const char *who;
+	struct listing L;
+	int rc;
+
+	if ((rc = whose(c, r, KEY_ORG, buf, sizeof(buf), &who)) < 0) {
+		handlers_err(c, rc, "not your accruals");
+		return;
+	}
+	listing_init(&L, c);
+	rc = ledger_accruals(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
+	                     accrual_row, &L);
+	if (rc < 0) {
+		rbuf_free(&L.rows);
+		handlers_err(c, rc, err_str(rc));
+		return;
+	}
+	listing_send(&L, NULL, 0, NULL, 0, NULL);
+}
+
+static int record_row(void *arg, const struct ledger_recinfo *x)
+{
+	struct listing *L = arg;
+	struct rbuf *b = &L->rows;
+
+	reply_row(b, "RECORD");
+	reply_kv_str(b, "provider", x->provider);
+	reply_kv_str(b, "id", x->id);
+	reply_kv_str(b, "org", x->org);
+	reply_kv_time(b, "at", x->at);
+	reply_kv_i64(b, "amount", x->amount);
+	reply_kv_i64(b, "qty", x->qty);
+	reply_kv_str(b, "unit", x->unit);
+	reply_kv_str(b, "kind", policy_kind_name(x->kind));
+	if (x->klass[0])
+		reply_kv_str(b, "class", x->klass);
+	reply_kv_str(b, "status", x->voided ? "voided" : "counted");
+	reply_end(b);
+	L->n++;
+	return 0;
+}
+
+void do_records(struct conn *c, const struct req *r)
+{
+	char org[LEDGER_ID + 1], prov[LEDGER_ID + 1], after[256], next[256];
+	const char *o = NULL, *p = NULL;
+	int64_t limit =
+	    req_has(r, KEY_LIMIT) ? r->num[KEY_LIMIT] : RECORDS_DEFAULT;
+	struct listing L;
+	int rc;
+
+	handlers_copy(r, KEY_ORG, org, sizeof(org));
+	handlers_copy(r, KEY_PROVIDER, prov, sizeof(prov));
+	handlers_copy(r, KEY_AFTER, after, sizeof(after));
+	if (limit > RECORDS_MAX) {
+		handlers_err(c, VD_ELIMIT, "limit over 1000");
+		return;
+	}
+	o = org[0] ? org : NULL;
+	p = prov[0] ? prov : NULL;
+	/* an org sees its records, a provider the ones it reported */
+	if (c->role == ROLE_ORG) {
+		if (o && strcmp(o, c->id) != 0) {
+			handlers_err(c, VD_EDENIED, "not your records");
+			return;
+		}
+		o = c->id;
+	} else if (c->role == ROLE_PROVIDER) {
+		if (p && strcmp(p, c->id) != 0) {
+			handlers_err(c, VD_EDENIED, "not your records");
+			return;
+		}
+		p = c->id;
+	}
+	listing_init(&L, c);
+	rc = ledger_records(c->s->l, o, p, (int32_t)r->num[KEY_PERIOD], after,
+	                    (size_t)limit, record_row, &L, next, sizeof(next));
+	if (rc < 0) {
+		rbuf_free(&L.rows);
+		handlers_err(c, rc,
+		             rc == VD_EINVAL ? "bad cursor" : err_str(rc));
+		return;
+	}
+	listing_send(&L, NULL, 0, NULL, 0, next);
+}
+
+void do_programs(struct conn *c)
+{
+	const struct policy *p = c->s->pol;
+	struct listing L;
+	size_t i, k;
+
+	listing_init(&L, c);
+	for (i = 0; i < p->nprograms; i++) {
+		const struct policy_program *g = &p->programs[i];
+		struct rbuf *b = &L.rows;
+		char pools[512], day[11];
+		size_t n = 0;
+		for (k = 0; k < g->nshares && n < sizeof(pools); k++)
+			n += (size_t)snprintf(pools + n, sizeof(pools) - n,
+			                      "%s%s:%" PRId64, k ? "," : "",
+			                      p->pools[g->shares[k].pool].id,
+			                      g->shares[k].bp);
+		reply_row(b, "PROGRAM");
+		reply_kv_str(b, "id", g->id);
+		reply_kv_str(b, "pool", pools);
+		if (g->group != POLICY_NO_GROUP)
+			reply_kv_str(b, "group", p->groups[g->group].id);
+		reply_kv_str(b, "beneficiary",
+		             g->beneficiary == POLICY_CONSUMER ? "consumer"
+		                                               : "provider");
+		reply_kv_str(b, "basis",
+		             g->basis == POLICY_AMOUNT ? "amount" : "quantity");
+		if (g->rule == POLICY_RATE)
+			reply_kv_i64(b, "rate_bp", g->rate_bp);
+		else if (g->rule == POLICY_UNIT_RATE)
+			reply_kv_i64(b, "unit_rate", g->unit_rate);
+		else {
+			char t[1024];
+			size_t m = 0;
+			for (k = 0; k < g->ntiers && m < sizeof(t); k++)
+				m += (size_t)snprintf(
+				    t + m, sizeof(t) - m,
+				    "%s%" PRId64 ":%" PRId64, k ? "," : "",
+				    g->tiers[k].threshold, g->tiers[k].award);
+			reply_kv_str(b, "tiers", t);
+		}
+		if (g->unit[0])
+			reply_kv_str(b, "unit", g->unit);
+		reply_kv_i64(b, "threshold", g->threshold);
+		if (g->cap == POLICY_NO_CAP)
+			reply_kv_str(b, "cap", "none");
+		else
+			reply_kv_i64(b, "cap", g->cap);
+		reply_kv_str(b, "cap_period",
+		             g->cap_period == POLICY_YEAR ? "year"
+		                                          : "lifetime");
+		reply_kv_str(b, "settlement",
+		             g->settlement == POLICY_IMMEDIATE ? "immediate"
+		             : g->settlement == POLICY_ANNUAL  ? "annual"
+		                                               : "grant");
+		reply_kv_i64(b, "cover_bp", g->cover_bp);
+		if (g->valid_from != INT64_MIN) {
+			period_format_date(g->valid_from, day);
+			reply_kv_str(b, "valid_from", day);
+		}
+		if (g->valid_until != INT64_MAX) {
+			period_format_date(g->valid_until - 86400, day);
+			reply_kv_str(b, "valid_until", day);
+		}
+		reply_end(b);
+		L.n++;
+	}
+	listing_send(&L, NULL, 0, NULL, 0, NULL);
+}
+
+struct pool_tot {
+	struct listing L;
+	int64_t t[7];
+};
+
+static int pool_row(void *arg, const struct ledger_pool *p)
+{
+	struct pool_tot *T = arg;
+	struct rbuf *b = &T->L.rows;
+	int64_t v[7] = {p->budget,  p->granted,   p->redeemed, p->expired,
+	                p->revoked, p->remaining, p->unfunded};
+	static const char *const k[7] = {"budget",  "granted", "redeemed",
+	                                 "expired", "revoked", "remaining",
+	                                 "unfunded"};
+	int i;
+
+	reply_row(b, "POOL");
+	reply_kv_str(b, "id", p->pool);
+	reply_kv_i64(b, "period", p->period);
+	for (i = 0; i < 7; i++) {
+		reply_kv_i64(b, k[i], v[i]);
+		T->t[i] += v[i];
+	}
+	reply_end(b);
+	T->L.n++;
+	return 0;
+}
+
+void do_pool(struct conn *c, const struct req *r)
+{
+	static const char *const k[7] = {"budget",  "granted", "redeemed",
+	                                 "expired", "revoked", "remaining",
+	                                 "unfunded"};
+	char pool[LEDGER_ID + 1];
+	struct pool_tot T;
+	struct rbuf *o = &c->out;
+	int i, rc;
+
+	memset(&T, 0, sizeof(T));
+	listing_init(&T.L, c);
+	handlers_copy(r, KEY_POOL, pool, sizeof(pool));
+	rc = ledger_pools(c->s->l, pool[0] ? pool : NULL,
+	                  (int32_t)r->num[KEY_PERIOD], pool_row, &T);
+	if (rc < 0) {
+		rbuf_free(&T.L.rows);
+		handlers_err(c, rc, err_str(rc));
+		return;
+	}
+	reply_ok(o);
+	reply_kv_i64(o, "n", T.L.n);
+	for (i = 0; i < 7; i++)
+		reply_kv_i64(o, k[i], T.t[i]);
+	reply_end(o);
+	reply_raw(o, T.L.rows.data, T.L.rows.len);
+	rbuf_free(&T.L.rows);
+}
+
+static int receivable_row(void *arg, const struct ledger_receivable *x)
+{
+	struct listing *L = arg;
+	struct rbuf *b = &L->rows;
+
+	reply_row(b, "RECEIVABLE");
+	reply_kv_str(b, "provider", x->provider);
+	reply_kv_i64(b, "redeemed", x->redeemed);
+	reply_kv_i64(b, "paid", x->paid);
+	reply_kv_i64(b, "owed", x->owed);
+	reply_end(b);
+	L->n++;
+	return 0;
+}
+
+void do_receivables(struct conn *c, const struct req *r)
+{
+	char buf[LEDGER_ID + 1];
+	const char *who;
+	struct listing L;
+	int rc;
+
+	if ((rc = whose(c, r, KEY_PROVIDER, buf, sizeof(buf), &who)) < 0) {
+		handlers_err(c, rc, "not your receivables");
+		return;
+	}
+	listing_init(&L, c);
+	rc = ledger_receivables(c->s->l, who, receivable_row, &L);
+	if (rc < 0) {
+		rbuf_free(&L.rows);
+		handlers_err(c, rc, err_str(rc));
+		return;
+	}
+	listing_send(&L, NULL, 0, NULL, 0, NULL);
+}
+
+static int entry_row(void *arg, uint64_t seq, const char *bytes, size_t len,
+                     const uint8_t hash[32])
+{
+	struct listing *L = arg;
+	struct rbuf *b = &L->rows;
+	char hex[65];
+
+	(void)seq;
+	sig_hex_encode(hash, 32, hex);
+	reply_row(b, "ENTRY");
+	/* the entry's bytes are already "seq=.. time=.. type=.. k=v" */
+	reply_raw(b, " ", 1);
+	reply_raw(b, bytes, len);
+	reply_kv_str(b, "hash", hex);
+	reply_end(b);
+	L->n++;
+	return 0;
+}
+
+void do_journal(struct conn *c, const struct req *r)
+{
+	int64_t limit =
+	    req_has(r, KEY_LIMIT) ? r->num[KEY_LIMIT] : JOURNAL_DEFAULT;
+	struct listing L;
+	int rc;
+
+	if (limit > JOURNAL_MAX) {
+		handlers_err(c, VD_ELIMIT, "limit over 10000");
+		return;
+	}
+	listing_init(&L, c);
+	rc = ledger_journal(c->s->l, (uint64_t)r->num[KEY_AFTER], (size_t)limit,
+	                    entry_row, &L);
+	if (rc < 0) {
+		rbuf_free(&L.rows);
+		handlers_err(c, rc, err_str(rc));
+		return;
+	}
+	listing_send(&L, NULL, 0, NULL, 0, NULL);
+}
+
+void do_checkpoint(struct conn *c)
+{
+	char msg[200], ts[PTIME_LEN + 1];
+	uint8_t hash[32], sig[SIG_LEN];
+	int64_t now = srv_now();
+	uint64_t seq;
+	int n;
+
+	n = ledger_checkpoint_message(c->s->l, now, msg, sizeof(msg), &seq,
+	                              hash);
+	if (n < 0 || sig_sign(c->s->key, msg, (size_t)n, sig) < 0) {
+		handlers_err(c, VD_EINTERNAL, "cannot sign a checkpoint");
+		return;
+	}
+	ptime_format(now, ts);
+	reply_ok(&c->out);
+	reply_kv_i64(&c->out, "seq", (int64_t)seq);
+	reply_kv_hex(&c->out, "hash", hash, 32);
+	reply_kv_str(&c->out, "time", ts);
+	reply_kv_hex(&c->out, "key", c->s->pub, SIG_PUB_LEN);
+	reply_kv_hex(&c->out, "sig", sig, SIG_LEN);
+	reply_end(&c->out);
+}
+
+void do_stats(struct conn *c)
+{
+	const struct srv_stats *st = &c->s->st;
+	struct rbuf *o = &c->out;
+
+	reply_ok(o);
+	reply_kv_i64(o, "connections", (int64_t)st->connections);
+	reply_kv_i64(o, "open", (int64_t)c->s->nconns);
+	reply_kv_i64(o, "requests", (int64_t)st->requests);
+	reply_kv_i64(o, "records", (int64_t)st->records);
+	reply_kv_i64(o, "duplicates", (int64_t)st->duplicates);
+	reply_kv_i64(o, "batches", (int64_t)st->batches);
+	reply_kv_i64(o, "commits", (int64_t)st->commits);
+	reply_kv_i64(o, "errors", (int64_t)st->errors);
+	reply_end(o);
+}

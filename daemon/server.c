@@ -1,0 +1,437 @@
+/* Server lifecycle: the store and policy, the server key, listeners,
+ * signals, the expiry timer, systemd notification and logging. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "perr.h"
+#include "reads.h"
+#include "srv.h"
+
+#define EXPIRE_EVERY 60 /* seconds between expiry sweeps */
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+void srv_log(struct server *s, int level, const char *fmt, ...)
+{
+	char ts[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	va_list ap;
+
+	if (s != NULL && level > s->cfg.log_level)
+		return;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "%s vouchd %s: ", ts, level_names[level & 3]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int64_t srv_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* systemd's notify protocol: one datagram to $NOTIFY_SOCKET */
+static void sd_notify_msg(const char *msg)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sa.sun_path))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	len =
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	           len) < 0) {
+		/* nothing to do: systemd will time out and say so */
+	}
+	close(fd);
+}
+
+/* Load the policy directory; journal it when it is not the one the store
+ * last recorded. On success the server uses it and the old one is freed. */
+static int use_policy(struct server *s, char *err, size_t len)
+{
+	struct policy_errors errs;
+	struct policy *p = NULL, *stored = NULL;
+	int rc, same;
+
+	rc = policy_load_dir(s->cfg.policies, &p, &errs);
+	if (rc < 0) {
+		snprintf(err, len, "policy refused (%zu errors): %s",
+		         errs.total, errs.n ? errs.msg[0] : err_str(rc));
+		return rc;
+	}
+	same = ledger_stored_policy(s->l, &stored, NULL) == 0 &&
+	       memcmp(stored->sha256, p->sha256, 32) == 0;
+	policy_free(stored);
+	ledger_set_policy(s->l, p);
+	if (!same) {
+		struct ledger_op op;
+		memset(&op, 0, sizeof(op));
+		op.type = OP_POLICY;
+		op.now = srv_now();
+		if ((rc = ledger_batch(s->l, &op, 1)) < 0 || (rc = op.rc) < 0) {
+			ledger_set_policy(s->l, s->pol);
+			policy_free(p);
+			snprintf(err, len, "cannot journal the policy: %s",
+			         err_str(rc));
+			return rc;
+		}
+	}
+	policy_free(s->pol);
+	s->pol = p;
+	srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
+	        p->nprograms, same ? "" : " (journaled)");
+	return 0;
+}
+
+int srv_reload(struct server *s, char *err, size_t len)
+{
+	int rc = use_policy(s, err, len);
+
+	if (rc < 0)
+		srv_log(s, 1, "reload refused, policy in force kept: %s", err);
+	return rc;
+}
+
+static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
+                      struct sockaddr *sa, int salen, void *arg)
+{
+	struct server *s = arg;
+	char host[INET6_ADDRSTRLEN + 16] = "unix";
+	int i, is_unix = sa->sa_family == AF_UNIX;
+
+	(void)salen;
+	for (i = 0; i < s->nlis; i++)
+		if (s->lis[i] == lis)
+			is_unix = s->lis_unix[i];
+	if (sa->sa_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)sa;
+		char a[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+		snprintf(host, sizeof(host), "%s:%u", a, ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		struct sockaddr_in6 *in = (struct sockaddr_in6 *)sa;
+		char a[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &in->sin6_addr, a, sizeof(a));
+		snprintf(host, sizeof(host), "[%s]:%u", a,
+		         ntohs(in->sin6_port));
+	}
+	conn_accept(s, fd, host, is_unix);
+}
+
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)
+		                  ->sin_addr.s_addr) >>
+		        24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return 0;
+}
+
+static int listen_one(struct server *s, const char *spec, char *err, size_t len)
+{
+	unsigned flags =
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
+	struct evconnlistener *lis;
+	int is_unix = strncmp(spec, "unix:", 5) == 0;
+
+	if (s->nlis == SRV_MAX_LISTEN)
+		return VD_ELIMIT;
+	if (is_unix) {
+		struct sockaddr_un sa;
+		const char *path = spec + 5;
+		if (strlen(path) == 0 || strlen(path) >= sizeof(sa.sun_path)) {
+			snprintf(err, len, "listen %s: bad socket path", spec);
+			return VD_EINVAL;
+		}
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		memcpy(sa.sun_path, path, strlen(path));
+		unlink(path); /* a socket left by a previous run */
+		lis =
+		    evconnlistener_new_bind(s->base, accept_cb, s, flags, 128,
+		                            (struct sockaddr *)&sa, sizeof(sa));
+		if (lis)
+			chmod(path, 0660);
+	} else {
+		struct addrinfo hints, *ai = NULL;
+		char host[256], *port;
+		int rc;
+		snprintf(host, sizeof(host), "%s", spec);
+		port = strrchr(host, ':');
+		if (port == NULL) {
+			snprintf(err, len, "listen %s: want host:port", spec);
+			return VD_EINVAL;
+		}
+		*port++ = '\0';
+		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+			memmove(host, host + 1, strlen(host));
+			host[strlen(host) - 1] = '\0';
+		}
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+		if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints,
+		                      &ai)) != 0) {
+			snprintf(err, len, "listen %s: %s", spec,
+			         gai_strerror(rc));
+			return VD_EINVAL;
+		}
+		/* plain TCP only where the config allows it: TLS is not
+		 * built yet, so every TCP listener is plain */
+		if (s->cfg.plaintext == PLAIN_NO ||
+		    (s->cfg.plaintext == PLAIN_LOOPBACK &&
+		     !is_loopback(ai->ai_addr))) {
+			snprintf(err, len,
+			         "listen %s: plain TCP off loopback needs "
+			         "plaintext = yes (TLS is not available yet)",
+			         spec);
+			freeaddrinfo(ai);
+			return VD_EINVAL;
+		}
+		lis = evconnlistener_new_bind(s->base, accept_cb, s, flags, 128,
+		                              ai->ai_addr, (int)ai->ai_addrlen);
+		freeaddrinfo(ai);
+	}
+	if (lis == NULL) {
+		snprintf(err, len, "listen %s: %s", spec, strerror(errno));
+		return VD_EIO;
+	}
+	s->lis_unix[s->nlis] = is_unix;
+	s->lis[s->nlis++] = lis;
+	srv_log(s, 2, "listening on %s", spec);
+	return 0;
+}
+
+static void stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	struct conn *c, *next;
+	struct timeval grace = {2, 0};
+	int i;
+
+	(void)what;
+	if (s->stopping)
+		return;
+	s->stopping = 1;
+	srv_log(s, 2, "signal %d: stopping", (int)sig);
+	sd_notify_msg("STOPPING=1");
+	/* stop accepting; every request already read has been answered
+	 * (writes commit before their reply), so send and close */
+	for (i = 0; i < s->nlis; i++) {
+		evconnlistener_free(s->lis[i]);
+		s->lis[i] = NULL;
+	}
+	s->nlis = 0;
+	for (c = s->conns; c; c = next) {
+		next = c->next;
+		bufferevent_disable(c->bev, EV_READ);
+		c->closing = 1;
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			conn_close(c);
+	}
+	event_base_loopexit(s->base, s->conns ? &grace : NULL);
+}
+
+static void hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	char err[400];
+
+	(void)sig;
+	(void)what;
+	srv_reload(arg, err, sizeof(err));
+}
+
+static void expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct ledger_op op;
+
+	(void)fd;
+	(void)what;
+	if (s->failed)
+		return;
+	memset(&op, 0, sizeof(op));
+	op.type = OP_EXPIRE;
+	op.now = srv_now();
+	if (ledger_batch(s->l, &op, 1) < 0) {
+		srv_log(s, 0, "expiry commit failed; stopping");
+		s->failed = 1;
+		event_base_loopbreak(s->base);
+		return;
+	}
+	if (op.rc == 0 && op.amount > 0)
+		srv_log(s, 2, "expired %lld vouchers", (long long)op.amount);
+}
+
+int server_new(const struct config *cfg, struct server **out, char *err,
+               size_t len)
+{
+	struct timeval every = {EXPIRE_EVERY, 0};
+	char path[CONFIG_PATH + 16];
+	struct server *s;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return VD_ENOMEM;
+	s->cfg = *cfg;
+	if (s->cfg.nlisten == 0) {
+		snprintf(s->cfg.listen[0], sizeof(s->cfg.listen[0]),
+		         "127.0.0.1:7411");
+		s->cfg.nlisten = 1;
+	}
+	s->base = event_base_new();
+	if (s->base == NULL) {
+		rc = VD_ENOMEM;
+		goto fail;
+	}
+	if ((rc = ledger_open(s->cfg.data, 0, 0, &s->l, err, len)) < 0)
+		goto fail;
+	if ((rc = use_policy(s, err, len)) < 0)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/server.pem", s->cfg.data);
+	if ((rc = sig_key_load(path, &s->key)) < 0 ||
+	    (rc = sig_key_public(s->key, s->pub)) < 0) {
+		snprintf(err, len, "%s: %s", path, perr_str(rc));
+		rc = VD_EIO;
+		goto fail;
+	}
+	for (i = 0; i < s->cfg.nlisten; i++)
+		if ((rc = listen_one(s, s->cfg.listen[i], err, len)) < 0)
+			goto fail;
+	s->ev_term = evsignal_new(s->base, SIGTERM, stop_cb, s);
+	s->ev_int = evsignal_new(s->base, SIGINT, stop_cb, s);
+	s->ev_hup = evsignal_new(s->base, SIGHUP, hup_cb, s);
+	s->ev_expire = event_new(s->base, -1, EV_PERSIST, expire_cb, s);
+	if (!s->ev_term || !s->ev_int || !s->ev_hup || !s->ev_expire) {
+		rc = VD_ENOMEM;
+		goto fail;
+	}
+	evsignal_add(s->ev_term, NULL);
+	evsignal_add(s->ev_int, NULL);
+	evsignal_add(s->ev_hup, NULL);
+	event_add(s->ev_expire, &every);
+	signal(SIGPIPE, SIG_IGN);
+	*out = s;
+	return 0;
+fail:
+	server_free(s);
+	return rc;
+}
+
+int server_run(struct server *s)
+{
+	sd_notify_msg("READY=1");
+	srv_log(s, 2, "ready");
+	event_base_dispatch(s->base);
+	return s->failed ? 1 : 0;
+}
+
+void server_free(struct server *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	while (s->conns)
+		conn_close(s->conns);
+	for (i = 0; i < s->nlis; i++)
+		if (s->lis[i])
+			evconnlistener_free(s->lis[i]);
+	if (s->ev_term)
+		event_free(s->ev_term);
+	if (s->ev_int)
+		event_free(s->ev_int);
+	if (s->ev_hup)
+		event_free(s->ev_hup);
+	if (s->ev_expire)
+		event_free(s->ev_expire);
+	ledger_close(s->l);
+	policy_free(s->pol);
+	sig_key_free(s->key);
+	if (s->base)
+		event_base_free(s->base);
+	free(s);
+}
+
+int server_init(const char *dir, const char *bureau_key, const char *bureau_id,
+                char *err, size_t len)
+{
+	struct sig_key *server_key = NULL, *bureau = NULL;
+	char path[CONFIG_PATH + 16];
+	struct ledger *l = NULL;
+	struct ledger_op op;
+	struct stat st;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	if (stat(path, &st) == 0) {
+		snprintf(err, len, "%s: a store exists; refusing to overwrite",
+		         dir);
+		return VD_EEXIST;
+	}
+	if ((rc = ledger_open(dir, 1, 0, &l, err, len)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/server.pem", dir);
+	memset(&op, 0, sizeof(op));
+	op.type = OP_REGISTER;
+	snprintf(op.u.reg.id, sizeof(op.u.reg.id), "%s", bureau_id);
+	op.u.reg.role = LEDGER_BUREAU;
+	op.now = srv_now();
+	if ((rc = sig_keygen(&server_key)) < 0 ||
+	    (rc = sig_key_save(server_key, path)) < 0) {
+		snprintf(err, len, "%s: %s", path, perr_str(rc));
+		goto out;
+	}
+	if ((rc = sig_keygen(&bureau)) < 0 ||
+	    (rc = sig_key_save(bureau, bureau_key)) < 0) {
+		snprintf(err, len, "%s: %s", bureau_key, perr_str(rc));
+		goto out;
+	}
+	sig_key_public(bureau, op.u.reg.key);
+	if ((rc = ledger_batch(l, &op, 1)) < 0 || (rc = op.rc) < 0)
+		snprintf(err, len, "cannot register %s: %s", bureau_id,
+		         err_str(rc));
+out:
+	sig_key_free(server_key);
+	sig_key_free(bureau);
+	ledger_close(l);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,87 @@
+/* Internal to daemon/: the server's state and one connection's, shared by
+ * server.c (lifecycle, listeners, signals), conn.c (framing, limits) and
+ * handlers.c (commands). */
+#ifndef VD_SRV_H
+#define VD_SRV_H
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "ledger.h"
+#include "policy.h"
+#include "reply.h"
+#include "req.h"
+#include "sig.h"
+
+#define SRV_MAX_LISTEN CONFIG_MAX_LISTEN
+
+struct srv_stats {
+	uint64_t connections, requests, records, duplicates, batches;
+	uint64_t commits, errors;
+};
+
+struct conn;
+
+struct server {
+	struct config cfg;
+	struct event_base *base;
+	struct ledger *l;
+	struct policy *pol;
+	struct sig_key *key;
+	uint8_t pub[SIG_PUB_LEN];
+	struct sig_verifier *ver;
+	struct evconnlistener *lis[SRV_MAX_LISTEN];
+	int nlis;
+	int lis_unix[SRV_MAX_LISTEN];
+	struct event *ev_term, *ev_int, *ev_hup, *ev_expire;
+	struct conn *conns;
+	size_t nconns;
+	struct srv_stats st;
+	int stopping;
+	int failed; /* fail-stop: a commit failed; acknowledge nothing more */
+};
+
+struct conn {
+	struct server *s;
+	struct bufferevent *bev;
+	struct conn *prev, *next;
+	char peer[80];
+	unsigned role; /* ROLE_* of proto/cmd.h */
+	char id[LEDGER_ID + 1];
+	struct sig_pub *pub;
+	char nonce[65];
+	int closing;
+	struct event *deadline;
+	/* a BATCH being read: its header, then n record lines */
+	int in_batch;
+	size_t batch_n, batch_got, batch_bad;
+	int batch_err;
+	int batch_answered; /* refused at its header: consume, say nothing */
+	char batch_hdr[REQ_MAX_LINE + 1];
+	size_t batch_hdr_len;
+	char *lines;
+	size_t lines_len, lines_cap;
+	struct ledger_record *recs;
+	struct rbuf out; /* the reply being built */
+	char line[REQ_MAX_LINE + 2];
+};
+
+/* server.c */
+void srv_log(struct server *s, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int64_t srv_now(void);
+int srv_reload(struct server *s, char *err, size_t len);
+
+/* conn.c */
+void conn_accept(struct server *s, int fd, const char *peer, int is_unix);
+void conn_close(struct conn *c);
+/* Send what c->out holds and reset it. */
+void conn_flush(struct conn *c);
+
+/* handlers.c: one request line (or a batch line) of c */
+void handlers_line(struct conn *c, const char *line, size_t len);
+
+#endif
