@@ -1,0 +1,363 @@
+/* End to end: the real vouchd binary on a temporary store and the seed
+ * policies, driven over its Unix socket. The three journeys, role
+ * denials, malformed input, pipelining, a signed checkpoint, SIGTERM and
+ * a restart that finds everything. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "e2e_client.h"
+#include "ptime.h"
+
+#define AT_JUNE "2026-06-01T08:00:00Z"
+
+static struct daemon D;
+static struct sig_key *k_dc, *k_far, *k_school, *k_bureau;
+static uint8_t server_pub[32];
+
+static void expect_prefix(const char *got, const char *want)
+{
+	if (got == NULL || strncmp(got, want, strlen(want)) != 0)
+		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
+}
+
+static const char *key_hex(struct sig_key *k, char hex[65])
+{
+	uint8_t pub[32];
+
+	sig_key_public(k, pub);
+	sig_hex_encode(pub, 32, hex);
+	return hex;
+}
+
+static void auth_as(struct client *c, const char *id, struct sig_key *k)
+{
+	const char *l;
+
+	assert_int_equal(client_open(c, D.sock), 0);
+	l = client_auth(c, id, k, server_pub);
+	expect_prefix(l, "OK id=");
+}
+
+static int setup(void **state)
+{
+	const char *vouchd = VOUCHD_BIN;
+
+	(void)state;
+	if (daemon_start(&D, vouchd, VD_SOURCE_DIR "/deploy/policies") < 0)
+		return -1;
+	if (sig_key_load(D.bureau_key, &k_bureau) < 0 ||
+	    sig_keygen(&k_dc) < 0 || sig_keygen(&k_far) < 0 ||
+	    sig_keygen(&k_school) < 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (D.pid > 0)
+		daemon_stop(&D);
+	daemon_cleanup(&D);
+	sig_key_free(k_dc);
+	sig_key_free(k_far);
+	sig_key_free(k_school);
+	sig_key_free(k_bureau);
+	return 0;
+}
+
+static void test_bureau_registers(void **state)
+{
+	struct client c;
+	char hex[65];
+
+	(void)state;
+	auth_as(&c, "bureau", k_bureau);
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=dc role=provider key=%s "
+	                         "local=1",
+	                         key_hex(k_dc, hex)),
+	              "OK id=dc status=registered");
+	expect_prefix(client_req(&c, "REGISTER id=far role=provider key=%s",
+	                         key_hex(k_far, hex)),
+	              "OK id=far status=registered");
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=school role=org key=%s "
+	                         "kind=school",
+	                         key_hex(k_school, hex)),
+	              "OK id=school status=registered");
+	/* the same again: duplicate; other fields: conflict */
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=dc role=provider key=%s "
+	                         "local=1",
+	                         key_hex(k_dc, hex)),
+	              "OK id=dc status=duplicate");
+	expect_prefix(client_req(&c, "REGISTER id=dc role=org key=%s",
+	                         key_hex(k_dc, hex)),
+	              "ERR CONFLICT");
+	/* a small-order key could sign for anything */
+	expect_prefix(client_req(&c, "REGISTER id=evil role=provider key="
+	                             "0100000000000000000000000000000000000000"
+	                             "000000000000000000000000"),
+	              "ERR BADREQ");
+	client_close(&c);
+}
+
+static int64_t T(const char *s)
+{
+	int64_t t = 0;
+
+	assert_int_equal(ptime_parse(s, strlen(s), &t), 0);
+	return t;
+}
+
+static void usage_line(char *buf, size_t size, struct sig_key *k,
+                       const char *provider, const char *id, const char *org,
+                       int64_t amount)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.provider, sizeof(r.provider), "%s", provider);
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	snprintf(r.org, sizeof(r.org), "%s", org);
+	r.at = T(AT_JUNE);
+	r.amount = amount;
+	r.qty = 10;
+	snprintf(r.unit, sizeof(r.unit), "gpu-hour");
+	r.kind = 6; /* other */
+	assert_true(record_sign(k, &r, buf, size) > 0);
+}
+
+static void test_provider_reports(void **state)
+{
+	char line[RECORD_LINE_MAX], lines[3 * RECORD_LINE_MAX], hdr[400];
+	struct client c;
+	size_t len = 0;
+	int i;
+
+	(void)state;
+	auth_as(&c, "dc", k_dc);
+	usage_line(line, sizeof(line), k_dc, "dc", "r1", "school", 10000000);
+	expect_prefix(client_req(&c, "%s", line), "OK id=r1 status=accepted");
+	expect_prefix(client_req(&c, "%s", line), "OK id=r1 status=duplicate");
+	/* one flipped byte of the signed part */
+	usage_line(line, sizeof(line), k_dc, "dc", "r2", "school", 5);
+	line[30] ^= 1;
+	expect_prefix(client_req(&c, "%s", line), "ERR");
+	usage_line(line, sizeof(line), k_dc, "dc", "r2", "school", 5);
+	line[strlen(line) - 1] = line[strlen(line) - 1] == '0' ? '1' : '0';
+	expect_prefix(client_req(&c, "%s", line), "ERR BADSIG");
+	/* records only in its own name */
+	usage_line(line, sizeof(line), k_dc, "far", "r3", "school", 5);
+	expect_prefix(client_req(&c, "%s", line), "ERR DENIED");
+	/* an org that is not registered */
+	usage_line(line, sizeof(line), k_dc, "dc", "r4", "nobody", 5);
+	expect_prefix(client_req(&c, "%s", line), "ERR NOTFOUND");
+	/* a batch of three, one signature */
+	for (i = 0; i < 3; i++) {
+		struct record r;
+		int n;
+		memset(&r, 0, sizeof(r));
+		snprintf(r.provider, sizeof(r.provider), "dc");
+		snprintf(r.id, sizeof(r.id), "b%d", i);
+		snprintf(r.org, sizeof(r.org), "school");
+		r.at = T(AT_JUNE);
+		r.amount = 1000;
+		r.qty = 1;
+		snprintf(r.unit, sizeof(r.unit), "gpu-hour");
+		r.kind = 6;
+		n = record_format(&r, lines + len, sizeof(lines) - len);
+		assert_true(n > 0);
+		len += (size_t)n;
+		lines[len++] = '\n';
+	}
+	assert_true(record_batch_header(k_dc, "dc", lines, len, 3, hdr,
+	                                sizeof(hdr)) > 0);
+	strcat(hdr, "\n");
+	assert_int_equal(client_send(&c, hdr, strlen(hdr)), 0);
+	assert_int_equal(client_send(&c, lines, len), 0);
+	expect_prefix(client_line(&c), "OK records=3 accepted=3 duplicate=0");
+	/* pipelined: three requests in one write, three replies in order */
+	assert_int_equal(client_send(&c, "PING\nPROGRAMS\nPING\n", 19), 0);
+	expect_prefix(client_line(&c), "OK");
+	expect_prefix(client_line(&c), "OK n=11");
+	for (i = 0; i < 11; i++)
+		expect_prefix(client_line(&c), "PROGRAM id=");
+	expect_prefix(client_line(&c), "OK");
+	client_close(&c);
+}
+
+static char voucher_id[32];
+
+static void test_org_balance(void **state)
+{
+	struct client c;
+	struct reply r;
+	const char *l, *v;
+	size_t n;
+
+	(void)state;
+	auth_as(&c, "school", k_school);
+	/* 3% of 10,003,000 (r1 and the batch) */
+	expect_prefix(client_req(&c, "BALANCE"),
+	              "OK n=1 total_remaining=300090 clawback_due=0");
+	l = client_line(&c);
+	expect_prefix(l, "VOUCHER id=");
+	assert_int_equal(reply_parse(l, strlen(l), &r), 0);
+	v = reply_get(&r, "program", &n);
+	assert_memory_equal(v, "xinxing-demand", n);
+	v = reply_get(&r, "id", &n);
+	memcpy(voucher_id, v, n);
+	voucher_id[n] = '\0';
+	expect_prefix(client_req(&c, "BALANCE org=dc"), "ERR DENIED");
+	expect_prefix(client_req(&c, "RECORDS period=2026"), "OK n=4");
+	client_close(&c);
+}
+
+static void test_redeem_and_bureau_views(void **state)
+{
+	struct client c;
+	const char *l;
+	int i;
+
+	(void)state;
+	auth_as(&c, "dc", k_dc);
+	expect_prefix(client_req(&c,
+	                         "REDEEM voucher=%s record=r1 "
+	                         "amount=100000 ref=inv-1",
+	                         voucher_id),
+	              "OK voucher=");
+	expect_prefix(client_req(&c,
+	                         "REDEEM voucher=%s record=r1 "
+	                         "amount=100000 ref=inv-1",
+	                         voucher_id),
+	              "OK voucher=");
+	expect_prefix(client_req(&c,
+	                         "REDEEM voucher=%s record=r1 "
+	                         "amount=300000 ref=inv-2",
+	                         voucher_id),
+	              "ERR FUNDS");
+	expect_prefix(client_req(&c, "RECEIVABLES"), "OK n=1");
+	expect_prefix(client_line(&c),
+	              "RECEIVABLE provider=dc redeemed=100000 paid=0 "
+	              "owed=100000");
+	expect_prefix(client_req(&c, "POOL"), "ERR DENIED");
+	client_close(&c);
+
+	auth_as(&c, "bureau", k_bureau);
+	/* granted: 300,090 to the school, 2% of 10,003,000 = 200,060 to dc */
+	l = client_req(&c, "POOL pool=xinxing period=2026");
+	expect_prefix(l, "OK n=1 budget=2000000000 granted=500150 "
+	                 "redeemed=100000 expired=0 revoked=0 "
+	                 "remaining=1999499850 unfunded=0");
+	expect_prefix(client_line(&c), "POOL id=xinxing period=2026");
+	expect_prefix(client_req(&c, "PAY provider=dc amount=100001 ref=p1"),
+	              "ERR FUNDS");
+	expect_prefix(client_req(&c, "PAY provider=dc amount=100000 ref=p1"),
+	              "OK provider=dc paid=100000 owed=0");
+	expect_prefix(client_req(&c, "JOURNAL after=0 limit=3"), "OK n=3");
+	for (i = 0; i < 3; i++)
+		expect_prefix(client_line(&c), "ENTRY seq=");
+	client_close(&c);
+}
+
+static void test_checkpoint_verifies(void **state)
+{
+	struct client c;
+	struct sig_pub *p = NULL;
+	struct reply r;
+	uint8_t sig[64];
+	char msg[256];
+	const char *l, *seq, *hash, *tm, *s;
+	size_t ns, nh, nt, nsig;
+
+	(void)state;
+	auth_as(&c, "school", k_school);
+	l = client_req(&c, "CHECKPOINT");
+	expect_prefix(l, "OK seq=");
+	assert_int_equal(reply_parse(l, strlen(l), &r), 0);
+	seq = reply_get(&r, "seq", &ns);
+	hash = reply_get(&r, "hash", &nh);
+	tm = reply_get(&r, "time", &nt);
+	s = reply_get(&r, "sig", &nsig);
+	snprintf(msg, sizeof(msg),
+	         "vouchd-checkpoint-v1 seq=%.*s hash=%.*s "
+	         "time=%.*s",
+	         (int)ns, seq, (int)nh, hash, (int)nt, tm);
+	assert_int_equal(sig_hex_decode(s, nsig, sig, 64), 0);
+	assert_int_equal(sig_pub_parse(server_pub, &p), 0);
+	assert_int_equal(sig_verify(p, msg, strlen(msg), sig), 0);
+	sig_pub_free(p);
+	client_close(&c);
+}
+
+static void test_roles_and_malformed(void **state)
+{
+	char big[5000];
+	struct client c;
+
+	(void)state;
+	assert_int_equal(client_open(&c, D.sock), 0);
+	expect_prefix(client_req(&c, "BALANCE"), "ERR AUTH");
+	expect_prefix(client_req(&c, "FROB"), "ERR BADREQ unknown command");
+	expect_prefix(client_req(&c, "PING  "), "ERR BADREQ");
+	expect_prefix(client_req(&c, "AUTH id=school sig=%0128d", 0),
+	              "ERR BADREQ send HELLO first");
+	client_close(&c);
+	auth_as(&c, "school", k_school);
+	expect_prefix(client_req(&c, "REGISTER id=x role=org key=%064d", 0),
+	              "ERR DENIED");
+	expect_prefix(client_req(&c, "SETTLE program=yuxi-compute period=2026"),
+	              "ERR DENIED");
+	expect_prefix(client_req(&c, "BALANCE period=20266"), "ERR BADREQ");
+	/* a line over max_line: TOOBIG, then the connection is closed */
+	memset(big, 'A', sizeof(big));
+	memcpy(big, "PING ", 5);
+	big[sizeof(big) - 1] = '\n';
+	assert_int_equal(client_send(&c, big, sizeof(big)), 0);
+	expect_prefix(client_line(&c), "ERR TOOBIG");
+	assert_null(client_line(&c));
+	client_close(&c);
+}
+
+static void test_sigterm_and_restart(void **state)
+{
+	const char *check[] = {VOUCHD_BIN, "check", "--data", D.data, NULL};
+	char listen[160];
+	struct client c;
+
+	(void)state;
+	assert_int_equal(daemon_stop(&D), 0);
+	D.pid = 0;
+	assert_int_equal(e2e_run(check), 0);
+	snprintf(listen, sizeof(listen), "unix:%s", D.sock);
+	D.pid = fork();
+	if (D.pid == 0) {
+		execl(VOUCHD_BIN, VOUCHD_BIN, "run", "--data", D.data,
+		      "--policies", VD_SOURCE_DIR "/deploy/policies",
+		      "--listen", listen, "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	auth_as(&c, "school", k_school);
+	/* 300,090 granted, 100,000 redeemed */
+	expect_prefix(client_req(&c, "BALANCE"),
+	              "OK n=1 total_remaining=200090");
+	client_close(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_bureau_registers),
+	    cmocka_unit_test(test_provider_reports),
+	    cmocka_unit_test(test_org_balance),
+	    cmocka_unit_test(test_redeem_and_bureau_views),
+	    cmocka_unit_test(test_checkpoint_verifies),
+	    cmocka_unit_test(test_roles_and_malformed),
+	    cmocka_unit_test(test_sigterm_and_restart),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
