@@ -3,6 +3,7 @@
  * A line over max_line is answered TOOBIG and the connection closed, since
  * its framing is lost. */
 #include <errno.h>
+#include <stdio.h>
 #include <event2/buffer.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,28 @@
 
 static void read_cb(struct bufferevent *bev, void *arg);
 
+static void conn_free(struct conn *c)
+{
+	struct slot *sl, *next;
+
+	for (sl = c->slots; sl; sl = next) {
+		next = sl->next;
+		free(sl->data);
+		free(sl);
+	}
+	sig_pub_free(c->pub);
+	rbuf_free(&c->out);
+	free(c->lines);
+	free(c->recs);
+	free(c);
+}
+
 void conn_close(struct conn *c)
 {
 	struct server *s = c->s;
 
+	if (c->dead)
+		return;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -26,33 +45,95 @@ void conn_close(struct conn *c)
 	s->nconns--;
 	if (c->deadline)
 		event_free(c->deadline);
+	c->deadline = NULL;
 	bufferevent_free(c->bev);
-	sig_pub_free(c->pub);
-	rbuf_free(&c->out);
-	free(c->lines);
-	free(c->recs);
+	c->bev = NULL;
 	srv_log(s, 3, "closed %s", c->peer);
-	free(c);
+	/* its queued writes still commit; the struct waits for them */
+	if (c->npending > 0) {
+		c->dead = 1;
+		return;
+	}
+	conn_free(c);
+	srv_maybe_exit(s);
+}
+
+int conn_drained(const struct conn *c)
+{
+	return c->slots == NULL &&
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
+}
+
+static void push_slot(struct conn *c, struct slot *sl)
+{
+	if (c->slots_tail)
+		c->slots_tail->next = sl;
+	else
+		c->slots = sl;
+	c->slots_tail = sl;
+}
+
+/* Write the replies whose turn has come. */
+static void drain_slots(struct conn *c)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	while (c->slots && c->slots->ready) {
+		struct slot *sl = c->slots;
+		if (sl->len)
+			evbuffer_add(out, sl->data, sl->len);
+		c->slots = sl->next;
+		if (c->slots == NULL)
+			c->slots_tail = NULL;
+		free(sl->data);
+		free(sl);
+	}
+}
+
+struct slot *conn_reserve(struct conn *c, void *pending)
+{
+	struct slot *sl = calloc(1, sizeof(*sl));
+
+	(void)pending;
+	conn_flush(c);
+	if (sl == NULL)
+		return NULL;
+	push_slot(c, sl);
+	c->npending++;
+	return sl;
 }
 
 static void close_when_sent(struct conn *c)
 {
 	c->closing = 1;
 	bufferevent_disable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+	if (c->npending == 0 && conn_drained(c))
 		conn_close(c);
 }
 
 void conn_flush(struct conn *c)
 {
-	struct evbuffer *out = bufferevent_get_output(c->bev);
+	struct evbuffer *out;
 
+	if (c->bev == NULL)
+		return;
+	out = bufferevent_get_output(c->bev);
 	if (c->out.err) {
 		/* a reply that could not be built is an internal error */
 		rbuf_reset(&c->out);
 		reply_err(&c->out, "INTERNAL", "reply too large or malformed");
 	}
-	if (c->out.len)
+	if (c->out.len && c->slots) {
+		/* behind replies still waiting for a commit */
+		struct slot *sl = calloc(1, sizeof(*sl));
+		if (sl && (sl->data = malloc(c->out.len)) != NULL) {
+			memcpy(sl->data, c->out.data, c->out.len);
+			sl->len = c->out.len;
+			sl->ready = 1;
+			push_slot(c, sl);
+		} else
+			free(sl);
+	} else if (c->out.len)
 		evbuffer_add(out, c->out.data, c->out.len);
 	rbuf_reset(&c->out);
 	/* a client that does not read its replies stops being read */
@@ -60,15 +141,73 @@ void conn_flush(struct conn *c)
 		bufferevent_disable(c->bev, EV_READ);
 }
 
+void conn_defer(struct conn *c, const char *line, size_t len)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+
+	evbuffer_prepend(in, "\n", 1);
+	evbuffer_prepend(in, line, len);
+	c->paused = 1;
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+void conn_complete(struct conn *c, struct slot *slot,
+		   void (*fn)(struct conn *, struct ledger_op *, int),
+		   struct ledger_op *op, int rc)
+{
+	if (c == NULL)
+		return;
+	c->npending--;
+	if (c->dead) {
+		if (c->npending == 0) {
+			struct server *s = c->s;
+			conn_free(c);
+			srv_maybe_exit(s);
+		}
+		return;
+	}
+	if (slot == NULL)
+		return;
+	if (fn != NULL) {
+		rbuf_reset(&c->out);
+		fn(c, op, rc);
+		if (c->out.err) {
+			rbuf_reset(&c->out);
+			reply_err(&c->out, "INTERNAL", "reply too large");
+		}
+		slot->data = malloc(c->out.len ? c->out.len : 1);
+		if (slot->data) {
+			memcpy(slot->data, c->out.data, c->out.len);
+			slot->len = c->out.len;
+		}
+		rbuf_reset(&c->out);
+	}
+	slot->ready = 1;
+	drain_slots(c);
+	if (c->closing) {
+		if (c->npending == 0 && conn_drained(c))
+			conn_close(c);
+		return;
+	}
+	if (c->paused && c->npending == 0) {
+		/* the deferred read can run now */
+		c->paused = 0;
+		bufferevent_enable(c->bev, EV_READ);
+		read_cb(c->bev, c);
+	}
+}
+
 static void write_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
 	if (c->closing) {
-		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		if (c->npending == 0 && conn_drained(c))
 			conn_close(c);
 		return;
 	}
+	if (c->paused)
+		return;
 	/* drained below the low-water mark: read again */
 	bufferevent_enable(bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
@@ -103,7 +242,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	size_t max = (size_t)c->s->cfg.max_line;
 
-	while (!c->closing) {
+	while (!c->closing && !c->paused && c->bev != NULL) {
 		struct evbuffer_ptr eol;
 		size_t eol_len = 0, len;
 

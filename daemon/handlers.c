@@ -44,25 +44,6 @@ static unsigned ledger_to_role(int r)
 }
 
 /* Run one write; 0 when it applied (its results are in op). */
-int handlers_commit(struct conn *c, struct ledger_op *op)
-{
-	struct server *s = c->s;
-	int rc;
-
-	if (s->failed)
-		return VD_EINTERNAL;
-	op->now = srv_now();
-	rc = ledger_batch(s->l, op, 1);
-	if (rc < 0) {
-		/* fail-stop: nothing more is acknowledged */
-		srv_log(s, 0, "commit failed: %s; stopping", err_str(rc));
-		s->failed = 1;
-		event_base_loopbreak(s->base);
-		return VD_EINTERNAL;
-	}
-	s->st.commits++;
-	return op->rc;
-}
 
 void handlers_copy(const struct req *r, enum cmd_key k, char *dst, size_t n)
 {
@@ -132,7 +113,7 @@ void do_auth(struct conn *c, const struct req *r)
 
 /* ---- provider writes ---- */
 
-static int own_line(struct conn *c, const struct req *r)
+int handlers_own_line(struct conn *c, const struct req *r)
 {
 	char provider[LEDGER_ID + 1];
 
@@ -140,7 +121,7 @@ static int own_line(struct conn *c, const struct req *r)
 	return strcmp(provider, c->id) == 0;
 }
 
-static void fill_record(const struct req *r, struct ledger_record *u)
+void handlers_fill_record(const struct req *r, struct ledger_record *u)
 {
 	memset(u, 0, sizeof(*u));
 	handlers_copy(r, KEY_PROVIDER, u->provider, sizeof(u->provider));
@@ -154,85 +135,7 @@ static void fill_record(const struct req *r, struct ledger_record *u)
 	u->kind = (int)r->num[KEY_KIND];
 }
 
-void do_usage(struct conn *c, const struct req *r)
-{
-	struct ledger_op op;
-	size_t n;
-	const char *hex = req_str(r, KEY_SIG, &n);
-	int rc;
 
-	if (!own_line(c, r)) {
-		handlers_err(c, VD_EDENIED, "records only in your own name");
-		return;
-	}
-	if (record_verify(c->pub, r) != 0) {
-		handlers_err(c, PROTO_EBADSIG, "signature does not verify");
-		return;
-	}
-	memset(&op, 0, sizeof(op));
-	op.type = OP_USAGE;
-	fill_record(r, &op.u.usage);
-	op.u.usage.line = r->line;
-	op.u.usage.line_len = r->signed_len;
-	sig_hex_decode(hex, n, op.u.usage.sig, SIG_LEN);
-	rc = handlers_commit(c, &op);
-	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_EINVAL
-		                 ? "record dated more than a day ahead"
-		                 : err_str(rc));
-		return;
-	}
-	if (op.status == LEDGER_DUPLICATE)
-		c->s->st.duplicates++;
-	else
-		c->s->st.records++;
-	reply_ok(&c->out);
-	reply_kv_str(&c->out, "id", op.u.usage.id);
-	reply_kv_str(&c->out, "status",
-	             op.status == LEDGER_DUPLICATE ? "duplicate" : "accepted");
-	reply_kv_i64(&c->out, "seq", (int64_t)op.seq);
-	reply_end(&c->out);
-}
-
-void do_void(struct conn *c, const struct req *r)
-{
-	struct ledger_op op;
-	size_t n;
-	const char *v, *hex = req_str(r, KEY_SIG, &n);
-	int rc;
-
-	if (!own_line(c, r)) {
-		handlers_err(c, VD_EDENIED, "voids only in your own name");
-		return;
-	}
-	if (record_verify(c->pub, r) != 0) {
-		handlers_err(c, PROTO_EBADSIG, "signature does not verify");
-		return;
-	}
-	memset(&op, 0, sizeof(op));
-	op.type = OP_VOID;
-	handlers_copy(r, KEY_PROVIDER, op.u.void_.provider,
-	              sizeof(op.u.void_.provider));
-	handlers_copy(r, KEY_ID, op.u.void_.id, sizeof(op.u.void_.id));
-	op.u.void_.at = r->num[KEY_AT];
-	v = req_str(r, KEY_REASON, &n);
-	req_pct_decode(v, n, op.u.void_.reason, sizeof(op.u.void_.reason),
-	               NULL);
-	op.u.void_.line = r->line;
-	op.u.void_.line_len = r->signed_len;
-	hex = req_str(r, KEY_SIG, &n);
-	sig_hex_decode(hex, n, op.u.void_.sig, SIG_LEN);
-	if ((rc = handlers_commit(c, &op)) < 0) {
-		handlers_err(c, rc, err_str(rc));
-		return;
-	}
-	reply_ok(&c->out);
-	reply_kv_str(&c->out, "id", op.u.void_.id);
-	reply_kv_str(&c->out, "status", "voided");
-	reply_kv_i64(&c->out, "seq", (int64_t)op.seq);
-	reply_end(&c->out);
-}
 
 /* BATCH: the header is checked now; the n lines follow. A batch refused
  * for any reason but its size still consumes its lines. */
@@ -265,7 +168,7 @@ void batch_line(struct conn *c, const char *line, size_t len)
 	if (!c->batch_err) {
 		rc = req_parse(line, len, (size_t)c->s->cfg.max_line,
 		               REQ_BATCH_LINE, &r);
-		if (rc == 0 && !own_line(c, &r))
+		if (rc == 0 && !handlers_own_line(c, &r))
 			rc = VD_EDENIED;
 		if (rc < 0) {
 			c->batch_err = rc;
@@ -287,7 +190,7 @@ void batch_line(struct conn *c, const char *line, size_t len)
 				}
 			}
 			if (!c->batch_err) {
-				fill_record(&r, &c->recs[c->batch_got]);
+				handlers_fill_record(&r, &c->recs[c->batch_got]);
 				memcpy(c->lines + c->lines_len, line, len);
 				c->recs[c->batch_got].line_len = len;
 				c->recs[c->batch_got].line =
@@ -316,48 +219,20 @@ void batch_line(struct conn *c, const char *line, size_t len)
 		return;
 	}
 	{
-		struct ledger_op op;
+		uint8_t sig[SIG_LEN];
 		struct req h;
-		size_t i;
+		size_t n;
+		const char *hex;
 		req_parse(c->batch_hdr, c->batch_hdr_len,
-		          (size_t)c->s->cfg.max_line, REQ_LINE, &h);
+			  (size_t)c->s->cfg.max_line, REQ_LINE, &h);
 		if (record_batch_verify(c->pub, &h, c->lines, c->lines_len) !=
 		    0) {
 			handlers_err(c, PROTO_EBADSIG,
-			             "batch signature does not verify");
+				     "batch signature does not verify");
 			return;
 		}
-		for (i = 0; i < c->batch_n; i++) {
-			size_t off = (size_t)(uintptr_t)c->recs[i].line;
-			c->recs[i].line = c->lines + off;
-		}
-		memset(&op, 0, sizeof(op));
-		op.type = OP_BATCH;
-		op.u.batch.recs = c->recs;
-		op.u.batch.n = c->batch_n;
-		op.u.batch.lines = c->lines;
-		op.u.batch.lines_len = c->lines_len;
-		{
-			size_t n;
-			const char *hex = req_str(&h, KEY_SIG, &n);
-			sig_hex_decode(hex, n, op.u.batch.sig, SIG_LEN);
-		}
-		rc = handlers_commit(c, &op);
-		if (rc < 0) {
-			char msg[96];
-			snprintf(msg, sizeof(msg), "line %zu: %s",
-			         op.bad_index + 1, err_str(rc));
-			handlers_err(c, rc, msg);
-			return;
-		}
-		c->s->st.batches++;
-		c->s->st.records += op.accepted;
-		c->s->st.duplicates += op.duplicate;
-		reply_ok(&c->out);
-		reply_kv_i64(&c->out, "records", (int64_t)c->batch_n);
-		reply_kv_i64(&c->out, "accepted", (int64_t)op.accepted);
-		reply_kv_i64(&c->out, "duplicate", (int64_t)op.duplicate);
-		reply_kv_i64(&c->out, "seq", (int64_t)op.seq);
-		reply_end(&c->out);
+		hex = req_str(&h, KEY_SIG, &n);
+		sig_hex_decode(hex, n, sig, SIG_LEN);
+		handlers_batch_submit(c, sig);
 	}
 }

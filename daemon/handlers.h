@@ -8,7 +8,9 @@
 #include "srv.h"
 
 void handlers_err(struct conn *c, int code, const char *msg);
-int handlers_commit(struct conn *c, struct ledger_op *op);
+int handlers_own_line(struct conn *c, const struct req *r);
+void handlers_fill_record(const struct req *r, struct ledger_record *u);
+void handlers_batch_submit(struct conn *c, const uint8_t sig[SIG_LEN]);
 void handlers_copy(const struct req *r, enum cmd_key k, char *dst, size_t n);
 const char *handlers_role_word(unsigned role);
 
@@ -18,6 +20,14 @@ void do_usage(struct conn *c, const struct req *r);
 void do_void(struct conn *c, const struct req *r);
 void do_batch(struct conn *c, const struct req *r, int refusal);
 void batch_line(struct conn *c, const char *line, size_t len);
+
+void do_register(struct conn *c, const struct req *r);
+void do_issue(struct conn *c, const struct req *r);
+void do_settle(struct conn *c, const struct req *r);
+void do_revoke(struct conn *c, const struct req *r);
+void do_expire(struct conn *c, const struct req *r);
+void do_pay(struct conn *c, const struct req *r);
+void do_redeem(struct conn *c, const struct req *r);
 
 void do_balance(struct conn *c, const struct req *r);
 void do_accrual(struct conn *c, const struct req *r);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "err.h"
 #include "perr.h"
 #include "reads.h"
@@ -77,41 +78,60 @@ static void sd_notify_msg(const char *msg)
 	close(fd);
 }
 
+struct swap {
+	struct server *s;
+	struct policy *p;
+	int same, rc;
+};
+
+/* Under the write lock: the commit thread is between batches. */
+static void swap_policy(void *arg)
+{
+	struct swap *w = arg;
+	struct ledger_op op;
+
+	ledger_set_policy(w->s->l, w->p);
+	w->rc = 0;
+	if (w->same)
+		return;
+	memset(&op, 0, sizeof(op));
+	op.type = OP_POLICY;
+	op.now = srv_now();
+	if ((w->rc = ledger_batch(w->s->l, &op, 1)) == 0)
+		w->rc = op.rc;
+	if (w->rc < 0)
+		ledger_set_policy(w->s->l, w->s->pol);
+}
+
 /* Load the policy directory; journal it when it is not the one the store
  * last recorded. On success the server uses it and the old one is freed. */
 static int use_policy(struct server *s, char *err, size_t len)
 {
 	struct policy_errors errs;
-	struct policy *p = NULL, *stored = NULL;
-	int rc, same;
+	struct policy *stored = NULL;
+	struct swap w = {s, NULL, 0, 0};
+	int rc;
 
-	rc = policy_load_dir(s->cfg.policies, &p, &errs);
+	rc = policy_load_dir(s->cfg.policies, &w.p, &errs);
 	if (rc < 0) {
 		snprintf(err, len, "policy refused (%zu errors): %s",
-		         errs.total, errs.n ? errs.msg[0] : err_str(rc));
+			 errs.total, errs.n ? errs.msg[0] : err_str(rc));
 		return rc;
 	}
-	same = ledger_stored_policy(s->l, &stored, NULL) == 0 &&
-	       memcmp(stored->sha256, p->sha256, 32) == 0;
+	w.same = ledger_stored_policy(s->l, &stored, NULL) == 0 &&
+		 memcmp(stored->sha256, w.p->sha256, 32) == 0;
 	policy_free(stored);
-	ledger_set_policy(s->l, p);
-	if (!same) {
-		struct ledger_op op;
-		memset(&op, 0, sizeof(op));
-		op.type = OP_POLICY;
-		op.now = srv_now();
-		if ((rc = ledger_batch(s->l, &op, 1)) < 0 || (rc = op.rc) < 0) {
-			ledger_set_policy(s->l, s->pol);
-			policy_free(p);
-			snprintf(err, len, "cannot journal the policy: %s",
-			         err_str(rc));
-			return rc;
-		}
+	commit_exclusive(s, swap_policy, &w);
+	if (w.rc < 0) {
+		policy_free(w.p);
+		snprintf(err, len, "cannot journal the policy: %s",
+			 err_str(w.rc));
+		return w.rc;
 	}
 	policy_free(s->pol);
-	s->pol = p;
+	s->pol = w.p;
 	srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
-	        p->nprograms, same ? "" : " (journaled)");
+		w.p->nprograms, w.same ? "" : " (journaled)");
 	return 0;
 }
 
@@ -241,7 +261,7 @@ static void stop_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
 	struct conn *c, *next;
-	struct timeval grace = {2, 0};
+	struct timeval grace = {10, 0};
 	int i;
 
 	(void)what;
@@ -261,10 +281,19 @@ static void stop_cb(evutil_socket_t sig, short what, void *arg)
 		next = c->next;
 		bufferevent_disable(c->bev, EV_READ);
 		c->closing = 1;
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		if (c->npending == 0 && conn_drained(c))
 			conn_close(c);
 	}
-	event_base_loopexit(s->base, s->conns ? &grace : NULL);
+	/* the rest close as their writes are committed and answered */
+	srv_maybe_exit(s);
+	event_base_loopexit(s->base, &grace);
+}
+
+void srv_maybe_exit(struct server *s)
+{
+	if (!s->stopping || s->conns != NULL || !commit_idle(s))
+		return;
+	event_base_loopexit(s->base, NULL);
 }
 
 static void hup_cb(evutil_socket_t sig, short what, void *arg)
@@ -276,26 +305,41 @@ static void hup_cb(evutil_socket_t sig, short what, void *arg)
 	srv_reload(arg, err, sizeof(err));
 }
 
+struct sweep {
+	struct server *s;
+	struct ledger_op op;
+	int rc;
+};
+
+static void run_sweep(void *arg)
+{
+	struct sweep *w = arg;
+
+	w->rc = ledger_batch(w->s->l, &w->op, 1);
+}
+
 static void expire_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
-	struct ledger_op op;
+	struct sweep w;
 
 	(void)fd;
 	(void)what;
 	if (s->failed)
 		return;
-	memset(&op, 0, sizeof(op));
-	op.type = OP_EXPIRE;
-	op.now = srv_now();
-	if (ledger_batch(s->l, &op, 1) < 0) {
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	w.op.type = OP_EXPIRE;
+	w.op.now = srv_now();
+	commit_exclusive(s, run_sweep, &w);
+	if (w.rc < 0) {
 		srv_log(s, 0, "expiry commit failed; stopping");
 		s->failed = 1;
 		event_base_loopbreak(s->base);
 		return;
 	}
-	if (op.rc == 0 && op.amount > 0)
-		srv_log(s, 2, "expired %lld vouchers", (long long)op.amount);
+	if (w.op.rc == 0 && w.op.amount > 0)
+		srv_log(s, 2, "expired %lld vouchers", (long long)w.op.amount);
 }
 
 int server_new(const struct config *cfg, struct server **out, char *err,
@@ -349,6 +393,10 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	evsignal_add(s->ev_hup, NULL);
 	event_add(s->ev_expire, &every);
 	signal(SIGPIPE, SIG_IGN);
+	if ((rc = commit_start(s)) < 0) {
+		snprintf(err, len, "cannot start the commit thread");
+		goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -370,6 +418,8 @@ void server_free(struct server *s)
 
 	if (s == NULL)
 		return;
+	/* what is queued commits; its replies go where they can */
+	commit_stop(s);
 	while (s->conns)
 		conn_close(s->conns);
 	for (i = 0; i < s->nlis; i++)

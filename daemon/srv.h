@@ -24,6 +24,16 @@ struct srv_stats {
 };
 
 struct conn;
+struct commitq;
+
+/* A reply in a connection's order: written when every reply before it
+ * has been. */
+struct slot {
+	struct slot *next;
+	int ready;
+	char *data;
+	size_t len;
+};
 
 struct server {
 	struct config cfg;
@@ -42,6 +52,7 @@ struct server {
 	struct srv_stats st;
 	int stopping;
 	int failed; /* fail-stop: a commit failed; acknowledge nothing more */
+	struct commitq *q;
 };
 
 struct conn {
@@ -66,6 +77,10 @@ struct conn {
 	size_t lines_len, lines_cap;
 	struct ledger_record *recs;
 	struct rbuf out; /* the reply being built */
+	struct slot *slots, *slots_tail; /* replies waiting for commits */
+	size_t npending;                 /* writes queued, not answered */
+	int paused; /* a read waits for this connection's writes */
+	int dead;   /* closed; freed when its last write completes */
 	char line[REQ_MAX_LINE + 2];
 };
 
@@ -74,12 +89,24 @@ void srv_log(struct server *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t srv_now(void);
 int srv_reload(struct server *s, char *err, size_t len);
+/* When stopping and everything is committed and sent: leave the loop. */
+void srv_maybe_exit(struct server *s);
 
 /* conn.c */
 void conn_accept(struct server *s, int fd, const char *peer, int is_unix);
 void conn_close(struct conn *c);
-/* Send what c->out holds and reset it. */
+/* Send what c->out holds (after any reply still waiting) and reset it. */
 void conn_flush(struct conn *c);
+/* A place in c's reply order for a queued write. */
+struct slot *conn_reserve(struct conn *c, void *pending);
+/* A queued write was committed (or refused): fn writes its reply into
+ * the slot (fn NULL: no reply, the server is failing). */
+void conn_complete(struct conn *c, struct slot *slot,
+		   void (*fn)(struct conn *, struct ledger_op *, int),
+		   struct ledger_op *op, int rc);
+/* Put a line back and stop reading until c's writes are answered. */
+void conn_defer(struct conn *c, const char *line, size_t len);
+int conn_drained(const struct conn *c);
 
 /* handlers.c: one request line (or a batch line) of c */
 void handlers_line(struct conn *c, const char *line, size_t len);

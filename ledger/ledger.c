@@ -89,7 +89,7 @@ static int dispatch(struct book *b, struct ledger_op *op)
 
 /* Each operation in a child transaction: a failure is undone alone. A
  * full map undoes the whole batch, which runs again on a bigger map. */
-int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
+int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 {
 	struct ltx top, child;
 	int attempt, rc = 0, full;
@@ -100,23 +100,24 @@ int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
 			return rc;
 		full = 0;
 		for (i = 0; i < n && !full; i++) {
-			struct book b = {&child, l->pol, ops[i].now};
-			ops[i].rc = 0;
-			ops[i].seq = 0;
-			ops[i].bad_index = 0;
+			struct ledger_op *op = ops[i];
+			struct book b = {&child, l->pol, op->now};
+			op->rc = 0;
+			op->seq = 0;
+			op->bad_index = 0;
 			if ((rc = ltx_begin(l->st, &top, 0, &child)) < 0)
 				break;
 			/* only a registration needs no policy (vouchd init) */
-			rc = l->pol == NULL && ops[i].type != OP_REGISTER
+			rc = l->pol == NULL && op->type != OP_REGISTER
 				 ? VD_EINVAL
-				 : dispatch(&b, &ops[i]);
+				 : dispatch(&b, op);
 			if (rc == 0)
 				rc = ltx_commit(&child);
 			else
 				ltx_abort(&child);
 			if (rc == VD_ENOSPC)
 				full = 1;
-			ops[i].rc = rc;
+			op->rc = rc;
 			/* a child's failure must not poison the batch */
 			top.err = 0;
 		}
@@ -130,4 +131,20 @@ int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
 			return rc;
 	}
 	return VD_ENOSPC;
+}
+
+int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
+{
+	struct ledger_op *small[16], **v = small;
+	size_t i;
+	int rc;
+
+	if (n > 16 && (v = malloc(n * sizeof(*v))) == NULL)
+		return VD_ENOMEM;
+	for (i = 0; i < n; i++)
+		v[i] = &ops[i];
+	rc = ledger_batchv(l, v, n);
+	if (v != small)
+		free(v);
+	return rc;
 }

@@ -153,6 +153,9 @@ size_t ledger_map_size(const struct ledger *l);
  * itself failed (then nothing applied). */
 int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n);
 
+/* The same over pointers to operations kept elsewhere (group commit). */
+int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n);
+
 /* For ledger/ internals (reads, check): the store and policy in use. */
 struct store *ledger_store(struct ledger *l);
 const struct policy *ledger_policy(const struct ledger *l);
