@@ -22,7 +22,7 @@ struct pending {
 
 struct commitq {
 	pthread_t thread;
-	pthread_mutex_t mu;   /* queue, done, busy, stop */
+	pthread_mutex_t mu; /* queue, done, busy, stop */
 	pthread_cond_t cv;
 	pthread_mutex_t wlock; /* held around every ledger write */
 	struct pending *head, *tail, *done, *done_tail;
@@ -109,14 +109,15 @@ static void done_cb(evutil_socket_t fd, short what, void *arg)
 	if (p != NULL)
 		s->st.commits++;
 	if (s->failed) {
-		srv_log(s, 0, "a commit failed: stopping without acknowledging");
+		srv_log(s, 0,
+		        "a commit failed: stopping without acknowledging");
 		event_base_loopbreak(s->base);
 	}
 	for (; p; p = next) {
 		next = p->next;
 		/* after a failed commit nothing more is acknowledged */
 		conn_complete(p->c, p->slot, s->failed ? NULL : p->fn, &p->op,
-			      p->rc);
+		              p->rc);
 		free(p->owned1);
 		free(p->owned2);
 		free(p);
@@ -136,8 +137,8 @@ int commit_start(struct server *s)
 	pthread_cond_init(&q->cv, NULL);
 	if (pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) < 0)
 		return VD_EIO;
-	q->ev = event_new(s->base, q->pipe[0], EV_READ | EV_PERSIST, done_cb,
-			  s);
+	q->ev =
+	    event_new(s->base, q->pipe[0], EV_READ | EV_PERSIST, done_cb, s);
 	if (q->ev == NULL || event_add(q->ev, NULL) < 0)
 		return VD_ENOMEM;
 	if (pthread_create(&q->thread, NULL, commit_main, s) != 0)
@@ -173,8 +174,8 @@ void commit_stop(struct server *s)
 	s->q = NULL;
 }
 
-int commit_submit(struct conn *c, const struct ledger_op *op,
-		  commit_finish fn, void *owned1, void *owned2)
+int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
+                  void *owned1, void *owned2)
 {
 	struct server *s = c->s;
 	struct commitq *q = s->q;
@@ -227,4 +228,3 @@ void commit_exclusive(struct server *s, void (*fn)(void *), void *arg)
 	if (q)
 		pthread_mutex_unlock(&q->wlock);
 }
-

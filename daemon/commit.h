@@ -20,8 +20,8 @@ void commit_stop(struct server *s);
 
 /* Queue a copy of op for c. `owned` buffers (may be NULL) belong to the
  * queued write from now on and are freed after its reply. */
-int commit_submit(struct conn *c, const struct ledger_op *op,
-		  commit_finish fn, void *owned1, void *owned2);
+int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
+                  void *owned1, void *owned2);
 
 /* 1 when nothing is queued or being committed. */
 int commit_idle(struct server *s);

@@ -152,8 +152,8 @@ void conn_defer(struct conn *c, const char *line, size_t len)
 }
 
 void conn_complete(struct conn *c, struct slot *slot,
-		   void (*fn)(struct conn *, struct ledger_op *, int),
-		   struct ledger_op *op, int rc)
+                   void (*fn)(struct conn *, struct ledger_op *, int),
+                   struct ledger_op *op, int rc)
 {
 	if (c == NULL)
 		return;

@@ -135,8 +135,6 @@ void handlers_fill_record(const struct req *r, struct ledger_record *u)
 	u->kind = (int)r->num[KEY_KIND];
 }
 
-
-
 /* BATCH: the header is checked now; the n lines follow. A batch refused
  * for any reason but its size still consumes its lines. */
 void do_batch(struct conn *c, const struct req *r, int refusal)
@@ -190,7 +188,8 @@ void batch_line(struct conn *c, const char *line, size_t len)
 				}
 			}
 			if (!c->batch_err) {
-				handlers_fill_record(&r, &c->recs[c->batch_got]);
+				handlers_fill_record(&r,
+				                     &c->recs[c->batch_got]);
 				memcpy(c->lines + c->lines_len, line, len);
 				c->recs[c->batch_got].line_len = len;
 				c->recs[c->batch_got].line =
@@ -224,11 +223,11 @@ void batch_line(struct conn *c, const char *line, size_t len)
 		size_t n;
 		const char *hex;
 		req_parse(c->batch_hdr, c->batch_hdr_len,
-			  (size_t)c->s->cfg.max_line, REQ_LINE, &h);
+		          (size_t)c->s->cfg.max_line, REQ_LINE, &h);
 		if (record_batch_verify(c->pub, &h, c->lines, c->lines_len) !=
 		    0) {
 			handlers_err(c, PROTO_EBADSIG,
-				     "batch signature does not verify");
+			             "batch signature does not verify");
 			return;
 		}
 		hex = req_str(&h, KEY_SIG, &n);

@@ -8,14 +8,6 @@
 #include "perr.h"
 #include "srv.h"
 
-
-
-
-
-
-
-
-
 static void do_reload(struct conn *c)
 {
 	char msg[400];

@@ -19,7 +19,7 @@ static void ok_seq(struct conn *c, const struct ledger_op *op)
 }
 
 static void submit(struct conn *c, struct ledger_op *op, commit_finish fn,
-		   void *own1, void *own2)
+                   void *own1, void *own2)
 {
 	if (c->s->failed) {
 		free(own1);
@@ -43,9 +43,10 @@ static char *dup_bytes(const char *p, size_t n)
 static void fin_usage(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, rc == VD_EINVAL
-				       ? "record dated more than a day ahead"
-				       : err_str(rc));
+		handlers_err(c, rc,
+		             rc == VD_EINVAL
+		                 ? "record dated more than a day ahead"
+		                 : err_str(rc));
 		return;
 	}
 	if (op->status == LEDGER_DUPLICATE)
@@ -54,9 +55,8 @@ static void fin_usage(struct conn *c, struct ledger_op *op, int rc)
 		c->s->st.records++;
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "id", op->u.usage.id);
-	reply_kv_str(&c->out, "status", op->status == LEDGER_DUPLICATE
-					     ? "duplicate"
-					     : "accepted");
+	reply_kv_str(&c->out, "status",
+	             op->status == LEDGER_DUPLICATE ? "duplicate" : "accepted");
 	ok_seq(c, op);
 }
 
@@ -116,12 +116,12 @@ void do_void(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_VOID;
 	handlers_copy(r, KEY_PROVIDER, op.u.void_.provider,
-		      sizeof(op.u.void_.provider));
+	              sizeof(op.u.void_.provider));
 	handlers_copy(r, KEY_ID, op.u.void_.id, sizeof(op.u.void_.id));
 	op.u.void_.at = r->num[KEY_AT];
 	v = req_str(r, KEY_REASON, &n);
 	req_pct_decode(v, n, op.u.void_.reason, sizeof(op.u.void_.reason),
-		       NULL);
+	               NULL);
 	hex = req_str(r, KEY_SIG, &n);
 	sig_hex_decode(hex, n, op.u.void_.sig, SIG_LEN);
 	line = dup_bytes(r->line, r->signed_len);
@@ -136,7 +136,7 @@ static void fin_batch(struct conn *c, struct ledger_op *op, int rc)
 
 	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "line %zu: %s", op->bad_index + 1,
-			 err_str(rc));
+		         err_str(rc));
 		handlers_err(c, rc, msg);
 		return;
 	}
@@ -177,16 +177,16 @@ void handlers_batch_submit(struct conn *c, const uint8_t sig[SIG_LEN])
 static void fin_register(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, rc == VD_ECONFLICT
-				       ? "registered with other fields"
-				       : err_str(rc));
+		handlers_err(c, rc,
+		             rc == VD_ECONFLICT ? "registered with other fields"
+		                                : err_str(rc));
 		return;
 	}
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "id", op->u.reg.id);
-	reply_kv_str(&c->out, "status", op->status == LEDGER_DUPLICATE
-					     ? "duplicate"
-					     : "registered");
+	reply_kv_str(&c->out, "status",
+	             op->status == LEDGER_DUPLICATE ? "duplicate"
+	                                            : "registered");
 	ok_seq(c, op);
 }
 
@@ -203,13 +203,14 @@ void do_register(struct conn *c, const struct req *r)
 	handlers_copy(r, KEY_KEY, hex, sizeof(hex));
 	handlers_copy(r, KEY_KIND, op.u.reg.kind, sizeof(op.u.reg.kind));
 	op.u.reg.role = strcmp(role, "provider") == 0 ? LEDGER_PROVIDER
-			: strcmp(role, "org") == 0    ? LEDGER_ORG
-						      : LEDGER_BUREAU;
+	                : strcmp(role, "org") == 0    ? LEDGER_ORG
+	                                              : LEDGER_BUREAU;
 	op.u.reg.local = req_has(r, KEY_LOCAL) && r->num[KEY_LOCAL] == 1;
 	/* a key that could sign for any message is no key */
 	if (sig_hex_decode(hex, 64, op.u.reg.key, 32) < 0 ||
 	    sig_pub_parse(op.u.reg.key, &pub) < 0) {
-		handlers_err(c, VD_EINVAL, "malformed or small-order public key");
+		handlers_err(c, VD_EINVAL,
+		             "malformed or small-order public key");
 		return;
 	}
 	sig_pub_free(pub);
@@ -219,10 +220,11 @@ void do_register(struct conn *c, const struct req *r)
 static void fin_issue(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, rc == VD_EINVAL
-				       ? "not a grant program, or an org kind or "
-					 "date it does not cover"
-				       : err_str(rc));
+		handlers_err(c, rc,
+		             rc == VD_EINVAL
+		                 ? "not a grant program, or an org kind or "
+		                   "date it does not cover"
+		                 : err_str(rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -242,7 +244,7 @@ void do_issue(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_ISSUE;
 	handlers_copy(r, KEY_PROGRAM, op.u.issue.program,
-		      sizeof(op.u.issue.program));
+	              sizeof(op.u.issue.program));
 	handlers_copy(r, KEY_ORG, op.u.issue.org, sizeof(op.u.issue.org));
 	handlers_copy(r, KEY_REF, op.u.issue.ref, sizeof(op.u.issue.ref));
 	op.u.issue.need = r->num[KEY_NEED];
@@ -253,11 +255,12 @@ void do_issue(struct conn *c, const struct req *r)
 static void fin_settle(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, rc == VD_EINVAL
-				       ? "not an annual program, or the period "
-					 "has not ended (force=1)"
-				   : rc == VD_ECLOSED ? "already settled"
-						      : err_str(rc));
+		handlers_err(c, rc,
+		             rc == VD_EINVAL
+		                 ? "not an annual program, or the period "
+		                   "has not ended (force=1)"
+		             : rc == VD_ECLOSED ? "already settled"
+		                                : err_str(rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -274,7 +277,7 @@ void do_settle(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_SETTLE;
 	handlers_copy(r, KEY_PROGRAM, op.u.settle.program,
-		      sizeof(op.u.settle.program));
+	              sizeof(op.u.settle.program));
 	op.u.settle.period = (int32_t)r->num[KEY_PERIOD];
 	op.u.settle.force = req_has(r, KEY_FORCE);
 	submit(c, &op, fin_settle, NULL, NULL);
@@ -301,10 +304,10 @@ void do_revoke(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REVOKE;
 	handlers_copy(r, KEY_VOUCHER, op.u.revoke.voucher,
-		      sizeof(op.u.revoke.voucher));
+	              sizeof(op.u.revoke.voucher));
 	v = req_str(r, KEY_REASON, &n);
 	req_pct_decode(v, n, op.u.revoke.reason, sizeof(op.u.revoke.reason),
-		       NULL);
+	               NULL);
 	submit(c, &op, fin_revoke, NULL, NULL);
 }
 
@@ -352,8 +355,8 @@ void do_expire(struct conn *c, const struct req *r)
 static void fin_pay(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, rc == VD_EFUNDS ? "more than owed"
-						    : err_str(rc));
+		handlers_err(c, rc,
+		             rc == VD_EFUNDS ? "more than owed" : err_str(rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -370,7 +373,7 @@ void do_pay(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_PAY;
 	handlers_copy(r, KEY_PROVIDER, op.u.pay.provider,
-		      sizeof(op.u.pay.provider));
+	              sizeof(op.u.pay.provider));
 	handlers_copy(r, KEY_REF, op.u.pay.ref, sizeof(op.u.pay.ref));
 	op.u.pay.amount = r->num[KEY_AMOUNT];
 	submit(c, &op, fin_pay, NULL, NULL);
@@ -379,9 +382,10 @@ void do_pay(struct conn *c, const struct req *r)
 static void fin_redeem(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, rc == VD_EINVAL
-				       ? "the record is voided, or amount is 0"
-				       : err_str(rc));
+		handlers_err(c, rc,
+		             rc == VD_EINVAL
+		                 ? "the record is voided, or amount is 0"
+		                 : err_str(rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -399,11 +403,11 @@ void do_redeem(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REDEEM;
 	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
-		 c->id);
+	         c->id);
 	handlers_copy(r, KEY_VOUCHER, op.u.redeem.voucher,
-		      sizeof(op.u.redeem.voucher));
+	              sizeof(op.u.redeem.voucher));
 	handlers_copy(r, KEY_RECORD, op.u.redeem.record,
-		      sizeof(op.u.redeem.record));
+	              sizeof(op.u.redeem.record));
 	handlers_copy(r, KEY_REF, op.u.redeem.ref, sizeof(op.u.redeem.ref));
 	op.u.redeem.amount = r->num[KEY_AMOUNT];
 	submit(c, &op, fin_redeem, NULL, NULL);

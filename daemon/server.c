@@ -115,23 +115,23 @@ static int use_policy(struct server *s, char *err, size_t len)
 	rc = policy_load_dir(s->cfg.policies, &w.p, &errs);
 	if (rc < 0) {
 		snprintf(err, len, "policy refused (%zu errors): %s",
-			 errs.total, errs.n ? errs.msg[0] : err_str(rc));
+		         errs.total, errs.n ? errs.msg[0] : err_str(rc));
 		return rc;
 	}
 	w.same = ledger_stored_policy(s->l, &stored, NULL) == 0 &&
-		 memcmp(stored->sha256, w.p->sha256, 32) == 0;
+	         memcmp(stored->sha256, w.p->sha256, 32) == 0;
 	policy_free(stored);
 	commit_exclusive(s, swap_policy, &w);
 	if (w.rc < 0) {
 		policy_free(w.p);
 		snprintf(err, len, "cannot journal the policy: %s",
-			 err_str(w.rc));
+		         err_str(w.rc));
 		return w.rc;
 	}
 	policy_free(s->pol);
 	s->pol = w.p;
 	srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
-		w.p->nprograms, w.same ? "" : " (journaled)");
+	        w.p->nprograms, w.same ? "" : " (journaled)");
 	return 0;
 }
 

@@ -76,7 +76,7 @@ struct conn {
 	char *lines;
 	size_t lines_len, lines_cap;
 	struct ledger_record *recs;
-	struct rbuf out; /* the reply being built */
+	struct rbuf out;                 /* the reply being built */
 	struct slot *slots, *slots_tail; /* replies waiting for commits */
 	size_t npending;                 /* writes queued, not answered */
 	int paused; /* a read waits for this connection's writes */
@@ -102,8 +102,8 @@ struct slot *conn_reserve(struct conn *c, void *pending);
 /* A queued write was committed (or refused): fn writes its reply into
  * the slot (fn NULL: no reply, the server is failing). */
 void conn_complete(struct conn *c, struct slot *slot,
-		   void (*fn)(struct conn *, struct ledger_op *, int),
-		   struct ledger_op *op, int rc);
+                   void (*fn)(struct conn *, struct ledger_op *, int),
+                   struct ledger_op *op, int rc);
 /* Put a line back and stop reading until c's writes are answered. */
 void conn_defer(struct conn *c, const char *line, size_t len);
 int conn_drained(const struct conn *c);

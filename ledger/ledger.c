@@ -135,7 +135,7 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 
 int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
 {
-	struct ledger_op *small[16], **v = small;
+	struct ledger_op *small[16] = {NULL}, **v = small;
 	size_t i;
 	int rc;
 

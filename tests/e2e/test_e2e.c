@@ -323,6 +323,161 @@ static void test_roles_and_malformed(void **state)
 	client_close(&c);
 }
 
+/* n signed USAGE lines for dc, ids prefix-0 .. prefix-(n-1), in one
+ * buffer */
+static char *usage_lines(const char *prefix, int n, size_t *len)
+{
+	char *buf = malloc((size_t)n * RECORD_LINE_MAX);
+	char line[RECORD_LINE_MAX], id[32];
+	size_t used = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%s-%d", prefix, i);
+		usage_line(line, sizeof(line), k_dc, "dc", id, "school", 100);
+		used +=
+		    (size_t)snprintf(buf + used, RECORD_LINE_MAX, "%s\n", line);
+	}
+	*len = used;
+	return buf;
+}
+
+static void test_group_commit(void **state)
+{
+	struct client c[4], b;
+	int64_t records = 0, commits = 0;
+	struct reply r;
+	const char *l;
+	size_t len;
+	int i, j;
+
+	(void)state;
+	/* four connections, 200 pipelined records each, all in flight
+	 * together: many records share one commit */
+	for (i = 0; i < 4; i++)
+		auth_as(&c[i], "dc", k_dc);
+	auth_as(&b, "bureau", k_bureau);
+	l = client_req(&b, "STATS");
+	assert_int_equal(reply_parse(l, strlen(l), &r), 0);
+	reply_get_i64(&r, "commits", &commits);
+	records = commits; /* commits so far */
+	for (i = 0; i < 4; i++) {
+		char prefix[16];
+		char *buf;
+		snprintf(prefix, sizeof(prefix), "g%d", i);
+		buf = usage_lines(prefix, 200, &len);
+		assert_int_equal(client_send(&c[i], buf, len), 0);
+		free(buf);
+	}
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 200; j++)
+			expect_prefix(client_line(&c[i]), "OK id=g");
+	l = client_req(&b, "STATS");
+	assert_int_equal(reply_parse(l, strlen(l), &r), 0);
+	reply_get_i64(&r, "commits", &commits);
+	print_message("800 records in %lld group commits\n",
+	              (long long)(commits - records));
+	assert_true(commits - records < 800);
+	for (i = 0; i < 4; i++)
+		client_close(&c[i]);
+	client_close(&b);
+}
+
+struct seen {
+	char ids[4096][32];
+	int n;
+};
+
+static void test_sigterm_loses_nothing_acknowledged(void **state)
+{
+	static struct seen acked;
+	char listen[160], after[200] = "";
+	struct client c;
+	size_t len;
+	char *buf;
+	int found = 0, i, pages;
+
+	(void)state;
+	auth_as(&c, "dc", k_dc);
+	buf = usage_lines("t", 3000, &len);
+	/* the first 500 lines, some replies, then SIGTERM while the rest
+	 * is still being sent */
+	{
+		size_t first = 0;
+		int nl = 0;
+		while (nl < 500)
+			if (buf[first++] == '\n')
+				nl++;
+		assert_int_equal(client_send(&c, buf, first), 0);
+		for (i = 0; i < 50; i++) {
+			const char *l = client_line(&c);
+			expect_prefix(l, "OK id=t-");
+			sscanf(l, "OK id=%31s", acked.ids[acked.n++]);
+		}
+		kill(D.pid, SIGTERM);
+		/* the daemon may be gone before all of it is sent */
+		client_send(&c, buf + first, len - first);
+	}
+	free(buf);
+	for (;;) {
+		const char *l = client_line(&c);
+		if (l == NULL)
+			break;
+		if (strncmp(l, "OK id=t-", 8) == 0 && acked.n < 4096)
+			sscanf(l, "OK id=%31s", acked.ids[acked.n++]);
+	}
+	client_close(&c);
+	{
+		int st;
+		assert_int_equal(waitpid(D.pid, &st, 0), D.pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	print_message("%d records acknowledged before the stop\n", acked.n);
+	/* restart: every acknowledged record is there */
+	snprintf(listen, sizeof(listen), "unix:%s", D.sock);
+	D.pid = fork();
+	if (D.pid == 0) {
+		execl(VOUCHD_BIN, VOUCHD_BIN, "run", "--data", D.data,
+		      "--policies", VD_SOURCE_DIR "/deploy/policies",
+		      "--listen", listen, "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	auth_as(&c, "dc", k_dc);
+	for (pages = 0; pages < 10; pages++) {
+		struct reply r;
+		const char *l =
+		    after[0]
+		        ? client_req(&c, "RECORDS limit=1000 after=%s", after)
+		        : client_req(&c, "RECORDS limit=1000");
+		int64_t n = 0;
+		size_t nl;
+		const char *next;
+		assert_int_equal(reply_parse(l, strlen(l), &r), 0);
+		reply_get_i64(&r, "n", &n);
+		next = reply_get(&r, "next", &nl);
+		if (next)
+			snprintf(after, sizeof(after), "%.*s", (int)nl, next);
+		else
+			after[0] = '\0';
+		for (i = 0; i < n; i++) {
+			const char *row = client_line(&c);
+			char id[40];
+			int k;
+			if (sscanf(row, "RECORD provider=dc id=%39s", id) != 1)
+				continue;
+			for (k = 0; k < acked.n; k++)
+				if (strcmp(acked.ids[k], id) == 0) {
+					acked.ids[k][0] = '\0';
+					found++;
+				}
+		}
+		if (!after[0])
+			break;
+	}
+	assert_int_equal(found, acked.n);
+	client_close(&c);
+}
+
 static void test_sigterm_and_restart(void **state)
 {
 	const char *check[] = {VOUCHD_BIN, "check", "--data", D.data, NULL};
@@ -342,9 +497,10 @@ static void test_sigterm_and_restart(void **state)
 		_exit(127);
 	}
 	auth_as(&c, "school", k_school);
-	/* 300,090 granted, 100,000 redeemed */
+	/* 300,090 granted, 3% of the 800 group-commit records of 100 fen
+	 * (2,400) more; 100,000 redeemed */
 	expect_prefix(client_req(&c, "BALANCE"),
-	              "OK n=1 total_remaining=200090");
+	              "OK n=1 total_remaining=202490");
 	client_close(&c);
 }
 
@@ -357,7 +513,9 @@ int main(void)
 	    cmocka_unit_test(test_redeem_and_bureau_views),
 	    cmocka_unit_test(test_checkpoint_verifies),
 	    cmocka_unit_test(test_roles_and_malformed),
+	    cmocka_unit_test(test_group_commit),
 	    cmocka_unit_test(test_sigterm_and_restart),
+	    cmocka_unit_test(test_sigterm_loses_nothing_acknowledged),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
