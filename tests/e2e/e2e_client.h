@@ -57,7 +57,9 @@ static int client_open(struct client *c, const char *sock)
 	memset(c, 0, sizeof(*c));
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	if (strlen(sock) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, sock, strlen(sock));
 	for (tries = 0; tries < 100; tries++) {
 		c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
