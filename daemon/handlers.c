@@ -70,10 +70,39 @@ void do_hello(struct conn *c)
 	reply_end(&c->out);
 }
 
+/* The failure record of c's address (its host, without the port). */
+static struct auth_fail *fail_slot(struct conn *c)
+{
+	struct server *s = c->s;
+	char addr[64];
+	const char *colon = strrchr(c->peer, ':');
+	size_t n = colon ? (size_t)(colon - c->peer) : strlen(c->peer);
+	unsigned h = 2166136261u;
+	size_t i;
+
+	if (n >= sizeof(addr))
+		n = sizeof(addr) - 1;
+	memcpy(addr, c->peer, n);
+	addr[n] = '\0';
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)addr[i]) * 16777619u;
+	/* one slot per hash; a collision shares a counter, which only
+	 * errs towards slowing down */
+	i = h % (sizeof(s->fails) / sizeof(s->fails[0]));
+	if (strcmp(s->fails[i].addr, addr) != 0) {
+		snprintf(s->fails[i].addr, sizeof(s->fails[i].addr), "%s",
+		         addr);
+		s->fails[i].failures = 0;
+		s->fails[i].until = 0;
+	}
+	return &s->fails[i];
+}
+
 void do_auth(struct conn *c, const struct req *r)
 {
 	struct ledger_principal p;
 	struct sig_pub *pub = NULL;
+	struct auth_fail *f;
 	char id[LEDGER_ID + 1];
 	uint8_t sig[SIG_LEN];
 	size_t n;
@@ -85,6 +114,16 @@ void do_auth(struct conn *c, const struct req *r)
 		handlers_err(c, VD_EINVAL, "send HELLO first");
 		return;
 	}
+	f = fail_slot(c);
+	if (srv_now() < f->until) {
+		char msg[80];
+		c->nonce[0] = '\0';
+		snprintf(msg, sizeof(msg),
+		         "too many failed attempts from here; retry in %lld s",
+		         (long long)(f->until - srv_now()));
+		handlers_err(c, VD_EAUTH, msg);
+		return;
+	}
 	ok = ledger_principal(c->s->l, id, &p) == 0 &&
 	     sig_hex_decode(hex, n, sig, SIG_LEN) == 0 &&
 	     sig_pub_parse(p.key, &pub) == 0 &&
@@ -92,13 +131,22 @@ void do_auth(struct conn *c, const struct req *r)
 	/* a nonce is good for one AUTH, right or wrong */
 	c->nonce[0] = '\0';
 	if (!ok) {
+		int64_t wait;
 		sig_pub_free(pub);
 		c->s->st.errors++;
+		/* from the third failure on, wait 1, 2, 4 ... at most 300 s */
+		if (++f->failures >= 3) {
+			wait =
+			    f->failures >= 12 ? 300 : 1LL << (f->failures - 3);
+			f->until = srv_now() + (wait > 300 ? 300 : wait);
+		}
 		reply_err(&c->out, "AUTH",
 		          "unknown principal or bad signature");
 		srv_log(c->s, 1, "%s: AUTH failed for %s", c->peer, id);
 		return;
 	}
+	f->failures = 0;
+	f->until = 0;
 	sig_pub_free(c->pub);
 	c->pub = pub;
 	c->role = ledger_to_role(p.role);

@@ -19,6 +19,7 @@
 
 #include "commit.h"
 #include "err.h"
+#include "metrics.h"
 #include "perr.h"
 #include "reads.h"
 #include "srv.h"
@@ -277,6 +278,7 @@ static void stop_cb(evutil_socket_t sig, short what, void *arg)
 		s->lis[i] = NULL;
 	}
 	s->nlis = 0;
+	metrics_stop(s);
 	for (c = s->conns; c; c = next) {
 		next = c->next;
 		bufferevent_disable(c->bev, EV_READ);
@@ -393,6 +395,8 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	evsignal_add(s->ev_hup, NULL);
 	event_add(s->ev_expire, &every);
 	signal(SIGPIPE, SIG_IGN);
+	if ((rc = metrics_start(s, err, len)) < 0)
+		goto fail;
 	if ((rc = commit_start(s)) < 0) {
 		snprintf(err, len, "cannot start the commit thread");
 		goto fail;
@@ -420,6 +424,7 @@ void server_free(struct server *s)
 		return;
 	/* what is queued commits; its replies go where they can */
 	commit_stop(s);
+	metrics_stop(s);
 	while (s->conns)
 		conn_close(s->conns);
 	for (i = 0; i < s->nlis; i++)

@@ -53,6 +53,13 @@ struct server {
 	int stopping;
 	int failed; /* fail-stop: a commit failed; acknowledge nothing more */
 	struct commitq *q;
+	struct evhttp *http;
+	/* AUTH failures per address (without port): slowed down */
+	struct auth_fail {
+		char addr[64];
+		int failures;
+		int64_t until;
+	} fails[256];
 };
 
 struct conn {

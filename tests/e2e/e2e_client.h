@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,8 @@
 
 struct daemon {
 	char dir[64];
+	char conf[128];
+	int metrics_port;
 	char data[96];
 	char sock[128];
 	char bureau_key[128];
@@ -155,12 +159,45 @@ static const char *client_auth(struct client *c, const char *id,
 	return client_req(c, "AUTH id=%s sig=%s", id, hex);
 }
 
+/* A free loopback port (bound then released: good enough for a test) */
+static int free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t l = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &l) < 0) {
+		close(fd);
+		return -1;
+	}
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static pid_t daemon_spawn(struct daemon *d, const char *vouchd,
+                          const char *policies)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(vouchd, vouchd, "run", "--config", d->conf, "--data",
+		      d->data, "--policies", policies, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
 static int daemon_start(struct daemon *d, const char *vouchd,
                         const char *policies)
 {
 	const char *init[] = {vouchd,         "init",        "--data", d->data,
 	                      "--bureau-key", d->bureau_key, NULL};
-	char listen[160];
+	FILE *f;
 
 	snprintf(d->dir, sizeof(d->dir), "/tmp/vd_e2e_XXXXXX");
 	if (mkdtemp(d->dir) == NULL)
@@ -168,17 +205,56 @@ static int daemon_start(struct daemon *d, const char *vouchd,
 	snprintf(d->data, sizeof(d->data), "%s/data", d->dir);
 	snprintf(d->sock, sizeof(d->sock), "%s/vouchd.sock", d->dir);
 	snprintf(d->bureau_key, sizeof(d->bureau_key), "%s/bureau.pem", d->dir);
+	snprintf(d->conf, sizeof(d->conf), "%s/vouchd.conf", d->dir);
 	if (e2e_run(init) != 0)
 		return -1;
-	snprintf(listen, sizeof(listen), "unix:%s", d->sock);
-	d->pid = fork();
-	if (d->pid == 0) {
-		execl(vouchd, vouchd, "run", "--data", d->data, "--policies",
-		      policies, "--listen", listen, "--log-level", "warn",
-		      (char *)NULL);
-		_exit(127);
-	}
+	d->metrics_port = free_port();
+	/* short limits so that the tests can see them act */
+	f = fopen(d->conf, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f,
+	        "; written by the e2e test\n"
+	        "[server]\n"
+	        "listen = unix:%s\n"
+	        "metrics = 127.0.0.1:%d\n"
+	        "line_deadline = 1\n"
+	        "idle_timeout = 20\n"
+	        "log_level = warn\n",
+	        d->sock, d->metrics_port);
+	fclose(f);
+	d->pid = daemon_spawn(d, vouchd, policies);
 	return d->pid > 0 ? 0 : -1;
+}
+
+/* GET path from the metrics listener; the body in buf. */
+static int http_get(int port, const char *path, char *buf, size_t size)
+{
+	struct sockaddr_in sa;
+	char req[256];
+	size_t n = 0;
+	ssize_t r;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n",
+	         path);
+	if (send(fd, req, strlen(req), 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	while (n + 1 < size && (r = recv(fd, buf + n, size - n - 1, 0)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	close(fd);
+	return 0;
 }
 
 /* SIGTERM; the exit status */

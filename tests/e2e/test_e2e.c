@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "e2e_client.h"
+#include "cmd.h"
 #include "ptime.h"
 
 #define AT_JUNE "2026-06-01T08:00:00Z"
@@ -478,6 +479,168 @@ static void test_sigterm_loses_nothing_acknowledged(void **state)
 	client_close(&c);
 }
 
+static void test_every_role_denied_what_it_may_not_run(void **state)
+{
+	static const struct {
+		const char *id;
+		unsigned role;
+	} who[] = {{"dc", ROLE_PROVIDER},
+	           {"school", ROLE_ORG},
+	           {"bureau", ROLE_BUREAU}};
+	struct sig_key *keys[3] = {k_dc, k_school, k_bureau};
+	struct client c;
+	size_t i, w, denied = 0;
+
+	(void)state;
+	/* every command with its required keys filled with well-formed
+	 * values, sent by every role the table does not allow */
+	for (w = 0; w <= 3; w++) {
+		unsigned role = w < 3 ? who[w].role : ROLE_ANON;
+		if (w < 3)
+			auth_as(&c, who[w].id, keys[w]);
+		else
+			assert_int_equal(client_open(&c, D.sock), 0);
+		for (i = 0; i < CMD_COUNT; i++) {
+			const struct cmd_spec *sp = &cmd_table[i];
+			char line[1024];
+			size_t n;
+			int k;
+			if (sp->roles & role)
+				continue;
+			n = (size_t)snprintf(line, sizeof(line), "%s",
+			                     sp->name);
+			for (k = 0; k < KEY_COUNT; k++) {
+				static const char *const v[] = {
+				    [TYPE_NUM] = "1",
+				    [TYPE_PID] = "x",
+				    [TYPE_RID] = "x",
+				    [TYPE_TIME] = "2026-01-01T00:00:00Z",
+				    [TYPE_HEX64] =
+				        "d75a980182b10ab7d54bfed3c9640"
+				        "73a0ee172f3daa62325af021a68f"
+				        "707511a",
+				    [TYPE_HEX128] =
+				        "00000000000000000000000000000"
+				        "000000000000000000000000000"
+				        "000000000000000000000000000"
+				        "000000000000000000000000000"
+				        "0000000000000000",
+				    [TYPE_TEXT] = "x",
+				    [TYPE_ROLE] = "org",
+				    [TYPE_WORD] = "training",
+				    [TYPE_CURSOR] = "x/y"};
+				if (!(sp->required & KEYBIT(k)) || k == KEY_SIG)
+					continue;
+				n += (size_t)snprintf(
+				    line + n, sizeof(line) - n, " %s=%s",
+				    cmd_keys[k].name,
+				    k == KEY_PERIOD ? "2026"
+				                    : v[cmd_keys[k].type]);
+			}
+			if (sp->required & KEYBIT(KEY_SIG))
+				n += (size_t)snprintf(
+				    line + n, sizeof(line) - n, " sig=%s",
+				    "0000000000000000000000000000"
+				    "0000000000000000000000000000"
+				    "0000000000000000000000000000"
+				    "0000000000000000000000000000"
+				    "0000000000000000");
+			/* a refused BATCH consumes its one line */
+			if (sp->id == CMD_BATCH) {
+				char tail[] = "\nUSAGE x=1";
+				snprintf(line + n, sizeof(line) - n, "%s",
+				         tail);
+			}
+			expect_prefix(client_req(&c, "%s", line),
+			              role == ROLE_ANON ? "ERR AUTH"
+			                                : "ERR DENIED");
+			denied++;
+		}
+		expect_prefix(client_req(&c, "PING"), "OK");
+		client_close(&c);
+	}
+	print_message("%zu role/command pairs denied\n", denied);
+	assert_true(denied > 40);
+}
+
+static void test_trickle_writer_cut_off(void **state)
+{
+	struct client c;
+
+	(void)state;
+	/* line_deadline = 1: a line that does not end within a second */
+	assert_int_equal(client_open(&c, D.sock), 0);
+	assert_int_equal(client_send(&c, "PI", 2), 0);
+	usleep(600000);
+	assert_int_equal(client_send(&c, "N", 1), 0);
+	usleep(900000);
+	/* by now the daemon has closed it: the send may fail, and no
+	 * reply comes */
+	client_send(&c, "G\n", 2);
+	assert_null(client_line(&c));
+	client_close(&c);
+}
+
+static void test_metrics(void **state)
+{
+	char body[65536];
+
+	(void)state;
+	assert_int_equal(
+	    http_get(D.metrics_port, "/healthz", body, sizeof(body)), 0);
+	assert_non_null(strstr(body, "200 OK"));
+	/* 500,150 as in test_redeem_and_bureau_views, and 5% of the 800
+	 * group-commit records of 100 fen (3% + 2%): 504,150 */
+	assert_int_equal(
+	    http_get(D.metrics_port, "/metrics", body, sizeof(body)), 0);
+	assert_non_null(
+	    strstr(body, "vouchd_records_total{status=\"accepted\"}"));
+	assert_non_null(strstr(body, "vouchd_pool_granted_fen{pool=\"xinxing\","
+	                             "period=\"2026\"} 504150"));
+}
+
+static void test_auth_failures_slowed(void **state)
+{
+	struct sig_key *wrong = NULL;
+	struct client c;
+	int i;
+
+	(void)state;
+	assert_int_equal(sig_keygen(&wrong), 0);
+	assert_int_equal(client_open(&c, D.sock), 0);
+	for (i = 0; i < 3; i++)
+		expect_prefix(client_auth(&c, "school", wrong, NULL),
+		              "ERR AUTH unknown principal or bad signature");
+	/* the right key is refused too while the address waits */
+	expect_prefix(client_auth(&c, "school", k_school, NULL),
+	              "ERR AUTH too many failed attempts");
+	sleep(2);
+	expect_prefix(client_auth(&c, "school", k_school, NULL),
+	              "OK id=school");
+	client_close(&c);
+	sig_key_free(wrong);
+}
+
+static void test_bad_config_refused(void **state)
+{
+	char conf[160], cmd[512];
+	FILE *f;
+	int rc;
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "%s/bad.conf", D.dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs("[server]\nmax_line = 100000\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	         "%s run --config %s --data %s 2>&1 | grep -q "
+	         "'bad.conf:2: bad value for .max_line.'",
+	         VOUCHD_BIN, conf, D.data);
+	rc = system(cmd);
+	assert_int_equal(rc, 0);
+}
+
 static void test_sigterm_and_restart(void **state)
 {
 	const char *check[] = {VOUCHD_BIN, "check", "--data", D.data, NULL};
@@ -514,6 +677,11 @@ int main(void)
 	    cmocka_unit_test(test_checkpoint_verifies),
 	    cmocka_unit_test(test_roles_and_malformed),
 	    cmocka_unit_test(test_group_commit),
+	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
+	    cmocka_unit_test(test_trickle_writer_cut_off),
+	    cmocka_unit_test(test_metrics),
+	    cmocka_unit_test(test_auth_failures_slowed),
+	    cmocka_unit_test(test_bad_config_refused),
 	    cmocka_unit_test(test_sigterm_and_restart),
 	    cmocka_unit_test(test_sigterm_loses_nothing_acknowledged),
 	};

@@ -1,0 +1,130 @@
+#include "metrics.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "reads.h"
+
+struct pool_out {
+	struct evbuffer *b;
+};
+
+static int pool_metric(void *arg, const struct ledger_pool *p)
+{
+	struct pool_out *o = arg;
+	static const char *const names[7] = {"budget",  "granted", "redeemed",
+	                                     "expired", "revoked", "remaining",
+	                                     "unfunded"};
+	int64_t v[7] = {p->budget,  p->granted,   p->redeemed, p->expired,
+	                p->revoked, p->remaining, p->unfunded};
+	int i;
+
+	for (i = 0; i < 7; i++)
+		evbuffer_add_printf(
+		    o->b,
+		    "vouchd_pool_%s_fen{pool=\"%s\",period=\"%d\"}"
+		    " %" PRId64 "\n",
+		    names[i], p->pool, (int)p->period, v[i]);
+	return 0;
+}
+
+static void metrics_cb(struct evhttp_request *req, void *arg)
+{
+	struct server *s = arg;
+	struct evbuffer *b = evbuffer_new();
+	struct pool_out o = {b};
+	const struct srv_stats *st = &s->st;
+
+	if (b == NULL) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	evbuffer_add_printf(
+	    b,
+	    "# TYPE vouchd_connections_total counter\n"
+	    "vouchd_connections_total %" PRIu64 "\n"
+	    "# TYPE vouchd_connections_open gauge\n"
+	    "vouchd_connections_open %zu\n"
+	    "# TYPE vouchd_requests_total counter\n"
+	    "vouchd_requests_total %" PRIu64 "\n"
+	    "# TYPE vouchd_records_total counter\n"
+	    "vouchd_records_total{status=\"accepted\"} %" PRIu64 "\n"
+	    "vouchd_records_total{status=\"duplicate\"} %" PRIu64 "\n"
+	    "# TYPE vouchd_batches_total counter\n"
+	    "vouchd_batches_total %" PRIu64 "\n"
+	    "# TYPE vouchd_commits_total counter\n"
+	    "vouchd_commits_total %" PRIu64 "\n"
+	    "# TYPE vouchd_errors_total counter\n"
+	    "vouchd_errors_total %" PRIu64 "\n",
+	    st->connections, s->nconns, st->requests, st->records,
+	    st->duplicates, st->batches, st->commits, st->errors);
+	evbuffer_add_printf(b, "# TYPE vouchd_pool_budget_fen gauge\n");
+	ledger_pools(s->l, NULL, 0, pool_metric, &o);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	                  "Content-Type", "text/plain; version=0.0.4");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static void healthz_cb(struct evhttp_request *req, void *arg)
+{
+	struct server *s = arg;
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	evbuffer_add_printf(b, "%s\n", s->failed ? "failed" : "ok");
+	evhttp_send_reply(req, s->failed ? 503 : 200,
+	                  s->failed ? "FAILED" : "OK", b);
+	evbuffer_free(b);
+}
+
+int metrics_start(struct server *s, char *err, size_t len)
+{
+	char host[256], *port;
+	long p;
+
+	if (s->cfg.metrics[0] == '\0')
+		return 0;
+	snprintf(host, sizeof(host), "%s", s->cfg.metrics);
+	port = strrchr(host, ':');
+	if (port == NULL || (p = strtol(port + 1, NULL, 10)) <= 0 ||
+	    p > 65535) {
+		snprintf(err, len, "metrics %s: want host:port",
+		         s->cfg.metrics);
+		return VD_EINVAL;
+	}
+	*port = '\0';
+	if (s->cfg.plaintext != PLAIN_YES && strcmp(host, "127.0.0.1") != 0 &&
+	    strcmp(host, "::1") != 0 && strcmp(host, "localhost") != 0) {
+		snprintf(err, len,
+		         "metrics %s: off loopback needs plaintext = yes",
+		         s->cfg.metrics);
+		return VD_EINVAL;
+	}
+	s->http = evhttp_new(s->base);
+	if (s->http == NULL ||
+	    evhttp_bind_socket(s->http, host, (uint16_t)p) != 0) {
+		snprintf(err, len, "metrics %s: cannot listen", s->cfg.metrics);
+		return VD_EIO;
+	}
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET);
+	evhttp_set_cb(s->http, "/metrics", metrics_cb, s);
+	evhttp_set_cb(s->http, "/healthz", healthz_cb, s);
+	srv_log(s, 2, "metrics on http://%s/metrics", s->cfg.metrics);
+	return 0;
+}
+
+void metrics_stop(struct server *s)
+{
+	if (s->http)
+		evhttp_free(s->http);
+	s->http = NULL;
+}
