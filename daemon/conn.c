@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -219,6 +221,9 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
+	/* a finished TLS handshake is news, not an end */
+	if (what == BEV_EVENT_CONNECTED)
+		return;
 	if (what & BEV_EVENT_TIMEOUT)
 		srv_log(c->s, 2, "%s idle for %lld s: closed", c->peer,
 		        (long long)c->s->cfg.idle_timeout);
@@ -292,7 +297,8 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
-void conn_accept(struct server *s, int fd, const char *peer, int is_unix)
+void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
+                 int tls)
 {
 	struct conn *c;
 	struct timeval idle = {s->cfg.idle_timeout, 0};
@@ -314,7 +320,18 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix)
 	c->role = ROLE_ANON;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);
-	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (tls) {
+		/* freed with the bufferevent (BEV_OPT_CLOSE_ON_FREE) */
+		SSL *ssl = SSL_new(s->tls);
+		c->bev = ssl ? bufferevent_openssl_socket_new(
+		                   s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+		                   BEV_OPT_CLOSE_ON_FREE)
+		             : NULL;
+		if (c->bev == NULL && ssl)
+			SSL_free(ssl);
+	} else
+		c->bev =
+		    bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	c->deadline = evtimer_new(s->base, deadline_cb, c);
 	if (c->bev == NULL || c->deadline == NULL) {
 		if (c->bev == NULL)

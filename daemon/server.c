@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,12 +151,14 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 {
 	struct server *s = arg;
 	char host[INET6_ADDRSTRLEN + 16] = "unix";
-	int i, is_unix = sa->sa_family == AF_UNIX;
+	int i, is_unix = sa->sa_family == AF_UNIX, tls = 0;
 
 	(void)salen;
 	for (i = 0; i < s->nlis; i++)
-		if (s->lis[i] == lis)
+		if (s->lis[i] == lis) {
 			is_unix = s->lis_unix[i];
+			tls = s->lis_tls[i];
+		}
 	if (sa->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
 		char a[INET_ADDRSTRLEN];
@@ -168,7 +171,7 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		snprintf(host, sizeof(host), "[%s]:%u", a,
 		         ntohs(in->sin6_port));
 	}
-	conn_accept(s, fd, host, is_unix);
+	conn_accept(s, fd, host, is_unix, tls);
 }
 
 static int is_loopback(const struct sockaddr *sa)
@@ -232,15 +235,21 @@ static int listen_one(struct server *s, const char *spec, char *err, size_t len)
 			         gai_strerror(rc));
 			return VD_EINVAL;
 		}
-		/* plain TCP only where the config allows it: TLS is not
-		 * built yet, so every TCP listener is plain */
-		if (s->cfg.plaintext == PLAIN_NO ||
-		    (s->cfg.plaintext == PLAIN_LOOPBACK &&
-		     !is_loopback(ai->ai_addr))) {
+		/* with a certificate every TCP listener speaks TLS; plain
+		 * TCP only where the config allows it */
+		if (s->tls == NULL && (s->cfg.plaintext == PLAIN_NO ||
+		                       (s->cfg.plaintext == PLAIN_LOOPBACK &&
+		                        !is_loopback(ai->ai_addr)))) {
 			snprintf(err, len,
-			         "listen %s: plain TCP off loopback needs "
-			         "plaintext = yes (TLS is not available yet)",
-			         spec);
+			         "listen %s: plain TCP %s; set tls_cert and "
+			         "tls_key%s",
+			         spec,
+			         s->cfg.plaintext == PLAIN_NO
+			             ? "is off (plaintext = no)"
+			             : "is allowed only on loopback",
+			         s->cfg.plaintext == PLAIN_NO
+			             ? ""
+			             : ", or plaintext = yes");
 			freeaddrinfo(ai);
 			return VD_EINVAL;
 		}
@@ -253,8 +262,10 @@ static int listen_one(struct server *s, const char *spec, char *err, size_t len)
 		return VD_EIO;
 	}
 	s->lis_unix[s->nlis] = is_unix;
+	s->lis_tls[s->nlis] = !is_unix && s->tls != NULL;
 	s->lis[s->nlis++] = lis;
-	srv_log(s, 2, "listening on %s", spec);
+	srv_log(s, 2, "listening on %s%s", spec,
+	        !is_unix && s->tls ? " (TLS)" : "");
 	return 0;
 }
 
@@ -344,6 +355,29 @@ static void expire_cb(evutil_socket_t fd, short what, void *arg)
 		srv_log(s, 2, "expired %lld vouchers", (long long)w.op.amount);
 }
 
+/* TLS 1.2 or later (1.3 preferred, OpenSSL's default) from PEM files. */
+static int tls_setup(struct server *s, char *err, size_t len)
+{
+	if (s->cfg.tls_cert[0] == '\0' && s->cfg.tls_key[0] == '\0')
+		return 0;
+	if (s->cfg.tls_cert[0] == '\0' || s->cfg.tls_key[0] == '\0') {
+		snprintf(err, len, "tls_cert and tls_key go together");
+		return VD_EINVAL;
+	}
+	s->tls = SSL_CTX_new(TLS_server_method());
+	if (s->tls == NULL ||
+	    SSL_CTX_set_min_proto_version(s->tls, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(s->tls, s->cfg.tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(s->tls, s->cfg.tls_key,
+	                                SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(s->tls) != 1) {
+		snprintf(err, len, "TLS: cannot use %s and %s", s->cfg.tls_cert,
+		         s->cfg.tls_key);
+		return VD_EINVAL;
+	}
+	return 0;
+}
+
 int server_new(const struct config *cfg, struct server **out, char *err,
                size_t len)
 {
@@ -379,6 +413,8 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 		rc = VD_EIO;
 		goto fail;
 	}
+	if ((rc = tls_setup(s, err, len)) < 0)
+		goto fail;
 	for (i = 0; i < s->cfg.nlisten; i++)
 		if ((rc = listen_one(s, s->cfg.listen[i], err, len)) < 0)
 			goto fail;
@@ -441,6 +477,8 @@ void server_free(struct server *s)
 	ledger_close(s->l);
 	policy_free(s->pol);
 	sig_key_free(s->key);
+	if (s->tls)
+		SSL_CTX_free(s->tls);
 	if (s->base)
 		event_base_free(s->base);
 	free(s);

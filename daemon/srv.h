@@ -46,6 +46,8 @@ struct server {
 	struct evconnlistener *lis[SRV_MAX_LISTEN];
 	int nlis;
 	int lis_unix[SRV_MAX_LISTEN];
+	int lis_tls[SRV_MAX_LISTEN];
+	struct ssl_ctx_st *tls; /* SSL_CTX when tls_cert/tls_key are set */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_expire;
 	struct conn *conns;
 	size_t nconns;
@@ -100,7 +102,8 @@ int srv_reload(struct server *s, char *err, size_t len);
 void srv_maybe_exit(struct server *s);
 
 /* conn.c */
-void conn_accept(struct server *s, int fd, const char *peer, int is_unix);
+void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
+                 int tls);
 void conn_close(struct conn *c);
 /* Send what c->out holds (after any reply still waiting) and reset it. */
 void conn_flush(struct conn *c);

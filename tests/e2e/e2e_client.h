@@ -39,7 +39,7 @@ struct client {
 	char line[1 << 16];
 };
 
-static int e2e_run(const char *const *argv)
+static inline int e2e_run(const char *const *argv)
 {
 	pid_t pid = fork();
 	int st;
@@ -53,7 +53,7 @@ static int e2e_run(const char *const *argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int client_open(struct client *c, const char *sock)
+static inline int client_open(struct client *c, const char *sock)
 {
 	struct sockaddr_un sa;
 	int tries;
@@ -74,12 +74,12 @@ static int client_open(struct client *c, const char *sock)
 	return -1;
 }
 
-static void client_close(struct client *c)
+static inline void client_close(struct client *c)
 {
 	close(c->fd);
 }
 
-static int client_send(struct client *c, const char *s, size_t n)
+static inline int client_send(struct client *c, const char *s, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
@@ -92,7 +92,7 @@ static int client_send(struct client *c, const char *s, size_t n)
 }
 
 /* The next reply line (without LF), or NULL at EOF. */
-static const char *client_line(struct client *c)
+static inline const char *client_line(struct client *c)
 {
 	for (;;) {
 		char *nl = memchr(c->buf, '\n', c->len);
@@ -115,9 +115,9 @@ static const char *client_line(struct client *c)
 }
 
 /* Send one line, return the first reply line. */
-static const char *client_req(struct client *c, const char *fmt, ...)
+static inline const char *client_req(struct client *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static const char *client_req(struct client *c, const char *fmt, ...)
+static inline const char *client_req(struct client *c, const char *fmt, ...)
 {
 	char line[1 << 16];
 	va_list ap;
@@ -133,8 +133,9 @@ static const char *client_req(struct client *c, const char *fmt, ...)
 }
 
 /* HELLO, AUTH as id with key. Returns the AUTH reply. */
-static const char *client_auth(struct client *c, const char *id,
-                               const struct sig_key *k, uint8_t server_pub[32])
+static inline const char *client_auth(struct client *c, const char *id,
+                                      const struct sig_key *k,
+                                      uint8_t server_pub[32])
 {
 	struct reply r;
 	uint8_t sig[SIG_LEN];
@@ -160,7 +161,7 @@ static const char *client_auth(struct client *c, const char *id,
 }
 
 /* A free loopback port (bound then released: good enough for a test) */
-static int free_port(void)
+static inline int free_port(void)
 {
 	struct sockaddr_in sa;
 	socklen_t l = sizeof(sa);
@@ -179,8 +180,8 @@ static int free_port(void)
 	return port;
 }
 
-static pid_t daemon_spawn(struct daemon *d, const char *vouchd,
-                          const char *policies)
+static inline pid_t daemon_spawn(struct daemon *d, const char *vouchd,
+                                 const char *policies)
 {
 	pid_t pid = fork();
 
@@ -192,8 +193,8 @@ static pid_t daemon_spawn(struct daemon *d, const char *vouchd,
 	return pid;
 }
 
-static int daemon_start(struct daemon *d, const char *vouchd,
-                        const char *policies)
+static inline int daemon_start(struct daemon *d, const char *vouchd,
+                               const char *policies)
 {
 	const char *init[] = {vouchd,         "init",        "--data", d->data,
 	                      "--bureau-key", d->bureau_key, NULL};
@@ -228,7 +229,7 @@ static int daemon_start(struct daemon *d, const char *vouchd,
 }
 
 /* GET path from the metrics listener; the body in buf. */
-static int http_get(int port, const char *path, char *buf, size_t size)
+static inline int http_get(int port, const char *path, char *buf, size_t size)
 {
 	struct sockaddr_in sa;
 	char req[256];
@@ -258,7 +259,7 @@ static int http_get(int port, const char *path, char *buf, size_t size)
 }
 
 /* SIGTERM; the exit status */
-static int daemon_stop(struct daemon *d)
+static inline int daemon_stop(struct daemon *d)
 {
 	int st;
 
@@ -268,7 +269,7 @@ static int daemon_stop(struct daemon *d)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void daemon_cleanup(struct daemon *d)
+static inline void daemon_cleanup(struct daemon *d)
 {
 	char cmd[256];
 

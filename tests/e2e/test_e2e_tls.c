@@ -1,0 +1,193 @@
+/* TLS end to end: vouchd with a throwaway self-signed certificate on a
+ * loopback TCP port; a TLS client verifies the certificate and talks the
+ * protocol; a plain client gets no answer; plain TCP off loopback is
+ * refused at start. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "e2e_client.h"
+
+static struct daemon D;
+static char cert_path[160], key_path[160];
+static int port;
+
+/* A P-256 key and a self-signed certificate for CN=localhost, valid a
+ * day. */
+static int make_cert(void)
+{
+	EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	X509 *x = X509_new();
+	X509_NAME *n;
+	FILE *f;
+	int ok;
+
+	if (pk == NULL || x == NULL)
+		return -1;
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, pk);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	                           (const unsigned char *)"localhost", -1, -1,
+	                           0);
+	X509_set_issuer_name(x, n);
+	ok = X509_sign(x, pk, EVP_sha256()) > 0;
+	f = fopen(key_path, "w");
+	ok = ok && f && PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL);
+	if (f)
+		fclose(f);
+	f = fopen(cert_path, "w");
+	ok = ok && f && PEM_write_X509(f, x);
+	if (f)
+		fclose(f);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return ok ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	const char *init[] = {VOUCHD_BIN,     "init",       "--data", D.data,
+	                      "--bureau-key", D.bureau_key, NULL};
+	FILE *f;
+
+	(void)state;
+	snprintf(D.dir, sizeof(D.dir), "/tmp/vd_tls_XXXXXX");
+	if (mkdtemp(D.dir) == NULL)
+		return -1;
+	snprintf(D.data, sizeof(D.data), "%s/data", D.dir);
+	snprintf(D.bureau_key, sizeof(D.bureau_key), "%s/bureau.pem", D.dir);
+	snprintf(D.conf, sizeof(D.conf), "%s/vouchd.conf", D.dir);
+	snprintf(cert_path, sizeof(cert_path), "%s/cert.pem", D.dir);
+	snprintf(key_path, sizeof(key_path), "%s/key.pem", D.dir);
+	if (make_cert() < 0 || e2e_run(init) != 0)
+		return -1;
+	port = free_port();
+	f = fopen(D.conf, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f,
+	        "[server]\nlisten = 127.0.0.1:%d\ntls_cert = %s\n"
+	        "tls_key = %s\nlog_level = warn\n",
+	        port, cert_path, key_path);
+	fclose(f);
+	D.pid = daemon_spawn(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	return D.pid > 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (D.pid > 0)
+		daemon_stop(&D);
+	daemon_cleanup(&D);
+	return 0;
+}
+
+static int tcp_connect(void)
+{
+	struct sockaddr_in sa;
+	int tries, fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (tries = 0; tries < 100; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		close(fd);
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void test_tls_session(void **state)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	char buf[512] = "";
+	SSL *ssl;
+	int fd, n = 0, r;
+
+	(void)state;
+	assert_non_null(ctx);
+	/* the throwaway certificate is the only trust anchor */
+	assert_int_equal(SSL_CTX_load_verify_locations(ctx, cert_path, NULL),
+	                 1);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	fd = tcp_connect();
+	assert_true(fd >= 0);
+	ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, fd);
+	SSL_set1_host(ssl, "localhost");
+	assert_int_equal(SSL_connect(ssl), 1);
+	assert_int_equal(SSL_get_verify_result(ssl), X509_V_OK);
+	assert_true(SSL_version(ssl) >= TLS1_2_VERSION);
+	print_message("negotiated %s\n", SSL_get_version(ssl));
+	assert_int_equal(SSL_write(ssl, "HELLO\nPING\n", 11), 11);
+	while (n < (int)sizeof(buf) - 1 && !strstr(buf, "\nOK\n")) {
+		r = SSL_read(ssl, buf + n, (int)sizeof(buf) - 1 - n);
+		if (r <= 0)
+			break;
+		n += r;
+		buf[n] = '\0';
+	}
+	assert_int_equal(strncmp(buf, "OK server=vouchd proto=1 nonce=", 31),
+	                 0);
+	assert_non_null(strstr(buf, "\nOK\n"));
+	SSL_shutdown(ssl);
+	SSL_free(ssl);
+	close(fd);
+	SSL_CTX_free(ctx);
+}
+
+static void test_plain_client_gets_nothing(void **state)
+{
+	char buf[256];
+	ssize_t r;
+	int fd = tcp_connect();
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, "PING\n", 5, 0), 5);
+	r = recv(fd, buf, sizeof(buf) - 1, 0);
+	/* a TLS alert or a closed connection, never "OK" */
+	if (r > 0) {
+		buf[r] = '\0';
+		assert_null(strstr(buf, "OK"));
+	}
+	close(fd);
+}
+
+static void test_plain_off_loopback_refused(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+	         "%s run --data %s --policies %s/deploy/policies --listen "
+	         "0.0.0.0:%d 2>&1 | grep -q 'plain TCP is allowed only on "
+	         "loopback'",
+	         VOUCHD_BIN, D.data, VD_SOURCE_DIR, free_port());
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tls_session),
+	    cmocka_unit_test(test_plain_client_gets_nothing),
+	    cmocka_unit_test(test_plain_off_loopback_refused),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
