@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "perr.h"
 
 struct pending {
 	struct pending *next;
@@ -18,6 +19,22 @@ struct pending {
 	commit_finish fn;
 	void *owned1, *owned2;
 	int rc;
+	/* a signed write: verified by a worker before it may commit */
+	const struct sig_pub *pub;
+	const void *msg;
+	size_t msglen;
+	uint8_t sig[SIG_LEN];
+};
+
+/* Signature workers: each connection is served by one worker, so its
+ * writes reach the commit queue in the order they were sent. */
+struct worker {
+	pthread_t thread;
+	struct server *s;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pending *head, *tail;
+	int stop, started;
 };
 
 struct commitq {
@@ -30,6 +47,9 @@ struct commitq {
 	int busy, stop, started;
 	int pipe[2];
 	struct event *ev;
+	size_t verifying; /* signed writes at the workers */
+	struct worker *workers;
+	size_t nworkers;
 };
 
 static void *commit_main(void *arg)
@@ -91,6 +111,69 @@ static void *commit_main(void *arg)
 	return NULL;
 }
 
+static void wake(struct commitq *q)
+{
+	if (write(q->pipe[1], "v", 1) < 0 && errno != EAGAIN) {
+		/* the loop finds it on its next wake-up */
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct commitq *q = w->s->q;
+	struct sig_verifier *v = NULL;
+	struct pending *p;
+	int ok;
+
+	if (sig_verifier_new(&v) < 0)
+		abort();
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->head == NULL && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		p = w->head;
+		if (p == NULL) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		w->head = p->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		p->next = NULL;
+		pthread_mutex_unlock(&w->mu);
+
+		ok = sig_verifier_check(v, p->pub, p->msg, p->msglen, p->sig) ==
+		     0;
+		pthread_mutex_lock(&q->mu);
+		q->verifying--;
+		if (ok) {
+			/* into the next group commit, in this connection's
+			 * order */
+			if (q->tail)
+				q->tail->next = p;
+			else
+				q->head = p;
+			q->tail = p;
+			q->queued++;
+			pthread_cond_signal(&q->cv);
+		} else {
+			/* refused: straight to the loop for its reply */
+			p->rc = PROTO_EBADSIG;
+			if (q->done_tail)
+				q->done_tail->next = p;
+			else
+				q->done = p;
+			q->done_tail = p;
+		}
+		pthread_mutex_unlock(&q->mu);
+		if (!ok)
+			wake(q);
+	}
+	sig_verifier_free(v);
+	return NULL;
+}
+
 /* The loop's side: send the replies of committed writes. */
 static void done_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -144,6 +227,19 @@ int commit_start(struct server *s)
 	if (pthread_create(&q->thread, NULL, commit_main, s) != 0)
 		return VD_EINTERNAL;
 	q->started = 1;
+	q->nworkers = (size_t)s->cfg.workers;
+	q->workers = calloc(q->nworkers, sizeof(*q->workers));
+	if (q->workers == NULL)
+		return VD_ENOMEM;
+	for (size_t i = 0; i < q->nworkers; i++) {
+		struct worker *w = &q->workers[i];
+		w->s = s;
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->cv, NULL);
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+			return VD_EINTERNAL;
+		w->started = 1;
+	}
 	return 0;
 }
 
@@ -153,6 +249,21 @@ void commit_stop(struct server *s)
 
 	if (q == NULL)
 		return;
+	/* the workers finish what they hold, into the commit queue */
+	for (size_t i = 0; q->workers && i < q->nworkers; i++) {
+		struct worker *w = &q->workers[i];
+		if (!w->started)
+			continue;
+		pthread_mutex_lock(&w->mu);
+		w->stop = 1;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+	}
+	free(q->workers);
+	q->workers = NULL;
 	if (q->started) {
 		pthread_mutex_lock(&q->mu);
 		q->stop = 1;
@@ -213,7 +324,8 @@ int commit_idle(struct server *s)
 	if (q == NULL)
 		return 1;
 	pthread_mutex_lock(&q->mu);
-	idle = q->head == NULL && !q->busy && q->done == NULL;
+	idle =
+	    q->head == NULL && !q->busy && q->done == NULL && q->verifying == 0;
 	pthread_mutex_unlock(&q->mu);
 	return idle;
 }
@@ -227,4 +339,45 @@ void commit_exclusive(struct server *s, void (*fn)(void *), void *arg)
 	fn(arg);
 	if (q)
 		pthread_mutex_unlock(&q->wlock);
+}
+
+int commit_submit_signed(struct conn *c, const struct ledger_op *op,
+                         commit_finish fn, void *owned1, void *owned2,
+                         const void *msg, size_t msglen,
+                         const uint8_t sig[SIG_LEN])
+{
+	struct server *s = c->s;
+	struct commitq *q = s->q;
+	struct pending *p = calloc(1, sizeof(*p));
+	struct worker *w;
+
+	if (p == NULL) {
+		free(owned1);
+		free(owned2);
+		return VD_ENOMEM;
+	}
+	p->op = *op;
+	p->op.now = srv_now();
+	p->c = c;
+	p->fn = fn;
+	p->owned1 = owned1;
+	p->owned2 = owned2;
+	p->pub = c->pub; /* lives while c has writes pending */
+	p->msg = msg;
+	p->msglen = msglen;
+	memcpy(p->sig, sig, SIG_LEN);
+	p->slot = conn_reserve(c, p);
+	w = &q->workers[c->worker % q->nworkers];
+	pthread_mutex_lock(&q->mu);
+	q->verifying++;
+	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = p;
+	else
+		w->head = p;
+	w->tail = p;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
 }

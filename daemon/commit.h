@@ -23,6 +23,15 @@ void commit_stop(struct server *s);
 int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
                   void *owned1, void *owned2);
 
+/* The same for a signed write: a signature worker (the connection's)
+ * verifies sig over msg with c's key off the event loop first; a bad
+ * signature is answered through fn with PROTO_EBADSIG. msg must live in
+ * an owned buffer. */
+int commit_submit_signed(struct conn *c, const struct ledger_op *op,
+                         commit_finish fn, void *owned1, void *owned2,
+                         const void *msg, size_t msglen,
+                         const uint8_t sig[SIG_LEN]);
+
 /* 1 when nothing is queued or being committed. */
 int commit_idle(struct server *s);
 

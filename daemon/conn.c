@@ -318,6 +318,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	}
 	c->s = s;
 	c->role = ROLE_ANON;
+	c->worker = s->next_worker++;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);
 	if (tls) {

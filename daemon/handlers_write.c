@@ -40,8 +40,26 @@ static char *dup_bytes(const char *p, size_t n)
 	return d;
 }
 
+static void submit_signed(struct conn *c, struct ledger_op *op,
+                          commit_finish fn, void *own1, void *own2,
+                          const void *msg, size_t len, const uint8_t *sig)
+{
+	if (c->s->failed) {
+		free(own1);
+		free(own2);
+		handlers_err(c, VD_EINTERNAL, "the server is stopping");
+		return;
+	}
+	if (commit_submit_signed(c, op, fn, own1, own2, msg, len, sig) < 0)
+		handlers_err(c, VD_ENOMEM, "out of memory");
+}
+
 static void fin_usage(struct conn *c, struct ledger_op *op, int rc)
 {
+	if (rc == PROTO_EBADSIG) {
+		handlers_err(c, rc, "signature does not verify");
+		return;
+	}
 	if (rc < 0) {
 		handlers_err(c, rc,
 		             rc == VD_EINVAL
@@ -71,10 +89,6 @@ void do_usage(struct conn *c, const struct req *r)
 		handlers_err(c, VD_EDENIED, "records only in your own name");
 		return;
 	}
-	if (record_verify(c->pub, r) != 0) {
-		handlers_err(c, PROTO_EBADSIG, "signature does not verify");
-		return;
-	}
 	memset(&op, 0, sizeof(op));
 	op.type = OP_USAGE;
 	handlers_fill_record(r, &op.u.usage);
@@ -83,11 +97,22 @@ void do_usage(struct conn *c, const struct req *r)
 	line = dup_bytes(r->line, r->signed_len);
 	op.u.usage.line = line;
 	op.u.usage.line_len = r->signed_len;
-	submit(c, &op, fin_usage, line, NULL);
+	if (line == NULL || hex == NULL) {
+		free(line);
+		handlers_err(c, VD_ENOMEM, "out of memory");
+		return;
+	}
+	/* the signature is checked off the event loop, then committed */
+	submit_signed(c, &op, fin_usage, line, NULL, line, r->signed_len,
+	              op.u.usage.sig);
 }
 
 static void fin_void(struct conn *c, struct ledger_op *op, int rc)
 {
+	if (rc == PROTO_EBADSIG) {
+		handlers_err(c, rc, "signature does not verify");
+		return;
+	}
 	if (rc < 0) {
 		handlers_err(c, rc, err_str(rc));
 		return;
@@ -109,10 +134,6 @@ void do_void(struct conn *c, const struct req *r)
 		handlers_err(c, VD_EDENIED, "voids only in your own name");
 		return;
 	}
-	if (record_verify(c->pub, r) != 0) {
-		handlers_err(c, PROTO_EBADSIG, "signature does not verify");
-		return;
-	}
 	memset(&op, 0, sizeof(op));
 	op.type = OP_VOID;
 	handlers_copy(r, KEY_PROVIDER, op.u.void_.provider,
@@ -127,12 +148,22 @@ void do_void(struct conn *c, const struct req *r)
 	line = dup_bytes(r->line, r->signed_len);
 	op.u.void_.line = line;
 	op.u.void_.line_len = r->signed_len;
-	submit(c, &op, fin_void, line, NULL);
+	if (line == NULL) {
+		handlers_err(c, VD_ENOMEM, "out of memory");
+		return;
+	}
+	submit_signed(c, &op, fin_void, line, NULL, line, r->signed_len,
+	              op.u.void_.sig);
 }
 
 static void fin_batch(struct conn *c, struct ledger_op *op, int rc)
 {
 	char msg[96];
+
+	if (rc == PROTO_EBADSIG) {
+		handlers_err(c, rc, "batch signature does not verify");
+		return;
+	}
 
 	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "line %zu: %s", op->bad_index + 1,
@@ -168,7 +199,8 @@ void handlers_batch_submit(struct conn *c, const uint8_t sig[SIG_LEN])
 	op.u.batch.lines_len = c->lines_len;
 	memcpy(op.u.batch.sig, sig, SIG_LEN);
 	/* the queued write owns the lines and records now */
-	submit(c, &op, fin_batch, c->lines, c->recs);
+	submit_signed(c, &op, fin_batch, c->lines, c->recs, c->lines,
+	              c->lines_len, sig);
 	c->lines = NULL;
 	c->lines_cap = c->lines_len = 0;
 	c->recs = NULL;

@@ -56,6 +56,7 @@ struct server {
 	int failed; /* fail-stop: a commit failed; acknowledge nothing more */
 	struct commitq *q;
 	struct evhttp *http;
+	unsigned next_worker;
 	/* AUTH failures per address (without port): slowed down */
 	struct auth_fail {
 		char addr[64];
@@ -88,8 +89,9 @@ struct conn {
 	struct rbuf out;                 /* the reply being built */
 	struct slot *slots, *slots_tail; /* replies waiting for commits */
 	size_t npending;                 /* writes queued, not answered */
-	int paused; /* a read waits for this connection's writes */
-	int dead;   /* closed; freed when its last write completes */
+	int paused;      /* a read waits for this connection's writes */
+	int dead;        /* closed; freed when its last write completes */
+	unsigned worker; /* the signature worker serving this connection */
 	char line[REQ_MAX_LINE + 2];
 };
 

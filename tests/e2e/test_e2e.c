@@ -181,6 +181,21 @@ static void test_provider_reports(void **state)
 	assert_int_equal(client_send(&c, hdr, strlen(hdr)), 0);
 	assert_int_equal(client_send(&c, lines, len), 0);
 	expect_prefix(client_line(&c), "OK records=3 accepted=3 duplicate=0");
+	/* a record and its void in one write: verified by the same worker
+	 * and committed in the order sent */
+	{
+		char both[2 * RECORD_LINE_MAX + 2 * REQ_TEXT_MAX];
+		int m;
+		usage_line(line, sizeof(line), k_dc, "dc", "v1", "school", 7);
+		m = snprintf(both, sizeof(both), "%s\n", line);
+		assert_true(record_void_sign(k_dc, "dc", "v1", T(AT_JUNE),
+		                             "typo", both + m,
+		                             sizeof(both) - (size_t)m) > 0);
+		strcat(both, "\n");
+		assert_int_equal(client_send(&c, both, strlen(both)), 0);
+		expect_prefix(client_line(&c), "OK id=v1 status=accepted");
+		expect_prefix(client_line(&c), "OK id=v1 status=voided");
+	}
 	/* pipelined: three requests in one write, three replies in order */
 	assert_int_equal(client_send(&c, "PING\nPROGRAMS\nPING\n", 19), 0);
 	expect_prefix(client_line(&c), "OK");
@@ -214,7 +229,8 @@ static void test_org_balance(void **state)
 	memcpy(voucher_id, v, n);
 	voucher_id[n] = '\0';
 	expect_prefix(client_req(&c, "BALANCE org=dc"), "ERR DENIED");
-	expect_prefix(client_req(&c, "RECORDS period=2026"), "OK n=4");
+	/* r1, the three batch records and the voided v1 */
+	expect_prefix(client_req(&c, "RECORDS period=2026"), "OK n=5");
 	client_close(&c);
 }
 
