@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -37,6 +38,9 @@ struct worker {
 	int stop, started;
 };
 
+const uint64_t commit_bucket_us[COMMIT_BUCKETS] = {
+    1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000};
+
 struct commitq {
 	pthread_t thread;
 	pthread_mutex_t mu; /* queue, done, busy, stop */
@@ -48,6 +52,9 @@ struct commitq {
 	int pipe[2];
 	struct event *ev;
 	size_t verifying; /* signed writes at the workers */
+	/* commit latency: counts per bucket (COMMIT_BUCKETS + 1 for +Inf),
+	 * sum in microseconds */
+	uint64_t lat[COMMIT_BUCKETS + 1], lat_sum_us, lat_n;
 	struct worker *workers;
 	size_t nworkers;
 };
@@ -59,7 +66,9 @@ static void *commit_main(void *arg)
 	size_t max = (size_t)s->cfg.commit_batch;
 	struct ledger_op **ops = malloc(max * sizeof(*ops));
 	struct pending *batch, *p, *last;
-	size_t n;
+	struct timespec t0, t1;
+	uint64_t us;
+	size_t n, b;
 	int rc;
 
 	if (ops == NULL)
@@ -87,8 +96,12 @@ static void *commit_main(void *arg)
 		for (n = 0, p = batch; p; p = p->next)
 			ops[n++] = &p->op;
 		pthread_mutex_lock(&q->wlock);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = s->failed ? VD_EINTERNAL : ledger_batchv(s->l, ops, n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		pthread_mutex_unlock(&q->wlock);
+		us = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000u +
+		     (uint64_t)((t1.tv_nsec - t0.tv_nsec) / 1000);
 		for (p = batch; p; p = p->next)
 			p->rc = rc < 0 ? rc : p->op.rc;
 		if (rc < 0)
@@ -101,6 +114,11 @@ static void *commit_main(void *arg)
 			q->done = batch;
 		q->done_tail = last;
 		q->busy = 0;
+		for (b = 0; b < COMMIT_BUCKETS && us > commit_bucket_us[b]; b++)
+			;
+		q->lat[b]++;
+		q->lat_sum_us += us;
+		q->lat_n++;
 		pthread_mutex_unlock(&q->mu);
 		if (write(q->pipe[1], "c", 1) < 0 && errno != EAGAIN) {
 			/* the loop will still find the batch on its next
@@ -380,4 +398,20 @@ int commit_submit_signed(struct conn *c, const struct ledger_op *op,
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
+}
+
+void commit_latency(struct server *s, uint64_t counts[COMMIT_BUCKETS + 1],
+                    uint64_t *sum_us, uint64_t *n)
+{
+	struct commitq *q = s->q;
+
+	memset(counts, 0, (COMMIT_BUCKETS + 1) * sizeof(*counts));
+	*sum_us = *n = 0;
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	memcpy(counts, q->lat, sizeof(q->lat));
+	*sum_us = q->lat_sum_us;
+	*n = q->lat_n;
+	pthread_mutex_unlock(&q->mu);
 }

@@ -32,6 +32,13 @@ int commit_submit_signed(struct conn *c, const struct ledger_op *op,
                          const void *msg, size_t msglen,
                          const uint8_t sig[SIG_LEN]);
 
+/* Commit latency histogram: upper bounds in microseconds (1 ms .. 1 s),
+ * counts per bucket with the last for slower commits. */
+#define COMMIT_BUCKETS 10
+extern const uint64_t commit_bucket_us[COMMIT_BUCKETS];
+void commit_latency(struct server *s, uint64_t counts[COMMIT_BUCKETS + 1],
+                    uint64_t *sum_us, uint64_t *n);
+
 /* 1 when nothing is queued or being committed. */
 int commit_idle(struct server *s);
 

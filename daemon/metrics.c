@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit.h"
 #include "err.h"
 #include "reads.h"
 
@@ -63,6 +64,28 @@ static void metrics_cb(struct evhttp_request *req, void *arg)
 	    "vouchd_errors_total %" PRIu64 "\n",
 	    st->connections, s->nconns, st->requests, st->records,
 	    st->duplicates, st->batches, st->commits, st->errors);
+	{
+		uint64_t counts[COMMIT_BUCKETS + 1], sum, n, cum = 0;
+		int i;
+		commit_latency(s, counts, &sum, &n);
+		evbuffer_add_printf(b,
+		                    "# TYPE vouchd_commit_seconds histogram\n");
+		for (i = 0; i < COMMIT_BUCKETS; i++) {
+			cum += counts[i];
+			evbuffer_add_printf(
+			    b,
+			    "vouchd_commit_seconds_bucket{le=\"%g\"} %" PRIu64
+			    "\n",
+			    (double)commit_bucket_us[i] / 1e6, cum);
+		}
+		cum += counts[COMMIT_BUCKETS];
+		evbuffer_add_printf(
+		    b,
+		    "vouchd_commit_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n"
+		    "vouchd_commit_seconds_sum %.6f\n"
+		    "vouchd_commit_seconds_count %" PRIu64 "\n",
+		    cum, (double)sum / 1e6, n);
+	}
 	evbuffer_add_printf(b, "# TYPE vouchd_pool_budget_fen gauge\n");
 	ledger_pools(s->l, NULL, 0, pool_metric, &o);
 	evhttp_add_header(evhttp_request_get_output_headers(req),

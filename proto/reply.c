@@ -29,6 +29,8 @@ static int put(struct rbuf *b, const char *s, size_t n)
 {
 	if (b->err)
 		return b->err;
+	if (n == 0)
+		return 0; /* an empty listing: nothing to copy */
 	if (n > b->max || b->len > b->max - n)
 		return b->err = PROTO_ERANGE;
 	if (b->len + n > b->cap) {

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+
 #include "e2e_client.h"
 #include "cmd.h"
 #include "ptime.h"
@@ -597,6 +599,62 @@ static void test_trickle_writer_cut_off(void **state)
 	client_close(&c);
 }
 
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static void test_slow_reader_bounded(void **state)
+{
+	static char req[9 * 1000];
+	struct client c, other;
+	long before, after;
+	size_t sent = 0;
+	int i, stalled = 0;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		memcpy(req + 9 * i, "PROGRAMS\n", 9);
+	auth_as(&c, "school", k_school);
+	before = rss_kib(D.pid);
+	/* ask and ask, never read: each reply is about 3.5 KB */
+	fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+	while (stalled < 20 && sent < (64u << 20)) {
+		ssize_t w = send(c.fd, req, sizeof(req), MSG_NOSIGNAL);
+		if (w > 0) {
+			sent += (size_t)w;
+			stalled = 0;
+		} else {
+			stalled++;
+			usleep(50000);
+		}
+	}
+	after = rss_kib(D.pid);
+	print_message("slow reader: %zu bytes of requests accepted, daemon RSS "
+	              "%ld -> %ld KiB\n",
+	              sent, before, after);
+	/* the daemon stopped reading: the client is blocked long before
+	 * 64 MiB of requests, and the daemon holds about output_limit */
+	assert_true(sent < (64u << 20));
+	assert_true(after - before < 32 * 1024);
+	/* and it still serves everyone else */
+	auth_as(&other, "school", k_school);
+	expect_prefix(client_req(&other, "PING"), "OK");
+	client_close(&other);
+	client_close(&c);
+}
+
 static void test_metrics(void **state)
 {
 	char body[65536];
@@ -611,6 +669,8 @@ static void test_metrics(void **state)
 	    http_get(D.metrics_port, "/metrics", body, sizeof(body)), 0);
 	assert_non_null(
 	    strstr(body, "vouchd_records_total{status=\"accepted\"}"));
+	assert_non_null(
+	    strstr(body, "vouchd_commit_seconds_bucket{le=\"+Inf\"}"));
 	assert_non_null(strstr(body, "vouchd_pool_granted_fen{pool=\"xinxing\","
 	                             "period=\"2026\"} 504150"));
 }
@@ -695,6 +755,7 @@ int main(void)
 	    cmocka_unit_test(test_group_commit),
 	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
 	    cmocka_unit_test(test_trickle_writer_cut_off),
+	    cmocka_unit_test(test_slow_reader_bounded),
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_auth_failures_slowed),
 	    cmocka_unit_test(test_bad_config_refused),

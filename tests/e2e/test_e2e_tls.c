@@ -15,6 +15,12 @@
 #include "e2e_client.h"
 
 static struct daemon D;
+
+static void expect_prefix(const char *got, const char *want)
+{
+	if (got == NULL || strncmp(got, want, strlen(want)) != 0)
+		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
+}
 static char cert_path[160], key_path[160];
 static int port;
 
@@ -76,9 +82,10 @@ static int setup(void **state)
 	if (f == NULL)
 		return -1;
 	fprintf(f,
-	        "[server]\nlisten = 127.0.0.1:%d\ntls_cert = %s\n"
-	        "tls_key = %s\nlog_level = warn\n",
-	        port, cert_path, key_path);
+	        "[server]\nlisten = 127.0.0.1:%d, unix:%s/local.sock\n"
+	        "tls_cert = %s\ntls_key = %s\nunix_bureau = yes\n"
+	        "log_level = warn\n",
+	        port, D.dir, cert_path, key_path);
 	fclose(f);
 	D.pid = daemon_spawn(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
 	return D.pid > 0 ? 0 : -1;
@@ -169,6 +176,19 @@ static void test_plain_client_gets_nothing(void **state)
 	close(fd);
 }
 
+static void test_unix_bureau_without_auth(void **state)
+{
+	char sock[200];
+	struct client c;
+
+	(void)state;
+	/* a peer with the daemon's own uid on the Unix socket is bureau */
+	snprintf(sock, sizeof(sock), "%s/local.sock", D.dir);
+	assert_int_equal(client_open(&c, sock), 0);
+	expect_prefix(client_req(&c, "POOL"), "OK n=0");
+	client_close(&c);
+}
+
 static void test_plain_off_loopback_refused(void **state)
 {
 	char cmd[512];
@@ -187,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tls_session),
 	    cmocka_unit_test(test_plain_client_gets_nothing),
+	    cmocka_unit_test(test_unix_bureau_without_auth),
 	    cmocka_unit_test(test_plain_off_loopback_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

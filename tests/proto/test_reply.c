@@ -157,6 +157,21 @@ static void test_written_replies_parse_back(void **state)
 	rbuf_free(&b);
 }
 
+/* regression: an empty listing appended NULL, 0 (UBSan stopped the
+ * daemon on POOL with no pools) */
+static void test_raw_empty(void **state)
+{
+	struct rbuf b;
+
+	(void)state;
+	rbuf_init(&b, 64);
+	assert_int_equal(reply_raw(&b, NULL, 0), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(reply_raw(&b, "OK\n", 3), 0);
+	assert_int_equal(b.len, 3);
+	rbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +181,7 @@ int main(void)
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_parse_refuses),
 	    cmocka_unit_test(test_written_replies_parse_back),
+	    cmocka_unit_test(test_raw_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
