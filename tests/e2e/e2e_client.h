@@ -221,6 +221,7 @@ static inline int daemon_start(struct daemon *d, const char *vouchd,
 	        "metrics = 127.0.0.1:%d\n"
 	        "line_deadline = 1\n"
 	        "idle_timeout = 20\n"
+	        "max_connections = 8\n"
 	        "log_level = warn\n",
 	        d->sock, d->metrics_port);
 	fclose(f);

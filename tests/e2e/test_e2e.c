@@ -655,6 +655,31 @@ static void test_slow_reader_bounded(void **state)
 	client_close(&c);
 }
 
+static void test_busy_at_max_connections(void **state)
+{
+	struct client c[9];
+	int i;
+
+	(void)state;
+	/* max_connections = 8: the ninth is told BUSY and closed */
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(client_open(&c[i], D.sock), 0);
+		expect_prefix(client_req(&c[i], "PING"), "OK");
+	}
+	assert_int_equal(client_open(&c[8], D.sock), 0);
+	expect_prefix(client_line(&c[8]), "ERR BUSY");
+	assert_null(client_line(&c[8]));
+	client_close(&c[8]);
+	client_close(&c[0]);
+	usleep(200000);
+	/* a place is free again */
+	assert_int_equal(client_open(&c[0], D.sock), 0);
+	expect_prefix(client_req(&c[0], "PING"), "OK");
+	for (i = 0; i < 8; i++)
+		client_close(&c[i]);
+	usleep(200000);
+}
+
 static void test_metrics(void **state)
 {
 	char body[65536];
@@ -756,6 +781,7 @@ int main(void)
 	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
 	    cmocka_unit_test(test_trickle_writer_cut_off),
 	    cmocka_unit_test(test_slow_reader_bounded),
+	    cmocka_unit_test(test_busy_at_max_connections),
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_auth_failures_slowed),
 	    cmocka_unit_test(test_bad_config_refused),
