@@ -22,7 +22,7 @@ static void expect_prefix(const char *got, const char *want)
 		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
 }
 static char cert_path[160], key_path[160];
-static int port;
+static int port, notify_fd = -1;
 
 /* A P-256 key and a self-signed certificate for CN=localhost, valid a
  * day. */
@@ -87,15 +87,41 @@ static int setup(void **state)
 	        "log_level = warn\n",
 	        port, D.dir, cert_path, key_path);
 	fclose(f);
+	/* systemd's side of sd_notify: a datagram socket named by
+	 * $NOTIFY_SOCKET */
+	{
+		struct sockaddr_un sa;
+		struct timeval tv = {10, 0};
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", D.dir);
+		notify_fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (notify_fd < 0 ||
+		    bind(notify_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			return -1;
+		setsockopt(notify_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+	}
 	D.pid = daemon_spawn(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	unsetenv("NOTIFY_SOCKET");
 	return D.pid > 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
+	char msg[64];
+	ssize_t n;
+
 	(void)state;
 	if (D.pid > 0)
-		daemon_stop(&D);
+		assert_int_equal(daemon_stop(&D), 0);
+	/* and STOPPING=1 on the way out */
+	n = recv(notify_fd, msg, sizeof(msg) - 1, 0);
+	if (n <= 0 || (msg[n] = '\0', strcmp(msg, "STOPPING=1") != 0)) {
+		fprintf(stderr, "no STOPPING=1 from vouchd\n");
+		return -1;
+	}
+	close(notify_fd);
 	daemon_cleanup(&D);
 	return 0;
 }
@@ -117,6 +143,18 @@ static int tcp_connect(void)
 		usleep(50000);
 	}
 	return -1;
+}
+
+static void test_sd_notify_ready(void **state)
+{
+	char msg[64];
+	ssize_t n;
+
+	(void)state;
+	n = recv(notify_fd, msg, sizeof(msg) - 1, 0);
+	assert_true(n > 0);
+	msg[n] = '\0';
+	assert_string_equal(msg, "READY=1");
 }
 
 static void test_tls_session(void **state)
@@ -205,6 +243,7 @@ static void test_plain_off_loopback_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sd_notify_ready),
 	    cmocka_unit_test(test_tls_session),
 	    cmocka_unit_test(test_plain_client_gets_nothing),
 	    cmocka_unit_test(test_unix_bureau_without_auth),
