@@ -209,7 +209,8 @@ static void done_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&q->mu);
 	if (p != NULL)
 		s->st.commits++;
-	if (s->failed) {
+	if (s->failed && !s->failed_told) {
+		s->failed_told = 1;
 		srv_log(s, 0,
 		        "a commit failed: stopping without acknowledging");
 		event_base_loopbreak(s->base);

@@ -54,6 +54,7 @@ struct server {
 	struct srv_stats st;
 	int stopping;
 	int failed; /* fail-stop: a commit failed; acknowledge nothing more */
+	int failed_told;
 	struct commitq *q;
 	struct evhttp *http;
 	unsigned next_worker;
