@@ -304,17 +304,17 @@ void commit_stop(struct server *s)
 	s->q = NULL;
 }
 
-int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
-                  void *owned1, void *owned2)
+/* A queued write with its place in c's reply order; the owned buffers
+ * are freed here if it cannot be made. */
+static struct pending *new_pending(struct conn *c, const struct ledger_op *op,
+                                   commit_finish fn, void *owned1, void *owned2)
 {
-	struct server *s = c->s;
-	struct commitq *q = s->q;
 	struct pending *p = calloc(1, sizeof(*p));
 
 	if (p == NULL) {
 		free(owned1);
 		free(owned2);
-		return VD_ENOMEM;
+		return NULL;
 	}
 	p->op = *op;
 	p->op.now = srv_now();
@@ -323,6 +323,17 @@ int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
 	p->owned1 = owned1;
 	p->owned2 = owned2;
 	p->slot = conn_reserve(c, p);
+	return p;
+}
+
+int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
+                  void *owned1, void *owned2)
+{
+	struct commitq *q = c->s->q;
+	struct pending *p = new_pending(c, op, fn, owned1, owned2);
+
+	if (p == NULL)
+		return VD_ENOMEM;
 	pthread_mutex_lock(&q->mu);
 	if (q->tail)
 		q->tail->next = p;
@@ -365,27 +376,16 @@ int commit_submit_signed(struct conn *c, const struct ledger_op *op,
                          const void *msg, size_t msglen,
                          const uint8_t sig[SIG_LEN])
 {
-	struct server *s = c->s;
-	struct commitq *q = s->q;
-	struct pending *p = calloc(1, sizeof(*p));
+	struct commitq *q = c->s->q;
+	struct pending *p = new_pending(c, op, fn, owned1, owned2);
 	struct worker *w;
 
-	if (p == NULL) {
-		free(owned1);
-		free(owned2);
+	if (p == NULL)
 		return VD_ENOMEM;
-	}
-	p->op = *op;
-	p->op.now = srv_now();
-	p->c = c;
-	p->fn = fn;
-	p->owned1 = owned1;
-	p->owned2 = owned2;
 	p->pub = c->pub; /* lives while c has writes pending */
 	p->msg = msg;
 	p->msglen = msglen;
 	memcpy(p->sig, sig, SIG_LEN);
-	p->slot = conn_reserve(c, p);
 	w = &q->workers[c->worker % q->nworkers];
 	pthread_mutex_lock(&q->mu);
 	q->verifying++;
