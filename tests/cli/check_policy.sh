@@ -22,4 +22,7 @@ echo "$err" | grep -qx "policy refused: 2 errors" || fail "no summary: $err"
 
 "$VOUCHD" check-policy >/dev/null 2>&1
 [ $? -eq 2 ] || fail "usage error should exit 2"
-echo "check_policy: 3 passed, 0 failed"
+# the example configuration loads (the start then stops at the store)
+err=$("$VOUCHD" run --config "$SRC/deploy/vouchd.conf.example" --data /nonexistent/vd 2>&1)
+echo "$err" | grep -q "no vouchd store here" || fail "example config refused: $err"
+echo "check_policy: 4 passed, 0 failed"
