@@ -51,10 +51,8 @@ USAGE provider=dc-xinxing id=inv-0001 org=school-7 at=2026-03-01T08:00:00Z amoun
 EOT
 
 echo
-echo "== org: the school's balance (3% of 10,000,000 fen from Xinxing)"
-"$VOUCHCTL" raw --addr "$ADDR" --id school-7 --key "$DIR/school.pem" <<EOT
-BALANCE
-EOT
+echo "== org: the school's balance (3% of 100,000 yuan from Xinxing)"
+"$VOUCHCTL" balance --addr "$ADDR" --id school-7 --key "$DIR/school.pem"
 VOUCHER=$("$VOUCHCTL" raw --addr "$ADDR" --id school-7 --key "$DIR/school.pem" <<EOT | sed -n 's/^VOUCHER id=\([^ ]*\) program=xinxing-demand.*/\1/p'
 BALANCE
 EOT
@@ -71,10 +69,11 @@ echo
 echo "== bureau: settle Yuxi's annual program for 2026 (forced: the year is not over) and watch the pools"
 "$VOUCHCTL" raw --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" <<EOT
 SETTLE program=yuxi-compute period=2026 force=1
-BALANCE org=corp-9
-POOL period=2026
 CHECKPOINT
 EOT
+"$VOUCHCTL" balance --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" --org corp-9
+echo
+"$VOUCHCTL" pool --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" --period 2026
 
 kill "$PID"
 wait "$PID" || true

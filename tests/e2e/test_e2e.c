@@ -236,6 +236,59 @@ static void test_org_balance(void **state)
 	client_close(&c);
 }
 
+static int run_ctl(const char *args, char *out, size_t size)
+{
+	char cmd[1024];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s --addr unix:%s 2>&1", VOUCHCTL_BIN,
+	         args, D.sock);
+	p = popen(cmd, "r");
+	if (p == NULL)
+		return -1;
+	while (n + 1 < size && fgets(out + n, (int)(size - n), p))
+		n += strlen(out + n);
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_vouchctl(void **state)
+{
+	char out[8192], args[512], school_key[200];
+	FILE *f;
+
+	(void)state;
+	/* the school's key on disk, 0600, for vouchctl */
+	snprintf(school_key, sizeof(school_key), "%s/school.pem", D.dir);
+	unlink(school_key);
+	assert_int_equal(sig_key_save(k_school, school_key), 0);
+	snprintf(args, sizeof(args), "balance --id school --key %s",
+	         school_key);
+	assert_int_equal(run_ctl(args, out, sizeof(out)), 0);
+	/* 300,090 fen is 3,000.90 yuan */
+	assert_non_null(strstr(out, "total_remaining: 3,000.90 yuan"));
+	assert_non_null(strstr(out, "xinxing-demand"));
+	snprintf(args, sizeof(args), "balance --json --id school --key %s",
+	         school_key);
+	assert_int_equal(run_ctl(args, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"total_remaining\": 300090"));
+	/* exit codes: ERR from the server 1, usage 2, cannot auth 3 */
+	snprintf(args, sizeof(args), "balance --org dc --id school --key %s",
+	         school_key);
+	assert_int_equal(run_ctl(args, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "DENIED"));
+	assert_int_equal(run_ctl("frobnicate", out, sizeof(out)), 2);
+	snprintf(args, sizeof(args), "balance --id dc --key %s", school_key);
+	if (run_ctl(args, out, sizeof(out)) != 3)
+		fail_msg("want exit 3: %s", out);
+	f = fopen(school_key, "r");
+	assert_non_null(f);
+	fclose(f);
+	unlink(school_key);
+}
+
 static void test_redeem_and_bureau_views(void **state)
 {
 	struct client c;
@@ -774,6 +827,7 @@ int main(void)
 	    cmocka_unit_test(test_bureau_registers),
 	    cmocka_unit_test(test_provider_reports),
 	    cmocka_unit_test(test_org_balance),
+	    cmocka_unit_test(test_vouchctl),
 	    cmocka_unit_test(test_redeem_and_bureau_views),
 	    cmocka_unit_test(test_checkpoint_verifies),
 	    cmocka_unit_test(test_roles_and_malformed),
