@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "money.h"
 #include "reply.h"
+#include "report.h"
 #include "req.h"
 #include "session.h"
 #include "sig.h"
@@ -270,6 +272,40 @@ static int cmd_ping(const struct opts *o)
 	return rc;
 }
 
+/* A provider's billing export as signed batches, with a summary. */
+static int cmd_report(const struct opts *o, const char *file)
+{
+	static struct session s;
+	struct report_stats st;
+	FILE *f = fopen(file, "r");
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "vouchctl report: cannot read %s\n", file);
+		return 2;
+	}
+	if (o->id == NULL) {
+		fclose(f);
+		return usage();
+	}
+	if ((rc = open_session(&s, o)) != 0) {
+		fclose(f);
+		return rc;
+	}
+	rc = report_csv(&s, o->id, f, stderr, isatty(2), &st);
+	fclose(f);
+	session_close(&s);
+	if (rc == 3)
+		fprintf(stderr,
+		        "vouchctl report: the connection closed; run "
+		        "it again: records already in are duplicates\n");
+	if (rc != 0)
+		return rc;
+	printf("%ld lines: %ld accepted, %ld duplicate, %ld refused\n",
+	       st.lines, st.accepted, st.duplicate, st.refused);
+	return st.refused ? 1 : 0;
+}
+
 static void arg(char *buf, size_t size, const char *key, const char *v)
 {
 	size_t n = strlen(buf);
@@ -375,6 +411,11 @@ int main(int argc, char **argv)
 		default:
 			return usage();
 		}
+	}
+	if (strcmp(cmd, "report") == 0) {
+		if (optind + 1 != argc || o.addr == NULL || !o.id != !o.key)
+			return usage();
+		return cmd_report(&o, argv[optind]);
 	}
 	if (optind != argc)
 		return usage();
