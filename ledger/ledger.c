@@ -109,8 +109,8 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 				break;
 			/* only a registration needs no policy (vouchd init) */
 			rc = l->pol == NULL && op->type != OP_REGISTER
-				 ? VD_EINVAL
-				 : dispatch(&b, op);
+			         ? VD_EINVAL
+			         : dispatch(&b, op);
 			if (rc == 0)
 				rc = ltx_commit(&child);
 			else

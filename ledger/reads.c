@@ -18,7 +18,7 @@ const char *ledger_voucher_status(int status)
 }
 
 int ledger_principal(struct ledger *l, const char *id,
-		     struct ledger_principal *out)
+                     struct ledger_principal *out)
 {
 	struct principal_row r;
 	struct ltx t;

@@ -70,7 +70,7 @@ struct ledger_principal {
 
 /* A principal by id; VD_ENOENT if not registered. */
 int ledger_principal(struct ledger *l, const char *id,
-		     struct ledger_principal *p);
+                     struct ledger_principal *p);
 
 int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v);
 
