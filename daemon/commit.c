@@ -129,6 +129,18 @@ static void *commit_main(void *arg)
 	return NULL;
 }
 
+/* Into the next group commit; the caller holds q->mu. */
+static void queue_push(struct commitq *q, struct pending *p)
+{
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+	q->queued++;
+	pthread_cond_signal(&q->cv);
+}
+
 static void wake(struct commitq *q)
 {
 	if (write(q->pipe[1], "v", 1) < 0 && errno != EAGAIN) {
@@ -168,13 +180,7 @@ static void *worker_main(void *arg)
 		if (ok) {
 			/* into the next group commit, in this connection's
 			 * order */
-			if (q->tail)
-				q->tail->next = p;
-			else
-				q->head = p;
-			q->tail = p;
-			q->queued++;
-			pthread_cond_signal(&q->cv);
+			queue_push(q, p);
 		} else {
 			/* refused: straight to the loop for its reply */
 			p->rc = PROTO_EBADSIG;
@@ -335,13 +341,7 @@ int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
 	if (p == NULL)
 		return VD_ENOMEM;
 	pthread_mutex_lock(&q->mu);
-	if (q->tail)
-		q->tail->next = p;
-	else
-		q->head = p;
-	q->tail = p;
-	q->queued++;
-	pthread_cond_signal(&q->cv);
+	queue_push(q, p);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
 }

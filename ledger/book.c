@@ -195,8 +195,8 @@ int book_pools_remaining(struct book *b, const struct policy_program *g,
 }
 
 /* "pool:part,pool:part" for journal entries */
-static int parts_str(struct book *b, const struct policy_program *g,
-                     int64_t amount, char *buf, size_t size)
+int book_parts_str(struct book *b, const struct policy_program *g,
+                   int64_t amount, char *buf, size_t size)
 {
 	int64_t parts[POLICY_MAX_SHARES];
 	size_t i, n = 0;
@@ -368,7 +368,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	    (rc = book_pools_move(b, g, period,
 	                          offsetof(struct pool_row, granted), amount,
 	                          1)) < 0 ||
-	    (rc = parts_str(b, g, amount, parts, sizeof(parts))) < 0)
+	    (rc = book_parts_str(b, g, amount, parts, sizeof(parts))) < 0)
 		return rc;
 	period_format_utc(v.expires_at, exp);
 	journal_fields_init(f);
@@ -430,8 +430,8 @@ static int reduce(struct book *b, const struct policy_program *g,
 			         b, g, period,
 			         offsetof(struct pool_row, revoked), take, 1)) <
 			        0 ||
-			    (rc = parts_str(b, g, take, parts, sizeof(parts))) <
-			        0 ||
+			    (rc = book_parts_str(b, g, take, parts,
+			                         sizeof(parts))) < 0 ||
 			    (rc = journal_cut(b, "reduce", acc->voucher, g, ben,
 			                      period, take, parts)) < 0)
 				return rc;

@@ -125,6 +125,10 @@ int book_lifetime(struct book *b, const char *prog, const char *ben,
                   int32_t period, int64_t *basis, int64_t *granted_other,
                   int64_t *earned_other);
 
+/* "pool:part,pool:part": amount split by g's shares, for journal entries. */
+int book_parts_str(struct book *b, const struct policy_program *g,
+                   int64_t amount, char *buf, size_t size);
+
 int book_clawback_add(struct book *b, const char *ben, int64_t amount);
 int book_clawback_get(struct book *b, const char *ben, int64_t *amount);
 

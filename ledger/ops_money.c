@@ -96,25 +96,16 @@ static int64_t remaining(const struct voucher_row *v)
 	return v->granted - v->redeemed - v->expired - v->revoked;
 }
 
+/* The pools' parts of amount, or "-" for a program no longer in the
+ * policy (its figures stay as they are). */
 static int pools_text(struct book *b, const struct policy_program *g,
                       int64_t amount, char *buf, size_t size)
 {
-	int64_t parts[POLICY_MAX_SHARES];
-	size_t i, n = 0;
-	int rc;
-
-	buf[0] = '\0';
 	if (g == NULL) {
 		snprintf(buf, size, "-");
 		return 0;
 	}
-	if ((rc = accrual_split(g, amount, parts)) < 0)
-		return rc;
-	for (i = 0; i < g->nshares && n < size; i++)
-		n += (size_t)snprintf(
-		    buf + n, size - n, "%s%s:%" PRId64, i ? "," : "",
-		    b->pol->pools[g->shares[i].pool].id, parts[i]);
-	return 0;
+	return book_parts_str(b, g, amount, buf, size);
 }
 
 /* Move amount of a voucher's pools' figure (if its program still exists). */

@@ -167,7 +167,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	struct rec_row r;
 	struct jfields fields, *f = &fields;
 	uint8_t k[2 * STORE_ID], ok[STORE_ID + 2 + 2 * STORE_ID];
-	char *counts = NULL, *val = NULL;
+	char counts[COUNTS_MAX], *val = NULL;
 	size_t cn = 0, i;
 	int32_t period;
 	int rc;
@@ -198,11 +198,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 		return VD_EINVAL;
 	if (closed(b, period))
 		return VD_ECLOSED;
-	counts = malloc(COUNTS_MAX);
-	if (counts == NULL) {
-		rc = VD_ENOMEM;
-		goto out;
-	}
+
 	ar = (struct accrual_record){u->provider,
 	                             prov.local,
 	                             org.kind,
@@ -283,7 +279,6 @@ static int accept(struct book *b, const struct ledger_record *u,
 	*seq = r.seq;
 out:
 	free(val);
-	free(counts);
 	return rc;
 }
 

@@ -280,4 +280,20 @@ static inline void daemon_cleanup(struct daemon *d)
 	}
 }
 
+/* cmocka must be included before this header for these two */
+static inline void expect_prefix(const char *got, const char *want)
+{
+	if (got == NULL || strncmp(got, want, strlen(want)) != 0)
+		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
+}
+
+static inline const char *key_hex(struct sig_key *k, char hex[65])
+{
+	uint8_t pub[32];
+
+	sig_key_public(k, pub);
+	sig_hex_encode(pub, 32, hex);
+	return hex;
+}
+
 #endif

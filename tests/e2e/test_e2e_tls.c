@@ -16,11 +16,6 @@
 
 static struct daemon D;
 
-static void expect_prefix(const char *got, const char *want)
-{
-	if (got == NULL || strncmp(got, want, strlen(want)) != 0)
-		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
-}
 static char cert_path[160], key_path[160];
 static int port, notify_fd = -1;
 

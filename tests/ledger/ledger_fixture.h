@@ -224,4 +224,91 @@ static inline int fx_check(struct fx *f, char *msg, size_t n)
 	return ledger_check(f->l, msg, n);
 }
 
+/* ledger_check must pass: the store adds up. */
+static inline void fx_check_ok(struct fx *f)
+{
+	char msg[512];
+
+	if (ledger_check(f->l, msg, sizeof(msg)) != 0)
+		fail_msg("ledger_check: %s", msg);
+}
+
+/* Operations shared by the store tests. */
+static inline int fx_settle(struct fx *f, const char *program, int32_t period,
+                            int force, int64_t *paid)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_SETTLE;
+	snprintf(op.u.settle.program, sizeof(op.u.settle.program), "%s",
+	         program);
+	op.u.settle.period = period;
+	op.u.settle.force = force;
+	rc = fx_run(f, &op);
+	if (paid)
+		*paid = op.amount;
+	return rc;
+}
+
+static inline int fx_issue(struct fx *f, const char *program, const char *org,
+                           int64_t need, int64_t asked, const char *ref,
+                           struct ledger_op *out)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_ISSUE;
+	snprintf(op.u.issue.program, sizeof(op.u.issue.program), "%s", program);
+	snprintf(op.u.issue.org, sizeof(op.u.issue.org), "%s", org);
+	op.u.issue.need = need;
+	op.u.issue.asked = asked;
+	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "%s", ref);
+	rc = fx_run(f, &op);
+	if (out)
+		*out = op;
+	return rc;
+}
+
+static inline int fx_redeem(struct fx *f, const char *provider,
+                            const char *voucher, const char *record,
+                            int64_t amount, const char *ref,
+                            struct ledger_op *out)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_REDEEM;
+	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
+	         provider);
+	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
+	         voucher);
+	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
+	op.u.redeem.amount = amount;
+	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
+	rc = fx_run(f, &op);
+	if (out)
+		*out = op;
+	return rc;
+}
+
+static inline int fx_void(struct fx *f, const char *provider, const char *id)
+{
+	struct ledger_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_VOID;
+	snprintf(op.u.void_.provider, sizeof(op.u.void_.provider), "%s",
+	         provider);
+	snprintf(op.u.void_.id, sizeof(op.u.void_.id), "%s", id);
+	op.u.void_.at = f->now;
+	snprintf(op.u.void_.reason, sizeof(op.u.void_.reason), "billed twice");
+	op.u.void_.line = "VOID (test)";
+	op.u.void_.line_len = 11;
+	return fx_run(f, &op);
+}
+
 #endif

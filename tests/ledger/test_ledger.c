@@ -9,32 +9,6 @@
 
 #include "ledger_fixture.h"
 
-static void check_ok(struct fx *f)
-{
-	char msg[512];
-
-	if (fx_check(f, msg, sizeof(msg)) != 0)
-		fail_msg("ledger_check: %s", msg);
-}
-
-static int settle(struct fx *f, const char *program, int32_t period, int force,
-                  int64_t *paid)
-{
-	struct ledger_op op;
-	int rc;
-
-	memset(&op, 0, sizeof(op));
-	op.type = OP_SETTLE;
-	snprintf(op.u.settle.program, sizeof(op.u.settle.program), "%s",
-	         program);
-	op.u.settle.period = period;
-	op.u.settle.force = force;
-	rc = fx_run(f, &op);
-	if (paid)
-		*paid = op.amount;
-	return rc;
-}
-
 /* 1. Yuxi threshold and cap, annual settlement. */
 static void test_ex1_yuxi_settlement(void **state)
 {
@@ -61,9 +35,10 @@ static void test_ex1_yuxi_settlement(void **state)
 	/* 先用后补: nothing is granted before settlement */
 	assert_true(fx_granted(&f, "yuxi-compute", "c", 2026, NULL) == -1);
 	/* not before the period has ended */
-	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, NULL), VD_EINVAL);
+	assert_int_equal(fx_settle(&f, "yuxi-compute", 2026, 0, NULL),
+	                 VD_EINVAL);
 	f.now = T2027 + 86400;
-	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
+	assert_int_equal(fx_settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
 	assert_true(paid == 80000000);
 	assert_true(fx_granted(&f, "yuxi-compute", "a", 2026, NULL) == -1);
 	assert_true(fx_granted(&f, "yuxi-compute", "b", 2026, NULL) ==
@@ -74,11 +49,12 @@ static void test_ex1_yuxi_settlement(void **state)
 	assert_true(pool.budget == 500000000 && pool.granted == 80000000);
 	assert_true(pool.remaining == 420000000);
 	/* settling twice is refused */
-	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, NULL), VD_ECLOSED);
+	assert_int_equal(fx_settle(&f, "yuxi-compute", 2026, 0, NULL),
+	                 VD_ECLOSED);
 	/* and a settled year takes no more records */
 	assert_int_equal(fx_usage(&f, "dc", "r-late", "b", JUNE_2026, 5),
 	                 VD_ECLOSED);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -104,7 +80,7 @@ static void test_ex2_yuxi_oversubscribed(void **state)
 		    fx_usage(&f, "dc", rid, org, JUNE_2026, 200000000), 0);
 	}
 	f.now = T2027 + 86400;
-	assert_int_equal(settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
+	assert_int_equal(fx_settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
 	for (i = 0; i < 12; i++) {
 		snprintf(org, sizeof(org), "org%d", i);
 		assert_true(fx_granted(&f, "yuxi-compute", org, 2026, NULL) ==
@@ -115,7 +91,7 @@ static void test_ex2_yuxi_oversubscribed(void **state)
 	assert_true(pool.remaining == 8);
 	/* the unmet demand is on record: 12 * 50,000,000 - 499,999,992 */
 	assert_true(pool.unfunded == 100000008);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -147,7 +123,7 @@ static void test_ex3_xinxing_both_sides(void **state)
 	            300000);
 	assert_true(fx_granted(&f, "xinxing-supply", "dc-far", 2026, NULL) ==
 	            -1);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -177,7 +153,7 @@ static void test_ex4_xinxing_cap(void **state)
 	    fx_usage(&f, "dc", "r4", "lab", T2027 + 10 * 86400, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "lab", 2027, NULL) ==
 	            300000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -199,7 +175,7 @@ static void test_ex5_datong_threshold(void **state)
 	                 0);
 	assert_true(fx_granted(&f, "datong-compute", "ent", 2026, NULL) ==
 	            2000000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -235,7 +211,7 @@ static void test_ex6_mentougou_group(void **state)
 	            6000000);
 	assert_true(fx_granted(&f, "mentougou-training", "o2", 2026, NULL) ==
 	            4000000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -272,7 +248,7 @@ static void test_ex7_greenpower(void **state)
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "xinxing-greenpower", "dc", 2027, NULL) ==
 	            100000000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -295,50 +271,8 @@ static void test_ex8_yinchuan_power(void **state)
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "yinchuan-power", "yinchuan-dc1", 2026,
 	                       NULL) == 12000000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
-}
-
-static int issue(struct fx *f, const char *program, const char *org,
-                 int64_t need, int64_t asked, const char *ref,
-                 struct ledger_op *out)
-{
-	struct ledger_op op;
-	int rc;
-
-	memset(&op, 0, sizeof(op));
-	op.type = OP_ISSUE;
-	snprintf(op.u.issue.program, sizeof(op.u.issue.program), "%s", program);
-	snprintf(op.u.issue.org, sizeof(op.u.issue.org), "%s", org);
-	op.u.issue.need = need;
-	op.u.issue.asked = asked;
-	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "%s", ref);
-	rc = fx_run(f, &op);
-	if (out)
-		*out = op;
-	return rc;
-}
-
-static int redeem(struct fx *f, const char *provider, const char *voucher,
-                  const char *record, int64_t amount, const char *ref,
-                  struct ledger_op *out)
-{
-	struct ledger_op op;
-	int rc;
-
-	memset(&op, 0, sizeof(op));
-	op.type = OP_REDEEM;
-	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
-	         provider);
-	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
-	         voucher);
-	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
-	op.u.redeem.amount = amount;
-	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
-	rc = fx_run(f, &op);
-	if (out)
-		*out = op;
-	return rc;
 }
 
 /* 9. Datong grant of 30% of a declared need; each bill at most 30%. */
@@ -353,9 +287,9 @@ static void test_ex9_datong_cover(void **state)
 	assert_int_equal(fx_open(&f, files, 0), 0);
 	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
 	assert_int_equal(fx_register(&f, "start", LEDGER_ORG, "startup", 0), 0);
-	assert_int_equal(
-	    issue(&f, "datong-pool-grant", "start", 10000000, -1, "app-1", &op),
-	    0);
+	assert_int_equal(fx_issue(&f, "datong-pool-grant", "start", 10000000,
+	                          -1, "app-1", &op),
+	                 0);
 	assert_true(op.amount == 3000000);
 	assert_true(fx_granted(&f, "datong-pool-grant", "start", 2026, &v) ==
 	            3000000);
@@ -363,14 +297,14 @@ static void test_ex9_datong_cover(void **state)
 	assert_int_equal(
 	    fx_usage(&f, "dc", "bill-1", "start", JUNE_2026, 2000000), 0);
 	/* floor(2,000,000 * 30%) = 600,000 of this bill */
-	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600001, "k1", NULL),
-	                 VD_ECOVER);
-	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 600000, "k2", &op),
+	assert_int_equal(
+	    fx_redeem(&f, "dc", v.id, "bill-1", 600001, "k1", NULL), VD_ECOVER);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "bill-1", 600000, "k2", &op),
 	                 0);
 	assert_true(op.remaining == 2400000);
-	assert_int_equal(redeem(&f, "dc", v.id, "bill-1", 1, "k3", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "bill-1", 1, "k3", NULL),
 	                 VD_ECOVER);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -390,7 +324,7 @@ static void test_ex10_period_boundary(void **state)
 	/* one second earlier is 2025, before xinxing's window: nothing */
 	assert_int_equal(fx_usage(&f, "dc", "r0", "s", T2026 - 1, 1000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2025, NULL) == -1);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 

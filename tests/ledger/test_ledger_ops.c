@@ -12,52 +12,6 @@
 
 #define SMALL VD_SOURCE_DIR "/tests/data/policy-small/small.ini"
 
-static void check_ok(struct fx *f)
-{
-	char msg[512];
-
-	if (fx_check(f, msg, sizeof(msg)) != 0)
-		fail_msg("ledger_check: %s", msg);
-}
-
-static int op_redeem(struct fx *f, const char *provider, const char *voucher,
-                     const char *record, int64_t amount, const char *ref,
-                     struct ledger_op *out)
-{
-	struct ledger_op op;
-	int rc;
-
-	memset(&op, 0, sizeof(op));
-	op.type = OP_REDEEM;
-	snprintf(op.u.redeem.provider, sizeof(op.u.redeem.provider), "%s",
-	         provider);
-	snprintf(op.u.redeem.voucher, sizeof(op.u.redeem.voucher), "%s",
-	         voucher);
-	snprintf(op.u.redeem.record, sizeof(op.u.redeem.record), "%s", record);
-	op.u.redeem.amount = amount;
-	snprintf(op.u.redeem.ref, sizeof(op.u.redeem.ref), "%s", ref);
-	rc = fx_run(f, &op);
-	if (out)
-		*out = op;
-	return rc;
-}
-
-static int op_void(struct fx *f, const char *provider, const char *id)
-{
-	struct ledger_op op;
-
-	memset(&op, 0, sizeof(op));
-	op.type = OP_VOID;
-	snprintf(op.u.void_.provider, sizeof(op.u.void_.provider), "%s",
-	         provider);
-	snprintf(op.u.void_.id, sizeof(op.u.void_.id), "%s", id);
-	op.u.void_.at = f->now;
-	snprintf(op.u.void_.reason, sizeof(op.u.void_.reason), "billed twice");
-	op.u.void_.line = "VOID (test)";
-	op.u.void_.line_len = 11;
-	return fx_run(f, &op);
-}
-
 static uint64_t head(struct fx *f)
 {
 	uint8_t h[32];
@@ -97,7 +51,7 @@ static void test_duplicate_and_conflict(void **state)
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "medical", 0),
 	                 VD_ECONFLICT);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -127,7 +81,7 @@ static void test_refusals(void **state)
 	/* a record in an org's name sent by a principal that is no provider */
 	assert_int_equal(fx_usage(&f, "s", "r6", "s", JUNE_2026, 5),
 	                 VD_EDENIED);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -181,7 +135,7 @@ static void test_batch_with_one_bad_operation(void **state)
 	assert_true(ops[0].accepted == 0 && ops[0].duplicate == 3);
 	/* 3% of 3,000,400 = 90,012 */
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 90012);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -208,7 +162,7 @@ static void test_pool_exhaustion(void **state)
 	assert_int_equal(fx_pool(&f, "tiny", 2026, &pool), 0);
 	assert_true(pool.granted == 10000 && pool.remaining == 0);
 	assert_true(pool.unfunded == 4000 + 3000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -243,7 +197,7 @@ static void test_lifetime_cap_across_years(void **state)
 	/* co-funded 50:50: 2027's 4,000 is 2,000 from each pool */
 	assert_int_equal(fx_pool(&f, "city", 2027, &pool), 0);
 	assert_true(pool.granted == 2000);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -261,11 +215,11 @@ static void test_void_after_grant_claws_back(void **state)
 	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 100000, "k1", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 100000, "k1", NULL),
 	                 0);
 	/* the record is voided: 300,000 no longer earned; 200,000 come off
 	 * the voucher's remaining, 100,000 were spent and are owed back */
-	assert_int_equal(op_void(&f, "dc", "r1"), 0);
+	assert_int_equal(fx_void(&f, "dc", "r1"), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(v.revoked == 200000 && v.remaining == 0);
 	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
@@ -277,16 +231,16 @@ static void test_void_after_grant_claws_back(void **state)
 	assert_true(pool.granted == 500000 && pool.revoked == 400000);
 	assert_true(pool.remaining == 2000000000LL - 500000 + 400000);
 	/* voiding twice changes nothing; a voided record cannot be paid */
-	assert_int_equal(op_void(&f, "dc", "r1"), 0);
+	assert_int_equal(fx_void(&f, "dc", "r1"), 0);
 	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
 	assert_true(due == 100000);
 	/* the record comes back under a new id: earned again from 0 */
 	assert_int_equal(fx_usage(&f, "dc", "r2", "s", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 600000);
 	assert_true(v.remaining == 300000);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
 	                 VD_EINVAL);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -310,33 +264,33 @@ static void test_redeem_refusals(void **state)
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
 	/* over the remaining amount */
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 300001, "k1", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 300001, "k1", NULL),
 	                 VD_EFUNDS);
 	/* another org's voucher against this record */
-	assert_int_equal(op_redeem(&f, "dc", w.id, "r1", 10, "k2", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", w.id, "r1", 10, "k2", NULL),
 	                 VD_EDENIED);
 	/* a provider the program does not allow (not local) */
-	assert_int_equal(op_redeem(&f, "far", v.id, "f1", 10, "k3", NULL),
+	assert_int_equal(fx_redeem(&f, "far", v.id, "f1", 10, "k3", NULL),
 	                 VD_EDENIED);
 	/* no such voucher, no such record */
-	assert_int_equal(op_redeem(&f, "dc", "V999", "r1", 10, "k4", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", "V999", "r1", 10, "k4", NULL),
 	                 VD_ENOENT);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "nope", 10, "k5", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "nope", 10, "k5", NULL),
 	                 VD_ENOENT);
 	/* a repeated ref answers the first result and redeems once */
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
 	assert_true(op.remaining == 299000);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 1000, "k6", &op), 0);
 	assert_true(op.remaining == 299000);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(v.redeemed == 1000);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 999, "k6", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 999, "k6", NULL),
 	                 VD_ECONFLICT);
 	/* after expiry: vouchers run to the end of the next period */
 	f.now = T2028;
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 10, "k7", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 10, "k7", NULL),
 	                 VD_EEXPIRED);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -359,7 +313,7 @@ static void test_expire_revoke_pay(void **state)
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_true(fx_granted(&f, "xinxing-demand", "t", 2026, &w) == 300000);
 	/* redeemed 250,000 of s's voucher; the bureau owes dc that */
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 250000, "k1", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 250000, "k1", NULL),
 	                 0);
 	/* revoke s's voucher: 50,000 back to the pool, 250,000 owed back */
 	memset(&op, 0, sizeof(op));
@@ -371,7 +325,7 @@ static void test_expire_revoke_pay(void **state)
 	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
 	assert_true(due == 250000);
 	assert_int_equal(fx_run(&f, &op), VD_EREVOKED);
-	assert_int_equal(op_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 1, "k2", NULL),
 	                 VD_EREVOKED);
 	/* expiry: t's voucher (and dc's 2% vouchers) run to 2028-01-01 CST */
 	memset(&op, 0, sizeof(op));
@@ -404,7 +358,7 @@ static void test_expire_revoke_pay(void **state)
 	assert_true(op.amount == 200000 && op.remaining == 50000);
 	op.u.pay.amount = 1;
 	assert_int_equal(fx_run(&f, &op), VD_ECONFLICT);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 
@@ -456,7 +410,7 @@ static void test_applications(void **state)
 	f.now = T2028 + 300LL * 86400;
 	snprintf(op.u.issue.ref, sizeof(op.u.issue.ref), "a3");
 	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
-	check_ok(&f);
+	fx_check_ok(&f);
 	fx_close(&f);
 }
 

@@ -1,0 +1,329 @@
+/* End to end, the limits: malformed input, every role denied every
+ * command it may not run, a trickling writer, a reader that never reads,
+ * max_connections, AUTH slow-down and a bad config; on a daemon of its
+ * own (the short limits of e2e_client.h's config). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+
+#include "cmd.h"
+#include "e2e_client.h"
+
+static struct daemon D;
+static struct sig_key *k_dc, *k_school, *k_bureau;
+static uint8_t server_pub[32];
+
+static void auth_as(struct client *c, const char *id, struct sig_key *k)
+{
+	assert_int_equal(client_open(c, D.sock), 0);
+	expect_prefix(client_auth(c, id, k, server_pub), "OK id=");
+}
+
+static int setup(void **state)
+{
+	struct client c;
+	char hex[65];
+	const char *l;
+
+	(void)state;
+	if (daemon_start(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies") <
+	        0 ||
+	    sig_key_load(D.bureau_key, &k_bureau) < 0 ||
+	    sig_keygen(&k_dc) < 0 || sig_keygen(&k_school) < 0 ||
+	    client_open(&c, D.sock) < 0)
+		return -1;
+	l = client_auth(&c, "bureau", k_bureau, server_pub);
+	if (l == NULL || strncmp(l, "OK", 2) != 0)
+		return -1;
+	l = client_req(&c, "REGISTER id=dc role=provider key=%s local=1",
+	               key_hex(k_dc, hex));
+	if (l == NULL || strncmp(l, "OK", 2) != 0)
+		return -1;
+	l = client_req(&c, "REGISTER id=school role=org key=%s kind=school",
+	               key_hex(k_school, hex));
+	client_close(&c);
+	return l != NULL && strncmp(l, "OK", 2) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (D.pid > 0 && daemon_stop(&D) != 0)
+		return -1;
+	daemon_cleanup(&D);
+	sig_key_free(k_dc);
+	sig_key_free(k_school);
+	sig_key_free(k_bureau);
+	return 0;
+}
+
+static void test_roles_and_malformed(void **state)
+{
+	char big[5000];
+	struct client c;
+
+	(void)state;
+	assert_int_equal(client_open(&c, D.sock), 0);
+	expect_prefix(client_req(&c, "BALANCE"), "ERR AUTH");
+	expect_prefix(client_req(&c, "FROB"), "ERR BADREQ unknown command");
+	expect_prefix(client_req(&c, "PING  "), "ERR BADREQ");
+	expect_prefix(client_req(&c, "AUTH id=school sig=%0128d", 0),
+	              "ERR BADREQ send HELLO first");
+	client_close(&c);
+	auth_as(&c, "school", k_school);
+	expect_prefix(client_req(&c, "REGISTER id=x role=org key=%064d", 0),
+	              "ERR DENIED");
+	expect_prefix(client_req(&c, "SETTLE program=yuxi-compute period=2026"),
+	              "ERR DENIED");
+	expect_prefix(client_req(&c, "BALANCE period=20266"), "ERR BADREQ");
+	/* a line over max_line: TOOBIG, then the connection is closed */
+	memset(big, 'A', sizeof(big));
+	memcpy(big, "PING ", 5);
+	big[sizeof(big) - 1] = '\n';
+	assert_int_equal(client_send(&c, big, sizeof(big)), 0);
+	expect_prefix(client_line(&c), "ERR TOOBIG");
+	assert_null(client_line(&c));
+	client_close(&c);
+}
+
+static void test_every_role_denied_what_it_may_not_run(void **state)
+{
+	static const struct {
+		const char *id;
+		unsigned role;
+	} who[] = {{"dc", ROLE_PROVIDER},
+	           {"school", ROLE_ORG},
+	           {"bureau", ROLE_BUREAU}};
+	struct sig_key *keys[3] = {k_dc, k_school, k_bureau};
+	struct client c;
+	size_t i, w, denied = 0;
+
+	(void)state;
+	/* every command with its required keys filled with well-formed
+	 * values, sent by every role the table does not allow */
+	for (w = 0; w <= 3; w++) {
+		unsigned role = w < 3 ? who[w].role : ROLE_ANON;
+		if (w < 3)
+			auth_as(&c, who[w].id, keys[w]);
+		else
+			assert_int_equal(client_open(&c, D.sock), 0);
+		for (i = 0; i < CMD_COUNT; i++) {
+			const struct cmd_spec *sp = &cmd_table[i];
+			char line[1024];
+			size_t n;
+			int k;
+			if (sp->roles & role)
+				continue;
+			n = (size_t)snprintf(line, sizeof(line), "%s",
+			                     sp->name);
+			for (k = 0; k < KEY_COUNT; k++) {
+				static const char *const v[] = {
+				    [TYPE_NUM] = "1",
+				    [TYPE_PID] = "x",
+				    [TYPE_RID] = "x",
+				    [TYPE_TIME] = "2026-01-01T00:00:00Z",
+				    [TYPE_HEX64] =
+				        "d75a980182b10ab7d54bfed3c9640"
+				        "73a0ee172f3daa62325af021a68f"
+				        "707511a",
+				    [TYPE_HEX128] =
+				        "00000000000000000000000000000"
+				        "000000000000000000000000000"
+				        "000000000000000000000000000"
+				        "000000000000000000000000000"
+				        "0000000000000000",
+				    [TYPE_TEXT] = "x",
+				    [TYPE_ROLE] = "org",
+				    [TYPE_WORD] = "training",
+				    [TYPE_CURSOR] = "x/y"};
+				if (!(sp->required & KEYBIT(k)) || k == KEY_SIG)
+					continue;
+				n += (size_t)snprintf(
+				    line + n, sizeof(line) - n, " %s=%s",
+				    cmd_keys[k].name,
+				    k == KEY_PERIOD ? "2026"
+				                    : v[cmd_keys[k].type]);
+			}
+			if (sp->required & KEYBIT(KEY_SIG))
+				n += (size_t)snprintf(
+				    line + n, sizeof(line) - n, " sig=%s",
+				    "0000000000000000000000000000"
+				    "0000000000000000000000000000"
+				    "0000000000000000000000000000"
+				    "0000000000000000000000000000"
+				    "0000000000000000");
+			/* a refused BATCH consumes its one line */
+			if (sp->id == CMD_BATCH) {
+				char tail[] = "\nUSAGE x=1";
+				snprintf(line + n, sizeof(line) - n, "%s",
+				         tail);
+			}
+			expect_prefix(client_req(&c, "%s", line),
+			              role == ROLE_ANON ? "ERR AUTH"
+			                                : "ERR DENIED");
+			denied++;
+		}
+		expect_prefix(client_req(&c, "PING"), "OK");
+		client_close(&c);
+	}
+	print_message("%zu role/command pairs denied\n", denied);
+	assert_true(denied > 40);
+}
+
+static void test_trickle_writer_cut_off(void **state)
+{
+	struct client c;
+
+	(void)state;
+	/* line_deadline = 1: a line that does not end within a second */
+	assert_int_equal(client_open(&c, D.sock), 0);
+	assert_int_equal(client_send(&c, "PI", 2), 0);
+	usleep(600000);
+	assert_int_equal(client_send(&c, "N", 1), 0);
+	usleep(900000);
+	/* by now the daemon has closed it: the send may fail, and no
+	 * reply comes */
+	client_send(&c, "G\n", 2);
+	assert_null(client_line(&c));
+	client_close(&c);
+}
+
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static void test_slow_reader_bounded(void **state)
+{
+	static char req[9 * 1000];
+	struct client c, other;
+	long before, after;
+	size_t sent = 0;
+	int i, stalled = 0;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		memcpy(req + 9 * i, "PROGRAMS\n", 9);
+	auth_as(&c, "school", k_school);
+	before = rss_kib(D.pid);
+	/* ask and ask, never read: each reply is about 3.5 KB */
+	fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+	while (stalled < 20 && sent < (64u << 20)) {
+		ssize_t w = send(c.fd, req, sizeof(req), MSG_NOSIGNAL);
+		if (w > 0) {
+			sent += (size_t)w;
+			stalled = 0;
+		} else {
+			stalled++;
+			usleep(50000);
+		}
+	}
+	after = rss_kib(D.pid);
+	print_message("slow reader: %zu bytes of requests accepted, daemon RSS "
+	              "%ld -> %ld KiB\n",
+	              sent, before, after);
+	/* the daemon stopped reading: the client is blocked long before
+	 * 64 MiB of requests, and the daemon holds about output_limit */
+	assert_true(sent < (64u << 20));
+	assert_true(after - before < 32 * 1024);
+	/* and it still serves everyone else */
+	auth_as(&other, "school", k_school);
+	expect_prefix(client_req(&other, "PING"), "OK");
+	client_close(&other);
+	client_close(&c);
+}
+
+static void test_busy_at_max_connections(void **state)
+{
+	struct client c[9];
+	int i;
+
+	(void)state;
+	/* max_connections = 8: the ninth is told BUSY and closed */
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(client_open(&c[i], D.sock), 0);
+		expect_prefix(client_req(&c[i], "PING"), "OK");
+	}
+	assert_int_equal(client_open(&c[8], D.sock), 0);
+	expect_prefix(client_line(&c[8]), "ERR BUSY");
+	assert_null(client_line(&c[8]));
+	client_close(&c[8]);
+	client_close(&c[0]);
+	usleep(200000);
+	/* a place is free again */
+	assert_int_equal(client_open(&c[0], D.sock), 0);
+	expect_prefix(client_req(&c[0], "PING"), "OK");
+	for (i = 0; i < 8; i++)
+		client_close(&c[i]);
+	usleep(200000);
+}
+
+static void test_auth_failures_slowed(void **state)
+{
+	struct sig_key *wrong = NULL;
+	struct client c;
+	int i;
+
+	(void)state;
+	assert_int_equal(sig_keygen(&wrong), 0);
+	assert_int_equal(client_open(&c, D.sock), 0);
+	for (i = 0; i < 3; i++)
+		expect_prefix(client_auth(&c, "school", wrong, NULL),
+		              "ERR AUTH unknown principal or bad signature");
+	/* the right key is refused too while the address waits */
+	expect_prefix(client_auth(&c, "school", k_school, NULL),
+	              "ERR AUTH too many failed attempts");
+	sleep(2);
+	expect_prefix(client_auth(&c, "school", k_school, NULL),
+	              "OK id=school");
+	client_close(&c);
+	sig_key_free(wrong);
+}
+
+static void test_bad_config_refused(void **state)
+{
+	char conf[160], cmd[512];
+	FILE *f;
+	int rc;
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "%s/bad.conf", D.dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs("[server]\nmax_line = 100000\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	         "%s run --config %s --data %s 2>&1 | grep -q "
+	         "'bad.conf:2: bad value for .max_line.'",
+	         VOUCHD_BIN, conf, D.data);
+	rc = system(cmd);
+	assert_int_equal(rc, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_roles_and_malformed),
+	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
+	    cmocka_unit_test(test_trickle_writer_cut_off),
+	    cmocka_unit_test(test_slow_reader_bounded),
+	    cmocka_unit_test(test_busy_at_max_connections),
+	    cmocka_unit_test(test_auth_failures_slowed),
+	    cmocka_unit_test(test_bad_config_refused),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
