@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,7 +72,7 @@ static int send_batch(struct session *s, const char *provider,
 		if (record_batch_header(s->key, provider, lines, len, n, hdr,
 		                        sizeof(hdr)) < 0 ||
 		    session_send(s, hdr) < 0 ||
-		    write(s->fd, lines, len) != (ssize_t)len)
+		    session_write(s, lines, len) < 0)
 			return 3;
 		l = session_line(s);
 		if (l == NULL || reply_parse(l, strlen(l), &r) != 0)
@@ -104,80 +106,191 @@ static int send_batch(struct session *s, const char *provider,
 	return 0;
 }
 
-int report_csv(struct session *s, const char *provider, FILE *f, FILE *err,
-               int progress, struct report_stats *st)
+/* A record from its column texts (C_CLASS may be NULL); 0, or -1 with
+ * the reason on err. */
+static int make_record(const char *provider, char *const *v, long lineno,
+                       FILE *err, struct record *r)
+{
+	int64_t t;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->provider, sizeof(r->provider), "%s", provider);
+	if (strlen(v[C_ID]) >= sizeof(r->id) ||
+	    strlen(v[C_ORG]) >= sizeof(r->org) ||
+	    strlen(v[C_UNIT]) >= sizeof(r->unit) ||
+	    (v[C_CLASS] && strlen(v[C_CLASS]) >= sizeof(r->klass))) {
+		fprintf(err, "line %ld: id, org, unit or class too long\n",
+		        lineno);
+		return -1;
+	}
+	snprintf(r->id, sizeof(r->id), "%s", v[C_ID]);
+	snprintf(r->org, sizeof(r->org), "%s", v[C_ORG]);
+	snprintf(r->unit, sizeof(r->unit), "%s", v[C_UNIT]);
+	if (v[C_CLASS])
+		snprintf(r->klass, sizeof(r->klass), "%s", v[C_CLASS]);
+	r->kind = cmd_kind_lookup(v[C_KIND], strlen(v[C_KIND]));
+	if (ptime_parse(v[C_AT], strlen(v[C_AT]), &t) < 0) {
+		fprintf(err,
+		        "line %ld: at is not a UTC time like "
+		        "2026-03-01T08:00:00Z\n",
+		        lineno);
+		return -1;
+	}
+	if (money_parse_yuan(v[C_AMOUNT], strlen(v[C_AMOUNT]), 0, &r->amount) <
+	    0) {
+		fprintf(err,
+		        "line %ld: amount is not yuan with at most two "
+		        "decimals\n",
+		        lineno);
+		return -1;
+	}
+	if (money_parse_uint(v[C_QTY], strlen(v[C_QTY]), &r->qty) < 0) {
+		fprintf(err, "line %ld: qty is not a whole number\n", lineno);
+		return -1;
+	}
+	if (r->kind < 0) {
+		fprintf(err, "line %ld: kind is not training or inference\n",
+		        lineno);
+		return -1;
+	}
+	r->at = t;
+	return 0;
+}
+
+/* A CSV line's columns by the header's order. */
+static int csv_columns(char *buf, const int *idx, char **v)
+{
+	char *fields[16];
+	int nf = split(buf, fields, 16), i;
+
+	for (i = 0; i < C_N; i++) {
+		if (idx[i] < 0 || idx[i] >= nf) {
+			if (i != C_CLASS && idx[i] >= nf)
+				return -1;
+			v[i] = NULL;
+		} else {
+			v[i] = fields[idx[i]];
+		}
+	}
+	if (v[C_CLASS] && v[C_CLASS][0] == '\0')
+		v[C_CLASS] = NULL;
+	return 0;
+}
+
+/* An NDJSON object's columns: strings as they are; integers printed;
+ * a JSON real amount (1234.5) accepted when it is exactly a number of
+ * fen, since billing systems write amounts as numbers. */
+static int json_columns(const char *line, char store[C_N][96], char **v,
+                        const char **why)
+{
+	json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+	int i, rc = 0;
+
+	*why = "not a JSON object";
+	if (o == NULL || !json_is_object(o)) {
+		json_decref(o);
+		return -1;
+	}
+	for (i = 0; i < C_N && rc == 0; i++) {
+		json_t *x = json_object_get(o, col_names[i]);
+		v[i] = store[i];
+		if (x == NULL || json_is_null(x)) {
+			v[i] = NULL;
+			if (i != C_CLASS) {
+				*why = "a column is missing";
+				rc = -1;
+			}
+		} else if (json_is_string(x) && json_string_length(x) < 96) {
+			snprintf(store[i], 96, "%s", json_string_value(x));
+		} else if (json_is_integer(x)) {
+			snprintf(store[i], 96, "%" JSON_INTEGER_FORMAT,
+			         json_integer_value(x));
+		} else if (json_is_real(x) && i == C_AMOUNT) {
+			double d = json_real_value(x) * 100.0;
+			long long fen = llround(d);
+			if (d < 0 || d > 9e15 || fabs(d - (double)fen) > 1e-6) {
+				*why = "amount is not a whole number of fen";
+				rc = -1;
+			}
+			snprintf(store[i], 96, "%lld.%02lld", fen / 100,
+			         fen % 100);
+		} else {
+			*why = "a column is neither text nor a number";
+			rc = -1;
+		}
+	}
+	json_decref(o);
+	return rc;
+}
+
+int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
+                int progress, struct report_stats *st)
 {
 	static struct pend pend[REPORT_BATCH];
-	char buf[4096], *fields[16];
-	int idx[C_N], nf, i, rc;
+	static char store[C_N][96];
+	char buf[4096], *fields[16], *v[C_N];
+	int idx[C_N], nf, i, rc, ndjson, have = 1;
 	size_t n = 0;
 	long lineno = 1;
 
 	memset(st, 0, sizeof(*st));
 	if (fgets(buf, sizeof(buf), f) == NULL)
 		return 0;
+	ndjson = buf[strspn(buf, " \t")] == '{';
 	for (i = 0; i < C_N; i++)
 		idx[i] = -1;
-	nf = split(buf, fields, 16);
-	for (i = 0; i < nf; i++) {
-		int k;
-		for (k = 0; k < C_N; k++)
-			if (strcmp(fields[i], col_names[k]) == 0)
-				idx[k] = i;
-	}
-	for (i = 0; i < C_CLASS; i++)
-		if (idx[i] < 0) {
-			fprintf(err, "line 1: the header has no '%s' column\n",
-			        col_names[i]);
-			return 2;
-		}
-	while (fgets(buf, sizeof(buf), f)) {
-		struct record r;
-		int64_t t;
-		lineno++;
-		if (strspn(buf, " \r\n") == strlen(buf))
-			continue;
-		st->lines++;
+	if (!ndjson) {
 		nf = split(buf, fields, 16);
-		memset(&r, 0, sizeof(r));
+		for (i = 0; i < nf; i++) {
+			int k;
+			for (k = 0; k < C_N; k++)
+				if (strcmp(fields[i], col_names[k]) == 0)
+					idx[k] = i;
+		}
 		for (i = 0; i < C_CLASS; i++)
-			if (nf <= idx[i])
-				break;
-		if (i < C_CLASS) {
-			fprintf(err, "line %ld: too few columns\n", lineno);
+			if (idx[i] < 0) {
+				fprintf(err,
+				        "line 1: the header has no '%s' "
+				        "column\n",
+				        col_names[i]);
+				return 2;
+			}
+		lineno++;
+		have = fgets(buf, sizeof(buf), f) != NULL;
+	}
+	/* buf holds line `lineno` (the first record line) */
+	for (; have; lineno++, have = fgets(buf, sizeof(buf), f) != NULL) {
+		const char *why = "too few columns";
+		struct record r;
+		size_t len = strlen(buf);
+		if (len == sizeof(buf) - 1 && buf[len - 1] != '\n') {
+			int ch;
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			fprintf(err, "line %ld: longer than %zu bytes\n",
+			        lineno, sizeof(buf) - 2);
+			st->lines++;
 			st->refused++;
-			continue;
+		} else if (strspn(buf, " \t\r\n") != len) {
+			st->lines++;
+			if ((ndjson ? json_columns(buf, store, v, &why)
+			            : csv_columns(buf, idx, v)) < 0) {
+				fprintf(err, "line %ld: %s\n", lineno, why);
+				st->refused++;
+			} else if (make_record(provider, v, lineno, err, &r) <
+			           0) {
+				st->refused++;
+			} else if (record_format(&r, pend[n].text,
+			                         sizeof(pend[n].text)) < 0) {
+				fprintf(
+				    err,
+				    "line %ld: bad id, org, unit or class\n",
+				    lineno);
+				st->refused++;
+			} else {
+				pend[n++].line = lineno;
+			}
 		}
-		snprintf(r.provider, sizeof(r.provider), "%s", provider);
-		snprintf(r.id, sizeof(r.id), "%s", fields[idx[C_ID]]);
-		snprintf(r.org, sizeof(r.org), "%s", fields[idx[C_ORG]]);
-		snprintf(r.unit, sizeof(r.unit), "%s", fields[idx[C_UNIT]]);
-		if (idx[C_CLASS] >= 0 && nf > idx[C_CLASS])
-			snprintf(r.klass, sizeof(r.klass), "%s",
-			         fields[idx[C_CLASS]]);
-		r.kind = cmd_kind_lookup(fields[idx[C_KIND]],
-		                         strlen(fields[idx[C_KIND]]));
-		if (ptime_parse(fields[idx[C_AT]], strlen(fields[idx[C_AT]]),
-		                &t) < 0 ||
-		    money_parse_yuan(fields[idx[C_AMOUNT]],
-		                     strlen(fields[idx[C_AMOUNT]]), 0,
-		                     &r.amount) < 0 ||
-		    money_parse_uint(fields[idx[C_QTY]],
-		                     strlen(fields[idx[C_QTY]]), &r.qty) < 0 ||
-		    r.kind < 0) {
-			fprintf(err,
-			        "line %ld: bad time, amount, qty or kind\n",
-			        lineno);
-			st->refused++;
-			continue;
-		}
-		r.at = t;
-		if (record_format(&r, pend[n].text, sizeof(pend[n].text)) < 0) {
-			fprintf(err, "line %ld: bad id, org or unit\n", lineno);
-			st->refused++;
-			continue;
-		}
-		pend[n++].line = lineno;
 		if (n == REPORT_BATCH) {
 			if ((rc = send_batch(s, provider, pend, n, err, st)) !=
 			    0)

@@ -1,452 +1,365 @@
-/* vouchctl: what each user types. This first part has keygen, raw, ping
- * and the listings balance, accrual, pool, programs and receivables as
- * tables in yuan or --json; the rest of the issue "vouchctl and
- * deployment" (report, audit, the bureau's writes) builds on session.c.
- * Exit codes: 0 ok, 1 the server said ERR, 2 usage, 3 cannot connect or
- * authenticate. */
+/* vouchctl: what each user of vouchd types. main only parses flags into
+ * a struct ctl and calls the subcommand (cmds.c, cmds_write.c). */
 #include <getopt.h>
-#include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "money.h"
-#include "reply.h"
-#include "report.h"
-#include "req.h"
-#include "session.h"
-#include "sig.h"
-#include "table.h"
+#include "cmds.h"
 
-struct opts {
-	const char *addr, *id, *key, *out;
-	const char *org, *provider, *pool, *period;
-	int json;
+/* Flags, each a bit, so a subcommand can say which it takes. */
+enum {
+	O_ADDR,
+	O_ID,
+	O_KEY,
+	O_CACERT,
+	O_PLAIN,
+	O_JSON,
+	O_OUT,
+	O_ORG,
+	O_PROVIDER,
+	O_POOL,
+	O_PERIOD,
+	O_PROGRAM,
+	O_NEED,
+	O_AMOUNT,
+	O_REF,
+	O_REASON,
+	O_ROLE,
+	O_PUBKEY,
+	O_KIND,
+	O_LOCAL,
+	O_VOUCHER,
+	O_RECORD,
+	O_AFTER,
+	O_LIMIT,
+	O_ALL,
+	O_AT,
+	O_FORCE,
+	O_CHECKPOINT,
+	O_SERVERKEY,
+	O_HELP,
+	O_N
+};
+#define B(o) (1UL << (o))
+/* every subcommand that talks to vouchd takes these */
+#define CONN (B(O_ADDR) | B(O_ID) | B(O_KEY) | B(O_CACERT) | B(O_PLAIN))
+
+struct sub {
+	const char *name;
+	int (*run)(struct ctl *c);
+	unsigned long flags;
+	const char *synopsis, *help;
 };
 
-/* A column of a listing: the reply key, its title, and how to show it. */
-enum fmt { F_TEXT, F_YUAN };
-struct col {
-	const char *key, *head;
-	enum fmt fmt;
+static const struct sub subs[] = {
+    {"keygen", cmd_keygen, B(O_OUT), "--out FILE",
+     "Make an Ed25519 key in FILE (mode 0600, never overwritten) and print "
+     "its public key, for the bureau to REGISTER."},
+    {"ping", cmd_ping, CONN | B(O_JSON), "", "Check that vouchd answers."},
+    {"programs", cmd_programs, CONN | B(O_JSON), "",
+     "The loaded programs: pool, beneficiary, basis, rate, cap."},
+    {"raw", cmd_raw, CONN, "",
+     "Send protocol lines from stdin and print the replies as they are; "
+     "USAGE and VOID lines without sig= are signed with --key. For "
+     "operators who debug."},
+    {"report", cmd_report, CONN | B(O_JSON), "FILE",
+     "Provider: send a billing export (CSV with a header, or NDJSON; "
+     "columns id, org, at, amount in yuan, qty, unit, kind[, class]) as "
+     "signed batches of 1,000. Prints accepted, duplicate and refused "
+     "lines with their line number and reason; exit 1 if any was "
+     "refused. Safe to run again after an interruption: records already "
+     "in count as duplicates."},
+    {"void", cmd_void, CONN | B(O_JSON) | B(O_REASON) | B(O_AT),
+     "RECORD --reason TEXT [--at TIME]",
+     "Provider: void a record you reported (signed; --at defaults to "
+     "now). Vouchers it earned are revoked or clawed back."},
+    {"redeem", cmd_redeem,
+     CONN | B(O_JSON) | B(O_VOUCHER) | B(O_RECORD) | B(O_AMOUNT) | B(O_REF),
+     "--voucher V --record R --amount YUAN --ref K",
+     "Provider: take YUAN of an org's voucher against record R, a bill "
+     "you reported. The same --ref again returns the first result."},
+    {"receivables", cmd_receivables, CONN | B(O_JSON) | B(O_PROVIDER),
+     "[--provider P]",
+     "What the bureau owes for redeemed vouchers: redeemed, paid, owed."},
+    {"balance", cmd_balance, CONN | B(O_JSON) | B(O_ORG) | B(O_PERIOD),
+     "[--org O] [--period YEAR]",
+     "Vouchers with what remains (an org sees its own; the bureau "
+     "anyone's)."},
+    {"accrual", cmd_accrual, CONN | B(O_JSON) | B(O_ORG) | B(O_PERIOD),
+     "[--org O] [--period YEAR]",
+     "Per program and period: the basis counted, earned, granted and "
+     "unfunded."},
+    {"records", cmd_records,
+     CONN | B(O_JSON) | B(O_ORG) | B(O_PROVIDER) | B(O_PERIOD) | B(O_AFTER) |
+         B(O_LIMIT) | B(O_ALL),
+     "[--org O] [--provider P] [--period YEAR] [--after CURSOR] "
+     "[--limit N] [--all]",
+     "Usage records, a page at a time (--limit, at most 1000); a page "
+     "with more after it ends with the --after to pass; --all fetches "
+     "every page."},
+    {"register", cmd_register,
+     CONN | B(O_JSON) | B(O_ROLE) | B(O_PUBKEY) | B(O_KIND) | B(O_LOCAL),
+     "ID --role provider|org|bureau --pubkey HEX [--kind KIND] [--local]",
+     "Bureau: register a principal with the public key keygen printed; "
+     "--kind for orgs (enterprise, sme, startup, school, hospital, ...), "
+     "--local for a provider inside the city."},
+    {"issue", cmd_issue,
+     CONN | B(O_JSON) | B(O_PROGRAM) | B(O_ORG) | B(O_NEED) | B(O_AMOUNT) |
+         B(O_REF),
+     "--program P --org O --need YUAN --ref K [--amount YUAN]",
+     "Bureau: grant a voucher under a grant program (the rate of --need, "
+     "or --amount if less)."},
+    {"settle", cmd_settle,
+     CONN | B(O_JSON) | B(O_PROGRAM) | B(O_PERIOD) | B(O_FORCE),
+     "--program P --period YEAR [--force]",
+     "Bureau: run a program's annual settlement (pro rata over the pool); "
+     "--force before the year has ended."},
+    {"revoke", cmd_revoke, CONN | B(O_JSON) | B(O_REASON),
+     "VOUCHER --reason TEXT",
+     "Bureau: revoke what remains of a voucher; it returns to the pool."},
+    {"pay", cmd_pay, CONN | B(O_JSON) | B(O_PROVIDER) | B(O_AMOUNT) | B(O_REF),
+     "--provider P --amount YUAN --ref K",
+     "Bureau: record a reimbursement paid to a provider (at most what is "
+     "owed)."},
+    {"pool", cmd_pool, CONN | B(O_JSON) | B(O_POOL) | B(O_PERIOD),
+     "[--pool P] [--period YEAR]",
+     "Bureau: each pool and period with budget, granted, redeemed, "
+     "expired, revoked, remaining, unfunded and the share of budget "
+     "used."},
+    {"journal", cmd_journal, CONN | B(O_AFTER) | B(O_LIMIT),
+     "[--after SEQ] [--limit N]",
+     "Bureau: export the journal as NDJSON on stdout, from the entry "
+     "after SEQ (default: the first), for vouchctl audit."},
+    {"checkpoint", cmd_checkpoint, CONN | B(O_JSON), "",
+     "The journal head signed by the daemon's key (any principal); keep "
+     "the --json output for vouchctl audit."},
+    {"audit", cmd_audit, B(O_CHECKPOINT) | B(O_SERVERKEY),
+     "FILE [--checkpoint CPFILE] [--server-key HEX]",
+     "Offline, without the daemon: verify an exported journal's hash "
+     "chain and, with --checkpoint, that the daemon signed its head; "
+     "--server-key pins the key. Exit 1 and the first bad line if not."},
+    {"reload", cmd_reload, CONN | B(O_JSON), "",
+     "Bureau: re-read the policy files; refused whole on any error."},
+    {"stats", cmd_stats, CONN | B(O_JSON), "",
+     "Bureau: counters (connections, requests, records, batches, commits, "
+     "errors by code)."},
 };
+#define NSUBS (sizeof(subs) / sizeof(subs[0]))
 
-static int usage(void)
+static const struct option longopts[] = {
+    {"addr", required_argument, NULL, O_ADDR},
+    {"id", required_argument, NULL, O_ID},
+    {"key", required_argument, NULL, O_KEY},
+    {"cacert", required_argument, NULL, O_CACERT},
+    {"plaintext", no_argument, NULL, O_PLAIN},
+    {"json", no_argument, NULL, O_JSON},
+    {"out", required_argument, NULL, O_OUT},
+    {"org", required_argument, NULL, O_ORG},
+    {"provider", required_argument, NULL, O_PROVIDER},
+    {"pool", required_argument, NULL, O_POOL},
+    {"period", required_argument, NULL, O_PERIOD},
+    {"program", required_argument, NULL, O_PROGRAM},
+    {"need", required_argument, NULL, O_NEED},
+    {"amount", required_argument, NULL, O_AMOUNT},
+    {"ref", required_argument, NULL, O_REF},
+    {"reason", required_argument, NULL, O_REASON},
+    {"role", required_argument, NULL, O_ROLE},
+    {"pubkey", required_argument, NULL, O_PUBKEY},
+    {"kind", required_argument, NULL, O_KIND},
+    {"local", no_argument, NULL, O_LOCAL},
+    {"voucher", required_argument, NULL, O_VOUCHER},
+    {"record", required_argument, NULL, O_RECORD},
+    {"after", required_argument, NULL, O_AFTER},
+    {"limit", required_argument, NULL, O_LIMIT},
+    {"all", no_argument, NULL, O_ALL},
+    {"at", required_argument, NULL, O_AT},
+    {"force", no_argument, NULL, O_FORCE},
+    {"checkpoint", required_argument, NULL, O_CHECKPOINT},
+    {"server-key", required_argument, NULL, O_SERVERKEY},
+    {"help", no_argument, NULL, O_HELP},
+    {NULL, 0, NULL, 0}};
+
+static const char conn_help[] =
+    "Connection (flags, then $VOUCHD_ADDR $VOUCHD_ID $VOUCHD_KEY "
+    "$VOUCHD_CACERT,\nthen ~/.config/vouchctl/config with addr, id, key, "
+    "cacert, plaintext):\n"
+    "  --addr HOST:PORT|unix:/PATH  where vouchd listens (TLS on TCP)\n"
+    "  --id ID --key FILE          who you are and your private key\n"
+    "  --cacert FILE               the CA that signed vouchd's "
+    "certificate\n"
+    "  --plaintext                 plain TCP (a loopback port only)\n"
+    "Output: tables with yuan as 12,345.67; --json gives the reply's "
+    "fields with amounts in fen.\n"
+    "Amounts you type are yuan (1234.56). Exit: 0 ok, 1 the server said "
+    "ERR, 2 usage, 3 cannot connect or authenticate.\n";
+
+static void list(FILE *f)
 {
-	fprintf(stderr,
-	        "usage: vouchctl keygen --out FILE\n"
-	        "       vouchctl [OPTIONS] raw\n"
-	        "       vouchctl [OPTIONS] ping | programs\n"
-	        "       vouchctl [OPTIONS] balance | accrual [--org O] "
-	        "[--period Y]\n"
-	        "       vouchctl [OPTIONS] pool [--pool P] [--period Y]\n"
-	        "       vouchctl [OPTIONS] receivables [--provider P]\n"
-	        "OPTIONS: --addr ADDR (host:port or unix:/path, $VOUCHD_ADDR)\n"
-	        "         --id ID --key FILE ($VOUCHD_ID, $VOUCHD_KEY)\n"
-	        "         --json (the reply's fields, amounts in fen)\n");
-	return 2;
-}
-
-static int cmd_keygen(const char *out)
-{
-	struct sig_key *k = NULL;
-	uint8_t pub[SIG_PUB_LEN];
-	char hex[SIG_PUB_HEX + 1];
-
-	if (sig_keygen(&k) < 0 || sig_key_save(k, out) < 0 ||
-	    sig_key_public(k, pub) < 0) {
-		fprintf(stderr,
-		        "vouchctl keygen: cannot write %s (it must "
-		        "not exist)\n",
-		        out);
-		sig_key_free(k);
-		return 1;
-	}
-	sig_hex_encode(pub, SIG_PUB_LEN, hex);
-	printf("%s\n", hex);
-	sig_key_free(k);
-	return 0;
-}
-
-static int open_session(struct session *s, const struct opts *o)
-{
-	char err[300];
-
-	if (session_open(s, o->addr, o->id, o->key, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vouchctl: %s\n", err);
-		session_close(s);
-		return 3;
-	}
-	return 0;
-}
-
-/* Print one reply and its listing lines as they are. */
-static int print_reply(struct session *s)
-{
-	const char *l = session_line(s);
-	struct reply r;
-	int64_t i;
-
-	if (l == NULL)
-		return -1;
-	printf("%s\n", l);
-	if (reply_parse(l, strlen(l), &r) == 0 && r.kind == REPLY_OK && r.n > 0)
-		for (i = 0; i < r.n; i++) {
-			if ((l = session_line(s)) == NULL)
-				return -1;
-			printf("%s\n", l);
-		}
-	return r.kind == REPLY_ERR ? 1 : 0;
-}
-
-/* Each stdin line is sent (USAGE and VOID lines without sig= are signed
- * with the key) and its reply printed: for operators who debug. */
-static int cmd_raw(const struct opts *o)
-{
-	static struct session s;
-	char line[REQ_MAX_LINE + 200];
-	int status = 0, rc;
-
-	if ((rc = open_session(&s, o)) != 0)
-		return rc;
-	while (fgets(line, sizeof(line), stdin)) {
-		size_t n = strcspn(line, "\r\n");
-		line[n] = '\0';
-		if (n == 0 || line[0] == '#')
-			continue;
-		if (s.key &&
-		    (strncmp(line, "USAGE ", 6) == 0 ||
-		     strncmp(line, "VOID ", 5) == 0) &&
-		    strstr(line, " sig=") == NULL && n + 134 < sizeof(line)) {
-			uint8_t sig[SIG_LEN];
-			sig_sign(s.key, line, n, sig);
-			memcpy(line + n, " sig=", 5);
-			sig_hex_encode(sig, SIG_LEN, line + n + 5);
-		}
-		if (session_send(&s, line) < 0 || (rc = print_reply(&s)) < 0) {
-			fprintf(stderr, "vouchctl: the connection closed\n");
-			session_close(&s);
-			return 3;
-		}
-		if (rc > 0)
-			status = 1;
-	}
-	session_close(&s);
-	return status;
-}
-
-static json_t *json_value(const char *v, size_t n)
-{
-	int64_t x;
-
-	/* integers as numbers (fen, counts), everything else as text */
-	if (money_parse_uint(v, n, &x) == 0)
-		return json_integer((json_int_t)x);
-	if (n > 1 && v[0] == '-' && money_parse_uint(v + 1, n - 1, &x) == 0)
-		return json_integer(-(json_int_t)x);
-	return json_stringn(v, n);
-}
-
-static json_t *json_of(const struct reply *r)
-{
-	json_t *o = json_object();
 	size_t i;
 
-	for (i = 0; i < r->nkv; i++) {
-		char key[64];
-		snprintf(key, sizeof(key), "%.*s", (int)r->kv[i].key.len,
-		         r->line + r->kv[i].key.off);
-		json_object_set_new(
-		    o, key,
-		    json_value(r->line + r->kv[i].val.off, r->kv[i].val.len));
-	}
-	return o;
+	fprintf(f, "usage: vouchctl COMMAND [ARGS] [OPTIONS]; vouchctl "
+	           "COMMAND --help\n\n");
+	for (i = 0; i < NSUBS; i++)
+		fprintf(f, "  %-11s %s\n", subs[i].name, subs[i].synopsis);
+	fprintf(f, "\n%s", conn_help);
 }
 
-static void cell(struct table *t, const struct reply *r, const struct col *c)
+static int help(const struct sub *s)
 {
-	size_t n;
-	const char *v = reply_get(r, c->key, &n);
-	char y[MONEY_FMT_MAX];
-	int64_t x;
-
-	if (v == NULL) {
-		table_cell(t, "-");
-		return;
-	}
-	if (c->fmt == F_YUAN && reply_get_i64(r, c->key, &x) == 0) {
-		money_format_yuan(x, y, sizeof(y));
-		table_cell(t, "%s", y);
-		return;
-	}
-	table_cell(t, "%.*s", (int)n, v);
-}
-
-/* Send a listing request; print its rows as a table (or JSON). */
-static int listing(const struct opts *o, const char *request,
-                   const struct col *cols, size_t ncols, const char *sumkey)
-{
-	static struct session s;
-	static char header[REQ_MAX_LINE + 1];
-	const char *heads[TABLE_MAX_COLS];
-	struct table t;
-	struct reply r;
-	json_t *rows = NULL, *top = NULL;
-	const char *l;
-	int64_t i;
-	size_t k;
-	int rc;
-
-	if ((rc = open_session(&s, o)) != 0)
-		return rc;
-	session_send(&s, request);
-	l = session_line(&s);
-	/* the header is read again after the rows: keep it */
-	if (l != NULL)
-		snprintf(header, sizeof(header), "%s", l);
-	l = l ? header : NULL;
-	if (l == NULL || reply_parse(l, strlen(l), &r) != 0) {
-		fprintf(stderr, "vouchctl: no reply\n");
-		session_close(&s);
-		return 3;
-	}
-	if (r.kind == REPLY_ERR) {
-		fprintf(stderr, "vouchctl: %s\n", l + 4);
-		session_close(&s);
-		return 1;
-	}
-	top = json_of(&r);
-	rows = json_array();
-	for (k = 0; k < ncols; k++)
-		heads[k] = cols[k].head;
-	table_init(&t, ncols, heads);
-	for (i = 0; i < r.n; i++) {
-		struct reply row;
-		if ((l = session_line(&s)) == NULL ||
-		    reply_parse(l, strlen(l), &row) != 0)
-			break;
-		json_array_append_new(rows, json_of(&row));
-		table_row(&t);
-		for (k = 0; k < ncols; k++)
-			cell(&t, &row, &cols[k]);
-	}
-	if (o->json) {
-		json_object_set_new(top, "rows", rows);
-		rows = NULL;
-		json_dumpf(top, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-		printf("\n");
-	} else {
-		int64_t sum;
-		table_print(&t, stdout, "");
-		if (sumkey && reply_get_i64(&r, sumkey, &sum) == 0) {
-			char y[MONEY_FMT_MAX];
-			money_format_yuan(sum, y, sizeof(y));
-			printf("%s: %s yuan\n", sumkey, y);
-		}
-	}
-	json_decref(rows);
-	json_decref(top);
-	table_free(&t);
-	session_close(&s);
+	printf("usage: vouchctl %s %s%s\n\n%s\n\n", s->name, s->synopsis,
+	       s->flags & B(O_JSON) ? " [--json]" : "", s->help);
+	if (s->flags & B(O_ADDR))
+		printf("%s", conn_help);
 	return 0;
 }
 
-static int cmd_ping(const struct opts *o)
+static const char **slot(struct ctl *c, int o)
 {
-	static struct session s;
-	const char *l;
-	int rc;
-
-	if ((rc = open_session(&s, o)) != 0)
-		return rc;
-	session_send(&s, "PING");
-	l = session_line(&s);
-	rc = l == NULL ? 3 : strcmp(l, "OK") == 0 ? 0 : 1;
-	if (rc == 0)
-		printf("ok\n");
-	else
-		fprintf(stderr, "vouchctl: %s\n", l ? l : "no reply");
-	session_close(&s);
-	return rc;
-}
-
-/* A provider's billing export as signed batches, with a summary. */
-static int cmd_report(const struct opts *o, const char *file)
-{
-	static struct session s;
-	struct report_stats st;
-	FILE *f = fopen(file, "r");
-	int rc;
-
-	if (f == NULL) {
-		fprintf(stderr, "vouchctl report: cannot read %s\n", file);
-		return 2;
+	switch (o) {
+	case O_ADDR:
+		return &c->sc.addr;
+	case O_ID:
+		return &c->sc.id;
+	case O_KEY:
+		return &c->sc.key;
+	case O_CACERT:
+		return &c->sc.cacert;
+	case O_OUT:
+		return &c->out;
+	case O_ORG:
+		return &c->org;
+	case O_PROVIDER:
+		return &c->provider;
+	case O_POOL:
+		return &c->pool;
+	case O_PERIOD:
+		return &c->period;
+	case O_PROGRAM:
+		return &c->program;
+	case O_NEED:
+		return &c->need;
+	case O_AMOUNT:
+		return &c->amount;
+	case O_REF:
+		return &c->ref;
+	case O_REASON:
+		return &c->reason;
+	case O_ROLE:
+		return &c->role;
+	case O_PUBKEY:
+		return &c->pubkey;
+	case O_KIND:
+		return &c->kind;
+	case O_VOUCHER:
+		return &c->voucher;
+	case O_RECORD:
+		return &c->record;
+	case O_AFTER:
+		return &c->after;
+	case O_LIMIT:
+		return &c->limit;
+	case O_AT:
+		return &c->at;
+	case O_CHECKPOINT:
+		return &c->checkpoint;
+	case O_SERVERKEY:
+		return &c->server_key;
 	}
-	if (o->id == NULL) {
-		fclose(f);
-		return usage();
-	}
-	if ((rc = open_session(&s, o)) != 0) {
-		fclose(f);
-		return rc;
-	}
-	rc = report_csv(&s, o->id, f, stderr, isatty(2), &st);
-	fclose(f);
-	session_close(&s);
-	if (rc == 3)
-		fprintf(stderr,
-		        "vouchctl report: the connection closed; run "
-		        "it again: records already in are duplicates\n");
-	if (rc != 0)
-		return rc;
-	printf("%ld lines: %ld accepted, %ld duplicate, %ld refused\n",
-	       st.lines, st.accepted, st.duplicate, st.refused);
-	return st.refused ? 1 : 0;
-}
-
-static void arg(char *buf, size_t size, const char *key, const char *v)
-{
-	size_t n = strlen(buf);
-
-	if (v)
-		snprintf(buf + n, size - n, " %s=%s", key, v);
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"out", required_argument, NULL, 'o'},
-	    {"addr", required_argument, NULL, 'a'},
-	    {"id", required_argument, NULL, 'i'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"org", required_argument, NULL, 'g'},
-	    {"provider", required_argument, NULL, 'p'},
-	    {"pool", required_argument, NULL, 'l'},
-	    {"period", required_argument, NULL, 'y'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0}};
-	static const struct col balance[] = {
-	    {"id", "voucher", F_TEXT},
-	    {"program", "program", F_TEXT},
-	    {"org", "holder", F_TEXT},
-	    {"period", "period", F_TEXT},
-	    {"granted", ">granted", F_YUAN},
-	    {"redeemed", ">redeemed", F_YUAN},
-	    {"remaining", ">remaining", F_YUAN},
-	    {"expires", "expires", F_TEXT},
-	    {"status", "status", F_TEXT}};
-	static const struct col accrual[] = {
-	    {"program", "program", F_TEXT},
-	    {"beneficiary", "beneficiary", F_TEXT},
-	    {"period", "period", F_TEXT},
-	    {"basis", ">basis", F_TEXT},
-	    {"earned", ">earned", F_YUAN},
-	    {"granted", ">granted", F_YUAN},
-	    {"unfunded", ">unfunded", F_YUAN}};
-	static const struct col pool[] = {{"id", "pool", F_TEXT},
-	                                  {"period", "period", F_TEXT},
-	                                  {"budget", ">budget", F_YUAN},
-	                                  {"granted", ">granted", F_YUAN},
-	                                  {"redeemed", ">redeemed", F_YUAN},
-	                                  {"expired", ">expired", F_YUAN},
-	                                  {"revoked", ">revoked", F_YUAN},
-	                                  {"remaining", ">remaining", F_YUAN},
-	                                  {"unfunded", ">unfunded", F_YUAN}};
-	static const struct col programs[] = {
-	    {"id", "program", F_TEXT},
-	    {"pool", "pool", F_TEXT},
-	    {"beneficiary", "beneficiary", F_TEXT},
-	    {"rate_bp", ">rate_bp", F_TEXT},
-	    {"cap", ">cap", F_YUAN},
-	    {"settlement", "settlement", F_TEXT}};
-	static const struct col receivables[] = {
-	    {"provider", "provider", F_TEXT},
-	    {"redeemed", ">redeemed", F_YUAN},
-	    {"paid", ">paid", F_YUAN},
-	    {"owed", ">owed", F_YUAN}};
-	struct opts o;
-	char req[512];
-	const char *cmd;
-	int c;
+	static struct ctl c;
+	const struct sub *s = NULL;
+	char err[700];
+	size_t i;
+	int o;
 
-	memset(&o, 0, sizeof(o));
-	o.addr = getenv("VOUCHD_ADDR");
-	o.id = getenv("VOUCHD_ID");
-	o.key = getenv("VOUCHD_KEY");
-	if (argc < 2 || argv[1][0] == '-')
-		return usage();
-	cmd = argv[1];
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		list(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (i = 0; i < NSUBS; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			s = &subs[i];
+	if (s == NULL) {
+		fprintf(stderr, "vouchctl: no command '%s'\n\n", argv[1]);
+		list(stderr);
+		return 2;
+	}
+	c.name = s->name;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o.out = optarg;
-			break;
-		case 'a':
-			o.addr = optarg;
-			break;
-		case 'i':
-			o.id = optarg;
-			break;
-		case 'k':
-			o.key = optarg;
-			break;
-		case 'g':
-			o.org = optarg;
-			break;
-		case 'p':
-			o.provider = optarg;
-			break;
-		case 'l':
-			o.pool = optarg;
-			break;
-		case 'y':
-			o.period = optarg;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		default:
-			return usage();
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (o == O_HELP)
+			return help(s);
+		if (o == '?' || !(s->flags & B(o))) {
+			fprintf(stderr,
+			        "vouchctl %s: %s is not an option here "
+			        "(vouchctl %s --help)\n",
+			        s->name, argv[optind - 1], s->name);
+			return 2;
+		}
+		if (o == O_PLAIN)
+			c.sc.plaintext = 1;
+		else if (o == O_JSON)
+			c.json = 1;
+		else if (o == O_LOCAL)
+			c.local = 1;
+		else if (o == O_ALL)
+			c.all = 1;
+		else if (o == O_FORCE)
+			c.force = 1;
+		else
+			*slot(&c, o) = optarg;
+	}
+	c.args = argv + optind;
+	c.nargs = argc - optind;
+	if (c.nargs > 0 && s->synopsis[0] != '\0' &&
+	    (strncmp(s->synopsis, "--", 2) == 0 || s->synopsis[0] == '[')) {
+		fprintf(stderr,
+		        "vouchctl %s: unexpected '%s' (vouchctl %s "
+		        "--help)\n",
+		        s->name, c.args[0], s->name);
+		return 2;
+	}
+	if (c.nargs > 1 || (c.nargs > 0 && s->synopsis[0] == '\0')) {
+		fprintf(stderr, "vouchctl %s: unexpected '%s'\n", s->name,
+		        c.args[c.nargs - 1]);
+		return 2;
+	}
+	if (s->flags & B(O_ADDR)) {
+		/* flags win over the environment, which wins over the file */
+		if (conf_load(&c.conf, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vouchctl: %s\n", err);
+			return 2;
+		}
+		if (c.sc.addr == NULL)
+			c.sc.addr = conf_str(c.conf.addr);
+		if (c.sc.id == NULL)
+			c.sc.id = conf_str(c.conf.id);
+		if (c.sc.key == NULL)
+			c.sc.key = conf_str(c.conf.key);
+		if (c.sc.cacert == NULL)
+			c.sc.cacert = conf_str(c.conf.cacert);
+		c.sc.plaintext |= c.conf.plaintext;
+		if (c.sc.addr == NULL) {
+			fprintf(stderr,
+			        "vouchctl %s: where is vouchd? give --addr, "
+			        "VOUCHD_ADDR or addr in %s\n",
+			        s->name, "~/.config/vouchctl/config");
+			return 2;
+		}
+		if (c.sc.id != NULL && c.sc.key == NULL) {
+			fprintf(stderr,
+			        "vouchctl %s: --id needs --key FILE (or "
+			        "VOUCHD_KEY)\n",
+			        s->name);
+			return 2;
 		}
 	}
-	if (strcmp(cmd, "report") == 0) {
-		if (optind + 1 != argc || o.addr == NULL || !o.id != !o.key)
-			return usage();
-		return cmd_report(&o, argv[optind]);
-	}
-	if (optind != argc)
-		return usage();
-	if (strcmp(cmd, "keygen") == 0)
-		return o.out ? cmd_keygen(o.out) : usage();
-	if (o.addr == NULL || !o.id != !o.key)
-		return usage();
-	if (strcmp(cmd, "raw") == 0)
-		return cmd_raw(&o);
-	if (strcmp(cmd, "ping") == 0)
-		return cmd_ping(&o);
-	snprintf(req, sizeof(req), "%s",
-	         strcmp(cmd, "balance") == 0       ? "BALANCE"
-	         : strcmp(cmd, "accrual") == 0     ? "ACCRUAL"
-	         : strcmp(cmd, "pool") == 0        ? "POOL"
-	         : strcmp(cmd, "programs") == 0    ? "PROGRAMS"
-	         : strcmp(cmd, "receivables") == 0 ? "RECEIVABLES"
-	                                           : "");
-	if (req[0] == '\0')
-		return usage();
-	arg(req, sizeof(req), "org", o.org);
-	arg(req, sizeof(req), "pool", o.pool);
-	arg(req, sizeof(req), "provider", o.provider);
-	arg(req, sizeof(req), "period", o.period);
-	if (strcmp(cmd, "balance") == 0)
-		return listing(&o, req, balance, 9, "total_remaining");
-	if (strcmp(cmd, "accrual") == 0)
-		return listing(&o, req, accrual, 7, NULL);
-	if (strcmp(cmd, "pool") == 0)
-		return listing(&o, req, pool, 9, "remaining");
-	if (strcmp(cmd, "programs") == 0)
-		return listing(&o, req, programs, 6, NULL);
-	return listing(&o, req, receivables, 4, NULL);
+	return s->run(&c);
 }

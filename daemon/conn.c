@@ -123,6 +123,7 @@ void conn_flush(struct conn *c)
 	if (c->out.err) {
 		/* a reply that could not be built is an internal error */
 		rbuf_reset(&c->out);
+		srv_count_error(c->s, "INTERNAL");
 		reply_err(&c->out, "INTERNAL", "reply too large or malformed");
 	}
 	if (c->out.len && c->slots) {
@@ -175,6 +176,7 @@ void conn_complete(struct conn *c, struct slot *slot,
 		fn(c, op, rc);
 		if (c->out.err) {
 			rbuf_reset(&c->out);
+			srv_count_error(c->s, "INTERNAL");
 			reply_err(&c->out, "INTERNAL", "reply too large");
 		}
 		slot->data = malloc(c->out.len ? c->out.len : 1);
@@ -261,6 +263,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 			/* no LF yet: bounded, and on a clock */
 			size_t have = evbuffer_get_length(in);
 			if (have > max + 1) {
+				srv_count_error(c->s, "TOOBIG");
 				reply_err(&c->out, "TOOBIG", "line too long");
 				conn_flush(c);
 				close_when_sent(c);
@@ -280,6 +283,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		    (len == max + 1 &&
 		     evbuffer_copyout(in, c->line, len) == (ev_ssize_t)len &&
 		     c->line[len - 1] != '\r')) {
+			srv_count_error(c->s, "TOOBIG");
 			reply_err(&c->out, "TOOBIG", "line too long");
 			conn_flush(c);
 			close_when_sent(c);
@@ -308,6 +312,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
 		(void)w;
 		close(fd);
+		srv_count_error(s, "BUSY");
 		srv_log(s, 1, "%s refused: BUSY", peer);
 		return;
 	}

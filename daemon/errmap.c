@@ -3,6 +3,28 @@
 #include "err.h"
 #include "perr.h"
 
+#include <string.h>
+
+static const char *const words[ERRMAP_NWORDS] = {
+    "BADREQ",   "TOOBIG", "AUTH",    "DENIED",  "BADSIG", "CONFLICT",
+    "NOTFOUND", "CLOSED", "EXPIRED", "REVOKED", "SPENT",  "COVER",
+    "FUNDS",    "POLICY", "BUSY",    "INTERNAL"};
+
+const char *errmap_nth(int i)
+{
+	return i >= 0 && i < ERRMAP_NWORDS ? words[i] : "INTERNAL";
+}
+
+int errmap_index(const char *word)
+{
+	int i;
+
+	for (i = 0; i < ERRMAP_NWORDS; i++)
+		if (strcmp(words[i], word) == 0)
+			return i;
+	return ERRMAP_NWORDS - 1;
+}
+
 const char *errmap_word(int code)
 {
 	switch (code) {

@@ -23,7 +23,7 @@
 
 void handlers_err(struct conn *c, int code, const char *msg)
 {
-	c->s->st.errors++;
+	srv_count_error(c->s, errmap_word(code));
 	reply_err(&c->out, errmap_word(code), msg);
 }
 
@@ -133,7 +133,7 @@ void do_auth(struct conn *c, const struct req *r)
 	if (!ok) {
 		int64_t wait;
 		sig_pub_free(pub);
-		c->s->st.errors++;
+		srv_count_error(c->s, "AUTH");
 		/* from the third failure on, wait 1, 2, 4 ... at most 300 s */
 		if (++f->failures >= 3) {
 			wait =

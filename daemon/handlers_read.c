@@ -458,6 +458,7 @@ void do_stats(struct conn *c)
 {
 	const struct srv_stats *st = &c->s->st;
 	struct rbuf *o = &c->out;
+	int i;
 
 	reply_ok(o);
 	reply_kv_i64(o, "connections", (int64_t)st->connections);
@@ -468,5 +469,14 @@ void do_stats(struct conn *c)
 	reply_kv_i64(o, "batches", (int64_t)st->batches);
 	reply_kv_i64(o, "commits", (int64_t)st->commits);
 	reply_kv_i64(o, "errors", (int64_t)st->errors);
+	/* errors by code: errors_badreq=.. errors_toobig=.. (all 16 words) */
+	for (i = 0; i < ERRMAP_NWORDS; i++) {
+		char key[32], *p;
+		snprintf(key, sizeof(key), "errors_%s", errmap_nth(i));
+		for (p = key; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		reply_kv_i64(o, key, (int64_t)st->errors_by[i]);
+	}
 	reply_end(o);
 }

@@ -40,6 +40,7 @@ static void metrics_cb(struct evhttp_request *req, void *arg)
 	struct evbuffer *b = evbuffer_new();
 	struct pool_out o = {b};
 	const struct srv_stats *st = &s->st;
+	int k;
 
 	if (b == NULL) {
 		evhttp_send_error(req, 500, "out of memory");
@@ -64,6 +65,11 @@ static void metrics_cb(struct evhttp_request *req, void *arg)
 	    "vouchd_errors_total %" PRIu64 "\n",
 	    st->connections, s->nconns, st->requests, st->records,
 	    st->duplicates, st->batches, st->commits, st->errors);
+	evbuffer_add_printf(b, "# TYPE vouchd_errors_by_code_total counter\n");
+	for (k = 0; k < ERRMAP_NWORDS; k++)
+		evbuffer_add_printf(
+		    b, "vouchd_errors_by_code_total{code=\"%s\"} %" PRIu64 "\n",
+		    errmap_nth(k), st->errors_by[k]);
 	{
 		uint64_t counts[COMMIT_BUCKETS + 1], sum, n, cum = 0;
 		int i;

@@ -52,6 +52,12 @@ int64_t srv_now(void)
 	return (int64_t)time(NULL);
 }
 
+void srv_count_error(struct server *s, const char *word)
+{
+	s->st.errors++;
+	s->st.errors_by[errmap_index(word)]++;
+}
+
 /* systemd's notify protocol: one datagram to $NOTIFY_SOCKET */
 static void sd_notify_msg(const char *msg)
 {

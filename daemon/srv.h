@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "errmap.h"
 #include "ledger.h"
 #include "policy.h"
 #include "reply.h"
@@ -21,6 +22,7 @@
 struct srv_stats {
 	uint64_t connections, requests, records, duplicates, batches;
 	uint64_t commits, errors;
+	uint64_t errors_by[ERRMAP_NWORDS]; /* per ERR word, errmap order */
 };
 
 struct conn;
@@ -100,6 +102,8 @@ struct conn {
 void srv_log(struct server *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t srv_now(void);
+/* Count an ERR reply under its word (STATS, /metrics). */
+void srv_count_error(struct server *s, const char *word);
 int srv_reload(struct server *s, char *err, size_t len);
 /* When stopping and everything is committed and sent: leave the loop. */
 void srv_maybe_exit(struct server *s);

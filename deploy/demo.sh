@@ -1,82 +1,104 @@
 #!/bin/sh
 # The README's first command: install the dependencies, build, and run the
 # main job on the seed policies with an embedded LMDB store in a temporary
-# directory: a bureau registers a provider and two orgs, the provider
-# reports signed usage, an org reads its balance, the provider redeems,
-# the bureau settles Yuxi's annual program and reads its pools; then the
-# daemon stops and the store is verified offline.
+# directory. The three journeys, each through vouchctl:
+#   bureau:   registers two providers (one local) and three orgs of
+#             different kinds;
+#   provider: reports a generated month of usage from a CSV export
+#             (and again: all duplicates), redeems part of a voucher;
+#   org:      reads its balance;
+#   bureau:   settles Yuxi's annual program, watches the pools, pays the
+#             provider, exports the journal and audits it offline.
+# Then the daemon stops and the store is verified offline.
 set -eu
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 deploy/build.sh build/demo -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 VOUCHD=$PWD/build/demo/daemon/vouchd
 VOUCHCTL=$PWD/build/demo/client/vouchctl
-
-echo
-echo "== the seed policies (vouchd check-policy deploy/policies)"
-"$VOUCHD" check-policy deploy/policies | head -n 20
-echo "   ..."
+step() { printf '\n== %s\n' "$*"; }
+show() { printf '$ vouchctl %s\n' "$*" | sed "s|$DIR|\$D|g"; "$VOUCHCTL" "$@"; }
 
 DIR=$(mktemp -d /tmp/vouchd-demo.XXXXXX)
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DIR"' EXIT
-echo
-echo "== vouchd init (store, server key, first bureau key) in $DIR"
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+
+step "the seed policies load (vouchd check-policy deploy/policies)"
+"$VOUCHD" check-policy deploy/policies | head -n 12
+echo "   ..."
+
+step "vouchd init: a store, the server key and the first bureau key in \$D=$DIR"
 "$VOUCHD" init --data "$DIR/data" --bureau-key "$DIR/bureau.pem"
 "$VOUCHD" run --data "$DIR/data" --policies deploy/policies \
 	--listen "unix:$DIR/vouchd.sock" --log-level warn &
 PID=$!
-ADDR="unix:$DIR/vouchd.sock"
 i=0
-while [ ! -S "$DIR/vouchd.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -S "$DIR/vouchd.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+export VOUCHD_ADDR="unix:$DIR/vouchd.sock"
+as() { VOUCHD_ID=$1 VOUCHD_KEY=$DIR/$1.pem; export VOUCHD_ID VOUCHD_KEY; }
 
-DC=$("$VOUCHCTL" keygen --out "$DIR/dc.pem")
-SCHOOL=$("$VOUCHCTL" keygen --out "$DIR/school.pem")
-CORP=$("$VOUCHCTL" keygen --out "$DIR/corp.pem")
+step "bureau: register a local compute centre, an outside cloud, a school, a firm and a hospital"
+for p in dc-xinxing cloud-east school-7 corp-9 hosp-3; do
+	"$VOUCHCTL" keygen --out "$DIR/$p.pem" > "$DIR/$p.pub"
+done
+as bureau
+show register dc-xinxing --role provider --pubkey "$(cat "$DIR/dc-xinxing.pub")" --local
+show register cloud-east --role provider --pubkey "$(cat "$DIR/cloud-east.pub")" >/dev/null
+show register school-7 --role org --kind school --pubkey "$(cat "$DIR/school-7.pub")" >/dev/null
+show register corp-9 --role org --kind enterprise --pubkey "$(cat "$DIR/corp-9.pub")" >/dev/null
+show register hosp-3 --role org --kind medical --pubkey "$(cat "$DIR/hosp-3.pub")" >/dev/null
 
-echo
-echo "== bureau: register a local compute centre, a school and a firm"
-"$VOUCHCTL" raw --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" <<EOT
-REGISTER id=dc-xinxing role=provider key=$DC local=1
-REGISTER id=school-7 role=org key=$SCHOOL kind=school
-REGISTER id=corp-9 role=org key=$CORP kind=enterprise
-EOT
+step "provider: March 2026's billing export from each provider (CSV, amounts in yuan)"
+deploy/gen-month.sh dc 2026-03 school-7:800 corp-9:12000 hosp-3:3000:inference > "$DIR/dc-march.csv"
+deploy/gen-month.sh ce 2026-03 corp-9:5000 > "$DIR/ce-march.csv"
+# one line with a fraction of a fen, as billing systems sometimes write
+echo "dc-2026-03-31-hosp-3,hosp-3,2026-03-31T00:00:00Z,3000.125,150,gpu-hour,inference" >> "$DIR/dc-march.csv"
+head -n 3 "$DIR/dc-march.csv"
+echo "... $(wc -l < "$DIR/dc-march.csv") lines"
+as dc-xinxing
+show report "$DIR/dc-march.csv" || echo "(exit $?: a line was refused, the rest went in)"
+echo "-- the same file again, as after an interrupted run: nothing counts twice"
+show report "$DIR/dc-march.csv" || echo "(exit $?)"
+as cloud-east
+show report "$DIR/ce-march.csv"
 
-echo
-echo "== provider: signed usage records (amounts in fen)"
-"$VOUCHCTL" raw --addr "$ADDR" --id dc-xinxing --key "$DIR/dc.pem" <<EOT
-USAGE provider=dc-xinxing id=inv-0001 org=school-7 at=2026-03-01T08:00:00Z amount=10000000 qty=3600 unit=gpu-hour kind=inference
-USAGE provider=dc-xinxing id=inv-0002 org=corp-9 at=2026-04-01T08:00:00Z amount=60000000 qty=20000 unit=gpu-hour kind=training
-USAGE provider=dc-xinxing id=inv-0003 org=corp-9 at=2026-05-01T08:00:00Z amount=50000000 qty=15000 unit=gpu-hour kind=inference
-USAGE provider=dc-xinxing id=inv-0001 org=school-7 at=2026-03-01T08:00:00Z amount=10000000 qty=3600 unit=gpu-hour kind=inference
-EOT
+step "org: the firm's vouchers (Xinxing pays 3% of local bills at once)"
+as corp-9
+show balance
+show accrual --period 2026
+VOUCHER=$(echo BALANCE | "$VOUCHCTL" raw | sed -n 's/^VOUCHER id=\([^ ]*\) program=xinxing-demand .*/\1/p')
 
-echo
-echo "== org: the school's balance (3% of 100,000 yuan from Xinxing)"
-"$VOUCHCTL" balance --addr "$ADDR" --id school-7 --key "$DIR/school.pem"
-VOUCHER=$("$VOUCHCTL" raw --addr "$ADDR" --id school-7 --key "$DIR/school.pem" <<EOT | sed -n 's/^VOUCHER id=\([^ ]*\) program=xinxing-demand.*/\1/p'
-BALANCE
-EOT
-)
+step "provider: redeem 5,000 yuan of the Xinxing voucher against a bill, twice with the same ref"
+as dc-xinxing
+show redeem --voucher "$VOUCHER" --record dc-2026-03-05-corp-9 --amount 5000 --ref march-5
+show redeem --voucher "$VOUCHER" --record dc-2026-03-05-corp-9 --amount 5000 --ref march-5
+show receivables
 
-echo
-echo "== provider: redeem 100,000 fen of the school's voucher against inv-0001"
-"$VOUCHCTL" raw --addr "$ADDR" --id dc-xinxing --key "$DIR/dc.pem" <<EOT
-REDEEM voucher=$VOUCHER record=inv-0001 amount=100000 ref=redeem-1
-RECEIVABLES
-EOT
-
-echo
-echo "== bureau: settle Yuxi's annual program for 2026 (forced: the year is not over) and watch the pools"
-"$VOUCHCTL" raw --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" <<EOT
-SETTLE program=yuxi-compute period=2026 force=1
-CHECKPOINT
-EOT
-"$VOUCHCTL" balance --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" --org corp-9
-echo
-"$VOUCHCTL" pool --addr "$ADDR" --id bureau --key "$DIR/bureau.pem" --period 2026
+step "bureau: settle Yuxi's annual programme for 2026 (--force: the year is not over)"
+as bureau
+show settle --program yuxi-compute --period 2026 --force
+show balance --org corp-9
+step "bureau: the pools"
+show pool --period 2026
+step "bureau: pay the provider what it redeemed"
+show pay --provider dc-xinxing --amount 5000 --ref pay-2026-04
+step "bureau: export the journal, take a signed checkpoint, audit both offline"
+"$VOUCHCTL" checkpoint --json > "$DIR/checkpoint.json"
+printf '$ vouchctl checkpoint --json > checkpoint.json\n'
+cat "$DIR/checkpoint.json"
+printf '$ vouchctl journal > journal.ndjson\n'
+"$VOUCHCTL" journal > "$DIR/journal.ndjson"
+head -n 2 "$DIR/journal.ndjson" | cut -c 1-160
+show audit "$DIR/journal.ndjson" --checkpoint "$DIR/checkpoint.json"
+echo "-- one byte changed in the export:"
+awk 'NR == 10 { i = index($0, "\"amount\":") + 9; d = substr($0, i, 1);
+	$0 = substr($0, 1, i - 1) ((d + 1) % 10) substr($0, i + 1) } { print }' \
+	"$DIR/journal.ndjson" > "$DIR/tampered.ndjson"
+echo "line 10: $(sed -n '10s/.*\("amount":[0-9]*\).*/\1/p' "$DIR/journal.ndjson") became $(sed -n '10s/.*\("amount":[0-9]*\).*/\1/p' "$DIR/tampered.ndjson")"
+show audit "$DIR/tampered.ndjson" --checkpoint "$DIR/checkpoint.json" || echo "(exit $?: refused)"
 
 kill "$PID"
 wait "$PID" || true
-echo
-echo "== vouchd check --data (offline: hash chain and every figure)"
+PID=
+step "vouchd check --data (offline: hash chain and every figure rebuilt from the journal)"
 "$VOUCHD" check --data "$DIR/data"

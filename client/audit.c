@@ -1,0 +1,398 @@
+#include "audit.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "journal.h"
+#include "money.h"
+#include "reply.h"
+#include "sig.h"
+
+#define PAGE 1000
+
+/* A canonical decimal integer: "0" or an optional '-' then no leading
+ * zero, in int64. Only such text becomes a JSON integer, so that printing
+ * it back gives the same bytes. */
+static int canonical_int(const char *v, size_t n, json_int_t *out)
+{
+	int64_t x;
+
+	if (n > 1 && v[0] == '-') {
+		if (money_parse_uint(v + 1, n - 1, &x) < 0 || x == 0)
+			return -1;
+		*out = -(json_int_t)x;
+		return 0;
+	}
+	if (money_parse_uint(v, n, &x) < 0)
+		return -1;
+	*out = (json_int_t)x;
+	return 0;
+}
+
+static int is_hex64(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int audit_entry_json(const char *row, char *buf, size_t size)
+{
+	const char *p, *end, *h;
+	json_t *o;
+	size_t count = 0;
+	char *s;
+	int rc = VD_EINVAL;
+
+	if (strncmp(row, "ENTRY ", 6) != 0)
+		return VD_EINVAL;
+	h = strstr(row, " hash=");
+	if (h == NULL || !is_hex64(h + 6, strlen(h + 6)))
+		return VD_EINVAL;
+	o = json_object();
+	for (p = row + 6; p < h; p = end + 1) {
+		const char *eq;
+		char key[64];
+		json_int_t v;
+		end = memchr(p, ' ', (size_t)(h - p));
+		if (end == NULL)
+			end = h;
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof(key))
+			goto out;
+		memcpy(key, p, (size_t)(eq - p));
+		key[eq - p] = '\0';
+		eq++;
+		json_object_set_new(o, key,
+		                    canonical_int(eq, (size_t)(end - eq), &v) ==
+		                            0
+		                        ? json_integer(v)
+		                        : json_stringn(eq, (size_t)(end - eq)));
+		/* a repeated key would be lost in an object: refuse it */
+		if (json_object_size(o) != ++count || strcmp(key, "hash") == 0)
+			goto out;
+	}
+	json_object_set_new(o, "hash", json_string(h + 6));
+	s = json_dumps(o, JSON_COMPACT);
+	if (s != NULL && strlen(s) < size) {
+		memcpy(buf, s, strlen(s) + 1);
+		rc = 0;
+	} else {
+		rc = VD_ELIMIT;
+	}
+	free(s);
+out:
+	json_decref(o);
+	return rc;
+}
+
+/* One JOURNAL page; *got is the number of rows written. */
+static int export_page(struct session *s, uint64_t after, uint64_t want,
+                       FILE *out, FILE *err, uint64_t *got)
+{
+	static char json[AUDIT_LINE_MAX];
+	char req[80];
+	const char *l;
+	struct reply r;
+	int64_t n, i;
+
+	snprintf(req, sizeof(req), "JOURNAL after=%" PRIu64 " limit=%" PRIu64,
+	         after, want);
+	if (session_send(s, req) < 0 || (l = session_line(s)) == NULL ||
+	    reply_parse(l, strlen(l), &r) != 0)
+		return 3;
+	if (r.kind == REPLY_ERR) {
+		fprintf(err, "vouchctl journal: %s\n", l + 4);
+		return 1;
+	}
+	n = r.n;
+	for (i = 0; i < n; i++) {
+		if ((l = session_line(s)) == NULL)
+			return 3;
+		if (audit_entry_json(l, json, sizeof(json)) < 0) {
+			fprintf(err, "vouchctl journal: not an entry: %.60s\n",
+			        l);
+			return 1;
+		}
+		fprintf(out, "%s\n", json);
+	}
+	*got = (uint64_t)n;
+	return 0;
+}
+
+int audit_export(struct session *s, uint64_t after, uint64_t limit, FILE *out,
+                 FILE *err, uint64_t *count)
+{
+	uint64_t got;
+	int rc;
+
+	*count = 0;
+	for (;;) {
+		uint64_t want = PAGE;
+		if (limit > 0 && limit - *count < want)
+			want = limit - *count;
+		if (want == 0)
+			return 0;
+		if ((rc = export_page(s, after, want, out, err, &got)) != 0)
+			return rc;
+		*count += got;
+		/* seqs are consecutive: the next page starts after the last */
+		after += got;
+		if (got < want)
+			return 0;
+	}
+}
+
+static int cp_field(struct audit_cp *cp, const char *k, const char *v, size_t n)
+{
+	int64_t x;
+
+	if (strcmp(k, "seq") == 0)
+		return money_parse_uint(v, n, &x) < 0
+		           ? -1
+		           : (cp->seq = (uint64_t)x, 0);
+	if (strcmp(k, "hash") == 0)
+		return sig_hex_decode(v, n, cp->hash, 32) < 0 ? -1 : 0;
+	if (strcmp(k, "key") == 0)
+		return sig_hex_decode(v, n, cp->key, 32) < 0 ? -1 : 0;
+	if (strcmp(k, "sig") == 0)
+		return sig_hex_decode(v, n, cp->sig, 64) < 0 ? -1 : 0;
+	if (strcmp(k, "time") == 0) {
+		if (n == 0 || n >= sizeof(cp->time_text))
+			return -1;
+		memcpy(cp->time_text, v, n);
+		cp->time_text[n] = '\0';
+	}
+	return 0;
+}
+
+int audit_checkpoint_parse(const char *text, size_t len, struct audit_cp *cp)
+{
+	static const char *const keys[] = {"seq", "hash", "time", "key", "sig"};
+	char line[1024];
+	struct reply r;
+	size_t i, n;
+
+	memset(cp, 0, sizeof(*cp));
+	while (len > 0 && (*text == ' ' || *text == '\n'))
+		text++, len--;
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ' ||
+	                   text[len - 1] == '\r'))
+		len--;
+	if (len > 0 && text[0] == '{') {
+		json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+		int bad = o == NULL;
+		for (i = 0; !bad && i < 5; i++) {
+			json_t *v = json_object_get(o, keys[i]);
+			char num[32];
+			if (json_is_integer(v)) {
+				snprintf(num, sizeof(num),
+				         "%" JSON_INTEGER_FORMAT,
+				         json_integer_value(v));
+				bad = cp_field(cp, keys[i], num, strlen(num));
+			} else {
+				bad =
+				    !json_is_string(v) ||
+				    cp_field(cp, keys[i], json_string_value(v),
+				             json_string_length(v));
+			}
+		}
+		json_decref(o);
+		return bad ? VD_EINVAL : 0;
+	}
+	if (len + 4 > sizeof(line))
+		return VD_EINVAL;
+	/* "OK seq=.. hash=.." as sent, or the same without "OK " */
+	n = (size_t)snprintf(line, sizeof(line), "%s%.*s",
+	                     strncmp(text, "OK ", 3) == 0 ? "" : "OK ",
+	                     (int)len, text);
+	if (reply_parse(line, n, &r) != 0 || r.kind != REPLY_OK)
+		return VD_EINVAL;
+	for (i = 0; i < 5; i++) {
+		const char *v = reply_get(&r, keys[i], &n);
+		if (v == NULL || cp_field(cp, keys[i], v, n) < 0)
+			return VD_EINVAL;
+	}
+	return 0;
+}
+
+static int cp_verify(const struct audit_cp *cp, const uint8_t *pin, char *why,
+                     size_t len)
+{
+	struct sig_pub *p = NULL;
+	char msg[200], hex[65];
+	int n, ok;
+
+	if (pin != NULL && memcmp(pin, cp->key, 32) != 0) {
+		snprintf(why, len,
+		         "the checkpoint is signed by another key "
+		         "than --server-key");
+		return VD_EINVAL;
+	}
+	sig_hex_encode(cp->hash, 32, hex);
+	n = snprintf(msg, sizeof(msg),
+	             "vouchd-checkpoint-v1 seq=%" PRIu64 " hash=%s time=%s",
+	             cp->seq, hex, cp->time_text);
+	ok = sig_pub_parse(cp->key, &p) == 0 &&
+	     sig_verify(p, msg, (size_t)n, cp->sig) == 0;
+	sig_pub_free(p);
+	if (!ok) {
+		snprintf(why, len,
+		         "the checkpoint's signature does not verify");
+		return VD_EINVAL;
+	}
+	return 0;
+}
+
+/* The entry's bytes rebuilt from a parsed line; 0 or a reason. */
+static const char *entry_bytes(json_t *o, char *bytes, size_t size, size_t *len,
+                               uint64_t *seq, uint8_t hash[32])
+{
+	const char *k, *last = NULL;
+	json_t *v;
+	size_t n = 0, i = 0;
+
+	json_object_foreach(o, k, v)
+	{
+		int w;
+		last = k;
+		if (strcmp(k, "hash") == 0) {
+			if (!json_is_string(v) ||
+			    !is_hex64(json_string_value(v),
+			              json_string_length(v)) ||
+			    sig_hex_decode(json_string_value(v), 64, hash, 32) <
+			        0)
+				return "the hash is not 64 hex digits";
+			continue;
+		}
+		if (i == 0 && (strcmp(k, "seq") != 0 || !json_is_integer(v) ||
+		               json_integer_value(v) < 1))
+			return "the first key is not a seq";
+		if (i == 0)
+			*seq = (uint64_t)json_integer_value(v);
+		if (json_is_integer(v)) {
+			w = snprintf(bytes + n, size - n,
+			             "%s%s=%" JSON_INTEGER_FORMAT, i ? " " : "",
+			             k, json_integer_value(v));
+		} else if (json_is_string(v)) {
+			const char *s = json_string_value(v);
+			size_t sl = json_string_length(v), j;
+			json_int_t dummy;
+			for (j = 0; j < sl; j++)
+				if (s[j] <= ' ' || s[j] > '~')
+					return "a value is not printable ASCII";
+			if (canonical_int(s, sl, &dummy) == 0)
+				return "an integer written as a string";
+			w = snprintf(bytes + n, size - n, "%s%s=%s",
+			             i ? " " : "", k, s);
+		} else {
+			return "a value is neither a string nor an integer";
+		}
+		if (w < 0 || (size_t)w >= size - n)
+			return "the entry is too long";
+		n += (size_t)w;
+		i++;
+	}
+	if (last == NULL || strcmp(last, "hash") != 0)
+		return "the last key is not hash";
+	*len = n;
+	return NULL;
+}
+
+int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
+                 struct audit_result *res, char *why, size_t len)
+{
+	static char line[AUDIT_LINE_MAX + 2];
+	char bytes[JOURNAL_ENTRY_MAX + 64];
+	uint8_t prev[32], hash[32], calc[32];
+	int cp_seen = 0;
+	long lineno = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(prev, 0, sizeof(prev));
+	while (fgets(line, sizeof(line), in)) {
+		size_t n = strlen(line), bl = 0;
+		uint64_t seq = 0;
+		const char *bad = NULL;
+		json_t *o;
+		char *canon;
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		else if (!feof(in))
+			bad = "the line is too long";
+		o = bad ? NULL
+		        : json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+		canon = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (bad == NULL && (o == NULL || !json_is_object(o)))
+			bad = "not a JSON object";
+		else if (bad == NULL && (canon == NULL || strcmp(canon, line)))
+			bad =
+			    "not in the export's exact form (a byte changed?)";
+		if (bad == NULL)
+			bad = entry_bytes(o, bytes, sizeof(bytes), &bl, &seq,
+			                  hash);
+		free(canon);
+		json_decref(o);
+		if (bad == NULL && res->entries == 0) {
+			res->first = seq;
+			res->from_genesis = seq == 1;
+			/* a later start: trust the first entry's hash */
+			if (seq != 1)
+				memcpy(prev, hash, 32);
+		} else if (bad == NULL && seq != res->last + 1) {
+			bad = "the seq does not follow the previous line's";
+		}
+		if (bad == NULL && (res->entries > 0 || seq == 1) &&
+		    (journal_hash(prev, bytes, bl, calc) < 0 ||
+		     memcmp(calc, hash, 32) != 0))
+			bad = "the hash does not match the chain (the entry "
+			      "or an earlier one was changed)";
+		if (bad != NULL) {
+			snprintf(why, len, "line %ld: %s", lineno, bad);
+			return VD_EINVAL;
+		}
+		memcpy(prev, hash, 32);
+		res->entries++;
+		res->last = seq;
+		if (cp != NULL && cp->seq == seq) {
+			if (memcmp(cp->hash, hash, 32) != 0) {
+				snprintf(
+				    why, len,
+				    "line %ld: seq %" PRIu64
+				    " has another hash than the checkpoint",
+				    lineno, seq);
+				return VD_EINVAL;
+			}
+			cp_seen = 1;
+		}
+	}
+	memcpy(res->head, prev, 32);
+	if (res->entries == 0) {
+		snprintf(why, len, "the file has no entries");
+		return VD_EINVAL;
+	}
+	if (cp != NULL) {
+		if (!cp_seen) {
+			snprintf(why, len,
+			         "the checkpoint's seq %" PRIu64
+			         " is not in the file (seq %" PRIu64
+			         " to %" PRIu64 ")",
+			         cp->seq, res->first, res->last);
+			return VD_EINVAL;
+		}
+		if (cp_verify(cp, pin, why, len) < 0)
+			return VD_EINVAL;
+		res->checkpoint = 1;
+	}
+	return 0;
+}

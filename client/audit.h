@@ -1,0 +1,63 @@
+/* The journal outside the daemon: export as NDJSON, and the offline audit
+ * of an export and a checkpoint (protocol.md, "Journal bytes and
+ * checkpoints").
+ *
+ * One export line per entry: a compact JSON object whose keys are the
+ * entry's keys in their order, then "hash". A value is a JSON integer
+ * when its text is a canonical decimal integer (it prints back as the
+ * same bytes), a string otherwise. So the entry's bytes are rebuilt
+ * exactly as "k=v" joined by spaces, and the audit also requires each
+ * line to be exactly the compact form of what it parses to: a changed
+ * byte anywhere, even in JSON whitespace, is found. */
+#ifndef VD_AUDIT_H
+#define VD_AUDIT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "session.h"
+
+#define AUDIT_LINE_MAX 16384 /* an ENTRY row is at most 4 KiB of fields */
+
+/* A signed checkpoint as `vouchctl checkpoint` prints it. */
+struct audit_cp {
+	uint64_t seq;
+	int64_t time;
+	uint8_t hash[32], key[32], sig[64];
+	char time_text[32];
+};
+
+struct audit_result {
+	uint64_t entries, first, last;
+	uint8_t head[32]; /* the last entry's hash */
+	int from_genesis; /* the file starts at seq 1: the whole chain */
+	int checkpoint;   /* a checkpoint was given and verified */
+};
+
+/* An "ENTRY seq=.. ... hash=.." row as one NDJSON line (no LF) in buf.
+ * 0, or a negative VD_E* code for a row that is not an entry. */
+int audit_entry_json(const char *row, char *buf, size_t size);
+
+/* Page through JOURNAL from after (0: the start) and write NDJSON to out,
+ * at most limit entries (0: all). Returns 0, 1 when the server said ERR
+ * (printed on err), 3 when the connection failed; *count gets the lines
+ * written. */
+int audit_export(struct session *s, uint64_t after, uint64_t limit, FILE *out,
+                 FILE *err, uint64_t *count);
+
+/* Parse a checkpoint: the JSON `vouchctl checkpoint --json` prints, or a
+ * line of key=value pairs ("OK seq=.. hash=.. time=.. key=.. sig=..").
+ * 0 or VD_EINVAL. */
+int audit_checkpoint_parse(const char *text, size_t len, struct audit_cp *cp);
+
+/* Verify an export read from in: every line canonical, seqs consecutive,
+ * every hash the SHA-256 of the previous hash and the entry's bytes (from
+ * 32 zero bytes when the file starts at seq 1; a file that starts later
+ * is checked from its first entry on). With cp, the checkpoint's
+ * signature must verify under its key, and its seq must be in the file
+ * with the same hash; with pin (32 bytes), its key must be that key.
+ * 0, or VD_EINVAL with the first failure (and its line) in why. */
+int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
+                 struct audit_result *res, char *why, size_t len);
+
+#endif

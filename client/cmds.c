@@ -1,0 +1,307 @@
+/* vouchctl's subcommands that read: keygen, raw, ping and the listings;
+ * and the helpers every cmds_*.c file shares. */
+#include "cmds.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "money.h"
+#include "output.h"
+#include "reply.h"
+#include "req.h"
+#include "sig.h"
+
+int cmds_open(struct ctl *c, struct session *s)
+{
+	char err[400];
+
+	if (session_open(s, &c->sc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vouchctl %s: %s\n", c->name, err);
+		session_close(s);
+		return 3;
+	}
+	return 0;
+}
+
+int cmds_need(const struct ctl *c, const char *v, const char *flag)
+{
+	if (v != NULL)
+		return 0;
+	fprintf(stderr, "vouchctl %s: %s is required (vouchctl %s --help)\n",
+	        c->name, flag, c->name);
+	return 2;
+}
+
+void cmds_arg(char *buf, size_t size, const char *key, const char *v)
+{
+	size_t n = strlen(buf);
+
+	if (v)
+		snprintf(buf + n, size - n, " %s=%s", key, v);
+}
+
+int cmds_yuan(const struct ctl *c, char *buf, size_t size, const char *key,
+              const char *flag, const char *v)
+{
+	char fen[32];
+	int64_t x;
+
+	if (v == NULL)
+		return 0;
+	if (money_parse_yuan(v, strlen(v), MONEY_GROUPED, &x) < 0 &&
+	    money_parse_yuan(v, strlen(v), 0, &x) < 0) {
+		fprintf(stderr,
+		        "vouchctl %s: %s takes yuan with at most two "
+		        "decimals (1234.56 or 1,234.56), not '%s'\n",
+		        c->name, flag, v);
+		return 2;
+	}
+	snprintf(fen, sizeof(fen), "%" PRId64, x);
+	cmds_arg(buf, size, key, fen);
+	return 0;
+}
+
+void cmds_text(char *buf, size_t size, const char *key, const char *text)
+{
+	char enc[3 * REQ_TEXT_MAX + 1];
+	size_t n = strlen(text);
+
+	/* longer text is refused by the server with a clear reason */
+	if (n > REQ_TEXT_MAX + 1)
+		n = REQ_TEXT_MAX + 1;
+	req_pct_encode(text, n, enc);
+	cmds_arg(buf, size, key, enc);
+}
+
+int cmd_keygen(struct ctl *c)
+{
+	struct sig_key *k = NULL;
+	uint8_t pub[SIG_PUB_LEN];
+	char hex[SIG_PUB_HEX + 1];
+	int rc;
+
+	if ((rc = cmds_need(c, c->out, "--out FILE")) != 0)
+		return rc;
+	if (sig_keygen(&k) < 0 || sig_key_save(k, c->out) < 0 ||
+	    sig_key_public(k, pub) < 0) {
+		fprintf(stderr,
+		        "vouchctl keygen: cannot write %s (it must not exist "
+		        "yet)\n",
+		        c->out);
+		sig_key_free(k);
+		return 1;
+	}
+	sig_hex_encode(pub, SIG_PUB_LEN, hex);
+	printf("%s\n", hex);
+	sig_key_free(k);
+	return 0;
+}
+
+/* Print one reply and its listing lines as they are. */
+static int print_reply(struct session *s)
+{
+	const char *l = session_line(s);
+	struct reply r;
+	int64_t i;
+
+	if (l == NULL)
+		return -1;
+	printf("%s\n", l);
+	if (reply_parse(l, strlen(l), &r) != 0)
+		return 0;
+	for (i = 0; r.kind == REPLY_OK && i < r.n; i++) {
+		if ((l = session_line(s)) == NULL)
+			return -1;
+		printf("%s\n", l);
+	}
+	return r.kind == REPLY_ERR ? 1 : 0;
+}
+
+int cmd_raw(struct ctl *c)
+{
+	static struct session s;
+	static char line[REQ_MAX_LINE + 200];
+	int status = 0, rc;
+
+	if ((rc = cmds_open(c, &s)) != 0)
+		return rc;
+	while (fgets(line, sizeof(line), stdin)) {
+		size_t n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		/* USAGE and VOID lines without sig= are signed with the key */
+		if (s.key &&
+		    (strncmp(line, "USAGE ", 6) == 0 ||
+		     strncmp(line, "VOID ", 5) == 0) &&
+		    strstr(line, " sig=") == NULL && n + 134 < sizeof(line)) {
+			uint8_t sig[SIG_LEN];
+			sig_sign(s.key, line, n, sig);
+			memcpy(line + n, " sig=", 5);
+			sig_hex_encode(sig, SIG_LEN, line + n + 5);
+		}
+		if (session_send(&s, line) < 0 || (rc = print_reply(&s)) < 0) {
+			fprintf(stderr,
+			        "vouchctl raw: the connection closed\n");
+			session_close(&s);
+			return 3;
+		}
+		if (rc > 0)
+			status = 1;
+	}
+	session_close(&s);
+	return status;
+}
+
+int cmd_ping(struct ctl *c)
+{
+	static struct session s;
+	int rc;
+
+	if ((rc = cmds_open(c, &s)) != 0)
+		return rc;
+	rc = out_reply(&s, "PING", NULL, c->json);
+	session_close(&s);
+	return rc;
+}
+
+static int listing(struct ctl *c, const char *req, const struct out_col *cols,
+                   size_t ncols, const char *sumkey)
+{
+	static struct session s;
+	int rc;
+
+	if ((rc = cmds_open(c, &s)) != 0)
+		return rc;
+	rc = out_listing(&s, req, cols, ncols, sumkey, c->json);
+	session_close(&s);
+	return rc;
+}
+
+int cmd_balance(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"id", "voucher", OUT_TEXT},
+	    {"program", "program", OUT_TEXT},
+	    {"org", "holder", OUT_TEXT},
+	    {"period", "period", OUT_TEXT},
+	    {"granted", ">granted", OUT_YUAN},
+	    {"redeemed", ">redeemed", OUT_YUAN},
+	    {"remaining", ">remaining", OUT_YUAN},
+	    {"expires", "expires", OUT_TEXT},
+	    {"status", "status", OUT_TEXT}};
+	char req[400] = "BALANCE";
+
+	cmds_arg(req, sizeof(req), "org", c->org);
+	cmds_arg(req, sizeof(req), "period", c->period);
+	return listing(c, req, cols, 9, "total_remaining");
+}
+
+int cmd_accrual(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"program", "program", OUT_TEXT},
+	    {"beneficiary", "beneficiary", OUT_TEXT},
+	    {"period", "period", OUT_TEXT},
+	    {"basis", ">basis (fen|qty)", OUT_TEXT},
+	    {"earned", ">earned", OUT_YUAN},
+	    {"granted", ">granted", OUT_YUAN},
+	    {"unfunded", ">unfunded", OUT_YUAN}};
+	char req[400] = "ACCRUAL";
+
+	cmds_arg(req, sizeof(req), "org", c->org);
+	cmds_arg(req, sizeof(req), "period", c->period);
+	return listing(c, req, cols, 7, NULL);
+}
+
+int cmd_pool(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"id", "pool", OUT_TEXT},
+	    {"period", "period", OUT_TEXT},
+	    {"budget", ">budget", OUT_YUAN},
+	    {"granted", ">granted", OUT_YUAN},
+	    {"redeemed", ">redeemed", OUT_YUAN},
+	    {"expired", ">expired", OUT_YUAN},
+	    {"revoked", ">revoked", OUT_YUAN},
+	    {"remaining", ">remaining", OUT_YUAN},
+	    {"unfunded", ">unfunded", OUT_YUAN},
+	    {"used", ">used", OUT_SHARE}};
+	char req[400] = "POOL";
+
+	cmds_arg(req, sizeof(req), "pool", c->pool);
+	cmds_arg(req, sizeof(req), "period", c->period);
+	return listing(c, req, cols, 10, "remaining");
+}
+
+int cmd_programs(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"id", "program", OUT_TEXT},
+	    {"pool", "pool", OUT_TEXT},
+	    {"beneficiary", "beneficiary", OUT_TEXT},
+	    {"basis", "basis", OUT_TEXT},
+	    {"rate_bp", ">rate_bp", OUT_TEXT},
+	    {"cap", ">cap", OUT_YUAN},
+	    {"settlement", "settlement", OUT_TEXT}};
+
+	return listing(c, "PROGRAMS", cols, 7, NULL);
+}
+
+int cmd_receivables(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"provider", "provider", OUT_TEXT},
+	    {"redeemed", ">redeemed", OUT_YUAN},
+	    {"paid", ">paid", OUT_YUAN},
+	    {"owed", ">owed", OUT_YUAN}};
+	char req[400] = "RECEIVABLES";
+
+	cmds_arg(req, sizeof(req), "provider", c->provider);
+	return listing(c, req, cols, 4, NULL);
+}
+
+/* One page (or, with --all, every page from --after on). Without --all a
+ * page that has more after it ends with the --after to pass next. */
+int cmd_records(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"provider", "provider", OUT_TEXT}, {"id", "record", OUT_TEXT},
+	    {"org", "org", OUT_TEXT},           {"at", "at", OUT_TEXT},
+	    {"amount", ">amount", OUT_YUAN},    {"qty", ">qty", OUT_TEXT},
+	    {"unit", "unit", OUT_TEXT},         {"kind", "kind", OUT_TEXT},
+	    {"status", "status", OUT_TEXT}};
+	static struct session s;
+	struct out_list L;
+	char req[600], next[OUT_CURSOR];
+	const char *after = c->after;
+	int rc;
+
+	if ((rc = cmds_open(c, &s)) != 0)
+		return rc;
+	out_list_init(&L, cols, 9);
+	do {
+		snprintf(req, sizeof(req), "RECORDS");
+		cmds_arg(req, sizeof(req), "org", c->org);
+		cmds_arg(req, sizeof(req), "provider", c->provider);
+		cmds_arg(req, sizeof(req), "period", c->period);
+		cmds_arg(req, sizeof(req), "after", after);
+		cmds_arg(req, sizeof(req), "limit", c->limit);
+		if ((rc = out_list_fetch(&L, &s, req, next)) != 0)
+			break;
+		after = next;
+	} while (c->all && next[0] != '\0');
+	if (rc == 0) {
+		if (next[0] != '\0' && c->json && L.top != NULL)
+			json_object_set_new(L.top, "next", json_string(next));
+		out_list_print(&L, c->json, NULL);
+		if (next[0] != '\0' && !c->json)
+			printf("more: vouchctl records --after %s\n", next);
+	}
+	out_list_free(&L);
+	session_close(&s);
+	return rc;
+}
