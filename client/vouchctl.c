@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 	const struct sub *s = NULL;
 	char err[700];
 	size_t i;
-	int o;
+	int o, li = 0;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -293,14 +293,16 @@ int main(int argc, char **argv)
 	c.name = s->name;
 	optind = 2;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "", longopts, &li)) != -1) {
 		if (o == O_HELP)
 			return help(s);
 		if (o == '?' || !(s->flags & B(o))) {
 			fprintf(stderr,
-			        "vouchctl %s: %s is not an option here "
+			        "vouchctl %s: %s%s is not an option here "
 			        "(vouchctl %s --help)\n",
-			        s->name, argv[optind - 1], s->name);
+			        s->name, o == '?' ? "" : "--",
+			        o == '?' ? argv[optind - 1] : longopts[li].name,
+			        s->name);
 			return 2;
 		}
 		if (o == O_PLAIN)

@@ -221,59 +221,6 @@ static void test_org_balance(void **state)
 	client_close(&c);
 }
 
-static int run_ctl(const char *args, char *out, size_t size)
-{
-	char cmd[1024];
-	size_t n = 0;
-	FILE *p;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "%s %s --addr unix:%s 2>&1", VOUCHCTL_BIN,
-	         args, D.sock);
-	p = popen(cmd, "r");
-	if (p == NULL)
-		return -1;
-	while (n + 1 < size && fgets(out + n, (int)(size - n), p))
-		n += strlen(out + n);
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void test_vouchctl(void **state)
-{
-	char out[8192], args[512], school_key[200];
-	FILE *f;
-
-	(void)state;
-	/* the school's key on disk, 0600, for vouchctl */
-	snprintf(school_key, sizeof(school_key), "%s/school.pem", D.dir);
-	unlink(school_key);
-	assert_int_equal(sig_key_save(k_school, school_key), 0);
-	snprintf(args, sizeof(args), "balance --id school --key %s",
-	         school_key);
-	assert_int_equal(run_ctl(args, out, sizeof(out)), 0);
-	/* 300,090 fen is 3,000.90 yuan */
-	assert_non_null(strstr(out, "total_remaining: 3,000.90 yuan"));
-	assert_non_null(strstr(out, "xinxing-demand"));
-	snprintf(args, sizeof(args), "balance --json --id school --key %s",
-	         school_key);
-	assert_int_equal(run_ctl(args, out, sizeof(out)), 0);
-	assert_non_null(strstr(out, "\"total_remaining\": 300090"));
-	/* exit codes: ERR from the server 1, usage 2, cannot auth 3 */
-	snprintf(args, sizeof(args), "balance --org dc --id school --key %s",
-	         school_key);
-	assert_int_equal(run_ctl(args, out, sizeof(out)), 1);
-	assert_non_null(strstr(out, "DENIED"));
-	assert_int_equal(run_ctl("frobnicate", out, sizeof(out)), 2);
-	snprintf(args, sizeof(args), "balance --id dc --key %s", school_key);
-	if (run_ctl(args, out, sizeof(out)) != 3)
-		fail_msg("want exit 3: %s", out);
-	f = fopen(school_key, "r");
-	assert_non_null(f);
-	fclose(f);
-	unlink(school_key);
-}
-
 static void test_redeem_and_bureau_views(void **state)
 {
 	struct client c;
@@ -552,73 +499,18 @@ static void test_sigterm_and_restart(void **state)
 	client_close(&c);
 }
 
-static void test_report_interrupted_and_resumed(void **state)
-{
-	char csv[200], half[200], out[8192], args[512], dc_key[200], hex[65];
-	struct client c;
-	FILE *f, *h;
-	int i;
-
-	(void)state;
-	/* a new org so that its figures are this test's alone */
-	auth_as(&c, "bureau", k_bureau);
-	expect_prefix(client_req(&c,
-	                         "REGISTER id=rep role=org key=%s "
-	                         "kind=school",
-	                         key_hex(k_school, hex)),
-	              "OK id=rep");
-	client_close(&c);
-	snprintf(dc_key, sizeof(dc_key), "%s/dc.pem", D.dir);
-	unlink(dc_key);
-	assert_int_equal(sig_key_save(k_dc, dc_key), 0);
-	/* 10,000 lines of 1.00 yuan; the first half alone is the run that
-	 * was interrupted */
-	snprintf(csv, sizeof(csv), "%s/month.csv", D.dir);
-	snprintf(half, sizeof(half), "%s/half.csv", D.dir);
-	f = fopen(csv, "w");
-	h = fopen(half, "w");
-	assert_true(f && h);
-	fprintf(f, "id,org,at,amount,qty,unit,kind\n");
-	fprintf(h, "id,org,at,amount,qty,unit,kind\n");
-	for (i = 0; i < 10000; i++) {
-		fprintf(f, "m-%05d,rep,%s,1.00,1,gpu-hour,other\n", i, AT_JUNE);
-		if (i < 5000)
-			fprintf(h, "m-%05d,rep,%s,1.00,1,gpu-hour,other\n", i,
-			        AT_JUNE);
-	}
-	fclose(f);
-	fclose(h);
-	snprintf(args, sizeof(args), "report %s --id dc --key %s", half,
-	         dc_key);
-	assert_int_equal(run_ctl(args, out, sizeof(out)), 0);
-	assert_non_null(
-	    strstr(out, "5000 lines: 5000 accepted, 0 duplicate, 0 refused"));
-	snprintf(args, sizeof(args), "report %s --id dc --key %s", csv, dc_key);
-	assert_int_equal(run_ctl(args, out, sizeof(out)), 0);
-	assert_non_null(strstr(
-	    out, "10000 lines: 5000 accepted, 5000 duplicate, 0 refused"));
-	/* counted once: 3% of 10,000 * 100 fen = 30,000 fen */
-	auth_as(&c, "bureau", k_bureau);
-	expect_prefix(client_req(&c, "BALANCE org=rep"),
-	              "OK n=1 total_remaining=30000");
-	client_close(&c);
-	unlink(dc_key);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bureau_registers),
 	    cmocka_unit_test(test_provider_reports),
 	    cmocka_unit_test(test_org_balance),
-	    cmocka_unit_test(test_vouchctl),
 	    cmocka_unit_test(test_redeem_and_bureau_views),
 	    cmocka_unit_test(test_checkpoint_verifies),
 	    cmocka_unit_test(test_group_commit),
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_sigterm_and_restart),
 	    cmocka_unit_test(test_sigterm_loses_nothing_acknowledged),
-	    cmocka_unit_test(test_report_interrupted_and_resumed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

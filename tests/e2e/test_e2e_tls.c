@@ -235,12 +235,62 @@ static void test_plain_off_loopback_refused(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* vouchctl over TLS: verified with --cacert; without it the certificate
+ * does not verify and vouchctl says so; --plaintext against a TLS port
+ * gets no answer. Exit codes 0, 3, 3. */
+static int ctl(const char *args, char *out, size_t size)
+{
+	char cmd[1024];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd),
+	         "env -i PATH=/usr/bin:/bin HOME=%s %s %s 2>&1", D.dir,
+	         VOUCHCTL_BIN, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < size && fgets(out + n, (int)(size - n), p))
+		n += strlen(out + n);
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_vouchctl_tls(void **state)
+{
+	char args[600], out[2048];
+
+	(void)state;
+	snprintf(args, sizeof(args),
+	         "ping --addr localhost:%d --cacert %s --id bureau --key %s",
+	         port, cert_path, D.bureau_key);
+	assert_int_equal(ctl(args, out, sizeof(out)), 0);
+	assert_string_equal(out, "ok\n");
+	snprintf(args, sizeof(args), "ping --addr localhost:%d", port);
+	assert_int_equal(ctl(args, out, sizeof(out)), 3);
+	if (strstr(out, "TLS: the certificate of localhost does not verify: "
+	                "self-signed certificate (give the CA that signed it "
+	                "with --cacert FILE)") == NULL)
+		fail_msg("%s", out);
+	/* the certificate names localhost, not 127.0.0.1 */
+	snprintf(args, sizeof(args), "ping --addr 127.0.0.1:%d --cacert %s",
+	         port, cert_path);
+	assert_int_equal(ctl(args, out, sizeof(out)), 3);
+	if (strstr(out, "does not verify: IP address mismatch") == NULL)
+		fail_msg("%s", out);
+	snprintf(args, sizeof(args), "ping --addr localhost:%d --plaintext",
+	         port);
+	assert_int_equal(ctl(args, out, sizeof(out)), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sd_notify_ready),
 	    cmocka_unit_test(test_tls_session),
 	    cmocka_unit_test(test_plain_client_gets_nothing),
+	    cmocka_unit_test(test_vouchctl_tls),
 	    cmocka_unit_test(test_unix_bureau_without_auth),
 	    cmocka_unit_test(test_plain_off_loopback_refused),
 	};

@@ -1,0 +1,676 @@
+/* End to end, vouchctl: every subcommand run as a user would, against a
+ * daemon of its own, in both output forms, with each exit code; report
+ * killed half way and run again; audit on an exported journal, and on
+ * one with a changed byte; the config file and its precedence. Every
+ * figure is worked out by hand from the seed policies (xinxing-demand 3%
+ * and xinxing-supply 2% of local bills, datong-pool-grant 30% of need). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sys/stat.h>
+
+#include "e2e_client.h"
+
+static struct daemon D;
+/* out holds a whole journal export */
+static char out[1 << 24], err[1 << 16], home[160];
+
+/* key files of the principals, D.dir/<id>.pem */
+static const char *pem(const char *id)
+{
+	static char p[4][200];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof(p[i]), "%s/%s.pem", D.dir, id);
+	return p[i];
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* Run "env -i HOME=.. VOUCHD_ADDR=.. [VOUCHD_ID=who VOUCHD_KEY=<its key>]
+ * vouchctl <args>"; stdout in out, stderr in err; the exit code. */
+static int ctl(const char *who, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int ctl(const char *who, const char *fmt, ...)
+{
+	char args[4096], cmd[8192], errf[200], envs[300] = "";
+	va_list ap;
+	FILE *p;
+	size_t n = 0;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(errf, sizeof(errf), "%s/stderr", D.dir);
+	if (who != NULL)
+		snprintf(envs, sizeof(envs), "VOUCHD_ID=%s VOUCHD_KEY=%s", who,
+		         pem(who));
+	snprintf(cmd, sizeof(cmd),
+	         "env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s "
+	         "%s %s 2>%s",
+	         home, D.sock, envs, VOUCHCTL_BIN, args, errf);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < sizeof(out) &&
+	       (st = (int)fread(out + n, 1, sizeof(out) - n - 1, p)) > 0)
+		n += (size_t)st;
+	out[n] = '\0';
+	st = pclose(p);
+	slurp(errf, err, sizeof(err));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void expect_in(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) == NULL)
+		fail_msg("want '%s' in:\n%s", needle, hay);
+}
+
+/* The JSON object vouchctl printed; the caller frees it. */
+static json_t *json_out(void)
+{
+	json_error_t e;
+	json_t *o = json_loads(out, 0, &e);
+	if (o == NULL)
+		fail_msg("not JSON (%s):\n%s", e.text, out);
+	return o;
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v))
+		fail_msg("no integer '%s'", key);
+	return json_integer_value(v);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (daemon_start(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies") < 0)
+		return -1;
+	/* the bureau's key is D.dir/bureau.pem already */
+	snprintf(home, sizeof(home), "%s/home", D.dir);
+	return mkdir(home, 0700);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (D.pid > 0 && daemon_stop(&D) != 0)
+		return -1;
+	daemon_cleanup(&D);
+	return 0;
+}
+
+static void test_help_and_usage(void **state)
+{
+	(void)state;
+	assert_int_equal(ctl(NULL, " "), 2);
+	expect_in(err, "usage: vouchctl COMMAND");
+	assert_int_equal(ctl(NULL, "--help"), 0);
+	expect_in(out, "  audit       FILE [--checkpoint CPFILE]");
+	assert_int_equal(ctl(NULL, "balance --help"), 0);
+	expect_in(out, "usage: vouchctl balance [--org O] [--period YEAR] "
+	               "[--json]");
+	expect_in(out, "Exit: 0 ok, 1 the server said ERR, 2 usage, 3");
+	assert_int_equal(ctl(NULL, "frobnicate"), 2);
+	expect_in(err, "no command 'frobnicate'");
+	assert_int_equal(ctl(NULL, "balance --amount 5"), 2);
+	expect_in(err, "--amount is not an option here");
+	assert_int_equal(ctl(NULL, "pay --amount 5 --ref x"), 2);
+	expect_in(err, "vouchctl pay: --provider P is required");
+	assert_int_equal(
+	    ctl("bureau", "issue --program p --org o --need 1.234 --ref r"), 2);
+	expect_in(err, "--need takes yuan with at most two decimals");
+	assert_int_equal(ctl(NULL, "balance --id school"), 2);
+	expect_in(err, "--id needs --key FILE");
+	assert_int_equal(ctl(NULL, "keygen"), 2);
+}
+
+static void test_keygen_and_register(void **state)
+{
+	static const char *const ids[] = {"dc", "school", "corp", "st"};
+	char pub[4][65];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(ctl(NULL, "keygen --out %s", pem(ids[i])), 0);
+		assert_int_equal(strlen(out), 65); /* 64 hex and LF */
+		memcpy(pub[i], out, 64);
+		pub[i][64] = '\0';
+	}
+	/* never overwritten */
+	assert_int_equal(ctl(NULL, "keygen --out %s", pem("dc")), 1);
+	expect_in(err, "it must not exist yet");
+	assert_int_equal(ctl("bureau",
+	                     "register dc --role provider --pubkey %s --local",
+	                     pub[0]),
+	                 0);
+	expect_in(out, "id      dc\nstatus  registered\n");
+	assert_int_equal(ctl("bureau",
+	                     "register dc --role provider --pubkey %s --local "
+	                     "--json",
+	                     pub[0]),
+	                 0);
+	expect_in(out, "\"status\": \"duplicate\"");
+	/* the same id with other fields */
+	assert_int_equal(
+	    ctl("bureau", "register dc --role provider --pubkey %s", pub[0]),
+	    1);
+	expect_in(err, "vouchctl: CONFLICT");
+	assert_int_equal(ctl("bureau",
+	                     "register school --role org --kind school "
+	                     "--pubkey %s",
+	                     pub[1]),
+	                 0);
+	assert_int_equal(ctl("bureau",
+	                     "register corp --role org --kind enterprise "
+	                     "--pubkey %s",
+	                     pub[2]),
+	                 0);
+	assert_int_equal(ctl("bureau",
+	                     "register st --role org --kind startup "
+	                     "--pubkey %s",
+	                     pub[3]),
+	                 0);
+	/* a provider may not register anyone */
+	assert_int_equal(ctl("dc",
+	                     "register x --role org --kind school --pubkey %s",
+	                     pub[3]),
+	                 1);
+	expect_in(err, "DENIED");
+}
+
+static void test_connect_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(ctl("school", "ping"), 0);
+	assert_string_equal(out, "ok\n");
+	assert_int_equal(ctl(NULL, "ping --addr unix:%s/nowhere.sock", D.dir),
+	                 3);
+	expect_in(err, "cannot connect to unix:");
+	/* the school's key is not dc's */
+	assert_int_equal(ctl(NULL, "ping --id dc --key %s", pem("school")), 3);
+	expect_in(err, "cannot authenticate as dc: ERR AUTH");
+	assert_int_equal(ctl(NULL, "ping --id nobody --key /nonexistent.pem"),
+	                 3);
+	expect_in(err, "cannot read the key file /nonexistent.pem");
+}
+
+static void test_report_csv_and_ndjson(void **state)
+{
+	char csv[200], nd[200];
+
+	(void)state;
+	snprintf(csv, sizeof(csv), "%s/bill.csv", D.dir);
+	snprintf(nd, sizeof(nd), "%s/bill.ndjson", D.dir);
+	/* columns in another order; line 4 has a fraction of a fen */
+	write_file(csv, "org,id,at,amount,qty,unit,kind\n"
+	                "school,s1,2026-03-01T00:00:00Z,100000.00,3600,"
+	                "gpu-hour,inference\n"
+	                "school,s2,2026-03-02T00:00:00Z,20000,720,gpu-hour,"
+	                "inference\n"
+	                "school,s3,2026-03-03T00:00:00Z,1.001,1,gpu-hour,"
+	                "inference\n");
+	assert_int_equal(ctl("dc", "report %s", csv), 1);
+	expect_in(err, "line 4: amount is not yuan with at most two decimals");
+	assert_string_equal(out,
+	                    "3 lines: 2 accepted, 0 duplicate, 1 refused\n");
+	/* NDJSON: a JSON number of yuan, a string, a line without org */
+	write_file(nd,
+	           "{\"id\":\"c1\",\"org\":\"corp\",\"at\":\"2026-04-01T00:"
+	           "00:00Z\",\"amount\":1234.5,\"qty\":10,\"unit\":\"gpu-"
+	           "hour\",\"kind\":\"inference\"}\n"
+	           "{\"id\":\"c2\",\"org\":\"corp\",\"at\":\"2026-04-02T00:"
+	           "00:00Z\",\"amount\":\"2000.00\",\"qty\":20,\"unit\":"
+	           "\"gpu-hour\",\"kind\":\"inference\",\"class\":"
+	           "\"domestic\"}\n"
+	           "{\"id\":\"c3\",\"at\":\"2026-04-03T00:00:00Z\"}\n"
+	           "{\"id\":\"c4\",\"org\":\"ghost\",\"at\":\"2026-04-03T00:"
+	           "00:00Z\",\"amount\":1,\"qty\":1,\"unit\":\"gpu-hour\","
+	           "\"kind\":\"inference\"}\n");
+	assert_int_equal(ctl("dc", "report %s --json", nd), 1);
+	expect_in(err, "line 3: a column is missing");
+	/* the server refuses c4 (no such org); the rest went in */
+	expect_in(err, "line 4: NOTFOUND");
+	assert_string_equal(out, "{\"lines\": 4, \"accepted\": 2, "
+	                         "\"duplicate\": 0, \"refused\": 2}\n");
+	/* again: duplicates, nothing counted twice */
+	assert_int_equal(ctl("dc", "report %s", csv), 1);
+	assert_string_equal(out,
+	                    "3 lines: 0 accepted, 2 duplicate, 1 refused\n");
+}
+
+static void test_listings(void **state)
+{
+	json_t *o;
+
+	(void)state;
+	/* school: 3% of 12,000,000 fen = 360,000 fen */
+	assert_int_equal(ctl("school", "balance"), 0);
+	expect_in(out, "xinxing-demand");
+	expect_in(out, "  3,600.00  ");
+	expect_in(out, "total_remaining: 3,600.00 yuan\n");
+	assert_int_equal(ctl("school", "balance --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "total_remaining"), 360000);
+	assert_int_equal(jint(o, "n"), 1);
+	assert_int_equal(
+	    jint(json_array_get(json_object_get(o, "rows"), 0), "granted"),
+	    360000);
+	json_decref(o);
+	/* an org may not read another's */
+	assert_int_equal(ctl("school", "balance --org corp"), 1);
+	expect_in(err, "vouchctl: DENIED");
+	/* corp: 3% of 323,450 fen = 9,703.5, floored: 9,703 */
+	assert_int_equal(ctl("bureau", "accrual --org corp --json"), 0);
+	expect_in(out, "\"earned\": 9703");
+	expect_in(out, "\"basis\": 323450");
+	assert_int_equal(ctl("corp", "accrual"), 0);
+	expect_in(out, "xinxing-demand  corp");
+	expect_in(out, "97.03");
+	assert_int_equal(ctl("corp", "programs"), 0);
+	expect_in(out, "datong-pool-grant");
+	assert_int_equal(ctl("corp", "programs --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "n"), 11);
+	json_decref(o);
+	/* dc reported four records: a page of three, then the rest */
+	assert_int_equal(ctl("dc", "records --limit 3"), 0);
+	expect_in(out, "more: vouchctl records --after ");
+	assert_int_equal(ctl("dc", "records --limit 3 --all --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "n"), 4);
+	assert_null(json_object_get(o, "next"));
+	json_decref(o);
+	/* a provider may narrow its own records to one org */
+	assert_int_equal(ctl("dc", "records --org school --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "n"), 2);
+	json_decref(o);
+}
+
+static char voucher[80];
+
+static void school_voucher(void)
+{
+	json_t *o, *row;
+
+	assert_int_equal(ctl("school", "balance --json"), 0);
+	o = json_out();
+	row = json_array_get(json_object_get(o, "rows"), 0);
+	snprintf(voucher, sizeof(voucher), "%s",
+	         json_string_value(json_object_get(row, "id")));
+	json_decref(o);
+}
+
+static void test_redeem_pay_void_revoke(void **state)
+{
+	json_t *o;
+
+	(void)state;
+	school_voucher();
+	assert_int_equal(ctl("dc",
+	                     "redeem --voucher %s --record s1 --amount 1000 "
+	                     "--ref r1",
+	                     voucher),
+	                 0);
+	expect_in(out, "redeemed   1,000.00 yuan\nremaining  2,600.00 yuan\n");
+	/* the same ref: the first result again */
+	assert_int_equal(ctl("dc",
+	                     "redeem --voucher %s --record s1 --amount 1000 "
+	                     "--ref r1 --json",
+	                     voucher),
+	                 0);
+	expect_in(out, "\"remaining\": 260000");
+	assert_int_equal(ctl("dc",
+	                     "redeem --voucher %s --record s1 --amount 5000 "
+	                     "--ref r2",
+	                     voucher),
+	                 1);
+	expect_in(err, "vouchctl: FUNDS");
+	assert_int_equal(ctl("dc", "receivables"), 0);
+	expect_in(out, "dc        1,000.00  0.00  1,000.00");
+	assert_int_equal(
+	    ctl("bureau", "pay --provider dc --amount 1000.01 --ref p0"), 1);
+	expect_in(err, "FUNDS");
+	assert_int_equal(
+	    ctl("bureau", "pay --provider dc --amount 1,000 --ref p1"), 0);
+	expect_in(out, "paid      1,000.00 yuan\nowed      0.00 yuan\n");
+	/* void s2 (20,000 yuan): the school's basis falls to 10,000,000
+	 * fen, its grant to 300,000; 60,000 of the remaining 260,000 go */
+	assert_int_equal(ctl("dc", "void s2 --reason 'billed twice 重复'"), 0);
+	expect_in(out, "status  voided\n");
+	assert_int_equal(ctl("school", "balance --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "total_remaining"), 200000);
+	json_decref(o);
+	assert_int_equal(ctl("school", "void s1 --reason x"), 1);
+	expect_in(err, "DENIED");
+	/* the bureau revokes the corp's voucher: its 9,703 fen return */
+	assert_int_equal(ctl("bureau", "balance --org corp --json"), 0);
+	o = json_out();
+	snprintf(voucher, sizeof(voucher), "%s",
+	         json_string_value(json_object_get(
+	             json_array_get(json_object_get(o, "rows"), 0), "id")));
+	json_decref(o);
+	assert_int_equal(ctl("bureau",
+	                     "revoke %s --reason 'application withdrawn'",
+	                     voucher),
+	                 0);
+	expect_in(out, "returned  97.03 yuan\n");
+	assert_int_equal(ctl("bureau", "balance --org corp"), 0);
+	expect_in(out, "total_remaining: 0.00 yuan\n");
+}
+
+static void test_issue_settle_pool(void **state)
+{
+	json_t *o, *rows;
+	size_t i;
+
+	(void)state;
+	/* 30% of a declared need of 100,000 yuan */
+	assert_int_equal(ctl("bureau",
+	                     "issue --program datong-pool-grant --org st "
+	                     "--need 100,000.00 --ref g1"),
+	                 0);
+	expect_in(out, "granted  30,000.00 yuan\n");
+	assert_int_equal(ctl("bureau",
+	                     "issue --program datong-pool-grant --org st "
+	                     "--need 90000 --ref g1"),
+	                 1);
+	expect_in(err, "CONFLICT");
+	/* a year that has not ended needs --force */
+	assert_int_equal(
+	    ctl("bureau", "settle --program yuxi-compute --period 2099"), 1);
+	expect_in(err, "BADREQ");
+	assert_int_equal(ctl("bureau",
+	                     "settle --program yuxi-compute --period 2026 "
+	                     "--force"),
+	                 0);
+	/* nobody reached the 300,000-yuan threshold */
+	expect_in(out, "paid     0.00 yuan\n");
+	assert_int_equal(ctl("bureau",
+	                     "settle --program yuxi-compute --period 2026 "
+	                     "--force"),
+	                 1);
+	expect_in(err, "CLOSED");
+	assert_int_equal(ctl("bureau", "pool --pool datong --period 2026"), 0);
+	/* 3,000,000 of 3,000,000,000 fen: 0.10% used */
+	expect_in(out, "30,000,000.00  30,000.00");
+	expect_in(out, "29,970,000.00      0.00  0.10%");
+	assert_int_equal(ctl("bureau", "pool --period 2026 --json"), 0);
+	o = json_out();
+	rows = json_object_get(o, "rows");
+	for (i = 0; i < json_array_size(rows); i++)
+		if (strcmp(json_string_value(
+		               json_object_get(json_array_get(rows, i), "id")),
+		           "datong") == 0)
+			break;
+	assert_true(i < json_array_size(rows));
+	assert_int_equal(jint(json_array_get(rows, i), "used_bp"), 10);
+	assert_int_equal(jint(json_array_get(rows, i), "granted"), 3000000);
+	json_decref(o);
+	assert_int_equal(ctl("corp", "pool"), 1);
+	expect_in(err, "DENIED");
+}
+
+static void test_stats_and_reload(void **state)
+{
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(ctl("bureau", "stats --json"), 0);
+	o = json_out();
+	/* the two FUNDS refusals of test_redeem_pay_void_revoke */
+	assert_int_equal(jint(o, "errors_funds"), 2);
+	assert_int_equal(jint(o, "errors_conflict"), 2);
+	json_decref(o);
+	assert_int_equal(ctl("bureau", "stats"), 0);
+	expect_in(out, "errors_funds     2\n");
+	assert_int_equal(ctl("bureau", "reload"), 0);
+	assert_int_equal(ctl("school", "reload"), 1);
+}
+
+static void flip_byte(const char *from, const char *to, long line, int col)
+{
+	FILE *f = fopen(from, "r"), *g = fopen(to, "w");
+	char buf[1 << 14];
+	long n = 0;
+
+	assert_true(f && g);
+	while (fgets(buf, sizeof(buf), f)) {
+		if (++n == line) {
+			/* a negative col counts from the end of the line */
+			if (col < 0)
+				col += (int)strlen(buf);
+			assert_true(col >= 0 && (size_t)col < strlen(buf));
+			buf[col] = buf[col] == '0' ? '1' : '0';
+		}
+		fputs(buf, g);
+	}
+	fclose(f);
+	fclose(g);
+}
+
+static void test_journal_and_audit(void **state)
+{
+	char cp[200], jf[200], bad[200], part[200], cmd[600];
+	json_t *o;
+	json_int_t seq;
+	const char *p;
+
+	(void)state;
+	snprintf(cp, sizeof(cp), "%s/cp.json", D.dir);
+	snprintf(jf, sizeof(jf), "%s/journal.ndjson", D.dir);
+	snprintf(bad, sizeof(bad), "%s/bad.ndjson", D.dir);
+	snprintf(part, sizeof(part), "%s/part.ndjson", D.dir);
+	/* any principal may take a checkpoint */
+	assert_int_equal(ctl("school", "checkpoint --json"), 0);
+	write_file(cp, out);
+	o = json_out();
+	seq = jint(o, "seq");
+	json_decref(o);
+	assert_int_equal(ctl("school", "journal"), 1);
+	expect_in(err, "DENIED");
+	assert_int_equal(ctl("bureau", "journal"), 0);
+	write_file(jf, out);
+	/* one line per entry, the first from seq 1 */
+	assert_int_equal(strncmp(out, "{\"seq\":1,\"time\":\"", 17), 0);
+	snprintf(cmd, sizeof(cmd), "%" JSON_INTEGER_FORMAT " entries\n", seq);
+	assert_string_equal(err, cmd);
+	assert_int_equal(ctl(NULL, "audit %s --checkpoint %s", jf, cp), 0);
+	snprintf(cmd, sizeof(cmd),
+	         "journal: %" JSON_INTEGER_FORMAT " entries, seq 1 to "
+	         "%" JSON_INTEGER_FORMAT ", hash chain verified from the "
+	         "first entry\n",
+	         seq, seq);
+	expect_in(out, cmd);
+	expect_in(out, ": verified (compare the key with the bureau's)\n");
+	/* a byte of line 6's "time" changed: refused at that line */
+	flip_byte(jf, bad, 6, 20);
+	assert_int_equal(ctl(NULL, "audit %s --checkpoint %s", bad, cp), 1);
+	expect_in(err, "REFUSED: line 6: the hash does not match the chain");
+	/* the last hash digit of the last line: found too */
+	flip_byte(jf, bad, (long)seq, -4);
+	assert_int_equal(ctl(NULL, "audit %s", bad), 1);
+	expect_in(err, "REFUSED: line ");
+	/* the checkpoint pinned to another key */
+	assert_int_equal(
+	    ctl(NULL, "audit %s --checkpoint %s --server-key %064d", jf, cp, 0),
+	    1);
+	expect_in(err, "signed by another key than --server-key");
+	/* a checkpoint whose signature was changed */
+	slurp(cp, out, sizeof(out));
+	p = strstr(out, "\"sig\": \"");
+	assert_non_null(p);
+	out[p - out + 8] = out[p - out + 8] == '0' ? '1' : '0';
+	write_file(bad, out);
+	assert_int_equal(ctl(NULL, "audit %s --checkpoint %s", jf, bad), 1);
+	expect_in(err, "the checkpoint's signature does not verify");
+	/* an export from seq 5 on: checked from there */
+	assert_int_equal(ctl("bureau", "journal --after 4 --limit 3"), 0);
+	write_file(part, out);
+	assert_string_equal(err, "3 entries\n");
+	assert_int_equal(ctl(NULL, "audit %s", part), 0);
+	expect_in(out, "journal: 3 entries, seq 5 to 7, hash chain verified "
+	               "(the file does not start at seq 1");
+	assert_int_equal(ctl(NULL, "audit %s --checkpoint %s", part, cp), 1);
+	expect_in(err, "is not in the file (seq 5 to 7)");
+	assert_int_equal(ctl(NULL, "audit %s/none.ndjson", D.dir), 2);
+}
+
+static void test_config_file(void **state)
+{
+	char dir[200], conf[300], text[600];
+	json_t *o;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/.config", home);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/.config/vouchctl", home);
+	mkdir(dir, 0700);
+	snprintf(conf, sizeof(conf), "%s/config", dir);
+	snprintf(text, sizeof(text),
+	         "; vouchctl's own settings\naddr = unix:%s\nid = school\n"
+	         "key = %s\n",
+	         D.sock, pem("school"));
+	write_file(conf, text);
+	/* the file alone: the school (VOUCHD_ADDR from ctl() is the same) */
+	assert_int_equal(ctl(NULL, "balance --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "total_remaining"), 200000);
+	json_decref(o);
+	/* the environment wins over the file */
+	assert_int_equal(ctl("corp", "balance --json"), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "total_remaining"), 0);
+	json_decref(o);
+	/* flags win over both */
+	assert_int_equal(
+	    ctl("corp", "balance --json --id st --key %s", pem("st")), 0);
+	o = json_out();
+	assert_int_equal(jint(o, "total_remaining"), 3000000);
+	json_decref(o);
+	/* an unknown key is an error with its line */
+	snprintf(text + strlen(text), sizeof(text) - strlen(text),
+	         "colour = blue\n");
+	write_file(conf, text);
+	assert_int_equal(ctl(NULL, "balance"), 2);
+	snprintf(text, sizeof(text), "%s:5: unknown key 'colour'", conf);
+	expect_in(err, text);
+	unlink(conf);
+}
+
+/* report killed after five of its batches were acknowledged, then run
+ * again on the whole file: 5,000 accepted + 5,000 duplicate, and the
+ * org's grant counted once. The input comes through a pipe so that the
+ * kill falls at a known place: 5,500 lines written, 5,000 acknowledged,
+ * 500 in vouchctl's hands when it dies. */
+static void test_report_killed_and_resumed(void **state)
+{
+	char csv[200], addr[200], pub[65];
+	int fds[2], i, tries;
+	json_int_t have = -1;
+	pid_t pid;
+	FILE *w, *f;
+
+	(void)state;
+	assert_int_equal(ctl(NULL, "keygen --out %s", pem("rep")), 0);
+	memcpy(pub, out, 64);
+	pub[64] = '\0';
+	assert_int_equal(ctl("bureau",
+	                     "register rep --role org --kind school "
+	                     "--pubkey %s",
+	                     pub),
+	                 0);
+	snprintf(csv, sizeof(csv), "%s/month.csv", D.dir);
+	f = fopen(csv, "w");
+	assert_non_null(f);
+	assert_int_equal(pipe(fds), 0);
+	snprintf(addr, sizeof(addr), "unix:%s", D.sock);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[1]);
+		execl(VOUCHCTL_BIN, VOUCHCTL_BIN, "report", "-", "--addr", addr,
+		      "--id", "dc", "--key", pem("dc"), (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	w = fdopen(fds[1], "w");
+	assert_non_null(w);
+	fprintf(f, "id,org,at,amount,qty,unit,kind\n");
+	fprintf(w, "id,org,at,amount,qty,unit,kind\n");
+	for (i = 0; i < 10000; i++) {
+		fprintf(f,
+		        "m-%05d,rep,2026-06-01T00:00:00Z,1.00,1,gpu-hour,"
+		        "other\n",
+		        i);
+		if (i < 5500)
+			fprintf(w,
+			        "m-%05d,rep,2026-06-01T00:00:00Z,1.00,1,"
+			        "gpu-hour,other\n",
+			        i);
+	}
+	fclose(f);
+	fflush(w);
+	/* five batches in: 3% of 5,000 * 100 fen = 15,000 */
+	for (tries = 0; tries < 600 && have != 15000; tries++) {
+		json_t *o;
+		usleep(50000);
+		assert_int_equal(ctl("bureau", "balance --org rep --json"), 0);
+		o = json_out();
+		have = jint(o, "total_remaining");
+		json_decref(o);
+	}
+	assert_int_equal(have, 15000);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fclose(w);
+	assert_int_equal(ctl("dc", "report %s", csv), 0);
+	assert_string_equal(
+	    out, "10000 lines: 5000 accepted, 5000 duplicate, 0 refused\n");
+	/* counted once: 3% of 10,000 * 100 fen */
+	assert_int_equal(ctl("rep", "balance"), 0);
+	expect_in(out, "total_remaining: 300.00 yuan\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_help_and_usage),
+	    cmocka_unit_test(test_keygen_and_register),
+	    cmocka_unit_test(test_connect_errors),
+	    cmocka_unit_test(test_report_csv_and_ndjson),
+	    cmocka_unit_test(test_listings),
+	    cmocka_unit_test(test_redeem_pay_void_revoke),
+	    cmocka_unit_test(test_report_killed_and_resumed),
+	    cmocka_unit_test(test_issue_settle_pool),
+	    cmocka_unit_test(test_stats_and_reload),
+	    cmocka_unit_test(test_journal_and_audit),
+	    cmocka_unit_test(test_config_file),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
