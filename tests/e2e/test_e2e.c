@@ -471,6 +471,10 @@ static void test_metrics(void **state)
 	    strstr(body, "vouchd_commit_seconds_bucket{le=\"+Inf\"}"));
 	assert_non_null(strstr(body, "vouchd_pool_granted_fen{pool=\"xinxing\","
 	                             "period=\"2026\"} 504150"));
+	/* the REDEEM and the PAY refused with FUNDS in
+	 * test_redeem_and_bureau_views, and nothing else */
+	assert_non_null(
+	    strstr(body, "vouchd_errors_by_code_total{code=\"FUNDS\"} 2\n"));
 }
 
 static void test_sigterm_and_restart(void **state)
