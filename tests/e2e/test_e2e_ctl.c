@@ -95,6 +95,21 @@ static json_int_t jint(json_t *o, const char *key)
 	return json_integer_value(v);
 }
 
+/* Run vouchctl as who with args (which print JSON, exit 0); the integer
+ * field key of what it printed. */
+static json_int_t json_field(const char *who, const char *args, const char *key)
+{
+	json_t *o;
+	json_int_t v;
+
+	if (ctl(who, "%s", args) != 0)
+		fail_msg("vouchctl %s: %s", args, err);
+	o = json_out();
+	v = jint(o, key);
+	json_decref(o);
+	return v;
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -292,10 +307,7 @@ static void test_listings(void **state)
 	expect_in(out, "97.03");
 	assert_int_equal(ctl("corp", "programs"), 0);
 	expect_in(out, "datong-pool-grant");
-	assert_int_equal(ctl("corp", "programs --json"), 0);
-	o = json_out();
-	assert_int_equal(jint(o, "n"), 11);
-	json_decref(o);
+	assert_int_equal(json_field("corp", "programs --json", "n"), 11);
 	/* dc reported four records: a page of three, then the rest */
 	assert_int_equal(ctl("dc", "records --limit 3"), 0);
 	expect_in(out, "more: vouchctl records --after ");
@@ -305,10 +317,8 @@ static void test_listings(void **state)
 	assert_null(json_object_get(o, "next"));
 	json_decref(o);
 	/* a provider may narrow its own records to one org */
-	assert_int_equal(ctl("dc", "records --org school --json"), 0);
-	o = json_out();
-	assert_int_equal(jint(o, "n"), 2);
-	json_decref(o);
+	assert_int_equal(json_field("dc", "records --org school --json", "n"),
+	                 2);
 }
 
 static char voucher[80];
@@ -362,10 +372,8 @@ static void test_redeem_pay_void_revoke(void **state)
 	 * fen, its grant to 300,000; 60,000 of the remaining 260,000 go */
 	assert_int_equal(ctl("dc", "void s2 --reason 'billed twice 重复'"), 0);
 	expect_in(out, "status  voided\n");
-	assert_int_equal(ctl("school", "balance --json"), 0);
-	o = json_out();
-	assert_int_equal(jint(o, "total_remaining"), 200000);
-	json_decref(o);
+	assert_int_equal(
+	    json_field("school", "balance --json", "total_remaining"), 200000);
 	assert_int_equal(ctl("school", "void s1 --reason x"), 1);
 	expect_in(err, "DENIED");
 	/* the bureau revokes the corp's voucher: its 9,703 fen return */
@@ -544,7 +552,6 @@ static void test_journal_and_audit(void **state)
 static void test_config_file(void **state)
 {
 	char dir[200], conf[300], text[600];
-	json_t *o;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/.config", home);
@@ -558,21 +565,15 @@ static void test_config_file(void **state)
 	         D.sock, pem("school"));
 	write_file(conf, text);
 	/* the file alone: the school (VOUCHD_ADDR from ctl() is the same) */
-	assert_int_equal(ctl(NULL, "balance --json"), 0);
-	o = json_out();
-	assert_int_equal(jint(o, "total_remaining"), 200000);
-	json_decref(o);
+	assert_int_equal(json_field(NULL, "balance --json", "total_remaining"),
+	                 200000);
 	/* the environment wins over the file */
-	assert_int_equal(ctl("corp", "balance --json"), 0);
-	o = json_out();
-	assert_int_equal(jint(o, "total_remaining"), 0);
-	json_decref(o);
-	/* flags win over both */
 	assert_int_equal(
-	    ctl("corp", "balance --json --id st --key %s", pem("st")), 0);
-	o = json_out();
-	assert_int_equal(jint(o, "total_remaining"), 3000000);
-	json_decref(o);
+	    json_field("corp", "balance --json", "total_remaining"), 0);
+	/* flags win over both */
+	snprintf(dir, sizeof(dir), "balance --json --id st --key %s",
+	         pem("st"));
+	assert_int_equal(json_field("corp", dir, "total_remaining"), 3000000);
 	/* an unknown key is an error with its line */
 	snprintf(text + strlen(text), sizeof(text) - strlen(text),
 	         "colour = blue\n");
