@@ -69,7 +69,9 @@ static const struct sub subs[] = {
      "signed batches of 1,000. Prints accepted, duplicate and refused "
      "lines with their line number and reason; exit 1 if any was "
      "refused. Safe to run again after an interruption: records already "
-     "in count as duplicates."},
+     "in count as duplicates. FILE may be - for stdin. Example CSV: "
+     "'id,org,at,amount,qty,unit,kind' then "
+     "'inv-0001,school-7,2026-03-01T08:00:00Z,1234.56,60,gpu-hour,training'."},
     {"void", cmd_void, CONN | B(O_JSON) | B(O_REASON) | B(O_AT),
      "RECORD --reason TEXT [--at TIME]",
      "Provider: void a record you reported (signed; --at defaults to "
@@ -190,9 +192,9 @@ static const char conn_help[] =
     "certificate\n"
     "  --plaintext                 plain TCP (a loopback port only)\n"
     "Output: tables with yuan as 12,345.67; --json gives the reply's "
-    "fields with amounts in fen.\n"
-    "Amounts you type are yuan (1234.56). Exit: 0 ok, 1 the server said "
-    "ERR, 2 usage, 3 cannot connect or authenticate.\n";
+    "fields,\namounts in fen. Amounts you type are yuan (1234.56).\n"
+    "Exit: 0 ok, 1 the server said ERR, 2 usage, 3 cannot connect or "
+    "authenticate.\nMore: docs/vouchctl.md\n";
 
 static void list(FILE *f)
 {
@@ -205,10 +207,34 @@ static void list(FILE *f)
 	fprintf(f, "\n%s", conn_help);
 }
 
+/* Text wrapped at 76 columns on word boundaries. */
+static void wrap(const char *t)
+{
+	size_t col = 0;
+
+	while (*t) {
+		size_t w = strcspn(t, " ");
+		if (col > 0 && col + 1 + w > 76) {
+			printf("\n");
+			col = 0;
+		} else if (col > 0) {
+			printf(" ");
+			col++;
+		}
+		printf("%.*s", (int)w, t);
+		col += w;
+		t += w;
+		t += strspn(t, " ");
+	}
+	printf("\n");
+}
+
 static int help(const struct sub *s)
 {
-	printf("usage: vouchctl %s %s%s\n\n%s\n\n", s->name, s->synopsis,
-	       s->flags & B(O_JSON) ? " [--json]" : "", s->help);
+	printf("usage: vouchctl %s %s%s\n\n", s->name, s->synopsis,
+	       s->flags & B(O_JSON) ? " [--json]" : "");
+	wrap(s->help);
+	printf("\n");
 	if (s->flags & B(O_ADDR))
 		printf("%s", conn_help);
 	return 0;
