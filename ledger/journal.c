@@ -146,8 +146,8 @@ int journal_append(struct ltx *t, int64_t now, const char *type,
 	store_key_u64(key, 0, s);
 	store_key_u64(head, 0, s);
 	memcpy(head + 8, val, JOURNAL_HASH);
-	if ((rc = ltx_put(t, DB_JOURNAL, key, 8, val,
-	                  JOURNAL_HASH + (size_t)n)) < 0 ||
+	if ((rc = ltx_append(t, DB_JOURNAL, key, 8, val,
+	                     JOURNAL_HASH + (size_t)n)) < 0 ||
 	    (rc = ltx_put(t, DB_META, "jhead", 5, head, sizeof(head))) < 0)
 		return rc;
 	if (seq)

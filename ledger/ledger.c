@@ -87,50 +87,96 @@ static int dispatch(struct book *b, struct ledger_op *op)
 	return VD_EINVAL;
 }
 
-/* Each operation in a child transaction: a failure is undone alone. A
- * full map undoes the whole batch, which runs again on a bigger map. */
+/* One operation in a child transaction of top: undone alone if it fails. */
+static int run_nested(struct ledger *l, struct ltx *top, struct ledger_op *op)
+{
+	struct ltx child;
+	struct book b = {&child, l->pol, op->now};
+	int rc;
+
+	if ((rc = ltx_begin(l->st, top, 0, &child)) < 0)
+		return rc;
+	/* only a registration needs no policy (vouchd init) */
+	rc = l->pol == NULL && op->type != OP_REGISTER ? VD_EINVAL
+	                                               : dispatch(&b, op);
+	if (rc == 0)
+		rc = ltx_commit(&child);
+	else
+		ltx_abort(&child);
+	/* a child's failure must not poison the batch */
+	top->err = 0;
+	return rc;
+}
+
+/* Operations run straight in the group's transaction: a child
+ * transaction per operation costs LMDB a copy of every page it touches
+ * and a merge at its commit (measured: most of the time of a BATCH).
+ * An operation that fails before it writes leaves nothing to undo, and
+ * every refusal a client can provoke (duplicate, CONFLICT, CLOSED,
+ * FUNDS ...) is found before the first write. One that fails after
+ * writing (an overflow, a conflict in the middle of a BATCH) has left
+ * the transaction dirty: it is aborted and the group runs again with
+ * that operation in a child transaction, undone alone. A full map undoes
+ * the whole group, which runs again on a bigger map. */
 int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 {
-	struct ltx top, child;
-	int attempt, rc = 0, full;
+	unsigned char small[64] = {0}, *nest = small;
+	struct ltx top;
+	int grown = 0, rc = 0, full, redo;
 	size_t i;
 
-	for (attempt = 0; attempt < 16; attempt++) {
+	if (n > sizeof(small) && (nest = calloc(n, 1)) == NULL)
+		return VD_ENOMEM;
+	for (;;) {
 		if ((rc = ltx_begin(l->st, NULL, 0, &top)) < 0)
-			return rc;
-		full = 0;
-		for (i = 0; i < n && !full; i++) {
+			break;
+		full = redo = 0;
+		for (i = 0; i < n && !full && !redo; i++) {
 			struct ledger_op *op = ops[i];
-			struct book b = {&child, l->pol, op->now};
+			struct book b = {&top, l->pol, op->now};
+			unsigned long w = top.writes;
 			op->rc = 0;
 			op->seq = 0;
 			op->bad_index = 0;
-			if ((rc = ltx_begin(l->st, &top, 0, &child)) < 0)
-				break;
-			/* only a registration needs no policy (vouchd init) */
-			rc = l->pol == NULL && op->type != OP_REGISTER
-			         ? VD_EINVAL
-			         : dispatch(&b, op);
-			if (rc == 0)
-				rc = ltx_commit(&child);
-			else
-				ltx_abort(&child);
+			if (nest[i]) {
+				rc = run_nested(l, &top, op);
+			} else {
+				rc = l->pol == NULL && op->type != OP_REGISTER
+				         ? VD_EINVAL
+				         : dispatch(&b, op);
+				if (rc != 0 && rc != VD_ENOSPC &&
+				    top.writes != w) {
+					nest[i] = 1;
+					redo = 1;
+				}
+				/* a refusal before any write: nothing to undo */
+				top.err = 0;
+			}
 			if (rc == VD_ENOSPC)
 				full = 1;
 			op->rc = rc;
-			/* a child's failure must not poison the batch */
-			top.err = 0;
 		}
-		if (!full && rc != VD_ENOSPC) {
+		if (redo) {
+			ltx_abort(&top);
+			continue;
+		}
+		if (!full) {
 			rc = ltx_commit(&top);
 			if (rc != VD_ENOSPC)
-				return rc;
-		} else
+				break;
+		} else {
 			ltx_abort(&top);
+		}
+		if (++grown > 16) {
+			rc = VD_ENOSPC;
+			break;
+		}
 		if ((rc = store_grow(l->st)) < 0)
-			return rc;
+			break;
 	}
-	return VD_ENOSPC;
+	if (nest != small)
+		free(nest);
+	return rc;
 }
 
 int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
