@@ -38,12 +38,6 @@ static const char *const db_names[DB_COUNT] = {
     [DB_POLICIES] = "policies",
 };
 
-/* The key length of a DUPSORT database (see store.h), 0 for the rest. */
-static size_t dup_key(enum store_db db)
-{
-	return db == DB_RECS_BY_ORG ? STORE_DUP_KEY : 0;
-}
-
 /* LMDB's codes stop here. */
 static int xlate(int rc)
 {
@@ -105,16 +99,9 @@ int store_open(const char *dir, int create, size_t map_size, struct store **out,
 		goto fail_vd;
 	}
 	for (i = 0; i < DB_COUNT; i++)
-		if ((rc = mdb_dbi_open(t.txn, db_names[i],
-		                       MDB_CREATE | (dup_key((enum store_db)i)
-		                                         ? MDB_DUPSORT
-		                                         : 0),
+		if ((rc = mdb_dbi_open(t.txn, db_names[i], MDB_CREATE,
 		                       &st->dbi[i])) != 0) {
-			snprintf(err, errlen, "%s: %s", dir,
-			         rc == MDB_INCOMPATIBLE
-			             ? "a store of an older schema (1): this "
-			               "vouchd needs schema 2"
-			             : mdb_strerror(rc));
+			snprintf(err, errlen, "%s: %s", dir, mdb_strerror(rc));
 			ltx_abort(&t);
 			goto fail;
 		}
@@ -263,14 +250,6 @@ int ltx_put(struct ltx *t, enum store_db db, const void *key, size_t klen,
 	if (t->err)
 		return t->err;
 	t->writes++;
-	if (dup_key(db)) {
-		/* key || dup as one key to the caller; the value is empty */
-		if (klen <= dup_key(db) || vlen != 0)
-			return t->err = VD_EINVAL;
-		k.mv_size = dup_key(db);
-		v.mv_size = klen - dup_key(db);
-		v.mv_data = (uint8_t *)key + dup_key(db);
-	}
 	rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, 0);
 	return rc ? (t->err = xlate(rc)) : 0;
 }
@@ -283,8 +262,6 @@ int ltx_append(struct ltx *t, enum store_db db, const void *key, size_t klen,
 
 	if (t->err)
 		return t->err;
-	if (dup_key(db))
-		return t->err = VD_EINVAL;
 	t->writes++;
 	rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, MDB_APPEND);
 	if (rc == MDB_KEYEXIST)
@@ -300,53 +277,15 @@ int ltx_del(struct ltx *t, enum store_db db, const void *key, size_t klen)
 	if (t->err)
 		return t->err;
 	t->writes++;
-	if (dup_key(db) && klen > dup_key(db)) {
-		MDB_val d = {klen - dup_key(db), (uint8_t *)key + dup_key(db)};
-		k.mv_size = dup_key(db);
-		rc = mdb_del(t->txn, t->st->dbi[db], &k, &d);
-	} else {
-		rc = mdb_del(t->txn, t->st->dbi[db], &k, NULL);
-	}
+	rc = mdb_del(t->txn, t->st->dbi[db], &k, NULL);
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	return rc ? (t->err = xlate(rc)) : 0;
 }
 
-/* Position c at the first entry >= start (a joined key for a DUPSORT
- * database). */
-static int walk_first(MDB_cursor *c, size_t dk, const void *start,
-                      size_t slen, MDB_val *k, MDB_val *v)
-{
-	int rc;
-
-	k->mv_size = slen;
-	k->mv_data = (void *)start;
-	if (slen == 0)
-		return mdb_cursor_get(c, k, v, MDB_FIRST);
-	if (dk == 0 || slen <= dk)
-		return mdb_cursor_get(c, k, v, MDB_SET_RANGE);
-	k->mv_size = dk;
-	v->mv_size = slen - dk;
-	v->mv_data = (uint8_t *)start + dk;
-	rc = mdb_cursor_get(c, k, v, MDB_GET_BOTH_RANGE);
-	if (rc != MDB_NOTFOUND)
-		return rc;
-	/* no duplicate of that key at or after start: the next key */
-	k->mv_size = dk;
-	k->mv_data = (void *)start;
-	rc = mdb_cursor_get(c, k, v, MDB_SET_KEY);
-	if (rc == 0)
-		rc = mdb_cursor_get(c, k, v, MDB_NEXT_NODUP);
-	else if (rc == MDB_NOTFOUND)
-		rc = mdb_cursor_get(c, k, v, MDB_SET_RANGE);
-	return rc;
-}
-
 int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
              const void *start, size_t slen, ltx_walk_fn fn, void *arg)
 {
-	size_t dk = dup_key(db);
-	uint8_t joined[1024];
 	MDB_cursor *c;
 	MDB_val k, v;
 	int rc, r = 0;
@@ -359,26 +298,15 @@ int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
 		start = prefix;
 		slen = plen;
 	}
-	rc = walk_first(c, dk, start, slen, &k, &v);
+	k.mv_size = slen;
+	k.mv_data = (void *)start;
+	rc = slen ? mdb_cursor_get(c, &k, &v, MDB_SET_RANGE)
+	          : mdb_cursor_get(c, &k, &v, MDB_FIRST);
 	while (rc == 0) {
-		MDB_val jk = k, jv = v;
-		if (dk) {
-			/* the caller sees key || dup, and an empty value */
-			if (k.mv_size + v.mv_size > sizeof(joined)) {
-				rc = MDB_BAD_VALSIZE;
-				break;
-			}
-			memcpy(joined, k.mv_data, k.mv_size);
-			memcpy(joined + k.mv_size, v.mv_data, v.mv_size);
-			jk.mv_size = k.mv_size + v.mv_size;
-			jk.mv_data = joined;
-			jv.mv_size = 0;
-			jv.mv_data = joined + jk.mv_size;
-		}
-		if (jk.mv_size < plen ||
-		    (plen > 0 && memcmp(jk.mv_data, prefix, plen) != 0))
+		if (k.mv_size < plen ||
+		    (plen > 0 && memcmp(k.mv_data, prefix, plen) != 0))
 			break;
-		r = fn(arg, &jk, &jv);
+		r = fn(arg, &k, &v);
 		if (r != 0)
 			break;
 		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);

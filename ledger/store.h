@@ -19,14 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 2
+#define STORE_SCHEMA 1
 #define STORE_ID 64 /* ids are NUL-padded to 64 bytes in keys */
 
 enum store_db {
 	DB_META,         /* name -> value */
 	DB_PRINCIPALS,   /* id -> struct principal */
 	DB_RECORDS,      /* provider, id -> struct rec_row + line */
-	DB_RECS_BY_ORG,  /* org, period, provider, id -> "" (see below) */
+	DB_RECS_BY_ORG,  /* org, period, provider, id -> "" */
 	DB_ACCRUAL,      /* program, beneficiary, period -> struct acc_row */
 	DB_VOUCHERS,     /* voucher id -> struct voucher */
 	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> "" */
@@ -44,16 +44,6 @@ enum store_db {
 	DB_POLICIES,     /* sha256 -> the policy's source blob */
 	DB_COUNT
 };
-
-/* DB_RECS_BY_ORG is an LMDB DUPSORT database: its key is the org, and
- * period, provider, id are a sorted duplicate. Callers see one key of
- * org, period, provider, id as for any other database (ltx_put, ltx_walk
- * split and join it). Why: a plain index keyed by org takes each record
- * at a random place in a tree that grows with the store, so a group
- * commit dirtied a page per record and ingest slowed as the store grew;
- * with duplicates under the org, a commit touches about one page per org
- * (measured in bench/README.md). */
-#define STORE_DUP_KEY STORE_ID
 
 struct store;
 
