@@ -69,7 +69,8 @@ static inline void make_record(const struct gen *c, long k, struct record *r)
 	snprintf(r->provider, sizeof(r->provider), "p%02d",
 	         (int)(k % c->providers));
 	snprintf(r->id, sizeof(r->id), "b%010ld", k);
-	snprintf(r->org, sizeof(r->org), "org%05d", (int)(h % (uint64_t)c->orgs));
+	snprintf(r->org, sizeof(r->org), "org%05d",
+	         (int)(h % (uint64_t)c->orgs));
 	/* 2026-01-01T00:00:00Z plus up to 300 days: an open period */
 	r->at = 1767225600 + (int64_t)((h >> 20) % (300 * 86400));
 	r->amount = 10000 + (int64_t)((h >> 8) % 5000000);

@@ -156,8 +156,8 @@ static int ed25519(int threads, double seconds)
 		pthread_join(th[t], NULL);
 		total += v[t].count;
 	}
-	printf("threads=%d verifications=%ld seconds=%.1f rate=%.0f\n",
-	       threads, total, seconds, (double)total / seconds);
+	printf("threads=%d verifications=%ld seconds=%.1f rate=%.0f\n", threads,
+	       total, seconds, (double)total / seconds);
 	sig_pub_free(p);
 	sig_key_free(k);
 	return 0;

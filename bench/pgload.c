@@ -131,7 +131,8 @@ struct acc {
 
 static int cmp_acc(const void *a, const void *b)
 {
-	return strcmp(((const struct acc *)a)->key, ((const struct acc *)b)->key);
+	return strcmp(((const struct acc *)a)->key,
+	              ((const struct acc *)b)->key);
 }
 
 static void add_acc(struct acc *a, size_t *n, const char *program,
@@ -151,9 +152,9 @@ static void add_acc(struct acc *a, size_t *n, const char *program,
 }
 
 /* One batch: verify, insert, accrue, commit. */
-static void run_batch(const struct cfg *c, PGconn *db,
-                      struct sig_verifier *ver, const struct sig_pub *pub,
-                      const struct batch *b, char *sql, struct acc *acc)
+static void run_batch(const struct cfg *c, PGconn *db, struct sig_verifier *ver,
+                      const struct sig_pub *pub, const struct batch *b,
+                      char *sql, struct acc *acc)
 {
 	size_t n = 0, na = 0, i;
 	const char *line;
@@ -173,12 +174,13 @@ static void run_batch(const struct cfg *c, PGconn *db,
 		const char *e = strchr(line, '\n');
 		make_record(&c->g, k, &r);
 		/* the signed line is kept, as vouchd keeps it */
-		n += (size_t)sprintf(
-		    sql + n,
-		    "%s('%s','%s','%s',%" PRId64 ",%" PRId64 ",%" PRId64
-		    ",'%s','%s','%.*s')",
-		    j ? "," : "", r.provider, r.id, r.org, r.at, r.amount, r.qty,
-		    r.unit, cmd_kind_names[r.kind], (int)(e - line), line);
+		n += (size_t)sprintf(sql + n,
+		                     "%s('%s','%s','%s',%" PRId64 ",%" PRId64
+		                     ",%" PRId64 ",'%s','%s','%.*s')",
+		                     j ? "," : "", r.provider, r.id, r.org,
+		                     r.at, r.amount, r.qty, r.unit,
+		                     cmd_kind_names[r.kind], (int)(e - line),
+		                     line);
 		line = e + 1;
 	}
 	n += (size_t)sprintf(sql + n, " ON CONFLICT DO NOTHING RETURNING org, "
@@ -234,7 +236,8 @@ static void *ingest_thread(void *arg)
 	for (i = 0; i < w->nb; i++) {
 		double t0 = now();
 		if (w->b[i].provider != cur) {
-			struct sig_key *k = seed_key("provider", w->b[i].provider);
+			struct sig_key *k =
+			    seed_key("provider", w->b[i].provider);
 			uint8_t raw[32];
 			sig_key_public(k, raw);
 			sig_pub_free(pub);

@@ -66,7 +66,8 @@ static void append(const struct cfg *c, redisContext *r, long k)
 		snprintf(keys[nk++], 160, "acc:mentougou-training:%s:2026",
 		         rec.org);
 	if (local) {
-		snprintf(keys[nk++], 160, "acc:xinxing-demand:%s:2026", rec.org);
+		snprintf(keys[nk++], 160, "acc:xinxing-demand:%s:2026",
+		         rec.org);
 		snprintf(keys[nk++], 160, "acc:xinxing-supply:%s:2026",
 		         rec.provider);
 	}
@@ -113,7 +114,8 @@ static void *ingest_thread(void *arg)
 				fprintf(stderr, "redisload: %s\n", rep->str);
 				exit(1);
 			}
-			if (rep->type == REDIS_REPLY_INTEGER && rep->integer == 0)
+			if (rep->type == REDIS_REPLY_INTEGER &&
+			    rep->integer == 0)
 				w->dup++;
 			freeReplyObject(rep);
 			w->lat[w->nlat++] =

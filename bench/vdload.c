@@ -113,9 +113,10 @@ static int setup(const struct cfg *c)
 			sig_key_free(k);
 			sig_hex_encode(pub, SIG_PUB_LEN, hex);
 			if (i < c->g.providers)
-				snprintf(line, sizeof(line),
-				         "REGISTER id=p%02d role=provider key=%s%s",
-				         i, hex, gen_local(i) ? " local=1" : "");
+				snprintf(
+				    line, sizeof(line),
+				    "REGISTER id=p%02d role=provider key=%s%s",
+				    i, hex, gen_local(i) ? " local=1" : "");
 			else
 				snprintf(line, sizeof(line),
 				         "REGISTER id=org%05d role=org key=%s "
@@ -246,7 +247,9 @@ static void *ingest_thread(void *arg)
 					if (wait > 0) {
 						struct timespec ts = {
 						    (time_t)wait,
-						    (long)((wait - (double)(time_t)wait) *
+						    (long)((wait -
+						            (double)(time_t)
+						                wait) *
 						           1e9)};
 						nanosleep(&ts, NULL);
 					}
@@ -424,8 +427,8 @@ int main(int argc, char **argv)
 	    {"providers", required_argument, NULL, 'p'},
 	    {"orgs", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0}};
-	struct cfg c = {{50, 10000}, NULL, NULL, "batch", 1000000, 0, 100000,
-	                16, 4, 0};
+	struct cfg c = {{50, 10000}, NULL,   NULL, "batch", 1000000,
+	                0,           100000, 16,   4,       0};
 	const char *cmd;
 	int o;
 
@@ -435,18 +438,41 @@ int main(int argc, char **argv)
 	optind = 2;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
-		case 'a': c.addr = optarg; break;
-		case 'b': c.bureau_key = optarg; break;
-		case 'm': c.mode = optarg; break;
-		case 'n': c.records = atol(optarg); break;
-		case 's': c.start = atol(optarg); break;
-		case 'q': c.requests = atol(optarg); break;
-		case 'c': c.conns = atoi(optarg); break;
-		case 'd': c.depth = atoi(optarg); break;
-		case 'r': c.rate = atof(optarg); break;
-		case 'p': c.g.providers = atoi(optarg); break;
-		case 'o': c.g.orgs = atoi(optarg); break;
-		default: goto usage;
+		case 'a':
+			c.addr = optarg;
+			break;
+		case 'b':
+			c.bureau_key = optarg;
+			break;
+		case 'm':
+			c.mode = optarg;
+			break;
+		case 'n':
+			c.records = atol(optarg);
+			break;
+		case 's':
+			c.start = atol(optarg);
+			break;
+		case 'q':
+			c.requests = atol(optarg);
+			break;
+		case 'c':
+			c.conns = atoi(optarg);
+			break;
+		case 'd':
+			c.depth = atoi(optarg);
+			break;
+		case 'r':
+			c.rate = atof(optarg);
+			break;
+		case 'p':
+			c.g.providers = atoi(optarg);
+			break;
+		case 'o':
+			c.g.orgs = atoi(optarg);
+			break;
+		default:
+			goto usage;
 		}
 	}
 	if (c.addr == NULL || c.conns < 1 || c.depth < 1 || c.g.providers < 1 ||

@@ -95,6 +95,7 @@ struct conn {
 	int paused;      /* a read waits for this connection's writes */
 	int dead;        /* closed; freed when its last write completes */
 	unsigned worker; /* the signature worker serving this connection */
+	int tls;         /* replies go through the bufferevent only */
 	char line[REQ_MAX_LINE + 2];
 };
 

@@ -149,7 +149,8 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 					nest[i] = 1;
 					redo = 1;
 				}
-				/* a refusal before any write: nothing to undo */
+				/* a refusal before any write: nothing to undo
+				 */
 				top.err = 0;
 			}
 			if (rc == VD_ENOSPC)

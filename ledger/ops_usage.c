@@ -239,7 +239,9 @@ static int accept(struct book *b, const struct ledger_record *u,
 	r.status = REC_COUNTED;
 	memcpy(r.sig, u->sig, sizeof(r.sig));
 	snprintf(r.batch, sizeof(r.batch), "%s", batch ? batch : "");
-	r.line_len = (uint32_t)u->line_len;
+	/* a record of a BATCH keeps its signed bytes once: in the batch's
+	 * row (DB_BATCHES), which its batch field names */
+	r.line_len = batch ? 0 : (uint32_t)u->line_len;
 	r.counts_len = (uint32_t)cn;
 	journal_fields_init(f);
 	journal_str(f, "provider", u->provider);
@@ -256,21 +258,21 @@ static int accept(struct book *b, const struct ledger_record *u,
 	journal_str(f, "counts", cn ? counts : "-");
 	if ((rc = journal_append(b->t, b->now, "usage", f, &r.seq)) < 0)
 		goto out;
-	val = malloc(sizeof(r) + u->line_len + cn);
+	val = malloc(sizeof(r) + r.line_len + cn);
 	if (val == NULL) {
 		rc = VD_ENOMEM;
 		goto out;
 	}
 	memcpy(val, &r, sizeof(r));
-	memcpy(val + sizeof(r), u->line, u->line_len);
-	memcpy(val + sizeof(r) + u->line_len, counts, cn);
+	memcpy(val + sizeof(r), u->line, r.line_len);
+	memcpy(val + sizeof(r) + r.line_len, counts, cn);
 	rec_key(k, u->provider, u->id);
 	/* records of an org by period, for RECORDS org= */
 	store_key_id(ok, 0, u->org);
 	store_key_u16(ok, STORE_ID, (uint16_t)period);
 	rec_key(ok + STORE_ID + 2, u->provider, u->id);
 	if ((rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val,
-	                  sizeof(r) + u->line_len + cn)) < 0 ||
+	                  sizeof(r) + r.line_len + cn)) < 0 ||
 	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), "", 0)) < 0 ||
 	    (rc = add_basis(b, &c, &r, u->provider, period, 1)) < 0 ||
 	    (rc = settle_counted(b, &c, u->provider, u->org, period)) < 0)
