@@ -107,7 +107,10 @@ static void drain_slots(struct conn *c)
 {
 	while (c->slots && c->slots->ready) {
 		struct slot *sl = c->slots;
-		int lone = sl->next == NULL || !sl->next->ready;
+		/* lone: the connection waits for nothing else; with writes
+		 * still in flight more replies come with the same commit */
+		int lone =
+		    (sl->next == NULL || !sl->next->ready) && c->npending == 0;
 		if (sl->len)
 			conn_send(c, sl->data, sl->len, lone);
 		c->slots = sl->next;
