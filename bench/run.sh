@@ -95,14 +95,9 @@ VB=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records "$N" --conns 16 --de
 say "vouchd batch: $VB"
 VB_RSS=$(rss)
 VB_ANON=$(anon)
-VB_RATE=$(get "$VB" rate)
 say "vouchd RSS after $N records: $(mib "$VB_RSS") MiB (anonymous $(mib "$VB_ANON") MiB), store $(du -sh "$W/batch/data" | cut -f1)"
-# p99 at 80% of the peak just measured, on the same store
-PACE=$(( VB_RATE * 8 / 10 ))
-VL=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records 200000 --start "$N" --conns 16 --depth 4 --rate "$PACE")
-say "vouchd batch at $PACE records/s: $VL"
 # growth point 10^6: a window of 10^5 more records on the full store
-G6=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records 100000 --start $((N + 200000)) --conns 16 --depth 4)
+G6=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records 100000 --start "$N" --conns 16 --depth 4)
 G6_RSS=$(rss)
 say "growth at $N stored: $G6, RSS $(mib "$G6_RSS") MiB"
 
@@ -127,9 +122,14 @@ start_vouchd growth
 G4=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records 100000 --start 10000 --conns 16 --depth 4)
 G4_RSS=$(rss)
 say "growth at 10^4 stored: $G4, RSS $(mib "$G4_RSS") MiB"
+# p99 at 80% of the peak just measured, on the same store, for as many
+# records again: the rate the store sustains at this size, not past it
+PACE=$(( $(get "$G4" rate) * 8 / 10 ))
+VL=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records 100000 --start 110000 --conns 16 --depth 4 --rate "$PACE")
+say "vouchd batch at $PACE records/s: $VL"
 G7=
 if [ "$FULL" -eq 1 ]; then
-	"$VDLOAD" ingest --addr "$ADDR" --mode batch --records 9890000 --start 110000 --conns 16 --depth 4 >/dev/null
+	"$VDLOAD" ingest --addr "$ADDR" --mode batch --records 9790000 --start 210000 --conns 16 --depth 4 >/dev/null
 	G7=$("$VDLOAD" ingest --addr "$ADDR" --mode batch --records 100000 --start 10000000 --conns 16 --depth 4)
 	G7_RSS=$(rss)
 	say "growth at 10^7 stored: $G7, RSS $(mib "$G7_RSS") MiB"
@@ -195,7 +195,7 @@ echo "| Redis 7, same, not pipelined | $(r "$RD1") rec/s | $(get "$RD1" p50_ms) 
 echo "| raw LMDB, insert + read-modify-write, 1,000 per synced commit | $LMR rec/s | | $(ratio "$VBR" "$LMR") | vouchd >= 0.75x | $(verdict "$(ratio "$VBR" "$LMR")" 0.75) |"
 echo "| vouchd, USAGE signed per record, pipelined | $VUR rec/s | $(get "$VU" p50_ms) / $(get "$VU" p99_ms) | 1 | | |"
 echo "| Ed25519 verifications, OpenSSL, $CORES cores | $EDR /s | | $(ratio "$VUR" "$EDR") | vouchd >= 0.8x | $(verdict "$(ratio "$VUR" "$EDR")" 0.8) |"
-echo "| vouchd BATCH at 80% of peak ($PACE rec/s) | $(r "$VL") rec/s | $(get "$VL" p50_ms) / $(get "$VL" p99_ms) | | p99 <= 20 ms | $(verdict_le "$(get "$VL" p99_ms)" 20) |"
+echo "| vouchd BATCH paced at 80% of its peak on that store ($PACE rec/s) | $(r "$VL") rec/s | $(get "$VL" p50_ms) / $(get "$VL" p99_ms) | | p99 <= 20 ms | $(verdict_le "$(get "$VL" p99_ms)" 20) |"
 echo "| vouchd BALANCE, 50 connections | $B1 req/s | $(get "$BAL1" p50_ms) / $(get "$BAL1" p99_ms) | 1 | | |"
 echo "| Redis GET, 50 connections | $G1 req/s | $(get "$RG1" p50_ms) / $(get "$RG1" p99_ms) | $(ratio "$B1" "$G1") | vouchd >= 0.5x | $(verdict "$(ratio "$B1" "$G1")" 0.5) |"
 echo "| vouchd BALANCE, 50 connections, pipelined 16 | $B16 req/s | $(get "$BAL16" p50_ms) / $(get "$BAL16" p99_ms) | 1 | | |"

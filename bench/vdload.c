@@ -239,10 +239,15 @@ static void *ingest_thread(void *arg)
 			while (sent < last && (int)(sent - got) < c->depth) {
 				struct frame *f = &w->frames[sent];
 				if (c->rate > 0) {
-					double due =
-					    t0 + (double)(sent + 1) *
-					             (double)f->records *
+					/* this worker's frames evenly spaced,
+					 * the workers staggered: no bursts */
+					double gap = (double)f->records *
 					             (double)c->conns / c->rate;
+					double due =
+					    t0 + ((double)sent +
+					          (double)w->index /
+					              (double)c->conns) *
+					             gap;
 					double wait = due - now();
 					if (wait > 0) {
 						struct timespec ts = {
