@@ -4,6 +4,7 @@
 #ifndef VD_BENCH_GEN_H
 #define VD_BENCH_GEN_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,35 @@ static inline void make_record(const struct gen *c, long k, struct record *r)
 	r->qty = r->amount / 2000 + 1;
 	snprintf(r->unit, sizeof(r->unit), "gpu-hour");
 	r->kind = (int)((h >> 40) % 2); /* training or inference */
+}
+
+/* Run fn on each of n workers (args[i], each size bytes) in a thread of
+ * its own; the seconds from the first start to the last end. */
+static inline double gen_threads(void *(*fn)(void *), void *args, size_t size,
+                                 int n)
+{
+	pthread_t *th = calloc((size_t)n, sizeof(*th));
+	double t0 = now();
+	int t;
+
+	for (t = 0; t < n; t++)
+		pthread_create(&th[t], NULL, fn,
+		               (char *)args + (size_t)t * size);
+	for (t = 0; t < n; t++)
+		pthread_join(th[t], NULL);
+	free(th);
+	return now() - t0;
+}
+
+/* Print "<what>=n seconds= rate= p50_ms= p99_ms= errors=<extra>" for n
+ * latencies (ms, sorted here) measured over secs. */
+static inline void gen_report(const char *what, double *lat, size_t n,
+                              double secs, const char *extra)
+{
+	qsort(lat, n, sizeof(double), cmp_double);
+	printf("%s=%zu seconds=%.3f rate=%.0f p50_ms=%.3f p99_ms=%.3f %s\n",
+	       what, n, secs, (double)n / secs, pct(lat, n, 0.50),
+	       pct(lat, n, 0.99), extra);
 }
 
 /* Whether provider p is local (the even ones: vdload setup registers

@@ -139,10 +139,10 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0}};
 	static struct cfg c = {{50, 10000}, NULL, 1000000, 16, 100, ""};
 	struct worker *w;
-	pthread_t *th;
 	redisContext *r;
 	redisReply *rep;
-	double t0, t1, *all;
+	double secs, *all;
+	char extra[64];
 	size_t n = 0;
 	long dup = 0;
 	int o, t;
@@ -174,16 +174,11 @@ int main(int argc, char **argv)
 	freeReplyObject(rep);
 	redisFree(r);
 	w = calloc((size_t)c.conns, sizeof(*w));
-	th = calloc((size_t)c.conns, sizeof(*th));
-	t0 = now();
 	for (t = 0; t < c.conns; t++) {
 		w[t].c = &c;
 		w[t].index = t;
-		pthread_create(&th[t], NULL, ingest_thread, &w[t]);
 	}
-	for (t = 0; t < c.conns; t++)
-		pthread_join(th[t], NULL);
-	t1 = now();
+	secs = gen_threads(ingest_thread, w, sizeof(*w), c.conns);
 	all = malloc(((size_t)c.records + 1) * sizeof(double));
 	for (t = 0; t < c.conns; t++) {
 		memcpy(all + n, w[t].lat, w[t].nlat * sizeof(double));
@@ -191,13 +186,9 @@ int main(int argc, char **argv)
 		dup += w[t].dup;
 		free(w[t].lat);
 	}
-	qsort(all, n, sizeof(double), cmp_double);
-	printf("records=%zu seconds=%.3f rate=%.0f p50_ms=%.2f p99_ms=%.2f "
-	       "errors=0 duplicates=%ld\n",
-	       n, t1 - t0, (double)n / (t1 - t0), pct(all, n, 0.50),
-	       pct(all, n, 0.99), dup);
+	snprintf(extra, sizeof(extra), "errors=0 duplicates=%ld", dup);
+	gen_report("records", all, n, secs, extra);
 	free(all);
 	free(w);
-	free(th);
 	return 0;
 }

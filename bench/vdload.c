@@ -290,8 +290,8 @@ static void *ingest_thread(void *arg)
 static int ingest(const struct cfg *c)
 {
 	struct worker *w = calloc((size_t)c->conns, sizeof(*w));
-	pthread_t *th = calloc((size_t)c->conns, sizeof(*th));
-	double t0, t1, *all;
+	double secs, *all;
+	char extra[32];
 	size_t n = 0, i;
 	long errors = 0;
 	int t;
@@ -299,36 +299,23 @@ static int ingest(const struct cfg *c)
 	for (t = 0; t < c->conns; t++) {
 		w[t].c = c;
 		w[t].index = t;
-		pthread_create(&th[t], NULL, build_thread, &w[t]);
 	}
-	for (t = 0; t < c->conns; t++)
-		pthread_join(th[t], NULL);
-	t0 = now();
-	for (t = 0; t < c->conns; t++)
-		pthread_create(&th[t], NULL, ingest_thread, &w[t]);
-	for (t = 0; t < c->conns; t++)
-		pthread_join(th[t], NULL);
-	t1 = now();
+	gen_threads(build_thread, w, sizeof(*w), c->conns);
+	secs = gen_threads(ingest_thread, w, sizeof(*w), c->conns);
 	all = malloc(((size_t)c->records + 1) * sizeof(double));
 	for (t = 0; t < c->conns; t++) {
 		memcpy(all + n, w[t].lat, w[t].nlat * sizeof(double));
 		n += w[t].nlat;
 		errors += w[t].errors;
-	}
-	qsort(all, n, sizeof(double), cmp_double);
-	printf("records=%zu seconds=%.3f rate=%.0f p50_ms=%.2f p99_ms=%.2f "
-	       "errors=%ld\n",
-	       n, t1 - t0, (double)n / (t1 - t0), pct(all, n, 0.50),
-	       pct(all, n, 0.99), errors);
-	for (t = 0; t < c->conns; t++) {
 		for (i = 0; i < w[t].nframes; i++)
 			free(w[t].frames[i].bytes);
 		free(w[t].frames);
 		free(w[t].lat);
 	}
+	snprintf(extra, sizeof(extra), "errors=%ld", errors);
+	gen_report("records", all, n, secs, extra);
 	free(all);
 	free(w);
-	free(th);
 	return errors ? 1 : 0;
 }
 
@@ -384,21 +371,17 @@ static void *balance_thread(void *arg)
 static int balance(const struct cfg *c)
 {
 	struct reader *rd = calloc((size_t)c->conns, sizeof(*rd));
-	pthread_t *th = calloc((size_t)c->conns, sizeof(*th));
-	double t0, t1, *all;
+	double secs, *all;
+	char extra[32];
 	size_t n = 0;
 	long errors = 0;
 	int t;
 
-	t0 = now();
 	for (t = 0; t < c->conns; t++) {
 		rd[t].c = c;
 		rd[t].index = t;
-		pthread_create(&th[t], NULL, balance_thread, &rd[t]);
 	}
-	for (t = 0; t < c->conns; t++)
-		pthread_join(th[t], NULL);
-	t1 = now();
+	secs = gen_threads(balance_thread, rd, sizeof(*rd), c->conns);
 	all = malloc(((size_t)c->requests + 1) * sizeof(double));
 	for (t = 0; t < c->conns; t++) {
 		memcpy(all + n, rd[t].lat, rd[t].nlat * sizeof(double));
@@ -406,14 +389,10 @@ static int balance(const struct cfg *c)
 		errors += rd[t].errors;
 		free(rd[t].lat);
 	}
-	qsort(all, n, sizeof(double), cmp_double);
-	printf("requests=%zu seconds=%.3f rate=%.0f p50_ms=%.3f p99_ms=%.3f "
-	       "errors=%ld\n",
-	       n, t1 - t0, (double)n / (t1 - t0), pct(all, n, 0.50),
-	       pct(all, n, 0.99), errors);
+	snprintf(extra, sizeof(extra), "errors=%ld", errors);
+	gen_report("requests", all, n, secs, extra);
 	free(all);
 	free(rd);
-	free(th);
 	return errors ? 1 : 0;
 }
 

@@ -241,8 +241,8 @@ int ltx_get(struct ltx *t, enum store_db db, const void *key, size_t klen,
 	return rc ? (t->err = xlate(rc)) : 0;
 }
 
-int ltx_put(struct ltx *t, enum store_db db, const void *key, size_t klen,
-            const void *val, size_t vlen)
+static int put(struct ltx *t, enum store_db db, const void *key, size_t klen,
+               const void *val, size_t vlen, unsigned flags)
 {
 	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
 	int rc;
@@ -250,23 +250,23 @@ int ltx_put(struct ltx *t, enum store_db db, const void *key, size_t klen,
 	if (t->err)
 		return t->err;
 	t->writes++;
-	rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, 0);
+	rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, flags);
+	/* only MDB_APPEND of a key out of order: a bug, not the client's */
+	if (rc == MDB_KEYEXIST)
+		return t->err = VD_EINTERNAL;
 	return rc ? (t->err = xlate(rc)) : 0;
+}
+
+int ltx_put(struct ltx *t, enum store_db db, const void *key, size_t klen,
+            const void *val, size_t vlen)
+{
+	return put(t, db, key, klen, val, vlen, 0);
 }
 
 int ltx_append(struct ltx *t, enum store_db db, const void *key, size_t klen,
                const void *val, size_t vlen)
 {
-	MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
-	int rc;
-
-	if (t->err)
-		return t->err;
-	t->writes++;
-	rc = mdb_put(t->txn, t->st->dbi[db], &k, &v, MDB_APPEND);
-	if (rc == MDB_KEYEXIST)
-		return t->err = VD_EINTERNAL;
-	return rc ? (t->err = xlate(rc)) : 0;
+	return put(t, db, key, klen, val, vlen, MDB_APPEND);
 }
 
 int ltx_del(struct ltx *t, enum store_db db, const void *key, size_t klen)
