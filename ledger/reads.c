@@ -189,7 +189,8 @@ struct rwalk {
 	ledger_record_fn fn;
 	void *arg;
 	int by_org;
-	const uint8_t *skip; /* the cursor's own key: not listed again */
+	const uint8_t *skip;      /* the cursor's own key: not listed again */
+	uint8_t rk[2 * STORE_ID]; /* by org: the record key being listed */
 	char *next;
 	size_t nextlen;
 	int more;
@@ -204,9 +205,24 @@ static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
 	MDB_val rv;
 	int rc;
 
-	rk = (const uint8_t *)k->mv_data + (w->by_org ? STORE_ID + 2 : 0);
-	if (k->mv_size != (w->by_org ? 3 * STORE_ID + 2 : 2 * STORE_ID))
+	rk = (const uint8_t *)k->mv_data;
+	if (w->by_org) {
+		/* the value is "provider\0id": the record's key from it */
+		const char *p = v->mv_data;
+		size_t pl = strnlen(p, v->mv_size);
+		char prov[STORE_ID + 1], id[STORE_ID + 1];
+		if (k->mv_size != STORE_ID + 2 + 8 || pl >= v->mv_size ||
+		    pl > STORE_ID || v->mv_size - pl - 1 > STORE_ID)
+			return VD_EINTERNAL;
+		memcpy(prov, p, pl);
+		prov[pl] = '\0';
+		memcpy(id, p + pl + 1, v->mv_size - pl - 1);
+		id[v->mv_size - pl - 1] = '\0';
+		store_key_id(w->rk, store_key_id(w->rk, 0, prov), id);
+		rk = w->rk;
+	} else if (k->mv_size != 2 * STORE_ID) {
 		return VD_EINTERNAL;
+	}
 	if (w->skip && memcmp(rk, w->skip, 2 * STORE_ID) == 0)
 		return 0;
 	if (w->by_org) {
@@ -309,15 +325,31 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 		w.skip = ck;
 	}
 	next[0] = '\0';
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
 	if (org) {
 		plen = store_key_id(prefix, 0, org);
 		if (period)
 			plen = store_key_u16(prefix, plen, (uint16_t)period);
 		memcpy(start, prefix, plen);
 		slen = plen;
-		if (w.skip && period) {
-			memcpy(start + slen, ck, sizeof(ck));
-			slen += sizeof(ck);
+		if (w.skip) {
+			/* the org index is in arrival order: resume at the
+			 * cursor record's period and seq */
+			struct rec_row r;
+			MDB_val rv;
+			if ((rc = ltx_get(&t, DB_RECORDS, ck, sizeof(ck),
+			                  &rv)) < 0 ||
+			    rv.mv_size < sizeof(r)) {
+				ltx_abort(&t);
+				return rc < 0 && rc != VD_ENOENT ? rc
+				                                 : VD_EINVAL;
+			}
+			memcpy(&r, rv.mv_data, sizeof(r));
+			slen = store_key_id(start, 0, org);
+			slen = store_key_u16(start, slen,
+			                     (uint16_t)period_of(r.at));
+			slen = store_key_u64(start, slen, r.seq);
 		}
 	} else if (provider) {
 		plen = store_key_id(prefix, 0, provider);
@@ -331,8 +363,6 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 		memcpy(start, ck, sizeof(ck));
 		slen = sizeof(ck);
 	}
-	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
-		return rc;
 	rc = ltx_walk(&t, org ? DB_RECS_BY_ORG : DB_RECORDS, prefix, plen,
 	              slen ? start : NULL, slen, record_one, &w);
 	ltx_abort(&t);

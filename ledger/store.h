@@ -19,14 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 1
+#define STORE_SCHEMA 2
 #define STORE_ID 64 /* ids are NUL-padded to 64 bytes in keys */
 
 enum store_db {
 	DB_META,         /* name -> value */
 	DB_PRINCIPALS,   /* id -> struct principal */
 	DB_RECORDS,      /* provider, id -> struct rec_row + line */
-	DB_RECS_BY_ORG,  /* org, period, provider, id -> "" */
+	DB_RECS_BY_ORG,  /* org, period, seq -> "provider\0id" */
 	DB_ACCRUAL,      /* program, beneficiary, period -> struct acc_row */
 	DB_VOUCHERS,     /* voucher id -> struct voucher */
 	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> "" */

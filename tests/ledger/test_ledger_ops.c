@@ -466,6 +466,26 @@ static void test_records_paging(void **state)
 	assert_int_equal(p.n, 5);
 	assert_string_equal(p.ids[4], "r4");
 	assert_string_equal(next, "");
+	/* without a period the cursor resumes too (the org index is in
+	 * arrival order: the cursor's record gives its period and seq) */
+	memset(&p, 0, sizeof(p));
+	cur[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(ledger_records(f.l, "s", NULL, 0, cur, 2,
+		                                page_one, &p, next,
+		                                sizeof(next)),
+		                 0);
+		snprintf(cur, sizeof(cur), "%s", next);
+	}
+	assert_int_equal(p.n, 5);
+	assert_string_equal(p.ids[1], "r1");
+	assert_string_equal(p.ids[3], "r3");
+	assert_string_equal(p.ids[4], "r4");
+	assert_string_equal(next, "");
+	/* a cursor naming no record is refused */
+	assert_int_equal(ledger_records(f.l, "s", NULL, 0, "dc/nope", 2,
+	                                page_one, &p, next, sizeof(next)),
+	                 VD_EINVAL);
 	/* the provider's view lists t's record too */
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(ledger_records(f.l, NULL, "dc", 0, "", 10, page_one,
