@@ -135,6 +135,33 @@ static void test_batch_with_one_bad_operation(void **state)
 	assert_true(ops[0].accepted == 0 && ops[0].duplicate == 3);
 	/* 3% of 3,000,400 = 90,012 */
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 90012);
+	/* a BATCH that fails after writing its first record, between two
+	 * good operations of one group: the group runs again with the batch
+	 * in a child transaction; the batch leaves no trace, the others
+	 * apply (ledger.c, "Operations run straight ...") */
+	fx_record(&recs[0], "dc", "e1", "s", JUNE_2026, 1000000, 0);
+	fx_record(&recs[1], "dc", "e2", "nobody", JUNE_2026, 1000000, 0);
+	fx_record(&recs[2], "dc", "e3", "s", JUNE_2026, 1000000, 0);
+	memset(ops, 0, sizeof(ops));
+	ops[0].type = OP_USAGE;
+	fx_record(&ops[0].u.usage, "dc", "d1", "s", JUNE_2026, 100000, 0);
+	ops[1].type = OP_BATCH;
+	ops[1].u.batch.recs = recs;
+	ops[1].u.batch.n = 3;
+	ops[1].u.batch.lines = "l1\nl2\nl3\n";
+	ops[1].u.batch.lines_len = 9;
+	ops[2].type = OP_USAGE;
+	fx_record(&ops[2].u.usage, "dc", "d3", "s", JUNE_2026, 200000, 0);
+	for (i = 0; i < 3; i++)
+		ops[i].now = f.now;
+	assert_int_equal(ledger_batch(f.l, ops, 3), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_int_equal(ops[1].rc, VD_ENOENT);
+	assert_int_equal(ops[1].bad_index, 1);
+	assert_int_equal(ops[2].rc, 0);
+	/* 3% of 3,000,400 + 100,000 + 200,000 = 99,012; e1 is not in */
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 99012);
+	assert_int_equal(fx_usage(&f, "dc", "e1", "s", JUNE_2026, 1), 0);
 	fx_check_ok(&f);
 	fx_close(&f);
 }
