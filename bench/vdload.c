@@ -59,36 +59,14 @@ static void open_as(struct session *s, const char *addr, const char *id,
                     const char *keyfile, struct sig_key *key)
 {
 	struct session_cfg sc = {addr, NULL, NULL, NULL, 1};
-	struct reply r;
-	const char *l, *nonce;
-	uint8_t sig[SIG_LEN];
-	char hex[SIG_HEX + 1], line[300], err[300];
-	size_t n;
+	char err[400];
 
 	sc.id = keyfile ? id : NULL;
 	sc.key = keyfile;
-	if (session_open(s, &sc, err, sizeof(err)) < 0) {
+	/* a derived key is in no file: authenticate with it here */
+	if (session_open(s, &sc, err, sizeof(err)) < 0 ||
+	    (key != NULL && session_auth(s, id, key, err, sizeof(err)) < 0)) {
 		fprintf(stderr, "vdload: %s\n", err);
-		exit(1);
-	}
-	if (key == NULL)
-		return;
-	/* a derived key: HELLO and AUTH by hand */
-	session_send(s, "HELLO");
-	l = session_line(s);
-	if (l == NULL || reply_parse(l, strlen(l), &r) != 0 ||
-	    (nonce = reply_get(&r, "nonce", &n)) == NULL) {
-		fprintf(stderr, "vdload: no HELLO\n");
-		exit(1);
-	}
-	sig_auth_sign(key, nonce, n, sig);
-	sig_hex_encode(sig, SIG_LEN, hex);
-	snprintf(line, sizeof(line), "AUTH id=%s sig=%s", id, hex);
-	session_send(s, line);
-	l = session_line(s);
-	if (l == NULL || strncmp(l, "OK", 2) != 0) {
-		fprintf(stderr, "vdload: AUTH as %s: %s\n", id,
-		        l ? l : "closed");
 		exit(1);
 	}
 }

@@ -8,29 +8,11 @@
 #include "err.h"
 #include "journal.h"
 #include "money.h"
+#include "output.h"
 #include "reply.h"
 #include "sig.h"
 
 #define PAGE 1000
-
-/* A canonical decimal integer: "0" or an optional '-' then no leading
- * zero, in int64. Only such text becomes a JSON integer, so that printing
- * it back gives the same bytes. */
-static int canonical_int(const char *v, size_t n, json_int_t *out)
-{
-	int64_t x;
-
-	if (n > 1 && v[0] == '-') {
-		if (money_parse_uint(v + 1, n - 1, &x) < 0 || x == 0)
-			return -1;
-		*out = -(json_int_t)x;
-		return 0;
-	}
-	if (money_parse_uint(v, n, &x) < 0)
-		return -1;
-	*out = (json_int_t)x;
-	return 0;
-}
 
 static int is_hex64(const char *s, size_t n)
 {
@@ -73,8 +55,7 @@ int audit_entry_json(const char *row, char *buf, size_t size)
 		key[eq - p] = '\0';
 		eq++;
 		json_object_set_new(o, key,
-		                    canonical_int(eq, (size_t)(end - eq), &v) ==
-		                            0
+		                    out_int(eq, (size_t)(end - eq), &v) == 0
 		                        ? json_integer(v)
 		                        : json_stringn(eq, (size_t)(end - eq)));
 		/* a repeated key would be lost in an object: refuse it */
@@ -290,7 +271,7 @@ static const char *entry_bytes(json_t *o, char *bytes, size_t size, size_t *len,
 			for (j = 0; j < sl; j++)
 				if (s[j] <= ' ' || s[j] > '~')
 					return "a value is not printable ASCII";
-			if (canonical_int(s, sl, &dummy) == 0)
+			if (out_int(s, sl, &dummy) == 0)
 				return "an integer written as a string";
 			w = snprintf(bytes + n, size - n, "%s%s=%s",
 			             i ? " " : "", k, s);

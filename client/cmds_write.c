@@ -2,6 +2,7 @@
  * a provider's void and redeem), and the bureau's administration:
  * checkpoint, journal export, the offline audit, reload, stats. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,11 +321,17 @@ int cmd_report(struct ctl *c)
 		        "again: records already in are duplicates\n");
 	if (rc != 0)
 		return rc;
-	if (c->json)
-		printf("{\"lines\": %ld, \"accepted\": %ld, \"duplicate\": "
-		       "%ld, \"refused\": %ld}\n",
-		       st.lines, st.accepted, st.duplicate, st.refused);
-	else
+	if (c->json) {
+		/* as every --json output: jansson, keys in this order */
+		json_t *o =
+		    json_pack("{sI sI sI sI}", "lines", (json_int_t)st.lines,
+		              "accepted", (json_int_t)st.accepted, "duplicate",
+		              (json_int_t)st.duplicate, "refused",
+		              (json_int_t)st.refused);
+		json_dumpf(o, stdout, 0);
+		printf("\n");
+		json_decref(o);
+	} else
 		printf("%ld lines: %ld accepted, %ld duplicate, %ld refused\n",
 		       st.lines, st.accepted, st.duplicate, st.refused);
 	return st.refused ? 1 : 0;

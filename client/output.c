@@ -7,17 +7,28 @@
 #include "money.h"
 #include "req.h"
 
-static json_t *json_value(const char *v, size_t n)
+int out_int(const char *v, size_t n, json_int_t *out)
 {
 	int64_t x;
 
-	/* integers as numbers (fen, counts), everything else as text */
-	if (money_parse_uint(v, n, &x) == 0)
-		return json_integer((json_int_t)x);
-	if (n > 1 && v[0] == '-' && money_parse_uint(v + 1, n - 1, &x) == 0 &&
-	    x != 0)
-		return json_integer(-(json_int_t)x);
-	return json_stringn(v, n);
+	if (n > 1 && v[0] == '-') {
+		if (money_parse_uint(v + 1, n - 1, &x) < 0 || x == 0)
+			return -1;
+		*out = -(json_int_t)x;
+		return 0;
+	}
+	if (money_parse_uint(v, n, &x) < 0)
+		return -1;
+	*out = (json_int_t)x;
+	return 0;
+}
+
+/* integers as numbers (fen, counts), everything else as text */
+static json_t *json_value(const char *v, size_t n)
+{
+	json_int_t x;
+
+	return out_int(v, n, &x) == 0 ? json_integer(x) : json_stringn(v, n);
 }
 
 json_t *out_json_of(const struct reply *r)

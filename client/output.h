@@ -20,6 +20,11 @@ struct out_col {
 	enum out_fmt fmt;
 };
 
+/* A canonical decimal integer: "0" or an optional '-' then digits without
+ * a leading zero, in int64 ("-0" and "007" are not). Such text prints
+ * back as the same bytes, which the journal export relies on. 0 or -1. */
+int out_int(const char *v, size_t n, json_int_t *out);
+
 /* A reply's fields as a JSON object: values that are decimal integers
  * become numbers, the rest strings. The caller owns the result. */
 json_t *out_json_of(const struct reply *r);

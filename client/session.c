@@ -187,14 +187,41 @@ int session_send(struct session *s, const char *line)
 	return session_write(s, line, n) == 0 ? session_write(s, "\n", 1) : -1;
 }
 
-static int auth(struct session *s, const struct session_cfg *c, char *err,
-                size_t len)
+int session_auth(struct session *s, const char *id, const struct sig_key *key,
+                 char *err, size_t len)
 {
 	struct reply r;
 	const char *l, *nonce;
 	uint8_t sig[SIG_LEN];
 	char hex[SIG_HEX + 1], line[300];
 	size_t n;
+
+	if (session_send(s, "HELLO") < 0 || (l = session_line(s)) == NULL ||
+	    reply_parse(l, strlen(l), &r) != 0 ||
+	    (nonce = reply_get(&r, "nonce", &n)) == NULL || n != 64) {
+		snprintf(err, len, "no HELLO from vouchd");
+		return -1;
+	}
+	sig_auth_sign(key, nonce, 64, sig);
+	sig_hex_encode(sig, SIG_LEN, hex);
+	snprintf(line, sizeof(line), "AUTH id=%s sig=%s", id, hex);
+	if (session_send(s, line) < 0 || (l = session_line(s)) == NULL) {
+		snprintf(err, len, "no reply to AUTH");
+		return -1;
+	}
+	if (strncmp(l, "OK", 2) != 0) {
+		snprintf(err, len, "cannot authenticate as %s: %s", id, l);
+		return -1;
+	}
+	return 0;
+}
+
+/* The id's key from its file (kept in s for signing records), then
+ * HELLO and AUTH; messages name the address. */
+static int auth(struct session *s, const struct session_cfg *c, char *err,
+                size_t len)
+{
+	char why[400];
 
 	if (c->key == NULL || sig_key_load(c->key, &s->key) < 0) {
 		snprintf(err, len,
@@ -203,22 +230,8 @@ static int auth(struct session *s, const struct session_cfg *c, char *err,
 		         c->key ? c->key : "(none: give --key FILE)");
 		return -1;
 	}
-	if (session_send(s, "HELLO") < 0 || (l = session_line(s)) == NULL ||
-	    reply_parse(l, strlen(l), &r) != 0 ||
-	    (nonce = reply_get(&r, "nonce", &n)) == NULL || n != 64) {
-		snprintf(err, len, "no HELLO from %s", c->addr);
-		return -1;
-	}
-	sig_auth_sign(s->key, nonce, 64, sig);
-	sig_hex_encode(sig, SIG_LEN, hex);
-	snprintf(line, sizeof(line), "AUTH id=%s sig=%s", c->id, hex);
-	if (session_send(s, line) < 0 || (l = session_line(s)) == NULL) {
-		snprintf(err, len, "no reply to AUTH from %s", c->addr);
-		return -1;
-	}
-	if (strncmp(l, "OK", 2) != 0) {
-		snprintf(err, len, "%s cannot authenticate as %s: %s", c->addr,
-		         c->id, l);
+	if (session_auth(s, c->id, s->key, why, sizeof(why)) < 0) {
+		snprintf(err, len, "%s: %s", c->addr, why);
 		return -1;
 	}
 	return 0;

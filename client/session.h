@@ -37,6 +37,11 @@ int session_open(struct session *s, const struct session_cfg *c, char *err,
                  size_t len);
 void session_close(struct session *s);
 
+/* HELLO, then AUTH as id signed with key (borrowed; a caller with a key
+ * not in a file: the benchmarks' derived keys). 0, or -1 and why. */
+int session_auth(struct session *s, const char *id, const struct sig_key *key,
+                 char *err, size_t len);
+
 /* Send one line (the LF is added). 0 or -1. */
 int session_send(struct session *s, const char *line);
 
