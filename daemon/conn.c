@@ -60,6 +60,12 @@ void conn_close(struct conn *c)
 	srv_maybe_exit(s);
 }
 
+void conn_err(struct conn *c, const char *word, const char *msg)
+{
+	srv_count_error(c->s, word);
+	reply_err(&c->out, word, msg);
+}
+
 int conn_drained(const struct conn *c)
 {
 	return c->slots == NULL &&
@@ -152,8 +158,7 @@ void conn_flush(struct conn *c)
 	if (c->out.err) {
 		/* a reply that could not be built is an internal error */
 		rbuf_reset(&c->out);
-		srv_count_error(c->s, "INTERNAL");
-		reply_err(&c->out, "INTERNAL", "reply too large or malformed");
+		conn_err(c, "INTERNAL", "reply too large or malformed");
 	}
 	if (c->out.len && c->slots) {
 		/* behind replies still waiting for a commit */
@@ -208,8 +213,7 @@ void conn_complete(struct conn *c, struct slot *slot,
 		fn(c, op, rc);
 		if (c->out.err) {
 			rbuf_reset(&c->out);
-			srv_count_error(c->s, "INTERNAL");
-			reply_err(&c->out, "INTERNAL", "reply too large");
+			conn_err(c, "INTERNAL", "reply too large");
 		}
 		slot->data = malloc(c->out.len ? c->out.len : 1);
 		if (slot->data) {
@@ -295,8 +299,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 			/* no LF yet: bounded, and on a clock */
 			size_t have = evbuffer_get_length(in);
 			if (have > max + 1) {
-				srv_count_error(c->s, "TOOBIG");
-				reply_err(&c->out, "TOOBIG", "line too long");
+				conn_err(c, "TOOBIG", "line too long");
 				conn_flush(c);
 				close_when_sent(c);
 				return;
@@ -315,8 +318,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		    (len == max + 1 &&
 		     evbuffer_copyout(in, c->line, len) == (ev_ssize_t)len &&
 		     c->line[len - 1] != '\r')) {
-			srv_count_error(c->s, "TOOBIG");
-			reply_err(&c->out, "TOOBIG", "line too long");
+			conn_err(c, "TOOBIG", "line too long");
 			conn_flush(c);
 			close_when_sent(c);
 			return;

@@ -23,8 +23,7 @@
 
 void handlers_err(struct conn *c, int code, const char *msg)
 {
-	srv_count_error(c->s, errmap_word(code));
-	reply_err(&c->out, errmap_word(code), msg);
+	conn_err(c, errmap_word(code), msg);
 }
 
 const char *handlers_role_word(unsigned role)
@@ -133,15 +132,13 @@ void do_auth(struct conn *c, const struct req *r)
 	if (!ok) {
 		int64_t wait;
 		sig_pub_free(pub);
-		srv_count_error(c->s, "AUTH");
 		/* from the third failure on, wait 1, 2, 4 ... at most 300 s */
 		if (++f->failures >= 3) {
 			wait =
 			    f->failures >= 12 ? 300 : 1LL << (f->failures - 3);
 			f->until = srv_now() + (wait > 300 ? 300 : wait);
 		}
-		reply_err(&c->out, "AUTH",
-		          "unknown principal or bad signature");
+		conn_err(c, "AUTH", "unknown principal or bad signature");
 		srv_log(c->s, 1, "%s: AUTH failed for %s", c->peer, id);
 		return;
 	}

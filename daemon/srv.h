@@ -113,6 +113,9 @@ void srv_maybe_exit(struct server *s);
 void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
                  int tls);
 void conn_close(struct conn *c);
+/* The one way an ERR reply is written: counted under its word (STATS,
+ * /metrics), then "ERR WORD msg" appended to the reply being built. */
+void conn_err(struct conn *c, const char *word, const char *msg);
 /* Send what c->out holds (after any reply still waiting) and reset it. */
 void conn_flush(struct conn *c);
 /* A place in c's reply order for a queued write. */

@@ -87,18 +87,25 @@ static int dispatch(struct book *b, struct ledger_op *op)
 	return VD_EINVAL;
 }
 
+/* One operation in transaction t. */
+static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
+{
+	struct book b = {t, l->pol, op->now};
+
+	/* only a registration needs no policy (vouchd init) */
+	return l->pol == NULL && op->type != OP_REGISTER ? VD_EINVAL
+	                                                 : dispatch(&b, op);
+}
+
 /* One operation in a child transaction of top: undone alone if it fails. */
 static int run_nested(struct ledger *l, struct ltx *top, struct ledger_op *op)
 {
 	struct ltx child;
-	struct book b = {&child, l->pol, op->now};
 	int rc;
 
 	if ((rc = ltx_begin(l->st, top, 0, &child)) < 0)
 		return rc;
-	/* only a registration needs no policy (vouchd init) */
-	rc = l->pol == NULL && op->type != OP_REGISTER ? VD_EINVAL
-	                                               : dispatch(&b, op);
+	rc = run_op(l, &child, op);
 	if (rc == 0)
 		rc = ltx_commit(&child);
 	else
@@ -111,13 +118,14 @@ static int run_nested(struct ledger *l, struct ltx *top, struct ledger_op *op)
 /* Operations run straight in the group's transaction: a child
  * transaction per operation costs LMDB a copy of every page it touches
  * and a merge at its commit (measured: most of the time of a BATCH).
- * An operation that fails before it writes leaves nothing to undo, and
- * every refusal a client can provoke (duplicate, CONFLICT, CLOSED,
- * FUNDS ...) is found before the first write. One that fails after
- * writing (an overflow, a conflict in the middle of a BATCH) has left
- * the transaction dirty: it is aborted and the group runs again with
- * that operation in a child transaction, undone alone. A full map undoes
- * the whole group, which runs again on a bigger map. */
+ * An operation that fails before it writes (struct ltx counts the writes
+ * tried) leaves nothing to undo: a single USAGE's duplicate, CONFLICT,
+ * CLOSED or unknown org is found before its first write. One that fails
+ * after writing (a BATCH refused at line 500, an overflow) has left the
+ * transaction dirty: it is aborted and the group runs again with that
+ * operation in a child transaction, undone alone; such a refusal costs a
+ * re-run of its group, nothing else. A full map undoes the whole group,
+ * which runs again on a bigger map. */
 int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 {
 	unsigned char small[64] = {0}, *nest = small;
@@ -133,7 +141,6 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 		full = redo = 0;
 		for (i = 0; i < n && !full && !redo; i++) {
 			struct ledger_op *op = ops[i];
-			struct book b = {&top, l->pol, op->now};
 			unsigned long w = top.writes;
 			op->rc = 0;
 			op->seq = 0;
@@ -141,9 +148,7 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 			if (nest[i]) {
 				rc = run_nested(l, &top, op);
 			} else {
-				rc = l->pol == NULL && op->type != OP_REGISTER
-				         ? VD_EINVAL
-				         : dispatch(&b, op);
+				rc = run_op(l, &top, op);
 				if (rc != 0 && rc != VD_ENOSPC &&
 				    top.writes != w) {
 					nest[i] = 1;
