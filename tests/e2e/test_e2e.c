@@ -366,7 +366,7 @@ struct seen {
 static void test_sigterm_loses_nothing_acknowledged(void **state)
 {
 	static struct seen acked;
-	char listen[160], after[200] = "";
+	char after[200] = "";
 	struct client c;
 	size_t len;
 	char *buf;
@@ -409,14 +409,9 @@ static void test_sigterm_loses_nothing_acknowledged(void **state)
 	}
 	print_message("%d records acknowledged before the stop\n", acked.n);
 	/* restart: every acknowledged record is there */
-	snprintf(listen, sizeof(listen), "unix:%s", D.sock);
-	D.pid = fork();
-	if (D.pid == 0) {
-		execl(VOUCHD_BIN, VOUCHD_BIN, "run", "--data", D.data,
-		      "--policies", VD_SOURCE_DIR "/deploy/policies",
-		      "--listen", listen, "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
+	/* the same daemon again: its config, store and socket */
+	D.pid = daemon_spawn(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(D.pid > 0);
 	auth_as(&c, "dc", k_dc);
 	for (pages = 0; pages < 10; pages++) {
 		struct reply r;
@@ -480,21 +475,15 @@ static void test_metrics(void **state)
 static void test_sigterm_and_restart(void **state)
 {
 	const char *check[] = {VOUCHD_BIN, "check", "--data", D.data, NULL};
-	char listen[160];
 	struct client c;
 
 	(void)state;
 	assert_int_equal(daemon_stop(&D), 0);
 	D.pid = 0;
 	assert_int_equal(e2e_run(check), 0);
-	snprintf(listen, sizeof(listen), "unix:%s", D.sock);
-	D.pid = fork();
-	if (D.pid == 0) {
-		execl(VOUCHD_BIN, VOUCHD_BIN, "run", "--data", D.data,
-		      "--policies", VD_SOURCE_DIR "/deploy/policies",
-		      "--listen", listen, "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
+	/* the same daemon again: its config, store and socket */
+	D.pid = daemon_spawn(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(D.pid > 0);
 	auth_as(&c, "school", k_school);
 	/* 300,090 granted, 3% of the 800 group-commit records of 100 fen
 	 * (2,400) more; 100,000 redeemed */
