@@ -74,6 +74,13 @@ struct book {
 
 int book_principal(struct book *b, const char *id, struct principal_row *r);
 
+/* Accrual rows are keyed (beneficiary, program, period): the key's
+ * parts (prog and ben of STORE_ID + 1 bytes), and the prefix of a
+ * beneficiary's rows (of one program, or of all when prog is NULL). */
+int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
+                       int32_t *period);
+size_t book_acc_prefix(uint8_t *k, const char *ben, const char *prog);
+
 int book_acc_get(struct book *b, const char *prog, const char *ben,
                  int32_t period, struct acc_row *r);
 int book_acc_put(struct book *b, const char *prog, const char *ben,

@@ -363,7 +363,6 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	char prog[STORE_ID + 1], ben[STORE_ID + 1], key[KEY_LEN],
 	    what[KEY_LEN + 16];
 	const struct policy_program *g;
-	const uint8_t *p = k->mv_data;
 	struct book b = {c->t, c->pol, 0};
 	struct acc_row r;
 	int64_t earned;
@@ -371,12 +370,12 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	int32_t period;
 	int rc;
 
-	if (v->mv_size != sizeof(r) || k->mv_size != 2 * STORE_ID + 2)
+	if (v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	                             &period)) < 0)
+		return rc;
 	memcpy(&r, v->mv_data, sizeof(r));
-	store_key_get_id(p, prog);
-	store_key_get_id(p + STORE_ID, ben);
-	period = store_get_u16(p + 2 * STORE_ID);
 	row_key(key, prog, ben, period);
 	s = find(&c->rows, key, 0);
 	snprintf(what, sizeof(what), "accrual %s basis", key);

@@ -133,6 +133,7 @@ struct settle_row {
 };
 
 struct bens {
+	const char *prog;
 	int32_t period;
 	struct settle_row *v;
 	size_t n, cap;
@@ -141,12 +142,15 @@ struct bens {
 static int collect(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct bens *s = arg;
-	const uint8_t *p = k->mv_data;
+	char prog[STORE_ID + 1], ben[STORE_ID + 1];
+	int32_t period;
+	int rc;
 
 	(void)v;
-	if (k->mv_size != 2 * STORE_ID + 2)
-		return VD_EINTERNAL;
-	if (store_get_u16(p + 2 * STORE_ID) != (uint16_t)s->period)
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	                             &period)) < 0)
+		return rc;
+	if (period != s->period || strcmp(prog, s->prog) != 0)
 		return 0;
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
@@ -156,7 +160,7 @@ static int collect(void *arg, const MDB_val *k, const MDB_val *v)
 		s->v = q;
 		s->cap = nc;
 	}
-	store_key_get_id(p + STORE_ID, s->v[s->n].ben);
+	memcpy(s->v[s->n].ben, ben, sizeof(ben));
 	s->n++;
 	return 0;
 }
@@ -196,7 +200,7 @@ int ops_settle(struct book *b, struct ledger_op *op)
 	int64_t rem[POLICY_MAX_SHARES], cap, total = 0, left, paid_sum = 0;
 	int64_t *due = NULL, *paid = NULL;
 	const struct policy_program *g;
-	struct bens s = {0, NULL, 0, 0};
+	struct bens s = {NULL, 0, NULL, 0, 0};
 	uint8_t k[STORE_ID + 2];
 	struct jfields f;
 	int32_t period = op->u.settle.period;
@@ -215,10 +219,13 @@ int ops_settle(struct book *b, struct ledger_op *op)
 		return VD_EINVAL;
 	if ((rc = ops_settled(b, g->id, period)) != 0)
 		return rc < 0 ? rc : VD_ECLOSED;
+	s.prog = g->id;
 	s.period = period;
-	store_key_id(k, 0, g->id);
-	if ((rc = ltx_walk(b->t, DB_ACCRUAL, k, STORE_ID, NULL, 0, collect,
-	                   &s)) < 0)
+	/* the rows are by beneficiary first: a settlement, once a year per
+	 * program, reads the whole table for the program's rows, in
+	 * beneficiary order */
+	if ((rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, collect, &s)) <
+	    0)
 		goto out;
 	due = calloc(s.n + 1, sizeof(*due));
 	paid = calloc(s.n + 1, sizeof(*paid));

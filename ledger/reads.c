@@ -146,19 +146,18 @@ struct awalk {
 static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct awalk *w = arg;
-	const uint8_t *p = k->mv_data;
 	struct ledger_accrual a;
 	struct acc_row r;
+	int rc;
 
-	if (k->mv_size != 2 * STORE_ID + 2 || v->mv_size != sizeof(r))
+	if (v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
 	memset(&a, 0, sizeof(a));
-	store_key_get_id(p, a.program);
-	store_key_get_id(p + STORE_ID, a.beneficiary);
-	a.period = store_get_u16(p + 2 * STORE_ID);
-	if ((w->ben && strcmp(w->ben, a.beneficiary) != 0) ||
-	    (w->period && w->period != a.period))
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, a.program,
+	                             a.beneficiary, &a.period)) < 0)
+		return rc;
+	if (w->period && w->period != a.period)
 		return 0;
 	a.basis = r.basis;
 	a.earned = r.earned;
@@ -171,12 +170,15 @@ int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
                     ledger_accrual_fn fn, void *arg)
 {
 	struct awalk w = {ben, period, fn, arg};
+	uint8_t k[STORE_ID];
 	struct ltx t;
 	int rc;
 
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
-	rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, accrual_one, &w);
+	/* one beneficiary's rows are one range of the table */
+	rc = ltx_walk(&t, DB_ACCRUAL, k, ben ? book_acc_prefix(k, ben, NULL) : 0,
+	              NULL, 0, accrual_one, &w);
 	ltx_abort(&t);
 	return rc;
 }

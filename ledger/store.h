@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 2
+#define STORE_SCHEMA 3
 #define STORE_ID 64 /* ids are NUL-padded to 64 bytes in keys */
 
 enum store_db {
@@ -27,7 +27,7 @@ enum store_db {
 	DB_PRINCIPALS,   /* id -> struct principal */
 	DB_RECORDS,      /* provider, id -> struct rec_row + line */
 	DB_RECS_BY_ORG,  /* org, period, seq -> "provider\0id" */
-	DB_ACCRUAL,      /* program, beneficiary, period -> struct acc_row */
+	DB_ACCRUAL,      /* beneficiary, program, period -> struct acc_row */
 	DB_VOUCHERS,     /* voucher id -> struct voucher */
 	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> "" */
 	DB_EXPIRY,       /* expires_at, voucher id -> "" */

@@ -176,8 +176,8 @@ static void test_schema_mismatch(void **state)
 	assert_int_equal(ltx_commit(&t), 0);
 	assert_int_equal(ledger_open(f.dir, 0, 0, &l, err, sizeof(err)),
 	                 VD_EINVAL);
-	assert_non_null(strstr(err, "store schema version 3, this vouchd reads "
-	                            "version 2"));
+	assert_non_null(strstr(err, "store schema version 4, this vouchd reads "
+	                            "version 3"));
 	assert_int_equal(
 	    ledger_open("/nonexistent/vd", 0, 0, &l, err, sizeof(err)),
 	    VD_ENOENT);
