@@ -305,44 +305,53 @@ struct reader {
 	long errors;
 };
 
-/* BALANCE org=<random> as the bureau, depth requests in flight. */
+/* BALANCE org=<random> as the bureau, depth requests at a time: the
+ * way redis-benchmark -P pipelines (depth commands in one write, then
+ * their depth replies, then the next depth), so that both sides of the
+ * comparison see the same traffic. */
 static void *balance_thread(void *arg)
 {
 	struct reader *rd = arg;
 	const struct cfg *c = rd->c;
 	static __thread struct session s;
-	long n = c->requests / c->conns, sent = 0, got = 0;
-	double *when = calloc((size_t)c->depth, sizeof(double));
+	long n = c->requests / c->conns, got = 0;
+	char *buf = malloc((size_t)c->depth * 64);
 	uint64_t h = mix((uint64_t)rd->index + 1);
 
 	rd->lat = calloc((size_t)n + 1, sizeof(double));
 	open_as(&s, c->addr, "bureau", c->bureau_key, NULL);
 	while (got < n) {
-		char line[64];
-		while (sent < n && sent - got < c->depth) {
+		long k = n - got < c->depth ? n - got : c->depth, j;
+		size_t len = 0;
+		double when;
+		for (j = 0; j < k; j++) {
 			h = mix(h);
-			snprintf(line, sizeof(line), "BALANCE org=org%05d",
-			         (int)(h % (uint64_t)c->g.orgs));
-			when[sent % c->depth] = now();
-			session_send(&s, line);
-			sent++;
+			len += (size_t)snprintf(buf + len, 64, "BALANCE org=org%05d\n",
+			                        (int)(h % (uint64_t)c->g.orgs));
 		}
-		const char *l = session_line(&s);
-		struct reply r;
-		int64_t i;
-		if (l == NULL || reply_parse(l, strlen(l), &r) != 0) {
+		when = now();
+		if (session_write(&s, buf, len) < 0) {
 			fprintf(stderr, "vdload: closed\n");
 			exit(1);
 		}
-		if (r.kind != REPLY_OK)
-			rd->errors++;
-		for (i = 0; r.kind == REPLY_OK && i < r.n; i++)
-			session_line(&s);
-		rd->lat[rd->nlat++] = (now() - when[got % c->depth]) * 1000.0;
-		got++;
+		for (j = 0; j < k; j++) {
+			const char *l = session_line(&s);
+			struct reply r;
+			int64_t i;
+			if (l == NULL || reply_parse(l, strlen(l), &r) != 0) {
+				fprintf(stderr, "vdload: closed\n");
+				exit(1);
+			}
+			if (r.kind != REPLY_OK)
+				rd->errors++;
+			for (i = 0; r.kind == REPLY_OK && i < r.n; i++)
+				session_line(&s);
+			rd->lat[rd->nlat++] = (now() - when) * 1000.0;
+			got++;
+		}
 	}
 	session_close(&s);
-	free(when);
+	free(buf);
 	return NULL;
 }
 

@@ -163,7 +163,14 @@ int book_voucher_put(struct book *b, const char *vid,
 		                  0)) < 0)
 			return rc;
 	}
-	/* the expiry index holds the active vouchers with money left */
+	/* the expiry index holds the active vouchers with money left; a
+	 * top-up that keeps the voucher in it with the same expiry (every
+	 * grant of a period under the default voucher_days) leaves its key
+	 * as it is, rather than a delete and an insert at a random place */
+	if (old != NULL && old->status == V_ACTIVE && remaining(old) > 0 &&
+	    r->status == V_ACTIVE && remaining(r) > 0 &&
+	    old->expires_at == r->expires_at)
+		return 0;
 	if (old != NULL && old->status == V_ACTIVE)
 		if ((rc = ltx_del(b->t, DB_EXPIRY, ek,
 		                  expiry_key(ek, old, vid))) < 0)
