@@ -119,8 +119,29 @@ int book_pool_put(struct book *b, const char *pool, int32_t period,
 	return ltx_put(b->t, DB_POOLS, k, sizeof(k), r, sizeof(*r));
 }
 
+/* A voucher's row lives under (beneficiary, voucher id): the vouchers of
+ * one org share a page, so a record's grants dirty one voucher page for
+ * its org instead of one per voucher, and BALANCE reads one range. The
+ * voucher id alone leads to the beneficiary (DB_VOUCHERS). */
+int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
+                        struct voucher_row *r)
+{
+	uint8_t k[2 * STORE_ID];
+	MDB_val v;
+	int rc;
+
+	store_key_id(k, store_key_id(k, 0, ben), vid);
+	if ((rc = ltx_get(b->t, DB_VOUCHERS_BY, k, sizeof(k), &v)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	if (v.mv_size != sizeof(*r))
+		return VD_EINTERNAL;
+	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
 int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
 {
+	char ben[STORE_ID + 1];
 	uint8_t k[STORE_ID];
 	MDB_val v;
 	int rc;
@@ -128,10 +149,11 @@ int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
 	store_key_id(k, 0, vid);
 	if ((rc = ltx_get(b->t, DB_VOUCHERS, k, STORE_ID, &v)) < 0)
 		return rc;
-	if (v.mv_size != sizeof(*r))
+	if (v.mv_size == 0 || v.mv_size > STORE_ID)
 		return VD_EINTERNAL;
-	memcpy(r, v.mv_data, sizeof(*r));
-	return 0;
+	memcpy(ben, v.mv_data, v.mv_size);
+	ben[v.mv_size] = '\0';
+	return book_voucher_get_of(b, ben, vid, r);
 }
 
 static int64_t remaining(const struct voucher_row *v)
@@ -154,13 +176,15 @@ int book_voucher_put(struct book *b, const char *vid,
 	uint8_t k[STORE_ID], ek[8 + STORE_ID], bk[2 * STORE_ID];
 	int rc;
 
-	store_key_id(k, 0, vid);
-	if ((rc = ltx_put(b->t, DB_VOUCHERS, k, STORE_ID, r, sizeof(*r))) < 0)
+	store_key_id(bk, store_key_id(bk, 0, r->beneficiary), vid);
+	if ((rc = ltx_put(b->t, DB_VOUCHERS_BY, bk, sizeof(bk), r,
+	                  sizeof(*r))) < 0)
 		return rc;
 	if (old == NULL) {
-		store_key_id(bk, store_key_id(bk, 0, r->beneficiary), vid);
-		if ((rc = ltx_put(b->t, DB_VOUCHERS_BY, bk, sizeof(bk), "",
-		                  0)) < 0)
+		store_key_id(k, 0, vid);
+		if ((rc = ltx_put(b->t, DB_VOUCHERS, k, STORE_ID,
+		                  r->beneficiary,
+		                  strnlen(r->beneficiary, STORE_ID))) < 0)
 			return rc;
 	}
 	/* the expiry index holds the active vouchers with money left; a
@@ -377,7 +401,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	if (amount <= 0)
 		return 0;
 	if (acc->voucher[0] != '\0') {
-		rc = book_voucher_get(b, acc->voucher, &old);
+		rc = book_voucher_get_of(b, ben, acc->voucher, &old);
 		if (rc < 0)
 			return rc;
 		have = old.status != V_REVOKED;
@@ -451,7 +475,7 @@ static int reduce(struct book *b, const struct policy_program *g,
 	int rc;
 
 	if (acc->voucher[0] != '\0') {
-		if ((rc = book_voucher_get(b, acc->voucher, &old)) < 0)
+		if ((rc = book_voucher_get_of(b, ben, acc->voucher, &old)) < 0)
 			return rc;
 		v = old;
 		if (v.status == V_ACTIVE) {

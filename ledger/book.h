@@ -91,7 +91,11 @@ int book_pool_get(struct book *b, const char *pool, int32_t period,
 int book_pool_put(struct book *b, const char *pool, int32_t period,
                   const struct pool_row *r);
 
+/* A voucher by id; by beneficiary and id when the caller knows it (one
+ * lookup instead of two). */
 int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r);
+int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
+                        struct voucher_row *r);
 int book_voucher_put(struct book *b, const char *vid,
                      const struct voucher_row *old,
                      const struct voucher_row *r);

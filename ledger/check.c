@@ -289,15 +289,18 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	static const char *const names[4] = {"granted", "redeemed", "expired",
 	                                     "revoked"};
 	char id[STORE_ID + 1], what[STORE_ID + 32];
+	struct book b = {c->t, c->pol, 0};
 	struct voucher_row r;
 	int64_t got[4];
 	struct slot *s;
-	int i;
+	int i, rc;
 
-	if (v->mv_size != sizeof(r))
+	(void)v;
+	if (k->mv_size != STORE_ID)
 		return VD_EINTERNAL;
-	memcpy(&r, v->mv_data, sizeof(r));
 	store_key_get_id(k->mv_data, id);
+	if ((rc = book_voucher_get(&b, id, &r)) < 0)
+		return rc;
 	s = find(&c->vouchers, id, 0);
 	got[0] = r.granted;
 	got[1] = r.redeemed;

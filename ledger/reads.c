@@ -90,24 +90,20 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 	char id[STORE_ID + 1];
 
 	if (w->by_ben) {
-		MDB_val vv;
-		uint8_t vk[STORE_ID];
-		int rc;
-		if (k->mv_size != 2 * STORE_ID)
+		/* (beneficiary, id) -> the row: one range, no lookups */
+		if (k->mv_size != 2 * STORE_ID || v->mv_size != sizeof(r))
 			return VD_EINTERNAL;
-		memcpy(vk, (const uint8_t *)k->mv_data + STORE_ID, STORE_ID);
-		store_key_get_id(vk, id);
-		if ((rc = ltx_get(w->t, DB_VOUCHERS, vk, STORE_ID, &vv)) < 0)
-			return rc;
-		v = &vv;
-		if (v->mv_size != sizeof(r))
-			return VD_EINTERNAL;
+		store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
 		memcpy(&r, v->mv_data, sizeof(r));
 	} else {
-		if (k->mv_size != STORE_ID || v->mv_size != sizeof(r))
+		/* every voucher, in id order: id -> beneficiary -> row */
+		struct book b = {w->t, NULL, 0};
+		int rc;
+		if (k->mv_size != STORE_ID)
 			return VD_EINTERNAL;
 		store_key_get_id(k->mv_data, id);
-		memcpy(&r, v->mv_data, sizeof(r));
+		if ((rc = book_voucher_get(&b, id, &r)) < 0)
+			return rc;
 	}
 	if (w->period && r.period != w->period)
 		return 0;

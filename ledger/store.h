@@ -28,8 +28,8 @@ enum store_db {
 	DB_RECORDS,      /* provider, id -> struct rec_row + line */
 	DB_RECS_BY_ORG,  /* org, period, seq -> "provider\0id" */
 	DB_ACCRUAL,      /* beneficiary, program, period -> struct acc_row */
-	DB_VOUCHERS,     /* voucher id -> struct voucher */
-	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> "" */
+	DB_VOUCHERS,     /* voucher id -> beneficiary */
+	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> struct voucher_row */
 	DB_EXPIRY,       /* expires_at, voucher id -> "" */
 	DB_REDEMPTIONS,  /* provider, ref -> struct redemption */
 	DB_REC_REDEEMED, /* provider, record id, program -> int64 */

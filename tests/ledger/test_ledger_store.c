@@ -124,7 +124,7 @@ static void test_check_catches_tampering(void **state)
 {
 	static const char *const files[] = {"xinxing.ini", NULL};
 	struct ledger_voucher v;
-	uint8_t key[STORE_ID];
+	uint8_t key[2 * STORE_ID];
 	char msg[512];
 	struct fx f;
 
@@ -136,8 +136,9 @@ static void test_check_catches_tampering(void **state)
 	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	/* a balance changed behind the ledger's back */
-	store_key_id(key, 0, v.id);
-	tamper(&f, DB_VOUCHERS, key, STORE_ID,
+	/* the row is under (beneficiary, voucher id) */
+	store_key_id(key, store_key_id(key, 0, "s"), v.id);
+	tamper(&f, DB_VOUCHERS_BY, key, sizeof(key),
 	       offsetof(struct voucher_row, granted), 0x01);
 	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), VD_EINTERNAL);
 	assert_non_null(strstr(msg, v.id));
