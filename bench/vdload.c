@@ -326,7 +326,8 @@ static void *balance_thread(void *arg)
 		double when;
 		for (j = 0; j < k; j++) {
 			h = mix(h);
-			len += (size_t)snprintf(buf + len, 64, "BALANCE org=org%05d\n",
+			len += (size_t)snprintf(buf + len, 64,
+			                        "BALANCE org=org%05d\n",
 			                        (int)(h % (uint64_t)c->g.orgs));
 		}
 		when = now();

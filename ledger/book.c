@@ -182,9 +182,9 @@ int book_voucher_put(struct book *b, const char *vid,
 		return rc;
 	if (old == NULL) {
 		store_key_id(k, 0, vid);
-		if ((rc = ltx_put(b->t, DB_VOUCHERS, k, STORE_ID,
-		                  r->beneficiary,
-		                  strnlen(r->beneficiary, STORE_ID))) < 0)
+		if ((rc =
+		         ltx_put(b->t, DB_VOUCHERS, k, STORE_ID, r->beneficiary,
+		                 strnlen(r->beneficiary, STORE_ID))) < 0)
 			return rc;
 	}
 	/* the expiry index holds the active vouchers with money left; a

@@ -173,8 +173,9 @@ int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
 	/* one beneficiary's rows are one range of the table */
-	rc = ltx_walk(&t, DB_ACCRUAL, k, ben ? book_acc_prefix(k, ben, NULL) : 0,
-	              NULL, 0, accrual_one, &w);
+	rc =
+	    ltx_walk(&t, DB_ACCRUAL, k, ben ? book_acc_prefix(k, ben, NULL) : 0,
+	             NULL, 0, accrual_one, &w);
 	ltx_abort(&t);
 	return rc;
 }
