@@ -1,0 +1,37 @@
+#!/bin/sh
+# bench/cpu.sh [VOUCHD] [RECORDS]: one BATCH window with the CPU time of
+# each vouchd thread, for before/after comparisons that the machine's
+# noise would hide in a rate alone. A fresh store, vdload setup, 100,000
+# records to warm it, then RECORDS (default 200,000) more (16 connections,
+# 4 frames in flight); prints vdload's line and, per thread, the user and
+# system seconds it used during the window (the busiest is the commit
+# thread). PERF=1 also records `perf record --call-graph dwarf` of the
+# window into perf.data. Needs build/bench (bench/run.sh builds it).
+set -eu
+cd "$(dirname "$0")/.."
+V=${1:-$PWD/build/bench/daemon/vouchd}
+N=${2:-200000}
+L=$PWD/build/bench/bench/vdload
+W=$(mktemp -d /var/tmp/vouchd-cpu.XXXXXX)
+P=
+trap '[ -n "$P" ] && kill "$P" 2>/dev/null; rm -rf "$W"' EXIT
+"$V" init --data "$W/data" --bureau-key "$W/bureau.pem" >/dev/null
+printf '[server]\nlisten = unix:%s/s.sock\nlog_level = warn\n' "$W" > "$W/conf"
+"$V" run --config "$W/conf" --data "$W/data" --policies deploy/policies > "$W/log" 2>&1 &
+P=$!
+i=0
+while [ ! -S "$W/s.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$L" setup --addr "unix:$W/s.sock" --bureau-key "$W/bureau.pem" >/dev/null
+"$L" ingest --addr "unix:$W/s.sock" --records 100000 --conns 16 --depth 4 >/dev/null
+snap() { for t in /proc/"$P"/task/*; do echo "$(basename "$t") $(awk '{print $14 " " $15}' "$t/stat")"; done; }
+snap > "$W/a"
+PP=
+if [ -n "${PERF:-}" ]; then perf record --call-graph dwarf,16384 -F 499 -o perf.data -p "$P" >/dev/null 2>&1 & PP=$!; fi
+"$L" ingest --addr "unix:$W/s.sock" --records "$N" --start 100000 --conns 16 --depth 4
+[ -n "$PP" ] && { kill -INT "$PP"; wait "$PP" || true; }
+snap > "$W/b"
+# utime and stime are in clock ticks (100 per second on Linux)
+join "$W/a" "$W/b" | awk '{printf "thread %s user %.2fs sys %.2fs\n", $1, ($4 - $2) / 100, ($5 - $3) / 100}'
+kill "$P"
+wait "$P" || true
+P=
