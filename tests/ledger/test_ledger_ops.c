@@ -166,6 +166,92 @@ static void test_batch_with_one_bad_operation(void **state)
 	fx_close(&f);
 }
 
+/* Count the journal entries of each type after seq 'after'. */
+struct fx_types {
+	int usage, grant, batch;
+};
+
+static int count_type(void *arg, uint64_t seq, const char *bytes, size_t len,
+                      const uint8_t hash[32])
+{
+	struct fx_types *t = arg;
+
+	(void)seq;
+	(void)len;
+	(void)hash;
+	if (strstr(bytes, " type=usage ") != NULL)
+		t->usage++;
+	else if (strstr(bytes, " type=grant ") != NULL)
+		t->grant++;
+	else if (strstr(bytes, " type=batch ") != NULL)
+		t->batch++;
+	return 0;
+}
+
+static void test_batch_of_several_orgs(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_record recs[5];
+	struct ledger_op op;
+	struct fx_types t = {0, 0, 0};
+	uint64_t head;
+	uint8_t hash[32];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s1", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "s2", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(ledger_head(f.l, &head, hash), 0);
+	fx_record(&recs[0], "dc", "r1", "s1", JUNE_2026, 100000, 0);
+	fx_record(&recs[1], "dc", "r2", "s2", JUNE_2026, 200000, 0);
+	fx_record(&recs[2], "dc", "r3", "s1", JUNE_2026, 300000, 0);
+	fx_record(&recs[3], "dc", "r4", "s2", JUNE_2026, 400001, 0);
+	fx_record(&recs[4], "dc", "r5", "s1", JUNE_2026, 5, 0);
+	memset(&op, 0, sizeof(op));
+	op.type = OP_BATCH;
+	op.u.batch.recs = recs;
+	op.u.batch.n = 5;
+	op.u.batch.lines = "l1\nl2\nl3\nl4\nl5\n";
+	op.u.batch.lines_len = 15;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_true(op.accepted == 5 && op.duplicate == 0);
+	/* xinxing-demand 3%: s1 floor(400,005 * 3%) = 12,000; s2
+	 * floor(600,001 * 3%) = 18,000; xinxing-supply 2% to the provider:
+	 * floor(1,000,006 * 2%) = 20,000 */
+	assert_true(fx_granted(&f, "xinxing-demand", "s1", 2026, NULL) ==
+	            12000);
+	assert_true(fx_granted(&f, "xinxing-demand", "s2", 2026, NULL) ==
+	            18000);
+	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, NULL) ==
+	            20000);
+	/* a grant for each record that raised what its beneficiary earns:
+	 * s1 3,000 then +9,000 (r5 adds no whole fen); s2 6,000 then
+	 * +12,000; dc earns 2,000, 6,000, 12,000, 20,000 after r1..r4, four
+	 * grants (r5 nothing): 8 */
+	assert_int_equal(ledger_journal(f.l, head, 100, count_type, &t), 0);
+	assert_int_equal(t.batch, 1);
+	assert_int_equal(t.usage, 5);
+	assert_int_equal(t.grant, 8);
+	/* the same five one at a time grant the same totals */
+	fx_close(&f);
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s1", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "s2", LEDGER_ORG, "school", 0), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(fx_usage_rec(&f, &recs[i], NULL), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s1", 2026, NULL) ==
+	            12000);
+	assert_true(fx_granted(&f, "xinxing-demand", "s2", 2026, NULL) ==
+	            18000);
+	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, NULL) ==
+	            20000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 static void test_pool_exhaustion(void **state)
 {
 	static const char *const files[] = {SMALL, NULL};
@@ -528,6 +614,7 @@ int main(void)
 	    cmocka_unit_test(test_duplicate_and_conflict),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_batch_with_one_bad_operation),
+	    cmocka_unit_test(test_batch_of_several_orgs),
 	    cmocka_unit_test(test_pool_exhaustion),
 	    cmocka_unit_test(test_lifetime_cap_across_years),
 	    cmocka_unit_test(test_void_after_grant_claws_back),
