@@ -1,8 +1,8 @@
 #!/bin/sh
-# bench/cpu.sh [VOUCHD] [RECORDS]: one BATCH window with the CPU time of
+# bench/cpu.sh [VOUCHD] [RECORDS] [WARM]: one BATCH window with the CPU time of
 # each vouchd thread, for before/after comparisons that the machine's
-# noise would hide in a rate alone. A fresh store, vdload setup, 100,000
-# records to warm it, then RECORDS (default 200,000) more (16 connections,
+# noise would hide in a rate alone. A fresh store, vdload setup, WARM
+# (default 100,000) records to fill it, then RECORDS (default 200,000) more (16 connections,
 # 4 frames in flight); prints vdload's line and, per thread, the user and
 # system seconds it used during the window (the busiest is the commit
 # thread). PERF=1 also records `perf record --call-graph dwarf` of the
@@ -11,6 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 V=${1:-$PWD/build/bench/daemon/vouchd}
 N=${2:-200000}
+WARM=${3:-100000}
 L=$PWD/build/bench/bench/vdload
 W=$(mktemp -d /var/tmp/vouchd-cpu.XXXXXX)
 P=
@@ -22,12 +23,12 @@ P=$!
 i=0
 while [ ! -S "$W/s.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 "$L" setup --addr "unix:$W/s.sock" --bureau-key "$W/bureau.pem" >/dev/null
-"$L" ingest --addr "unix:$W/s.sock" --records 100000 --conns 16 --depth 4 >/dev/null
+"$L" ingest --addr "unix:$W/s.sock" --records "$WARM" --conns 16 --depth 4 >/dev/null
 snap() { for t in /proc/"$P"/task/*; do echo "$(basename "$t") $(awk '{print $14 " " $15}' "$t/stat")"; done; }
 snap > "$W/a"
 PP=
 if [ -n "${PERF:-}" ]; then perf record --call-graph dwarf,16384 -F 499 -o perf.data -p "$P" >/dev/null 2>&1 & PP=$!; fi
-"$L" ingest --addr "unix:$W/s.sock" --records "$N" --start 100000 --conns 16 --depth 4
+"$L" ingest --addr "unix:$W/s.sock" --records "$N" --start "$WARM" --conns 16 --depth 4
 [ -n "$PP" ] && { kill -INT "$PP"; wait "$PP" || true; }
 snap > "$W/b"
 # utime and stime are in clock ticks (100 per second on Linux)
