@@ -89,7 +89,8 @@ struct conn {
 	char *lines;
 	size_t lines_len, lines_cap;
 	struct ledger_record *recs;
-	struct rbuf out;                 /* the reply being built */
+	struct rbuf out;       /* the reply being built */
+	struct evbuffer *pend; /* replies of this read, not yet written */
 	struct slot *slots, *slots_tail; /* replies waiting for commits */
 	size_t npending;                 /* writes queued, not answered */
 	int paused;      /* a read waits for this connection's writes */
