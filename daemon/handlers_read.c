@@ -107,10 +107,8 @@ void do_balance(struct conn *c, const struct req *r)
 		return;
 	}
 	listing_init(&L, c);
-	rc = ledger_vouchers(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
-	                     voucher_row, &L);
-	if (rc == 0 && who)
-		rc = ledger_clawback(c->s->l, who, &due);
+	rc = ledger_balance(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
+	                    voucher_row, &L, &due);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
 		handlers_err(c, rc, err_str(rc));

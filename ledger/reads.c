@@ -111,23 +111,48 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return w->fn(w->arg, &out);
 }
 
+/* The vouchers of ben (every voucher when NULL) in transaction t. */
+static int vouchers_in(struct ltx *t, const char *ben, int32_t period,
+                       ledger_voucher_fn fn, void *arg)
+{
+	uint8_t k[STORE_ID];
+	struct vwalk w = {t, period, fn, arg, ben != NULL};
+
+	if (ben == NULL)
+		return ltx_walk(t, DB_VOUCHERS, NULL, 0, NULL, 0, voucher_one,
+		                &w);
+	store_key_id(k, 0, ben);
+	return ltx_walk(t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0, voucher_one,
+	                &w);
+}
+
 int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
                     ledger_voucher_fn fn, void *arg)
 {
-	uint8_t k[STORE_ID];
 	struct ltx t;
-	struct vwalk w = {&t, period, fn, arg, ben != NULL};
 	int rc;
 
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
-	if (ben != NULL) {
-		store_key_id(k, 0, ben);
-		rc = ltx_walk(&t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0,
-		              voucher_one, &w);
-	} else
-		rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0, voucher_one,
-		              &w);
+	rc = vouchers_in(&t, ben, period, fn, arg);
+	ltx_abort(&t);
+	return rc;
+}
+
+int ledger_balance(struct ledger *l, const char *ben, int32_t period,
+                   ledger_voucher_fn fn, void *arg, int64_t *due)
+{
+	struct ltx t;
+	struct book b;
+	int rc;
+
+	*due = 0;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	b = (struct book){&t, ledger_policy(l), 0};
+	rc = vouchers_in(&t, ben, period, fn, arg);
+	if (rc == 0 && ben != NULL)
+		rc = book_clawback_get(&b, ben, due);
 	ltx_abort(&t);
 	return rc;
 }

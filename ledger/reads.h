@@ -104,6 +104,11 @@ int ledger_receivables(struct ledger *l, const char *provider,
 
 int ledger_clawback(struct ledger *l, const char *ben, int64_t *due);
 
+/* BALANCE: ben's vouchers (everyone's when NULL) and ben's clawback due
+ * (0 when NULL), read from one snapshot so the two agree. */
+int ledger_balance(struct ledger *l, const char *ben, int32_t period,
+                   ledger_voucher_fn fn, void *arg, int64_t *due);
+
 int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
                    ledger_entry_fn fn, void *arg);
 

@@ -337,6 +337,17 @@ static void test_void_after_grant_claws_back(void **state)
 	assert_true(v.revoked == 200000 && v.remaining == 0);
 	assert_int_equal(ledger_clawback(f.l, "s", &due), 0);
 	assert_true(due == 100000);
+	/* BALANCE reads the same due with the vouchers (one voucher) */
+	{
+		struct fx_find q;
+		int64_t due2 = -1;
+		memset(&q, 0, sizeof(q));
+		q.program = "xinxing-demand";
+		q.period = 2026;
+		assert_int_equal(
+		    ledger_balance(f.l, "s", 0, fx_find_one, &q, &due2), 0);
+		assert_true(q.found && q.v.remaining == 0 && due2 == 100000);
+	}
 	/* the provider's 2% voucher had not been spent: all of it back */
 	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, &v) == 200000);
 	assert_true(v.revoked == 200000);
