@@ -307,13 +307,23 @@ static int lifetime(struct book *b, const char *prog, const char *ben,
 int book_earned(struct book *b, const struct policy_program *g, const char *ben,
                 int32_t period, int64_t *earned)
 {
-	struct accrual_state st;
 	struct acc_row row;
-	struct life l;
 	int rc;
 
 	if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0)
 		return rc;
+	return book_earned_row(b, g, ben, period, &row, earned);
+}
+
+int book_earned_row(struct book *b, const struct policy_program *g,
+                    const char *ben, int32_t period, const struct acc_row *rowp,
+                    int64_t *earned)
+{
+	const struct acc_row row = *rowp;
+	struct accrual_state st;
+	struct life l;
+	int rc;
+
 	if (g->settlement == POLICY_GRANT) {
 		*earned = row.earned;
 		return 0;
@@ -575,8 +585,10 @@ int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
 	}
 	for (i = 0; i < n; i++) {
 		const struct policy_program *p = &b->pol->programs[idx[i]];
+		/* the row just read serves the earned amount too */
 		if ((rc = book_acc_get(b, p->id, ben, period, &rows[i])) < 0 ||
-		    (rc = book_earned(b, p, ben, period, &m[i].earned)) < 0)
+		    (rc = book_earned_row(b, p, ben, period, &rows[i],
+		                          &m[i].earned)) < 0)
 			return rc;
 		orig[i] = rows[i];
 		m[i].granted = rows[i].granted > 0 ? rows[i].granted : 0;

@@ -112,6 +112,10 @@ int book_pools_remaining(struct book *b, const struct policy_program *g,
 /* Step 1 to 3 for one program: the program's earned amount for ben. */
 int book_earned(struct book *b, const struct policy_program *g, const char *ben,
                 int32_t period, int64_t *earned);
+/* The same from g's row for (ben, period), already read. */
+int book_earned_row(struct book *b, const struct policy_program *g,
+                    const char *ben, int32_t period, const struct acc_row *row,
+                    int64_t *earned);
 
 /* Steps 4 to 6 for the group of program g (or g alone) and ben in period:
  * recompute, grant what is due (funded by the pools, the rest unfunded),

@@ -158,8 +158,44 @@ static int add_basis(struct book *b, const struct counted *c,
 	return 0;
 }
 
+/* What stays the same for every record of one BATCH: its provider's
+ * row, and whether an annual program's period is settled (a batch is
+ * one operation, nothing settles in the middle of it). Read once per
+ * batch instead of once per record. */
+struct memo {
+	int have_prov;
+	struct principal_row prov;
+	struct {
+		int prog;
+		int32_t period;
+		int settled;
+	} s[16];
+	size_t ns;
+};
+
+static int memo_settled(struct book *b, struct memo *m, int prog,
+                        int32_t period)
+{
+	size_t i;
+	int rc;
+
+	if (m == NULL)
+		return ops_settled(b, b->pol->programs[prog].id, period);
+	for (i = 0; i < m->ns; i++)
+		if (m->s[i].prog == prog && m->s[i].period == period)
+			return m->s[i].settled;
+	rc = ops_settled(b, b->pol->programs[prog].id, period);
+	if (rc >= 0 && m->ns < sizeof(m->s) / sizeof(m->s[0])) {
+		m->s[m->ns].prog = prog;
+		m->s[m->ns].period = period;
+		m->s[m->ns++].settled = rc;
+	}
+	return rc;
+}
+
 static int accept(struct book *b, const struct ledger_record *u,
-                  const char *batch, enum ledger_status *status, uint64_t *seq)
+                  const char *batch, struct memo *memo,
+                  enum ledger_status *status, uint64_t *seq)
 {
 	struct principal_row prov, org;
 	struct accrual_record ar;
@@ -174,8 +210,16 @@ static int accept(struct book *b, const struct ledger_record *u,
 	int32_t period;
 	int rc;
 
-	if ((rc = book_principal(b, u->provider, &prov)) < 0)
-		return rc;
+	if (memo != NULL && memo->have_prov) {
+		prov = memo->prov;
+	} else {
+		if ((rc = book_principal(b, u->provider, &prov)) < 0)
+			return rc;
+		if (memo != NULL) {
+			memo->prov = prov;
+			memo->have_prov = 1;
+		}
+	}
 	if (prov.role != LEDGER_PROVIDER)
 		return VD_EDENIED;
 	if (u->at > b->now + 86400 || u->amount < 0 || u->qty < 0 ||
@@ -216,7 +260,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 		if (g->settlement == POLICY_GRANT || !accrual_counts(g, &ar))
 			continue;
 		if (g->settlement == POLICY_ANNUAL &&
-		    (rc = ops_settled(b, g->id, period)) != 0) {
+		    (rc = memo_settled(b, memo, (int)i, period)) != 0) {
 			rc = rc < 0 ? rc : VD_ECLOSED;
 			goto out;
 		}
@@ -296,7 +340,7 @@ out:
 int ops_usage(struct book *b, struct ledger_op *op)
 {
 	uint64_t seq = 0;
-	int rc = accept(b, &op->u.usage, NULL, &op->status, &seq);
+	int rc = accept(b, &op->u.usage, NULL, NULL, &op->status, &seq);
 
 	op->seq = seq;
 	return rc;
@@ -308,11 +352,13 @@ int ops_batch(struct book *b, struct ledger_op *op)
 	struct jfields f;
 	uint64_t seq = 0, bseq;
 	uint8_t k[STORE_ID + 8];
+	struct memo memo;
 	size_t i;
 	int rc;
 
 	if (op->u.batch.n == 0)
 		return VD_EINVAL;
+	memset(&memo, 0, sizeof(memo));
 	/* the batch's own entry first: its records refer to it */
 	journal_fields_init(&f);
 	journal_str(&f, "provider", op->u.batch.recs[0].provider);
@@ -329,7 +375,7 @@ int ops_batch(struct book *b, struct ledger_op *op)
 			op->bad_index = i;
 			return VD_EINVAL;
 		}
-		if ((rc = accept(b, u, first, &st, &seq)) < 0) {
+		if ((rc = accept(b, u, first, &memo, &st, &seq)) < 0) {
 			op->bad_index = i;
 			return rc;
 		}
