@@ -5,12 +5,15 @@
 # (default 100,000) records to fill it, then RECORDS (default 200,000) more (16 connections,
 # 4 frames in flight); prints vdload's line and, per thread, the user and
 # system seconds it used during the window (the busiest is the commit
-# thread). PERF=1 also records `perf record --call-graph dwarf` of the
+# thread) and the bytes it wrote to the disk. CONNS and DEPTH (default 16
+# and 4) shape the load. PERF=1 also records `perf record --call-graph dwarf` of the
 # window into perf.data. Needs build/bench (bench/run.sh builds it).
 set -eu
 cd "$(dirname "$0")/.."
 V=${1:-$PWD/build/bench/daemon/vouchd}
 N=${2:-200000}
+CONNS=${CONNS:-16}
+DEPTH=${DEPTH:-4}
 WARM=${3:-100000}
 L=$PWD/build/bench/bench/vdload
 W=$(mktemp -d /var/tmp/vouchd-cpu.XXXXXX)
@@ -26,13 +29,18 @@ while [ ! -S "$W/s.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 "$L" ingest --addr "unix:$W/s.sock" --records "$WARM" --conns 16 --depth 4 >/dev/null
 snap() { for t in /proc/"$P"/task/*; do echo "$(basename "$t") $(awk '{print $14 " " $15}' "$t/stat")"; done; }
 snap > "$W/a"
+WB0=$(sed -n "s/^write_bytes: //p" /proc/"$P"/io)
+WC0=$(sed -n "s/^wchar: //p" /proc/"$P"/io)
 PP=
 if [ -n "${PERF:-}" ]; then perf record --call-graph dwarf,16384 -F 499 -o perf.data -p "$P" >/dev/null 2>&1 & PP=$!; fi
-"$L" ingest --addr "unix:$W/s.sock" --records "$N" --start "$WARM" --conns 16 --depth 4
+"$L" ingest --addr "unix:$W/s.sock" --records "$N" --start "$WARM" --conns "$CONNS" --depth "$DEPTH"
 [ -n "$PP" ] && { kill -INT "$PP"; wait "$PP" || true; }
 snap > "$W/b"
+WB1=$(sed -n "s/^write_bytes: //p" /proc/"$P"/io)
+WC1=$(sed -n "s/^wchar: //p" /proc/"$P"/io)
 # utime and stime are in clock ticks (100 per second on Linux)
 join "$W/a" "$W/b" | awk '{printf "thread %s user %.2fs sys %.2fs\n", $1, ($4 - $2) / 100, ($5 - $3) / 100}'
+echo "written: $(( (WC1 - WC0) / 1048576 )) MiB by write calls, $(( (WB1 - WB0) / 1048576 )) MiB to the disk; per record $(( (WC1 - WC0) / N )) and $(( (WB1 - WB0) / N )) bytes"
 kill "$P"
 wait "$P" || true
 P=
