@@ -50,6 +50,9 @@ void conn_close(struct conn *c)
 	if (c->deadline)
 		event_free(c->deadline);
 	c->deadline = NULL;
+	if (c->push)
+		event_free(c->push);
+	c->push = NULL;
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	srv_log(s, 3, "closed %s", c->peer);
@@ -117,6 +120,13 @@ static void conn_push(struct conn *c)
 		evbuffer_write(c->pend, bufferevent_getfd(c->bev));
 	if (evbuffer_get_length(c->pend) > 0)
 		evbuffer_add_buffer(out, c->pend);
+}
+
+static void push_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_push(arg);
 }
 
 static void conn_send(struct conn *c, const void *p, size_t n, int lone)
@@ -262,12 +272,17 @@ void conn_complete(struct conn *c, struct slot *slot,
 	}
 	slot->ready = 1;
 	drain_slots(c);
-	conn_push(c);
 	if (c->closing) {
+		conn_push(c);
 		if (c->npending == 0 && conn_drained(c))
 			conn_close(c);
 		return;
 	}
+	/* one commit completes many of a connection's writes, one call here
+	 * each: their replies go out together once this round of callbacks
+	 * ends (an active event runs once however often it is activated) */
+	if (c->push)
+		event_active(c->push, 0, 0);
 	if (c->paused && c->npending == 0) {
 		/* the deferred read can run now */
 		c->paused = 0;
@@ -425,7 +440,10 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		c->pend = evbuffer_new();
 	}
 	c->deadline = evtimer_new(s->base, deadline_cb, c);
-	if (c->bev == NULL || c->deadline == NULL || (!tls && !c->pend)) {
+	if (!tls)
+		c->push = event_new(s->base, -1, 0, push_cb, c);
+	if (c->bev == NULL || c->deadline == NULL ||
+	    (!tls && (!c->pend || !c->push))) {
 		if (c->bev == NULL)
 			close(fd);
 		else
@@ -434,6 +452,8 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 			event_free(c->deadline);
 		if (c->pend)
 			evbuffer_free(c->pend);
+		if (c->push)
+			event_free(c->push);
 		free(c);
 		return;
 	}

@@ -91,6 +91,7 @@ struct conn {
 	struct ledger_record *recs;
 	struct rbuf out;       /* the reply being built */
 	struct evbuffer *pend; /* replies of this read, not yet written */
+	struct event *push;    /* writes pend once the current callbacks end */
 	struct slot *slots, *slots_tail; /* replies waiting for commits */
 	size_t npending;                 /* writes queued, not answered */
 	int paused;      /* a read waits for this connection's writes */
