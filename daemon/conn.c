@@ -122,17 +122,31 @@ static void conn_push(struct conn *c)
 		evbuffer_add_buffer(out, c->pend);
 }
 
+/* Whether reading, stopped by output_limit, may go on now: every reply
+ * written and the connection not paused or closing. Enables it if so. */
+static int resume_reading(struct conn *c)
+{
+	if (c->bev == NULL || c->closing || c->paused || conn_queued(c) > 0 ||
+	    (bufferevent_get_enabled(c->bev) & EV_READ))
+		return 0;
+	bufferevent_enable(c->bev, EV_READ);
+	return evbuffer_get_length(bufferevent_get_input(c->bev)) > 0;
+}
+
 static void push_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct conn *c = arg;
+
 	(void)fd;
 	(void)what;
-	conn_push(arg);
+	conn_push(c);
+	if (resume_reading(c))
+		read_cb(c->bev, c);
 }
 
 static void conn_send(struct conn *c, const void *p, size_t n, int lone)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-
 	const char *b = p;
 
 	if (c->pend == NULL || evbuffer_get_length(out) > 0) {
@@ -197,11 +211,8 @@ static void close_when_sent(struct conn *c)
 
 void conn_flush(struct conn *c)
 {
-	struct evbuffer *out;
-
 	if (c->bev == NULL)
 		return;
-	out = bufferevent_get_output(c->bev);
 	if (c->out.err) {
 		/* a reply that could not be built is an internal error */
 		rbuf_reset(&c->out);
@@ -224,7 +235,6 @@ void conn_flush(struct conn *c)
 		              0);
 	rbuf_reset(&c->out);
 	/* a client that does not read its replies stops being read */
-	(void)out;
 	if ((int64_t)conn_queued(c) > c->s->cfg.output_limit)
 		bufferevent_disable(c->bev, EV_READ);
 }
@@ -395,8 +405,16 @@ static void read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 
-	if (read_lines(bev, c) == 0)
+	for (;;) {
+		if (read_lines(bev, c) != 0)
+			return;
 		conn_push(c);
+		/* reading stopped at output_limit and the socket took all of
+		 * it: no bufferevent write will come to restart the reading
+		 * (write_cb), so it restarts here */
+		if (!resume_reading(c))
+			return;
+	}
 }
 
 void conn_accept(struct server *s, int fd, const char *peer, int is_unix,

@@ -247,6 +247,53 @@ static void test_slow_reader_bounded(void **state)
 	client_close(&c);
 }
 
+/* Replies that pass output_limit within one read: the daemon stops
+ * reading, writes what it has, and must read on by itself once that is
+ * written (nothing else will wake it: no bytes wait in its bufferevent). */
+static void test_pipelined_past_output_limit(void **state)
+{
+	static char req[9 * 400];
+	struct daemon d2;
+	struct client c;
+	struct timeval tv = {10, 0};
+	FILE *f;
+	int i;
+
+	(void)state;
+	/* started with the test config, then again with a small limit */
+	assert_int_equal(
+	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
+	assert_int_equal(client_open(&c, d2.sock), 0);
+	expect_prefix(client_req(&c, "PING"), "OK");
+	client_close(&c);
+	assert_int_equal(daemon_stop(&d2), 0);
+
+	f = fopen(d2.conf, "a");
+	assert_non_null(f);
+	fputs("output_limit = 4096\n", f); /* the least it may be */
+	fclose(f);
+	d2.pid =
+	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(d2.pid > 0);
+	assert_int_equal(client_open(&c, d2.sock), 0);
+	/* a stall fails the test instead of hanging it */
+	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* 400 requests before AUTH: 400 ERR AUTH replies, ~12 KB */
+	for (i = 0; i < 400; i++)
+		memcpy(req + 9 * i, "PROGRAMS\n", 9);
+	assert_int_equal(client_send(&c, req, sizeof(req)), 0);
+	for (i = 0; i < 400; i++) {
+		const char *l = client_line(&c);
+		if (l == NULL)
+			fail_msg("reply %d of 400 never came", i + 1);
+		expect_prefix(l, "ERR AUTH");
+	}
+	expect_prefix(client_req(&c, "PING"), "OK");
+	client_close(&c);
+	assert_int_equal(daemon_stop(&d2), 0);
+	daemon_cleanup(&d2);
+}
+
 static void test_busy_at_max_connections(void **state)
 {
 	struct client c[9];
@@ -321,6 +368,7 @@ int main(void)
 	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
 	    cmocka_unit_test(test_trickle_writer_cut_off),
 	    cmocka_unit_test(test_slow_reader_bounded),
+	    cmocka_unit_test(test_pipelined_past_output_limit),
 	    cmocka_unit_test(test_busy_at_max_connections),
 	    cmocka_unit_test(test_auth_failures_slowed),
 	    cmocka_unit_test(test_bad_config_refused),
