@@ -139,9 +139,20 @@ int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
 	return 0;
 }
 
-int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
+int book_voucher_at(struct book *b, const char *vid, const MDB_val *v,
+                    struct voucher_row *r)
 {
 	char ben[STORE_ID + 1];
+
+	if (v->mv_size == 0 || v->mv_size > STORE_ID)
+		return VD_EINTERNAL;
+	memcpy(ben, v->mv_data, v->mv_size);
+	ben[v->mv_size] = '\0';
+	return book_voucher_get_of(b, ben, vid, r);
+}
+
+int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
+{
 	uint8_t k[STORE_ID];
 	MDB_val v;
 	int rc;
@@ -149,16 +160,17 @@ int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
 	store_key_id(k, 0, vid);
 	if ((rc = ltx_get(b->t, DB_VOUCHERS, k, STORE_ID, &v)) < 0)
 		return rc;
-	if (v.mv_size == 0 || v.mv_size > STORE_ID)
-		return VD_EINTERNAL;
-	memcpy(ben, v.mv_data, v.mv_size);
-	ben[v.mv_size] = '\0';
-	return book_voucher_get_of(b, ben, vid, r);
+	return book_voucher_at(b, vid, &v, r);
 }
 
 static int64_t remaining(const struct voucher_row *v)
 {
 	return v->granted - v->redeemed - v->expired - v->revoked;
+}
+
+static int in_expiry(const struct voucher_row *v)
+{
+	return v->status == V_ACTIVE && remaining(v) > 0;
 }
 
 static size_t expiry_key(uint8_t *k, const struct voucher_row *v,
@@ -174,7 +186,7 @@ int book_voucher_put(struct book *b, const char *vid,
                      const struct voucher_row *old, const struct voucher_row *r)
 {
 	uint8_t k[STORE_ID], ek[8 + STORE_ID], bk[2 * STORE_ID];
-	int rc;
+	int rc, was, is, moved;
 
 	store_key_id(bk, store_key_id(bk, 0, r->beneficiary), vid);
 	if ((rc = ltx_put(b->t, DB_VOUCHERS_BY, bk, sizeof(bk), r,
@@ -187,19 +199,16 @@ int book_voucher_put(struct book *b, const char *vid,
 		                 strnlen(r->beneficiary, STORE_ID))) < 0)
 			return rc;
 	}
-	/* the expiry index holds the active vouchers with money left; a
-	 * top-up that keeps the voucher in it with the same expiry (every
-	 * grant of a period under the default voucher_days) leaves its key
-	 * as it is, rather than a delete and an insert at a random place */
-	if (old != NULL && old->status == V_ACTIVE && remaining(old) > 0 &&
-	    r->status == V_ACTIVE && remaining(r) > 0 &&
-	    old->expires_at == r->expires_at)
-		return 0;
-	if (old != NULL && old->status == V_ACTIVE)
-		if ((rc = ltx_del(b->t, DB_EXPIRY, ek,
-		                  expiry_key(ek, old, vid))) < 0)
-			return rc;
-	if (r->status == V_ACTIVE && remaining(r) > 0)
+	/* the expiry index holds the active vouchers with money left; the
+	 * key changes only when that or the expiry does (a top-up within a
+	 * period under the default voucher_days leaves it where it is) */
+	was = old != NULL && in_expiry(old);
+	is = in_expiry(r);
+	moved = !was || !is || old->expires_at != r->expires_at;
+	if (was && moved &&
+	    (rc = ltx_del(b->t, DB_EXPIRY, ek, expiry_key(ek, old, vid))) < 0)
+		return rc;
+	if (is && moved)
 		return ltx_put(b->t, DB_EXPIRY, ek, expiry_key(ek, r, vid), "",
 		               0);
 	return 0;
@@ -316,16 +325,15 @@ int book_earned(struct book *b, const struct policy_program *g, const char *ben,
 }
 
 int book_earned_row(struct book *b, const struct policy_program *g,
-                    const char *ben, int32_t period, const struct acc_row *rowp,
+                    const char *ben, int32_t period, const struct acc_row *row,
                     int64_t *earned)
 {
-	const struct acc_row row = *rowp;
 	struct accrual_state st;
 	struct life l;
 	int rc;
 
 	if (g->settlement == POLICY_GRANT) {
-		*earned = row.earned;
+		*earned = row->earned;
 		return 0;
 	}
 	/* the other periods' rows count only for a lifetime cap or
@@ -336,7 +344,7 @@ int book_earned_row(struct book *b, const struct policy_program *g,
 	} else {
 		memset(&l, 0, sizeof(l));
 	}
-	st.basis = g->cap_period == POLICY_LIFETIME ? l.basis : row.basis;
+	st.basis = g->cap_period == POLICY_LIFETIME ? l.basis : row->basis;
 	st.granted_other = l.granted_other;
 	st.periods_before = l.periods_before;
 	if (st.basis < 0)

@@ -94,6 +94,10 @@ int book_pool_put(struct book *b, const char *pool, int32_t period,
 /* A voucher by id; by beneficiary and id when the caller knows it (one
  * lookup instead of two). */
 int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r);
+/* The same from the DB_VOUCHERS entry of vid already read (v: its
+ * beneficiary), as a walk over that table has it. */
+int book_voucher_at(struct book *b, const char *vid, const MDB_val *v,
+                    struct voucher_row *r);
 int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
                         struct voucher_row *r);
 int book_voucher_put(struct book *b, const char *vid,

@@ -295,11 +295,10 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	struct slot *s;
 	int i, rc;
 
-	(void)v;
 	if (k->mv_size != STORE_ID)
 		return VD_EINTERNAL;
 	store_key_get_id(k->mv_data, id);
-	if ((rc = book_voucher_get(&b, id, &r)) < 0)
+	if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 		return rc;
 	s = find(&c->vouchers, id, 0);
 	got[0] = r.granted;

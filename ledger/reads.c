@@ -102,7 +102,7 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 		if (k->mv_size != STORE_ID)
 			return VD_EINTERNAL;
 		store_key_get_id(k->mv_data, id);
-		if ((rc = book_voucher_get(&b, id, &r)) < 0)
+		if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 			return rc;
 	}
 	if (w->period && r.period != w->period)
@@ -158,7 +158,6 @@ int ledger_balance(struct ledger *l, const char *ben, int32_t period,
 }
 
 struct awalk {
-	const char *ben;
 	int32_t period;
 	ledger_accrual_fn fn;
 	void *arg;
@@ -190,7 +189,7 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
                     ledger_accrual_fn fn, void *arg)
 {
-	struct awalk w = {ben, period, fn, arg};
+	struct awalk w = {period, fn, arg};
 	uint8_t k[STORE_ID];
 	struct ltx t;
 	int rc;

@@ -188,9 +188,29 @@ static int count_type(void *arg, uint64_t seq, const char *bytes, size_t len,
 	return 0;
 }
 
-static void test_batch_of_several_orgs(void **state)
+/* A local provider and two schools under Xinxing. */
+static void open_dc_s1_s2(struct fx *f)
 {
 	static const char *const files[] = {"xinxing.ini", NULL};
+
+	assert_int_equal(fx_open(f, files, 0), 0);
+	assert_int_equal(fx_register(f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(f, "s1", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(f, "s2", LEDGER_ORG, "school", 0), 0);
+}
+
+/* xinxing-demand 3%: s1 floor(400,005 * 3%) = 12,000; s2
+ * floor(600,001 * 3%) = 18,000; xinxing-supply 2% to the provider:
+ * floor(1,000,006 * 2%) = 20,000 */
+static void expect_five_granted(struct fx *f)
+{
+	assert_true(fx_granted(f, "xinxing-demand", "s1", 2026, NULL) == 12000);
+	assert_true(fx_granted(f, "xinxing-demand", "s2", 2026, NULL) == 18000);
+	assert_true(fx_granted(f, "xinxing-supply", "dc", 2026, NULL) == 20000);
+}
+
+static void test_batch_of_several_orgs(void **state)
+{
 	struct ledger_record recs[5];
 	struct ledger_op op;
 	struct fx_types t = {0, 0, 0};
@@ -199,10 +219,7 @@ static void test_batch_of_several_orgs(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s1", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(&f, "s2", LEDGER_ORG, "school", 0), 0);
+	open_dc_s1_s2(&f);
 	assert_int_equal(ledger_head(f.l, &head, hash), 0);
 	fx_record(&recs[0], "dc", "r1", "s1", JUNE_2026, 100000, 0);
 	fx_record(&recs[1], "dc", "r2", "s2", JUNE_2026, 200000, 0);
@@ -217,15 +234,7 @@ static void test_batch_of_several_orgs(void **state)
 	op.u.batch.lines_len = 15;
 	assert_int_equal(fx_run(&f, &op), 0);
 	assert_true(op.accepted == 5 && op.duplicate == 0);
-	/* xinxing-demand 3%: s1 floor(400,005 * 3%) = 12,000; s2
-	 * floor(600,001 * 3%) = 18,000; xinxing-supply 2% to the provider:
-	 * floor(1,000,006 * 2%) = 20,000 */
-	assert_true(fx_granted(&f, "xinxing-demand", "s1", 2026, NULL) ==
-	            12000);
-	assert_true(fx_granted(&f, "xinxing-demand", "s2", 2026, NULL) ==
-	            18000);
-	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, NULL) ==
-	            20000);
+	expect_five_granted(&f);
 	/* a grant for each record that raised what its beneficiary earns:
 	 * s1 3,000 then +9,000 (r5 adds no whole fen); s2 6,000 then
 	 * +12,000; dc earns 2,000, 6,000, 12,000, 20,000 after r1..r4, four
@@ -236,18 +245,10 @@ static void test_batch_of_several_orgs(void **state)
 	assert_int_equal(t.grant, 8);
 	/* the same five one at a time grant the same totals */
 	fx_close(&f);
-	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s1", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(&f, "s2", LEDGER_ORG, "school", 0), 0);
+	open_dc_s1_s2(&f);
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(fx_usage_rec(&f, &recs[i], NULL), 0);
-	assert_true(fx_granted(&f, "xinxing-demand", "s1", 2026, NULL) ==
-	            12000);
-	assert_true(fx_granted(&f, "xinxing-demand", "s2", 2026, NULL) ==
-	            18000);
-	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, NULL) ==
-	            20000);
+	expect_five_granted(&f);
 	fx_check_ok(&f);
 	fx_close(&f);
 }
