@@ -10,6 +10,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. bench/lib.sh
 N=1000000
 FULL=0
 while [ $# -gt 0 ]; do
@@ -56,19 +57,8 @@ say() { printf '%s\n' "$*" | tee -a "$LOG" >&2; }
 get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # one vouchd on a fresh store: start_vouchd NAME
-start_vouchd() {
-	D=$W/$1
-	mkdir -p "$D"
-	"$VOUCHD" init --data "$D/data" --bureau-key "$D/bureau.pem" >/dev/null
-	printf '[server]\nlisten = unix:%s/s.sock\nlog_level = warn\n' "$D" > "$D/conf"
-	"$VOUCHD" run --config "$D/conf" --data "$D/data" --policies deploy/policies &
-	VPID=$!
-	i=0
-	while [ ! -S "$D/s.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	ADDR=unix:$D/s.sock
-	"$VDLOAD" setup --addr "$ADDR" --bureau-key "$D/bureau.pem" >/dev/null
-}
-stop_vouchd() { kill "$VPID"; wait "$VPID" || true; VPID=; }
+start_vouchd() { vouchd_up "$VOUCHD" "$VDLOAD" "$W/$1"; }
+stop_vouchd() { vouchd_down; }
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$VPID/status"; }
 anon() { sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$VPID/status"; }
 mib() { echo $(( $1 / 1024 )); }

@@ -1,0 +1,21 @@
+# bench/lib.sh: what run.sh, windows.sh and cpu.sh share (sourced; run
+# from the repository's top directory).
+
+# vouchd_up VOUCHD VDLOAD DIR: a fresh store in DIR, vouchd on it in the
+# background on the Unix socket DIR/s.sock (its pid in VPID, the address
+# in ADDR, its output in DIR/log), and the 50 providers and 10,000 orgs
+# of `vdload setup` registered.
+vouchd_up() {
+	mkdir -p "$3"
+	"$1" init --data "$3/data" --bureau-key "$3/bureau.pem" >/dev/null
+	printf '[server]\nlisten = unix:%s/s.sock\nlog_level = warn\n' "$3" > "$3/conf"
+	"$1" run --config "$3/conf" --data "$3/data" --policies deploy/policies > "$3/log" 2>&1 &
+	VPID=$!
+	_up=0
+	while [ ! -S "$3/s.sock" ] && [ $_up -lt 100 ]; do sleep 0.1; _up=$((_up + 1)); done
+	ADDR=unix:$3/s.sock
+	"$2" setup --addr "$ADDR" --bureau-key "$3/bureau.pem" >/dev/null
+}
+
+# vouchd_down: stop the vouchd of vouchd_up.
+vouchd_down() { kill "$VPID"; wait "$VPID" || true; VPID=; }
