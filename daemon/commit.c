@@ -12,21 +12,6 @@
 #include "err.h"
 #include "perr.h"
 
-struct pending {
-	struct pending *next;
-	struct ledger_op op;
-	struct conn *c;
-	struct slot *slot;
-	commit_finish fn;
-	void *owned1, *owned2;
-	int rc;
-	/* a signed write: verified by a worker before it may commit */
-	const struct sig_pub *pub;
-	const void *msg;
-	size_t msglen;
-	uint8_t sig[SIG_LEN];
-};
-
 /* Signature workers: each connection is served by one worker, so its
  * writes reach the commit queue in the order they were sent. */
 struct worker {
@@ -34,7 +19,7 @@ struct worker {
 	struct server *s;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct pending *head, *tail;
+	struct job *head, *tail;
 	int stop, started;
 };
 
@@ -43,109 +28,151 @@ const uint64_t commit_bucket_us[COMMIT_BUCKETS] = {
 
 struct commitq {
 	pthread_t thread;
-	pthread_mutex_t mu; /* queue, done, busy, stop */
-	pthread_cond_t cv;
-	pthread_mutex_t wlock; /* held around every ledger write */
-	struct pending *head, *tail, *done, *done_tail;
-	size_t queued;
-	int busy, stop, started;
+	pthread_mutex_t mu; /* the queues, busy, stop, the histogram */
+	pthread_cond_t cv;  /* the commit thread waits for work */
+	pthread_cond_t ran; /* commit_run waits for its job */
+	struct job *head, *tail, *done, *done_tail;
+	int stop, started;
 	int pipe[2];
 	struct event *ev;
-	size_t verifying; /* signed writes at the workers */
 	/* commit latency: counts per bucket (COMMIT_BUCKETS + 1 for +Inf),
 	 * sum in microseconds */
 	uint64_t lat[COMMIT_BUCKETS + 1], lat_sum_us, lat_n;
 	struct worker *workers;
 	size_t nworkers;
+	struct ledger_op **ops;
 };
+
+struct job *commit_job_new(void)
+{
+	return calloc(1, sizeof(struct job));
+}
+
+void commit_job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->own[0]);
+	free(j->own[1]);
+	policy_free(j->pol);
+	free(j);
+}
+
+/* Take the next group off the queue (the caller holds q->mu): every job
+ * up to commit_batch, but a policy swap alone, so that the jobs before
+ * it run under the old policy and those after it under the new. */
+static struct job *take_group(struct commitq *q, size_t max, size_t *n)
+{
+	struct job *first = q->head, *last = first;
+
+	*n = 1;
+	if (first->op.type != OP_POLICY)
+		while (last->next && *n < max &&
+		       last->next->op.type != OP_POLICY) {
+			last = last->next;
+			(*n)++;
+		}
+	q->head = last->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	last->next = NULL;
+	return first;
+}
+
+/* A policy swap: the ledger takes the new policy, journaled unless the
+ * store already holds it; on any failure it keeps the old. */
+static int run_swap(struct server *s, struct job *j)
+{
+	const struct policy *old = ledger_policy(s->l);
+	int rc = 0;
+
+	ledger_set_policy(s->l, j->pol);
+	if (j->journal) {
+		rc = ledger_batch(s->l, &j->op, 1);
+		if (rc == 0 && j->op.rc < 0) {
+			j->rc = j->op.rc;
+			ledger_set_policy(s->l, old);
+		}
+	}
+	if (rc < 0)
+		ledger_set_policy(s->l, old);
+	return rc;
+}
 
 static void *commit_main(void *arg)
 {
 	struct server *s = arg;
 	struct commitq *q = s->q;
 	size_t max = (size_t)s->cfg.commit_batch;
-	struct ledger_op **ops = malloc(max * sizeof(*ops));
-	struct pending *batch, *p, *last;
+	struct job *group, *j, *last;
 	struct timespec t0, t1;
 	uint64_t us;
 	size_t n, b;
 	int rc;
 
-	if (ops == NULL)
-		abort();
 	for (;;) {
 		pthread_mutex_lock(&q->mu);
 		while (q->head == NULL && !q->stop)
 			pthread_cond_wait(&q->cv, &q->mu);
-		if (q->head == NULL && q->stop) {
+		if (q->head == NULL) {
 			pthread_mutex_unlock(&q->mu);
 			break;
 		}
-		/* everything that arrived meanwhile, up to commit_batch */
-		batch = q->head;
-		for (n = 1, last = batch; last->next && n < max; n++)
-			last = last->next;
-		q->head = last->next;
-		if (q->head == NULL)
-			q->tail = NULL;
-		last->next = NULL;
-		q->queued -= n;
-		q->busy = 1;
+		group = take_group(q, max, &n);
 		pthread_mutex_unlock(&q->mu);
 
-		for (n = 0, p = batch; p; p = p->next)
-			ops[n++] = &p->op;
-		pthread_mutex_lock(&q->wlock);
+		for (n = 0, j = group; j; j = j->next) {
+			q->ops[n++] = &j->op;
+			j->rc = 0;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = s->failed ? VD_EINTERNAL : ledger_batchv(s->l, ops, n);
+		if (atomic_load(&s->failed))
+			rc = VD_EINTERNAL;
+		else if (group->op.type == OP_POLICY)
+			rc = run_swap(s, group);
+		else
+			rc = ledger_batchv(s->l, q->ops, n);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		pthread_mutex_unlock(&q->wlock);
 		us = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000u +
 		     (uint64_t)((t1.tv_nsec - t0.tv_nsec) / 1000);
-		for (p = batch; p; p = p->next)
-			p->rc = rc < 0 ? rc : p->op.rc;
+		for (last = j = group; j; last = j, j = j->next)
+			if (rc < 0)
+				j->rc = rc;
+			else if (j->rc == 0)
+				j->rc = j->op.rc;
 		if (rc < 0)
-			s->failed = 1; /* read by the loop after the wake-up */
+			atomic_store(&s->failed, 1);
 
 		pthread_mutex_lock(&q->mu);
 		if (q->done_tail)
-			q->done_tail->next = batch;
+			q->done_tail->next = group;
 		else
-			q->done = batch;
+			q->done = group;
 		q->done_tail = last;
-		q->busy = 0;
 		for (b = 0; b < COMMIT_BUCKETS && us > commit_bucket_us[b]; b++)
 			;
 		q->lat[b]++;
 		q->lat_sum_us += us;
 		q->lat_n++;
+		pthread_cond_broadcast(&q->ran);
 		pthread_mutex_unlock(&q->mu);
 		if (write(q->pipe[1], "c", 1) < 0 && errno != EAGAIN) {
-			/* the loop will still find the batch on its next
+			/* the loop will still find the group on its next
 			 * wake-up */
 		}
 	}
-	free(ops);
 	return NULL;
 }
 
 /* Into the next group commit; the caller holds q->mu. */
-static void queue_push(struct commitq *q, struct pending *p)
+static void queue_push(struct commitq *q, struct job *j)
 {
 	if (q->tail)
-		q->tail->next = p;
+		q->tail->next = j;
 	else
-		q->head = p;
-	q->tail = p;
-	q->queued++;
+		q->head = j;
+	q->tail = j;
 	pthread_cond_signal(&q->cv);
-}
-
-static void wake(struct commitq *q)
-{
-	if (write(q->pipe[1], "v", 1) < 0 && errno != EAGAIN) {
-		/* the loop finds it on its next wake-up */
-	}
 }
 
 static void *worker_main(void *arg)
@@ -153,7 +180,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct commitq *q = w->s->q;
 	struct sig_verifier *v = NULL;
-	struct pending *p;
+	struct job *j;
 	int ok;
 
 	if (sig_verifier_new(&v) < 0)
@@ -162,120 +189,96 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		while (w->head == NULL && !w->stop)
 			pthread_cond_wait(&w->cv, &w->mu);
-		p = w->head;
-		if (p == NULL) {
+		j = w->head;
+		if (j == NULL) {
 			pthread_mutex_unlock(&w->mu);
 			break;
 		}
-		w->head = p->next;
+		w->head = j->next;
 		if (w->head == NULL)
 			w->tail = NULL;
-		p->next = NULL;
+		j->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 
-		ok = sig_verifier_check(v, p->pub, p->msg, p->msglen, p->sig) ==
+		ok = sig_verifier_check(v, j->pub, j->msg, j->msglen, j->sig) ==
 		     0;
 		pthread_mutex_lock(&q->mu);
-		q->verifying--;
 		if (ok) {
 			/* into the next group commit, in this connection's
 			 * order */
-			queue_push(q, p);
+			queue_push(q, j);
 		} else {
 			/* refused: straight to the loop for its reply */
-			p->rc = PROTO_EBADSIG;
+			j->rc = PROTO_EBADSIG;
 			if (q->done_tail)
-				q->done_tail->next = p;
+				q->done_tail->next = j;
 			else
-				q->done = p;
-			q->done_tail = p;
+				q->done = j;
+			q->done_tail = j;
 		}
 		pthread_mutex_unlock(&q->mu);
-		if (!ok)
-			wake(q);
+		if (!ok && write(q->pipe[1], "v", 1) < 0 && errno != EAGAIN) {
+			/* the loop finds it on its next wake-up */
+		}
 	}
 	sig_verifier_free(v);
 	return NULL;
 }
 
-/* The loop's side: send the replies of committed writes. */
+/* The loop's side of a policy swap: once the ledger uses the new policy,
+ * so does the loop, and the old one (which nothing uses any more) goes.
+ * A swap that failed left the ledger on the old one: j frees the new. */
+static void adopt_policy(struct server *s, struct job *j)
+{
+	if (j->op.type != OP_POLICY || j->pol == NULL || j->rc < 0)
+		return;
+	policy_free(s->pol);
+	s->pol = j->pol;
+	j->pol = NULL;
+}
+
+/* The loop's side: hand each finished job to its submitter. */
 static void done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
 	struct commitq *q = s->q;
-	struct pending *p, *next;
+	struct job *j, *next;
 	char drain[64];
 
 	(void)what;
 	while (read(fd, drain, sizeof(drain)) > 0)
 		;
 	pthread_mutex_lock(&q->mu);
-	p = q->done;
+	j = q->done;
 	q->done = q->done_tail = NULL;
 	pthread_mutex_unlock(&q->mu);
-	if (p != NULL)
+	if (j != NULL)
 		s->st.commits++;
-	if (s->failed && !s->failed_told) {
+	if (atomic_load(&s->failed) && !s->failed_told) {
 		s->failed_told = 1;
 		srv_log(s, 0,
 		        "a commit failed: stopping without acknowledging");
 		event_base_loopbreak(s->base);
 	}
-	for (; p; p = next) {
-		next = p->next;
-		/* after a failed commit nothing more is acknowledged */
-		conn_complete(p->c, p->slot, s->failed ? NULL : p->fn, &p->op,
-		              p->rc);
-		free(p->owned1);
-		free(p->owned2);
-		free(p);
+	for (; j; j = next) {
+		next = j->next;
+		adopt_policy(s, j);
+		if (j->done)
+			j->done(j);
+		s->inflight--;
+		commit_job_free(j);
 	}
 	srv_maybe_exit(s);
 }
 
-int commit_start(struct server *s)
-{
-	struct commitq *q = calloc(1, sizeof(*q));
-
-	if (q == NULL)
-		return VD_ENOMEM;
-	s->q = q;
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_mutex_init(&q->wlock, NULL);
-	pthread_cond_init(&q->cv, NULL);
-	if (pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) < 0)
-		return VD_EIO;
-	q->ev =
-	    event_new(s->base, q->pipe[0], EV_READ | EV_PERSIST, done_cb, s);
-	if (q->ev == NULL || event_add(q->ev, NULL) < 0)
-		return VD_ENOMEM;
-	if (pthread_create(&q->thread, NULL, commit_main, s) != 0)
-		return VD_EINTERNAL;
-	q->started = 1;
-	q->nworkers = (size_t)s->cfg.workers;
-	q->workers = calloc(q->nworkers, sizeof(*q->workers));
-	if (q->workers == NULL)
-		return VD_ENOMEM;
-	for (size_t i = 0; i < q->nworkers; i++) {
-		struct worker *w = &q->workers[i];
-		w->s = s;
-		pthread_mutex_init(&w->mu, NULL);
-		pthread_cond_init(&w->cv, NULL);
-		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-			return VD_EINTERNAL;
-		w->started = 1;
-	}
-	return 0;
-}
-
-void commit_stop(struct server *s)
+/* Stop and join what commit_start made, in reverse; safe on a partly
+ * made queue. */
+static void teardown(struct server *s)
 {
 	struct commitq *q = s->q;
+	size_t i;
 
-	if (q == NULL)
-		return;
-	/* the workers finish what they hold, into the commit queue */
-	for (size_t i = 0; q->workers && i < q->nworkers; i++) {
+	for (i = 0; q->workers && i < q->nworkers; i++) {
 		struct worker *w = &q->workers[i];
 		if (!w->started)
 			continue;
@@ -301,104 +304,121 @@ void commit_stop(struct server *s)
 		done_cb(q->pipe[0], EV_READ, s);
 		event_free(q->ev);
 	}
-	close(q->pipe[0]);
-	close(q->pipe[1]);
+	if (q->pipe[0] >= 0)
+		close(q->pipe[0]);
+	if (q->pipe[1] >= 0)
+		close(q->pipe[1]);
 	pthread_mutex_destroy(&q->mu);
-	pthread_mutex_destroy(&q->wlock);
 	pthread_cond_destroy(&q->cv);
+	pthread_cond_destroy(&q->ran);
+	free(q->ops);
 	free(q);
 	s->q = NULL;
 }
 
-/* A queued write with its place in c's reply order; the owned buffers
- * are freed here if it cannot be made. */
-static struct pending *new_pending(struct conn *c, const struct ledger_op *op,
-                                   commit_finish fn, void *owned1, void *owned2)
+int commit_start(struct server *s)
 {
-	struct pending *p = calloc(1, sizeof(*p));
-
-	if (p == NULL) {
-		free(owned1);
-		free(owned2);
-		return NULL;
-	}
-	p->op = *op;
-	p->op.now = srv_now();
-	p->c = c;
-	p->fn = fn;
-	p->owned1 = owned1;
-	p->owned2 = owned2;
-	p->slot = conn_reserve(c, p);
-	return p;
-}
-
-int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
-                  void *owned1, void *owned2)
-{
-	struct commitq *q = c->s->q;
-	struct pending *p = new_pending(c, op, fn, owned1, owned2);
-
-	if (p == NULL)
-		return VD_ENOMEM;
-	pthread_mutex_lock(&q->mu);
-	queue_push(q, p);
-	pthread_mutex_unlock(&q->mu);
-	return 0;
-}
-
-int commit_idle(struct server *s)
-{
-	struct commitq *q = s->q;
-	int idle;
+	struct commitq *q = calloc(1, sizeof(*q));
+	size_t i;
+	int rc = VD_ENOMEM;
 
 	if (q == NULL)
-		return 1;
-	pthread_mutex_lock(&q->mu);
-	idle =
-	    q->head == NULL && !q->busy && q->done == NULL && q->verifying == 0;
-	pthread_mutex_unlock(&q->mu);
-	return idle;
+		return VD_ENOMEM;
+	s->q = q;
+	q->pipe[0] = q->pipe[1] = -1;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	pthread_cond_init(&q->ran, NULL);
+	q->ops = malloc((size_t)s->cfg.commit_batch * sizeof(*q->ops));
+	q->nworkers = (size_t)s->cfg.workers;
+	q->workers = calloc(q->nworkers, sizeof(*q->workers));
+	if (q->ops == NULL || q->workers == NULL)
+		goto fail;
+	if (pipe2(q->pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		rc = VD_EIO;
+		goto fail;
+	}
+	q->ev =
+	    event_new(s->base, q->pipe[0], EV_READ | EV_PERSIST, done_cb, s);
+	if (q->ev == NULL || event_add(q->ev, NULL) < 0)
+		goto fail;
+	rc = VD_EINTERNAL;
+	if (pthread_create(&q->thread, NULL, commit_main, s) != 0)
+		goto fail;
+	q->started = 1;
+	for (i = 0; i < q->nworkers; i++) {
+		struct worker *w = &q->workers[i];
+		w->s = s;
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->cv, NULL);
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			pthread_mutex_destroy(&w->mu);
+			pthread_cond_destroy(&w->cv);
+			goto fail;
+		}
+		w->started = 1;
+	}
+	return 0;
+fail:
+	teardown(s);
+	return rc;
 }
 
-void commit_exclusive(struct server *s, void (*fn)(void *), void *arg)
+void commit_stop(struct server *s)
+{
+	if (s->q != NULL)
+		teardown(s);
+}
+
+void commit_submit(struct server *s, struct job *j)
 {
 	struct commitq *q = s->q;
 
-	if (q)
-		pthread_mutex_lock(&q->wlock);
-	fn(arg);
-	if (q)
-		pthread_mutex_unlock(&q->wlock);
+	j->next = NULL;
+	s->inflight++;
+	if (j->is_signed) {
+		struct worker *w = &q->workers[j->c->worker % q->nworkers];
+		pthread_mutex_lock(&w->mu);
+		if (w->tail)
+			w->tail->next = j;
+		else
+			w->head = j;
+		w->tail = j;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		return;
+	}
+	pthread_mutex_lock(&q->mu);
+	queue_push(q, j);
+	pthread_mutex_unlock(&q->mu);
 }
 
-int commit_submit_signed(struct conn *c, const struct ledger_op *op,
-                         commit_finish fn, void *owned1, void *owned2,
-                         const void *msg, size_t msglen,
-                         const uint8_t sig[SIG_LEN])
+int commit_run(struct server *s, struct job *j)
 {
-	struct commitq *q = c->s->q;
-	struct pending *p = new_pending(c, op, fn, owned1, owned2);
-	struct worker *w;
+	struct commitq *q = s->q;
+	struct job **p, *t;
 
-	if (p == NULL)
-		return VD_ENOMEM;
-	p->pub = c->pub; /* lives while c has writes pending */
-	p->msg = msg;
-	p->msglen = msglen;
-	memcpy(p->sig, sig, SIG_LEN);
-	w = &q->workers[c->worker % q->nworkers];
+	j->next = NULL;
 	pthread_mutex_lock(&q->mu);
-	q->verifying++;
+	queue_push(q, j);
+	/* run once the commit thread has put it on the done list; it is
+	 * taken off there, since it stays the caller's */
+	for (;;) {
+		for (p = &q->done; *p && *p != j; p = &(*p)->next)
+			;
+		if (*p) {
+			*p = j->next;
+			break;
+		}
+		pthread_cond_wait(&q->ran, &q->mu);
+	}
+	q->done_tail = NULL;
+	for (t = q->done; t; t = t->next)
+		q->done_tail = t;
 	pthread_mutex_unlock(&q->mu);
-	pthread_mutex_lock(&w->mu);
-	if (w->tail)
-		w->tail->next = p;
-	else
-		w->head = p;
-	w->tail = p;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	return 0;
+	j->next = NULL;
+	adopt_policy(s, j);
+	return j->rc;
 }
 
 void commit_latency(struct server *s, uint64_t counts[COMMIT_BUCKETS + 1],

@@ -1,36 +1,69 @@
-/* Group commit: writes are queued by the event loop, and a commit thread
- * runs every write that arrived while the previous commit was in
- * progress (up to commit_batch) as one LMDB transaction, synced once.
- * Only then does the loop send their replies, each in its connection's
- * request order. A commit that fails for any reason but a full map (which
- * the ledger handles) stops the server from acknowledging anything more
- * (fail-stop). */
+/* The one write path. Every change to the ledger while the daemon serves
+ * is a job submitted here: a client's write, the expiry sweep, a policy
+ * swap (RELOAD, SIGHUP, the start). A commit thread runs every job that
+ * arrived while the previous commit was in progress (up to commit_batch)
+ * as one LMDB transaction, synced once; a policy swap runs alone, between
+ * two group commits. Signed jobs first go to a signature worker (the
+ * same one for all of a connection's jobs, so they keep their order).
+ *
+ * When its commit is on disk (or the job was refused) the job's `done` is
+ * called on the event-loop thread, then the job and what it owns are
+ * freed. A commit that fails (for any reason but a full map, which the
+ * ledger grows) sets server->failed: from then on no job is run and every
+ * `done` sees it (fail-stop; the loop is left, nothing more is
+ * acknowledged). */
 #ifndef VD_COMMIT_H
 #define VD_COMMIT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "srv.h"
 
-/* Writes the reply of a committed (or refused, rc < 0) operation into
- * c->out. */
-typedef void (*commit_finish)(struct conn *c, struct ledger_op *op, int rc);
+struct job {
+	struct job *next; /* the queues' link: the commit module's */
+	struct ledger_op op;
+	/* filled by whoever submits: */
+	struct conn *c;    /* the client it answers, or NULL */
+	struct slot *slot; /* its place in c's reply order */
+	unsigned row;      /* the command (dispatch.h), for its finish */
+	void (*done)(struct job *j); /* on the loop thread, once */
+	void *own[2];                /* freed with the job (lines, records) */
+	/* a signed write: a worker checks sig over msg with pub first */
+	int is_signed;
+	const struct sig_pub *pub; /* lives while c has writes queued */
+	const void *msg;           /* in an owned buffer */
+	size_t msglen;
+	uint8_t sig[SIG_LEN];
+	/* a policy swap (op.type OP_POLICY): the commit thread makes pol the
+	 * ledger's; journaled unless journal is 0 (the store already
+	 * recorded it). On failure the previous policy is put back. */
+	struct policy *pol;
+	int journal;
+	/* the result, for done: */
+	int rc;    /* 0, the op's refusal, PROTO_EBADSIG, or the commit's
+	              failure (then server->failed is set) */
+	void *arg; /* the submitter's */
+};
 
+/* A zeroed job, or NULL if out of memory. */
+struct job *commit_job_new(void);
+/* Free a job that was never submitted, with what it owns. */
+void commit_job_free(struct job *j);
+
+/* Start the commit thread and the signature workers. On failure every
+ * thread and resource made so far is released and s->q stays NULL. */
 int commit_start(struct server *s);
-/* Commit what is queued, then stop the thread. */
+/* Run what is queued, answer it, stop the threads, free the queue. */
 void commit_stop(struct server *s);
 
-/* Queue a copy of op for c. `owned` buffers (may be NULL) belong to the
- * queued write from now on and are freed after its reply. */
-int commit_submit(struct conn *c, const struct ledger_op *op, commit_finish fn,
-                  void *owned1, void *owned2);
+/* Queue j (it belongs to the queue from now on; j->done frees nothing).
+ * s->inflight counts it until its done has run. Never fails. */
+void commit_submit(struct server *s, struct job *j);
 
-/* The same for a signed write: a signature worker (the connection's)
- * verifies sig over msg with c's key off the event loop first; a bad
- * signature is answered through fn with PROTO_EBADSIG. msg must live in
- * an owned buffer. */
-int commit_submit_signed(struct conn *c, const struct ledger_op *op,
-                         commit_finish fn, void *owned1, void *owned2,
-                         const void *msg, size_t msglen,
-                         const uint8_t sig[SIG_LEN]);
+/* Before the loop runs (server start): run j and wait for it; j->done is
+ * not called, j stays the caller's. Returns j->rc. */
+int commit_run(struct server *s, struct job *j);
 
 /* Commit latency histogram: upper bounds in microseconds (1 ms .. 1 s),
  * counts per bucket with the last for slower commits. */
@@ -38,12 +71,5 @@ int commit_submit_signed(struct conn *c, const struct ledger_op *op,
 extern const uint64_t commit_bucket_us[COMMIT_BUCKETS];
 void commit_latency(struct server *s, uint64_t counts[COMMIT_BUCKETS + 1],
                     uint64_t *sum_us, uint64_t *n);
-
-/* 1 when nothing is queued or being committed. */
-int commit_idle(struct server *s);
-
-/* Run fn(arg) on the ledger between group commits (policy swaps, the
- * expiry sweep), from the loop thread. */
-void commit_exclusive(struct server *s, void (*fn)(void *), void *arg);
 
 #endif

@@ -1,23 +1,35 @@
-/* Connections: framing, limits and backpressure. Every line is bounded
- * twice: the bytes buffered while no LF has come, and each complete line.
- * A line over max_line is answered TOOBIG and the connection closed, since
- * its framing is lost. */
+#include "conn.h"
+
 #include <errno.h>
-#include <stdio.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srv.h"
+#include "batch.h"
+#include "commit.h"
+#include "dispatch.h"
+#include "err.h"
 
-static void read_cb(struct bufferevent *bev, void *arg);
+/* A reply in a connection's order: written when every reply before it
+ * has been. */
+struct slot {
+	struct slot *next;
+	int ready;
+	char *data;
+	size_t len;
+};
 
-static void conn_free(struct conn *c)
+static void conn_update(struct conn *c);
+
+/* What remains of a closed connection once nothing refers to it. */
+static void conn_release(struct conn *c)
 {
+	struct server *s = c->s;
 	struct slot *sl, *next;
 
 	for (sl = c->slots; sl; sl = next) {
@@ -25,64 +37,57 @@ static void conn_free(struct conn *c)
 		free(sl->data);
 		free(sl);
 	}
+	batch_free(c->batch);
 	sig_pub_free(c->pub);
 	if (c->pend)
 		evbuffer_free(c->pend);
 	rbuf_free(&c->out);
-	free(c->lines);
-	free(c->recs);
 	free(c);
+	srv_maybe_exit(s);
 }
 
 void conn_close(struct conn *c)
 {
 	struct server *s = c->s;
 
-	if (c->dead)
+	if (c->state == CONN_DEAD)
 		return;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		s->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	s->nconns--;
+	/* a half-built connection is not on the list yet */
+	if (c->prev || s->conns == c) {
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			s->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		s->nconns--;
+	}
+	c->prev = c->next = NULL;
 	if (c->deadline)
 		event_free(c->deadline);
-	c->deadline = NULL;
 	if (c->push)
 		event_free(c->push);
-	c->push = NULL;
-	bufferevent_free(c->bev);
+	if (c->bev)
+		bufferevent_free(c->bev);
+	c->deadline = c->push = NULL;
 	c->bev = NULL;
+	c->state = CONN_DEAD;
 	srv_log(s, 3, "closed %s", c->peer);
 	/* its queued writes still commit; the struct waits for them */
-	if (c->npending > 0) {
-		c->dead = 1;
-		return;
-	}
-	conn_free(c);
-	srv_maybe_exit(s);
-}
-
-void conn_err(struct conn *c, const char *word, const char *msg)
-{
-	srv_count_error(c->s, word);
-	reply_err(&c->out, word, msg);
-}
-
-int conn_drained(const struct conn *c)
-{
-	return c->slots == NULL &&
-	       evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
-	       (c->pend == NULL || evbuffer_get_length(c->pend) == 0);
+	if (c->npending == 0)
+		conn_release(c);
 }
 
 /* Reply bytes queued, written or not: what backpressure counts. */
-static size_t conn_queued(const struct conn *c)
+static size_t queued(const struct conn *c)
 {
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
 	       (c->pend ? evbuffer_get_length(c->pend) : 0);
+}
+
+static int drained(const struct conn *c)
+{
+	return c->slots == NULL && queued(c) == 0;
 }
 
 static void push_slot(struct conn *c, struct slot *sl)
@@ -106,12 +111,11 @@ static void push_slot(struct conn *c, struct slot *sl)
  * socket does not take goes to the bufferevent, which writes it when the
  * socket drains; while it holds bytes every reply follows them there, so
  * order is kept. TLS replies always go through the bufferevent. */
-static void conn_push(struct conn *c)
+static void push(struct conn *c)
 {
 	struct evbuffer *out;
 
-	if (c->bev == NULL || c->pend == NULL ||
-	    evbuffer_get_length(c->pend) == 0)
+	if (c->pend == NULL || evbuffer_get_length(c->pend) == 0)
 		return;
 	out = bufferevent_get_output(c->bev);
 	/* an error (EAGAIN, a reset) leaves the bytes for the bufferevent,
@@ -122,29 +126,7 @@ static void conn_push(struct conn *c)
 		evbuffer_add_buffer(out, c->pend);
 }
 
-/* Whether reading, stopped by output_limit, may go on now: every reply
- * written and the connection not paused or closing. Enables it if so. */
-static int resume_reading(struct conn *c)
-{
-	if (c->bev == NULL || c->closing || c->paused || conn_queued(c) > 0 ||
-	    (bufferevent_get_enabled(c->bev) & EV_READ))
-		return 0;
-	bufferevent_enable(c->bev, EV_READ);
-	return evbuffer_get_length(bufferevent_get_input(c->bev)) > 0;
-}
-
-static void push_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct conn *c = arg;
-
-	(void)fd;
-	(void)what;
-	conn_push(c);
-	if (resume_reading(c))
-		read_cb(c->bev, c);
-}
-
-static void conn_send(struct conn *c, const void *p, size_t n, int lone)
+static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	const char *b = p;
@@ -165,7 +147,7 @@ static void conn_send(struct conn *c, const void *p, size_t n, int lone)
 	if (n > 0)
 		evbuffer_add(c->pend, b, n);
 	if (lone)
-		conn_push(c);
+		push(c);
 }
 
 /* Write the replies whose turn has come. */
@@ -178,7 +160,7 @@ static void drain_slots(struct conn *c)
 		int lone =
 		    (sl->next == NULL || !sl->next->ready) && c->npending == 0;
 		if (sl->len)
-			conn_send(c, sl->data, sl->len, lone);
+			send_reply(c, sl->data, sl->len, lone);
 		c->slots = sl->next;
 		if (c->slots == NULL)
 			c->slots_tail = NULL;
@@ -187,36 +169,13 @@ static void drain_slots(struct conn *c)
 	}
 }
 
-struct slot *conn_reserve(struct conn *c, void *pending)
+/* Send what c->out holds (after any reply still waiting) and reset it. */
+static void flush(struct conn *c)
 {
-	struct slot *sl = calloc(1, sizeof(*sl));
-
-	(void)pending;
-	conn_flush(c);
-	if (sl == NULL)
-		return NULL;
-	push_slot(c, sl);
-	c->npending++;
-	return sl;
-}
-
-static void close_when_sent(struct conn *c)
-{
-	conn_push(c);
-	c->closing = 1;
-	bufferevent_disable(c->bev, EV_READ);
-	if (c->npending == 0 && conn_drained(c))
-		conn_close(c);
-}
-
-void conn_flush(struct conn *c)
-{
-	if (c->bev == NULL)
-		return;
 	if (c->out.err) {
 		/* a reply that could not be built is an internal error */
 		rbuf_reset(&c->out);
-		conn_err(c, "INTERNAL", "reply too large or malformed");
+		srv_err(c, VD_EINTERNAL, "reply too large or malformed");
 	}
 	if (c->out.len && c->slots) {
 		/* behind replies still waiting for a commit */
@@ -230,92 +189,228 @@ void conn_flush(struct conn *c)
 			free(sl);
 	} else if (c->out.len)
 		/* lone: no more request bytes are waiting to be read */
-		conn_send(c, c->out.data, c->out.len,
-		          evbuffer_get_length(bufferevent_get_input(c->bev)) ==
-		              0);
+		send_reply(c, c->out.data, c->out.len,
+		           evbuffer_get_length(bufferevent_get_input(c->bev)) ==
+		               0);
 	rbuf_reset(&c->out);
-	/* a client that does not read its replies stops being read */
-	if ((int64_t)conn_queued(c) > c->s->cfg.output_limit)
-		bufferevent_disable(c->bev, EV_READ);
 }
 
-void conn_defer(struct conn *c, const char *line, size_t len)
+/* A queued write was committed or refused (on the loop thread). */
+static void job_done(struct job *j)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct conn *c = j->c;
+	struct slot *sl = j->slot;
 
-	evbuffer_prepend(in, "\n", 1);
-	evbuffer_prepend(in, line, len);
-	c->paused = 1;
-	bufferevent_disable(c->bev, EV_READ);
-}
-
-void conn_complete(struct conn *c, struct slot *slot,
-                   void (*fn)(struct conn *, struct ledger_op *, int),
-                   struct ledger_op *op, int rc)
-{
-	if (c == NULL)
-		return;
 	c->npending--;
-	if (c->dead) {
-		if (c->npending == 0) {
-			struct server *s = c->s;
-			conn_free(c);
-			srv_maybe_exit(s);
-		}
+	if (c->state == CONN_DEAD) {
+		if (c->npending == 0)
+			conn_release(c);
 		return;
 	}
-	if (slot == NULL)
-		return;
-	if (fn != NULL) {
+	/* after a failed commit nothing more is acknowledged */
+	if (!atomic_load(&c->s->failed)) {
 		rbuf_reset(&c->out);
-		fn(c, op, rc);
+		dispatch_finish(c, j);
 		if (c->out.err) {
 			rbuf_reset(&c->out);
-			conn_err(c, "INTERNAL", "reply too large");
+			srv_err(c, VD_EINTERNAL, "reply too large");
 		}
-		slot->data = malloc(c->out.len ? c->out.len : 1);
-		if (slot->data) {
-			memcpy(slot->data, c->out.data, c->out.len);
-			slot->len = c->out.len;
+		sl->data = malloc(c->out.len ? c->out.len : 1);
+		if (sl->data) {
+			memcpy(sl->data, c->out.data, c->out.len);
+			sl->len = c->out.len;
 		}
 		rbuf_reset(&c->out);
 	}
-	slot->ready = 1;
+	sl->ready = 1;
 	drain_slots(c);
-	if (c->closing) {
-		conn_push(c);
-		if (c->npending == 0 && conn_drained(c))
-			conn_close(c);
-		return;
-	}
 	/* one commit completes many of a connection's writes, one call here
 	 * each: their replies go out together once this round of callbacks
-	 * ends (an active event runs once however often it is activated) */
+	 * ends (an active event runs once however often it is activated);
+	 * a connection that may read again or close acts now */
 	if (c->push)
 		event_active(c->push, 0, 0);
-	if (c->paused && c->npending == 0) {
-		/* the deferred read can run now */
-		c->paused = 0;
-		bufferevent_enable(c->bev, EV_READ);
-		read_cb(c->bev, c);
+	if (c->state == CONN_WAITING || c->state == CONN_CLOSING)
+		conn_update(c);
+}
+
+/* Queue a write for the commit thread, with its place in c's replies. */
+static void submit(struct conn *c, struct job *j)
+{
+	struct slot *sl = calloc(1, sizeof(*sl));
+
+	if (sl == NULL) {
+		commit_job_free(j);
+		srv_err(c, VD_ENOMEM, "out of memory");
+		flush(c);
+		return;
+	}
+	push_slot(c, sl);
+	c->npending++;
+	j->slot = sl;
+	j->done = job_done;
+	commit_submit(c->s, j);
+}
+
+/* Answer one line: a read's reply is sent, a write queued. */
+static void serve_line(struct conn *c, size_t len)
+{
+	struct job *j = NULL;
+
+	switch (dispatch_line(c, c->line, len, &j)) {
+	case DISPATCH_DONE:
+		flush(c);
+		break;
+	case DISPATCH_SUBMIT:
+		submit(c, j);
+		break;
+	case DISPATCH_DEFER: {
+		struct evbuffer *in = bufferevent_get_input(c->bev);
+		evbuffer_prepend(in, "\n", 1);
+		evbuffer_prepend(in, c->line, len);
+		c->state = CONN_WAITING;
+		break;
+	}
+	case DISPATCH_CLOSE:
+		flush(c);
+		c->state = CONN_CLOSING;
+		break;
 	}
 }
 
-static void write_cb(struct bufferevent *bev, void *arg)
+/* Serve the whole lines buffered while c is READING and under its output
+ * limit. Returns 1 when it stopped for want of a whole line (the next
+ * bytes will bring c back), 0 when c's state or output stopped it. A
+ * line over max_line closes c. */
+static int read_lines(struct conn *c)
 {
-	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	size_t max = (size_t)c->s->cfg.max_line;
 
-	if (c->closing) {
-		if (c->npending == 0 && conn_drained(c))
-			conn_close(c);
+	while (c->state == CONN_READING &&
+	       (int64_t)queued(c) <= c->s->cfg.output_limit) {
+		struct evbuffer_ptr eol;
+		size_t eol_len = 0, len;
+
+		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
+		if (eol.pos < 0) {
+			/* no LF yet: bounded, and on a clock */
+			size_t have = evbuffer_get_length(in);
+			if (have > max + 1)
+				goto toobig;
+			if (have > 0 && !evtimer_pending(c->deadline, NULL)) {
+				struct timeval tv = {c->s->cfg.line_deadline,
+				                     0};
+				evtimer_add(c->deadline, &tv);
+			} else if (have == 0)
+				evtimer_del(c->deadline);
+			return 1;
+		}
+		len = (size_t)eol.pos;
+		/* a CR before the LF is dropped by the parser: allow it */
+		if (len > max + 1 ||
+		    (len == max + 1 &&
+		     evbuffer_copyout(in, c->line, len) == (ev_ssize_t)len &&
+		     c->line[len - 1] != '\r'))
+			goto toobig;
+		evbuffer_remove(in, c->line, len);
+		evbuffer_drain(in, 1);
+		if (evbuffer_get_length(in) == 0)
+			evtimer_del(c->deadline);
+		serve_line(c, len);
+	}
+	return 0;
+toobig:
+	srv_err(c, VD_ELIMIT, "line too long");
+	flush(c);
+	c->state = CONN_CLOSING;
+	return 0;
+}
+
+/* The one place that decides, from c's state, whether c is read; it
+ * moves c between READING, WAITING and OUTPUT as their conditions come
+ * and go, serves the lines already buffered when c may read, and closes
+ * a CLOSING connection once everything is answered and sent. Every
+ * callback ends here. */
+static void conn_update(struct conn *c)
+{
+	int64_t limit = c->s->cfg.output_limit;
+
+	for (;;) {
+		if (c->state == CONN_DEAD)
+			return;
+		push(c);
+		switch (c->state) {
+		case CONN_DEAD:
+			return;
+		case CONN_CLOSING:
+			bufferevent_disable(c->bev, EV_READ);
+			if (c->npending == 0 && drained(c))
+				conn_close(c);
+			return;
+		case CONN_WAITING:
+			if (c->npending > 0)
+				break;
+			c->state = CONN_READING;
+			continue;
+		case CONN_OUTPUT:
+			if ((int64_t)queued(c) > limit / 2)
+				break;
+			c->state = CONN_READING;
+			continue;
+		case CONN_READING:
+			if ((int64_t)queued(c) > limit) {
+				c->state = CONN_OUTPUT;
+				break;
+			}
+			if (!(bufferevent_get_enabled(c->bev) & EV_READ))
+				bufferevent_enable(c->bev, EV_READ);
+			if (read_lines(c)) {
+				/* the replies of this read in one write; the
+				 * next bytes bring c back */
+				push(c);
+				return;
+			}
+			/* its state or its output stopped it: decide again
+			 * (lines may still be buffered, and no read event
+			 * will come for them) */
+			continue;
+		}
+		/* WAITING or OUTPUT: not read until its condition goes */
+		if (bufferevent_get_enabled(c->bev) & EV_READ)
+			bufferevent_disable(c->bev, EV_READ);
 		return;
 	}
-	if (c->paused)
+}
+
+void conn_stop(struct conn *c)
+{
+	if (c->state == CONN_DEAD)
 		return;
-	/* drained below the low-water mark: read again */
-	bufferevent_enable(bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
-		read_cb(bev, c);
+	c->state = CONN_CLOSING;
+	conn_update(c);
+}
+
+static void read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_update(arg);
+}
+
+/* The bufferevent wrote what the socket had refused, down to the
+ * low-water mark (output_limit / 2). */
+static void write_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_update(arg);
+}
+
+/* The end of a round of callbacks that completed c's writes. */
+static void push_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_update(arg);
 }
 
 static void event_cb(struct bufferevent *bev, short what, void *arg)
@@ -343,78 +438,24 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 	conn_close(c);
 }
 
-/* 1 when the connection was closed (and may be freed), else 0. */
-static int read_lines(struct bufferevent *bev, struct conn *c)
+/* The socket as a bufferevent (TLS or plain); NULL if it cannot be. On
+ * NULL the fd is still the caller's. */
+static struct bufferevent *new_bev(struct server *s, int fd, int tls)
 {
-	struct evbuffer *in = bufferevent_get_input(bev);
-	size_t max = (size_t)c->s->cfg.max_line;
+	struct bufferevent *bev;
+	SSL *ssl;
 
-	while (!c->closing && !c->paused && c->bev != NULL) {
-		struct evbuffer_ptr eol;
-		size_t eol_len = 0, len;
-
-		if ((int64_t)conn_queued(c) > c->s->cfg.output_limit) {
-			bufferevent_disable(bev, EV_READ);
-			return 0;
-		}
-		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
-		if (eol.pos < 0) {
-			/* no LF yet: bounded, and on a clock */
-			size_t have = evbuffer_get_length(in);
-			if (have > max + 1) {
-				conn_err(c, "TOOBIG", "line too long");
-				conn_flush(c);
-				close_when_sent(c);
-				return 1;
-			}
-			if (have > 0 && !evtimer_pending(c->deadline, NULL)) {
-				struct timeval tv = {c->s->cfg.line_deadline,
-				                     0};
-				evtimer_add(c->deadline, &tv);
-			} else if (have == 0)
-				evtimer_del(c->deadline);
-			return 0;
-		}
-		len = (size_t)eol.pos;
-		/* a CR before the LF is dropped by the parser: allow it */
-		if (len > max + 1 ||
-		    (len == max + 1 &&
-		     evbuffer_copyout(in, c->line, len) == (ev_ssize_t)len &&
-		     c->line[len - 1] != '\r')) {
-			conn_err(c, "TOOBIG", "line too long");
-			conn_flush(c);
-			close_when_sent(c);
-			return 1;
-		}
-		evbuffer_remove(in, c->line, len);
-		evbuffer_drain(in, 1);
-		if (evbuffer_get_length(in) == 0)
-			evtimer_del(c->deadline);
-		handlers_line(c, c->line, len);
-		if (c->closing) {
-			close_when_sent(c);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* The lines of one read, then their replies in one write (a connection
- * being closed has sent them in close_when_sent and may be gone). */
-static void read_cb(struct bufferevent *bev, void *arg)
-{
-	struct conn *c = arg;
-
-	for (;;) {
-		if (read_lines(bev, c) != 0)
-			return;
-		conn_push(c);
-		/* reading stopped at output_limit and the socket took all of
-		 * it: no bufferevent write will come to restart the reading
-		 * (write_cb), so it restarts here */
-		if (!resume_reading(c))
-			return;
-	}
+	if (!tls)
+		return bufferevent_socket_new(s->base, fd,
+		                              BEV_OPT_CLOSE_ON_FREE);
+	/* freed with the bufferevent (BEV_OPT_CLOSE_ON_FREE) */
+	if ((ssl = SSL_new(s->tls)) == NULL)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(
+	    s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		SSL_free(ssl);
+	return bev;
 }
 
 void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
@@ -432,47 +473,29 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		srv_log(s, 1, "%s refused: BUSY", peer);
 		return;
 	}
-	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
 	}
 	c->s = s;
+	c->state = CONN_READING;
 	c->role = ROLE_ANON;
 	c->worker = s->next_worker++;
 	c->tls = tls;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);
-	if (tls) {
-		/* freed with the bufferevent (BEV_OPT_CLOSE_ON_FREE) */
-		SSL *ssl = SSL_new(s->tls);
-		c->bev = ssl ? bufferevent_openssl_socket_new(
-		                   s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
-		                   BEV_OPT_CLOSE_ON_FREE)
-		             : NULL;
-		if (c->bev == NULL && ssl)
-			SSL_free(ssl);
-	} else {
-		c->bev =
-		    bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
-		c->pend = evbuffer_new();
+	if ((c->bev = new_bev(s, fd, tls)) == NULL) {
+		close(fd);
+		conn_close(c);
+		return;
 	}
 	c->deadline = evtimer_new(s->base, deadline_cb, c);
-	if (!tls)
+	if (!tls) {
+		c->pend = evbuffer_new();
 		c->push = event_new(s->base, -1, 0, push_cb, c);
-	if (c->bev == NULL || c->deadline == NULL ||
-	    (!tls && (!c->pend || !c->push))) {
-		if (c->bev == NULL)
-			close(fd);
-		else
-			bufferevent_free(c->bev);
-		if (c->deadline)
-			event_free(c->deadline);
-		if (c->pend)
-			evbuffer_free(c->pend);
-		if (c->push)
-			event_free(c->push);
-		free(c);
+	}
+	if (c->deadline == NULL || (!tls && (!c->pend || !c->push))) {
+		conn_close(c);
 		return;
 	}
 	/* a local administrator on the Unix socket, when configured */

@@ -19,44 +19,15 @@
 #include <unistd.h>
 
 #include "commit.h"
+#include "conn.h"
 #include "err.h"
 #include "metrics.h"
 #include "perr.h"
 #include "reads.h"
+#include "reload.h"
 #include "srv.h"
 
 #define EXPIRE_EVERY 60 /* seconds between expiry sweeps */
-
-static const char *const level_names[] = {"error", "warn", "info", "debug"};
-
-void srv_log(struct server *s, int level, const char *fmt, ...)
-{
-	char ts[32];
-	struct tm tm;
-	time_t now = time(NULL);
-	va_list ap;
-
-	if (s != NULL && level > s->cfg.log_level)
-		return;
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s vouchd %s: ", ts, level_names[level & 3]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int64_t srv_now(void)
-{
-	return (int64_t)time(NULL);
-}
-
-void srv_count_error(struct server *s, const char *word)
-{
-	s->st.errors++;
-	s->st.errors_by[errmap_index(word)]++;
-}
 
 /* systemd's notify protocol: one datagram to $NOTIFY_SOCKET */
 static void sd_notify_msg(const char *msg)
@@ -86,70 +57,59 @@ static void sd_notify_msg(const char *msg)
 	close(fd);
 }
 
-struct swap {
-	struct server *s;
-	struct policy *p;
-	int same, rc;
-};
-
-/* Under the write lock: the commit thread is between batches. */
-static void swap_policy(void *arg)
+/* The policy directory as the ledger's policy, through the commit
+ * thread: before the loop runs (the start), waiting for it. */
+static int first_policy(struct server *s, char *err, size_t len)
 {
-	struct swap *w = arg;
-	struct ledger_op op;
-
-	ledger_set_policy(w->s->l, w->p);
-	w->rc = 0;
-	if (w->same)
-		return;
-	memset(&op, 0, sizeof(op));
-	op.type = OP_POLICY;
-	op.now = srv_now();
-	if ((w->rc = ledger_batch(w->s->l, &op, 1)) == 0)
-		w->rc = op.rc;
-	if (w->rc < 0)
-		ledger_set_policy(w->s->l, w->s->pol);
-}
-
-/* Load the policy directory; journal it when it is not the one the store
- * last recorded. On success the server uses it and the old one is freed. */
-static int use_policy(struct server *s, char *err, size_t len)
-{
-	struct policy_errors errs;
-	struct policy *stored = NULL;
-	struct swap w = {s, NULL, 0, 0};
+	struct job j;
 	int rc;
 
-	rc = policy_load_dir(s->cfg.policies, &w.p, &errs);
+	memset(&j, 0, sizeof(j));
+	if ((rc = reload_prepare(s, &j, err, len)) < 0)
+		return rc;
+	rc = commit_run(s, &j);
+	policy_free(j.pol); /* NULL when the loop took it */
 	if (rc < 0) {
-		snprintf(err, len, "policy refused (%zu errors): %s",
-		         errs.total, errs.n ? errs.msg[0] : err_str(rc));
+		snprintf(err, len, "cannot journal the policy: %s",
+		         j.op.why ? j.op.why : err_str(rc));
 		return rc;
 	}
-	w.same = ledger_stored_policy(s->l, &stored, NULL) == 0 &&
-	         memcmp(stored->sha256, w.p->sha256, 32) == 0;
-	policy_free(stored);
-	commit_exclusive(s, swap_policy, &w);
-	if (w.rc < 0) {
-		policy_free(w.p);
-		snprintf(err, len, "cannot journal the policy: %s",
-		         err_str(w.rc));
-		return w.rc;
-	}
-	policy_free(s->pol);
-	s->pol = w.p;
 	srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
-	        w.p->nprograms, w.same ? "" : " (journaled)");
+	        s->pol->nprograms, j.journal ? " (journaled)" : "");
 	return 0;
 }
 
-int srv_reload(struct server *s, char *err, size_t len)
+static void reload_done(struct job *j)
 {
-	int rc = use_policy(s, err, len);
+	struct server *s = j->arg;
 
-	if (rc < 0)
+	if (j->rc < 0)
+		srv_log(s, 1, "reload refused, policy in force kept: %s",
+		        j->op.why ? j->op.why : err_str(j->rc));
+	else
+		srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
+		        s->pol->nprograms, j->journal ? " (journaled)" : "");
+}
+
+/* SIGHUP: as RELOAD, answered in the log. */
+static void hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	struct job *j;
+	char err[400];
+
+	(void)sig;
+	(void)what;
+	if (atomic_load(&s->failed) || (j = commit_job_new()) == NULL)
+		return;
+	if (reload_prepare(s, j, err, sizeof(err)) < 0) {
 		srv_log(s, 1, "reload refused, policy in force kept: %s", err);
-	return rc;
+		commit_job_free(j);
+		return;
+	}
+	j->done = reload_done;
+	j->arg = s;
+	commit_submit(s, j);
 }
 
 static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
@@ -298,67 +258,37 @@ static void stop_cb(evutil_socket_t sig, short what, void *arg)
 	metrics_stop(s);
 	for (c = s->conns; c; c = next) {
 		next = c->next;
-		bufferevent_disable(c->bev, EV_READ);
-		c->closing = 1;
-		if (c->npending == 0 && conn_drained(c))
-			conn_close(c);
+		conn_stop(c);
 	}
 	/* the rest close as their writes are committed and answered */
 	srv_maybe_exit(s);
 	event_base_loopexit(s->base, &grace);
 }
 
-void srv_maybe_exit(struct server *s)
+static void sweep_done(struct job *j)
 {
-	if (!s->stopping || s->conns != NULL || !commit_idle(s))
-		return;
-	event_base_loopexit(s->base, NULL);
+	struct server *s = j->arg;
+
+	if (j->rc == 0 && j->op.amount > 0)
+		srv_log(s, 2, "expired %lld vouchers", (long long)j->op.amount);
 }
 
-static void hup_cb(evutil_socket_t sig, short what, void *arg)
-{
-	char err[400];
-
-	(void)sig;
-	(void)what;
-	srv_reload(arg, err, sizeof(err));
-}
-
-struct sweep {
-	struct server *s;
-	struct ledger_op op;
-	int rc;
-};
-
-static void run_sweep(void *arg)
-{
-	struct sweep *w = arg;
-
-	w->rc = ledger_batch(w->s->l, &w->op, 1);
-}
-
+/* The expiry sweep, every EXPIRE_EVERY seconds, as a write like any
+ * other (its failure stops the server as any failed commit does). */
 static void expire_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
-	struct sweep w;
+	struct job *j;
 
 	(void)fd;
 	(void)what;
-	if (s->failed)
+	if (atomic_load(&s->failed) || (j = commit_job_new()) == NULL)
 		return;
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.op.type = OP_EXPIRE;
-	w.op.now = srv_now();
-	commit_exclusive(s, run_sweep, &w);
-	if (w.rc < 0) {
-		srv_log(s, 0, "expiry commit failed; stopping");
-		s->failed = 1;
-		event_base_loopbreak(s->base);
-		return;
-	}
-	if (w.op.rc == 0 && w.op.amount > 0)
-		srv_log(s, 2, "expired %lld vouchers", (long long)w.op.amount);
+	j->op.type = OP_EXPIRE;
+	j->op.now = srv_now();
+	j->done = sweep_done;
+	j->arg = s;
+	commit_submit(s, j);
 }
 
 /* TLS 1.2 or later (1.3 preferred, OpenSSL's default) from PEM files. */
@@ -410,7 +340,11 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	}
 	if ((rc = ledger_open(s->cfg.data, 0, 0, &s->l, err, len)) < 0)
 		goto fail;
-	if ((rc = use_policy(s, err, len)) < 0)
+	if ((rc = commit_start(s)) < 0) {
+		snprintf(err, len, "cannot start the commit thread");
+		goto fail;
+	}
+	if ((rc = first_policy(s, err, len)) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "%s/server.pem", s->cfg.data);
 	if ((rc = sig_key_load(path, &s->key)) < 0 ||
@@ -439,10 +373,6 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = metrics_start(s, err, len)) < 0)
 		goto fail;
-	if ((rc = commit_start(s)) < 0) {
-		snprintf(err, len, "cannot start the commit thread");
-		goto fail;
-	}
 	*out = s;
 	return 0;
 fail:
@@ -455,7 +385,7 @@ int server_run(struct server *s)
 	sd_notify_msg("READY=1");
 	srv_log(s, 2, "ready");
 	event_base_dispatch(s->base);
-	return s->failed ? 1 : 0;
+	return atomic_load(&s->failed) ? 1 : 0;
 }
 
 void server_free(struct server *s)

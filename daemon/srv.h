@@ -1,12 +1,17 @@
-/* Internal to daemon/: the server's state and one connection's, shared by
- * server.c (lifecycle, listeners, signals), conn.c (framing, limits) and
- * handlers.c (commands). */
+/* Internal to daemon/: the server's state and one connection's, and the
+ * few helpers every part of the server uses (logging, the clock, writing
+ * an ERR). srv.c calls nothing else of daemon/, so any daemon file may
+ * include this without a cycle.
+ *
+ * Threads: everything here belongs to the event-loop thread, except
+ * `failed`, which the commit thread sets (an atomic, read by the loop). */
 #ifndef VD_SRV_H
 #define VD_SRV_H
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -25,26 +30,20 @@ struct srv_stats {
 	uint64_t errors_by[ERRMAP_NWORDS]; /* per ERR word, errmap order */
 };
 
-struct conn;
 struct commitq;
-
-/* A reply in a connection's order: written when every reply before it
- * has been. */
-struct slot {
-	struct slot *next;
-	int ready;
-	char *data;
-	size_t len;
-};
+struct batch;
+struct slot;
 
 struct server {
 	struct config cfg;
 	struct event_base *base;
 	struct ledger *l;
+	/* the policy the loop reads (PROGRAMS); the commit thread swaps the
+	 * ledger's between two group commits and the loop follows when the
+	 * swap is answered (reload.h) */
 	struct policy *pol;
 	struct sig_key *key;
 	uint8_t pub[SIG_PUB_LEN];
-	struct sig_verifier *ver;
 	struct evconnlistener *lis[SRV_MAX_LISTEN];
 	int nlis;
 	int lis_unix[SRV_MAX_LISTEN];
@@ -55,8 +54,11 @@ struct server {
 	size_t nconns;
 	struct srv_stats st;
 	int stopping;
-	int failed; /* fail-stop: a commit failed; acknowledge nothing more */
+	/* fail-stop: a commit failed; nothing more is acknowledged. Set by
+	 * the commit thread, read by the loop. */
+	atomic_int failed;
 	int failed_told;
+	size_t inflight; /* writes submitted and not yet answered (loop) */
 	struct commitq *q;
 	struct evhttp *http;
 	unsigned next_worker;
@@ -68,70 +70,58 @@ struct server {
 	} fails[256];
 };
 
+/* A connection's state; conn.c moves it and decides from it alone
+ * whether to read (conn.h). */
+enum conn_state {
+	CONN_READING, /* reading and answering requests */
+	CONN_WAITING, /* a read waits until this connection's writes are
+	                 answered, so that it sees them */
+	CONN_OUTPUT,  /* over output_limit: not read until the peer reads */
+	CONN_CLOSING, /* nothing more is read; close once all is sent */
+	CONN_DEAD     /* the socket is gone; the struct waits for the
+	                 replies of its queued writes, then is freed */
+};
+
 struct conn {
 	struct server *s;
+	enum conn_state state;
 	struct bufferevent *bev;
 	struct conn *prev, *next;
 	char peer[80];
-	unsigned role; /* ROLE_* of proto/cmd.h */
+	unsigned role; /* ROLE_* of proto/cmd.h; ROLE_ANON until AUTH */
 	char id[LEDGER_ID + 1];
-	struct sig_pub *pub;
+	struct sig_pub *pub; /* the AUTH key; kept while writes are queued */
 	char nonce[65];
-	int closing;
+	char why[400]; /* a refusal's reason built for this request */
 	struct event *deadline;
-	/* a BATCH being read: its header, then n record lines */
-	int in_batch;
-	size_t batch_n, batch_got, batch_bad;
-	int batch_err;
-	int batch_answered; /* refused at its header: consume, say nothing */
-	char batch_hdr[REQ_MAX_LINE + 1];
-	size_t batch_hdr_len;
-	char *lines;
-	size_t lines_len, lines_cap;
-	struct ledger_record *recs;
+	struct batch *batch;   /* a BATCH whose lines are being read */
 	struct rbuf out;       /* the reply being built */
 	struct evbuffer *pend; /* replies of this read, not yet written */
 	struct event *push;    /* writes pend once the current callbacks end */
-	struct slot *slots, *slots_tail; /* replies waiting for commits */
+	struct slot *slots, *slots_tail; /* replies in request order */
 	size_t npending;                 /* writes queued, not answered */
-	int paused;      /* a read waits for this connection's writes */
-	int dead;        /* closed; freed when its last write completes */
 	unsigned worker; /* the signature worker serving this connection */
 	int tls;         /* replies go through the bufferevent only */
 	char line[REQ_MAX_LINE + 2];
 };
 
-/* server.c */
 void srv_log(struct server *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t srv_now(void);
-/* Count an ERR reply under its word (STATS, /metrics). */
+
+/* Count an ERR under its word (STATS, /metrics). */
 void srv_count_error(struct server *s, const char *word);
-int srv_reload(struct server *s, char *err, size_t len);
-/* When stopping and everything is committed and sent: leave the loop. */
+
+/* The one way an ERR reply is written: "ERR WORD msg" appended to c->out,
+ * WORD from errmap_word(code), counted under it. msg is the reason set
+ * where the refusal was decided; NULL: err_str(code). */
+void srv_err(struct conn *c, int code, const char *msg);
+
+/* When stopping and every connection is closed and every write answered:
+ * leave the loop. */
 void srv_maybe_exit(struct server *s);
 
-/* conn.c */
-void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
-                 int tls);
-void conn_close(struct conn *c);
-/* The one way an ERR reply is written: counted under its word (STATS,
- * /metrics), then "ERR WORD msg" appended to the reply being built. */
-void conn_err(struct conn *c, const char *word, const char *msg);
-/* Send what c->out holds (after any reply still waiting) and reset it. */
-void conn_flush(struct conn *c);
-/* A place in c's reply order for a queued write. */
-struct slot *conn_reserve(struct conn *c, void *pending);
-/* A queued write was committed (or refused): fn writes its reply into
- * the slot (fn NULL: no reply, the server is failing). */
-void conn_complete(struct conn *c, struct slot *slot,
-                   void (*fn)(struct conn *, struct ledger_op *, int),
-                   struct ledger_op *op, int rc);
-/* Put a line back and stop reading until c's writes are answered. */
-void conn_defer(struct conn *c, const char *line, size_t len);
-int conn_drained(const struct conn *c);
-
-/* handlers.c: one request line (or a batch line) of c */
-void handlers_line(struct conn *c, const char *line, size_t len);
+/* The role words of AUTH's reply and the logs. */
+const char *srv_role_word(unsigned role);
 
 #endif

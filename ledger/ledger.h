@@ -127,6 +127,7 @@ struct ledger_op {
 	} u;
 	/* results */
 	int rc;                     /* 0 or a VD_E* code */
+	const char *why;            /* rc < 0: static reason, or NULL */
 	enum ledger_status status;  /* USAGE, VOID, REGISTER */
 	uint64_t seq;               /* journal seq of the op's last entry */
 	size_t bad_index;           /* BATCH: the record at fault */

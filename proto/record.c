@@ -77,27 +77,16 @@ int record_from_req(const struct req *q, struct record *r)
 	return 0;
 }
 
-static int sig_of(const struct req *q, uint8_t sig[SIG_LEN])
+int record_sig(const struct req *q, uint8_t sig[SIG_LEN])
 {
 	size_t n;
-	const char *s = req_str(q, KEY_SIG, &n);
+	const char *s;
 
-	if (s == NULL)
+	if (q->spec == NULL || !(q->spec->flags & CMD_SIG_LAST))
+		return PROTO_EINVAL;
+	if ((s = req_str(q, KEY_SIG, &n)) == NULL)
 		return PROTO_EMISSING;
 	return sig_hex_decode(s, n, sig, SIG_LEN) < 0 ? PROTO_EHEX : 0;
-}
-
-int record_verify(const struct sig_pub *p, const struct req *q)
-{
-	uint8_t sig[SIG_LEN];
-	int rc;
-
-	if (q->spec == NULL || !(q->spec->flags & CMD_SIG_LAST) ||
-	    q->spec->id == CMD_BATCH)
-		return PROTO_EINVAL;
-	if ((rc = sig_of(q, sig)) < 0)
-		return rc;
-	return sig_verify(p, q->line, q->signed_len, sig);
 }
 
 int record_void_sign(const struct sig_key *k, const char *provider,
@@ -146,17 +135,4 @@ int record_batch_header(const struct sig_key *k, const char *provider,
 		sig_hex_encode(sig, SIG_LEN, buf + m + 5);
 	}
 	return m + 5 + SIG_HEX;
-}
-
-int record_batch_verify(const struct sig_pub *p, const struct req *header,
-                        const char *lines, size_t len)
-{
-	uint8_t sig[SIG_LEN];
-	int rc;
-
-	if (header->spec == NULL || header->spec->id != CMD_BATCH)
-		return PROTO_EINVAL;
-	if ((rc = sig_of(header, sig)) < 0)
-		return rc;
-	return sig_verify(p, lines, len, sig);
 }

@@ -41,12 +41,19 @@ int record_format(const struct record *r, char *buf, size_t size);
 int record_sign(const struct sig_key *k, const struct record *r, char *buf,
                 size_t size);
 
-/* Fill r from a parsed USAGE request (either mode). */
+/* Fill r from a parsed USAGE request (either mode): 0, or PROTO_EINVAL
+ * for another command, or req_copy's code for a value that does not fit.
+ * The daemon takes records this way, a single USAGE and a batch's lines
+ * alike. */
 int record_from_req(const struct req *q, struct record *r);
 
-/* Verify the signature of a parsed USAGE or VOID line: sig= over the bytes
- * before " sig=". 0 or PROTO_EBADSIG. */
-int record_verify(const struct sig_pub *p, const struct req *q);
+/* The signature of a parsed signed line (a command with CMD_SIG_LAST):
+ * for USAGE and VOID it covers the line's first q->signed_len bytes (what
+ * came before " sig="), for a BATCH header its record lines as sent, each
+ * with its LF. 0, PROTO_EINVAL (not a signed command), PROTO_EMISSING or
+ * PROTO_EHEX. Verify with sig_verify or a sig_verifier (the daemon checks
+ * it on a worker thread). */
+int record_sig(const struct req *q, uint8_t sig[SIG_LEN]);
 
 /* "VOID provider=P id=R at=T reason=<pct>" signed by k; reason is UTF-8
  * text, encoded here. */
@@ -59,7 +66,5 @@ int record_void_sign(const struct sig_key *k, const char *provider,
 int record_batch_header(const struct sig_key *k, const char *provider,
                         const char *lines, size_t len, size_t n, char *buf,
                         size_t size);
-int record_batch_verify(const struct sig_pub *p, const struct req *header,
-                        const char *lines, size_t len);
 
 #endif

@@ -347,6 +347,8 @@ int req_copy(const struct req *r, enum cmd_key k, char *buf, size_t size)
 	size_t n;
 	const char *v = req_str(r, k, &n);
 
+	if (size > 0)
+		buf[0] = '\0';
 	if (v == NULL)
 		return PROTO_EMISSING;
 	if (n + 1 > size)

@@ -64,7 +64,8 @@ static inline int req_has(const struct req *r, enum cmd_key k)
 const char *req_str(const struct req *r, enum cmd_key k, size_t *len);
 
 /* Copy a value into buf as a C string (ids, words). PROTO_ERANGE if it
- * does not fit, PROTO_EMISSING if absent. */
+ * does not fit, PROTO_EMISSING if absent; on either, buf holds "" (an
+ * optional key's absence reads as the empty string). */
 int req_copy(const struct req *r, enum cmd_key k, char *buf, size_t size);
 
 /* Decode percent-encoded UTF-8 text: printable ASCII other than space and

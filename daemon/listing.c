@@ -1,11 +1,11 @@
-/* Listings and reads: an org sees only its own, a provider what concerns
- * it, the bureau everything. A listing is "OK n=N ..." and N rows. */
+/* The reads: rows of the table in dispatch.c, run on the loop thread,
+ * each writing its whole reply into c->out. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "err.h"
-#include "handlers.h"
+#include "listing.h"
 #include "money.h"
 #include "period.h"
 #include "ptime.h"
@@ -21,7 +21,7 @@
 static int whose(struct conn *c, const struct req *r, enum cmd_key key,
                  char *buf, size_t size, const char **who)
 {
-	handlers_copy(r, key, buf, size);
+	req_copy(r, key, buf, size);
 	if (c->role == ROLE_BUREAU) {
 		*who = buf[0] ? buf : NULL;
 		return 0;
@@ -54,7 +54,7 @@ static void listing_send(struct listing *L, const char *k1, int64_t v1,
 	struct rbuf *o = &L->c->out;
 
 	if (L->rows.err) {
-		handlers_err(L->c, VD_ELIMIT, "listing too large");
+		srv_err(L->c, VD_ELIMIT, "listing too large");
 		rbuf_free(&L->rows);
 		return;
 	}
@@ -94,7 +94,7 @@ static int voucher_row(void *arg, const struct ledger_voucher *v)
 	return 0;
 }
 
-void do_balance(struct conn *c, const struct req *r)
+enum dispatch_next listing_balance(struct conn *c, const struct req *r)
 {
 	char buf[LEDGER_ID + 1];
 	const char *who;
@@ -103,19 +103,20 @@ void do_balance(struct conn *c, const struct req *r)
 	int rc;
 
 	if ((rc = whose(c, r, KEY_ORG, buf, sizeof(buf), &who)) < 0) {
-		handlers_err(c, rc, "not your balance");
-		return;
+		srv_err(c, rc, "not your balance");
+		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
 	rc = ledger_balance(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
 	                    voucher_row, &L, &due);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		handlers_err(c, rc, err_str(rc));
-		return;
+		srv_err(c, rc, err_str(rc));
+		return DISPATCH_DONE;
 	}
 	listing_send(&L, "total_remaining", L.total,
 	             who ? "clawback_due" : NULL, due, NULL);
+	return DISPATCH_DONE;
 }
 
 static int accrual_row(void *arg, const struct ledger_accrual *a)
@@ -136,7 +137,7 @@ static int accrual_row(void *arg, const struct ledger_accrual *a)
 	return 0;
 }
 
-void do_accrual(struct conn *c, const struct req *r)
+enum dispatch_next listing_accrual(struct conn *c, const struct req *r)
 {
 	char buf[LEDGER_ID + 1];
 	const char *who;
@@ -144,18 +145,19 @@ void do_accrual(struct conn *c, const struct req *r)
 	int rc;
 
 	if ((rc = whose(c, r, KEY_ORG, buf, sizeof(buf), &who)) < 0) {
-		handlers_err(c, rc, "not your accruals");
-		return;
+		srv_err(c, rc, "not your accruals");
+		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
 	rc = ledger_accruals(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
 	                     accrual_row, &L);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		handlers_err(c, rc, err_str(rc));
-		return;
+		srv_err(c, rc, err_str(rc));
+		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
+	return DISPATCH_DONE;
 }
 
 static int record_row(void *arg, const struct ledger_recinfo *x)
@@ -180,7 +182,7 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 	return 0;
 }
 
-void do_records(struct conn *c, const struct req *r)
+enum dispatch_next listing_records(struct conn *c, const struct req *r)
 {
 	char org[LEDGER_ID + 1], prov[LEDGER_ID + 1], after[256], next[256];
 	const char *o = NULL, *p = NULL;
@@ -189,26 +191,26 @@ void do_records(struct conn *c, const struct req *r)
 	struct listing L;
 	int rc;
 
-	handlers_copy(r, KEY_ORG, org, sizeof(org));
-	handlers_copy(r, KEY_PROVIDER, prov, sizeof(prov));
-	handlers_copy(r, KEY_AFTER, after, sizeof(after));
+	req_copy(r, KEY_ORG, org, sizeof(org));
+	req_copy(r, KEY_PROVIDER, prov, sizeof(prov));
+	req_copy(r, KEY_AFTER, after, sizeof(after));
 	if (limit > RECORDS_MAX) {
-		handlers_err(c, VD_ELIMIT, "limit over 1000");
-		return;
+		srv_err(c, VD_ELIMIT, "limit over 1000");
+		return DISPATCH_DONE;
 	}
 	o = org[0] ? org : NULL;
 	p = prov[0] ? prov : NULL;
 	/* an org sees its records, a provider the ones it reported */
 	if (c->role == ROLE_ORG) {
 		if (o && strcmp(o, c->id) != 0) {
-			handlers_err(c, VD_EDENIED, "not your records");
-			return;
+			srv_err(c, VD_EDENIED, "not your records");
+			return DISPATCH_DONE;
 		}
 		o = c->id;
 	} else if (c->role == ROLE_PROVIDER) {
 		if (p && strcmp(p, c->id) != 0) {
-			handlers_err(c, VD_EDENIED, "not your records");
-			return;
+			srv_err(c, VD_EDENIED, "not your records");
+			return DISPATCH_DONE;
 		}
 		p = c->id;
 	}
@@ -217,15 +219,16 @@ void do_records(struct conn *c, const struct req *r)
 	                    (size_t)limit, record_row, &L, next, sizeof(next));
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		handlers_err(c, rc,
-		             rc == VD_EINVAL ? "bad cursor" : err_str(rc));
-		return;
+		srv_err(c, rc, rc == VD_EINVAL ? "bad cursor" : err_str(rc));
+		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, next);
+	return DISPATCH_DONE;
 }
 
-void do_programs(struct conn *c)
+enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 {
+	(void)r;
 	const struct policy *p = c->s->pol;
 	struct listing L;
 	size_t i, k;
@@ -292,6 +295,7 @@ void do_programs(struct conn *c)
 		L.n++;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
+	return DISPATCH_DONE;
 }
 
 struct pool_tot {
@@ -322,7 +326,7 @@ static int pool_row(void *arg, const struct ledger_pool *p)
 	return 0;
 }
 
-void do_pool(struct conn *c, const struct req *r)
+enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 {
 	static const char *const k[7] = {"budget",  "granted", "redeemed",
 	                                 "expired", "revoked", "remaining",
@@ -334,13 +338,13 @@ void do_pool(struct conn *c, const struct req *r)
 
 	memset(&T, 0, sizeof(T));
 	listing_init(&T.L, c);
-	handlers_copy(r, KEY_POOL, pool, sizeof(pool));
+	req_copy(r, KEY_POOL, pool, sizeof(pool));
 	rc = ledger_pools(c->s->l, pool[0] ? pool : NULL,
 	                  (int32_t)r->num[KEY_PERIOD], pool_row, &T);
 	if (rc < 0) {
 		rbuf_free(&T.L.rows);
-		handlers_err(c, rc, err_str(rc));
-		return;
+		srv_err(c, rc, err_str(rc));
+		return DISPATCH_DONE;
 	}
 	reply_ok(o);
 	reply_kv_i64(o, "n", T.L.n);
@@ -349,6 +353,7 @@ void do_pool(struct conn *c, const struct req *r)
 	reply_end(o);
 	reply_raw(o, T.L.rows.data, T.L.rows.len);
 	rbuf_free(&T.L.rows);
+	return DISPATCH_DONE;
 }
 
 static int receivable_row(void *arg, const struct ledger_receivable *x)
@@ -366,7 +371,7 @@ static int receivable_row(void *arg, const struct ledger_receivable *x)
 	return 0;
 }
 
-void do_receivables(struct conn *c, const struct req *r)
+enum dispatch_next listing_receivables(struct conn *c, const struct req *r)
 {
 	char buf[LEDGER_ID + 1];
 	const char *who;
@@ -374,17 +379,18 @@ void do_receivables(struct conn *c, const struct req *r)
 	int rc;
 
 	if ((rc = whose(c, r, KEY_PROVIDER, buf, sizeof(buf), &who)) < 0) {
-		handlers_err(c, rc, "not your receivables");
-		return;
+		srv_err(c, rc, "not your receivables");
+		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
 	rc = ledger_receivables(c->s->l, who, receivable_row, &L);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		handlers_err(c, rc, err_str(rc));
-		return;
+		srv_err(c, rc, err_str(rc));
+		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
+	return DISPATCH_DONE;
 }
 
 static int entry_row(void *arg, uint64_t seq, const char *bytes, size_t len,
@@ -406,7 +412,7 @@ static int entry_row(void *arg, uint64_t seq, const char *bytes, size_t len,
 	return 0;
 }
 
-void do_journal(struct conn *c, const struct req *r)
+enum dispatch_next listing_journal(struct conn *c, const struct req *r)
 {
 	int64_t limit =
 	    req_has(r, KEY_LIMIT) ? r->num[KEY_LIMIT] : JOURNAL_DEFAULT;
@@ -414,22 +420,24 @@ void do_journal(struct conn *c, const struct req *r)
 	int rc;
 
 	if (limit > JOURNAL_MAX) {
-		handlers_err(c, VD_ELIMIT, "limit over 10000");
-		return;
+		srv_err(c, VD_ELIMIT, "limit over 10000");
+		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
 	rc = ledger_journal(c->s->l, (uint64_t)r->num[KEY_AFTER], (size_t)limit,
 	                    entry_row, &L);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		handlers_err(c, rc, err_str(rc));
-		return;
+		srv_err(c, rc, err_str(rc));
+		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
+	return DISPATCH_DONE;
 }
 
-void do_checkpoint(struct conn *c)
+enum dispatch_next listing_checkpoint(struct conn *c, const struct req *r)
 {
+	(void)r;
 	char msg[200], ts[PTIME_LEN + 1];
 	uint8_t hash[32], sig[SIG_LEN];
 	int64_t now = srv_now();
@@ -439,8 +447,8 @@ void do_checkpoint(struct conn *c)
 	n = ledger_checkpoint_message(c->s->l, now, msg, sizeof(msg), &seq,
 	                              hash);
 	if (n < 0 || sig_sign(c->s->key, msg, (size_t)n, sig) < 0) {
-		handlers_err(c, VD_EINTERNAL, "cannot sign a checkpoint");
-		return;
+		srv_err(c, VD_EINTERNAL, "cannot sign a checkpoint");
+		return DISPATCH_DONE;
 	}
 	ptime_format(now, ts);
 	reply_ok(&c->out);
@@ -450,10 +458,12 @@ void do_checkpoint(struct conn *c)
 	reply_kv_hex(&c->out, "key", c->s->pub, SIG_PUB_LEN);
 	reply_kv_hex(&c->out, "sig", sig, SIG_LEN);
 	reply_end(&c->out);
+	return DISPATCH_DONE;
 }
 
-void do_stats(struct conn *c)
+enum dispatch_next listing_stats(struct conn *c, const struct req *r)
 {
+	(void)r;
 	const struct srv_stats *st = &c->s->st;
 	struct rbuf *o = &c->out;
 	int i;
@@ -477,4 +487,5 @@ void do_stats(struct conn *c)
 		reply_kv_i64(o, key, (int64_t)st->errors_by[i]);
 	}
 	reply_end(o);
+	return DISPATCH_DONE;
 }

@@ -1,0 +1,198 @@
+#include "bureau.h"
+
+#include <string.h>
+
+#include "err.h"
+#include "reload.h"
+
+static void ok_seq(struct conn *c, const struct ledger_op *op)
+{
+	reply_kv_i64(&c->out, "seq", (int64_t)op->seq);
+	reply_end(&c->out);
+}
+
+int bureau_register_check(struct conn *c, const struct req *r, struct job *j,
+                          const char **why)
+{
+	struct ledger_op *op = &j->op;
+	struct sig_pub *pub = NULL;
+	char role[16], hex[SIG_PUB_HEX + 1];
+
+	(void)c;
+	op->type = OP_REGISTER;
+	req_copy(r, KEY_ID, op->u.reg.id, sizeof(op->u.reg.id));
+	req_copy(r, KEY_ROLE, role, sizeof(role));
+	req_copy(r, KEY_KEY, hex, sizeof(hex));
+	if (req_has(r, KEY_KIND))
+		req_copy(r, KEY_KIND, op->u.reg.kind, sizeof(op->u.reg.kind));
+	op->u.reg.role = strcmp(role, "provider") == 0 ? LEDGER_PROVIDER
+	                 : strcmp(role, "org") == 0    ? LEDGER_ORG
+	                                               : LEDGER_BUREAU;
+	op->u.reg.local = req_has(r, KEY_LOCAL) && r->num[KEY_LOCAL] == 1;
+	/* a key that could sign for any message is no key */
+	if (sig_hex_decode(hex, SIG_PUB_HEX, op->u.reg.key, SIG_PUB_LEN) < 0 ||
+	    sig_pub_parse(op->u.reg.key, &pub) < 0) {
+		*why = "malformed or small-order public key";
+		return VD_EINVAL;
+	}
+	sig_pub_free(pub);
+	return 0;
+}
+
+void bureau_register_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", j->op.u.reg.id);
+	reply_kv_str(&c->out, "status",
+	             j->op.status == LEDGER_DUPLICATE ? "duplicate"
+	                                              : "registered");
+	ok_seq(c, &j->op);
+}
+
+int bureau_issue_check(struct conn *c, const struct req *r, struct job *j,
+                       const char **why)
+{
+	struct ledger_op *op = &j->op;
+
+	(void)c;
+	(void)why;
+	op->type = OP_ISSUE;
+	req_copy(r, KEY_PROGRAM, op->u.issue.program,
+	         sizeof(op->u.issue.program));
+	req_copy(r, KEY_ORG, op->u.issue.org, sizeof(op->u.issue.org));
+	req_copy(r, KEY_REF, op->u.issue.ref, sizeof(op->u.issue.ref));
+	op->u.issue.need = r->num[KEY_NEED];
+	op->u.issue.asked = req_has(r, KEY_AMOUNT) ? r->num[KEY_AMOUNT] : -1;
+	return 0;
+}
+
+void bureau_issue_finish(struct conn *c, const struct job *j)
+{
+	const struct ledger_op *op = &j->op;
+
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "program", op->u.issue.program);
+	reply_kv_str(&c->out, "org", op->u.issue.org);
+	reply_kv_i64(&c->out, "granted", op->amount);
+	if (op->voucher[0])
+		reply_kv_str(&c->out, "voucher", op->voucher);
+	reply_kv_str(&c->out, "ref", op->u.issue.ref);
+	ok_seq(c, op);
+}
+
+int bureau_settle_check(struct conn *c, const struct req *r, struct job *j,
+                        const char **why)
+{
+	struct ledger_op *op = &j->op;
+
+	(void)c;
+	(void)why;
+	op->type = OP_SETTLE;
+	req_copy(r, KEY_PROGRAM, op->u.settle.program,
+	         sizeof(op->u.settle.program));
+	op->u.settle.period = (int32_t)r->num[KEY_PERIOD];
+	op->u.settle.force = req_has(r, KEY_FORCE);
+	return 0;
+}
+
+void bureau_settle_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "program", j->op.u.settle.program);
+	reply_kv_i64(&c->out, "period", j->op.u.settle.period);
+	reply_kv_i64(&c->out, "paid", j->op.amount);
+	ok_seq(c, &j->op);
+}
+
+int bureau_revoke_check(struct conn *c, const struct req *r, struct job *j,
+                        const char **why)
+{
+	struct ledger_op *op = &j->op;
+	size_t n;
+	const char *v;
+
+	(void)c;
+	(void)why;
+	op->type = OP_REVOKE;
+	req_copy(r, KEY_VOUCHER, op->u.revoke.voucher,
+	         sizeof(op->u.revoke.voucher));
+	v = req_str(r, KEY_REASON, &n);
+	req_pct_decode(v, n, op->u.revoke.reason, sizeof(op->u.revoke.reason),
+	               NULL);
+	return 0;
+}
+
+void bureau_revoke_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "voucher", j->op.u.revoke.voucher);
+	reply_kv_i64(&c->out, "returned", j->op.amount);
+	ok_seq(c, &j->op);
+}
+
+int bureau_expire_check(struct conn *c, const struct req *r, struct job *j,
+                        const char **why)
+{
+	(void)c;
+	(void)why;
+	j->op.type = OP_EXPIRE;
+	/* an explicit time: the sweep runs as of then */
+	if (req_has(r, KEY_NOW))
+		j->op.now = r->num[KEY_NOW];
+	return 0;
+}
+
+void bureau_expire_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_i64(&c->out, "expired", j->op.amount);
+	ok_seq(c, &j->op);
+}
+
+int bureau_pay_check(struct conn *c, const struct req *r, struct job *j,
+                     const char **why)
+{
+	struct ledger_op *op = &j->op;
+
+	(void)c;
+	(void)why;
+	op->type = OP_PAY;
+	req_copy(r, KEY_PROVIDER, op->u.pay.provider,
+	         sizeof(op->u.pay.provider));
+	req_copy(r, KEY_REF, op->u.pay.ref, sizeof(op->u.pay.ref));
+	op->u.pay.amount = r->num[KEY_AMOUNT];
+	return 0;
+}
+
+void bureau_pay_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "provider", j->op.u.pay.provider);
+	reply_kv_i64(&c->out, "paid", j->op.amount);
+	reply_kv_i64(&c->out, "owed", j->op.remaining);
+	reply_end(&c->out);
+}
+
+int bureau_reload_check(struct conn *c, const struct req *r, struct job *j,
+                        const char **why)
+{
+	int rc;
+
+	(void)r;
+	if ((rc = reload_prepare(c->s, j, c->why, sizeof(c->why))) < 0) {
+		srv_log(c->s, 1, "reload refused, policy in force kept: %s",
+		        c->why);
+		*why = c->why;
+		return VD_EPOLICY;
+	}
+	return 0;
+}
+
+void bureau_reload_finish(struct conn *c, const struct job *j)
+{
+	(void)j;
+	/* the commit module made the swapped-in policy the loop's */
+	reply_ok(&c->out);
+	reply_kv_i64(&c->out, "programs", (int64_t)c->s->pol->nprograms);
+	reply_end(&c->out);
+}

@@ -1,0 +1,43 @@
+/* Connections: framing, limits, backpressure and the order of replies.
+ *
+ * A connection is a state machine (enum conn_state, srv.h). One function
+ * in conn.c decides from the state alone whether the connection is read,
+ * and every callback (bytes in, bytes out, a commit's replies, the end of
+ * a round of callbacks) ends in it:
+ *
+ *   READING  -> WAITING   a read arrives while writes are queued
+ *   WAITING  -> READING   the last queued write is answered
+ *   READING  -> OUTPUT    unsent replies pass output_limit
+ *   OUTPUT   -> READING   they drop to half of it
+ *   any      -> CLOSING   QUIT, a line over max_line, a BATCH over
+ *                         max_batch, the server stopping
+ *   CLOSING  -> freed     every write answered and every reply sent
+ *   any      -> DEAD      the peer is gone (error, EOF, idle, deadline):
+ *                         freed when its queued writes are answered
+ *
+ * Every line is bounded twice: the bytes buffered while no LF has come
+ * (max_line, and line_deadline seconds to complete it), and each whole
+ * line. A line over max_line is answered TOOBIG and the connection
+ * closed, since its framing is lost. Replies go out in request order:
+ * a write's reply waits in its slot until its commit is on disk. */
+#ifndef VD_CONN_H
+#define VD_CONN_H
+
+#include "srv.h"
+
+/* Serve a new socket (a listener's). Over max_connections, or while
+ * stopping: "ERR BUSY" and close. tls: the socket speaks TLS (s->tls). */
+void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
+                 int tls);
+
+/* Stop reading c; close it once what it has read is answered and sent
+ * (SIGTERM). */
+void conn_stop(struct conn *c);
+
+/* The destructor: unlinks c, frees its socket and events at once and the
+ * rest when its last queued write is answered (it may be freed before
+ * this returns). Safe on a half-built connection and on one already
+ * closed. */
+void conn_close(struct conn *c);
+
+#endif

@@ -1,0 +1,23 @@
+/* The reads: BALANCE, ACCRUAL, RECORDS, PROGRAMS, POOL, RECEIVABLES,
+ * JOURNAL, CHECKPOINT and STATS. Rows of the table in dispatch.c, run on
+ * the loop thread; each checks its arguments, reads (one LMDB read
+ * transaction, so one snapshot), and writes its whole reply into c->out.
+ * A listing is "OK n=N ..." and N rows. An org sees only its own, a
+ * provider what concerns it, the bureau everything; naming someone else
+ * is DENIED. */
+#ifndef VD_LISTING_H
+#define VD_LISTING_H
+
+#include "dispatch.h"
+
+enum dispatch_next listing_balance(struct conn *c, const struct req *r);
+enum dispatch_next listing_accrual(struct conn *c, const struct req *r);
+enum dispatch_next listing_records(struct conn *c, const struct req *r);
+enum dispatch_next listing_programs(struct conn *c, const struct req *r);
+enum dispatch_next listing_pool(struct conn *c, const struct req *r);
+enum dispatch_next listing_receivables(struct conn *c, const struct req *r);
+enum dispatch_next listing_journal(struct conn *c, const struct req *r);
+enum dispatch_next listing_checkpoint(struct conn *c, const struct req *r);
+enum dispatch_next listing_stats(struct conn *c, const struct req *r);
+
+#endif
