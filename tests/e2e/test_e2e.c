@@ -268,6 +268,35 @@ static void test_redeem_and_bureau_views(void **state)
 	client_close(&c);
 }
 
+static long stats_commits(struct client *c)
+{
+	const char *l = client_req(c, "STATS"), *p;
+
+	assert_non_null(l);
+	p = strstr(l, " commits=");
+	assert_non_null(p);
+	return strtol(p + 9, NULL, 10);
+}
+
+/* EXPIRE now= and RELOAD are writes like any other: each is one group
+ * commit of the commit thread (they once ran beside it on the loop
+ * thread, outside the fail-stop rule, and were not counted). */
+static void test_server_writes_are_commits(void **state)
+{
+	struct client c;
+	long n;
+
+	(void)state;
+	auth_as(&c, "bureau", k_bureau);
+	n = stats_commits(&c);
+	expect_prefix(client_req(&c, "EXPIRE now=2026-06-02T00:00:00Z"),
+	              "OK expired=0 seq=");
+	assert_int_equal(stats_commits(&c), n + 1);
+	expect_prefix(client_req(&c, "RELOAD"), "OK programs=");
+	assert_int_equal(stats_commits(&c), n + 2);
+	client_close(&c);
+}
+
 static void test_checkpoint_verifies(void **state)
 {
 	struct client c;
@@ -500,6 +529,7 @@ int main(void)
 	    cmocka_unit_test(test_org_balance),
 	    cmocka_unit_test(test_redeem_and_bureau_views),
 	    cmocka_unit_test(test_checkpoint_verifies),
+	    cmocka_unit_test(test_server_writes_are_commits),
 	    cmocka_unit_test(test_group_commit),
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_sigterm_and_restart),
