@@ -481,7 +481,6 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	c->state = CONN_READING;
 	c->role = ROLE_ANON;
 	c->worker = s->next_worker++;
-	c->tls = tls;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);
 	if ((c->bev = new_bev(s, fd, tls)) == NULL) {

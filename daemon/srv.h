@@ -96,12 +96,12 @@ struct conn {
 	struct event *deadline;
 	struct batch *batch;   /* a BATCH whose lines are being read */
 	struct rbuf out;       /* the reply being built */
-	struct evbuffer *pend; /* replies of this read, not yet written */
+	struct evbuffer *pend; /* replies of this read, not yet written;
+	                          NULL on TLS (all through the bufferevent) */
 	struct event *push;    /* writes pend once the current callbacks end */
 	struct slot *slots, *slots_tail; /* replies in request order */
 	size_t npending;                 /* writes queued, not answered */
 	unsigned worker; /* the signature worker serving this connection */
-	int tls;         /* replies go through the bufferevent only */
 	char line[REQ_MAX_LINE + 2];
 };
 
