@@ -183,7 +183,7 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 void do_records(struct conn *c, const struct req *r)
 {
 	char org[LEDGER_ID + 1], prov[LEDGER_ID + 1], after[256], next[256];
-	const char *o = NULL, *p = NULL;
+	const char *o = NULL, *p = NULL, *why = NULL;
 	int64_t limit =
 	    req_has(r, KEY_LIMIT) ? r->num[KEY_LIMIT] : RECORDS_DEFAULT;
 	struct listing L;
@@ -214,11 +214,11 @@ void do_records(struct conn *c, const struct req *r)
 	}
 	listing_init(&L, c);
 	rc = ledger_records(c->s->l, o, p, (int32_t)r->num[KEY_PERIOD], after,
-	                    (size_t)limit, record_row, &L, next, sizeof(next));
+	                    (size_t)limit, record_row, &L, next, sizeof(next),
+	                    &why);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		handlers_err(c, rc,
-		             rc == VD_EINVAL ? "bad cursor" : err_str(rc));
+		handlers_err(c, rc, why ? why : err_str(rc));
 		return;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, next);

@@ -12,6 +12,12 @@
 #include "perr.h"
 #include "record.h"
 
+/* A refused operation's reason: the ledger's, set where it refused. */
+static const char *why(const struct ledger_op *op, int rc)
+{
+	return op->why ? op->why : err_str(rc);
+}
+
 static void ok_seq(struct conn *c, const struct ledger_op *op)
 {
 	reply_kv_i64(&c->out, "seq", (int64_t)op->seq);
@@ -61,10 +67,7 @@ static void fin_usage(struct conn *c, struct ledger_op *op, int rc)
 		return;
 	}
 	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_EINVAL
-		                 ? "record dated more than a day ahead"
-		                 : err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	if (op->status == LEDGER_DUPLICATE)
@@ -114,7 +117,7 @@ static void fin_void(struct conn *c, struct ledger_op *op, int rc)
 		return;
 	}
 	if (rc < 0) {
-		handlers_err(c, rc, err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -158,7 +161,7 @@ void do_void(struct conn *c, const struct req *r)
 
 static void fin_batch(struct conn *c, struct ledger_op *op, int rc)
 {
-	char msg[96];
+	char msg[160];
 
 	if (rc == PROTO_EBADSIG) {
 		handlers_err(c, rc, "batch signature does not verify");
@@ -167,7 +170,7 @@ static void fin_batch(struct conn *c, struct ledger_op *op, int rc)
 
 	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "line %zu: %s", op->bad_index + 1,
-		         err_str(rc));
+		         why(op, rc));
 		handlers_err(c, rc, msg);
 		return;
 	}
@@ -209,9 +212,7 @@ void handlers_batch_submit(struct conn *c, const uint8_t sig[SIG_LEN])
 static void fin_register(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_ECONFLICT ? "registered with other fields"
-		                                : err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -252,11 +253,7 @@ void do_register(struct conn *c, const struct req *r)
 static void fin_issue(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_EINVAL
-		                 ? "not a grant program, or an org kind or "
-		                   "date it does not cover"
-		                 : err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -287,12 +284,7 @@ void do_issue(struct conn *c, const struct req *r)
 static void fin_settle(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_EINVAL
-		                 ? "not an annual program, or the period "
-		                   "has not ended (force=1)"
-		             : rc == VD_ECLOSED ? "already settled"
-		                                : err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -318,7 +310,7 @@ void do_settle(struct conn *c, const struct req *r)
 static void fin_revoke(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -346,7 +338,7 @@ void do_revoke(struct conn *c, const struct req *r)
 static void fin_expire(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc, err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -387,8 +379,7 @@ void do_expire(struct conn *c, const struct req *r)
 static void fin_pay(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_EFUNDS ? "more than owed" : err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);
@@ -414,10 +405,7 @@ void do_pay(struct conn *c, const struct req *r)
 static void fin_redeem(struct conn *c, struct ledger_op *op, int rc)
 {
 	if (rc < 0) {
-		handlers_err(c, rc,
-		             rc == VD_EINVAL
-		                 ? "the record is voided, or amount is 0"
-		                 : err_str(rc));
+		handlers_err(c, rc, why(op, rc));
 		return;
 	}
 	reply_ok(&c->out);

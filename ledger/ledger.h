@@ -125,11 +125,19 @@ struct ledger_op {
 			char ref[LEDGER_ID + 1];
 		} pay;
 	} u;
-	/* results */
-	int rc;                     /* 0 or a VD_E* code */
+	/* results, all set by ledger_batch (what a caller put there is
+	 * overwritten) */
+	int rc; /* 0: applied; or the VD_E* code it was refused with (nothing
+	           of it applied) */
+	/* rc < 0: a static English reason, set where the ledger refused the
+	 * operation (lower case, no trailing period, never bytes of the
+	 * request); NULL when err_str(rc) says it all (an internal failure,
+	 * an overflow). Valid for the life of the program. */
+	const char *why;
 	enum ledger_status status;  /* USAGE, VOID, REGISTER */
 	uint64_t seq;               /* journal seq of the op's last entry */
-	size_t bad_index;           /* BATCH: the record at fault */
+	size_t bad_index;           /* BATCH refused: the record at fault
+	                               (0-based); why is that record's */
 	size_t accepted, duplicate; /* BATCH */
 	int64_t amount;             /* ISSUE: granted now; REDEEM: redeemed;
 	                               PAY: paid in all; SETTLE: paid out;
@@ -149,8 +157,9 @@ void ledger_set_policy(struct ledger *l, const struct policy *p);
 size_t ledger_map_size(const struct ledger *l);
 
 /* Run the operations in one committed, synced transaction; each op's rc
- * says whether it applied. Returns 0, or a negative code if the commit
- * itself failed (then nothing applied). */
+ * says whether it applied (and its why, if refused, why). Returns 0, or a
+ * negative code if the commit itself failed (then nothing applied: every
+ * op's rc is that code and its why NULL). */
 int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n);
 
 /* The same over pointers to operations kept elsewhere (group commit). */

@@ -8,6 +8,14 @@
 #include "book.h"
 #include "ledger.h"
 
+/* Refuse with code for reason: *why = reason (a string literal: lower
+ * case, no trailing period, no client bytes); returns code. */
+static inline int ops_refuse(const char **why, int code, const char *reason)
+{
+	*why = reason;
+	return code;
+}
+
 int ops_register(struct book *b, struct ledger_op *op);
 int ops_policy(struct book *b, struct ledger_op *op);
 int ops_usage(struct book *b, struct ledger_op *op);

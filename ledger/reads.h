@@ -89,10 +89,14 @@ int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
 /* Records by org (and period), or by provider, or all; after is the
  * cursor of the last row seen ("" from the start); at most limit rows;
  * next gets the cursor to pass back ("" when no rows follow). Cursors are
- * "provider/id". */
+ * "provider/id". A cursor that is not "provider/id" (or, for an org's
+ * listing, names no record) is refused with VD_EINVAL and, if why is not
+ * NULL, *why set to a static English reason (set to NULL otherwise, and
+ * on success). */
 int ledger_records(struct ledger *l, const char *org, const char *provider,
                    int32_t period, const char *after, size_t limit,
-                   ledger_record_fn fn, void *arg, char *next, size_t nextlen);
+                   ledger_record_fn fn, void *arg, char *next, size_t nextlen,
+                   const char **why);
 
 /* Pool figures per pool (NULL: all) and period (0: every period with
  * activity), budget from the policy in force. */
