@@ -1,5 +1,6 @@
 #include "ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,10 @@ int ledger_open(const char *dir, int create, size_t map_size,
 	int rc;
 
 	*out = NULL;
-	if (l == NULL)
+	if (l == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return VD_ENOMEM;
+	}
 	if ((rc = store_open(dir, create, map_size, &l->st, err, errlen)) < 0) {
 		free(l);
 		return rc;
