@@ -467,10 +467,9 @@ int ops_void(struct book *b, struct ledger_op *op)
 	journal_i64(f, "at", op->u.void_.at);
 	journal_i64(f, "period", period);
 	journal_text(f, "reason", op->u.void_.reason);
-	rc = journal_append(b->t, b->now, "void", f, &op->seq);
-	if (rc < 0)
-		return rc;
-	/* the row keeps the record; only its status changes */
+	/* the row keeps the record; only its status changes. Copied before
+	 * the first write: rest points into a page of the transaction,
+	 * valid only until its next write (store.h) */
 	len = sizeof(r) + r.line_len + r.counts_len;
 	val = malloc(len);
 	if (val == NULL)
@@ -478,8 +477,11 @@ int ops_void(struct book *b, struct ledger_op *op)
 	r.status = REC_VOIDED;
 	memcpy(val, &r, sizeof(r));
 	memcpy(val + sizeof(r), rest, r.line_len + r.counts_len);
-	rec_key(k, provider, op->u.void_.id);
-	rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
+	rc = journal_append(b->t, b->now, "void", f, &op->seq);
+	if (rc == 0) {
+		rec_key(k, provider, op->u.void_.id);
+		rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
+	}
 	free(val);
 	if (rc < 0 || (rc = add_basis(b, &c, &r, provider, period, -1)) < 0 ||
 	    (rc = settle_counted(b, &c, provider, r.org, period)) < 0)
