@@ -185,7 +185,7 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 enum dispatch_next listing_records(struct conn *c, const struct req *r)
 {
 	char org[LEDGER_ID + 1], prov[LEDGER_ID + 1], after[256], next[256];
-	const char *o = NULL, *p = NULL;
+	const char *o = NULL, *p = NULL, *why = NULL;
 	int64_t limit =
 	    req_has(r, KEY_LIMIT) ? r->num[KEY_LIMIT] : RECORDS_DEFAULT;
 	struct listing L;
@@ -216,10 +216,11 @@ enum dispatch_next listing_records(struct conn *c, const struct req *r)
 	}
 	listing_init(&L, c);
 	rc = ledger_records(c->s->l, o, p, (int32_t)r->num[KEY_PERIOD], after,
-	                    (size_t)limit, record_row, &L, next, sizeof(next));
+	                    (size_t)limit, record_row, &L, next, sizeof(next),
+	                    &why);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
-		srv_err(c, rc, rc == VD_EINVAL ? "bad cursor" : err_str(rc));
+		srv_err(c, rc, why);
 		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, next);

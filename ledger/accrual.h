@@ -1,10 +1,16 @@
 /* Accrual rules: what a program owes a beneficiary, as pure functions.
  *
- * No storage and no state: the caller (the store) gathers the basis and
- * what was already granted, and these functions apply domain.md's order of
- * operations, steps 1 to 5, and annual pro-rata settlement. All amounts are
- * fen, all roundings go down, and every sum is overflow-checked (an
- * overflow is VD_EOVERFLOW, never a wrap). */
+ * No storage and no state: the caller (book.c and the operations) gathers
+ * the basis and what was already granted, and these functions apply
+ * domain.md's order of operations, steps 1 to 5, and annual pro-rata
+ * settlement. All amounts are fen, all roundings go down, and every sum
+ * is overflow-checked (an overflow is VD_EOVERFLOW, never a wrap).
+ *
+ * The int functions return 0 or a negative code; VD_EINVAL means an
+ * argument outside what the function states (a negative amount, a rule
+ * the function does not take), which the ledger's callers never pass: it
+ * is a bug there, not a client's refusal. On failure the outputs may be
+ * partly written. */
 #ifndef VD_ACCRUAL_H
 #define VD_ACCRUAL_H
 
@@ -38,7 +44,7 @@ int64_t accrual_basis_of(const struct policy_program *g,
                          const struct accrual_record *r);
 
 /* Step 2: threshold, then percent / unit rate / highest tier reached, then
- * truncation to `round`. No cap. */
+ * truncation to `round`. No cap. basis >= 0. */
 int accrual_rule(const struct policy_program *g, int64_t basis,
                  int64_t *earned);
 
@@ -56,14 +62,16 @@ struct accrual_state {
 };
 
 /* Steps 2 and 3: the program's own earned amount for the period, before
- * group rules (what an ACCRUAL row shows as `earned`). */
+ * group rules (what an ACCRUAL row shows as `earned`). st's fields
+ * >= 0. */
 int accrual_earned(const struct policy_program *g,
                    const struct accrual_state *st, int64_t *earned);
 
 /* A grant program's amount for one application: floor(need * rate), at most
  * `asked` (negative: not limited), at most what the cap leaves after
  * `granted` (granted by the program to the beneficiary in the cap period,
- * earlier applications included). */
+ * earlier applications included). need and granted >= 0; g's rule is
+ * a rate. */
 int accrual_application(const struct policy_program *g, int64_t need,
                         int64_t asked, int64_t granted, int64_t *amount);
 
@@ -90,15 +98,17 @@ struct accrual_funding {
 	int64_t part[POLICY_MAX_SHARES]; /* drawn from each share's pool */
 };
 
-/* Split an amount between the program's co-funding pools: each share
- * floors, the odd fen goes to the first pool. parts has nshares items. */
+/* Split an amount (>= 0) between the program's co-funding pools: each
+ * share floors, the odd fen goes to the first pool. parts has nshares
+ * items. */
 int accrual_split(const struct policy_program *g, int64_t amount,
                   int64_t *parts);
 
-/* Step 5 funding: if delta < min_grant nothing is granted and nothing is
- * unfunded (the delta waits for more basis). Otherwise grant the largest
- * amount <= delta whose split fits what every pool still has (remaining,
- * one per share, in share order) and record the rest as unfunded. */
+/* Step 5 funding (delta >= 0): if delta < min_grant nothing is granted
+ * and nothing is unfunded (the delta waits for more basis). Otherwise
+ * grant the largest amount <= delta whose split fits what every pool
+ * still has (remaining, one per share, in share order) and record the
+ * rest as unfunded. */
 int accrual_fund(const struct policy_program *g, int64_t delta,
                  const int64_t *remaining, struct accrual_funding *out);
 
@@ -107,9 +117,10 @@ int accrual_fund(const struct policy_program *g, int64_t delta,
 int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
                      int64_t *cap);
 
-/* Annual settlement: T = sum of earned, R = available. If T <= R each gets
- * its earned; otherwise floor(earned * R / T), and *left is what flooring
- * leaves in the pool. paid has n items. */
+/* Annual settlement: T = sum of earned, R = available (>= 0, as every
+ * earned). If T <= R each gets its earned; otherwise
+ * floor(earned * R / T). *left is what stays in the pool: R less what is
+ * paid. paid has n items. */
 int accrual_prorata(const int64_t *earned, size_t n, int64_t available,
                     int64_t *paid, int64_t *left);
 

@@ -1,12 +1,22 @@
-/* Bookkeeping inside one write transaction: the stored rows and the moves
- * between them (grants, reductions, pool figures), shared by the ledger's
- * operations. Internal to ledger/: the public API is ledger.h.
+/* Bookkeeping in one transaction: the stored rows and the moves between
+ * them (grants, reductions, pool figures), shared by the ledger's
+ * operations, and the row lookups the reads use. Internal to ledger/: the
+ * public API is ledger.h.
  *
  * Rows are stored as these structs (LMDB files are not portable across
  * byte orders anyway); keys are big-endian (store.h). Every change of a
- * voucher or pool figure goes with a journal entry in the same
- * transaction, so that ledger_check can rebuild the figures from the
- * journal. */
+ * voucher, or of a pool's granted, redeemed, expired or revoked figure,
+ * goes with a journal entry in the same transaction (written here or by
+ * the operation calling), so that ledger_check can rebuild the figures
+ * from the journal; the pools' unfunded figures follow the accrual rows
+ * (book_set_unfunded) and are not journaled.
+ *
+ * Each function returns 0 or a negative code: a failure of the store
+ * (VD_EIO, VD_ENOSPC, ... as store.h says), VD_EOVERFLOW for a sum that
+ * would leave int64, VD_EINTERNAL for a stored row of the wrong shape;
+ * VD_ENOENT only where a function says so. None refuses for a client's
+ * reason: the operations decide those (ops.h). Rows are copied into the
+ * caller's structs. */
 #ifndef VD_BOOK_H
 #define VD_BOOK_H
 
@@ -40,7 +50,8 @@ struct rec_row {
 	uint8_t sig[64];
 	uint64_t seq;
 	uint32_t line_len, counts_len;
-	char batch[65]; /* "" or the first record id of its batch */
+	char batch[65]; /* "" or, in decimal, the journal seq of its batch's
+	                   entry: with the provider, its DB_BATCHES key */
 };
 
 struct acc_row {
@@ -66,12 +77,16 @@ struct pool_row {
 	int64_t granted, redeemed, expired, revoked, unfunded;
 };
 
+/* What the functions work in: the caller's transaction (read-only for
+ * the lookups only), the policy in force (may be NULL for the lookups of
+ * principals, vouchers and clawbacks) and the operation's time. */
 struct book {
 	struct ltx *t;
 	const struct policy *pol;
 	int64_t now;
 };
 
+/* A principal by id; VD_ENOENT if not registered. */
 int book_principal(struct book *b, const char *id, struct principal_row *r);
 
 /* Accrual rows are keyed (beneficiary, program, period): the key's
@@ -81,18 +96,22 @@ int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
                        int32_t *period);
 size_t book_acc_prefix(uint8_t *k, const char *ben, const char *prog);
 
+/* An accrual row; a zero row (no voucher) when there is none. */
 int book_acc_get(struct book *b, const char *prog, const char *ben,
                  int32_t period, struct acc_row *r);
 int book_acc_put(struct book *b, const char *prog, const char *ben,
                  int32_t period, const struct acc_row *r);
 
+/* A pool's figures for a period; zeros when there are none. */
 int book_pool_get(struct book *b, const char *pool, int32_t period,
                   struct pool_row *r);
 int book_pool_put(struct book *b, const char *pool, int32_t period,
                   const struct pool_row *r);
 
-/* A voucher by id; by beneficiary and id when the caller knows it (one
- * lookup instead of two). */
+/* A voucher by id: VD_ENOENT if there is no such voucher. By
+ * beneficiary and id (book_voucher_get_of) when the caller knows it (one
+ * lookup instead of two); there a missing row is VD_EINTERNAL (the caller
+ * knew it exists). */
 int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r);
 /* The same from the DB_VOUCHERS entry of vid already read (v: its
  * beneficiary), as a walk over that table has it. */
@@ -100,16 +119,21 @@ int book_voucher_at(struct book *b, const char *vid, const MDB_val *v,
                     struct voucher_row *r);
 int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
                         struct voucher_row *r);
+/* Store voucher vid as r; old is its row before the change (NULL: a new
+ * voucher, whose id -> beneficiary entry is written too). Keeps the
+ * expiry index: active vouchers with money left, by expiry. */
 int book_voucher_put(struct book *b, const char *vid,
                      const struct voucher_row *old,
                      const struct voucher_row *r);
 
 /* Add (sign +1) or take (sign -1) amount to a pool figure of each of the
- * program's pools, split by its shares; figure is offsetof(pool_row, x). */
+ * program's pools, split by its shares; figure is offsetof(pool_row, x).
+ * No journal entry: the caller's entry names the pools' parts. */
 int book_pools_move(struct book *b, const struct policy_program *g,
                     int32_t period, size_t figure, int64_t amount, int sign);
 
-/* The pools' remaining budget for the program's shares, in share order. */
+/* The pools' remaining budget for the program's shares, in share order,
+ * into rem (g->nshares items; never below 0). */
 int book_pools_remaining(struct book *b, const struct policy_program *g,
                          int32_t period, int64_t *rem);
 
@@ -121,20 +145,23 @@ int book_earned_row(struct book *b, const struct policy_program *g,
                     const char *ben, int32_t period, const struct acc_row *row,
                     int64_t *earned);
 
-/* Steps 4 to 6 for the group of program g (or g alone) and ben in period:
- * recompute, grant what is due (funded by the pools, the rest unfunded),
- * or take back what is no longer earned (off the voucher's remaining
- * first, the rest a clawback due). */
+/* Steps 4 to 6 for the group of program prog (or prog alone) and ben in
+ * period: recompute, grant what is due (funded by the pools, the rest
+ * unfunded), or take back what is no longer earned (off the voucher's
+ * remaining first, the rest a clawback due). Writes the rows that
+ * changed and journals the grants, reductions and clawbacks. */
 int book_settle_group(struct book *b, int prog, const char *ben,
                       int32_t period);
 
-/* Grant amount to ben under program g for period: top up (or create) the
- * voucher, draw on the pools, journal it. */
+/* Grant amount to ben under program g for period (amount <= 0:
+ * nothing): top up acc's voucher, or create one if it has none or it was
+ * revoked (acc->voucher then names the new one), draw on the pools,
+ * journal it. acc->granted grows by amount; the caller stores acc. */
 int book_grant(struct book *b, const struct policy_program *g, const char *ben,
                int32_t period, int64_t amount, struct acc_row *acc);
 
-/* Set a row's unfunded amount, keeping the pools' unfunded figures equal
- * to the split of the rows'. */
+/* Set a row's unfunded amount to u, keeping the pools' unfunded figures
+ * equal to the split of the rows'. The caller stores acc. */
 int book_set_unfunded(struct book *b, const struct policy_program *g,
                       int32_t period, struct acc_row *acc, int64_t u);
 
@@ -144,10 +171,13 @@ int book_lifetime(struct book *b, const char *prog, const char *ben,
                   int32_t period, int64_t *basis, int64_t *granted_other,
                   int64_t *earned_other);
 
-/* "pool:part,pool:part": amount split by g's shares, for journal entries. */
+/* "pool:part,pool:part": amount split by g's shares, for journal entries,
+ * into buf; VD_ELIMIT if it does not fit in size bytes. */
 int book_parts_str(struct book *b, const struct policy_program *g,
                    int64_t amount, char *buf, size_t size);
 
+/* What ben owes back: add amount to it (no journal entry: the caller's
+ * entry says it), or read it (0 when nothing is owed). */
 int book_clawback_add(struct book *b, const char *ben, int64_t amount);
 int book_clawback_get(struct book *b, const char *ben, int64_t *amount);
 

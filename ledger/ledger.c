@@ -1,5 +1,6 @@
 #include "ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,10 @@ int ledger_open(const char *dir, int create, size_t map_size,
 	int rc;
 
 	*out = NULL;
-	if (l == NULL)
+	if (l == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return VD_ENOMEM;
+	}
 	if ((rc = store_open(dir, create, map_size, &l->st, err, errlen)) < 0) {
 		free(l);
 		return rc;
@@ -84,7 +87,7 @@ static int dispatch(struct book *b, struct ledger_op *op)
 	case OP_PAY:
 		return ops_pay(b, op);
 	}
-	return VD_EINVAL;
+	return ops_refuse(&op->why, VD_EINVAL, "unknown operation type");
 }
 
 /* One operation in transaction t. */
@@ -93,8 +96,9 @@ static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
 	struct book b = {t, l->pol, op->now};
 
 	/* only a registration needs no policy (vouchd init) */
-	return l->pol == NULL && op->type != OP_REGISTER ? VD_EINVAL
-	                                                 : dispatch(&b, op);
+	if (l->pol == NULL && op->type != OP_REGISTER)
+		return ops_refuse(&op->why, VD_EINVAL, "no policy is loaded");
+	return dispatch(&b, op);
 }
 
 /* One operation in a child transaction of top: undone alone if it fails. */
@@ -133,8 +137,10 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 	int grown = 0, rc = 0, full, redo;
 	size_t i;
 
-	if (n > sizeof(small) && (nest = calloc(n, 1)) == NULL)
-		return VD_ENOMEM;
+	if (n > sizeof(small) && (nest = calloc(n, 1)) == NULL) {
+		rc = VD_ENOMEM;
+		goto out;
+	}
 	for (;;) {
 		if ((rc = ltx_begin(l->st, NULL, 0, &top)) < 0)
 			break;
@@ -143,6 +149,7 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 			struct ledger_op *op = ops[i];
 			unsigned long w = top.writes;
 			op->rc = 0;
+			op->why = NULL;
 			op->seq = 0;
 			op->bad_index = 0;
 			if (nest[i]) {
@@ -182,6 +189,12 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n)
 	}
 	if (nest != small)
 		free(nest);
+out:
+	/* nothing committed: no op applied, whatever its first run said */
+	for (i = 0; rc < 0 && i < n; i++) {
+		ops[i]->rc = rc;
+		ops[i]->why = NULL;
+	}
 	return rc;
 }
 
@@ -191,8 +204,13 @@ int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n)
 	size_t i;
 	int rc;
 
-	if (n > 16 && (v = malloc(n * sizeof(*v))) == NULL)
+	if (n > 16 && (v = malloc(n * sizeof(*v))) == NULL) {
+		for (i = 0; i < n; i++) {
+			ops[i].rc = VD_ENOMEM;
+			ops[i].why = NULL;
+		}
 		return VD_ENOMEM;
+	}
 	for (i = 0; i < n; i++)
 		v[i] = &ops[i];
 	rc = ledger_batchv(l, v, n);

@@ -1,16 +1,23 @@
 /* The ledger: usage, vouchers, settlement and journal on the LMDB store.
  *
- * Writes go through ledger_batch(): many operations in one LMDB write
- * transaction, each in a nested transaction of its own so that a failed
- * operation leaves no trace while the others apply, committed with sync
- * once (the daemon's group commit). When the map fills, the batch is
- * undone, the map doubled and the batch run again. Every change is
- * journaled in the same transaction.
+ * Writes go through ledger_batch() / ledger_batchv(): a group of
+ * operations runs in one LMDB write transaction that is committed, and
+ * synced to disk, once. Each operation either applies whole or leaves no
+ * trace, and a refused operation does not stop the others of its group:
+ * operations run straight in the group's transaction; one refused before
+ * it wrote anything is simply skipped, one that fails after writing (a
+ * BATCH refused at a late record) makes the group run again from the
+ * start with that operation alone in a child transaction, undone on its
+ * own. When the map fills, the group is undone, the map doubled and the
+ * group run again. Every change is journaled in the transaction that
+ * makes it.
  *
- * The ledger holds a pointer to the policy in force; the caller keeps the
- * policy alive while the ledger may use it (ledger_set_policy to swap).
- * One writer at a time: ledger_batch must not run concurrently with
- * itself. Reads take their own read transaction. */
+ * Threads: one writer. ledger_batch, ledger_batchv and ledger_set_policy
+ * must not run concurrently with each other; reads (reads.h, check.h)
+ * may run beside a write, each in a read transaction of its own, and see
+ * the last committed state.
+ *
+ * The int functions return 0 or a negative VD_E* code (err.h). */
 #ifndef VD_LEDGER_H
 #define VD_LEDGER_H
 
@@ -46,8 +53,9 @@ enum ledger_op_type {
 
 /* A usage record as the ledger takes it. line is the signed line as
  * sent (for USAGE: the bytes before " sig="), stored so that an auditor can
- * re-verify the signature years later. Pointers are read during the call
- * only. */
+ * re-verify the signature years later; a record of a BATCH stores none of
+ * its own (the batch's lines are stored once). The ledger reads line
+ * during ledger_batch only and keeps no pointer. */
 struct ledger_record {
 	char provider[LEDGER_ID + 1];
 	char id[LEDGER_ID + 1];
@@ -67,6 +75,9 @@ enum ledger_status {
 	LEDGER_VOIDED = 2
 };
 
+/* One write operation: the caller fills type, now and the member of u
+ * for type; ledger_batch fills the results. Pointers in u are read during
+ * ledger_batch only. */
 struct ledger_op {
 	enum ledger_op_type type;
 	int64_t now; /* the time the operation happens (Unix seconds) */
@@ -125,12 +136,19 @@ struct ledger_op {
 			char ref[LEDGER_ID + 1];
 		} pay;
 	} u;
-	/* results */
-	int rc;                     /* 0 or a VD_E* code */
-	const char *why;            /* rc < 0: static reason, or NULL */
+	/* results, all set by ledger_batch (what a caller put there is
+	 * overwritten) */
+	int rc; /* 0: applied; or the VD_E* code it was refused with (nothing
+	           of it applied) */
+	/* rc < 0: a static English reason, set where the ledger refused the
+	 * operation (lower case, no trailing period, never bytes of the
+	 * request); NULL when err_str(rc) says it all (an internal failure,
+	 * an overflow). Valid for the life of the program. */
+	const char *why;
 	enum ledger_status status;  /* USAGE, VOID, REGISTER */
 	uint64_t seq;               /* journal seq of the op's last entry */
-	size_t bad_index;           /* BATCH: the record at fault */
+	size_t bad_index;           /* BATCH refused: the record at fault
+	                               (0-based); why is that record's */
 	size_t accepted, duplicate; /* BATCH */
 	int64_t amount;             /* ISSUE: granted now; REDEEM: redeemed;
 	                               PAY: paid in all; SETTLE: paid out;
@@ -141,23 +159,48 @@ struct ledger_op {
 
 struct ledger;
 
-/* Open the store in dir (create: make it if absent). err gets a message
- * for people on failure. */
+/* Open the store in directory dir (create != 0: make the directory and an
+ * empty store if absent) with a map of map_size bytes (0: 64 MiB; it
+ * grows on demand). On success *out is a handle the caller releases with
+ * ledger_close. On failure *out is NULL, err (errlen bytes, always
+ * terminated) says what for people, and the code is VD_ENOENT (no store
+ * and !create), VD_EINVAL (not a vouchd store, or another schema
+ * version), VD_ENOMEM, or VD_EIO (or another code LMDB's failure
+ * translates to). The handle has no policy yet. */
 int ledger_open(const char *dir, int create, size_t map_size,
                 struct ledger **out, char *err, size_t errlen);
+/* Close the store; l may be NULL. No read or write may be running. */
 void ledger_close(struct ledger *l);
+/* The policy operations use from now on (NULL: none). The ledger keeps
+ * the pointer, not a copy: the caller keeps p alive and unchanged until
+ * another ledger_set_policy or ledger_close. Not concurrently with
+ * ledger_batch or a read. */
 void ledger_set_policy(struct ledger *l, const struct policy *p);
+/* The map size in bytes now (it doubles when a write fills it). */
 size_t ledger_map_size(const struct ledger *l);
 
-/* Run the operations in one committed, synced transaction; each op's rc
- * says whether it applied. Returns 0, or a negative code if the commit
- * itself failed (then nothing applied). */
+/* Run the n operations in order in one write transaction, committed and
+ * synced before it returns. Operations see the changes of the ones
+ * before them. For each op: rc 0 and the results if it applied; rc < 0
+ * if it was refused or failed (why and, for a BATCH, bad_index say
+ * more), in which case nothing of it is in the store and the others are
+ * unaffected. Without a policy every operation but OP_REGISTER is
+ * refused (VD_EINVAL).
+ *
+ * Returns 0 when the transaction committed (some ops may still have been
+ * refused: look at each rc). Returns a negative code when nothing was
+ * committed: VD_ENOSPC (the map could not grow enough, after 16
+ * doublings), VD_EIO, VD_ENOMEM, or the commit's own failure; every op's
+ * rc is then that code and its why NULL. The ops stay the caller's; the
+ * ledger keeps no pointer to them. */
 int ledger_batch(struct ledger *l, struct ledger_op *ops, size_t n);
 
-/* The same over pointers to operations kept elsewhere (group commit). */
+/* The same over pointers to operations kept elsewhere (the daemon's group
+ * commit). */
 int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n);
 
-/* For ledger/ internals (reads, check): the store and policy in use. */
+/* For ledger/ internals (reads, check): the store and the policy in use
+ * (NULL if none); owned by the ledger. */
 struct store *ledger_store(struct ledger *l);
 const struct policy *ledger_policy(const struct ledger *l);
 

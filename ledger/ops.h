@@ -1,12 +1,33 @@
-/* The ledger's write operations, each run inside its own nested
- * transaction by ledger_batch(). Internal to ledger/. Each returns 0 or a
- * VD_E* code and fills the op's results; on error the caller undoes the
- * nested transaction, so an operation never leaves half its changes. */
+/* The ledger's write operations, run by ledger_batchv() (ledger.c).
+ * Internal to ledger/.
+ *
+ * Each runs in the transaction of b (b->t), which ledger_batchv owns: the
+ * group's transaction, or a child of it for an operation that failed
+ * after writing in an earlier run of its group. An operation neither
+ * commits nor aborts; it returns 0 with its results in op (status, seq,
+ * amount, ... as ledger.h says for its type), or a negative VD_E* code.
+ * On a code it may have written part of its changes: the caller undoes
+ * them (ledger.c). b->t's writes count says whether it wrote at all.
+ *
+ * A refusal the client can cause (an unknown org, a settled period, over
+ * what is owed...) sets op->why to a static reason at the place it is
+ * decided, through ops_refuse; an internal failure (VD_EIO, VD_ENOMEM,
+ * VD_EINTERNAL, VD_ENOSPC, an overflow) leaves it NULL. op->why is NULL
+ * when an operation starts (ledger_batchv clears it). b->pol is not NULL,
+ * except for ops_register, which does not use it. */
 #ifndef VD_OPS_H
 #define VD_OPS_H
 
 #include "book.h"
 #include "ledger.h"
+
+/* Refuse with code for reason: *why = reason (a string literal: lower
+ * case, no trailing period, no client bytes); returns code. */
+static inline int ops_refuse(const char **why, int code, const char *reason)
+{
+	*why = reason;
+	return code;
+}
 
 int ops_register(struct book *b, struct ledger_op *op);
 int ops_policy(struct book *b, struct ledger_op *op);
@@ -20,7 +41,8 @@ int ops_expire(struct book *b, struct ledger_op *op);
 int ops_revoke(struct book *b, struct ledger_op *op);
 int ops_pay(struct book *b, struct ledger_op *op);
 
-/* 1 if (program, period) was settled, 0 if not, or an error. */
+/* 1 if (program, period) was settled, 0 if not, or a negative code of a
+ * failed read. */
 int ops_settled(struct book *b, const char *prog, int32_t period);
 
 #endif

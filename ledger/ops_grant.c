@@ -50,14 +50,16 @@ int ops_issue(struct book *b, struct ledger_op *op)
 
 	prog = policy_program_index(b->pol, op->u.issue.program);
 	if (prog < 0)
-		return VD_ENOENT;
+		return ops_refuse(&op->why, VD_ENOENT, "unknown program");
 	g = &b->pol->programs[prog];
 	if (g->settlement != POLICY_GRANT)
-		return VD_EINVAL;
+		return ops_refuse(&op->why, VD_EINVAL, "not a grant program");
 	if ((rc = book_principal(b, op->u.issue.org, &org)) < 0)
-		return rc;
+		return rc == VD_ENOENT ? ops_refuse(&op->why, rc, "unknown org")
+		                       : rc;
 	if (org.role != LEDGER_ORG)
-		return VD_ENOENT;
+		return ops_refuse(&op->why, VD_ENOENT,
+		                  "the org named is not an org");
 	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);
 	rc = ltx_get(b->t, DB_APPLICATIONS, k, sizeof(k), &v);
 	if (rc == 0) {
@@ -67,7 +69,9 @@ int ops_issue(struct book *b, struct ledger_op *op)
 		if (strcmp(app.org, op->u.issue.org) != 0 ||
 		    app.need != op->u.issue.need ||
 		    app.asked != op->u.issue.asked)
-			return VD_ECONFLICT;
+			return ops_refuse(&op->why, VD_ECONFLICT,
+			                  "ref already used for another "
+			                  "application");
 		/* the same application again: the first answer */
 		op->amount = app.granted;
 		op->seq = app.seq;
@@ -76,11 +80,14 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	}
 	if (rc != VD_ENOENT)
 		return rc;
-	/* an org kind or a date the program does not cover: BADREQ */
-	if (!policy_list_has(&g->org_kinds, org.kind, strlen(org.kind)) ||
-	    b->now < g->valid_from || b->now >= g->valid_until ||
-	    op->u.issue.need < 0)
-		return VD_EINVAL;
+	if (!policy_list_has(&g->org_kinds, org.kind, strlen(org.kind)))
+		return ops_refuse(&op->why, VD_EINVAL,
+		                  "the program does not cover the org's kind");
+	if (b->now < g->valid_from || b->now >= g->valid_until)
+		return ops_refuse(&op->why, VD_EINVAL,
+		                  "outside the program's validity dates");
+	if (op->u.issue.need < 0)
+		return ops_refuse(&op->why, VD_EINVAL, "negative need");
 	period = (int32_t)period_of(b->now);
 	if ((rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0 ||
 	    (rc = book_lifetime(b, g->id, op->u.issue.org, period, &basis_all,
@@ -209,16 +216,22 @@ int ops_settle(struct book *b, struct ledger_op *op)
 
 	prog = policy_program_index(b->pol, op->u.settle.program);
 	if (prog < 0)
-		return VD_ENOENT;
+		return ops_refuse(&op->why, VD_ENOENT, "unknown program");
 	g = &b->pol->programs[prog];
-	if (g->settlement != POLICY_ANNUAL || period < PERIOD_MIN ||
-	    period > PERIOD_MAX)
-		return VD_EINVAL;
+	if (g->settlement != POLICY_ANNUAL)
+		return ops_refuse(&op->why, VD_EINVAL, "not an annual program");
+	if (period < PERIOD_MIN || period > PERIOD_MAX)
+		return ops_refuse(&op->why, VD_EINVAL,
+		                  "period outside the years 1970 to 9999");
 	/* after the period has ended, or forced by the bureau */
 	if (!op->u.settle.force && b->now < period_start(period + 1))
-		return VD_EINVAL;
+		return ops_refuse(
+		    &op->why, VD_EINVAL,
+		    "the period has not ended and settlement is not forced");
 	if ((rc = ops_settled(b, g->id, period)) != 0)
-		return rc < 0 ? rc : VD_ECLOSED;
+		return rc < 0 ? rc
+		              : ops_refuse(&op->why, VD_ECLOSED,
+		                           "already settled");
 	s.prog = g->id;
 	s.period = period;
 	/* the rows are by beneficiary first: a settlement, once a year per

@@ -33,7 +33,7 @@ int ops_register(struct book *b, struct ledger_op *op)
 	int rc;
 
 	if (op->u.reg.role < LEDGER_PROVIDER || op->u.reg.role > LEDGER_BUREAU)
-		return VD_EINVAL;
+		return ops_refuse(&op->why, VD_EINVAL, "unknown role");
 	memset(&r, 0, sizeof(r));
 	r.role = (uint8_t)op->u.reg.role;
 	r.local = op->u.reg.local ? 1 : 0;
@@ -45,7 +45,8 @@ int ops_register(struct book *b, struct ledger_op *op)
 		if (old.role != r.role || old.local != r.local ||
 		    strcmp(old.kind, r.kind) != 0 ||
 		    memcmp(old.key, r.key, sizeof(r.key)) != 0)
-			return VD_ECONFLICT;
+			return ops_refuse(&op->why, VD_ECONFLICT,
+			                  "registered with other fields");
 		op->status = LEDGER_DUPLICATE;
 		op->seq = old.seq;
 		return 0;
@@ -206,7 +207,9 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		if (strcmp(red.voucher, op->u.redeem.voucher) != 0 ||
 		    strcmp(red.record, op->u.redeem.record) != 0 ||
 		    red.amount != amount)
-			return VD_ECONFLICT;
+			return ops_refuse(&op->why, VD_ECONFLICT,
+			                  "ref already used for another "
+			                  "redemption");
 		/* the same ref again: the first result, nothing more */
 		op->amount = red.amount;
 		op->remaining = red.remaining;
@@ -216,13 +219,18 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	if (rc != VD_ENOENT)
 		return rc;
 	if (amount <= 0)
-		return VD_EINVAL;
+		return ops_refuse(&op->why, VD_EINVAL, "amount is not above 0");
 	if ((rc = book_principal(b, provider, &prov)) < 0)
-		return rc;
+		return rc == VD_ENOENT
+		           ? ops_refuse(&op->why, rc, "unknown provider")
+		           : rc;
 	if (prov.role != LEDGER_PROVIDER)
-		return VD_EDENIED;
+		return ops_refuse(&op->why, VD_EDENIED,
+		                  "only a provider may redeem");
 	if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
-		return rc;
+		return rc == VD_ENOENT
+		           ? ops_refuse(&op->why, rc, "unknown voucher")
+		           : rc;
 	{
 		/* the usage record this redemption pays part of */
 		uint8_t rek[2 * STORE_ID];
@@ -231,30 +239,46 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		             op->u.redeem.record);
 		if ((rc = ltx_get(b->t, DB_RECORDS, rek, sizeof(rek), &val)) <
 		    0)
-			return rc;
+			return rc == VD_ENOENT
+			           ? ops_refuse(&op->why, rc, "unknown record")
+			           : rc;
 		if (val.mv_size < sizeof(r))
 			return VD_EINTERNAL;
 		memcpy(&r, val.mv_data, sizeof(r));
 		if (r.status == REC_VOIDED)
-			return VD_EINVAL;
+			return ops_refuse(&op->why, VD_EINVAL,
+			                  "the record is voided");
 		if (strcmp(r.org, v.beneficiary) != 0)
-			return VD_EDENIED;
+			return ops_refuse(&op->why, VD_EDENIED,
+			                  "the voucher is not the record's "
+			                  "org's");
 		g = policy_program(b->pol, v.program);
 		if (g == NULL)
-			return VD_EDENIED;
-		if ((g->providers == POLICY_PROV_LOCAL && !prov.local) ||
-		    (g->providers == POLICY_PROV_LIST &&
-		     !policy_list_has(&g->provider_ids, provider,
-		                      strlen(provider))))
-			return VD_EDENIED;
+			return ops_refuse(&op->why, VD_EDENIED,
+			                  "the voucher's program is no longer "
+			                  "in the policy");
+		if (g->providers == POLICY_PROV_LOCAL && !prov.local)
+			return ops_refuse(&op->why, VD_EDENIED,
+			                  "the program pays local providers "
+			                  "only");
+		if (g->providers == POLICY_PROV_LIST &&
+		    !policy_list_has(&g->provider_ids, provider,
+		                     strlen(provider)))
+			return ops_refuse(&op->why, VD_EDENIED,
+			                  "the program does not list this "
+			                  "provider");
 		if (v.status == V_REVOKED)
-			return VD_EREVOKED;
+			return ops_refuse(&op->why, VD_EREVOKED,
+			                  "voucher revoked");
 		if (v.status == V_EXPIRED || b->now >= v.expires_at)
-			return VD_EEXPIRED;
+			return ops_refuse(&op->why, VD_EEXPIRED,
+			                  "voucher expired");
 		if (remaining(&v) == 0)
-			return VD_ESPENT;
+			return ops_refuse(&op->why, VD_ESPENT, "voucher spent");
 		if (amount > remaining(&v))
-			return VD_EFUNDS;
+			return ops_refuse(&op->why, VD_EFUNDS,
+			                  "over the voucher's remaining "
+			                  "amount");
 		/* this program's share of the bill, and the bill itself
 		 * counting every voucher */
 		rr_key(kp, provider, op->u.redeem.record, g->id);
@@ -263,8 +287,13 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		    (rc = rr_get(b, ka, &by_all)) < 0 ||
 		    (rc = money_apply_bp(r.amount, g->cover_bp, &most)) < 0)
 			return rc;
-		if (by_prog + amount > most || by_all + amount > r.amount)
-			return VD_ECOVER;
+		if (by_prog + amount > most)
+			return ops_refuse(&op->why, VD_ECOVER,
+			                  "over the share of the bill the "
+			                  "program covers");
+		if (by_all + amount > r.amount)
+			return ops_refuse(&op->why, VD_ECOVER,
+			                  "over what is left of the bill");
 	}
 	old = v;
 	v.redeemed += amount;
@@ -391,9 +420,12 @@ int ops_revoke(struct book *b, struct ledger_op *op)
 	int rc;
 
 	if ((rc = book_voucher_get(b, op->u.revoke.voucher, &v)) < 0)
-		return rc;
+		return rc == VD_ENOENT
+		           ? ops_refuse(&op->why, rc, "unknown voucher")
+		           : rc;
 	if (v.status == V_REVOKED)
-		return VD_EREVOKED;
+		return ops_refuse(&op->why, VD_EREVOKED,
+		                  "voucher already revoked");
 	old = v;
 	rem = v.status == V_ACTIVE ? remaining(&v) : 0;
 	v.revoked += rem;
@@ -433,9 +465,12 @@ int ops_pay(struct book *b, struct ledger_op *op)
 	int rc;
 
 	if ((rc = book_principal(b, provider, &prov)) < 0)
-		return rc;
+		return rc == VD_ENOENT
+		           ? ops_refuse(&op->why, rc, "unknown provider")
+		           : rc;
 	if (prov.role != LEDGER_PROVIDER)
-		return VD_ENOENT;
+		return ops_refuse(&op->why, VD_ENOENT,
+		                  "the provider named is not a provider");
 	if ((rc = receivable_get(b, provider, &rcv)) < 0)
 		return rc;
 	store_key_id(k, store_key_id(k, 0, provider), op->u.pay.ref);
@@ -445,7 +480,9 @@ int ops_pay(struct book *b, struct ledger_op *op)
 			return VD_EINTERNAL;
 		memcpy(row, v.mv_data, sizeof(row));
 		if (row[0] != amount)
-			return VD_ECONFLICT;
+			return ops_refuse(&op->why, VD_ECONFLICT,
+			                  "ref already used for another "
+			                  "amount");
 		op->amount = rcv.paid;
 		op->remaining = rcv.redeemed - rcv.paid;
 		op->seq = (uint64_t)row[1];
@@ -454,9 +491,9 @@ int ops_pay(struct book *b, struct ledger_op *op)
 	if (rc != VD_ENOENT)
 		return rc;
 	if (amount <= 0)
-		return VD_EINVAL;
+		return ops_refuse(&op->why, VD_EINVAL, "amount is not above 0");
 	if (amount > rcv.redeemed - rcv.paid)
-		return VD_EFUNDS;
+		return ops_refuse(&op->why, VD_EFUNDS, "more than owed");
 	rcv.paid += amount;
 	journal_fields_init(&f);
 	journal_str(&f, "provider", provider);

@@ -13,6 +13,11 @@
 
 #define COUNTS_MAX 2048 /* see JOURNAL_ENTRY_MAX */
 
+/* the refusals a USAGE, a BATCH's record and a VOID share */
+#define CLOSED_WHY "the record's period ended more than late_days ago"
+#define SETTLED_WHY                                                            \
+	"an annual program the record counts for is settled for its period"
+
 static size_t rec_key(uint8_t *k, const char *provider, const char *id)
 {
 	return store_key_id(k, store_key_id(k, 0, provider), id);
@@ -193,9 +198,11 @@ static int memo_settled(struct book *b, struct memo *m, int prog,
 	return rc;
 }
 
+/* One record, in a USAGE or a BATCH (batch: the batch's journal seq as
+ * text, memo its reads). A refusal sets *why. */
 static int accept(struct book *b, const struct ledger_record *u,
                   const char *batch, struct memo *memo,
-                  enum ledger_status *status, uint64_t *seq)
+                  enum ledger_status *status, uint64_t *seq, const char **why)
 {
 	struct principal_row prov, org;
 	struct accrual_record ar;
@@ -214,25 +221,38 @@ static int accept(struct book *b, const struct ledger_record *u,
 		prov = memo->prov;
 	} else {
 		if ((rc = book_principal(b, u->provider, &prov)) < 0)
-			return rc;
+			return rc == VD_ENOENT
+			           ? ops_refuse(why, rc, "unknown provider")
+			           : rc;
 		if (memo != NULL) {
 			memo->prov = prov;
 			memo->have_prov = 1;
 		}
 	}
 	if (prov.role != LEDGER_PROVIDER)
-		return VD_EDENIED;
-	if (u->at > b->now + 86400 || u->amount < 0 || u->qty < 0 ||
-	    u->kind < 0 || u->kind >= POLICY_KIND_COUNT)
-		return VD_EINVAL;
+		return ops_refuse(why, VD_EDENIED,
+		                  "only a provider may report usage");
+	if (u->at > b->now + 86400)
+		return ops_refuse(why, VD_EINVAL,
+		                  "record dated more than a day ahead");
+	if (u->amount < 0)
+		return ops_refuse(why, VD_EINVAL, "negative amount");
+	if (u->qty < 0)
+		return ops_refuse(why, VD_EINVAL, "negative qty");
+	if (u->kind < 0 || u->kind >= POLICY_KIND_COUNT)
+		return ops_refuse(why, VD_EINVAL, "unknown kind");
 	if ((rc = book_principal(b, u->org, &org)) < 0)
-		return rc;
+		return rc == VD_ENOENT ? ops_refuse(why, rc, "unknown org")
+		                       : rc;
 	if (org.role != LEDGER_ORG)
-		return VD_ENOENT;
+		return ops_refuse(why, VD_ENOENT,
+		                  "the org named is not an org");
 	rc = rec_get(b, u->provider, u->id, &r, NULL);
 	if (rc == 0) {
 		if (!same_record(&r, u))
-			return VD_ECONFLICT;
+			return ops_refuse(why, VD_ECONFLICT,
+			                  "record id already used with other "
+			                  "fields");
 		*status = LEDGER_DUPLICATE;
 		*seq = r.seq;
 		return 0;
@@ -241,9 +261,11 @@ static int accept(struct book *b, const struct ledger_record *u,
 		return rc;
 	period = (int32_t)period_of(u->at);
 	if (period < PERIOD_MIN || period > PERIOD_MAX)
-		return VD_EINVAL;
+		return ops_refuse(
+		    why, VD_EINVAL,
+		    "record dated outside the years 1970 to 9999");
 	if (closed(b, period))
-		return VD_ECLOSED;
+		return ops_refuse(why, VD_ECLOSED, CLOSED_WHY);
 
 	ar = (struct accrual_record){u->provider,
 	                             prov.local,
@@ -261,11 +283,14 @@ static int accept(struct book *b, const struct ledger_record *u,
 			continue;
 		if (g->settlement == POLICY_ANNUAL &&
 		    (rc = memo_settled(b, memo, (int)i, period)) != 0) {
-			rc = rc < 0 ? rc : VD_ECLOSED;
+			rc = rc < 0 ? rc
+			            : ops_refuse(why, VD_ECLOSED, SETTLED_WHY);
 			goto out;
 		}
 		if (cn + strlen(g->id) + 4 > COUNTS_MAX) {
-			rc = VD_ELIMIT;
+			rc = ops_refuse(why, VD_ELIMIT,
+			                "record counts for more programs than "
+			                "a record row can list");
 			goto out;
 		}
 		cn += (size_t)snprintf(
@@ -340,7 +365,8 @@ out:
 int ops_usage(struct book *b, struct ledger_op *op)
 {
 	uint64_t seq = 0;
-	int rc = accept(b, &op->u.usage, NULL, NULL, &op->status, &seq);
+	int rc =
+	    accept(b, &op->u.usage, NULL, NULL, &op->status, &seq, &op->why);
 
 	op->seq = seq;
 	return rc;
@@ -357,7 +383,7 @@ int ops_batch(struct book *b, struct ledger_op *op)
 	int rc;
 
 	if (op->u.batch.n == 0)
-		return VD_EINVAL;
+		return ops_refuse(&op->why, VD_EINVAL, "empty batch");
 	memset(&memo, 0, sizeof(memo));
 	/* the batch's own entry first: its records refer to it */
 	journal_fields_init(&f);
@@ -373,9 +399,12 @@ int ops_batch(struct book *b, struct ledger_op *op)
 		const struct ledger_record *u = &op->u.batch.recs[i];
 		if (strcmp(u->provider, op->u.batch.recs[0].provider) != 0) {
 			op->bad_index = i;
-			return VD_EINVAL;
+			return ops_refuse(&op->why, VD_EINVAL,
+			                  "record of another provider than the "
+			                  "batch's first");
 		}
-		if ((rc = accept(b, u, first, &memo, &st, &seq)) < 0) {
+		if ((rc = accept(b, u, first, &memo, &st, &seq, &op->why)) <
+		    0) {
 			op->bad_index = i;
 			return rc;
 		}
@@ -408,7 +437,9 @@ int ops_void(struct book *b, struct ledger_op *op)
 	int rc;
 
 	if ((rc = rec_get(b, provider, op->u.void_.id, &r, &rest)) < 0)
-		return rc;
+		return rc == VD_ENOENT
+		           ? ops_refuse(&op->why, rc, "unknown record")
+		           : rc;
 	if (r.status == REC_VOIDED) {
 		op->status = LEDGER_DUPLICATE;
 		op->seq = r.seq;
@@ -416,7 +447,7 @@ int ops_void(struct book *b, struct ledger_op *op)
 	}
 	period = (int32_t)period_of(r.at);
 	if (closed(b, period))
-		return VD_ECLOSED;
+		return ops_refuse(&op->why, VD_ECLOSED, CLOSED_WHY);
 	if ((rc = parse_counts(b, rest + r.line_len, r.counts_len, &c)) < 0)
 		return rc;
 	for (i = 0; i < c.n; i++) {
@@ -426,7 +457,9 @@ int ops_void(struct book *b, struct ledger_op *op)
 		g = &b->pol->programs[c.prog[i]];
 		if (g->settlement == POLICY_ANNUAL &&
 		    (rc = ops_settled(b, g->id, period)) != 0)
-			return rc < 0 ? rc : VD_ECLOSED;
+			return rc < 0 ? rc
+			              : ops_refuse(&op->why, VD_ECLOSED,
+			                           SETTLED_WHY);
 	}
 	journal_fields_init(f);
 	journal_str(f, "provider", provider);
@@ -434,10 +467,9 @@ int ops_void(struct book *b, struct ledger_op *op)
 	journal_i64(f, "at", op->u.void_.at);
 	journal_i64(f, "period", period);
 	journal_text(f, "reason", op->u.void_.reason);
-	rc = journal_append(b->t, b->now, "void", f, &op->seq);
-	if (rc < 0)
-		return rc;
-	/* the row keeps the record; only its status changes */
+	/* the row keeps the record; only its status changes. Copied before
+	 * the first write: rest points into a page of the transaction,
+	 * valid only until its next write (store.h) */
 	len = sizeof(r) + r.line_len + r.counts_len;
 	val = malloc(len);
 	if (val == NULL)
@@ -445,8 +477,11 @@ int ops_void(struct book *b, struct ledger_op *op)
 	r.status = REC_VOIDED;
 	memcpy(val, &r, sizeof(r));
 	memcpy(val + sizeof(r), rest, r.line_len + r.counts_len);
-	rec_key(k, provider, op->u.void_.id);
-	rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
+	rc = journal_append(b->t, b->now, "void", f, &op->seq);
+	if (rc == 0) {
+		rec_key(k, provider, op->u.void_.id);
+		rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
+	}
 	free(val);
 	if (rc < 0 || (rc = add_basis(b, &c, &r, provider, period, -1)) < 0 ||
 	    (rc = settle_counted(b, &c, provider, r.org, period)) < 0)

@@ -315,14 +315,19 @@ int ledger_record(struct ledger *l, const char *provider, const char *id,
 
 int ledger_records(struct ledger *l, const char *org, const char *provider,
                    int32_t period, const char *after, size_t limit,
-                   ledger_record_fn fn, void *arg, char *next, size_t nextlen)
+                   ledger_record_fn fn, void *arg, char *next, size_t nextlen,
+                   const char **why)
 {
 	uint8_t prefix[STORE_ID + 2], start[3 * STORE_ID + 2], ck[2 * STORE_ID];
+	const char *unused;
 	struct rwalk w;
 	struct ltx t;
 	size_t plen = 0, slen = 0;
 	int rc;
 
+	if (why == NULL)
+		why = &unused;
+	*why = NULL;
 	memset(&w, 0, sizeof(w));
 	w.t = &t;
 	w.provider = provider;
@@ -340,8 +345,10 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 		const char *slash = strchr(after, '/');
 		size_t pl = slash ? (size_t)(slash - after) : 0;
 		if (slash == NULL || pl == 0 || pl > STORE_ID ||
-		    strlen(slash + 1) > STORE_ID || slash[1] == '\0')
+		    strlen(slash + 1) > STORE_ID || slash[1] == '\0') {
+			*why = "bad cursor";
 			return VD_EINVAL;
+		}
 		memcpy(p, after, pl);
 		p[pl] = '\0';
 		store_key_id(ck, store_key_id(ck, 0, p), slash + 1);
@@ -362,11 +369,16 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 			struct rec_row r;
 			MDB_val rv;
 			if ((rc = ltx_get(&t, DB_RECORDS, ck, sizeof(ck),
-			                  &rv)) < 0 ||
-			    rv.mv_size < sizeof(r)) {
+			                  &rv)) == 0 &&
+			    rv.mv_size < sizeof(r))
+				rc = VD_EINTERNAL;
+			if (rc == VD_ENOENT) {
+				*why = "the cursor names no record";
+				rc = VD_EINVAL;
+			}
+			if (rc < 0) {
 				ltx_abort(&t);
-				return rc < 0 && rc != VD_ENOENT ? rc
-				                                 : VD_EINVAL;
+				return rc;
 			}
 			memcpy(&r, rv.mv_data, sizeof(r));
 			slen = store_key_id(start, 0, org);

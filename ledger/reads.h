@@ -1,6 +1,15 @@
-/* Reads of the ledger, each in its own read transaction. Callbacks get
- * rows valid during the call only; a callback returns 0 to go on, 1 to
- * stop, or a negative code to stop with that error. */
+/* Reads of the ledger. Each call runs in a read transaction of its own,
+ * opened and closed inside the call, and sees the last committed state
+ * (ledger_balance reads its two parts from that one snapshot); it may run
+ * while ledger_batch writes on another thread. The ledger keeps no
+ * pointer the caller gave it.
+ *
+ * Listings call fn once per row, in the order each function states; the
+ * row (and every string in it) is valid during that call only: copy what
+ * you keep. fn returns 0 to go on, 1 to stop (the call then returns 0),
+ * or a negative code, which stops the listing and is returned. Other
+ * returns: VD_EIO, VD_ENOMEM (LMDB's failures, translated) and
+ * VD_EINTERNAL (a stored row of the wrong shape). */
 #ifndef VD_READS_H
 #define VD_READS_H
 
@@ -68,40 +77,59 @@ struct ledger_principal {
 	int local;
 };
 
-/* A principal by id; VD_ENOENT if not registered. */
+/* A principal by id into *p; VD_ENOENT if not registered. */
 int ledger_principal(struct ledger *l, const char *id,
                      struct ledger_principal *p);
 
+/* A voucher by id into *v; VD_ENOENT if there is none. */
 int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v);
 
-/* One record by (provider, id); VD_ENOENT if absent. */
+/* One record by (provider, id) into *r; VD_ENOENT if absent. */
 int ledger_record(struct ledger *l, const char *provider, const char *id,
                   struct ledger_recinfo *r);
 
-/* Vouchers of ben (NULL: everyone's), of period (0: every period). */
+/* Vouchers of ben (NULL: everyone's), of period (0: every period), in
+ * voucher id order. */
 int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
                     ledger_voucher_fn fn, void *arg);
 
-/* Accrual rows of ben (NULL: all), period (0: all). */
+/* Accrual rows of ben (NULL: all), period (0: all), in (beneficiary,
+ * program, period) order. */
 int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
                     ledger_accrual_fn fn, void *arg);
 
-/* Records by org (and period), or by provider, or all; after is the
- * cursor of the last row seen ("" from the start); at most limit rows;
- * next gets the cursor to pass back ("" when no rows follow). Cursors are
- * "provider/id". */
+/* Usage records, at most limit of them (0: 100), of period (0: every
+ * period):
+ * - org given: the org's records in arrival order (by period, then
+ *   journal seq), those of provider only when provider is not NULL;
+ * - else provider given: the provider's records in id order;
+ * - else every record, in (provider, id) order.
+ * after is the cursor of the last row seen, "provider/id" (NULL or "":
+ * from the start); the listing resumes after that record. next (nextlen
+ * bytes; 2 * LEDGER_ID + 2 hold any cursor) gets the cursor of the last
+ * row listed when more rows follow, else ""; after may be next itself
+ * (it is read before next is written).
+ *
+ * A cursor that is not "provider/id" (or, for an org's listing, names no
+ * record) is refused with VD_EINVAL and, if why is not NULL, *why set to
+ * a static English reason (set to NULL otherwise, and on success). */
 int ledger_records(struct ledger *l, const char *org, const char *provider,
                    int32_t period, const char *after, size_t limit,
-                   ledger_record_fn fn, void *arg, char *next, size_t nextlen);
+                   ledger_record_fn fn, void *arg, char *next, size_t nextlen,
+                   const char **why);
 
-/* Pool figures per pool (NULL: all) and period (0: every period with
- * activity), budget from the policy in force. */
+/* Pool figures of pool (NULL: all) and period (0: every period with
+ * activity), in (pool, period) order; budget and remaining from the
+ * policy in force (a pool no longer in it, or no policy: budget 0). */
 int ledger_pools(struct ledger *l, const char *pool, int32_t period,
                  ledger_pool_fn fn, void *arg);
 
+/* What the bureau owes each provider that redeemed something (provider
+ * given: that one only), in provider order. */
 int ledger_receivables(struct ledger *l, const char *provider,
                        ledger_receivable_fn fn, void *arg);
 
+/* The clawback ben owes back (0 if none) into *due. */
 int ledger_clawback(struct ledger *l, const char *ben, int64_t *due);
 
 /* BALANCE: ben's vouchers (everyone's when NULL) and ben's clawback due
@@ -109,19 +137,27 @@ int ledger_clawback(struct ledger *l, const char *ben, int64_t *due);
 int ledger_balance(struct ledger *l, const char *ben, int32_t period,
                    ledger_voucher_fn fn, void *arg, int64_t *due);
 
+/* Journal entries after seq `after`, in seq order, at most limit of them
+ * (0: all); bytes (len bytes, not terminated) and hash as journal.h
+ * describes them. */
 int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
                    ledger_entry_fn fn, void *arg);
 
+/* The journal's last seq and hash (0 and zeros while it is empty). */
 int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32]);
 
 /* The policy last loaded into the ledger (OP_POLICY), rebuilt from its
- * stored source: VD_ENOENT if none was ever loaded. The caller frees it. */
+ * stored source into *out, which the caller frees with policy_free.
+ * VD_ENOENT if none was ever loaded; the codes of policy_load_blob
+ * (errs as it fills them; may be NULL) if the source no longer loads.
+ * *out is NULL on any failure. */
 int ledger_stored_policy(struct ledger *l, struct policy **out,
                          struct policy_errors *errs);
 
 /* The bytes a checkpoint signs: "vouchd-checkpoint-v1 seq=S hash=H
- * time=T" (protocol.md), for the journal head at time t. Returns the
- * length; buf needs 160 bytes. */
+ * time=T" (protocol.md), for the journal head at time t, into buf
+ * (terminated), and the head into *seq and hash. Returns the length;
+ * VD_ELIMIT if it does not fit in size bytes (160 always do). */
 int ledger_checkpoint_message(struct ledger *l, int64_t t, char *buf,
                               size_t size, uint64_t *seq, uint8_t hash[32]);
 

@@ -82,8 +82,10 @@ int store_open(const char *dir, int create, size_t map_size, struct store **out,
 		return VD_EIO;
 	}
 	st = calloc(1, sizeof(*st));
-	if (st == NULL)
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return VD_ENOMEM;
+	}
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(st->env, DB_COUNT)) != 0 ||
 	    (rc = mdb_env_set_mapsize(st->env, map_size ? map_size

@@ -1,17 +1,28 @@
 /* The LMDB store: one environment, named databases, and the one
- * transaction wrapper through which every access goes.
+ * transaction wrapper through which every access goes. Internal to
+ * ledger/.
  *
- * A struct ltx owns one LMDB transaction and keeps a sticky error: after
- * the first failure every later call is a no-op returning that error, and
- * commit aborts instead. Values returned by ltx_get and cursors point into
- * the map and are valid only until the transaction (or the child it was
- * read in) ends: copy them out. Keys are fixed-layout big-endian bytes
- * built with the store_key_* helpers, so cursor order is the order the
- * ledger lists things in.
+ * A struct ltx owns one LMDB transaction and keeps a sticky error in err:
+ * the first failure of LMDB in it (a key found absent is no failure, nor
+ * is the code a walk's callback returns) is kept, every later call on the
+ * ltx returns it without touching LMDB, and ltx_commit aborts instead of
+ * committing. The ledger clears the group's err itself after an
+ * operation that failed before its first write, and after a child it
+ * undid (ledger.c).
  *
- * Map full: a write that fills the map fails with VD_ENOSPC; the caller
- * (ledger_batch) aborts, calls store_grow() and runs the batch again.
- * Readers full: begin runs mdb_reader_check and retries once. */
+ * Values (ltx_get, a walk's rows) point into LMDB's pages: in a read
+ * transaction they stay valid until it ends; in a write transaction only
+ * until the next put or delete in it, or its end, whichever comes first
+ * (lmdb.h). Copy them out before writing.
+ *
+ * Keys are fixed-layout big-endian bytes built with the store_key_*
+ * helpers, so that cursor order is the order the ledger lists things in.
+ *
+ * Map full: a write (or a commit) that finds the map full fails with
+ * VD_ENOSPC; the caller (ledger_batchv) aborts, calls store_grow() and
+ * runs its group again. Readers full: ltx_begin runs mdb_reader_check
+ * (slots of dead processes) and retries once; a map grown by another
+ * process is adopted and the begin retried once. */
 #ifndef VD_STORE_H
 #define VD_STORE_H
 
@@ -23,78 +34,111 @@
 #define STORE_ID 64 /* ids are NUL-padded to 64 bytes in keys */
 
 enum store_db {
-	DB_META,         /* name -> value */
-	DB_PRINCIPALS,   /* id -> struct principal */
-	DB_RECORDS,      /* provider, id -> struct rec_row + line */
+	DB_META,         /* "schema" -> u32, "policy" -> sha256, "jhead" ->
+	                    seq (u64 BE) + hash, "vseq" -> last voucher no. */
+	DB_PRINCIPALS,   /* id -> struct principal_row */
+	DB_RECORDS,      /* provider, id -> struct rec_row + line + counts */
 	DB_RECS_BY_ORG,  /* org, period, seq -> "provider\0id" */
 	DB_ACCRUAL,      /* beneficiary, program, period -> struct acc_row */
 	DB_VOUCHERS,     /* voucher id -> beneficiary */
 	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> struct voucher_row */
-	DB_EXPIRY,       /* expires_at, voucher id -> "" */
-	DB_REDEMPTIONS,  /* provider, ref -> struct redemption */
-	DB_REC_REDEEMED, /* provider, record id, program -> int64 */
+	DB_EXPIRY,       /* expires_at ^ 2^63 (u64), voucher id -> "": the
+	                    active vouchers with money left */
+	DB_REDEMPTIONS,  /* provider, ref -> struct redemption_row */
+	DB_REC_REDEEMED, /* provider, record id, program ("": all) -> int64
+	                    redeemed against the record */
 	DB_POOLS,        /* pool, period -> struct pool_row */
-	DB_RECEIVABLES,  /* provider -> struct receivable */
-	DB_PAYMENTS,     /* provider, ref -> int64 amount */
+	DB_RECEIVABLES,  /* provider -> struct receivable_row */
+	DB_PAYMENTS,     /* provider, ref -> int64 amount, int64 seq */
 	DB_CLAWBACKS,    /* beneficiary -> int64 due */
-	DB_APPLICATIONS, /* program, ref -> struct application */
-	DB_SETTLED,      /* program, period -> struct settled */
-	DB_BATCHES,      /* provider, first record id -> lines + sig */
-	DB_JOURNAL,      /* seq -> entry bytes */
+	DB_APPLICATIONS, /* program, ref -> struct application_row */
+	DB_SETTLED,      /* program, period -> int64 total, available, paid,
+	                    seq */
+	DB_BATCHES,      /* provider, the batch entry's seq (u64) -> the
+	                    signed lines (the signature is in that entry) */
+	DB_JOURNAL,      /* seq (u64) -> hash (32 bytes) + entry bytes */
 	DB_POLICIES,     /* sha256 -> the policy's source blob */
 	DB_COUNT
 };
 
 struct store;
 
-/* Open (creating if create != 0) the store in directory dir. A store of
- * another schema version is refused with VD_EINVAL and a message in err.
- * map_size 0 means the default (64 MiB); the map grows on demand. */
+/* Open the store in directory dir (create != 0: make the directory and
+ * an empty store of this schema if absent), map_size bytes of map (0:
+ * 64 MiB). On success *out is the caller's, to release with store_close.
+ * On failure *out is NULL and err (errlen > 0 bytes) says why for
+ * people: VD_ENOENT (no store and !create), VD_EINVAL (no schema, or
+ * another schema version), VD_ENOMEM, or VD_EIO (or another code an
+ * LMDB failure translates to). */
 int store_open(const char *dir, int create, size_t map_size, struct store **out,
                char *err, size_t errlen);
+/* Close; st may be NULL. No transaction of it may be open. */
 void store_close(struct store *st);
 size_t store_map_size(const struct store *st);
 
-/* Double the map. No transaction may be open. */
+/* Double the map: 0, VD_ENOSPC if the size would overflow, or LMDB's
+ * failure. No transaction of this process may be open. */
 int store_grow(struct store *st);
 
+/* The caller's, on its stack: ltx_begin fills it, ltx_commit or ltx_abort
+ * ends it. */
 struct ltx {
 	struct store *st;
-	MDB_txn *txn;
+	MDB_txn *txn; /* NULL once ended, or if the begin failed */
 	struct ltx *parent;
-	int err;
+	int err;              /* the sticky error, 0 if none */
 	unsigned long writes; /* puts and deletes tried: "did this write?" */
 };
 
-/* Begin a read-only (rdonly != 0) or write transaction; a write
- * transaction may have a parent (a nested child that can be undone). */
+/* Begin a read-only (rdonly != 0) or write transaction in *t. A write
+ * transaction may have a parent write transaction: a child whose changes
+ * reach the parent only at its commit, and vanish at its abort; while
+ * the child is open the parent must not be used. One write transaction
+ * at a time per store (LMDB serialises writers). Returns 0, or the
+ * parent's sticky error, or LMDB's failure translated (VD_EIO, VD_ENOMEM
+ * ...); on failure t->txn is NULL and t->err the code, and ltx_abort is
+ * harmless. */
 int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t);
-/* Commit: returns the sticky error (and aborts) if there was one. A
- * top-level write commit is synced to disk before it returns. */
+/* End t by committing it. With a sticky error: aborts and returns it.
+ * Otherwise returns 0 or the commit's failure (VD_ENOSPC: the map is
+ * full; nothing of t is kept). A top-level write commit is synced to disk
+ * before it returns; a child whose commit fails sets its parent's sticky
+ * error too. t holds no transaction afterwards, whatever the result (an
+ * ended t returns its err, or VD_EINVAL). */
 int ltx_commit(struct ltx *t);
+/* End t, dropping its changes (and those of its committed children).
+ * Harmless on an ended t. */
 void ltx_abort(struct ltx *t);
 
-/* 0 and *v, VD_ENOENT if absent, or the sticky error. */
+/* 0 and *v (see "Values" above), VD_ENOENT if absent (not sticky), or an
+ * error (sticky). */
 int ltx_get(struct ltx *t, enum store_db db, const void *key, size_t klen,
             MDB_val *v);
+/* Put (insert or replace): 0 or an error (sticky): VD_ENOSPC (map full),
+ * VD_ELIMIT (key or transaction too large), VD_EIO. Counts a write. */
 int ltx_put(struct ltx *t, enum store_db db, const void *key, size_t klen,
             const void *val, size_t vlen);
 /* Put a key greater than every key of db (the journal's seq): LMDB
  * fills pages whole instead of splitting them in half. A key out of
- * order is VD_EINTERNAL. */
+ * order is VD_EINTERNAL (sticky). */
 int ltx_append(struct ltx *t, enum store_db db, const void *key, size_t klen,
                const void *val, size_t vlen);
-/* Delete; absent is not an error. */
+/* Delete; absent is not an error. Counts a write either way. */
 int ltx_del(struct ltx *t, enum store_db db, const void *key, size_t klen);
 
-/* Iterate the keys that start with prefix, from the first key >= start
- * (start may be NULL: from the prefix). fn returns 0 to go on, 1 to stop,
- * or a negative error that stops the walk and is returned. */
+/* Call fn for the keys of db that start with prefix (plen 0: every key),
+ * in key order, from the first key >= start (start NULL: from the
+ * prefix). k and v are valid during the call only, and fn must not write
+ * in t. fn returns 0 to go on, 1 to stop (the walk returns 0), or a
+ * negative code that stops the walk and is returned (not sticky). */
 typedef int (*ltx_walk_fn)(void *arg, const MDB_val *k, const MDB_val *v);
 int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
              const void *start, size_t slen, ltx_walk_fn fn, void *arg);
 
-/* Key building: each appends to buf at *n and returns the new length. */
+/* Key building: each writes at buf + n (room for the field is the
+ * caller's) and returns n plus the field's length. An id is copied up to
+ * STORE_ID bytes and NUL-padded to STORE_ID: a longer id would be cut,
+ * so callers pass ids of at most STORE_ID bytes (LEDGER_ID). */
 size_t store_key_id(uint8_t *buf, size_t n, const char *id);
 size_t store_key_u16(uint8_t *buf, size_t n, uint16_t v);
 size_t store_key_u64(uint8_t *buf, size_t n, uint64_t v);

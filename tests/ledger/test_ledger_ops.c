@@ -539,6 +539,146 @@ static void test_applications(void **state)
 	fx_close(&f);
 }
 
+/* op->why is what the ledger decided, set where it refused: exact
+ * phrases. assert_non_null first, so that a reason not set fails the
+ * test (at the line of the call) instead of crashing it. */
+#define expect_why(op, code, reason)                                           \
+	do {                                                                   \
+		assert_int_equal((op)->rc, (code));                            \
+		assert_non_null((op)->why);                                    \
+		assert_string_equal((op)->why, (reason));                      \
+	} while (0)
+
+static void test_refusal_reasons(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", "yuxi.ini",
+	                                    "datong.ini", NULL};
+	struct ledger_record recs[4];
+	struct ledger_voucher v;
+	struct ledger_op op, ops[3];
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+
+	/* a USAGE dated more than a day ahead; the caller's stale why is
+	 * overwritten */
+	memset(&op, 0, sizeof(op));
+	op.type = OP_USAGE;
+	fx_record(&op.u.usage, "dc", "r0", "s", f.now + 86401, 5, 0);
+	op.why = "stale";
+	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
+	expect_why(&op, VD_EINVAL, "record dated more than a day ahead");
+	/* the same op fixed applies, and says no reason */
+	op.u.usage.at = f.now;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_null(op.why);
+	/* an org nobody registered */
+	op.u.usage.org[0] = 'x';
+	snprintf(op.u.usage.id, sizeof(op.u.usage.id), "r00");
+	assert_int_equal(fx_run(&f, &op), VD_ENOENT);
+	expect_why(&op, VD_ENOENT, "unknown org");
+
+	/* REDEEM against a voided record: s's 3% of 10,000,000 is 300,000 */
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
+	assert_int_equal(fx_void(&f, "dc", "r1"), 0);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 100, "k1", &op),
+	                 VD_EINVAL);
+	expect_why(&op, VD_EINVAL, "the record is voided");
+	/* and an amount of 0, the other VD_EINVAL of a REDEEM */
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 0, "k2", &op),
+	                 VD_EINVAL);
+	expect_why(&op, VD_EINVAL, "amount is not above 0");
+
+	/* PAY over owed: nothing was redeemed, nothing is owed */
+	memset(&op, 0, sizeof(op));
+	op.type = OP_PAY;
+	snprintf(op.u.pay.provider, sizeof(op.u.pay.provider), "dc");
+	snprintf(op.u.pay.ref, sizeof(op.u.pay.ref), "p1");
+	op.u.pay.amount = 1;
+	assert_int_equal(fx_run(&f, &op), VD_EFUNDS);
+	expect_why(&op, VD_EFUNDS, "more than owed");
+
+	/* ISSUE on an immediate program, and on a grant program for an org
+	 * kind it does not cover (Datong's pool is for start-ups and SMEs) */
+	assert_int_equal(
+	    fx_issue(&f, "xinxing-demand", "s", 1000, -1, "a1", &op),
+	    VD_EINVAL);
+	expect_why(&op, VD_EINVAL, "not a grant program");
+	assert_int_equal(
+	    fx_issue(&f, "datong-pool-grant", "s", 1000, -1, "a2", &op),
+	    VD_EINVAL);
+	expect_why(&op, VD_EINVAL, "the program does not cover the org's kind");
+
+	/* a BATCH whose third record is dated too far ahead, between two
+	 * good USAGEs of one group: the batch wrote its first two records
+	 * before the refusal, so the group runs again with it in a child
+	 * transaction; its reason and index survive that second run */
+	fx_record(&recs[0], "dc", "b1", "s", JUNE_2026, 100, 0);
+	fx_record(&recs[1], "dc", "b2", "s", JUNE_2026, 100, 0);
+	fx_record(&recs[2], "dc", "b3", "s", f.now + 2 * 86400, 100, 0);
+	fx_record(&recs[3], "dc", "b4", "s", JUNE_2026, 100, 0);
+	memset(ops, 0, sizeof(ops));
+	ops[0].type = OP_USAGE;
+	fx_record(&ops[0].u.usage, "dc", "g1", "s", JUNE_2026, 100, 0);
+	ops[1].type = OP_BATCH;
+	ops[1].u.batch.recs = recs;
+	ops[1].u.batch.n = 4;
+	ops[1].u.batch.lines = "l1\nl2\nl3\nl4\n";
+	ops[1].u.batch.lines_len = 12;
+	ops[2].type = OP_USAGE;
+	fx_record(&ops[2].u.usage, "dc", "g3", "s", JUNE_2026, 100, 0);
+	for (i = 0; i < 3; i++)
+		ops[i].now = f.now;
+	assert_int_equal(ledger_batch(f.l, ops, 3), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_null(ops[0].why);
+	expect_why(&ops[1], VD_EINVAL, "record dated more than a day ahead");
+	assert_int_equal(ops[1].bad_index, 2);
+	assert_int_equal(ops[2].rc, 0);
+	assert_null(ops[2].why);
+	/* a record of another provider in third place */
+	fx_record(&recs[2], "dc2", "b3", "s", JUNE_2026, 100, 0);
+	assert_int_equal(fx_run(&f, &ops[1]), VD_EINVAL);
+	expect_why(&ops[1], VD_EINVAL,
+	           "record of another provider than the batch's first");
+	assert_int_equal(ops[1].bad_index, 2);
+
+	/* SETTLE: not annual; not ended and not forced; forced, then
+	 * again: already settled */
+	memset(&op, 0, sizeof(op));
+	op.type = OP_SETTLE;
+	snprintf(op.u.settle.program, sizeof(op.u.settle.program),
+	         "xinxing-demand");
+	op.u.settle.period = 2026;
+	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
+	expect_why(&op, VD_EINVAL, "not an annual program");
+	snprintf(op.u.settle.program, sizeof(op.u.settle.program),
+	         "yuxi-compute");
+	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
+	expect_why(&op, VD_EINVAL,
+	           "the period has not ended and settlement is not forced");
+	op.u.settle.force = 1;
+	assert_int_equal(fx_run(&f, &op), 0);
+	assert_null(op.why);
+	assert_int_equal(fx_run(&f, &op), VD_ECLOSED);
+	expect_why(&op, VD_ECLOSED, "already settled");
+
+	/* Yuxi's program counts dc's records for s: 2026 takes no more */
+	fx_record(&op.u.usage, "dc", "late", "s", JUNE_2026, 5, 0);
+	op.type = OP_USAGE;
+	assert_int_equal(fx_run(&f, &op), VD_ECLOSED);
+	expect_why(&op, VD_ECLOSED,
+	           "an annual program the record counts for "
+	           "is settled for its period");
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 struct page {
 	char ids[16][65];
 	int n;
@@ -556,6 +696,7 @@ static void test_records_paging(void **state)
 {
 	static const char *const files[] = {"xinxing.ini", NULL};
 	char next[200], cur[200], ids[8];
+	const char *why;
 	struct page p;
 	struct fx f;
 	int i;
@@ -573,7 +714,7 @@ static void test_records_paging(void **state)
 	assert_int_equal(fx_usage(&f, "dc", "other", "t", JUNE_2026, 100), 0);
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, "", 2, page_one,
-	                                &p, next, sizeof(next)),
+	                                &p, next, sizeof(next), NULL),
 	                 0);
 	assert_int_equal(p.n, 2);
 	assert_string_equal(p.ids[0], "r0");
@@ -581,12 +722,12 @@ static void test_records_paging(void **state)
 	/* the cursor goes back as after= (a copy: next is rewritten) */
 	snprintf(cur, sizeof(cur), "%s", next);
 	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
-	                                &p, next, sizeof(next)),
+	                                &p, next, sizeof(next), NULL),
 	                 0);
 	assert_string_equal(p.ids[2], "r2");
 	snprintf(cur, sizeof(cur), "%s", next);
 	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
-	                                &p, next, sizeof(next)),
+	                                &p, next, sizeof(next), NULL),
 	                 0);
 	assert_int_equal(p.n, 5);
 	assert_string_equal(p.ids[4], "r4");
@@ -598,7 +739,7 @@ static void test_records_paging(void **state)
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(ledger_records(f.l, "s", NULL, 0, cur, 2,
 		                                page_one, &p, next,
-		                                sizeof(next)),
+		                                sizeof(next), NULL),
 		                 0);
 		snprintf(cur, sizeof(cur), "%s", next);
 	}
@@ -607,15 +748,26 @@ static void test_records_paging(void **state)
 	assert_string_equal(p.ids[3], "r3");
 	assert_string_equal(p.ids[4], "r4");
 	assert_string_equal(next, "");
-	/* a cursor naming no record is refused */
+	/* a cursor naming no record is refused, and so is one that is not
+	 * provider/id, each with its reason */
+	why = "stale";
 	assert_int_equal(ledger_records(f.l, "s", NULL, 0, "dc/nope", 2,
-	                                page_one, &p, next, sizeof(next)),
+	                                page_one, &p, next, sizeof(next), &why),
 	                 VD_EINVAL);
-	/* the provider's view lists t's record too */
+	assert_non_null(why);
+	assert_string_equal(why, "the cursor names no record");
+	why = "stale";
+	assert_int_equal(ledger_records(f.l, "s", NULL, 0, "dc-r1", 2, page_one,
+	                                &p, next, sizeof(next), &why),
+	                 VD_EINVAL);
+	assert_non_null(why);
+	assert_string_equal(why, "bad cursor");
+	/* the provider's view lists t's record too; no reason on success */
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(ledger_records(f.l, NULL, "dc", 0, "", 10, page_one,
-	                                &p, next, sizeof(next)),
+	                                &p, next, sizeof(next), &why),
 	                 0);
+	assert_null(why);
 	assert_int_equal(p.n, 6);
 	fx_close(&f);
 }
@@ -633,6 +785,7 @@ int main(void)
 	    cmocka_unit_test(test_redeem_refusals),
 	    cmocka_unit_test(test_expire_revoke_pay),
 	    cmocka_unit_test(test_applications),
+	    cmocka_unit_test(test_refusal_reasons),
 	    cmocka_unit_test(test_records_paging),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,7 @@
 
 #define SMALL VD_SOURCE_DIR "/tests/data/policy-small/small.ini"
 
-/* n records as one signed BATCH (one nested transaction), committed */
+/* n records as one signed BATCH (one operation), committed */
 static int write_batch(struct fx *f, const char *prefix, int batch, int n)
 {
 	struct ledger_record *recs = calloc((size_t)n, sizeof(*recs));
