@@ -268,6 +268,37 @@ static void test_redeem_and_bureau_views(void **state)
 	client_close(&c);
 }
 
+/* A refusal's reason is the one the ledger set where it decided it; the
+ * daemon once guessed it from the code (every BADREQ of SETTLE was "not an
+ * annual program, or the period has not ended (force=1)", every BADREQ of
+ * ISSUE "not a grant program, or an org kind or date it does not
+ * cover"). */
+static void test_refusals_carry_their_reason(void **state)
+{
+	struct client c;
+
+	(void)state;
+	auth_as(&c, "bureau", k_bureau);
+	assert_string_equal(client_req(&c, "SETTLE program=xinxing-demand "
+	                                   "period=2026"),
+	                    "ERR BADREQ not an annual program");
+	assert_string_equal(
+	    client_req(&c, "SETTLE program=yuxi-compute "
+	                   "period=2030"),
+	    "ERR BADREQ the period has not ended and settlement is "
+	    "not forced");
+	assert_string_equal(client_req(&c, "SETTLE program=nosuch period=2026"),
+	                    "ERR NOTFOUND unknown program");
+	assert_string_equal(
+	    client_req(&c, "ISSUE program=xinxing-demand org=school "
+	                   "need=100 ref=a1"),
+	    "ERR BADREQ not a grant program");
+	assert_string_equal(
+	    client_req(&c, "PAY provider=school amount=1 ref=p9"),
+	    "ERR NOTFOUND the provider named is not a provider");
+	client_close(&c);
+}
+
 static long stats_commits(struct client *c)
 {
 	const char *l = client_req(c, "STATS"), *p;
@@ -530,6 +561,7 @@ int main(void)
 	    cmocka_unit_test(test_redeem_and_bureau_views),
 	    cmocka_unit_test(test_checkpoint_verifies),
 	    cmocka_unit_test(test_server_writes_are_commits),
+	    cmocka_unit_test(test_refusals_carry_their_reason),
 	    cmocka_unit_test(test_group_commit),
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_sigterm_and_restart),
