@@ -3,7 +3,7 @@
 const char *err_str(int code)
 {
 	switch (code) {
-	case VD_OK:
+	case VD_OK: /* == PROTO_OK */
 		return "ok";
 	case VD_EINVAL:
 		return "invalid argument";
@@ -43,6 +43,64 @@ const char *err_str(int code)
 		return "voucher spent";
 	case VD_EAUTH:
 		return "not authenticated";
+	case PROTO_EINVAL:
+		return "invalid argument";
+	case PROTO_ENOMEM:
+		return "out of memory";
+	case PROTO_EIO:
+		return "input/output error";
+	case PROTO_EPERM:
+		return "private key file is readable by group or others";
+	case PROTO_EEXIST:
+		return "file exists";
+	case PROTO_EBADSIG:
+		return "signature does not verify";
+	case PROTO_EBADKEY:
+		return "malformed or small-order public key";
+	case PROTO_ECRYPTO:
+		return "cryptographic library failure";
+	case PROTO_ETOOLONG:
+		return "line too long";
+	case PROTO_EEMPTY:
+		return "empty line";
+	case PROTO_EBYTE:
+		return "line holds a byte that is not printable ASCII";
+	case PROTO_ESPACE:
+		return "tokens must be separated by single spaces";
+	case PROTO_ENOEQ:
+		return "argument is not key=value";
+	case PROTO_EUNKNOWN:
+		return "unknown command";
+	case PROTO_EBATCHCMD:
+		return "a line in a batch must be USAGE";
+	case PROTO_EKEY:
+		return "unknown key for this command";
+	case PROTO_EREPEAT:
+		return "repeated key";
+	case PROTO_EMISSING:
+		return "missing key";
+	case PROTO_EEMPTYVAL:
+		return "empty value";
+	case PROTO_ENUMBER:
+		return "bad number";
+	case PROTO_EOVERFLOW:
+		return "number too large";
+	case PROTO_ERANGE:
+		return "value out of range";
+	case PROTO_ETIME:
+		return "bad time (want YYYY-MM-DDTHH:MM:SSZ)";
+	case PROTO_EID:
+		return "bad id";
+	case PROTO_EHEX:
+		return "bad hex";
+	case PROTO_EPCT:
+		return "bad percent-encoded text";
+	case PROTO_EENUM:
+		return "value not allowed";
+	case PROTO_ESIGLAST:
+		return "sig= must be the last argument";
+	case PROTO_ESIGBATCH:
+		return "a line in a batch carries no sig=";
 	}
 	return "unknown error";
 }

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "perr.h"
 
 struct pending {
 	struct pending *next;

@@ -1,7 +1,6 @@
 #include "errmap.h"
 
 #include "err.h"
-#include "perr.h"
 
 #include <string.h>
 

@@ -11,7 +11,6 @@
 #include "check.h"
 #include "err.h"
 #include "errmap.h"
-#include "perr.h"
 #include "ptime.h"
 #include "reads.h"
 #include "record.h"
@@ -253,12 +252,9 @@ void batch_line(struct conn *c, const char *line, size_t len)
 		char msg[96];
 		if (c->batch_bad)
 			snprintf(msg, sizeof(msg), "line %zu: %s", c->batch_bad,
-			         c->batch_err <= -100 ? perr_str(c->batch_err)
-			                              : err_str(c->batch_err));
+			         err_str(c->batch_err));
 		else
-			snprintf(msg, sizeof(msg), "%s",
-			         c->batch_err <= -100 ? perr_str(c->batch_err)
-			                              : err_str(c->batch_err));
+			snprintf(msg, sizeof(msg), "%s", err_str(c->batch_err));
 		handlers_err(c, c->batch_err, msg);
 		return;
 	}

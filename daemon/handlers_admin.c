@@ -5,7 +5,6 @@
 
 #include "err.h"
 #include "handlers.h"
-#include "perr.h"
 #include "srv.h"
 
 static void do_reload(struct conn *c)

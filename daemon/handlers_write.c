@@ -9,7 +9,6 @@
 #include "commit.h"
 #include "err.h"
 #include "handlers.h"
-#include "perr.h"
 #include "record.h"
 
 static void ok_seq(struct conn *c, const struct ledger_op *op)

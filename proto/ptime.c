@@ -1,6 +1,6 @@
 #include "ptime.h"
 
-#include "perr.h"
+#include "err.h"
 
 /* Howard Hinnant's days_from_civil and its inverse. The ledger has its own
  * copy for CST periods: proto/ does not depend on ledger/. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "perr.h"
+#include "err.h"
 #include "ptime.h"
 
 int record_format(const struct record *r, char *buf, size_t size)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perr.h"
+#include "err.h"
 #include "ptime.h"
 #include "sig.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "perr.h"
+#include "err.h"
 #include "ptime.h"
 
 static int in_set(char c, const char *extra)
@@ -321,7 +321,7 @@ int req_parse(const char *line, size_t len, size_t max_line, enum req_mode mode,
 
 const char *req_message(const struct req *r, int code, char *buf, size_t size)
 {
-	const char *what = perr_str(code);
+	const char *what = err_str(code);
 
 	/* the key's name comes from the command table, never from the
 	 * client's bytes */

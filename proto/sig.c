@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "perr.h"
+#include "err.h"
 
 struct sig_key {
 	EVP_PKEY *pkey;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "perr.h"
+#include "err.h"
 #include "ptime.h"
 #include "record.h"
 #include "req.h"

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "cmd.h"
-#include "perr.h"
+#include "err.h"
 #include "req.h"
 
 #define SIG128                                                                 \
@@ -32,7 +32,7 @@ static void ok(const char *s, enum cmd_id id)
 	int rc = parse(s, &r);
 
 	if (rc != 0)
-		fail_msg("'%s' refused: %s", s, perr_str(rc));
+		fail_msg("'%s' refused: %s", s, err_str(rc));
 	assert_int_equal(r.spec->id, id);
 }
 
@@ -42,8 +42,8 @@ static void bad(const char *s, int want)
 	int rc = parse(s, &r);
 
 	if (rc != want)
-		fail_msg("'%s': got %d (%s), want %d (%s)", s, rc, perr_str(rc),
-		         want, perr_str(want));
+		fail_msg("'%s': got %d (%s), want %d (%s)", s, rc, err_str(rc),
+		         want, err_str(want));
 }
 
 static void test_every_command_happy_path(void **state)

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "perr.h"
+#include "err.h"
 #include "sig.h"
 
 struct vector {
