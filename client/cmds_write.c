@@ -13,7 +13,7 @@
 #include "cmds.h"
 #include "money.h"
 #include "output.h"
-#include "ptime.h"
+#include "civil.h"
 #include "record.h"
 #include "report.h"
 #include "sig.h"
@@ -151,7 +151,7 @@ int cmd_void(struct ctl *c)
 	if ((rc = cmds_need(c, c->reason, "--reason TEXT")) ||
 	    (rc = cmds_need(c, c->sc.id, "--id PROVIDER")))
 		return rc;
-	if (c->at && ptime_parse(c->at, strlen(c->at), &at) < 0) {
+	if (c->at && civil_parse_utc(c->at, strlen(c->at), &at) < 0) {
 		fprintf(stderr, "vouchctl void: --at takes a UTC time like "
 		                "2026-03-01T08:00:00Z\n");
 		return 2;

@@ -8,7 +8,7 @@
 
 #include "cmd.h"
 #include "money.h"
-#include "ptime.h"
+#include "civil.h"
 #include "record.h"
 #include "reply.h"
 
@@ -129,7 +129,7 @@ static int make_record(const char *provider, char *const *v, long lineno,
 	if (v[C_CLASS])
 		snprintf(r->klass, sizeof(r->klass), "%s", v[C_CLASS]);
 	r->kind = cmd_kind_lookup(v[C_KIND], strlen(v[C_KIND]));
-	if (ptime_parse(v[C_AT], strlen(v[C_AT]), &t) < 0) {
+	if (civil_parse_utc(v[C_AT], strlen(v[C_AT]), &t) < 0) {
 		fprintf(err,
 		        "line %ld: at is not a UTC time like "
 		        "2026-03-01T08:00:00Z\n",

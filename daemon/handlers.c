@@ -11,7 +11,7 @@
 #include "check.h"
 #include "err.h"
 #include "errmap.h"
-#include "ptime.h"
+#include "civil.h"
 #include "reads.h"
 #include "record.h"
 #include "handlers.h"

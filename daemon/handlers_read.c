@@ -8,7 +8,7 @@
 #include "handlers.h"
 #include "money.h"
 #include "period.h"
-#include "ptime.h"
+#include "civil.h"
 #include "reads.h"
 
 #define RECORDS_DEFAULT 100
@@ -430,7 +430,7 @@ void do_journal(struct conn *c, const struct req *r)
 
 void do_checkpoint(struct conn *c)
 {
-	char msg[200], ts[PTIME_LEN + 1];
+	char msg[200], ts[CIVIL_UTC_LEN + 1];
 	uint8_t hash[32], sig[SIG_LEN];
 	int64_t now = srv_now();
 	uint64_t seq;
@@ -442,7 +442,7 @@ void do_checkpoint(struct conn *c)
 		handlers_err(c, VD_EINTERNAL, "cannot sign a checkpoint");
 		return;
 	}
-	ptime_format(now, ts);
+	civil_format_utc(now, ts);
 	reply_ok(&c->out);
 	reply_kv_i64(&c->out, "seq", (int64_t)seq);
 	reply_kv_hex(&c->out, "hash", hash, 32);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil.h"
 #include "err.h"
-#include "period.h"
 
 void journal_fields_init(struct jfields *f)
 {
@@ -136,7 +136,7 @@ int journal_append(struct ltx *t, int64_t now, const char *type,
 	if ((rc = journal_head(t, &s, head + 8)) < 0)
 		return rc;
 	s++;
-	period_format_utc(now, ts);
+	civil_format_utc_clamped(now, ts);
 	n = snprintf(bytes, JOURNAL_ENTRY_MAX + 96,
 	             "seq=%" PRIu64 " time=%s type=%s%s", s, ts, type, f->buf);
 	if (n < 0 || n >= JOURNAL_ENTRY_MAX + 96)

@@ -72,7 +72,7 @@ enum cmd_type {
 	TYPE_NUM,   /* decimal int64, no sign or leading zeros, in [min, max] */
 	TYPE_PID,   /* principal id [a-z0-9][a-z0-9._-]{0,63} */
 	TYPE_RID,   /* record, voucher, ref id [A-Za-z0-9._:/-]{1,64} */
-	TYPE_TIME,  /* RFC 3339 UTC, see ptime.h */
+	TYPE_TIME,  /* RFC 3339 UTC, see civil.h */
 	TYPE_HEX64, /* 64 lowercase hex digits (a public key) */
 	TYPE_HEX128, /* 128 lowercase hex digits (a signature) */
 	TYPE_TEXT,   /* percent-encoded UTF-8, see req_pct_decode */

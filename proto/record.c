@@ -5,17 +5,17 @@
 #include <string.h>
 
 #include "err.h"
-#include "ptime.h"
+#include "civil.h"
 
 int record_format(const struct record *r, char *buf, size_t size)
 {
-	char at[PTIME_LEN + 1];
+	char at[CIVIL_UTC_LEN + 1];
 	struct req q;
 	int n, rc;
 
 	if (r == NULL || buf == NULL || r->kind < 0 || r->kind >= CMD_KINDS)
 		return PROTO_EINVAL;
-	if (ptime_format(r->at, at) < 0)
+	if (civil_format_utc(r->at, at) < 0)
 		return PROTO_ETIME;
 	n = snprintf(buf, size,
 	             "USAGE provider=%s id=%s org=%s at=%s amount=%" PRId64
@@ -104,14 +104,14 @@ int record_void_sign(const struct sig_key *k, const char *provider,
                      const char *id, int64_t at, const char *reason, char *buf,
                      size_t size)
 {
-	char ts[PTIME_LEN + 1], enc[3 * REQ_TEXT_MAX + 1];
+	char ts[CIVIL_UTC_LEN + 1], enc[3 * REQ_TEXT_MAX + 1];
 	size_t rlen = strlen(reason);
 	struct req q;
 	int n, rc;
 
 	if (rlen == 0 || rlen > REQ_TEXT_MAX)
 		return PROTO_ERANGE;
-	if (ptime_format(at, ts) < 0)
+	if (civil_format_utc(at, ts) < 0)
 		return PROTO_ETIME;
 	req_pct_encode(reason, rlen, enc);
 	n = snprintf(buf, size, "VOID provider=%s id=%s at=%s reason=%s",

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "ptime.h"
+#include "civil.h"
 
 static int in_set(char c, const char *extra)
 {
@@ -201,7 +201,7 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	case TYPE_RID:
 		return check_chars(v, n, 64, "._:/-");
 	case TYPE_TIME:
-		return ptime_parse(v, n, &r->num[k]) < 0 ? PROTO_ETIME : 0;
+		return civil_parse_utc(v, n, &r->num[k]) < 0 ? PROTO_ETIME : 0;
 	case TYPE_HEX64:
 		return check_hex(v, n, 64);
 	case TYPE_HEX128:

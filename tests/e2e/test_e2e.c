@@ -12,7 +12,7 @@
 
 #include "e2e_client.h"
 #include "cmd.h"
-#include "ptime.h"
+#include "civil.h"
 
 #define AT_JUNE "2026-06-01T08:00:00Z"
 
@@ -97,7 +97,7 @@ static int64_t T(const char *s)
 {
 	int64_t t = 0;
 
-	assert_int_equal(ptime_parse(s, strlen(s), &t), 0);
+	assert_int_equal(civil_parse_utc(s, strlen(s), &t), 0);
 	return t;
 }
 
