@@ -43,6 +43,8 @@ const char *err_str(int code)
 		return "voucher spent";
 	case VD_EAUTH:
 		return "not authenticated";
+	case VD_ERANGE:
+		return "out of range";
 	case PROTO_EINVAL:
 		return "invalid argument";
 	case PROTO_ENOMEM:

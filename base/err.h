@@ -31,7 +31,8 @@ enum {
 	VD_EEXPIRED = -16,  /* voucher expired */
 	VD_EREVOKED = -17,  /* voucher revoked */
 	VD_ESPENT = -18,    /* voucher has nothing left */
-	VD_EAUTH = -19      /* not authenticated */
+	VD_EAUTH = -19,     /* not authenticated */
+	VD_ERANGE = -20     /* a number outside its bounds (num_parse) */
 };
 
 enum {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hex.h"
 #include "journal.h"
 #include "money.h"
 #include "output.h"
@@ -142,11 +143,11 @@ static int cp_field(struct audit_cp *cp, const char *k, const char *v, size_t n)
 		           ? -1
 		           : (cp->seq = (uint64_t)x, 0);
 	if (strcmp(k, "hash") == 0)
-		return sig_hex_decode(v, n, cp->hash, 32) < 0 ? -1 : 0;
+		return hex_decode(v, n, cp->hash, 32) < 0 ? -1 : 0;
 	if (strcmp(k, "key") == 0)
-		return sig_hex_decode(v, n, cp->key, 32) < 0 ? -1 : 0;
+		return hex_decode(v, n, cp->key, 32) < 0 ? -1 : 0;
 	if (strcmp(k, "sig") == 0)
-		return sig_hex_decode(v, n, cp->sig, 64) < 0 ? -1 : 0;
+		return hex_decode(v, n, cp->sig, 64) < 0 ? -1 : 0;
 	if (strcmp(k, "time") == 0) {
 		if (n == 0 || n >= sizeof(cp->time_text))
 			return -1;
@@ -219,7 +220,7 @@ static int cp_verify(const struct audit_cp *cp, const uint8_t *pin, char *why,
 		         "than --server-key");
 		return VD_EINVAL;
 	}
-	sig_hex_encode(cp->hash, 32, hex);
+	hex_encode(cp->hash, 32, hex);
 	n = snprintf(msg, sizeof(msg),
 	             "vouchd-checkpoint-v1 seq=%" PRIu64 " hash=%s time=%s",
 	             cp->seq, hex, cp->time_text);
@@ -250,8 +251,7 @@ static const char *entry_bytes(json_t *o, char *bytes, size_t size, size_t *len,
 			if (!json_is_string(v) ||
 			    !is_hex64(json_string_value(v),
 			              json_string_length(v)) ||
-			    sig_hex_decode(json_string_value(v), 64, hash, 32) <
-			        0)
+			    hex_decode(json_string_value(v), 64, hash, 32) < 0)
 				return "the hash is not 64 hex digits";
 			continue;
 		}

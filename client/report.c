@@ -6,9 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "cmd.h"
 #include "money.h"
-#include "civil.h"
+#include "num.h"
 #include "record.h"
 #include "reply.h"
 
@@ -87,8 +88,10 @@ static int send_batch(struct session *s, const char *provider,
 		/* "ERR CODE line K: reason": K is 1-based in the batch */
 		{
 			const char *m = strstr(l, "line ");
-			long k = m ? strtol(m + 5, NULL, 10) : 0;
-			if (k < 1 || (size_t)k > n) {
+			int64_t k = 0;
+			if (m == NULL ||
+			    num_parse(m + 5, strspn(m + 5, "0123456789"), 1,
+			              (int64_t)n, &k, NULL) < 0) {
 				/* the whole batch (e.g. BADSIG): report all */
 				for (i = 0; i < n; i++)
 					fprintf(err, "line %ld: %s\n",

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "errmap.h"
 #include "civil.h"
+#include "hex.h"
 #include "reads.h"
 #include "record.h"
 #include "handlers.h"
@@ -59,7 +60,7 @@ void do_hello(struct conn *c)
 		handlers_err(c, VD_EINTERNAL, "no randomness");
 		return;
 	}
-	sig_hex_encode(raw, sizeof(raw), c->nonce);
+	hex_encode(raw, sizeof(raw), c->nonce);
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "server", "vouchd");
 	reply_kv_str(&c->out, "proto", "1");
@@ -123,7 +124,7 @@ void do_auth(struct conn *c, const struct req *r)
 		return;
 	}
 	ok = ledger_principal(c->s->l, id, &p) == 0 &&
-	     sig_hex_decode(hex, n, sig, SIG_LEN) == 0 &&
+	     hex_decode(hex, n, sig, SIG_LEN) == 0 &&
 	     sig_pub_parse(p.key, &pub) == 0 &&
 	     sig_auth_verify(pub, c->nonce, 64, sig) == 0;
 	/* a nonce is good for one AUTH, right or wrong */
@@ -267,7 +268,7 @@ void batch_line(struct conn *c, const char *line, size_t len)
 		          (size_t)c->s->cfg.max_line, REQ_LINE, &h);
 		/* the signature is checked by a worker */
 		hex = req_str(&h, KEY_SIG, &n);
-		sig_hex_decode(hex, n, sig, SIG_LEN);
+		hex_decode(hex, n, sig, SIG_LEN);
 		handlers_batch_submit(c, sig);
 	}
 }

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "handlers.h"
+#include "hex.h"
 #include "money.h"
 #include "period.h"
 #include "civil.h"
@@ -395,7 +396,7 @@ static int entry_row(void *arg, uint64_t seq, const char *bytes, size_t len,
 	char hex[65];
 
 	(void)seq;
-	sig_hex_encode(hash, 32, hex);
+	hex_encode(hash, 32, hex);
 	reply_row(b, "ENTRY");
 	/* the entry's bytes are already "seq=.. time=.. type=.. k=v" */
 	reply_raw(b, " ", 1);

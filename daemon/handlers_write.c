@@ -9,6 +9,7 @@
 #include "commit.h"
 #include "err.h"
 #include "handlers.h"
+#include "hex.h"
 #include "record.h"
 
 static void ok_seq(struct conn *c, const struct ledger_op *op)
@@ -91,7 +92,7 @@ void do_usage(struct conn *c, const struct req *r)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_USAGE;
 	handlers_fill_record(r, &op.u.usage);
-	sig_hex_decode(hex, n, op.u.usage.sig, SIG_LEN);
+	hex_decode(hex, n, op.u.usage.sig, SIG_LEN);
 	/* the line buffer is reused for the next line: keep a copy */
 	line = dup_bytes(r->line, r->signed_len);
 	op.u.usage.line = line;
@@ -143,7 +144,7 @@ void do_void(struct conn *c, const struct req *r)
 	req_pct_decode(v, n, op.u.void_.reason, sizeof(op.u.void_.reason),
 	               NULL);
 	hex = req_str(r, KEY_SIG, &n);
-	sig_hex_decode(hex, n, op.u.void_.sig, SIG_LEN);
+	hex_decode(hex, n, op.u.void_.sig, SIG_LEN);
 	line = dup_bytes(r->line, r->signed_len);
 	op.u.void_.line = line;
 	op.u.void_.line_len = r->signed_len;
@@ -238,7 +239,7 @@ void do_register(struct conn *c, const struct req *r)
 	                                              : LEDGER_BUREAU;
 	op.u.reg.local = req_has(r, KEY_LOCAL) && r->num[KEY_LOCAL] == 1;
 	/* a key that could sign for any message is no key */
-	if (sig_hex_decode(hex, 64, op.u.reg.key, 32) < 0 ||
+	if (hex_decode(hex, 64, op.u.reg.key, 32) < 0 ||
 	    sig_pub_parse(op.u.reg.key, &pub) < 0) {
 		handlers_err(c, VD_EINVAL,
 		             "malformed or small-order public key");

@@ -7,6 +7,7 @@
 
 #include "civil.h"
 #include "err.h"
+#include "hex.h"
 
 void journal_fields_init(struct jfields *f)
 {
@@ -70,19 +71,13 @@ void journal_text(struct jfields *f, const char *key, const char *text)
 void journal_hex(struct jfields *f, const char *key, const uint8_t *raw,
                  size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	char buf[129];
-	size_t i;
 
 	if (n > 64) {
 		f->err = VD_EINVAL;
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		buf[2 * i] = hex[raw[i] >> 4];
-		buf[2 * i + 1] = hex[raw[i] & 0xf];
-	}
-	buf[2 * n] = '\0';
+	hex_encode(raw, n, buf);
 	journal_str(f, key, buf);
 }
 

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "civil.h"
+#include "hex.h"
 
 int record_format(const struct record *r, char *buf, size_t size)
 {
@@ -42,7 +43,7 @@ static int append_sig(const struct sig_key *k, char *buf, size_t n, size_t size)
 	if ((rc = sig_sign(k, buf, n, sig)) < 0)
 		return rc;
 	memcpy(buf + n, " sig=", 5);
-	sig_hex_encode(sig, SIG_LEN, buf + n + 5);
+	hex_encode(sig, SIG_LEN, buf + n + 5);
 	return (int)(n + 5 + SIG_HEX);
 }
 
@@ -84,7 +85,7 @@ static int sig_of(const struct req *q, uint8_t sig[SIG_LEN])
 
 	if (s == NULL)
 		return PROTO_EMISSING;
-	return sig_hex_decode(s, n, sig, SIG_LEN) < 0 ? PROTO_EHEX : 0;
+	return hex_decode(s, n, sig, SIG_LEN) < 0 ? PROTO_EHEX : 0;
 }
 
 int record_verify(const struct sig_pub *p, const struct req *q)
@@ -143,7 +144,7 @@ int record_batch_header(const struct sig_key *k, const char *provider,
 		if ((size_t)m + 5 + SIG_HEX + 1 > size)
 			return PROTO_ERANGE;
 		memcpy(buf + m, " sig=", 5);
-		sig_hex_encode(sig, SIG_LEN, buf + m + 5);
+		hex_encode(sig, SIG_LEN, buf + m + 5);
 	}
 	return m + 5 + SIG_HEX;
 }

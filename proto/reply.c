@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "civil.h"
+#include "hex.h"
 #include "sig.h"
 
 void rbuf_init(struct rbuf *b, size_t max)
@@ -130,7 +131,7 @@ int reply_kv_hex(struct rbuf *b, const char *key, const uint8_t *raw, size_t n)
 
 	if (n > 64)
 		return b->err ? b->err : (b->err = PROTO_EINVAL);
-	sig_hex_encode(raw, n, tmp);
+	hex_encode(raw, n, tmp);
 	return reply_kv(b, key, tmp, 2 * n);
 }
 

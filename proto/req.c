@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
 #include "civil.h"
+#include "err.h"
+#include "num.h"
 
 static int in_set(char c, const char *extra)
 {
@@ -42,31 +43,19 @@ static int check_chars(const char *s, size_t n, size_t max, const char *extra)
 	return 0;
 }
 
+/* num_parse, with the parser's own code for each way to fail */
 static int check_num(const char *s, size_t n, int64_t min, int64_t max,
                      int64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-
-	if (n > 1 && s[0] == '0')
-		return PROTO_ENUMBER;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return PROTO_ENUMBER;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > (uint64_t)INT64_MAX) {
-			/* keep scanning: a later non-digit is the better
-			 * complaint */
-			for (; i < n; i++)
-				if (s[i] < '0' || s[i] > '9')
-					return PROTO_ENUMBER;
-			return PROTO_EOVERFLOW;
-		}
-	}
-	if ((int64_t)v < min || (int64_t)v > max)
+	switch (num_parse(s, n, min, max, out, NULL)) {
+	case 0:
+		return 0;
+	case VD_EOVERFLOW:
+		return PROTO_EOVERFLOW;
+	case VD_ERANGE:
 		return PROTO_ERANGE;
-	*out = (int64_t)v;
-	return 0;
+	}
+	return PROTO_ENUMBER;
 }
 
 static int check_hex(const char *s, size_t n, size_t want)

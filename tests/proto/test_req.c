@@ -239,6 +239,15 @@ static void test_overflow(void **state)
 	    PROTO_EOVERFLOW);
 	bad("PAY provider=dc1 amount=99999999999999999999999 ref=x",
 	    PROTO_EOVERFLOW);
+	/* regression: 2^64 and 2^64 + 7 wrapped the old accumulator to 0
+	 * and 7, which were accepted as amounts */
+	bad("PAY provider=dc1 amount=18446744073709551616 ref=x",
+	    PROTO_EOVERFLOW);
+	bad("PAY provider=dc1 amount=18446744073709551623 ref=x",
+	    PROTO_EOVERFLOW);
+	/* a non-digit after the overflow is the better complaint */
+	bad("PAY provider=dc1 amount=18446744073709551623x ref=x",
+	    PROTO_ENUMBER);
 }
 
 static void test_range(void **state)
