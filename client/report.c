@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "civil.h"
-#include "cmd.h"
+#include "kind.h"
 #include "money.h"
 #include "num.h"
 #include "record.h"
@@ -131,7 +131,7 @@ static int make_record(const char *provider, char *const *v, long lineno,
 	snprintf(r->unit, sizeof(r->unit), "%s", v[C_UNIT]);
 	if (v[C_CLASS])
 		snprintf(r->klass, sizeof(r->klass), "%s", v[C_CLASS]);
-	r->kind = cmd_kind_lookup(v[C_KIND], strlen(v[C_KIND]));
+	r->kind = kind_lookup(v[C_KIND], strlen(v[C_KIND]));
 	if (civil_parse_utc(v[C_AT], strlen(v[C_AT]), &t) < 0) {
 		fprintf(err,
 		        "line %ld: at is not a UTC time like "

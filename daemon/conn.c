@@ -438,7 +438,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		return;
 	}
 	c->s = s;
-	c->role = ROLE_ANON;
+	c->role = ROLE_NONE;
 	c->worker = s->next_worker++;
 	c->tls = tls;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);

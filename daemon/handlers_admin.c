@@ -124,9 +124,9 @@ void handlers_line(struct conn *c, const char *line, size_t len)
 		conn_flush(c);
 		return;
 	}
-	if (!(r.spec->roles & c->role)) {
-		handlers_err(c, c->role == ROLE_ANON ? VD_EAUTH : VD_EDENIED,
-		             c->role == ROLE_ANON
+	if (!(r.spec->roles & ROLE_BIT(c->role))) {
+		handlers_err(c, c->role == ROLE_NONE ? VD_EAUTH : VD_EDENIED,
+		             c->role == ROLE_NONE
 		                 ? "authenticate first"
 		                 : "your role may not do this");
 		/* a refused BATCH still consumes its lines, unanswered */

@@ -172,7 +172,7 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 	reply_kv_i64(b, "amount", x->amount);
 	reply_kv_i64(b, "qty", x->qty);
 	reply_kv_str(b, "unit", x->unit);
-	reply_kv_str(b, "kind", policy_kind_name(x->kind));
+	reply_kv_str(b, "kind", kind_name(x->kind));
 	if (x->klass[0])
 		reply_kv_str(b, "class", x->klass);
 	reply_kv_str(b, "status", x->voided ? "voided" : "counted");

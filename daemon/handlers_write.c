@@ -234,9 +234,9 @@ void do_register(struct conn *c, const struct req *r)
 	handlers_copy(r, KEY_ROLE, role, sizeof(role));
 	handlers_copy(r, KEY_KEY, hex, sizeof(hex));
 	handlers_copy(r, KEY_KIND, op.u.reg.kind, sizeof(op.u.reg.kind));
-	op.u.reg.role = strcmp(role, "provider") == 0 ? LEDGER_PROVIDER
-	                : strcmp(role, "org") == 0    ? LEDGER_ORG
-	                                              : LEDGER_BUREAU;
+	op.u.reg.role = strcmp(role, "provider") == 0 ? ROLE_PROVIDER
+	                : strcmp(role, "org") == 0    ? ROLE_ORG
+	                                              : ROLE_BUREAU;
 	op.u.reg.local = req_has(r, KEY_LOCAL) && r->num[KEY_LOCAL] == 1;
 	/* a key that could sign for any message is no key */
 	if (hex_decode(hex, 64, op.u.reg.key, 32) < 0 ||

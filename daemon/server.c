@@ -511,7 +511,7 @@ int server_init(const char *dir, const char *bureau_key, const char *bureau_id,
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REGISTER;
 	snprintf(op.u.reg.id, sizeof(op.u.reg.id), "%s", bureau_id);
-	op.u.reg.role = LEDGER_BUREAU;
+	op.u.reg.role = ROLE_BUREAU;
 	op.now = srv_now();
 	if ((rc = sig_keygen(&server_key)) < 0 ||
 	    (rc = sig_key_save(server_key, path)) < 0) {

@@ -73,7 +73,7 @@ struct conn {
 	struct bufferevent *bev;
 	struct conn *prev, *next;
 	char peer[80];
-	unsigned role; /* ROLE_* of proto/cmd.h */
+	unsigned role; /* enum role (role.h) */
 	char id[LEDGER_ID + 1];
 	struct sig_pub *pub;
 	char nonce[65];

@@ -56,7 +56,7 @@ int ops_issue(struct book *b, struct ledger_op *op)
 		return VD_EINVAL;
 	if ((rc = book_principal(b, op->u.issue.org, &org)) < 0)
 		return rc;
-	if (org.role != LEDGER_ORG)
+	if (org.role != ROLE_ORG)
 		return VD_ENOENT;
 	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);
 	rc = ltx_get(b->t, DB_APPLICATIONS, k, sizeof(k), &v);

@@ -12,19 +12,6 @@
 #include "ops.h"
 #include "period.h"
 
-static const char *role_name(int role)
-{
-	switch (role) {
-	case LEDGER_PROVIDER:
-		return "provider";
-	case LEDGER_ORG:
-		return "org";
-	case LEDGER_BUREAU:
-		return "bureau";
-	}
-	return "none";
-}
-
 int ops_register(struct book *b, struct ledger_op *op)
 {
 	struct principal_row r, old;
@@ -32,7 +19,7 @@ int ops_register(struct book *b, struct ledger_op *op)
 	struct jfields f;
 	int rc;
 
-	if (op->u.reg.role < LEDGER_PROVIDER || op->u.reg.role > LEDGER_BUREAU)
+	if (op->u.reg.role < ROLE_PROVIDER || op->u.reg.role > ROLE_BUREAU)
 		return VD_EINVAL;
 	memset(&r, 0, sizeof(r));
 	r.role = (uint8_t)op->u.reg.role;
@@ -219,7 +206,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		return VD_EINVAL;
 	if ((rc = book_principal(b, provider, &prov)) < 0)
 		return rc;
-	if (prov.role != LEDGER_PROVIDER)
+	if (prov.role != ROLE_PROVIDER)
 		return VD_EDENIED;
 	if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
 		return rc;
@@ -434,7 +421,7 @@ int ops_pay(struct book *b, struct ledger_op *op)
 
 	if ((rc = book_principal(b, provider, &prov)) < 0)
 		return rc;
-	if (prov.role != LEDGER_PROVIDER)
+	if (prov.role != ROLE_PROVIDER)
 		return VD_ENOENT;
 	if ((rc = receivable_get(b, provider, &rcv)) < 0)
 		return rc;

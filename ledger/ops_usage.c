@@ -220,14 +220,14 @@ static int accept(struct book *b, const struct ledger_record *u,
 			memo->have_prov = 1;
 		}
 	}
-	if (prov.role != LEDGER_PROVIDER)
+	if (prov.role != ROLE_PROVIDER)
 		return VD_EDENIED;
 	if (u->at > b->now + 86400 || u->amount < 0 || u->qty < 0 ||
-	    u->kind < 0 || u->kind >= POLICY_KIND_COUNT)
+	    u->kind < 0 || u->kind >= KIND_COUNT)
 		return VD_EINVAL;
 	if ((rc = book_principal(b, u->org, &org)) < 0)
 		return rc;
-	if (org.role != LEDGER_ORG)
+	if (org.role != ROLE_ORG)
 		return VD_ENOENT;
 	rc = rec_get(b, u->provider, u->id, &r, NULL);
 	if (rc == 0) {
@@ -298,7 +298,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	journal_i64(f, "amount", u->amount);
 	journal_i64(f, "qty", u->qty);
 	journal_str(f, "unit", u->unit);
-	journal_str(f, "kind", policy_kind_name(u->kind));
+	journal_str(f, "kind", kind_name(u->kind));
 	if (u->klass[0])
 		journal_str(f, "class", u->klass);
 	journal_str(f, "counts", cn ? counts : "-");

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
 #include "civil.h"
+#include "err.h"
 #include "hex.h"
+#include "kind.h"
 
 int record_format(const struct record *r, char *buf, size_t size)
 {
@@ -14,7 +15,7 @@ int record_format(const struct record *r, char *buf, size_t size)
 	struct req q;
 	int n, rc;
 
-	if (r == NULL || buf == NULL || r->kind < 0 || r->kind >= CMD_KINDS)
+	if (r == NULL || buf == NULL || r->kind < 0 || r->kind >= KIND_COUNT)
 		return PROTO_EINVAL;
 	if (civil_format_utc(r->at, at) < 0)
 		return PROTO_ETIME;
@@ -22,7 +23,7 @@ int record_format(const struct record *r, char *buf, size_t size)
 	             "USAGE provider=%s id=%s org=%s at=%s amount=%" PRId64
 	             " qty=%" PRId64 " unit=%s kind=%s%s%s",
 	             r->provider, r->id, r->org, at, r->amount, r->qty, r->unit,
-	             cmd_kind_names[r->kind], r->klass[0] ? " class=" : "",
+	             kind_name(r->kind), r->klass[0] ? " class=" : "",
 	             r->klass);
 	if (n < 0 || (size_t)n >= size)
 		return PROTO_ERANGE;

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
 #include "civil.h"
+#include "err.h"
 #include "hex.h"
 #include "sig.h"
 

@@ -5,7 +5,9 @@
 
 #include "civil.h"
 #include "err.h"
+#include "kind.h"
 #include "num.h"
+#include "role.h"
 
 static int in_set(char c, const char *extra)
 {
@@ -174,7 +176,7 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	if (n == 0)
 		return PROTO_EEMPTYVAL;
 	if (k == KEY_KIND && (r->spec->flags & CMD_KIND_USAGE)) {
-		int kind = cmd_kind_lookup(v, n);
+		int kind = kind_lookup(v, n);
 		if (kind < 0)
 			return PROTO_EENUM;
 		r->num[k] = kind;
@@ -198,11 +200,9 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	case TYPE_TEXT:
 		return req_pct_decode(v, n, text, sizeof(text), NULL);
 	case TYPE_ROLE:
-		if ((n == 8 && memcmp(v, "provider", 8) == 0) ||
-		    (n == 3 && memcmp(v, "org", 3) == 0) ||
-		    (n == 6 && memcmp(v, "bureau", 6) == 0))
-			return 0;
-		return PROTO_EENUM;
+		if ((r->num[k] = role_lookup(v, n)) < 0)
+			return PROTO_EENUM;
+		return 0;
 	case TYPE_WORD:
 		return check_chars(v, n, 32, "._/-");
 	case TYPE_CURSOR:

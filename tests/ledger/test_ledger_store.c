@@ -30,7 +30,7 @@ static int write_batch(struct fx *f, const char *prefix, int batch, int n)
 	for (i = 0; i < n; i++) {
 		snprintf(id, sizeof(id), "%s-%d-%d", prefix, batch, i);
 		fx_record(&recs[i], "dc", id, org, JUNE_2026, 1000 + i,
-		          POLICY_KIND_TRAINING);
+		          KIND_TRAINING);
 	}
 	memset(&op, 0, sizeof(op));
 	op.type = OP_BATCH;
@@ -51,10 +51,10 @@ static void setup_principals(struct fx *f)
 	char org[16];
 	int i;
 
-	assert_int_equal(fx_register(f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(f, "dc", ROLE_PROVIDER, "", 0), 0);
 	for (i = 0; i < 10; i++) {
 		snprintf(org, sizeof(org), "o%d", i);
-		assert_int_equal(fx_register(f, org, LEDGER_ORG, "", 0), 0);
+		assert_int_equal(fx_register(f, org, ROLE_ORG, "", 0), 0);
 	}
 }
 
@@ -130,8 +130,8 @@ static void test_check_catches_tampering(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
@@ -146,8 +146,8 @@ static void test_check_catches_tampering(void **state)
 	fx_close(&f);
 
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	/* one byte of journal entry 2 (the second registration) */
 	{
