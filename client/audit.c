@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "err.h"
 #include "hex.h"
-#include "journal.h"
 #include "money.h"
 #include "output.h"
 #include "reply.h"
@@ -293,7 +293,7 @@ int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
                  struct audit_result *res, char *why, size_t len)
 {
 	static char line[AUDIT_LINE_MAX + 2];
-	char bytes[JOURNAL_ENTRY_MAX + 64];
+	char bytes[CHAIN_FIELDS_MAX + 64];
 	uint8_t prev[32], hash[32], calc[32];
 	int cp_seen = 0;
 	long lineno = 0;
@@ -334,7 +334,7 @@ int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
 			bad = "the seq does not follow the previous line's";
 		}
 		if (bad == NULL && (res->entries > 0 || seq == 1) &&
-		    (journal_hash(prev, bytes, bl, calc) < 0 ||
+		    (chain_hash(prev, bytes, bl, calc) < 0 ||
 		     memcmp(calc, hash, 32) != 0))
 			bad = "the hash does not match the chain (the entry "
 			      "or an earlier one was changed)";

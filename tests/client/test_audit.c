@@ -1,6 +1,7 @@
 /* client/audit: an ENTRY row as NDJSON, the offline verification of a
- * chain built here by hand with OpenSSL's SHA-256 (not the ledger's
- * journal_hash, so that the two are checked against each other), and
+ * chain built here by hand with OpenSSL's SHA-256 (not chain.h's
+ * chain_hash, which audit.c uses, so that the two are checked against
+ * each other), and
  * checkpoints in both forms. */
 #include <stdarg.h>
 #include <stddef.h>
