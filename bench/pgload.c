@@ -20,8 +20,8 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 
-#include "cmd.h"
 #include "gen.h"
+#include "kind.h"
 
 struct cfg {
 	struct gen g;
@@ -179,8 +179,7 @@ static void run_batch(const struct cfg *c, PGconn *db, struct sig_verifier *ver,
 		                     ",%" PRId64 ",'%s','%s','%.*s')",
 		                     j ? "," : "", r.provider, r.id, r.org,
 		                     r.at, r.amount, r.qty, r.unit,
-		                     cmd_kind_names[r.kind], (int)(e - line),
-		                     line);
+		                     kind_name(r.kind), (int)(e - line), line);
 		line = e + 1;
 	}
 	n += (size_t)sprintf(sql + n, " ON CONFLICT DO NOTHING RETURNING org, "

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "gen.h"
+#include "hex.h"
 #include "reply.h"
 #include "session.h"
 
@@ -89,7 +90,7 @@ static int setup(const struct cfg *c)
 			        : seed_key("org", i - c->g.providers);
 			sig_key_public(k, pub);
 			sig_key_free(k);
-			sig_hex_encode(pub, SIG_PUB_LEN, hex);
+			hex_encode(pub, SIG_PUB_LEN, hex);
 			if (i < c->g.providers)
 				snprintf(
 				    line, sizeof(line),

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "err.h"
-#include "journal.h"
+#include "hex.h"
 #include "money.h"
 #include "output.h"
 #include "reply.h"
@@ -142,11 +143,11 @@ static int cp_field(struct audit_cp *cp, const char *k, const char *v, size_t n)
 		           ? -1
 		           : (cp->seq = (uint64_t)x, 0);
 	if (strcmp(k, "hash") == 0)
-		return sig_hex_decode(v, n, cp->hash, 32) < 0 ? -1 : 0;
+		return hex_decode(v, n, cp->hash, 32) < 0 ? -1 : 0;
 	if (strcmp(k, "key") == 0)
-		return sig_hex_decode(v, n, cp->key, 32) < 0 ? -1 : 0;
+		return hex_decode(v, n, cp->key, 32) < 0 ? -1 : 0;
 	if (strcmp(k, "sig") == 0)
-		return sig_hex_decode(v, n, cp->sig, 64) < 0 ? -1 : 0;
+		return hex_decode(v, n, cp->sig, 64) < 0 ? -1 : 0;
 	if (strcmp(k, "time") == 0) {
 		if (n == 0 || n >= sizeof(cp->time_text))
 			return -1;
@@ -219,7 +220,7 @@ static int cp_verify(const struct audit_cp *cp, const uint8_t *pin, char *why,
 		         "than --server-key");
 		return VD_EINVAL;
 	}
-	sig_hex_encode(cp->hash, 32, hex);
+	hex_encode(cp->hash, 32, hex);
 	n = snprintf(msg, sizeof(msg),
 	             "vouchd-checkpoint-v1 seq=%" PRIu64 " hash=%s time=%s",
 	             cp->seq, hex, cp->time_text);
@@ -250,8 +251,7 @@ static const char *entry_bytes(json_t *o, char *bytes, size_t size, size_t *len,
 			if (!json_is_string(v) ||
 			    !is_hex64(json_string_value(v),
 			              json_string_length(v)) ||
-			    sig_hex_decode(json_string_value(v), 64, hash, 32) <
-			        0)
+			    hex_decode(json_string_value(v), 64, hash, 32) < 0)
 				return "the hash is not 64 hex digits";
 			continue;
 		}
@@ -293,7 +293,7 @@ int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
                  struct audit_result *res, char *why, size_t len)
 {
 	static char line[AUDIT_LINE_MAX + 2];
-	char bytes[JOURNAL_ENTRY_MAX + 64];
+	char bytes[CHAIN_FIELDS_MAX + 64];
 	uint8_t prev[32], hash[32], calc[32];
 	int cp_seen = 0;
 	long lineno = 0;
@@ -334,7 +334,7 @@ int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
 			bad = "the seq does not follow the previous line's";
 		}
 		if (bad == NULL && (res->entries > 0 || seq == 1) &&
-		    (journal_hash(prev, bytes, bl, calc) < 0 ||
+		    (chain_hash(prev, bytes, bl, calc) < 0 ||
 		     memcmp(calc, hash, 32) != 0))
 			bad = "the hash does not match the chain (the entry "
 			      "or an earlier one was changed)";

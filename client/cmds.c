@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "money.h"
 #include "output.h"
 #include "reply.h"
@@ -94,7 +95,7 @@ int cmd_keygen(struct ctl *c)
 		sig_key_free(k);
 		return 1;
 	}
-	sig_hex_encode(pub, SIG_PUB_LEN, hex);
+	hex_encode(pub, SIG_PUB_LEN, hex);
 	printf("%s\n", hex);
 	sig_key_free(k);
 	return 0;
@@ -141,7 +142,7 @@ int cmd_raw(struct ctl *c)
 			uint8_t sig[SIG_LEN];
 			sig_sign(s.key, line, n, sig);
 			memcpy(line + n, " sig=", 5);
-			sig_hex_encode(sig, SIG_LEN, line + n + 5);
+			hex_encode(sig, SIG_LEN, line + n + 5);
 		}
 		if (session_send(&s, line) < 0 || (rc = print_reply(&s)) < 0) {
 			fprintf(stderr,

@@ -11,9 +11,10 @@
 
 #include "audit.h"
 #include "cmds.h"
+#include "hex.h"
 #include "money.h"
 #include "output.h"
-#include "ptime.h"
+#include "civil.h"
 #include "record.h"
 #include "report.h"
 #include "sig.h"
@@ -151,7 +152,7 @@ int cmd_void(struct ctl *c)
 	if ((rc = cmds_need(c, c->reason, "--reason TEXT")) ||
 	    (rc = cmds_need(c, c->sc.id, "--id PROVIDER")))
 		return rc;
-	if (c->at && ptime_parse(c->at, strlen(c->at), &at) < 0) {
+	if (c->at && civil_parse_utc(c->at, strlen(c->at), &at) < 0) {
 		fprintf(stderr, "vouchctl void: --at takes a UTC time like "
 		                "2026-03-01T08:00:00Z\n");
 		return 2;
@@ -250,7 +251,7 @@ int cmd_audit(struct ctl *c)
 	if (c->checkpoint && (rc = read_checkpoint(c->checkpoint, &cp)) != 0)
 		return rc;
 	if (c->server_key &&
-	    sig_hex_decode(c->server_key, strlen(c->server_key), pin, 32) < 0) {
+	    hex_decode(c->server_key, strlen(c->server_key), pin, 32) < 0) {
 		fprintf(stderr, "vouchctl audit: --server-key takes 64 hex "
 		                "digits\n");
 		return 2;
@@ -268,7 +269,7 @@ int cmd_audit(struct ctl *c)
 		fprintf(stderr, "vouchctl audit: REFUSED: %s\n", why);
 		return 1;
 	}
-	sig_hex_encode(res.head, 32, head);
+	hex_encode(res.head, 32, head);
 	printf("journal: %" PRIu64 " entries, seq %" PRIu64 " to %" PRIu64
 	       ", hash chain verified%s\n",
 	       res.entries, res.first, res.last,
@@ -278,7 +279,7 @@ int cmd_audit(struct ctl *c)
 	printf("head: seq %" PRIu64 " hash %s\n", res.last, head);
 	if (res.checkpoint) {
 		char key[65];
-		sig_hex_encode(cp.key, 32, key);
+		hex_encode(cp.key, 32, key);
 		printf("checkpoint: seq %" PRIu64 " at %s signed by %s: "
 		       "verified%s\n",
 		       cp.seq, cp.time_text, key,

@@ -6,9 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "civil.h"
+#include "kind.h"
 #include "money.h"
-#include "ptime.h"
+#include "num.h"
 #include "record.h"
 #include "reply.h"
 
@@ -87,8 +88,10 @@ static int send_batch(struct session *s, const char *provider,
 		/* "ERR CODE line K: reason": K is 1-based in the batch */
 		{
 			const char *m = strstr(l, "line ");
-			long k = m ? strtol(m + 5, NULL, 10) : 0;
-			if (k < 1 || (size_t)k > n) {
+			int64_t k = 0;
+			if (m == NULL ||
+			    num_parse(m + 5, strspn(m + 5, "0123456789"), 1,
+			              (int64_t)n, &k, NULL) < 0) {
 				/* the whole batch (e.g. BADSIG): report all */
 				for (i = 0; i < n; i++)
 					fprintf(err, "line %ld: %s\n",
@@ -128,8 +131,8 @@ static int make_record(const char *provider, char *const *v, long lineno,
 	snprintf(r->unit, sizeof(r->unit), "%s", v[C_UNIT]);
 	if (v[C_CLASS])
 		snprintf(r->klass, sizeof(r->klass), "%s", v[C_CLASS]);
-	r->kind = cmd_kind_lookup(v[C_KIND], strlen(v[C_KIND]));
-	if (ptime_parse(v[C_AT], strlen(v[C_AT]), &t) < 0) {
+	r->kind = kind_lookup(v[C_KIND], strlen(v[C_KIND]));
+	if (civil_parse_utc(v[C_AT], strlen(v[C_AT]), &t) < 0) {
 		fprintf(err,
 		        "line %ld: at is not a UTC time like "
 		        "2026-03-01T08:00:00Z\n",

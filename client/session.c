@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "hex.h"
 #include "reply.h"
 
 static int dial_unix(const char *path)
@@ -203,7 +204,7 @@ int session_auth(struct session *s, const char *id, const struct sig_key *key,
 		return -1;
 	}
 	sig_auth_sign(key, nonce, 64, sig);
-	sig_hex_encode(sig, SIG_LEN, hex);
+	hex_encode(sig, SIG_LEN, hex);
 	snprintf(line, sizeof(line), "AUTH id=%s sig=%s", id, hex);
 	if (session_send(s, line) < 0 || (l = session_line(s)) == NULL) {
 		snprintf(err, len, "no reply to AUTH");

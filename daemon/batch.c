@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "perr.h"
+#include "err.h"
 #include "record.h"
 
 struct batch *batch_new(const struct req *h, int refusal)
@@ -101,7 +101,7 @@ int batch_add(struct batch *b, const char *line, size_t len, size_t max_line,
 		b->err = rc;
 		b->bad = b->got + 1;
 		if (b->why == NULL)
-			b->why = perr_str(rc);
+			b->why = err_str(rc);
 		goto count;
 	}
 	u = &b->recs[b->got];

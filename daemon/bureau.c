@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hex.h"
 #include "reload.h"
 
 static void ok_seq(struct conn *c, const struct ledger_op *op)
@@ -25,12 +26,11 @@ int bureau_register_check(struct conn *c, const struct req *r, struct job *j,
 	req_copy(r, KEY_KEY, hex, sizeof(hex));
 	if (req_has(r, KEY_KIND))
 		req_copy(r, KEY_KIND, op->u.reg.kind, sizeof(op->u.reg.kind));
-	op->u.reg.role = strcmp(role, "provider") == 0 ? LEDGER_PROVIDER
-	                 : strcmp(role, "org") == 0    ? LEDGER_ORG
-	                                               : LEDGER_BUREAU;
+	/* proto checked the word (TYPE_ROLE) */
+	op->u.reg.role = role_lookup(role, strlen(role));
 	op->u.reg.local = req_has(r, KEY_LOCAL) && r->num[KEY_LOCAL] == 1;
 	/* a key that could sign for any message is no key */
-	if (sig_hex_decode(hex, SIG_PUB_HEX, op->u.reg.key, SIG_PUB_LEN) < 0 ||
+	if (hex_decode(hex, SIG_PUB_HEX, op->u.reg.key, SIG_PUB_LEN) < 0 ||
 	    sig_pub_parse(op->u.reg.key, &pub) < 0) {
 		*why = "malformed or small-order public key";
 		return VD_EINVAL;

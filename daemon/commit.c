@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "perr.h"
 
 /* Signature workers: each connection is served by one worker, so its
  * writes reach the commit queue in the order they were sent. */

@@ -479,7 +479,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	}
 	c->s = s;
 	c->state = CONN_READING;
-	c->role = ROLE_ANON;
+	c->role = ROLE_NONE;
 	c->worker = s->next_worker++;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);

@@ -8,7 +8,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "listing.h"
-#include "perr.h"
+#include "err.h"
 #include "session.h"
 
 #define READ(id, fn)                                                           \
@@ -125,9 +125,9 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		srv_err(c, rc, req_message(&r, rc, msg, sizeof(msg)));
 		return rc == PROTO_ETOOLONG ? DISPATCH_CLOSE : DISPATCH_DONE;
 	}
-	if (!(r.spec->roles & c->role)) {
-		srv_err(c, c->role == ROLE_ANON ? VD_EAUTH : VD_EDENIED,
-		        c->role == ROLE_ANON ? "authenticate first"
+	if (!(r.spec->roles & ROLE_BIT(c->role))) {
+		srv_err(c, c->role == ROLE_NONE ? VD_EAUTH : VD_EDENIED,
+		        c->role == ROLE_NONE ? "authenticate first"
 		                             : "your role may not do this");
 		/* a refused BATCH still consumes its lines, unanswered */
 		if (r.spec->id == CMD_BATCH && rc == 0 &&

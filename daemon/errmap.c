@@ -1,7 +1,6 @@
 #include "errmap.h"
 
 #include "err.h"
-#include "perr.h"
 
 #include <string.h>
 
@@ -29,6 +28,7 @@ const char *errmap_word(int code)
 {
 	switch (code) {
 	case VD_EINVAL:
+	case VD_ERANGE:
 		return "BADREQ";
 	case VD_ENOENT:
 		return "NOTFOUND";

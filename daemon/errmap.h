@@ -1,5 +1,6 @@
-/* The one table from error codes (VD_E* of ledger/, PROTO_E* of proto/)
- * to the protocol's ERR words. */
+/* The one table from error codes (VD_E* of base/ and ledger/, PROTO_E* of
+ * proto/, all in base/err.h) to the protocol's ERR words; a code it does
+ * not name is INTERNAL. */
 #ifndef VD_ERRMAP_H
 #define VD_ERRMAP_H
 

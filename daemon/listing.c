@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "err.h"
+#include "hex.h"
 #include "listing.h"
 #include "money.h"
 #include "period.h"
-#include "ptime.h"
+#include "civil.h"
 #include "reads.h"
 
 #define RECORDS_DEFAULT 100
@@ -173,7 +174,7 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 	reply_kv_i64(b, "amount", x->amount);
 	reply_kv_i64(b, "qty", x->qty);
 	reply_kv_str(b, "unit", x->unit);
-	reply_kv_str(b, "kind", policy_kind_name(x->kind));
+	reply_kv_str(b, "kind", kind_name(x->kind));
 	if (x->klass[0])
 		reply_kv_str(b, "class", x->klass);
 	reply_kv_str(b, "status", x->voided ? "voided" : "counted");
@@ -402,7 +403,7 @@ static int entry_row(void *arg, uint64_t seq, const char *bytes, size_t len,
 	char hex[65];
 
 	(void)seq;
-	sig_hex_encode(hash, 32, hex);
+	hex_encode(hash, 32, hex);
 	reply_row(b, "ENTRY");
 	/* the entry's bytes are already "seq=.. time=.. type=.. k=v" */
 	reply_raw(b, " ", 1);
@@ -439,7 +440,7 @@ enum dispatch_next listing_journal(struct conn *c, const struct req *r)
 enum dispatch_next listing_checkpoint(struct conn *c, const struct req *r)
 {
 	(void)r;
-	char msg[200], ts[PTIME_LEN + 1];
+	char msg[200], ts[CIVIL_UTC_LEN + 1];
 	uint8_t hash[32], sig[SIG_LEN];
 	int64_t now = srv_now();
 	uint64_t seq;
@@ -451,7 +452,7 @@ enum dispatch_next listing_checkpoint(struct conn *c, const struct req *r)
 		srv_err(c, VD_EINTERNAL, "cannot sign a checkpoint");
 		return DISPATCH_DONE;
 	}
-	ptime_format(now, ts);
+	civil_format_utc(now, ts);
 	reply_ok(&c->out);
 	reply_kv_i64(&c->out, "seq", (int64_t)seq);
 	reply_kv_hex(&c->out, "hash", hash, 32);

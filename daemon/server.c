@@ -22,7 +22,6 @@
 #include "conn.h"
 #include "err.h"
 #include "metrics.h"
-#include "perr.h"
 #include "reads.h"
 #include "reload.h"
 #include "srv.h"
@@ -349,7 +348,7 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	snprintf(path, sizeof(path), "%s/server.pem", s->cfg.data);
 	if ((rc = sig_key_load(path, &s->key)) < 0 ||
 	    (rc = sig_key_public(s->key, s->pub)) < 0) {
-		snprintf(err, len, "%s: %s", path, perr_str(rc));
+		snprintf(err, len, "%s: %s", path, err_str(rc));
 		rc = VD_EIO;
 		goto fail;
 	}
@@ -442,16 +441,16 @@ int server_init(const char *dir, const char *bureau_key, const char *bureau_id,
 	memset(&op, 0, sizeof(op));
 	op.type = OP_REGISTER;
 	snprintf(op.u.reg.id, sizeof(op.u.reg.id), "%s", bureau_id);
-	op.u.reg.role = LEDGER_BUREAU;
+	op.u.reg.role = ROLE_BUREAU;
 	op.now = srv_now();
 	if ((rc = sig_keygen(&server_key)) < 0 ||
 	    (rc = sig_key_save(server_key, path)) < 0) {
-		snprintf(err, len, "%s: %s", path, perr_str(rc));
+		snprintf(err, len, "%s: %s", path, err_str(rc));
 		goto out;
 	}
 	if ((rc = sig_keygen(&bureau)) < 0 ||
 	    (rc = sig_key_save(bureau, bureau_key)) < 0) {
-		snprintf(err, len, "%s: %s", bureau_key, perr_str(rc));
+		snprintf(err, len, "%s: %s", bureau_key, err_str(rc));
 		goto out;
 	}
 	sig_key_public(bureau, op.u.reg.key);

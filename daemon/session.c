@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hex.h"
 #include "reads.h"
 
 enum dispatch_next session_hello(struct conn *c, const struct req *r)
@@ -16,7 +17,7 @@ enum dispatch_next session_hello(struct conn *c, const struct req *r)
 		srv_err(c, VD_EINTERNAL, "no randomness");
 		return DISPATCH_DONE;
 	}
-	sig_hex_encode(raw, sizeof(raw), c->nonce);
+	hex_encode(raw, sizeof(raw), c->nonce);
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "server", "vouchd");
 	reply_kv_str(&c->out, "proto", "1");
@@ -54,14 +55,6 @@ static struct auth_fail *fail_slot(struct conn *c)
 	return &s->fails[i];
 }
 
-static unsigned role_of(enum ledger_role r)
-{
-	return r == LEDGER_PROVIDER ? ROLE_PROVIDER
-	       : r == LEDGER_ORG    ? ROLE_ORG
-	       : r == LEDGER_BUREAU ? ROLE_BUREAU
-	                            : ROLE_ANON;
-}
-
 enum dispatch_next session_auth(struct conn *c, const struct req *r)
 {
 	struct ledger_principal p;
@@ -90,7 +83,7 @@ enum dispatch_next session_auth(struct conn *c, const struct req *r)
 		return DISPATCH_DONE;
 	}
 	ok = ledger_principal(c->s->l, id, &p) == 0 &&
-	     sig_hex_decode(hex, n, sig, SIG_LEN) == 0 &&
+	     hex_decode(hex, n, sig, SIG_LEN) == 0 &&
 	     sig_pub_parse(p.key, &pub) == 0 &&
 	     sig_auth_verify(pub, c->nonce, 64, sig) == 0;
 	/* a nonce is good for one AUTH, right or wrong */
@@ -114,14 +107,14 @@ enum dispatch_next session_auth(struct conn *c, const struct req *r)
 	 * job still refers to the old key */
 	sig_pub_free(c->pub);
 	c->pub = pub;
-	c->role = role_of(p.role);
+	c->role = p.role;
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "id", id);
-	reply_kv_str(&c->out, "role", srv_role_word(c->role));
+	reply_kv_str(&c->out, "role", role_name(c->role));
 	reply_end(&c->out);
 	srv_log(c->s, 2, "%s: authenticated as %s (%s)", c->peer, id,
-	        srv_role_word(c->role));
+	        role_name(c->role));
 	return DISPATCH_DONE;
 }
 

@@ -52,10 +52,3 @@ void srv_maybe_exit(struct server *s)
 		event_base_loopexit(s->base, NULL);
 }
 
-const char *srv_role_word(unsigned role)
-{
-	return role == ROLE_PROVIDER ? "provider"
-	       : role == ROLE_ORG    ? "org"
-	       : role == ROLE_BUREAU ? "bureau"
-	                             : "none";
-}

@@ -88,7 +88,7 @@ struct conn {
 	struct bufferevent *bev;
 	struct conn *prev, *next;
 	char peer[80];
-	unsigned role; /* ROLE_* of proto/cmd.h; ROLE_ANON until AUTH */
+	enum role role; /* role.h; ROLE_NONE until AUTH */
 	char id[LEDGER_ID + 1];
 	struct sig_pub *pub; /* the AUTH key; kept while writes are queued */
 	char nonce[65];
@@ -120,8 +120,5 @@ void srv_err(struct conn *c, int code, const char *msg);
 /* When stopping and every connection is closed and every write answered:
  * leave the loop. */
 void srv_maybe_exit(struct server *s);
-
-/* The role words of AUTH's reply and the logs. */
-const char *srv_role_word(unsigned role);
 
 #endif

@@ -18,7 +18,7 @@ int accrual_counts(const struct policy_program *g,
 	if (g->providers == POLICY_PROV_LIST &&
 	    !str_in(&g->provider_ids, r->provider))
 		return 0;
-	if (r->kind < 0 || r->kind >= POLICY_KIND_COUNT ||
+	if (r->kind < 0 || r->kind >= KIND_COUNT ||
 	    !(g->kinds & (1u << r->kind)))
 		return 0;
 	/* With a class list, a record without class is not in it. */

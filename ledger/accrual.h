@@ -25,7 +25,7 @@ struct accrual_record {
 	const char *provider;
 	int provider_local; /* the provider is flagged local */
 	const char *org_kind;
-	int kind;          /* enum policy_kind */
+	int kind;          /* enum usage_kind */
 	const char *class; /* NULL: the record has no class */
 	const char *unit;
 	int64_t at; /* Unix seconds */

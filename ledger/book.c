@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "accrual.h"
+#include "civil.h"
 #include "err.h"
 #include "money.h"
 #include "period.h"
@@ -449,7 +450,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	                          1)) < 0 ||
 	    (rc = book_parts_str(b, g, amount, parts, sizeof(parts))) < 0)
 		return rc;
-	period_format_utc(v.expires_at, exp);
+	civil_format_utc_clamped(v.expires_at, exp);
 	journal_fields_init(f);
 	journal_str(f, "voucher", acc->voucher);
 	journal_str(f, "program", g->id);

@@ -29,7 +29,7 @@
 #define BOOK_VID 24 /* voucher ids: "V" and 12 digits */
 
 struct principal_row {
-	uint8_t role; /* enum ledger_role */
+	uint8_t role; /* enum role */
 	uint8_t local;
 	char kind[33];
 	uint8_t key[32];

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "journal.h"
 #include "money.h"
+#include "num.h"
 #include "store.h"
 
 /* A small string-keyed table of figures, rebuilt from the journal. */
@@ -79,10 +80,12 @@ struct check {
 	size_t msglen;
 	int bad;
 	uint64_t usage_entries, records;
+	uint64_t seq; /* the journal entry being replayed */
 };
 
-static int field(const char *e, size_t len, const char *key, char *out,
-                 size_t size)
+/* The value of key in entry e, in place; 0 if the entry has no such key. */
+static int span(const char *e, size_t len, const char *key, const char **v,
+                size_t *vlen)
 {
 	size_t kl = strlen(key), i;
 
@@ -94,20 +97,56 @@ static int field(const char *e, size_t len, const char *key, char *out,
 		i += kl + 2;
 		for (j = i; j < len && e[j] != ' '; j++)
 			;
-		if (j - i >= size)
-			return 0;
-		memcpy(out, e + i, j - i);
-		out[j - i] = '\0';
+		*v = e + i;
+		*vlen = j - i;
 		return 1;
 	}
 	return 0;
 }
 
-static int64_t num(const char *e, size_t len, const char *key)
+static int field(const char *e, size_t len, const char *key, char *out,
+                 size_t size)
 {
-	char v[32];
+	const char *v;
+	size_t n;
 
-	return field(e, len, key, v, sizeof(v)) ? strtoll(v, NULL, 10) : 0;
+	if (!span(e, len, key, &v, &n) || n >= size)
+		return 0;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/* A number as journal_i64 writes it: an optional '-', then what
+ * num_parse accepts. A malformed one is the checker's finding, never a 0:
+ * it is reported in msg and the walk stops (1). */
+static int jnum(struct check *c, const char *s, size_t n, const char *key,
+                int64_t *out)
+{
+	size_t neg = n > 0 && s[0] == '-';
+	const char *why;
+
+	if (num_parse(s + neg, n - neg, 0, INT64_MAX, out, &why) < 0) {
+		snprintf(c->msg, c->msglen, "journal entry %" PRIu64 ": %s: %s",
+		         c->seq, key, why);
+		c->bad = 1;
+		return 1;
+	}
+	if (neg)
+		*out = -*out;
+	return 0;
+}
+
+/* The number under key, 0 when the entry has no such key (entries of
+ * other types); 1 when it is malformed (reported). */
+static int num(struct check *c, const char *e, size_t len, const char *key,
+               int64_t *out)
+{
+	const char *v;
+	size_t n;
+
+	*out = 0;
+	return span(e, len, key, &v, &n) ? jnum(c, v, n, key, out) : 0;
 }
 
 static int add(struct figures *f, const char *key, int i, int64_t d)
@@ -124,6 +163,7 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i)
 {
 	char key[KEY_LEN], pool[STORE_ID + 1];
 	const char *p = parts;
+	int64_t part;
 	int rc;
 
 	while (*p && *p != '-') {
@@ -134,8 +174,9 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i)
 		memcpy(pool, p, l);
 		pool[l] = '\0';
 		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
-		if ((rc = add(&c->pools, key, i,
-		              strtoll(colon + 1, NULL, 10))) < 0)
+		if ((rc = jnum(c, colon + 1, strcspn(colon + 1, ","), "pools",
+		               &part)) != 0 ||
+		    (rc = add(&c->pools, key, i, part)) < 0)
 			return rc;
 		p = strchr(colon, ',');
 		if (p == NULL)
@@ -186,6 +227,7 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	char provider[STORE_ID + 1], id[STORE_ID + 1], list[16384];
 	uint8_t k[2 * STORE_ID];
 	struct rec_row r;
+	int64_t period;
 	MDB_val v;
 	size_t n;
 	int rc;
@@ -193,6 +235,8 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	if (!field(e, len, "provider", provider, sizeof(provider)) ||
 	    !field(e, len, "id", id, sizeof(id)))
 		return VD_EINTERNAL;
+	if ((rc = num(c, e, len, "period", &period)) != 0)
+		return rc;
 	store_key_id(k, store_key_id(k, 0, provider), id);
 	if ((rc = ltx_get(c->t, DB_RECORDS, k, sizeof(k), &v)) < 0)
 		return rc;
@@ -202,8 +246,7 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	n = r.counts_len < sizeof(list) - 1 ? r.counts_len : sizeof(list) - 1;
 	memcpy(list, (const char *)v.mv_data + sizeof(r) + r.line_len, n);
 	list[n] = '\0';
-	return counts(c, list, provider, r.org, num(e, len, "period"), r.amount,
-	              r.qty, -1);
+	return counts(c, list, provider, r.org, period, r.amount, r.qty, -1);
 }
 
 static int replay(void *arg, uint64_t seq, const char *e, size_t len,
@@ -212,12 +255,15 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	struct check *c = arg;
 	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1], ben[STORE_ID + 1],
 	    key[KEY_LEN], parts[1024], list[16384];
-	int64_t amount = num(e, len, "amount"), period = num(e, len, "period");
+	int64_t amount, period, n;
 	struct slot *s;
 	int rc = 0;
 
-	(void)seq;
 	(void)hash;
+	c->seq = seq;
+	if ((rc = num(c, e, len, "amount", &amount)) != 0 ||
+	    (rc = num(c, e, len, "period", &period)) != 0)
+		return rc;
 	if (!field(e, len, "type", type, sizeof(type)))
 		return VD_EINTERNAL;
 	if (!field(e, len, "pools", parts, sizeof(parts)))
@@ -258,8 +304,9 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		    !field(e, len, "org", org, sizeof(org)) ||
 		    !field(e, len, "counts", list, sizeof(list)))
 			return VD_EINTERNAL;
-		return counts(c, list, provider, org, period, amount,
-		              num(e, len, "qty"), 1);
+		if ((rc = num(c, e, len, "qty", &n)) != 0)
+			return rc;
+		return counts(c, list, provider, org, period, amount, n, 1);
 	}
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);
@@ -268,7 +315,8 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		    !field(e, len, "org", ben, sizeof(ben)))
 			return VD_EINTERNAL;
 		row_key(key, prog, ben, period);
-		if ((rc = add(&c->rows, key, 0, num(e, len, "need"))) < 0)
+		if ((rc = num(c, e, len, "need", &n)) != 0 ||
+		    (rc = add(&c->rows, key, 0, n)) < 0)
 			return rc;
 		return add(&c->rows, key, 2, amount);
 	}
@@ -458,9 +506,11 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 		         "journal entry %" PRIu64 ": hash chain broken", bad);
 		goto out;
 	}
-	if (rc < 0 || (rc = journal_read(&t, 0, 0, replay, &c)) < 0 ||
-	    (rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0, cmp_voucher,
-	                   &c)) < 0)
+	if (rc < 0 || (rc = journal_read(&t, 0, 0, replay, &c)) < 0)
+		goto out;
+	/* a malformed entry stops the replay: nothing to compare with */
+	if (!c.bad && (rc = ltx_walk(&t, DB_VOUCHERS, NULL, 0, NULL, 0,
+	                             cmp_voucher, &c)) < 0)
 		goto out;
 	if (!c.bad &&
 	    (rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, cmp_pool, &c)) < 0)

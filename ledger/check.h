@@ -11,8 +11,12 @@
 
 #include "ledger.h"
 
-/* 0 if everything adds up; VD_EINTERNAL (msg says where) if not; another
- * negative code if the store could not be read. */
+/* 0 if everything adds up; VD_EINTERNAL (msg says where) if not,
+ * including a journal entry with a numeric field (amount, period, qty,
+ * need, a pool's part) that is not a number as journal_i64 writes it
+ * ("journal entry 3: amount: not a number"; an absent field counts as 0);
+ * another negative code if the store could not be read. msg says "ok"
+ * on success. */
 int ledger_check(struct ledger *l, char *msg, size_t msglen);
 
 #endif

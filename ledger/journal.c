@@ -1,12 +1,13 @@
 #include "journal.h"
 
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "chain.h"
+#include "civil.h"
 #include "err.h"
-#include "period.h"
+#include "hex.h"
 
 void journal_fields_init(struct jfields *f)
 {
@@ -70,39 +71,17 @@ void journal_text(struct jfields *f, const char *key, const char *text)
 void journal_hex(struct jfields *f, const char *key, const uint8_t *raw,
                  size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	char buf[129];
-	size_t i;
 
 	if (n > 64) {
 		f->err = VD_EINVAL;
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		buf[2 * i] = hex[raw[i] >> 4];
-		buf[2 * i + 1] = hex[raw[i] & 0xf];
-	}
-	buf[2 * n] = '\0';
+	hex_encode(raw, n, buf);
 	journal_str(f, key, buf);
 }
 
-int journal_hash(const uint8_t prev[JOURNAL_HASH], const char *bytes,
-                 size_t len, uint8_t out[JOURNAL_HASH])
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int ok;
-
-	if (md == NULL)
-		return VD_ENOMEM;
-	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-	     EVP_DigestUpdate(md, prev, JOURNAL_HASH) == 1 &&
-	     EVP_DigestUpdate(md, bytes, len) == 1 &&
-	     EVP_DigestFinal_ex(md, out, NULL) == 1;
-	EVP_MD_CTX_free(md);
-	return ok ? 0 : VD_EINTERNAL;
-}
-
-int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[JOURNAL_HASH])
+int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[CHAIN_HASH_LEN])
 {
 	MDB_val v;
 	int rc;
@@ -110,24 +89,24 @@ int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[JOURNAL_HASH])
 	rc = ltx_get(t, DB_META, "jhead", 5, &v);
 	if (rc == VD_ENOENT) {
 		*seq = 0;
-		memset(hash, 0, JOURNAL_HASH);
+		memset(hash, 0, CHAIN_HASH_LEN);
 		return 0;
 	}
 	if (rc < 0)
 		return rc;
-	if (v.mv_size != 8 + JOURNAL_HASH)
+	if (v.mv_size != 8 + CHAIN_HASH_LEN)
 		return VD_EINTERNAL;
 	*seq = store_get_u64(v.mv_data);
-	memcpy(hash, (uint8_t *)v.mv_data + 8, JOURNAL_HASH);
+	memcpy(hash, (uint8_t *)v.mv_data + 8, CHAIN_HASH_LEN);
 	return 0;
 }
 
 int journal_append(struct ltx *t, int64_t now, const char *type,
                    const struct jfields *f, uint64_t *seq)
 {
-	uint8_t head[8 + JOURNAL_HASH], key[8],
-	    val[JOURNAL_HASH + JOURNAL_ENTRY_MAX + 96];
-	char ts[21], *bytes = (char *)val + JOURNAL_HASH;
+	uint8_t head[8 + CHAIN_HASH_LEN], key[8],
+	    val[CHAIN_HASH_LEN + JOURNAL_ENTRY_MAX + 96];
+	char ts[21], *bytes = (char *)val + CHAIN_HASH_LEN;
 	uint64_t s;
 	int n, rc;
 
@@ -136,18 +115,18 @@ int journal_append(struct ltx *t, int64_t now, const char *type,
 	if ((rc = journal_head(t, &s, head + 8)) < 0)
 		return rc;
 	s++;
-	period_format_utc(now, ts);
+	civil_format_utc_clamped(now, ts);
 	n = snprintf(bytes, JOURNAL_ENTRY_MAX + 96,
 	             "seq=%" PRIu64 " time=%s type=%s%s", s, ts, type, f->buf);
 	if (n < 0 || n >= JOURNAL_ENTRY_MAX + 96)
 		return VD_ELIMIT;
-	if ((rc = journal_hash(head + 8, bytes, (size_t)n, val)) < 0)
+	if ((rc = chain_hash(head + 8, bytes, (size_t)n, val)) < 0)
 		return rc;
 	store_key_u64(key, 0, s);
 	store_key_u64(head, 0, s);
-	memcpy(head + 8, val, JOURNAL_HASH);
+	memcpy(head + 8, val, CHAIN_HASH_LEN);
 	if ((rc = ltx_append(t, DB_JOURNAL, key, 8, val,
-	                     JOURNAL_HASH + (size_t)n)) < 0 ||
+	                     CHAIN_HASH_LEN + (size_t)n)) < 0 ||
 	    (rc = ltx_put(t, DB_META, "jhead", 5, head, sizeof(head))) < 0)
 		return rc;
 	if (seq)
@@ -166,11 +145,11 @@ static int read_one(void *arg, const MDB_val *k, const MDB_val *v)
 	struct read_ctx *c = arg;
 	int rc;
 
-	if (v->mv_size < JOURNAL_HASH || k->mv_size != 8)
+	if (v->mv_size < CHAIN_HASH_LEN || k->mv_size != 8)
 		return VD_EINTERNAL;
 	rc = c->fn(c->arg, store_get_u64(k->mv_data),
-	           (const char *)v->mv_data + JOURNAL_HASH,
-	           v->mv_size - JOURNAL_HASH, v->mv_data);
+	           (const char *)v->mv_data + CHAIN_HASH_LEN,
+	           v->mv_size - CHAIN_HASH_LEN, v->mv_data);
 	if (rc != 0)
 		return rc;
 	return (c->limit && ++c->n >= c->limit) ? 1 : 0;
@@ -189,15 +168,15 @@ int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
 }
 
 struct verify_ctx {
-	uint8_t prev[JOURNAL_HASH];
+	uint8_t prev[CHAIN_HASH_LEN];
 	uint64_t expect, bad;
 };
 
 static int verify_one(void *arg, uint64_t seq, const char *bytes, size_t len,
-                      const uint8_t hash[JOURNAL_HASH])
+                      const uint8_t hash[CHAIN_HASH_LEN])
 {
 	struct verify_ctx *c = arg;
-	uint8_t h[JOURNAL_HASH];
+	uint8_t h[CHAIN_HASH_LEN];
 	char want[32];
 	int n;
 
@@ -205,12 +184,12 @@ static int verify_one(void *arg, uint64_t seq, const char *bytes, size_t len,
 	n = snprintf(want, sizeof(want), "seq=%" PRIu64 " ", seq);
 	if (seq != c->expect || (size_t)n > len ||
 	    memcmp(bytes, want, (size_t)n) ||
-	    journal_hash(c->prev, bytes, len, h) < 0 ||
-	    memcmp(h, hash, JOURNAL_HASH) != 0) {
+	    chain_hash(c->prev, bytes, len, h) < 0 ||
+	    memcmp(h, hash, CHAIN_HASH_LEN) != 0) {
 		c->bad = seq;
 		return 1;
 	}
-	memcpy(c->prev, h, JOURNAL_HASH);
+	memcpy(c->prev, h, CHAIN_HASH_LEN);
 	c->expect++;
 	return 0;
 }
@@ -218,7 +197,7 @@ static int verify_one(void *arg, uint64_t seq, const char *bytes, size_t len,
 int journal_verify(struct ltx *t, uint64_t *bad)
 {
 	struct verify_ctx c;
-	uint8_t head[JOURNAL_HASH];
+	uint8_t head[CHAIN_HASH_LEN];
 	uint64_t last;
 	int rc;
 
@@ -233,7 +212,7 @@ int journal_verify(struct ltx *t, uint64_t *bad)
 	/* the head must be the last entry */
 	if ((rc = journal_head(t, &last, head)) < 0)
 		return rc;
-	if (last != c.expect - 1 || memcmp(head, c.prev, JOURNAL_HASH) != 0) {
+	if (last != c.expect - 1 || memcmp(head, c.prev, CHAIN_HASH_LEN) != 0) {
 		*bad = last;
 		return VD_EINTERNAL;
 	}

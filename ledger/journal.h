@@ -1,7 +1,7 @@
 /* The journal: append-only, SHA-256 chained, inside the store.
  *
  * An entry's bytes are "seq=S time=T type=X k=v ..." (protocol.md's ENTRY
- * row without "ENTRY " and " hash=..."); its hash is
+ * row without "ENTRY " and " hash=..."); its hash is chain.h's
  * SHA-256(previous hash || bytes), the first entry's previous hash being
  * 32 zero bytes. Entries are written in the caller's transaction, so an
  * entry exists exactly when the change it records does. */
@@ -11,13 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chain.h"
 #include "store.h"
 
 /* An entry's fields are bounded; a record can therefore count for as many
  * programs as fit in about 2 KiB of ids (dozens), which a policy never
  * needs: one that does is refused with VD_ELIMIT, not truncated. */
-#define JOURNAL_ENTRY_MAX 4096
-#define JOURNAL_HASH 32
+#define JOURNAL_ENTRY_MAX CHAIN_FIELDS_MAX
 
 /* Fields of an entry being built; a field that does not fit makes the
  * append fail with VD_ELIMIT. Values are printable ASCII without spaces. */
@@ -43,21 +43,17 @@ int journal_append(struct ltx *t, int64_t now, const char *type,
                    const struct jfields *f, uint64_t *seq);
 
 /* The last sequence number and hash (0 and zeros for an empty journal). */
-int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[JOURNAL_HASH]);
+int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[CHAIN_HASH_LEN]);
 
 /* Call fn for entries after seq `after`, at most limit of them (0: all);
  * bytes and hash are valid during the call only. fn returns 0 to go on. */
 typedef int (*journal_fn)(void *arg, uint64_t seq, const char *bytes,
-                          size_t len, const uint8_t hash[JOURNAL_HASH]);
+                          size_t len, const uint8_t hash[CHAIN_HASH_LEN]);
 int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
                  void *arg);
 
 /* Recompute the chain from the first entry; 0, or VD_EINTERNAL with the
  * first bad sequence number in *bad. */
 int journal_verify(struct ltx *t, uint64_t *bad);
-
-/* SHA-256(prev || bytes). */
-int journal_hash(const uint8_t prev[JOURNAL_HASH], const char *bytes,
-                 size_t len, uint8_t out[JOURNAL_HASH]);
 
 #endif

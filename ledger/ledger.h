@@ -24,18 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kind.h"
 #include "policy.h"
+#include "role.h"
 
 #define LEDGER_ID 64
 #define LEDGER_VID 24
 #define LEDGER_TEXT 1024
-
-enum ledger_role {
-	LEDGER_NONE = 0,
-	LEDGER_PROVIDER = 1,
-	LEDGER_ORG = 2,
-	LEDGER_BUREAU = 3
-};
 
 enum ledger_op_type {
 	OP_REGISTER,
@@ -62,7 +57,7 @@ struct ledger_record {
 	char org[LEDGER_ID + 1];
 	int64_t at, amount, qty;
 	char unit[33];
-	int kind; /* enum policy_kind */
+	int kind; /* enum usage_kind */
 	char klass[33];
 	const char *line;
 	size_t line_len;
@@ -84,7 +79,7 @@ struct ledger_op {
 	union {
 		struct {
 			char id[LEDGER_ID + 1];
-			enum ledger_role role;
+			enum role role;
 			uint8_t key[32];
 			char kind[33];
 			int local;

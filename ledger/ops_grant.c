@@ -57,7 +57,7 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if ((rc = book_principal(b, op->u.issue.org, &org)) < 0)
 		return rc == VD_ENOENT ? ops_refuse(&op->why, rc, "unknown org")
 		                       : rc;
-	if (org.role != LEDGER_ORG)
+	if (org.role != ROLE_ORG)
 		return ops_refuse(&op->why, VD_ENOENT,
 		                  "the org named is not an org");
 	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);

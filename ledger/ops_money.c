@@ -12,19 +12,6 @@
 #include "ops.h"
 #include "period.h"
 
-static const char *role_name(int role)
-{
-	switch (role) {
-	case LEDGER_PROVIDER:
-		return "provider";
-	case LEDGER_ORG:
-		return "org";
-	case LEDGER_BUREAU:
-		return "bureau";
-	}
-	return "none";
-}
-
 int ops_register(struct book *b, struct ledger_op *op)
 {
 	struct principal_row r, old;
@@ -32,7 +19,7 @@ int ops_register(struct book *b, struct ledger_op *op)
 	struct jfields f;
 	int rc;
 
-	if (op->u.reg.role < LEDGER_PROVIDER || op->u.reg.role > LEDGER_BUREAU)
+	if (op->u.reg.role < ROLE_PROVIDER || op->u.reg.role > ROLE_BUREAU)
 		return ops_refuse(&op->why, VD_EINVAL, "unknown role");
 	memset(&r, 0, sizeof(r));
 	r.role = (uint8_t)op->u.reg.role;
@@ -224,7 +211,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		return rc == VD_ENOENT
 		           ? ops_refuse(&op->why, rc, "unknown provider")
 		           : rc;
-	if (prov.role != LEDGER_PROVIDER)
+	if (prov.role != ROLE_PROVIDER)
 		return ops_refuse(&op->why, VD_EDENIED,
 		                  "only a provider may redeem");
 	if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
@@ -468,7 +455,7 @@ int ops_pay(struct book *b, struct ledger_op *op)
 		return rc == VD_ENOENT
 		           ? ops_refuse(&op->why, rc, "unknown provider")
 		           : rc;
-	if (prov.role != LEDGER_PROVIDER)
+	if (prov.role != ROLE_PROVIDER)
 		return ops_refuse(&op->why, VD_ENOENT,
 		                  "the provider named is not a provider");
 	if ((rc = receivable_get(b, provider, &rcv)) < 0)

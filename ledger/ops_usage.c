@@ -229,7 +229,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 			memo->have_prov = 1;
 		}
 	}
-	if (prov.role != LEDGER_PROVIDER)
+	if (prov.role != ROLE_PROVIDER)
 		return ops_refuse(why, VD_EDENIED,
 		                  "only a provider may report usage");
 	if (u->at > b->now + 86400)
@@ -239,12 +239,12 @@ static int accept(struct book *b, const struct ledger_record *u,
 		return ops_refuse(why, VD_EINVAL, "negative amount");
 	if (u->qty < 0)
 		return ops_refuse(why, VD_EINVAL, "negative qty");
-	if (u->kind < 0 || u->kind >= POLICY_KIND_COUNT)
+	if (u->kind < 0 || u->kind >= KIND_COUNT)
 		return ops_refuse(why, VD_EINVAL, "unknown kind");
 	if ((rc = book_principal(b, u->org, &org)) < 0)
 		return rc == VD_ENOENT ? ops_refuse(why, rc, "unknown org")
 		                       : rc;
-	if (org.role != LEDGER_ORG)
+	if (org.role != ROLE_ORG)
 		return ops_refuse(why, VD_ENOENT,
 		                  "the org named is not an org");
 	rc = rec_get(b, u->provider, u->id, &r, NULL);
@@ -323,7 +323,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	journal_i64(f, "amount", u->amount);
 	journal_i64(f, "qty", u->qty);
 	journal_str(f, "unit", u->unit);
-	journal_str(f, "kind", policy_kind_name(u->kind));
+	journal_str(f, "kind", kind_name(u->kind));
 	if (u->klass[0])
 		journal_str(f, "class", u->klass);
 	journal_str(f, "counts", cn ? counts : "-");

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kind.h"
+
 #define POLICY_ID_MAX 64   /* [a-z0-9][a-z0-9._-]{0,63} */
 #define POLICY_UNIT_MAX 32 /* unit names: [A-Za-z0-9._/-]{1,32} */
 #define POLICY_MAX_POOLS 256
@@ -42,18 +44,8 @@ enum policy_settlement { POLICY_IMMEDIATE, POLICY_ANNUAL, POLICY_GRANT };
 enum policy_providers { POLICY_PROV_ANY, POLICY_PROV_LOCAL, POLICY_PROV_LIST };
 enum policy_combine { POLICY_MAX, POLICY_SUM };
 
-/* Usage kinds of a record (domain.md); a program's `kinds` is a bit set. */
-enum policy_kind {
-	POLICY_KIND_TRAINING,
-	POLICY_KIND_INFERENCE,
-	POLICY_KIND_API,
-	POLICY_KIND_FINETUNE,
-	POLICY_KIND_DEPLOYMENT,
-	POLICY_KIND_STORAGE,
-	POLICY_KIND_OTHER,
-	POLICY_KIND_COUNT
-};
-#define POLICY_KINDS_ALL ((1u << POLICY_KIND_COUNT) - 1)
+/* A program's `kinds` is a bit set of enum usage_kind (kind.h). */
+#define POLICY_KINDS_ALL ((1u << KIND_COUNT) - 1)
 
 /* Where a section or key came from, for messages. */
 struct policy_origin {
@@ -106,7 +98,7 @@ struct policy_program {
 	enum policy_round round;
 	enum policy_providers providers;
 	struct policy_list provider_ids; /* POLICY_PROV_LIST */
-	unsigned kinds;                  /* bit set of enum policy_kind */
+	unsigned kinds;                  /* bit set of enum usage_kind */
 	struct policy_list classes;
 	struct policy_list org_kinds;
 	int64_t valid_from;  /* first counted second, or INT64_MIN */
@@ -174,10 +166,6 @@ const struct policy_program *policy_program(const struct policy *p,
 int policy_program_index(const struct policy *p, const char *id);
 int policy_pool_index(const struct policy *p, const char *id);
 int policy_group_index(const struct policy *p, const char *id);
-
-/* Usage kind names: "training", ... Returns the enum value or -1. */
-int policy_kind_parse(const char *s, size_t len);
-const char *policy_kind_name(int kind);
 
 /* 1 if s (len bytes) is in the list or the list is `*`. */
 int policy_list_has(const struct policy_list *l, const char *s, size_t len);

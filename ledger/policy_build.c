@@ -8,28 +8,9 @@
 #include <string.h>
 
 #include "err.h"
+#include "kind.h"
 #include "money.h"
 #include "period.h"
-
-static const char *const kind_names[POLICY_KIND_COUNT] = {
-    "training",   "inference", "api",  "finetune",
-    "deployment", "storage",   "other"};
-
-int policy_kind_parse(const char *s, size_t len)
-{
-	int i;
-
-	for (i = 0; i < POLICY_KIND_COUNT; i++)
-		if (strlen(kind_names[i]) == len &&
-		    memcmp(kind_names[i], s, len) == 0)
-			return i;
-	return -1;
-}
-
-const char *policy_kind_name(int kind)
-{
-	return kind >= 0 && kind < POLICY_KIND_COUNT ? kind_names[kind] : "?";
-}
 
 int policy_id_valid(const char *s, size_t len)
 {
@@ -257,7 +238,7 @@ static int val_list(struct conv *c, struct policy_list *l)
 static int kind_item(struct conv *c, const char *s, size_t len, void *arg)
 {
 	unsigned *mask = arg;
-	int k = policy_kind_parse(s, len);
+	int k = kind_lookup(s, len);
 	char q[80];
 
 	policy_quote(q, sizeof(q), s, len);

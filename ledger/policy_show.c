@@ -248,12 +248,11 @@ static int print_filters(const struct policy *p, FILE *f)
 		if (g->kinds == POLICY_KINDS_ALL)
 			snprintf(kinds, sizeof(kinds), "*");
 		else
-			for (k = 0; k < POLICY_KIND_COUNT; k++)
+			for (k = 0; k < KIND_COUNT; k++)
 				if (g->kinds & (1u << k))
 					n += (size_t)snprintf(
 					    kinds + n, sizeof(kinds) - n,
-					    "%s%s", n ? "," : "",
-					    policy_kind_name(k));
+					    "%s%s", n ? "," : "", kind_name(k));
 		fmt_list(&g->classes, cls, sizeof(cls));
 		fmt_list(&g->org_kinds, ok, sizeof(ok));
 		snprintf(from, sizeof(from), "open");

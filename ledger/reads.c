@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "book.h"
+#include "civil.h"
 #include "err.h"
 #include "journal.h"
 #include "period.h"
@@ -562,7 +563,7 @@ int ledger_checkpoint_message(struct ledger *l, int64_t t, char *buf,
 		return rc;
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
-	period_format_utc(t, ts);
+	civil_format_utc_clamped(t, ts);
 	n = snprintf(buf, size,
 	             "vouchd-checkpoint-v1 seq=%" PRIu64 " hash=%s time=%s",
 	             *seq, hex, ts);

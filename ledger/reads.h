@@ -71,7 +71,7 @@ typedef int (*ledger_entry_fn)(void *arg, uint64_t seq, const char *bytes,
 const char *ledger_voucher_status(int status);
 
 struct ledger_principal {
-	int role; /* enum ledger_role */
+	int role; /* enum role */
 	uint8_t key[32];
 	char kind[33];
 	int local;

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #define B(k) KEYBIT(KEY_##k)
+#define R(r) ROLE_BIT(ROLE_##r)
 
 const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
     [KEY_ID] = {"id", TYPE_RID, 0, 0},
@@ -39,49 +40,44 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
  * number in JOURNAL (CMD_AFTER_SEQ). req.c applies the flags. */
 
 const struct cmd_spec cmd_table[CMD_COUNT] = {
-    {CMD_HELLO, "HELLO", ROLE_ALL, 0, 0, 0},
-    {CMD_AUTH, "AUTH", ROLE_ALL, B(ID) | B(SIG), 0, 0},
-    {CMD_PING, "PING", ROLE_ALL, 0, 0, 0},
-    {CMD_QUIT, "QUIT", ROLE_ALL, 0, 0, 0},
-    {CMD_USAGE, "USAGE", ROLE_PROVIDER,
+    {CMD_HELLO, "HELLO", ROLES_ALL, 0, 0, 0},
+    {CMD_AUTH, "AUTH", ROLES_ALL, B(ID) | B(SIG), 0, 0},
+    {CMD_PING, "PING", ROLES_ALL, 0, 0, 0},
+    {CMD_QUIT, "QUIT", ROLES_ALL, 0, 0, 0},
+    {CMD_USAGE, "USAGE", R(PROVIDER),
      B(PROVIDER) | B(ID) | B(ORG) | B(AT) | B(AMOUNT) | B(QTY) | B(UNIT) |
          B(KIND) | B(SIG),
      B(CLASS), CMD_SIG_LAST | CMD_WRITE | CMD_KIND_USAGE},
-    {CMD_BATCH, "BATCH", ROLE_PROVIDER, B(PROVIDER) | B(N) | B(SIG), 0,
+    {CMD_BATCH, "BATCH", R(PROVIDER), B(PROVIDER) | B(N) | B(SIG), 0,
      CMD_SIG_LAST | CMD_WRITE},
-    {CMD_VOID, "VOID", ROLE_PROVIDER,
+    {CMD_VOID, "VOID", R(PROVIDER),
      B(PROVIDER) | B(ID) | B(AT) | B(REASON) | B(SIG), 0,
      CMD_SIG_LAST | CMD_WRITE},
-    {CMD_BALANCE, "BALANCE", ROLE_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
-    {CMD_ACCRUAL, "ACCRUAL", ROLE_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
-    {CMD_RECORDS, "RECORDS", ROLE_AUTHED, 0,
+    {CMD_BALANCE, "BALANCE", ROLES_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
+    {CMD_ACCRUAL, "ACCRUAL", ROLES_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
+    {CMD_RECORDS, "RECORDS", ROLES_AUTHED, 0,
      B(ORG) | B(PROVIDER) | B(PERIOD) | B(AFTER) | B(LIMIT), CMD_LISTING},
-    {CMD_PROGRAMS, "PROGRAMS", ROLE_AUTHED, 0, 0, CMD_LISTING},
-    {CMD_REDEEM, "REDEEM", ROLE_PROVIDER,
+    {CMD_PROGRAMS, "PROGRAMS", ROLES_AUTHED, 0, 0, CMD_LISTING},
+    {CMD_REDEEM, "REDEEM", R(PROVIDER),
      B(VOUCHER) | B(RECORD) | B(AMOUNT) | B(REF), 0, CMD_WRITE},
-    {CMD_REGISTER, "REGISTER", ROLE_BUREAU, B(ID) | B(ROLE) | B(KEY),
+    {CMD_REGISTER, "REGISTER", R(BUREAU), B(ID) | B(ROLE) | B(KEY),
      B(KIND) | B(LOCAL), CMD_WRITE},
-    {CMD_ISSUE, "ISSUE", ROLE_BUREAU, B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
+    {CMD_ISSUE, "ISSUE", R(BUREAU), B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
      B(AMOUNT), CMD_WRITE},
-    {CMD_SETTLE, "SETTLE", ROLE_BUREAU, B(PROGRAM) | B(PERIOD), B(FORCE),
+    {CMD_SETTLE, "SETTLE", R(BUREAU), B(PROGRAM) | B(PERIOD), B(FORCE),
      CMD_WRITE},
-    {CMD_REVOKE, "REVOKE", ROLE_BUREAU, B(VOUCHER) | B(REASON), 0, CMD_WRITE},
-    {CMD_EXPIRE, "EXPIRE", ROLE_BUREAU, 0, B(NOW), CMD_WRITE},
-    {CMD_POOL, "POOL", ROLE_BUREAU, 0, B(POOL) | B(PERIOD), CMD_LISTING},
-    {CMD_RECEIVABLES, "RECEIVABLES", ROLE_PROVIDER | ROLE_BUREAU, 0,
-     B(PROVIDER), CMD_LISTING},
-    {CMD_PAY, "PAY", ROLE_BUREAU, B(PROVIDER) | B(AMOUNT) | B(REF), 0,
-     CMD_WRITE},
-    {CMD_JOURNAL, "JOURNAL", ROLE_BUREAU, 0, B(AFTER) | B(LIMIT),
+    {CMD_REVOKE, "REVOKE", R(BUREAU), B(VOUCHER) | B(REASON), 0, CMD_WRITE},
+    {CMD_EXPIRE, "EXPIRE", R(BUREAU), 0, B(NOW), CMD_WRITE},
+    {CMD_POOL, "POOL", R(BUREAU), 0, B(POOL) | B(PERIOD), CMD_LISTING},
+    {CMD_RECEIVABLES, "RECEIVABLES", R(PROVIDER) | R(BUREAU), 0, B(PROVIDER),
+     CMD_LISTING},
+    {CMD_PAY, "PAY", R(BUREAU), B(PROVIDER) | B(AMOUNT) | B(REF), 0, CMD_WRITE},
+    {CMD_JOURNAL, "JOURNAL", R(BUREAU), 0, B(AFTER) | B(LIMIT),
      CMD_LISTING | CMD_AFTER_SEQ},
-    {CMD_CHECKPOINT, "CHECKPOINT", ROLE_AUTHED, 0, 0, 0},
-    {CMD_RELOAD, "RELOAD", ROLE_BUREAU, 0, 0, 0},
-    {CMD_STATS, "STATS", ROLE_BUREAU, 0, 0, 0},
+    {CMD_CHECKPOINT, "CHECKPOINT", ROLES_AUTHED, 0, 0, 0},
+    {CMD_RELOAD, "RELOAD", R(BUREAU), 0, 0, 0},
+    {CMD_STATS, "STATS", R(BUREAU), 0, 0, 0},
 };
-
-const char *const cmd_kind_names[CMD_KINDS] = {
-    "training",   "inference", "api",  "finetune",
-    "deployment", "storage",   "other"};
 
 const struct cmd_spec *cmd_lookup(const char *s, size_t len)
 {
@@ -101,17 +97,6 @@ int cmd_key_lookup(const char *s, size_t len)
 	for (i = 0; i < KEY_COUNT; i++)
 		if (strlen(cmd_keys[i].name) == len &&
 		    memcmp(cmd_keys[i].name, s, len) == 0)
-			return i;
-	return -1;
-}
-
-int cmd_kind_lookup(const char *s, size_t len)
-{
-	int i;
-
-	for (i = 0; i < CMD_KINDS; i++)
-		if (strlen(cmd_kind_names[i]) == len &&
-		    memcmp(cmd_kind_names[i], s, len) == 0)
 			return i;
 	return -1;
 }

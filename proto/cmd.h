@@ -1,12 +1,21 @@
 /* The command table of protocol.md: every command's name, the roles that
- * may send it, and its required and optional keys with their types. The
- * daemon dispatches on it and vouchctl builds requests from it, so the two
- * cannot drift apart. Static, read-only data. */
+ * may send it, and its required and optional keys with their types.
+ * Static, read-only data.
+ *
+ * The request parser (req.c) checks every line against it, and the daemon
+ * takes the roles from it and switches on its cmd_id. vouchctl does not
+ * build requests from it: its subcommands write their key=value pairs by
+ * hand (client/cmds*.c), and only the lines it signs (USAGE through
+ * record_format, VOID through record_void_sign) are run through req_parse
+ * before signing. A key vouchctl spells wrong elsewhere is found by the
+ * end-to-end tests, not by the compiler. */
 #ifndef VD_CMD_H
 #define VD_CMD_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "role.h"
 
 enum cmd_id {
 	CMD_HELLO,
@@ -72,11 +81,11 @@ enum cmd_type {
 	TYPE_NUM,   /* decimal int64, no sign or leading zeros, in [min, max] */
 	TYPE_PID,   /* principal id [a-z0-9][a-z0-9._-]{0,63} */
 	TYPE_RID,   /* record, voucher, ref id [A-Za-z0-9._:/-]{1,64} */
-	TYPE_TIME,  /* RFC 3339 UTC, see ptime.h */
+	TYPE_TIME,  /* RFC 3339 UTC, see civil.h */
 	TYPE_HEX64, /* 64 lowercase hex digits (a public key) */
 	TYPE_HEX128, /* 128 lowercase hex digits (a signature) */
 	TYPE_TEXT,   /* percent-encoded UTF-8, see req_pct_decode */
-	TYPE_ROLE,   /* provider | org | bureau */
+	TYPE_ROLE,   /* provider | org | bureau, see role.h */
 	TYPE_WORD,   /* unit, class, kind: [A-Za-z0-9._/-]{1,32} */
 	TYPE_CURSOR  /* an opaque cursor: [A-Za-z0-9._:/-]{1,200} */
 };
@@ -86,14 +95,6 @@ struct cmd_keyspec {
 	enum cmd_type type;
 	int64_t min, max; /* TYPE_NUM only */
 };
-
-/* Roles, as a bit set. ROLE_ANON is a connection before AUTH. */
-#define ROLE_ANON 0x1u
-#define ROLE_PROVIDER 0x2u
-#define ROLE_ORG 0x4u
-#define ROLE_BUREAU 0x8u
-#define ROLE_AUTHED (ROLE_PROVIDER | ROLE_ORG | ROLE_BUREAU)
-#define ROLE_ALL (ROLE_ANON | ROLE_AUTHED)
 
 /* Command flags. */
 #define CMD_SIG_LAST 0x1u  /* sig= must be the last token; it signs the rest */
@@ -107,7 +108,7 @@ struct cmd_keyspec {
 struct cmd_spec {
 	enum cmd_id id;
 	const char *name; /* upper case, as documented */
-	unsigned roles;
+	unsigned roles;   /* ROLE_BIT set (role.h); ROLE_NONE: before AUTH */
 	uint32_t required, optional; /* KEYBIT sets */
 	unsigned flags;
 };
@@ -120,10 +121,5 @@ const struct cmd_spec *cmd_lookup(const char *s, size_t len);
 
 /* The key named exactly by len bytes of s; -1 if none. */
 int cmd_key_lookup(const char *s, size_t len);
-
-/* Usage kinds, as on the wire. Returns 0..6 or -1. */
-#define CMD_KINDS 7
-extern const char *const cmd_kind_names[CMD_KINDS];
-int cmd_kind_lookup(const char *s, size_t len);
 
 #endif

@@ -4,24 +4,26 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "perr.h"
-#include "ptime.h"
+#include "civil.h"
+#include "err.h"
+#include "hex.h"
+#include "kind.h"
 
 int record_format(const struct record *r, char *buf, size_t size)
 {
-	char at[PTIME_LEN + 1];
+	char at[CIVIL_UTC_LEN + 1];
 	struct req q;
 	int n, rc;
 
-	if (r == NULL || buf == NULL || r->kind < 0 || r->kind >= CMD_KINDS)
+	if (r == NULL || buf == NULL || r->kind < 0 || r->kind >= KIND_COUNT)
 		return PROTO_EINVAL;
-	if (ptime_format(r->at, at) < 0)
+	if (civil_format_utc(r->at, at) < 0)
 		return PROTO_ETIME;
 	n = snprintf(buf, size,
 	             "USAGE provider=%s id=%s org=%s at=%s amount=%" PRId64
 	             " qty=%" PRId64 " unit=%s kind=%s%s%s",
 	             r->provider, r->id, r->org, at, r->amount, r->qty, r->unit,
-	             cmd_kind_names[r->kind], r->klass[0] ? " class=" : "",
+	             kind_name(r->kind), r->klass[0] ? " class=" : "",
 	             r->klass);
 	if (n < 0 || (size_t)n >= size)
 		return PROTO_ERANGE;
@@ -42,7 +44,7 @@ static int append_sig(const struct sig_key *k, char *buf, size_t n, size_t size)
 	if ((rc = sig_sign(k, buf, n, sig)) < 0)
 		return rc;
 	memcpy(buf + n, " sig=", 5);
-	sig_hex_encode(sig, SIG_LEN, buf + n + 5);
+	hex_encode(sig, SIG_LEN, buf + n + 5);
 	return (int)(n + 5 + SIG_HEX);
 }
 
@@ -86,21 +88,21 @@ int record_sig(const struct req *q, uint8_t sig[SIG_LEN])
 		return PROTO_EINVAL;
 	if ((s = req_str(q, KEY_SIG, &n)) == NULL)
 		return PROTO_EMISSING;
-	return sig_hex_decode(s, n, sig, SIG_LEN) < 0 ? PROTO_EHEX : 0;
+	return hex_decode(s, n, sig, SIG_LEN) < 0 ? PROTO_EHEX : 0;
 }
 
 int record_void_sign(const struct sig_key *k, const char *provider,
                      const char *id, int64_t at, const char *reason, char *buf,
                      size_t size)
 {
-	char ts[PTIME_LEN + 1], enc[3 * REQ_TEXT_MAX + 1];
+	char ts[CIVIL_UTC_LEN + 1], enc[3 * REQ_TEXT_MAX + 1];
 	size_t rlen = strlen(reason);
 	struct req q;
 	int n, rc;
 
 	if (rlen == 0 || rlen > REQ_TEXT_MAX)
 		return PROTO_ERANGE;
-	if (ptime_format(at, ts) < 0)
+	if (civil_format_utc(at, ts) < 0)
 		return PROTO_ETIME;
 	req_pct_encode(reason, rlen, enc);
 	n = snprintf(buf, size, "VOID provider=%s id=%s at=%s reason=%s",
@@ -132,7 +134,7 @@ int record_batch_header(const struct sig_key *k, const char *provider,
 		if ((size_t)m + 5 + SIG_HEX + 1 > size)
 			return PROTO_ERANGE;
 		memcpy(buf + m, " sig=", 5);
-		sig_hex_encode(sig, SIG_LEN, buf + m + 5);
+		hex_encode(sig, SIG_LEN, buf + m + 5);
 	}
 	return m + 5 + SIG_HEX;
 }

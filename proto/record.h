@@ -28,7 +28,7 @@ struct record {
 	int64_t amount; /* fen */
 	int64_t qty;
 	char unit[RECORD_WORD_MAX + 1];
-	int kind;                        /* index into cmd_kind_names */
+	int kind;                        /* enum usage_kind (kind.h) */
 	char klass[RECORD_WORD_MAX + 1]; /* "" when the record has none */
 };
 

@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perr.h"
-#include "ptime.h"
+#include "civil.h"
+#include "err.h"
+#include "hex.h"
 #include "sig.h"
 
 void rbuf_init(struct rbuf *b, size_t max)
@@ -117,11 +118,11 @@ int reply_kv_i64(struct rbuf *b, const char *key, int64_t v)
 
 int reply_kv_time(struct rbuf *b, const char *key, int64_t t)
 {
-	char tmp[PTIME_LEN + 1];
+	char tmp[CIVIL_UTC_LEN + 1];
 
-	if (ptime_format(t, tmp) < 0)
+	if (civil_format_utc(t, tmp) < 0)
 		return b->err ? b->err : (b->err = PROTO_EINVAL);
-	return reply_kv(b, key, tmp, PTIME_LEN);
+	return reply_kv(b, key, tmp, CIVIL_UTC_LEN);
 }
 
 int reply_kv_hex(struct rbuf *b, const char *key, const uint8_t *raw, size_t n)
@@ -130,7 +131,7 @@ int reply_kv_hex(struct rbuf *b, const char *key, const uint8_t *raw, size_t n)
 
 	if (n > 64)
 		return b->err ? b->err : (b->err = PROTO_EINVAL);
-	sig_hex_encode(raw, n, tmp);
+	hex_encode(raw, n, tmp);
 	return reply_kv(b, key, tmp, 2 * n);
 }
 

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "perr.h"
-#include "ptime.h"
+#include "civil.h"
+#include "err.h"
+#include "kind.h"
+#include "num.h"
+#include "role.h"
 
 static int in_set(char c, const char *extra)
 {
@@ -42,31 +45,19 @@ static int check_chars(const char *s, size_t n, size_t max, const char *extra)
 	return 0;
 }
 
+/* num_parse, with the parser's own code for each way to fail */
 static int check_num(const char *s, size_t n, int64_t min, int64_t max,
                      int64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-
-	if (n > 1 && s[0] == '0')
-		return PROTO_ENUMBER;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return PROTO_ENUMBER;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > (uint64_t)INT64_MAX) {
-			/* keep scanning: a later non-digit is the better
-			 * complaint */
-			for (; i < n; i++)
-				if (s[i] < '0' || s[i] > '9')
-					return PROTO_ENUMBER;
-			return PROTO_EOVERFLOW;
-		}
-	}
-	if ((int64_t)v < min || (int64_t)v > max)
+	switch (num_parse(s, n, min, max, out, NULL)) {
+	case 0:
+		return 0;
+	case VD_EOVERFLOW:
+		return PROTO_EOVERFLOW;
+	case VD_ERANGE:
 		return PROTO_ERANGE;
-	*out = (int64_t)v;
-	return 0;
+	}
+	return PROTO_ENUMBER;
 }
 
 static int check_hex(const char *s, size_t n, size_t want)
@@ -185,7 +176,7 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	if (n == 0)
 		return PROTO_EEMPTYVAL;
 	if (k == KEY_KIND && (r->spec->flags & CMD_KIND_USAGE)) {
-		int kind = cmd_kind_lookup(v, n);
+		int kind = kind_lookup(v, n);
 		if (kind < 0)
 			return PROTO_EENUM;
 		r->num[k] = kind;
@@ -201,7 +192,7 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	case TYPE_RID:
 		return check_chars(v, n, 64, "._:/-");
 	case TYPE_TIME:
-		return ptime_parse(v, n, &r->num[k]) < 0 ? PROTO_ETIME : 0;
+		return civil_parse_utc(v, n, &r->num[k]) < 0 ? PROTO_ETIME : 0;
 	case TYPE_HEX64:
 		return check_hex(v, n, 64);
 	case TYPE_HEX128:
@@ -209,11 +200,9 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	case TYPE_TEXT:
 		return req_pct_decode(v, n, text, sizeof(text), NULL);
 	case TYPE_ROLE:
-		if ((n == 8 && memcmp(v, "provider", 8) == 0) ||
-		    (n == 3 && memcmp(v, "org", 3) == 0) ||
-		    (n == 6 && memcmp(v, "bureau", 6) == 0))
-			return 0;
-		return PROTO_EENUM;
+		if ((r->num[k] = role_lookup(v, n)) < 0)
+			return PROTO_EENUM;
+		return 0;
 	case TYPE_WORD:
 		return check_chars(v, n, 32, "._/-");
 	case TYPE_CURSOR:
@@ -321,7 +310,7 @@ int req_parse(const char *line, size_t len, size_t max_line, enum req_mode mode,
 
 const char *req_message(const struct req *r, int code, char *buf, size_t size)
 {
-	const char *what = perr_str(code);
+	const char *what = err_str(code);
 
 	/* the key's name comes from the command table, never from the
 	 * client's bytes */

@@ -31,8 +31,8 @@ struct req {
 	const struct cmd_spec *spec; /* NULL until the command is known */
 	uint32_t present;            /* KEYBIT set of keys given */
 	struct req_val val[KEY_COUNT];
-	/* TYPE_NUM: the number; TYPE_TIME: Unix seconds; kind= in USAGE:
-	 * the index into cmd_kind_names */
+	/* TYPE_NUM: the number; TYPE_TIME: Unix seconds; TYPE_ROLE: the
+	 * enum role; kind= in USAGE: the enum usage_kind (kind.h) */
 	int64_t num[KEY_COUNT];
 	uint32_t signed_len; /* CMD_SIG_LAST: bytes before " sig=" */
 	const char *line;    /* as given, without LF and CR */

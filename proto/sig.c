@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "perr.h"
+#include "err.h"
+#include "hex.h"
 
 struct sig_key {
 	EVP_PKEY *pkey;
@@ -308,42 +309,6 @@ int sig_verifier_check(struct sig_verifier *v, const struct sig_pub *p,
 	           : PROTO_EBADSIG;
 }
 
-void sig_hex_encode(const uint8_t *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int sig_hex_decode(const char *s, size_t len, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	if (s == NULL || out == NULL || len != 2 * n)
-		return PROTO_EINVAL;
-	for (i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return PROTO_EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 #define AUTH_NONCE_LEN 64
 
 static int auth_message(const char *nonce, size_t len, char *buf)
@@ -351,7 +316,7 @@ static int auth_message(const char *nonce, size_t len, char *buf)
 	size_t plen = sizeof(SIG_AUTH_PREFIX) - 1;
 	uint8_t raw[AUTH_NONCE_LEN / 2];
 
-	if (nonce == NULL || sig_hex_decode(nonce, len, raw, sizeof(raw)) < 0)
+	if (nonce == NULL || hex_decode(nonce, len, raw, sizeof(raw)) < 0)
 		return PROTO_EINVAL;
 	memcpy(buf, SIG_AUTH_PREFIX, plen);
 	memcpy(buf + plen, nonce, len);

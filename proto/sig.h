@@ -1,5 +1,6 @@
 /* Ed25519 with OpenSSL's EVP interface only: keys, PEM key files, raw
- * public keys as 64 hex, signing and verification, and the AUTH challenge.
+ * public keys (as 64 hex digits on the wire: hex.h), signing and
+ * verification, and the AUTH challenge.
  *
  * A struct sig_key (private) or struct sig_pub (public) holds one parsed
  * EVP_PKEY; parse a principal's key once and keep it, so that verifying a
@@ -68,12 +69,6 @@ void sig_verifier_free(struct sig_verifier *v);
 /* As sig_verify, with v's context. */
 int sig_verifier_check(struct sig_verifier *v, const struct sig_pub *p,
                        const void *msg, size_t len, const uint8_t sig[SIG_LEN]);
-
-/* Lowercase hex. hex_encode writes 2n digits and a NUL. hex_decode takes
- * exactly 2n digits, lowercase only (one spelling per value), no NUL
- * needed. */
-void sig_hex_encode(const uint8_t *in, size_t n, char *out);
-int sig_hex_decode(const char *s, size_t len, uint8_t *out, size_t n);
 
 /* AUTH: sign or verify "vouchd-auth-v1 " followed by the nonce as sent
  * (64 hex digits). */

@@ -1,6 +1,7 @@
 /* client/audit: an ENTRY row as NDJSON, the offline verification of a
- * chain built here by hand with OpenSSL's SHA-256 (not the ledger's
- * journal_hash, so that the two are checked against each other), and
+ * chain built here by hand with OpenSSL's SHA-256 (not chain.h's
+ * chain_hash, which audit.c uses, so that the two are checked against
+ * each other), and
  * checkpoints in both forms. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "audit.h"
 #include "err.h"
+#include "hex.h"
 #include "sig.h"
 
 #define HEX64 "0000000000000000000000000000000000000000000000000000000000000000"
@@ -44,7 +46,7 @@ static void rows(char row[2][512], uint8_t h[2][32])
 
 	for (i = 0; i < 2; i++) {
 		sha(i ? h[0] : zero, entries[i], h[i]);
-		sig_hex_encode(h[i], 32, hex);
+		hex_encode(h[i], 32, hex);
 		snprintf(row[i], 512, "ENTRY %s hash=%s", entries[i], hex);
 	}
 }
@@ -76,7 +78,7 @@ static void test_entry_json(void **state)
 	(void)state;
 	rows(row, h);
 	assert_int_equal(audit_entry_json(row[1], json, sizeof(json)), 0);
-	sig_hex_encode(h[1], 32, hex);
+	hex_encode(h[1], 32, hex);
 	snprintf(want, sizeof(want),
 	         "{\"seq\":2,\"time\":\"2026-01-01T00:00:01Z\",\"type\":\"x\","
 	         "\"ref\":\"007\",\"n\":\"-0\",\"m\":-5,\"k\":12,"
@@ -160,13 +162,13 @@ static void test_checkpoint(void **state)
 	rows(row, h);
 	assert_int_equal(sig_keygen(&k), 0);
 	sig_key_public(k, pub);
-	sig_hex_encode(h[1], 32, hh);
-	sig_hex_encode(pub, 32, kh);
+	hex_encode(h[1], 32, hh);
+	hex_encode(pub, 32, kh);
 	snprintf(msg, sizeof(msg),
 	         "vouchd-checkpoint-v1 seq=2 hash=%s time=2026-01-02T00:00:00Z",
 	         hh);
 	sig_sign(k, msg, strlen(msg), sig);
-	sig_hex_encode(sig, 64, sh);
+	hex_encode(sig, 64, sh);
 	snprintf(text, sizeof(text),
 	         "OK seq=2 hash=%s time=2026-01-02T00:00:00Z key=%s sig=%s\n",
 	         hh, kh, sh);

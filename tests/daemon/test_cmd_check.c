@@ -43,8 +43,8 @@ static void test_check_store(void **state)
 	memset(&op, 0, sizeof(op));
 	op.type = OP_POLICY;
 	assert_int_equal(fx_run(&f, &op), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	ledger_close(f.l);

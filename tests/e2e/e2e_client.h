@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "record.h"
 #include "reply.h"
 #include "sig.h"
@@ -153,10 +154,10 @@ static inline const char *client_auth(struct client *c, const char *id,
 	nonce[64] = '\0';
 	if (server_pub) {
 		v = reply_get(&r, "key", &n);
-		sig_hex_decode(v, n, server_pub, 32);
+		hex_decode(v, n, server_pub, 32);
 	}
 	sig_auth_sign(k, nonce, 64, sig);
-	sig_hex_encode(sig, SIG_LEN, hex);
+	hex_encode(sig, SIG_LEN, hex);
 	return client_req(c, "AUTH id=%s sig=%s", id, hex);
 }
 
@@ -292,7 +293,7 @@ static inline const char *key_hex(struct sig_key *k, char hex[65])
 	uint8_t pub[32];
 
 	sig_key_public(k, pub);
-	sig_hex_encode(pub, 32, hex);
+	hex_encode(pub, 32, hex);
 	return hex;
 }
 

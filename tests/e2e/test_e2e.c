@@ -12,7 +12,8 @@
 
 #include "e2e_client.h"
 #include "cmd.h"
-#include "ptime.h"
+#include "civil.h"
+#include "hex.h"
 
 #define AT_JUNE "2026-06-01T08:00:00Z"
 
@@ -97,7 +98,7 @@ static int64_t T(const char *s)
 {
 	int64_t t = 0;
 
-	assert_int_equal(ptime_parse(s, strlen(s), &t), 0);
+	assert_int_equal(civil_parse_utc(s, strlen(s), &t), 0);
 	return t;
 }
 
@@ -351,7 +352,7 @@ static void test_checkpoint_verifies(void **state)
 	         "vouchd-checkpoint-v1 seq=%.*s hash=%.*s "
 	         "time=%.*s",
 	         (int)ns, seq, (int)nh, hash, (int)nt, tm);
-	assert_int_equal(sig_hex_decode(s, nsig, sig, 64), 0);
+	assert_int_equal(hex_decode(s, nsig, sig, 64), 0);
 	assert_int_equal(sig_pub_parse(server_pub, &p), 0);
 	assert_int_equal(sig_verify(p, msg, strlen(msg), sig), 0);
 	sig_pub_free(p);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "e2e_client.h"
+#include "hex.h"
 
 static void test_commit_error_stops_the_daemon(void **state)
 {
@@ -56,7 +57,7 @@ static void test_commit_error_stops_the_daemon(void **state)
 	assert_int_equal(strncmp(l, "OK", 2), 0);
 	assert_int_equal(sig_keygen(&k), 0);
 	sig_key_public(k, pub);
-	sig_hex_encode(pub, 32, hex);
+	hex_encode(pub, 32, hex);
 	/* registrations, one at a time, until the store cannot grow */
 	for (i = 0; i < 20000; i++) {
 		snprintf(line, sizeof(line),

@@ -105,7 +105,7 @@ static void test_every_role_denied_what_it_may_not_run(void **state)
 	/* every command with its required keys filled with well-formed
 	 * values, sent by every role the table does not allow */
 	for (w = 0; w <= 3; w++) {
-		unsigned role = w < 3 ? who[w].role : ROLE_ANON;
+		unsigned role = w < 3 ? who[w].role : ROLE_NONE;
 		if (w < 3)
 			auth_as(&c, who[w].id, keys[w]);
 		else
@@ -115,7 +115,7 @@ static void test_every_role_denied_what_it_may_not_run(void **state)
 			char line[1024];
 			size_t n;
 			int k;
-			if (sp->roles & role)
+			if (sp->roles & ROLE_BIT(role))
 				continue;
 			n = (size_t)snprintf(line, sizeof(line), "%s",
 			                     sp->name);
@@ -162,7 +162,7 @@ static void test_every_role_denied_what_it_may_not_run(void **state)
 				         tail);
 			}
 			expect_prefix(client_req(&c, "%s", line),
-			              role == ROLE_ANON ? "ERR AUTH"
+			              role == ROLE_NONE ? "ERR AUTH"
 			                                : "ERR DENIED");
 			denied++;
 		}

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perr.h"
+#include "err.h"
 #include "record.h"
 #include "req.h"
 

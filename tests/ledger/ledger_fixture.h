@@ -94,9 +94,8 @@ static inline int fx_run(struct fx *f, struct ledger_op *op)
 	return op->rc;
 }
 
-static inline int fx_register(struct fx *f, const char *id,
-                              enum ledger_role role, const char *kind,
-                              int local)
+static inline int fx_register(struct fx *f, const char *id, enum role role,
+                              const char *kind, int local)
 {
 	struct ledger_op op;
 
@@ -149,7 +148,7 @@ static inline int fx_usage(struct fx *f, const char *provider, const char *id,
 {
 	struct ledger_record r;
 
-	fx_record(&r, provider, id, org, at, amount, POLICY_KIND_TRAINING);
+	fx_record(&r, provider, id, org, at, amount, KIND_TRAINING);
 	return fx_usage_rec(f, &r, NULL);
 }
 

@@ -140,10 +140,10 @@ static void test_ex3_xinxing_both_sides(void **state)
 	const struct policy_program *d = prog(state, "xinxing-demand");
 	const struct policy_program *s = prog(state, "xinxing-supply");
 	const struct policy *p = *state;
-	struct accrual_record local = rec(
-	    "dc-local", 1, "school", POLICY_KIND_TRAINING, MID_2026, 10000000);
-	struct accrual_record remote = rec(
-	    "dc-far", 0, "school", POLICY_KIND_TRAINING, MID_2026, 10000000);
+	struct accrual_record local =
+	    rec("dc-local", 1, "school", KIND_TRAINING, MID_2026, 10000000);
+	struct accrual_record remote =
+	    rec("dc-far", 0, "school", KIND_TRAINING, MID_2026, 10000000);
 	int64_t budget = p->pools[policy_pool_index(p, "xinxing")].budget;
 	struct accrual_funding fd, fs;
 
@@ -213,10 +213,10 @@ static void test_ex6_mentougou_group(void **state)
 	const struct policy *p = *state;
 	const struct policy_program *api = prog(state, "mentougou-api");
 	const struct policy_program *tr = prog(state, "mentougou-training");
-	struct accrual_record r_tr = rec(
-	    "dc", 0, "enterprise", POLICY_KIND_TRAINING, MID_2026, 50000000);
+	struct accrual_record r_tr =
+	    rec("dc", 0, "enterprise", KIND_TRAINING, MID_2026, 50000000);
 	struct accrual_record r_api =
-	    rec("dc", 0, "enterprise", POLICY_KIND_API, MID_2026, 30000000);
+	    rec("dc", 0, "enterprise", KIND_API, MID_2026, 30000000);
 	struct accrual_member m[2];
 	struct policy_group sum = *grp;
 	int64_t ent = -1;
@@ -270,8 +270,8 @@ static void test_ex7_greenpower_top_up(void **state)
 static void test_ex8_yinchuan_power(void **state)
 {
 	const struct policy_program *g = prog(state, "yinchuan-power");
-	struct accrual_record r = rec("yinchuan-dc1", 0, "enterprise",
-	                              POLICY_KIND_OTHER, MID_2026, 0);
+	struct accrual_record r =
+	    rec("yinchuan-dc1", 0, "enterprise", KIND_OTHER, MID_2026, 0);
 
 	r.qty = 1000000;
 	r.unit = "kWh";
@@ -305,7 +305,7 @@ static void test_ex10_period_boundary(void **state)
 {
 	const struct policy_program *d = prog(state, "xinxing-demand");
 	struct accrual_record r =
-	    rec("dc", 1, "school", POLICY_KIND_TRAINING, T_2026, 100);
+	    rec("dc", 1, "school", KIND_TRAINING, T_2026, 100);
 
 	assert_int_equal(period_of(r.at), 2026);
 	/* xinxing's window opens 2026-01-01 CST: this second counts, the
@@ -564,7 +564,7 @@ static void test_filters(void **state)
 	struct policy_program g = mkprog("f", 100);
 	char classes[1][POLICY_ID_MAX + 1] = {"domestic"};
 	struct accrual_record r =
-	    rec("dc", 0, "school", POLICY_KIND_TRAINING, MID_2026, 100);
+	    rec("dc", 0, "school", KIND_TRAINING, MID_2026, 100);
 
 	(void)state;
 	assert_true(accrual_counts(&g, &r));
@@ -578,7 +578,7 @@ static void test_filters(void **state)
 	r.class = "imported";
 	assert_false(accrual_counts(&g, &r));
 	g.classes.any = 1;
-	g.kinds = 1u << POLICY_KIND_API;
+	g.kinds = 1u << KIND_API;
 	assert_false(accrual_counts(&g, &r));
 	g.kinds = POLICY_KINDS_ALL;
 	/* the window is [valid_from, valid_until) */
@@ -590,12 +590,12 @@ static void test_filters(void **state)
 	/* org kinds: datong's grant is for startups and SMEs only */
 	assert_false(accrual_counts(
 	    prog(state, "datong-pool-grant"),
-	    &(struct accrual_record){"dc", 0, "school", POLICY_KIND_TRAINING,
-	                             NULL, "h", MID_2026, 1, 0}));
+	    &(struct accrual_record){"dc", 0, "school", KIND_TRAINING, NULL,
+	                             "h", MID_2026, 1, 0}));
 	assert_true(accrual_counts(
 	    prog(state, "datong-pool-grant"),
-	    &(struct accrual_record){"dc", 0, "sme", POLICY_KIND_TRAINING, NULL,
-	                             "h", MID_2026, 1, 0}));
+	    &(struct accrual_record){"dc", 0, "sme", KIND_TRAINING, NULL, "h",
+	                             MID_2026, 1, 0}));
 }
 
 #define T(fn) cmocka_unit_test(fn)

@@ -19,10 +19,10 @@ static void test_ex1_yuxi_settlement(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "a", LEDGER_ORG, "enterprise", 0), 0);
-	assert_int_equal(fx_register(&f, "b", LEDGER_ORG, "enterprise", 0), 0);
-	assert_int_equal(fx_register(&f, "c", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "a", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "b", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "c", ROLE_ORG, "enterprise", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r-a", "a", JUNE_2026, 29999999),
 	                 0);
 	assert_int_equal(fx_usage(&f, "dc", "r-b", "b", JUNE_2026, 100000000),
@@ -70,12 +70,12 @@ static void test_ex2_yuxi_oversubscribed(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
 	for (i = 0; i < 12; i++) {
 		snprintf(org, sizeof(org), "org%d", i);
 		snprintf(rid, sizeof(rid), "r%d", i);
 		assert_int_equal(
-		    fx_register(&f, org, LEDGER_ORG, "enterprise", 0), 0);
+		    fx_register(&f, org, ROLE_ORG, "enterprise", 0), 0);
 		assert_int_equal(
 		    fx_usage(&f, "dc", rid, org, JUNE_2026, 200000000), 0);
 	}
@@ -105,10 +105,9 @@ static void test_ex3_xinxing_both_sides(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc-local", LEDGER_PROVIDER, "", 1),
-	                 0);
-	assert_int_equal(fx_register(&f, "dc-far", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "school", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc-local", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "dc-far", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "school", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(
 	    fx_usage(&f, "dc-local", "r1", "school", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "school", 2026, NULL) ==
@@ -135,8 +134,8 @@ static void test_ex4_xinxing_cap(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "lab", LEDGER_ORG, "research", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "lab", ROLE_ORG, "research", 0), 0);
 	/* 4,000,000,000 in 2026 in two bills: 3% = 120,000,000 > cap */
 	assert_int_equal(fx_usage(&f, "dc", "r1", "lab", JUNE_2026, 1500000000),
 	                 0);
@@ -165,9 +164,8 @@ static void test_ex5_datong_threshold(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "ent", LEDGER_ORG, "enterprise", 0),
-	                 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "ent", ROLE_ORG, "enterprise", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "ent", JUNE_2026, 15000000),
 	                 0);
 	assert_true(fx_granted(&f, "datong-compute", "ent", 2026, NULL) == -1);
@@ -188,24 +186,22 @@ static void test_ex6_mentougou_group(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "o1", LEDGER_ORG, "enterprise", 0), 0);
-	assert_int_equal(fx_register(&f, "o2", LEDGER_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "o1", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "o2", ROLE_ORG, "enterprise", 0), 0);
 	/* training first: training pays 10,000,000, API adds nothing */
-	fx_record(&r, "dc", "t1", "o1", JUNE_2026, 50000000,
-	          POLICY_KIND_TRAINING);
+	fx_record(&r, "dc", "t1", "o1", JUNE_2026, 50000000, KIND_TRAINING);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	fx_record(&r, "dc", "a1", "o1", JUNE_2026, 30000000, POLICY_KIND_API);
+	fx_record(&r, "dc", "a1", "o1", JUNE_2026, 30000000, KIND_API);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "mentougou-training", "o1", 2026, NULL) ==
 	            10000000);
 	assert_true(fx_granted(&f, "mentougou-api", "o1", 2026, NULL) == -1);
 	/* API first: API pays 6,000,000, training the 4,000,000 above;
 	 * the total is the same */
-	fx_record(&r, "dc", "a2", "o2", JUNE_2026, 30000000, POLICY_KIND_API);
+	fx_record(&r, "dc", "a2", "o2", JUNE_2026, 30000000, KIND_API);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	fx_record(&r, "dc", "t2", "o2", JUNE_2026, 50000000,
-	          POLICY_KIND_TRAINING);
+	fx_record(&r, "dc", "t2", "o2", JUNE_2026, 50000000, KIND_TRAINING);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "mentougou-api", "o2", 2026, NULL) ==
 	            6000000);
@@ -224,10 +220,9 @@ static void test_ex7_greenpower(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "grid", LEDGER_ORG, "enterprise", 0),
-	                 0);
-	fx_record(&r, "dc", "g1", "grid", JUNE_2026, 0, POLICY_KIND_OTHER);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "grid", ROLE_ORG, "enterprise", 0), 0);
+	fx_record(&r, "dc", "g1", "grid", JUNE_2026, 0, KIND_OTHER);
 	r.qty = 25000000;
 	snprintf(r.unit, sizeof(r.unit), "kWh");
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
@@ -261,11 +256,10 @@ static void test_ex8_yinchuan_power(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(
-	    fx_register(&f, "yinchuan-dc1", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "m", LEDGER_ORG, "enterprise", 0), 0);
-	fx_record(&r, "yinchuan-dc1", "p1", "m", JUNE_2026, 500000,
-	          POLICY_KIND_OTHER);
+	assert_int_equal(fx_register(&f, "yinchuan-dc1", ROLE_PROVIDER, "", 0),
+	                 0);
+	assert_int_equal(fx_register(&f, "m", ROLE_ORG, "enterprise", 0), 0);
+	fx_record(&r, "yinchuan-dc1", "p1", "m", JUNE_2026, 500000, KIND_OTHER);
 	r.qty = 1000000;
 	snprintf(r.unit, sizeof(r.unit), "kWh");
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
@@ -285,8 +279,8 @@ static void test_ex9_datong_cover(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "start", LEDGER_ORG, "startup", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "start", ROLE_ORG, "startup", 0), 0);
 	assert_int_equal(fx_issue(&f, "datong-pool-grant", "start", 10000000,
 	                          -1, "app-1", &op),
 	                 0);
@@ -316,8 +310,8 @@ static void test_ex10_period_boundary(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	f.now = T2026 + 3600;
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", T2026, 1000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, NULL) == 30000);

@@ -31,10 +31,9 @@ static void test_duplicate_and_conflict(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
-	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000000,
-	          POLICY_KIND_TRAINING);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000000, KIND_TRAINING);
 	assert_int_equal(fx_usage_rec(&f, &r, &st), 0);
 	assert_int_equal(st, LEDGER_ACCEPTED);
 	before = head(&f);
@@ -48,8 +47,8 @@ static void test_duplicate_and_conflict(void **state)
 	assert_int_equal(fx_usage_rec(&f, &r, &st), VD_ECONFLICT);
 	assert_true(head(&f) == before);
 	/* registering the same principal again / with another key */
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "medical", 0),
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "medical", 0),
 	                 VD_ECONFLICT);
 	fx_check_ok(&f);
 	fx_close(&f);
@@ -62,8 +61,8 @@ static void test_refusals(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	/* an org that is not registered */
 	assert_int_equal(fx_usage(&f, "dc", "r1", "ghost", JUNE_2026, 5),
 	                 VD_ENOENT);
@@ -95,8 +94,8 @@ static void test_batch_with_one_bad_operation(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "taken", "s", JUNE_2026, 100), 0);
 	/* three operations in one transaction: the middle one conflicts and
 	 * leaves no trace; the others apply */
@@ -194,9 +193,9 @@ static void open_dc_s1_s2(struct fx *f)
 	static const char *const files[] = {"xinxing.ini", NULL};
 
 	assert_int_equal(fx_open(f, files, 0), 0);
-	assert_int_equal(fx_register(f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(f, "s1", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(f, "s2", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(f, "s1", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(f, "s2", ROLE_ORG, "school", 0), 0);
 }
 
 /* xinxing-demand 3%: s1 floor(400,005 * 3%) = 12,000; s2
@@ -261,10 +260,10 @@ static void test_pool_exhaustion(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "a", LEDGER_ORG, "", 0), 0);
-	assert_int_equal(fx_register(&f, "b", LEDGER_ORG, "", 0), 0);
-	assert_int_equal(fx_register(&f, "c", LEDGER_ORG, "", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "a", ROLE_ORG, "", 0), 0);
+	assert_int_equal(fx_register(&f, "b", ROLE_ORG, "", 0), 0);
+	assert_int_equal(fx_register(&f, "c", ROLE_ORG, "", 0), 0);
 	/* the pool has 10,000: A earns 6,000, B 8,000 of which 4,000 are
 	 * left, C 3,000 and nothing is left: first come, first served */
 	assert_int_equal(fx_usage(&f, "dc", "ra", "a", JUNE_2026, 60000), 0);
@@ -289,23 +288,21 @@ static void test_lifetime_cap_across_years(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "o", LEDGER_ORG, "", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "o", ROLE_ORG, "", 0), 0);
 	/* 10% of 60,000 = 6,000 in 2026 */
-	fx_record(&r, "dc", "l1", "o", JUNE_2026, 60000, POLICY_KIND_INFERENCE);
+	fx_record(&r, "dc", "l1", "o", JUNE_2026, 60000, KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "life", "o", 2026, NULL) == 6000);
 	/* 2027: lifetime basis 120,000 -> 12,000, capped at 10,000, less
 	 * the 6,000 of 2026 */
 	f.now = T2027 + 86400;
-	fx_record(&r, "dc", "l2", "o", T2027 + 3600, 60000,
-	          POLICY_KIND_INFERENCE);
+	fx_record(&r, "dc", "l2", "o", T2027 + 3600, 60000, KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "life", "o", 2027, NULL) == 4000);
 	/* 2028: the cap is used up */
 	f.now = T2028 + 86400;
-	fx_record(&r, "dc", "l3", "o", T2028 + 3600, 60000,
-	          POLICY_KIND_INFERENCE);
+	fx_record(&r, "dc", "l3", "o", T2028 + 3600, 60000, KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
 	assert_true(fx_granted(&f, "life", "o", 2028, NULL) == -1);
 	/* co-funded 50:50: 2027's 4,000 is 2,000 from each pool */
@@ -325,8 +322,8 @@ static void test_void_after_grant_claws_back(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
 	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 100000, "k1", NULL),
@@ -378,10 +375,10 @@ static void test_redeem_refusals(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "far", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "far", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "t", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r2", "t", JUNE_2026, 10000000), 0);
 	assert_int_equal(fx_usage(&f, "far", "f1", "s", JUNE_2026, 10000000),
@@ -430,9 +427,9 @@ static void test_expire_revoke_pay(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "t", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r2", "t", JUNE_2026, 10000000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
@@ -495,9 +492,9 @@ static void test_applications(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "startup", 0), 0);
-	assert_int_equal(fx_register(&f, "sch", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "startup", 0), 0);
+	assert_int_equal(fx_register(&f, "sch", ROLE_ORG, "school", 0), 0);
 	memset(&op, 0, sizeof(op));
 	op.type = OP_ISSUE;
 	snprintf(op.u.issue.program, sizeof(op.u.issue.program),
@@ -561,8 +558,8 @@ static void test_refusal_reasons(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 
 	/* a USAGE dated more than a day ahead; the caller's stale why is
 	 * overwritten */
@@ -703,9 +700,9 @@ static void test_records_paging(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
-	assert_int_equal(fx_register(&f, "t", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "t", ROLE_ORG, "school", 0), 0);
 	for (i = 0; i < 5; i++) {
 		snprintf(ids, sizeof(ids), "r%d", i);
 		assert_int_equal(fx_usage(&f, "dc", ids, "s", JUNE_2026, 100),

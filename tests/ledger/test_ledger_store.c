@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 
 #include "ledger_fixture.h"
 #include "book.h"
+#include "chain.h"
 #include "store.h"
 
 #define SMALL VD_SOURCE_DIR "/tests/data/policy-small/small.ini"
@@ -30,7 +32,7 @@ static int write_batch(struct fx *f, const char *prefix, int batch, int n)
 	for (i = 0; i < n; i++) {
 		snprintf(id, sizeof(id), "%s-%d-%d", prefix, batch, i);
 		fx_record(&recs[i], "dc", id, org, JUNE_2026, 1000 + i,
-		          POLICY_KIND_TRAINING);
+		          KIND_TRAINING);
 	}
 	memset(&op, 0, sizeof(op));
 	op.type = OP_BATCH;
@@ -51,10 +53,10 @@ static void setup_principals(struct fx *f)
 	char org[16];
 	int i;
 
-	assert_int_equal(fx_register(f, "dc", LEDGER_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(f, "dc", ROLE_PROVIDER, "", 0), 0);
 	for (i = 0; i < 10; i++) {
 		snprintf(org, sizeof(org), "o%d", i);
-		assert_int_equal(fx_register(f, org, LEDGER_ORG, "", 0), 0);
+		assert_int_equal(fx_register(f, org, ROLE_ORG, "", 0), 0);
 	}
 }
 
@@ -130,8 +132,8 @@ static void test_check_catches_tampering(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 300000);
@@ -146,8 +148,8 @@ static void test_check_catches_tampering(void **state)
 	fx_close(&f);
 
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", LEDGER_PROVIDER, "", 1), 0);
-	assert_int_equal(fx_register(&f, "s", LEDGER_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
 	/* one byte of journal entry 2 (the second registration) */
 	{
@@ -158,6 +160,109 @@ static void test_check_catches_tampering(void **state)
 	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), VD_EINTERNAL);
 	assert_string_equal(msg, "journal entry 2: hash chain broken");
 	fx_close(&f);
+}
+
+/* Rewrite the first journal entry of type whose bytes hold from, with
+ * from replaced by to, then re-chain every later entry and the head, as
+ * anyone who can write the store could: the hash chain stays whole, so
+ * only the checker's reading of the bytes can notice. Returns the seq of
+ * the entry rewritten. */
+static uint64_t rechain(struct fx *f, const char *type, const char *from,
+                        const char *to)
+{
+	uint8_t key[8], prev[CHAIN_HASH_LEN], head[8 + CHAIN_HASH_LEN];
+	char want[32], *val = NULL;
+	uint64_t seq, target = 0;
+	struct ltx t;
+	MDB_val v;
+
+	snprintf(want, sizeof(want), " type=%s ", type);
+	memset(prev, 0, sizeof(prev));
+	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 0, &t), 0);
+	for (seq = 1;; seq++) {
+		char *bytes, *at;
+		size_t n;
+		store_key_u64(key, 0, seq);
+		if (ltx_get(&t, DB_JOURNAL, key, 8, &v) == VD_ENOENT)
+			break;
+		/* a copy with room for the change and a NUL */
+		n = v.mv_size - CHAIN_HASH_LEN;
+		val = realloc(val, v.mv_size + strlen(to) + 1);
+		memcpy(val, v.mv_data, v.mv_size);
+		bytes = val + CHAIN_HASH_LEN;
+		bytes[n] = '\0';
+		if (target == 0 && strstr(bytes, want) != NULL &&
+		    (at = strstr(bytes, from)) != NULL) {
+			size_t fl = strlen(from), tl = strlen(to);
+			memmove(at + tl, at + fl,
+			        n - (size_t)(at - bytes) - fl);
+			memcpy(at, to, tl);
+			n = n - fl + tl;
+			target = seq;
+		}
+		if (target != 0) {
+			assert_int_equal(
+			    chain_hash(prev, bytes, n, (uint8_t *)val), 0);
+			assert_int_equal(ltx_put(&t, DB_JOURNAL, key, 8, val,
+			                         CHAIN_HASH_LEN + n),
+			                 0);
+		}
+		memcpy(prev, val, CHAIN_HASH_LEN);
+	}
+	free(val);
+	assert_true(target != 0);
+	store_key_u64(head, 0, seq - 1);
+	memcpy(head + 8, prev, CHAIN_HASH_LEN);
+	assert_int_equal(ltx_put(&t, DB_META, "jhead", 5, head, sizeof(head)),
+	                 0);
+	assert_int_equal(ltx_commit(&t), 0);
+	return target;
+}
+
+/* Part 6 of issue 12: a journal number the checker cannot read is its
+ * finding. Each change below kept the hash chain whole and read as the
+ * same value (or none) through strtoll, so the checker passed them. */
+static void test_check_reads_journal_numbers(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	static const struct {
+		const char *type, *from, *to, *why;
+	} cases[] = {
+	    /* a leading zero: strtoll read 10000000 */
+	    {"usage", " amount=10000000 ", " amount=010000000 ",
+	     "amount: not a number"},
+	    /* trailing bytes: strtoll read 1 */
+	    {"usage", " qty=1 ", " qty=1fen ", "qty: not a number"},
+	    /* past INT64_MAX, in a field this policy's rows never use */
+	    {"usage", " qty=1 ", " qty=99999999999999999999 ",
+	     "qty: too large"},
+	    /* a pool's part: strtoll read the digits before the 'x' */
+	    {"grant", " pools=xinxing:300000 ", " pools=xinxing:300000x ",
+	     "pools: not a number"},
+	};
+	char msg[512], want[128];
+	uint64_t seq;
+	struct fx f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(fx_open(&f, files, 0), 0);
+		assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1),
+		                 0);
+		assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0),
+		                 0);
+		assert_int_equal(
+		    fx_usage(&f, "dc", "r1", "s", JUNE_2026, 10000000), 0);
+		assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), 0);
+		seq = rechain(&f, cases[i].type, cases[i].from, cases[i].to);
+		snprintf(want, sizeof(want), "journal entry %" PRIu64 ": %s",
+		         seq, cases[i].why);
+		assert_int_equal(ledger_check(f.l, msg, sizeof(msg)),
+		                 VD_EINTERNAL);
+		assert_string_equal(msg, want);
+		fx_close(&f);
+	}
 }
 
 static void test_schema_mismatch(void **state)
@@ -270,6 +375,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_map_growth_and_reopen),
 	    cmocka_unit_test(test_check_catches_tampering),
+	    cmocka_unit_test(test_check_reads_journal_numbers),
 	    cmocka_unit_test(test_schema_mismatch),
 	    cmocka_unit_test(test_sigkill_loses_nothing_acknowledged),
 	};

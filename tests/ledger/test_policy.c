@@ -185,12 +185,11 @@ static void test_seed_policies_load(void **state)
 
 	/* 004 */
 	g = policy_program(p, "mentougou-training");
-	assert_true(g->kinds == (1u << POLICY_KIND_TRAINING));
+	assert_true(g->kinds == (1u << KIND_TRAINING));
 	assert_true(g->rate_bp == 2000);
 	g = policy_program(p, "mentougou-api");
-	assert_true(g->kinds ==
-	            ((1u << POLICY_KIND_API) | (1u << POLICY_KIND_DEPLOYMENT) |
-	             (1u << POLICY_KIND_FINETUNE)));
+	assert_true(g->kinds == ((1u << KIND_API) | (1u << KIND_DEPLOYMENT) |
+	                         (1u << KIND_FINETUNE)));
 	assert_true(g->valid_until == period_start(2027));
 }
 
@@ -260,8 +259,7 @@ static void test_every_key(void **state)
 	assert_int_equal(g->providers, POLICY_PROV_LIST);
 	assert_int_equal(g->provider_ids.n, 2);
 	assert_string_equal(g->provider_ids.items[1], "dc2");
-	assert_true(g->kinds ==
-	            ((1u << POLICY_KIND_TRAINING) | (1u << POLICY_KIND_API)));
+	assert_true(g->kinds == ((1u << KIND_TRAINING) | (1u << KIND_API)));
 	assert_true(g->valid_from == period_start(2025));
 	assert_true(g->valid_until == period_start(2026));
 	assert_int_equal(f->p->groups[0].cap_period, POLICY_LIFETIME);

@@ -1,4 +1,4 @@
-/* Signed record lines, voids and batches; RFC 3339 times. */
+/* Signed record lines, voids and batches. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,8 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "perr.h"
-#include "ptime.h"
+#include "err.h"
 #include "record.h"
 #include "req.h"
 #include "sig.h"
@@ -74,28 +73,6 @@ static int verify_batch(const struct sig_pub *p, const struct req *h,
 	int rc = record_sig(h, sig);
 
 	return rc < 0 ? rc : sig_verify(p, lines, len, sig);
-}
-
-static void test_times(void **state)
-{
-	char buf[PTIME_LEN + 1];
-	int64_t t = 0;
-
-	(void)state;
-	assert_int_equal(ptime_parse("2026-03-01T08:00:00Z", 20, &t), 0);
-	assert_true(t == 1772352000);
-	assert_int_equal(ptime_format(t, buf), 0);
-	assert_string_equal(buf, "2026-03-01T08:00:00Z");
-	/* the period boundary of programs.md ex. 10 */
-	assert_int_equal(ptime_parse("2025-12-31T16:00:00Z", 20, &t), 0);
-	assert_true(t == 1767196800);
-	assert_int_equal(ptime_format(0, buf), 0);
-	assert_string_equal(buf, "1970-01-01T00:00:00Z");
-	assert_int_equal(ptime_format(253402300799LL, buf), 0);
-	assert_string_equal(buf, "9999-12-31T23:59:59Z");
-	assert_int_equal(ptime_format(-1, buf), PROTO_EINVAL);
-	assert_int_equal(ptime_parse("2100-02-29T00:00:00Z", 20, &t),
-	                 PROTO_EINVAL);
 }
 
 static void test_record_round_trip(void **state)
@@ -218,7 +195,6 @@ static void test_format_refuses_bad_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_times),
 	    cmocka_unit_test(test_record_round_trip),
 	    cmocka_unit_test(test_flipped_byte_never_accepted),
 	    cmocka_unit_test(test_batch_of_three),

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "perr.h"
+#include "err.h"
 #include "reply.h"
 
 static void expect(struct rbuf *b, const char *want)

@@ -10,8 +10,10 @@
 #include <cmocka.h>
 
 #include "cmd.h"
-#include "perr.h"
+#include "err.h"
+#include "kind.h"
 #include "req.h"
+#include "role.h"
 
 #define SIG128                                                                 \
 	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"     \
@@ -32,7 +34,7 @@ static void ok(const char *s, enum cmd_id id)
 	int rc = parse(s, &r);
 
 	if (rc != 0)
-		fail_msg("'%s' refused: %s", s, perr_str(rc));
+		fail_msg("'%s' refused: %s", s, err_str(rc));
 	assert_int_equal(r.spec->id, id);
 }
 
@@ -42,8 +44,8 @@ static void bad(const char *s, int want)
 	int rc = parse(s, &r);
 
 	if (rc != want)
-		fail_msg("'%s': got %d (%s), want %d (%s)", s, rc, perr_str(rc),
-		         want, perr_str(want));
+		fail_msg("'%s': got %d (%s), want %d (%s)", s, rc, err_str(rc),
+		         want, err_str(want));
 }
 
 static void test_every_command_happy_path(void **state)
@@ -239,6 +241,15 @@ static void test_overflow(void **state)
 	    PROTO_EOVERFLOW);
 	bad("PAY provider=dc1 amount=99999999999999999999999 ref=x",
 	    PROTO_EOVERFLOW);
+	/* regression: 2^64 and 2^64 + 7 wrapped the old accumulator to 0
+	 * and 7, which were accepted as amounts */
+	bad("PAY provider=dc1 amount=18446744073709551616 ref=x",
+	    PROTO_EOVERFLOW);
+	bad("PAY provider=dc1 amount=18446744073709551623 ref=x",
+	    PROTO_EOVERFLOW);
+	/* a non-digit after the overflow is the better complaint */
+	bad("PAY provider=dc1 amount=18446744073709551623x ref=x",
+	    PROTO_ENUMBER);
 }
 
 static void test_range(void **state)
@@ -379,6 +390,32 @@ static void test_messages_never_echo(void **state)
 	assert_null(strstr(msg, "evil"));
 }
 
+/* kind= and role= arrive as base's enums, the ledger's values */
+static void test_kind_and_role_values(void **state)
+{
+	struct req r;
+
+	(void)state;
+	assert_int_equal(parse("REGISTER id=dc1 role=provider key=" KEY64, &r),
+	                 0);
+	assert_true(r.num[KEY_ROLE] == ROLE_PROVIDER && ROLE_PROVIDER == 1);
+	assert_int_equal(parse("REGISTER id=s role=org key=" KEY64, &r), 0);
+	assert_true(r.num[KEY_ROLE] == 2);
+	assert_int_equal(parse("REGISTER id=b role=bureau key=" KEY64, &r), 0);
+	assert_true(r.num[KEY_ROLE] == 3);
+	assert_int_equal(parse("REGISTER id=b role=none key=" KEY64, &r),
+	                 PROTO_EENUM);
+	assert_int_equal(parse(USAGE_BODY " sig=" SIG128, &r), 0);
+	assert_true(r.num[KEY_KIND] == KIND_TRAINING && KIND_TRAINING == 0);
+	assert_int_equal(
+	    parse("USAGE provider=dc1 id=r-1 org=school-7 "
+	          "at=2026-03-01T08:00:00Z amount=1 qty=1 unit=gpu-hour "
+	          "kind=other sig=" SIG128,
+	          &r),
+	    0);
+	assert_true(r.num[KEY_KIND] == KIND_OTHER && KIND_OTHER == 6);
+}
+
 static void test_command_table(void **state)
 {
 	size_t i;
@@ -394,10 +431,16 @@ static void test_command_table(void **state)
 		assert_int_equal(cmd_table[i].required & cmd_table[i].optional,
 		                 0);
 	}
-	assert_int_equal(cmd_table[CMD_USAGE].roles, ROLE_PROVIDER);
-	assert_int_equal(cmd_table[CMD_REGISTER].roles, ROLE_BUREAU);
-	assert_true(cmd_table[CMD_HELLO].roles & ROLE_ANON);
-	assert_false(cmd_table[CMD_BALANCE].roles & ROLE_ANON);
+	/* role sets are ROLE_BIT(role): the bits the table always had */
+	assert_int_equal(cmd_table[CMD_USAGE].roles, 0x2);
+	assert_int_equal(cmd_table[CMD_USAGE].roles, ROLE_BIT(ROLE_PROVIDER));
+	assert_int_equal(cmd_table[CMD_REGISTER].roles, 0x8);
+	assert_int_equal(cmd_table[CMD_REGISTER].roles, ROLE_BIT(ROLE_BUREAU));
+	assert_int_equal(cmd_table[CMD_RECEIVABLES].roles, 0xa);
+	assert_int_equal(cmd_table[CMD_HELLO].roles, 0xf);
+	assert_int_equal(cmd_table[CMD_BALANCE].roles, 0xe);
+	assert_true(cmd_table[CMD_HELLO].roles & ROLE_BIT(ROLE_NONE));
+	assert_false(cmd_table[CMD_BALANCE].roles & ROLE_BIT(ROLE_NONE));
 }
 
 int main(void)
@@ -426,6 +469,7 @@ int main(void)
 	    cmocka_unit_test(test_batch_lines),
 	    cmocka_unit_test(test_error_stages),
 	    cmocka_unit_test(test_messages_never_echo),
+	    cmocka_unit_test(test_kind_and_role_values),
 	    cmocka_unit_test(test_command_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

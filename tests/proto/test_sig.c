@@ -10,7 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "perr.h"
+#include "err.h"
+#include "hex.h"
 #include "sig.h"
 
 struct vector {
@@ -76,7 +77,7 @@ static const struct vector rfc8032[] = {
 
 static void unhex(const char *s, uint8_t *out, size_t n)
 {
-	assert_int_equal(sig_hex_decode(s, strlen(s), out, n), 0);
+	assert_int_equal(hex_decode(s, strlen(s), out, n), 0);
 }
 
 static void test_rfc8032_vectors(void **state)
@@ -95,8 +96,8 @@ static void test_rfc8032_vectors(void **state)
 		unhex(v->seed, seed, 32);
 		unhex(v->pub, want_pub, 32);
 		unhex(v->sig, want_sig, 64);
-		assert_int_equal(
-		    sig_hex_decode(v->msg, strlen(v->msg), msg, mlen), 0);
+		assert_int_equal(hex_decode(v->msg, strlen(v->msg), msg, mlen),
+		                 0);
 		if (i == 3)
 			assert_int_equal(mlen, 1023);
 		assert_int_equal(sig_key_from_seed(seed, &k), 0);
@@ -215,21 +216,6 @@ static void test_small_order_keys_refused(void **state)
 	sig_pub_free(p);
 }
 
-static void test_hex(void **state)
-{
-	uint8_t b[2] = {0xab, 0x01};
-	char s[5];
-
-	(void)state;
-	sig_hex_encode(b, 2, s);
-	assert_string_equal(s, "ab01");
-	assert_int_equal(sig_hex_decode("AB01", 4, b, 2), PROTO_EINVAL);
-	assert_int_equal(sig_hex_decode("ab0", 3, b, 2), PROTO_EINVAL);
-	assert_int_equal(sig_hex_decode("ab0g", 4, b, 2), PROTO_EINVAL);
-	assert_int_equal(sig_hex_decode("0fe1", 4, b, 2), 0);
-	assert_true(b[0] == 0x0f && b[1] == 0xe1);
-}
-
 static void test_auth_challenge(void **state)
 {
 	const char *nonce =
@@ -307,7 +293,6 @@ int main(void)
 	    cmocka_unit_test(test_any_flipped_byte_fails),
 	    cmocka_unit_test(test_key_file_mode),
 	    cmocka_unit_test(test_small_order_keys_refused),
-	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_auth_challenge),
 	    cmocka_unit_test(test_verifier_reuse),
 	};

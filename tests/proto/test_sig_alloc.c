@@ -11,7 +11,7 @@
 #include <openssl/crypto.h>
 #include <cmocka.h>
 
-#include "perr.h"
+#include "err.h"
 #include "sig.h"
 
 static long allocs;

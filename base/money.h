@@ -48,7 +48,9 @@ int money_format_yuan(int64_t fen, char *buf, size_t size);
  * here; callers that need a positive rate check it. */
 int money_parse_percent(const char *s, size_t len, int64_t *bp);
 
-/* Parse a non-negative decimal integer (no sign, no leading zeros). */
+/* Parse a non-negative decimal integer: num_parse over [0, INT64_MAX]
+ * (no sign, no leading zeros). VD_EINVAL for anything that is not a
+ * number, VD_EOVERFLOW past INT64_MAX. */
 int money_parse_uint(const char *s, size_t len, int64_t *out);
 
 #endif

@@ -243,6 +243,9 @@ static void test_parse_uint(void **state)
 	assert_int_equal(money_parse_uint("007", 3, &v), VD_EINVAL);
 	assert_int_equal(money_parse_uint("-1", 2, &v), VD_EINVAL);
 	assert_int_equal(money_parse_uint("", 0, &v), VD_EINVAL);
+	/* num_parse's order: a non-digit is found before the overflow */
+	assert_int_equal(money_parse_uint("99999999999999999999x", 21, &v),
+	                 VD_EINVAL);
 }
 
 int main(void)

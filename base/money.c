@@ -1,6 +1,7 @@
 #include "money.h"
 
 #include "err.h"
+#include "num.h"
 
 int money_add(int64_t a, int64_t b, int64_t *out)
 {
@@ -194,18 +195,6 @@ int money_parse_percent(const char *s, size_t len, int64_t *bp)
 
 int money_parse_uint(const char *s, size_t len, int64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-	int rc;
-
-	if (s == NULL || len == 0 || (len > 1 && s[0] == '0'))
-		return VD_EINVAL;
-	for (i = 0; i < len; i++) {
-		if (!is_digit(s[i]))
-			return VD_EINVAL;
-		if ((rc = push_digit(&v, s[i], INT64_MAX)) < 0)
-			return rc;
-	}
-	*out = (int64_t)v;
-	return 0;
+	/* [0, INT64_MAX] admits every number: never VD_ERANGE */
+	return num_parse(s, len, 0, INT64_MAX, out, NULL);
 }

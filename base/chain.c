@@ -1,0 +1,26 @@
+#include "chain.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "err.h"
+
+int chain_hash(const uint8_t prev[CHAIN_HASH_LEN], const char *bytes,
+               size_t len, uint8_t out[CHAIN_HASH_LEN])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t h[CHAIN_HASH_LEN];
+	int ok;
+
+	if (md == NULL)
+		return VD_ENOMEM;
+	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(md, prev, CHAIN_HASH_LEN) == 1 &&
+	     EVP_DigestUpdate(md, bytes, len) == 1 &&
+	     EVP_DigestFinal_ex(md, h, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	if (!ok)
+		return VD_EINTERNAL;
+	memcpy(out, h, CHAIN_HASH_LEN);
+	return 0;
+}
