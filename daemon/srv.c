@@ -51,4 +51,3 @@ void srv_maybe_exit(struct server *s)
 	if (s->stopping && s->conns == NULL && s->inflight == 0)
 		event_base_loopexit(s->base, NULL);
 }
-
