@@ -190,9 +190,11 @@ int bureau_reload_check(struct conn *c, const struct req *r, struct job *j,
 
 void bureau_reload_finish(struct conn *c, const struct job *j)
 {
-	(void)j;
-	/* the commit module made the swapped-in policy the loop's */
+	/* the commit module made the swapped-in policy the loop's; seq 0:
+	 * the store already recorded it, nothing was journaled */
 	reply_ok(&c->out);
 	reply_kv_i64(&c->out, "programs", (int64_t)c->s->pol->nprograms);
+	reply_kv_i64(&c->out, "seq",
+	             j->op.status == LEDGER_ACCEPTED ? (int64_t)j->op.seq : 0);
 	reply_end(&c->out);
 }

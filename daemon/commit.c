@@ -11,8 +11,10 @@
 
 #include "err.h"
 
-/* Signature workers: each connection is served by one worker, so its
- * writes reach the commit queue in the order they were sent. */
+/* Signature workers: each connection is served by one worker, and every
+ * write of a connection (signed or not) goes through it, so that its
+ * writes reach the commit queue in the order they were sent: a REDEEM
+ * sent after a USAGE of the record it names runs after it. */
 struct worker {
 	pthread_t thread;
 	struct server *s;
@@ -78,22 +80,17 @@ static struct job *take_group(struct commitq *q, size_t max, size_t *n)
 	return first;
 }
 
-/* A policy swap: the ledger takes the new policy, journaled unless the
- * store already holds it; on any failure it keeps the old. */
+/* A policy swap: the ledger takes the new policy and records it (the
+ * ledger journals it unless the store already records it); on any
+ * failure it keeps the old. */
 static int run_swap(struct server *s, struct job *j)
 {
 	const struct policy *old = ledger_policy(s->l);
-	int rc = 0;
+	int rc;
 
 	ledger_set_policy(s->l, j->pol);
-	if (j->journal) {
-		rc = ledger_batch(s->l, &j->op, 1);
-		if (rc == 0 && j->op.rc < 0) {
-			j->rc = j->op.rc;
-			ledger_set_policy(s->l, old);
-		}
-	}
-	if (rc < 0)
+	rc = ledger_batch(s->l, &j->op, 1);
+	if (rc < 0 || j->op.rc < 0)
 		ledger_set_policy(s->l, old);
 	return rc;
 }
@@ -199,8 +196,8 @@ static void *worker_main(void *arg)
 		j->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 
-		ok = sig_verifier_check(v, j->pub, j->msg, j->msglen, j->sig) ==
-		     0;
+		ok = !j->is_signed || sig_verifier_check(v, j->pub, j->msg,
+		                                         j->msglen, j->sig) == 0;
 		pthread_mutex_lock(&q->mu);
 		if (ok) {
 			/* into the next group commit, in this connection's
@@ -375,7 +372,7 @@ void commit_submit(struct server *s, struct job *j)
 
 	j->next = NULL;
 	s->inflight++;
-	if (j->is_signed) {
+	if (j->c != NULL) {
 		struct worker *w = &q->workers[j->c->worker % q->nworkers];
 		pthread_mutex_lock(&w->mu);
 		if (w->tail)

@@ -3,8 +3,10 @@
  * swap (RELOAD, SIGHUP, the start). A commit thread runs every job that
  * arrived while the previous commit was in progress (up to commit_batch)
  * as one LMDB transaction, synced once; a policy swap runs alone, between
- * two group commits. Signed jobs first go to a signature worker (the
- * same one for all of a connection's jobs, so they keep their order).
+ * two group commits. A client's jobs first go to a signature worker, the
+ * same one for all of a connection's jobs, signed or not, so that they
+ * reach the commit thread in the order the client sent them; a signed
+ * job's signature is checked there.
  *
  * When its commit is on disk (or the job was refused) the job's `done` is
  * called on the event-loop thread, then the job and what it owns are
@@ -36,10 +38,9 @@ struct job {
 	size_t msglen;
 	uint8_t sig[SIG_LEN];
 	/* a policy swap (op.type OP_POLICY): the commit thread makes pol the
-	 * ledger's; journaled unless journal is 0 (the store already
+	 * ledger's and runs the op (op.status DUPLICATE: the store already
 	 * recorded it). On failure the previous policy is put back. */
 	struct policy *pol;
-	int journal;
 	/* the result, for done: */
 	int rc;    /* 0, the op's refusal, PROTO_EBADSIG, or the commit's
 	              failure (then server->failed is set) */

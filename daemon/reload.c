@@ -1,15 +1,13 @@
 #include "reload.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "err.h"
-#include "reads.h"
 
 int reload_prepare(struct server *s, struct job *j, char *err, size_t len)
 {
 	struct policy_errors errs;
-	struct policy *p = NULL, *stored = NULL;
+	struct policy *p = NULL;
 	int rc;
 
 	rc = policy_load_dir(s->cfg.policies, &p, &errs);
@@ -18,9 +16,6 @@ int reload_prepare(struct server *s, struct job *j, char *err, size_t len)
 		         errs.total, errs.n ? errs.msg[0] : err_str(rc));
 		return rc;
 	}
-	j->journal = !(ledger_stored_policy(s->l, &stored, NULL) == 0 &&
-	               memcmp(stored->sha256, p->sha256, 32) == 0);
-	policy_free(stored);
 	j->pol = p;
 	j->op.type = OP_POLICY;
 	j->op.now = srv_now();

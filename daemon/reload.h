@@ -9,9 +9,10 @@
 #include "commit.h"
 
 /* Load s->cfg.policies into j (zeroed by the caller): op OP_POLICY, pol
- * the new policy (owned by j), journal 1 unless the store's last recorded
- * policy has the same sha256. On a refused directory: VD_EPOLICY (or the
- * loader's code) and a message for people in err; j unchanged. */
+ * the new policy (owned by j). Whether it is journaled is the ledger's
+ * decision, at the commit (OP_POLICY in ledger.h). On a refused
+ * directory: VD_EPOLICY (or the loader's code) and a message for people
+ * in err; j unchanged. */
 int reload_prepare(struct server *s, struct job *j, char *err, size_t len);
 
 #endif

@@ -74,7 +74,8 @@ static int first_policy(struct server *s, char *err, size_t len)
 		return rc;
 	}
 	srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
-	        s->pol->nprograms, j.journal ? " (journaled)" : "");
+	        s->pol->nprograms,
+	        j.op.status == LEDGER_ACCEPTED ? " (journaled)" : "");
 	return 0;
 }
 
@@ -87,7 +88,8 @@ static void reload_done(struct job *j)
 		        j->op.why ? j->op.why : err_str(j->rc));
 	else
 		srv_log(s, 2, "policy %s: %zu programs%s", s->cfg.policies,
-		        s->pol->nprograms, j->journal ? " (journaled)" : "");
+		        s->pol->nprograms,
+		        j->op.status == LEDGER_ACCEPTED ? " (journaled)" : "");
 }
 
 /* SIGHUP: as RELOAD, answered in the log. */

@@ -1,5 +1,6 @@
 #include "ledger.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 
 struct ledger {
 	struct store *st;
-	const struct policy *pol;
+	/* set by the writer's thread, read by readers on others: atomic, so
+	 * that a read sees the old policy or the new one, whole */
+	_Atomic(const struct policy *) pol;
 };
 
 int ledger_open(const char *dir, int create, size_t map_size,
@@ -43,7 +46,7 @@ void ledger_close(struct ledger *l)
 
 void ledger_set_policy(struct ledger *l, const struct policy *p)
 {
-	l->pol = p;
+	atomic_store_explicit(&l->pol, p, memory_order_release);
 }
 
 size_t ledger_map_size(const struct ledger *l)
@@ -58,7 +61,7 @@ struct store *ledger_store(struct ledger *l)
 
 const struct policy *ledger_policy(const struct ledger *l)
 {
-	return l->pol;
+	return atomic_load_explicit(&l->pol, memory_order_acquire);
 }
 
 static int dispatch(struct book *b, struct ledger_op *op)
@@ -93,10 +96,10 @@ static int dispatch(struct book *b, struct ledger_op *op)
 /* One operation in transaction t. */
 static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
 {
-	struct book b = {t, l->pol, op->now};
+	struct book b = {t, ledger_policy(l), op->now};
 
 	/* only a registration needs no policy (vouchd init) */
-	if (l->pol == NULL && op->type != OP_REGISTER)
+	if (b.pol == NULL && op->type != OP_REGISTER)
 		return ops_refuse(&op->why, VD_EINVAL, "no policy is loaded");
 	return dispatch(&b, op);
 }

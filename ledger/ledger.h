@@ -14,8 +14,10 @@
  *
  * Threads: one writer. ledger_batch, ledger_batchv and ledger_set_policy
  * must not run concurrently with each other; reads (reads.h, check.h)
- * may run beside a write, each in a read transaction of its own, and see
- * the last committed state.
+ * may run beside them on other threads, each in a read transaction of
+ * its own, and see the last committed state and the policy set before
+ * or after a concurrent ledger_set_policy, whole. A write that grows the
+ * map waits for the reads open at that moment to end.
  *
  * The int functions return 0 or a negative VD_E* code (err.h). */
 #ifndef VD_LEDGER_H
@@ -34,6 +36,9 @@
 
 enum ledger_op_type {
 	OP_REGISTER,
+	/* record the policy set with ledger_set_policy as the one in force
+	 * (its source, a "policy" journal entry); status DUPLICATE and
+	 * nothing written when the store already records that policy */
 	OP_POLICY,
 	OP_USAGE,
 	OP_BATCH,
@@ -140,7 +145,7 @@ struct ledger_op {
 	 * request); NULL when err_str(rc) says it all (an internal failure,
 	 * an overflow). Valid for the life of the program. */
 	const char *why;
-	enum ledger_status status;  /* USAGE, VOID, REGISTER */
+	enum ledger_status status;  /* USAGE, VOID, REGISTER, POLICY */
 	uint64_t seq;               /* journal seq of the op's last entry */
 	size_t bad_index;           /* BATCH refused: the record at fault
 	                               (0-based); why is that record's */
@@ -168,8 +173,9 @@ int ledger_open(const char *dir, int create, size_t map_size,
 void ledger_close(struct ledger *l);
 /* The policy operations use from now on (NULL: none). The ledger keeps
  * the pointer, not a copy: the caller keeps p alive and unchanged until
- * another ledger_set_policy or ledger_close. Not concurrently with
- * ledger_batch or a read. */
+ * another ledger_set_policy or ledger_close, and then until no read that
+ * began before can still be using it. On the writer's thread, not
+ * during ledger_batch; reads on other threads may run meanwhile. */
 void ledger_set_policy(struct ledger *l, const struct policy *p);
 /* The map size in bytes now (it doubles when a write fills it). */
 size_t ledger_map_size(const struct ledger *l);

@@ -60,8 +60,21 @@ int ops_register(struct book *b, struct ledger_op *op)
 int ops_policy(struct book *b, struct ledger_op *op)
 {
 	struct jfields f;
+	MDB_val v;
 	int rc;
 
+	/* decided here, in the writer, so that two reloads in a row cannot
+	 * both see the old policy recorded (and journal the new one twice) */
+	rc = ltx_get(b->t, DB_META, "policy", 6, &v);
+	if (rc < 0 && rc != VD_ENOENT)
+		return rc;
+	if (rc == 0 && v.mv_size == sizeof(b->pol->sha256) &&
+	    memcmp(v.mv_data, b->pol->sha256, v.mv_size) == 0) {
+		op->status = LEDGER_DUPLICATE;
+		op->seq = 0;
+		return 0;
+	}
+	op->status = LEDGER_ACCEPTED;
 	journal_fields_init(&f);
 	journal_hex(&f, "sha256", b->pol->sha256, sizeof(b->pol->sha256));
 	journal_i64(&f, "files", (int64_t)b->pol->nfiles);

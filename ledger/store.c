@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,13 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi dbi[DB_COUNT];
-	size_t map_size;
+	_Atomic size_t map_size; /* read by any thread (metrics) */
+	/* LMDB may not resize the map while a transaction of this process
+	 * is open (lmdb.h, mdb_env_set_mapsize): read transactions, which
+	 * other threads begin while the writer runs, hold it shared;
+	 * store_grow holds it alone. The writer's own transactions need not
+	 * take it: store_grow runs on the writer's thread between them. */
+	pthread_rwlock_t grow;
 };
 
 static const char *const db_names[DB_COUNT] = {
@@ -86,6 +93,7 @@ int store_open(const char *dir, int create, size_t map_size, struct store **out,
 		snprintf(err, errlen, "out of memory");
 		return VD_ENOMEM;
 	}
+	pthread_rwlock_init(&st->grow, NULL);
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(st->env, DB_COUNT)) != 0 ||
 	    (rc = mdb_env_set_mapsize(st->env, map_size ? map_size
@@ -141,6 +149,7 @@ fail:
 	rc = xlate(rc);
 fail_vd:
 	mdb_env_close(st->env);
+	pthread_rwlock_destroy(&st->grow);
 	free(st);
 	return rc < 0 ? rc : VD_EIO;
 }
@@ -150,6 +159,7 @@ void store_close(struct store *st)
 	if (st == NULL)
 		return;
 	mdb_env_close(st->env);
+	pthread_rwlock_destroy(&st->grow);
 	free(st);
 }
 
@@ -165,10 +175,21 @@ int store_grow(struct store *st)
 
 	if (n < st->map_size)
 		return VD_ENOSPC;
-	if ((rc = mdb_env_set_mapsize(st->env, n)) != 0)
+	pthread_rwlock_wrlock(&st->grow);
+	rc = mdb_env_set_mapsize(st->env, n);
+	pthread_rwlock_unlock(&st->grow);
+	if (rc != 0)
 		return xlate(rc);
 	st->map_size = n;
 	return 0;
+}
+
+/* A read transaction's end lets store_grow in. */
+static void end_shared(struct ltx *t)
+{
+	if (t->shared)
+		pthread_rwlock_unlock(&t->st->grow);
+	t->shared = 0;
 }
 
 int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
@@ -180,6 +201,10 @@ int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
 	t->parent = parent;
 	if (parent != NULL && parent->err)
 		return t->err = parent->err;
+	if (rdonly) {
+		pthread_rwlock_rdlock(&st->grow);
+		t->shared = 1;
+	}
 	for (tries = 0; tries < 2; tries++) {
 		rc = mdb_txn_begin(st->env, parent ? parent->txn : NULL,
 		                   rdonly ? MDB_RDONLY : 0, &t->txn);
@@ -197,6 +222,7 @@ int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
 	}
 	if (rc != 0) {
 		t->txn = NULL;
+		end_shared(t);
 		return t->err = xlate(rc);
 	}
 	return 0;
@@ -215,6 +241,7 @@ int ltx_commit(struct ltx *t)
 	}
 	rc = mdb_txn_commit(t->txn);
 	t->txn = NULL;
+	end_shared(t);
 	if (rc != 0)
 		t->err = xlate(rc);
 	if (t->err && t->parent)
@@ -227,6 +254,7 @@ void ltx_abort(struct ltx *t)
 	if (t->txn != NULL)
 		mdb_txn_abort(t->txn);
 	t->txn = NULL;
+	end_shared(t);
 }
 
 int ltx_get(struct ltx *t, enum store_db db, const void *key, size_t klen,

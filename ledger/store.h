@@ -22,7 +22,11 @@
  * VD_ENOSPC; the caller (ledger_batchv) aborts, calls store_grow() and
  * runs its group again. Readers full: ltx_begin runs mdb_reader_check
  * (slots of dead processes) and retries once; a map grown by another
- * process is adopted and the begin retried once. */
+ * process is adopted and the begin retried once.
+ *
+ * Threads: one writer thread; read transactions on any threads, beside
+ * it (each ended on the thread that began it, LMDB's rule without
+ * MDB_NOTLS). */
 #ifndef VD_STORE_H
 #define VD_STORE_H
 
@@ -77,7 +81,11 @@ void store_close(struct store *st);
 size_t store_map_size(const struct store *st);
 
 /* Double the map: 0, VD_ENOSPC if the size would overflow, or LMDB's
- * failure. No transaction of this process may be open. */
+ * failure. No write transaction may be open; it waits for the read
+ * transactions other threads have open to end, and holds off new ones
+ * while it resizes (LMDB may not resize under an open transaction). Call
+ * it from the writer's thread, which must have no read transaction open.
+ * store_map_size may be called from any thread. */
 int store_grow(struct store *st);
 
 /* The caller's, on its stack: ltx_begin fills it, ltx_commit or ltx_abort
@@ -87,6 +95,7 @@ struct ltx {
 	MDB_txn *txn; /* NULL once ended, or if the begin failed */
 	struct ltx *parent;
 	int err;              /* the sticky error, 0 if none */
+	int shared;           /* a read transaction: holds off store_grow */
 	unsigned long writes; /* puts and deletes tried: "did this write?" */
 };
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -102,6 +104,109 @@ static void test_map_growth_and_reopen(void **state)
 	assert_true(pool.granted == 10000 && pool.remaining == 0);
 	if (ledger_check(f.l, msg, sizeof(msg)) != 0)
 		fail_msg("%s", msg);
+	fx_close(&f);
+}
+
+struct reader {
+	struct ledger *l;
+	atomic_int stop;
+	long reads, wrong;
+};
+
+/* Reads one record over and over, as the daemon's loop thread does while
+ * the commit thread writes. */
+static void *read_loop(void *arg)
+{
+	struct reader *rd = arg;
+	struct ledger_recinfo r;
+	int rc;
+
+	while (!atomic_load(&rd->stop)) {
+		rc = ledger_record(rd->l, "dc", "g-0-0", &r);
+		if (rc == 0 ? r.amount != 1000 : rc != VD_ENOENT)
+			rd->wrong++;
+		rd->reads++;
+	}
+	return NULL;
+}
+
+/* The map grows (LMDB remaps it) while another thread reads: LMDB forbids
+ * a resize under an open transaction of the process, so store_grow waits
+ * for the reads open then (once, without that wait, the daemon died of
+ * SIGSEGV when its map first outgrew 64 MiB under load). */
+static void test_map_grows_under_readers(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	struct reader rd = {0};
+	pthread_t t;
+	struct fx f;
+	int b;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 1 << 20), 0);
+	setup_principals(&f);
+	rd.l = f.l;
+	assert_int_equal(pthread_create(&t, NULL, read_loop, &rd), 0);
+	for (b = 0; b < 60; b++)
+		assert_int_equal(write_batch(&f, "g", b, 1000), 0);
+	atomic_store(&rd.stop, 1);
+	pthread_join(t, NULL);
+	assert_true(ledger_map_size(f.l) >= 8 << 20);
+	assert_true(rd.reads > 0);
+	assert_true(rd.wrong == 0);
+	print_message("map grew to %zu MiB under %ld reads\n",
+	              ledger_map_size(f.l) >> 20, rd.reads);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+static uint64_t head_seq(struct fx *f)
+{
+	uint8_t h[32];
+	uint64_t seq = 0;
+
+	assert_int_equal(ledger_head(f->l, &seq, h), 0);
+	return seq;
+}
+
+/* The ledger decides whether a policy is new, in the writer: two swaps
+ * to the same policy queued together journal it once (the daemon once
+ * decided on its loop thread, before either had committed, and two
+ * pipelined RELOADs journaled it twice). */
+static void test_policy_recorded_once(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	const char *xin = VD_SOURCE_DIR "/deploy/policies/xinxing.ini";
+	struct policy *other = NULL, *stored = NULL;
+	struct ledger_op ops[2];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_true(head_seq(&f) == 0);
+	memset(ops, 0, sizeof(ops));
+	ops[0].type = ops[1].type = OP_POLICY;
+	assert_int_equal(ledger_batch(f.l, ops, 2), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_int_equal(ops[0].status, LEDGER_ACCEPTED);
+	assert_true(ops[0].seq == 1);
+	assert_int_equal(ops[1].rc, 0);
+	assert_int_equal(ops[1].status, LEDGER_DUPLICATE);
+	assert_true(ops[1].seq == 0);
+	assert_true(head_seq(&f) == 1);
+	/* another policy is recorded, and becomes the stored one */
+	assert_int_equal(policy_load_files(&xin, 1, &other, NULL), 0);
+	ledger_set_policy(f.l, other);
+	memset(ops, 0, sizeof(ops));
+	ops[0].type = OP_POLICY;
+	assert_int_equal(ledger_batch(f.l, ops, 1), 0);
+	assert_int_equal(ops[0].status, LEDGER_ACCEPTED);
+	assert_true(ops[0].seq == 2);
+	assert_int_equal(ledger_stored_policy(f.l, &stored, NULL), 0);
+	assert_memory_equal(stored->sha256, other->sha256, 32);
+	policy_free(stored);
+	ledger_set_policy(f.l, f.p);
+	policy_free(other);
 	fx_close(&f);
 }
 
@@ -374,6 +479,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_map_growth_and_reopen),
+	    cmocka_unit_test(test_map_grows_under_readers),
+	    cmocka_unit_test(test_policy_recorded_once),
 	    cmocka_unit_test(test_check_catches_tampering),
 	    cmocka_unit_test(test_check_reads_journal_numbers),
 	    cmocka_unit_test(test_schema_mismatch),
