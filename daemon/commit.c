@@ -196,8 +196,9 @@ static void *worker_main(void *arg)
 		j->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 
-		ok = !j->is_signed || sig_verifier_check(v, j->pub, j->msg,
-		                                         j->msglen, j->sig) == 0;
+		ok = !j->is_signed ||
+		     sig_verifier_check(v, j->pub, j->msg, j->msglen, j->sig) ==
+		         0;
 		pthread_mutex_lock(&q->mu);
 		if (ok) {
 			/* into the next group commit, in this connection's
