@@ -315,8 +315,9 @@ static int read_lines(struct conn *c)
 			goto toobig;
 		evbuffer_remove(in, c->line, len);
 		evbuffer_drain(in, 1);
-		if (evbuffer_get_length(in) == 0)
-			evtimer_del(c->deadline);
+		/* line_deadline bounds each line, not a run of them: the
+		 * next one's clock starts when its first bytes wait alone */
+		evtimer_del(c->deadline);
 		serve_line(c, len);
 	}
 	return 0;
@@ -344,6 +345,8 @@ static void conn_update(struct conn *c)
 		case CONN_DEAD:
 			return;
 		case CONN_CLOSING:
+			/* nothing more is read, so no line is late */
+			evtimer_del(c->deadline);
 			bufferevent_disable(c->bev, EV_READ);
 			if (c->npending == 0 && drained(c))
 				conn_close(c);
@@ -363,9 +366,17 @@ static void conn_update(struct conn *c)
 				c->state = CONN_OUTPUT;
 				break;
 			}
-			if (!(bufferevent_get_enabled(c->bev) & EV_READ))
+			if (!c->eof &&
+			    !(bufferevent_get_enabled(c->bev) & EV_READ))
 				bufferevent_enable(c->bev, EV_READ);
 			if (read_lines(c)) {
+				if (c->eof) {
+					/* every whole line the peer sent
+					 * before it shut its side is served:
+					 * answer them, then close */
+					c->state = CONN_CLOSING;
+					continue;
+				}
 				/* the replies of this read in one write; the
 				 * next bytes bring c back */
 				push(c);
@@ -421,6 +432,14 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	/* a finished TLS handshake is news, not an end */
 	if (what == BEV_EVENT_CONNECTED)
 		return;
+	/* a half-close (shutdown(SHUT_WR) after the last request) is an
+	 * end of requests, not of the connection: what was sent is
+	 * answered first */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
+		c->eof = 1;
+		conn_update(c);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT)
 		srv_log(c->s, 2, "%s idle for %lld s: closed", c->peer,
 		        (long long)c->s->cfg.idle_timeout);

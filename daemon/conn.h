@@ -11,15 +11,19 @@
  *   OUTPUT   -> READING   they drop to half of it
  *   any      -> CLOSING   QUIT, a line over max_line, a BATCH over
  *                         max_batch, the server stopping
+ *   READING  -> CLOSING   the peer shut its sending side (EOF) and every
+ *                         whole line it sent before is served
  *   CLOSING  -> freed     every write answered and every reply sent
- *   any      -> DEAD      the peer is gone (error, EOF, idle, deadline):
- *                         freed when its queued writes are answered
+ *   any      -> DEAD      the peer is gone (an error, idle_timeout, a
+ *                         line late): freed when its queued writes are
+ *                         answered
  *
  * Every line is bounded twice: the bytes buffered while no LF has come
- * (max_line, and line_deadline seconds to complete it), and each whole
- * line. A line over max_line is answered TOOBIG and the connection
- * closed, since its framing is lost. Replies go out in request order:
- * a write's reply waits in its slot until its commit is on disk. */
+ * (max_line, and line_deadline seconds from its first byte waiting alone
+ * in the buffer to its LF), and each whole line. A line over max_line is
+ * answered TOOBIG and the connection closed, since its framing is lost. Replies
+ * go out in request order: a write's reply waits in its slot until its commit
+ * is on disk. */
 #ifndef VD_CONN_H
 #define VD_CONN_H
 

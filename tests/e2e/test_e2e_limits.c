@@ -1,5 +1,6 @@
 /* End to end, the limits: malformed input, every role denied every
- * command it may not run, a trickling writer, a reader that never reads,
+ * command it may not run, a trickling writer, a steady one that is not
+ * cut off, a half-closing client, a reader that never reads,
  * max_connections, AUTH slow-down and a bad config; on a daemon of its
  * own (the short limits of e2e_client.h's config). */
 #include <stdarg.h>
@@ -191,6 +192,68 @@ static void test_trickle_writer_cut_off(void **state)
 	client_close(&c);
 }
 
+/* line_deadline bounds each line: a client whose every send ends one line
+ * and starts the next is never late, however long it goes on (it was cut
+ * off a line_deadline after its first partial line). */
+static void test_steady_lines_not_cut_off(void **state)
+{
+	struct client c;
+	int i;
+
+	(void)state;
+	assert_int_equal(client_open(&c, D.sock), 0);
+	assert_int_equal(client_send(&c, "PI", 2), 0);
+	/* 3 s in all, each line complete within 0.4 s */
+	for (i = 0; i < 8; i++) {
+		usleep(400000);
+		assert_int_equal(client_send(&c, "NG\nPI", 5), 0);
+		expect_prefix(client_line(&c), "OK");
+	}
+	assert_int_equal(client_send(&c, "NG\n", 3), 0);
+	expect_prefix(client_line(&c), "OK");
+	client_close(&c);
+}
+
+/* A client that shuts its sending side after its last request gets every
+ * reply, writes included, before the daemon closes (the writes were
+ * committed but their replies dropped). */
+static void test_half_close_answers_everything(void **state)
+{
+	char buf[3 * RECORD_LINE_MAX + 3], id[16];
+	struct record r;
+	struct client c;
+	size_t len = 0;
+	int i, n;
+
+	(void)state;
+	auth_as(&c, "dc", k_dc);
+	for (i = 0; i < 3; i++) {
+		memset(&r, 0, sizeof(r));
+		snprintf(r.provider, sizeof(r.provider), "dc");
+		snprintf(id, sizeof(id), "hc%d", i);
+		snprintf(r.id, sizeof(r.id), "%s", id);
+		snprintf(r.org, sizeof(r.org), "school");
+		r.at = (int64_t)time(NULL) - 3600;
+		r.amount = 100;
+		r.qty = 1;
+		snprintf(r.unit, sizeof(r.unit), "gpu-hour");
+		r.kind = 6;
+		n = record_sign(k_dc, &r, buf + len, sizeof(buf) - len - 1);
+		assert_true(n > 0);
+		len += (size_t)n;
+		buf[len++] = '\n';
+	}
+	/* writes last: a read after them kept the connection waiting, and
+	 * so open, until they were answered */
+	assert_int_equal(client_send(&c, buf, len), 0);
+	assert_int_equal(shutdown(c.fd, SHUT_WR), 0);
+	expect_prefix(client_line(&c), "OK id=hc0 status=accepted");
+	expect_prefix(client_line(&c), "OK id=hc1 status=accepted");
+	expect_prefix(client_line(&c), "OK id=hc2 status=accepted");
+	assert_null(client_line(&c));
+	client_close(&c);
+}
+
 static long rss_kib(pid_t pid)
 {
 	char path[64], line[256];
@@ -377,6 +440,8 @@ int main(void)
 	    cmocka_unit_test(test_roles_and_malformed),
 	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
 	    cmocka_unit_test(test_trickle_writer_cut_off),
+	    cmocka_unit_test(test_steady_lines_not_cut_off),
+	    cmocka_unit_test(test_half_close_answers_everything),
 	    cmocka_unit_test(test_slow_reader_bounded),
 	    cmocka_unit_test(test_pipelined_past_output_limit),
 	    cmocka_unit_test(test_busy_at_max_connections),
