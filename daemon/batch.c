@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "err.h"
-#include "err.h"
 #include "record.h"
 
 struct batch *batch_new(const struct req *h, int refusal)

@@ -105,6 +105,26 @@ static enum dispatch_next batch_line(struct conn *c, const char *line,
 	return DISPATCH_SUBMIT;
 }
 
+/* After a BATCH header was refused (and answered): its n lines are
+ * consumed unanswered, so that the connection stays in step
+ * (protocol.md). When n is unknown (the header's fault came before it,
+ * or is in it) or over max_batch, the lines cannot be skipped and the
+ * connection is closed; n=0 has none to skip. rc is the parser's. */
+static enum dispatch_next skip_batch(struct conn *c, const struct req *r,
+                                     int rc)
+{
+	if (!req_has(r, KEY_N))
+		return rc == PROTO_ERANGE && r->err_key == KEY_N ? DISPATCH_DONE
+		                                                 : DISPATCH_CLOSE;
+	if (r->num[KEY_N] > c->s->cfg.max_batch)
+		return DISPATCH_CLOSE;
+	if ((c->batch = batch_new(r, VD_EDENIED)) == NULL) {
+		srv_err(c, VD_ENOMEM, "out of memory");
+		return DISPATCH_CLOSE;
+	}
+	return DISPATCH_DONE;
+}
+
 enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
                                  struct job **job)
 {
@@ -129,18 +149,13 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		srv_err(c, c->role == ROLE_NONE ? VD_EAUTH : VD_EDENIED,
 		        c->role == ROLE_NONE ? "authenticate first"
 		                             : "your role may not do this");
-		/* a refused BATCH still consumes its lines, unanswered */
-		if (r.spec->id == CMD_BATCH && rc == 0 &&
-		    r.num[KEY_N] <= c->s->cfg.max_batch &&
-		    (c->batch = batch_new(&r, VD_EDENIED)) == NULL) {
-			srv_err(c, VD_ENOMEM, "out of memory");
-			return DISPATCH_CLOSE;
-		}
-		return DISPATCH_DONE;
+		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
+		                               : DISPATCH_DONE;
 	}
 	if (rc < 0) {
 		srv_err(c, rc, req_message(&r, rc, msg, sizeof(msg)));
-		return DISPATCH_DONE;
+		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
+		                               : DISPATCH_DONE;
 	}
 	if (r.spec->id == CMD_BATCH && r.num[KEY_N] > c->s->cfg.max_batch) {
 		/* its lines cannot be skipped safely */
@@ -166,9 +181,8 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		if (rc == DISPATCH_LATER)
 			return DISPATCH_DONE;
 		srv_err(c, rc, why);
-		/* a BATCH refused here cannot consume its lines: the
-		 * connection's framing is lost */
-		return r.spec->id == CMD_BATCH ? DISPATCH_CLOSE : DISPATCH_DONE;
+		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, 0)
+		                               : DISPATCH_DONE;
 	}
 	*job = j;
 	return DISPATCH_SUBMIT;

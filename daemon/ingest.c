@@ -113,7 +113,10 @@ int ingest_batch_check(struct conn *c, const struct req *r, struct job *j,
                        const char **why)
 {
 	(void)j;
-	(void)why;
+	if (!own_name(c, r)) {
+		*why = "batches only in your own name";
+		return VD_EDENIED;
+	}
 	if ((c->batch = batch_new(r, 0)) == NULL)
 		return VD_ENOMEM;
 	return DISPATCH_LATER;

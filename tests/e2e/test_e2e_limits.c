@@ -90,6 +90,39 @@ static void test_roles_and_malformed(void **state)
 	client_close(&c);
 }
 
+/* A BATCH header refused for any reason consumes its n lines, unanswered,
+ * when n can be read (protocol.md); when it cannot, the connection is
+ * closed, since the lines cannot be skipped. (A malformed header once left
+ * its lines to be answered one by one as requests; a header in another
+ * provider's name was not refused until its lines failed.) */
+static void test_refused_batch_headers(void **state)
+{
+	static const char lines[] = "USAGE provider=dc id=z1\nFROB x=1\n";
+	struct client c;
+
+	(void)state;
+	auth_as(&c, "dc", k_dc);
+	expect_prefix(client_req(&c, "BATCH provider=school n=2 sig=%0128d",
+	                         0),
+	              "ERR DENIED batches only in your own name");
+	assert_int_equal(client_send(&c, lines, sizeof(lines) - 1), 0);
+	expect_prefix(client_req(&c, "PING"), "OK");
+	/* sig= is no hex; n was read before it */
+	expect_prefix(client_req(&c, "BATCH provider=dc n=2 sig=%0127dz", 0),
+	              "ERR BADREQ");
+	assert_int_equal(client_send(&c, lines, sizeof(lines) - 1), 0);
+	expect_prefix(client_req(&c, "PING"), "OK");
+	/* n=0: nothing to skip */
+	expect_prefix(client_req(&c, "BATCH provider=dc n=0 sig=%0128d", 0),
+	              "ERR BADREQ");
+	expect_prefix(client_req(&c, "PING"), "OK");
+	/* the fault before n: n unknown, the connection closed */
+	expect_prefix(client_req(&c, "BATCH provider=dc sig=%0127dz n=2", 0),
+	              "ERR BADREQ");
+	assert_null(client_line(&c));
+	client_close(&c);
+}
+
 static void test_every_role_denied_what_it_may_not_run(void **state)
 {
 	static const struct {
@@ -439,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roles_and_malformed),
 	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
+	    cmocka_unit_test(test_refused_batch_headers),
 	    cmocka_unit_test(test_trickle_writer_cut_off),
 	    cmocka_unit_test(test_steady_lines_not_cut_off),
 	    cmocka_unit_test(test_half_close_answers_everything),
