@@ -39,6 +39,7 @@ struct commitq {
 	/* commit latency: counts per bucket (COMMIT_BUCKETS + 1 for +Inf),
 	 * sum in microseconds */
 	uint64_t lat[COMMIT_BUCKETS + 1], lat_sum_us, lat_n;
+	uint64_t commits; /* transactions committed (STATS commits) */
 	struct worker *workers;
 	size_t nworkers;
 	struct ledger_op **ops;
@@ -150,6 +151,7 @@ static void *commit_main(void *arg)
 		q->lat[b]++;
 		q->lat_sum_us += us;
 		q->lat_n++;
+		q->commits += rc == 0;
 		pthread_cond_broadcast(&q->ran);
 		pthread_mutex_unlock(&q->mu);
 		if (write(q->pipe[1], "c", 1) < 0 && errno != EAGAIN) {
@@ -248,9 +250,10 @@ static void done_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_lock(&q->mu);
 	j = q->done;
 	q->done = q->done_tail = NULL;
+	/* counted where they happen: one wake-up may bring several groups,
+	 * or only signatures refused */
+	s->st.commits = q->commits;
 	pthread_mutex_unlock(&q->mu);
-	if (j != NULL)
-		s->st.commits++;
 	if (atomic_load(&s->failed) && !s->failed_told) {
 		s->failed_told = 1;
 		srv_log(s, 0,

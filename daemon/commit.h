@@ -63,7 +63,9 @@ void commit_stop(struct server *s);
 void commit_submit(struct server *s, struct job *j);
 
 /* Before the loop runs (server start): run j and wait for it; j->done is
- * not called, j stays the caller's. Returns j->rc. */
+ * not called, j stays the caller's. A policy swap that succeeded moves
+ * j->pol to s->pol (j->pol is then NULL), as for a submitted one.
+ * Returns j->rc. */
 int commit_run(struct server *s, struct job *j);
 
 /* Commit latency histogram: upper bounds in microseconds (1 ms .. 1 s),

@@ -1,7 +1,7 @@
 /* The vouchd server: listeners, connections and the ledger, on one
- * libevent base. server_run() returns when SIGTERM or SIGINT has been
- * handled (or server_stop was called). Not thread-safe: one thread runs
- * the event loop. */
+ * libevent base, with the commit thread and signature workers of
+ * commit.h. The caller's thread runs the event loop; server_new,
+ * server_run and server_free are called from it, in that order. */
 #ifndef VD_SERVER_H
 #define VD_SERVER_H
 
@@ -16,7 +16,12 @@ struct server;
  * the server key, bind every listener. On error err says why. */
 int server_new(const struct config *cfg, struct server **out, char *err,
                size_t len);
+/* Serve until SIGTERM or SIGINT has been handled (everything read is
+ * answered) or a commit failed. Returns 0, or 1 after a failed commit
+ * (fail-stop: nothing was acknowledged after it). */
 int server_run(struct server *s);
+/* Commit and answer what is queued, close every connection, free all;
+ * s may be NULL. A SIGHUP from here on is ignored. */
 void server_free(struct server *s);
 
 /* `vouchd init`: a new store in dir with the server's key and a first

@@ -1,10 +1,12 @@
 /* Internal to daemon/: the server's state and one connection's, and the
  * few helpers every part of the server uses (logging, the clock, writing
- * an ERR). srv.c calls nothing else of daemon/, so any daemon file may
+ * an ERR). Of daemon/, srv.c calls only errmap.c, so any daemon file may
  * include this without a cycle.
  *
  * Threads: everything here belongs to the event-loop thread, except
- * `failed`, which the commit thread sets (an atomic, read by the loop). */
+ * `failed`, which the commit thread sets (an atomic, read by the loop),
+ * `l`, which the commit thread writes through (ledger.h says how reads
+ * beside it are safe), and `q`, the commit module's (its own lock). */
 #ifndef VD_SRV_H
 #define VD_SRV_H
 
@@ -24,6 +26,8 @@
 
 #define SRV_MAX_LISTEN CONFIG_MAX_LISTEN
 
+/* The loop's counters (STATS, /metrics); commits is the commit thread's
+ * count of transactions committed, copied at each of its wake-ups. */
 struct srv_stats {
 	uint64_t connections, requests, records, duplicates, batches;
 	uint64_t commits, errors;
