@@ -114,8 +114,9 @@ static enum dispatch_next skip_batch(struct conn *c, const struct req *r,
                                      int rc)
 {
 	if (!req_has(r, KEY_N))
-		return rc == PROTO_ERANGE && r->err_key == KEY_N ? DISPATCH_DONE
-		                                                 : DISPATCH_CLOSE;
+		return rc == PROTO_ERANGE && r->err_key == KEY_N
+		           ? DISPATCH_DONE
+		           : DISPATCH_CLOSE;
 	if (r->num[KEY_N] > c->s->cfg.max_batch)
 		return DISPATCH_CLOSE;
 	if ((c->batch = batch_new(r, VD_EDENIED)) == NULL) {
