@@ -102,8 +102,7 @@ static void test_refused_batch_headers(void **state)
 
 	(void)state;
 	auth_as(&c, "dc", k_dc);
-	expect_prefix(client_req(&c, "BATCH provider=school n=2 sig=%0128d",
-	                         0),
+	expect_prefix(client_req(&c, "BATCH provider=school n=2 sig=%0128d", 0),
 	              "ERR DENIED batches only in your own name");
 	assert_int_equal(client_send(&c, lines, sizeof(lines) - 1), 0);
 	expect_prefix(client_req(&c, "PING"), "OK");
