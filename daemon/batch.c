@@ -89,6 +89,8 @@ int batch_add(struct batch *b, const char *line, size_t len, size_t max_line,
 	if (b->err)
 		goto count;
 	rc = req_parse(line, len, max_line, REQ_BATCH_LINE, &r);
+	if (rc < 0)
+		b->why = req_message(&r, rc, b->msg, sizeof(b->msg));
 	if (rc == 0 && (rc = batch_record_of(&r, &b->recs[b->got])) == 0 &&
 	    strcmp(b->recs[b->got].provider, provider) != 0) {
 		rc = VD_EDENIED;
