@@ -16,11 +16,11 @@
 
 struct batch {
 	size_t n, got;
-	int err;         /* the first refusal (0: none so far) */
-	const char *why; /* its reason (static, or msg) */
+	int err;               /* the first refusal (0: none so far) */
+	const char *why;       /* its reason (static, or msg) */
 	char msg[REQ_MSG_MAX]; /* a malformed line's, naming its key */
-	size_t bad;      /* the line it is about, from 1 (0: the header) */
-	int silent;      /* refused at its header and answered there */
+	size_t bad; /* the line it is about, from 1 (0: the header) */
+	int silent; /* refused at its header and answered there */
 	uint8_t sig[SIG_LEN];
 	char *lines; /* the record lines as sent, each with its LF */
 	size_t lines_len, lines_cap;

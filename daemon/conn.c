@@ -437,6 +437,10 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	 * answered first */
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		c->eof = 1;
+		/* libevent's TLS bufferevent stops writing too when it reads
+		 * the peer's close_notify, and would not start again for
+		 * replies added behind those it holds */
+		bufferevent_enable(c->bev, EV_WRITE);
 		conn_update(c);
 		return;
 	}
@@ -474,6 +478,11 @@ static struct bufferevent *new_bev(struct server *s, int fd, int tls)
 	    s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL)
 		SSL_free(ssl);
+	else
+		/* a TCP half-close without close_notify ends the requests as
+		 * on a plain socket: only whole lines are ever served, so a
+		 * truncation cannot forge one */
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	return bev;
 }
 
@@ -529,7 +538,9 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE,
 	                         (size_t)s->cfg.output_limit / 2, 0);
-	bufferevent_set_timeouts(c->bev, &idle, NULL);
+	/* idle: no request for idle_timeout, or replies the peer has not
+	 * read for as long (reading is off while they wait) */
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = s->conns;
 	if (s->conns)

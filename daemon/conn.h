@@ -11,11 +11,13 @@
  *   OUTPUT   -> READING   they drop to half of it
  *   any      -> CLOSING   QUIT, a line over max_line, a BATCH over
  *                         max_batch, the server stopping
- *   READING  -> CLOSING   the peer shut its sending side (EOF) and every
- *                         whole line it sent before is served
+ *   READING  -> CLOSING   the peer shut its sending side (EOF: a TCP
+ *                         half-close, or TLS close_notify) and every whole
+ *                         line it sent before is served
  *   CLOSING  -> freed     every write answered and every reply sent
- *   any      -> DEAD      the peer is gone (an error, idle_timeout, a
- *                         line late): freed when its queued writes are
+ *   any      -> DEAD      the peer is gone (an error, idle_timeout with
+ *                         nothing read or nothing of its replies taken,
+ *                         a line late): freed when its queued writes are
  *                         answered
  *
  * Every line is bounded twice: the bytes buffered while no LF has come

@@ -153,6 +153,12 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
 		                               : DISPATCH_DONE;
 	}
+	if (rc < 0 && r.spec->id == CMD_BATCH && r.err_key == KEY_N &&
+	    rc == PROTO_EOVERFLOW) {
+		/* over max_batch, however far (protocol.md) */
+		srv_err(c, VD_ELIMIT, "batch over max_batch");
+		return DISPATCH_CLOSE;
+	}
 	if (rc < 0) {
 		srv_err(c, rc, req_message(&r, rc, msg, sizeof(msg)));
 		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
@@ -174,7 +180,8 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		return row->read(c, &r);
 	}
 	if ((j = new_job(c, r.spec->id)) == NULL)
-		return DISPATCH_DONE;
+		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, 0)
+		                               : DISPATCH_DONE;
 	j->pub = c->pub;
 	rc = row->check(c, &r, j, &why);
 	if (rc != 0) {

@@ -407,11 +407,11 @@ void server_free(struct server *s)
 		event_free(s->ev_term);
 	if (s->ev_int)
 		event_free(s->ev_int);
-	/* without its event, SIGHUP's default action would kill the
-	 * process mid-shutdown (a reload asked for too late) */
-	signal(SIGHUP, SIG_IGN);
+	/* freeing its event puts back SIGHUP's default action, which would
+	 * kill the process mid-shutdown (a reload asked for too late) */
 	if (s->ev_hup)
 		event_free(s->ev_hup);
+	signal(SIGHUP, SIG_IGN);
 	if (s->ev_expire)
 		event_free(s->ev_expire);
 	ledger_close(s->l);

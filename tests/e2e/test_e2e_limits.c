@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <poll.h>
 
 #include "cmd.h"
 #include "e2e_client.h"
@@ -399,6 +400,97 @@ static void test_pipelined_past_output_limit(void **state)
 	assert_int_equal(stopped, 0);
 }
 
+/* A client that sends and never reads is closed idle_timeout after its
+ * replies stop moving (with reading off while they wait, nothing timed
+ * it out: such a connection stayed open until the daemon stopped). */
+static void test_never_reading_client_closed(void **state)
+{
+	static char hellos[6 * 200000];
+	struct daemon d2;
+	struct client c;
+	size_t off = 0;
+	ssize_t n;
+	int i, eof = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(
+	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
+	assert_int_equal(client_open(&c, d2.sock), 0);
+	expect_prefix(client_req(&c, "PING"), "OK");
+	client_close(&c);
+	assert_int_equal(daemon_stop(&d2), 0);
+	f = fopen(d2.conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+	        "[server]\nlisten = unix:%s\nidle_timeout = 2\n"
+	        "output_limit = 4096\nlog_level = warn\n",
+	        d2.sock);
+	fclose(f);
+	d2.pid =
+	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(d2.pid > 0);
+	assert_int_equal(client_open(&c, d2.sock), 0);
+	/* 200,000 HELLOs: 1.2 MB of requests, 30 MB of replies (each ~150
+	 * bytes), far more than the sockets hold; as much of it as the
+	 * daemon takes before it stops reading */
+	for (i = 0; i < (int)sizeof(hellos) / 6; i++)
+		memcpy(hellos + 6 * i, "HELLO\n", 6);
+	fcntl(c.fd, F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 300 && off < sizeof(hellos); i++) {
+		n = send(c.fd, hellos + off, sizeof(hellos) - off,
+		         MSG_NOSIGNAL);
+		if (n > 0)
+			off += (size_t)n;
+		else
+			usleep(10000);
+	}
+	/* without reading a byte (reading would let it go on): has the
+	 * daemon closed its end? */
+	sleep(4);
+	{
+		struct pollfd p = {c.fd, POLLRDHUP, 0};
+		eof = poll(&p, 1, 0) == 1 &&
+		      (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+	}
+	client_close(&c);
+	assert_int_equal(daemon_stop(&d2), 0);
+	daemon_cleanup(&d2);
+	print_message("sent %zu bytes of requests\n", off);
+	assert_true(off < sizeof(hellos)); /* it did stop reading */
+	assert_true(eof);
+}
+
+/* SIGHUPs that arrive while the daemon stops (a reload asked for too
+ * late) do not kill it: it still exits 0 (freeing the SIGHUP event once
+ * put back the default action, and 8 of 8 such stops died of SIGHUP). */
+static void test_sighup_while_stopping(void **state)
+{
+	struct daemon d2;
+	struct client c;
+	int st, trial;
+
+	(void)state;
+	for (trial = 0; trial < 3; trial++) {
+		assert_int_equal(daemon_start(&d2, VOUCHD_BIN,
+		                              VD_SOURCE_DIR "/deploy/policies"),
+		                 0);
+		assert_int_equal(client_open(&c, d2.sock), 0);
+		expect_prefix(client_req(&c, "PING"), "OK");
+		client_close(&c);
+		kill(d2.pid, SIGTERM);
+		while (waitpid(d2.pid, &st, WNOHANG) == 0) {
+			kill(d2.pid, SIGHUP);
+			usleep(500);
+		}
+		daemon_cleanup(&d2);
+		if (!WIFEXITED(st))
+			fail_msg("stop %d: killed by signal %d", trial + 1,
+			         WTERMSIG(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+}
+
 static void test_busy_at_max_connections(void **state)
 {
 	struct client c[9];
@@ -477,6 +569,8 @@ int main(void)
 	    cmocka_unit_test(test_half_close_answers_everything),
 	    cmocka_unit_test(test_slow_reader_bounded),
 	    cmocka_unit_test(test_pipelined_past_output_limit),
+	    cmocka_unit_test(test_never_reading_client_closed),
+	    cmocka_unit_test(test_sighup_while_stopping),
 	    cmocka_unit_test(test_busy_at_max_connections),
 	    cmocka_unit_test(test_auth_failures_slowed),
 	    cmocka_unit_test(test_bad_config_refused),

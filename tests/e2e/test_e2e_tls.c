@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 
 #include "e2e_client.h"
+#include "hex.h"
 
 static struct daemon D;
 
@@ -191,6 +192,97 @@ static void test_tls_session(void **state)
 	SSL_CTX_free(ctx);
 }
 
+/* Everything ssl sends until it closes, into buf (NUL-terminated). */
+static size_t tls_read_all(SSL *ssl, char *buf, size_t size)
+{
+	size_t n = 0;
+	int r;
+
+	while (n < size - 1 &&
+	       (r = SSL_read(ssl, buf + n, (int)(size - 1 - n))) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	return n;
+}
+
+/* One line from ssl, byte by byte (the replies before the pipeline). */
+static void tls_line(SSL *ssl, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (n < size - 1 && SSL_read(ssl, buf + n, 1) == 1 && buf[n] != '\n')
+		n++;
+	buf[n] = '\0';
+}
+
+/* A client that sends its requests, then close_notify, and reads on gets
+ * every reply, those of writes committed after the close_notify came
+ * included (libevent's TLS layer stopped writing at the close_notify:
+ * the replies of writes were lost and the connection was never freed). */
+static void test_tls_close_notify_answers_everything(void **state)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	struct sig_key *bureau = NULL, *org = NULL;
+	char line[512], req[4096], all[4096], hex[SIG_HEX + 1];
+	struct timeval tv = {10, 0};
+	uint8_t sig[SIG_LEN];
+	int trial, fd, n, i;
+	size_t len;
+	SSL *ssl;
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(sig_key_load(D.bureau_key, &bureau), 0);
+	assert_int_equal(sig_keygen(&org), 0);
+	for (trial = 0; trial < 5; trial++) {
+		fd = tcp_connect();
+		assert_true(fd >= 0);
+		/* a lost reply fails the test instead of hanging it */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		ssl = SSL_new(ctx);
+		SSL_set_fd(ssl, fd);
+		assert_int_equal(SSL_connect(ssl), 1);
+		assert_int_equal(SSL_write(ssl, "HELLO\n", 6), 6);
+		tls_line(ssl, line, sizeof(line));
+		assert_non_null(strstr(line, "nonce="));
+		sig_auth_sign(bureau, strstr(line, "nonce=") + 6, 64, sig);
+		hex_encode(sig, SIG_LEN, hex);
+		n = snprintf(req, sizeof(req), "AUTH id=bureau sig=%s\n", hex);
+		assert_int_equal(SSL_write(ssl, req, n), n);
+		tls_line(ssl, line, sizeof(line));
+		expect_prefix(line, "OK id=bureau");
+		/* ten writes (several commits, replies queued behind one
+		 * another), a read */
+		key_hex(org, hex);
+		for (len = 0, i = 0; i < 10; i++)
+			len += (size_t)snprintf(req + len, sizeof(req) - len,
+			                        "REGISTER id=t%d-%d role=org "
+			                        "key=%s kind=school\n",
+			                        trial, i, hex);
+		len += (size_t)snprintf(req + len, sizeof(req) - len, "PING\n");
+		assert_int_equal(SSL_write(ssl, req, (int)len), (int)len);
+		SSL_shutdown(ssl);
+		tls_read_all(ssl, all, sizeof(all));
+		for (i = 0; i < 10; i++) {
+			snprintf(line, sizeof(line),
+			         "OK id=t%d-%d status=registered seq=", trial,
+			         i);
+			if (strstr(all, line) == NULL)
+				fail_msg(
+				    "trial %d: no reply to write %d of 10; "
+				    "got:\n%s",
+				    trial, i + 1, all);
+		}
+		if (strstr(all, "\nOK\n") == NULL)
+			fail_msg("trial %d: no reply to the PING", trial);
+		SSL_free(ssl);
+		close(fd);
+	}
+	sig_key_free(bureau);
+	sig_key_free(org);
+	SSL_CTX_free(ctx);
+}
+
 static void test_plain_client_gets_nothing(void **state)
 {
 	char buf[256];
@@ -289,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sd_notify_ready),
 	    cmocka_unit_test(test_tls_session),
+	    cmocka_unit_test(test_tls_close_notify_answers_everything),
 	    cmocka_unit_test(test_plain_client_gets_nothing),
 	    cmocka_unit_test(test_vouchctl_tls),
 	    cmocka_unit_test(test_unix_bureau_without_auth),
