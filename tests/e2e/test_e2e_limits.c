@@ -121,6 +121,15 @@ static void test_refused_batch_headers(void **state)
 	              "ERR BADREQ");
 	assert_null(client_line(&c));
 	client_close(&c);
+	/* n past any number: over max_batch, as protocol.md says */
+	auth_as(&c, "dc", k_dc);
+	expect_prefix(client_req(&c,
+	                         "BATCH provider=dc n=99999999999999999999 "
+	                         "sig=%0128d",
+	                         0),
+	              "ERR TOOBIG batch over max_batch");
+	assert_null(client_line(&c));
+	client_close(&c);
 }
 
 static void test_every_role_denied_what_it_may_not_run(void **state)
