@@ -342,7 +342,7 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 	listing_init(&T.L, c);
 	req_copy(r, KEY_POOL, pool, sizeof(pool));
 	rc = ledger_pools(c->s->l, pool[0] ? pool : NULL,
-	                  (int32_t)r->num[KEY_PERIOD], pool_row, &T);
+	                  (int32_t)r->num[KEY_PERIOD], srv_now(), pool_row, &T);
 	if (rc < 0) {
 		rbuf_free(&T.L.rows);
 		srv_err(c, rc, err_str(rc));

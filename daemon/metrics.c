@@ -93,7 +93,7 @@ static void metrics_cb(struct evhttp_request *req, void *arg)
 		    cum, (double)sum / 1e6, n);
 	}
 	evbuffer_add_printf(b, "# TYPE vouchd_pool_budget_fen gauge\n");
-	ledger_pools(s->l, NULL, 0, pool_metric, &o);
+	ledger_pools(s->l, NULL, 0, srv_now(), pool_metric, &o);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	                  "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);

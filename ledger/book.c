@@ -423,7 +423,12 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 		rc = book_voucher_get_of(b, ben, acc->voucher, &old);
 		if (rc < 0)
 			return rc;
-		have = old.status != V_REVOKED;
+		/* a revoked voucher takes no more grants, and its program
+		 * grants nothing more to ben for the period (a grant
+		 * program's next application has a voucher of its own) */
+		if (old.status == V_REVOKED)
+			return 0;
+		have = 1;
 	}
 	if (!have && (rc = new_voucher_id(b, acc->voucher)) < 0)
 		return rc;
@@ -481,41 +486,79 @@ static int journal_cut(struct book *b, const char *type, const char *vid,
 	return journal_append(b->t, b->now, type, f, NULL);
 }
 
+/* The vouchers of (program, ben, period), newest first: a grant program
+ * has one per application, another program one (and before schema 4 a
+ * new one after a revoke). */
+struct vlist {
+	const char *prog;
+	int32_t period;
+	char id[16][BOOK_VID];
+	size_t n;
+};
+
+static int vlist_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct vlist *l = arg;
+	struct voucher_row r;
+	char id[STORE_ID + 1];
+
+	if (v->mv_size != sizeof(r) || k->mv_size != 2 * STORE_ID)
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	if (r.period != l->period || strcmp(r.program, l->prog) != 0)
+		return 0;
+	store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
+	if (strlen(id) >= BOOK_VID)
+		return VD_EINTERNAL;
+	/* ids grow: keep the newest 16 */
+	if (l->n == 16) {
+		memmove(l->id[0], l->id[1], 15 * sizeof(l->id[0]));
+		l->n--;
+	}
+	memcpy(l->id[l->n++], id, strlen(id) + 1);
+	return 0;
+}
+
 /* Take cut back from what program g granted ben in period: off the
- * voucher's remaining first (booked as revoked, back to the pools), the
- * rest a clawback due. */
+ * remaining of its vouchers, the newest first (booked as revoked, back
+ * to the pools), the rest a clawback due. */
 static int reduce(struct book *b, const struct policy_program *g,
                   const char *ben, int32_t period, int64_t cut,
                   struct acc_row *acc)
 {
+	struct vlist l = {g->id, period, {{0}}, 0};
 	struct voucher_row old, v;
-	int64_t take = 0;
+	int64_t take = 0, t;
+	uint8_t k[STORE_ID];
 	char parts[512];
+	size_t i;
 	int rc;
 
-	if (acc->voucher[0] != '\0') {
-		if ((rc = book_voucher_get_of(b, ben, acc->voucher, &old)) < 0)
+	store_key_id(k, 0, ben);
+	if ((rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0,
+	                   vlist_one, &l)) < 0)
+		return rc;
+	for (i = l.n; i-- > 0 && take < cut;) {
+		if ((rc = book_voucher_get_of(b, ben, l.id[i], &old)) < 0)
 			return rc;
+		if (old.status != V_ACTIVE)
+			continue;
 		v = old;
-		if (v.status == V_ACTIVE) {
-			take = remaining(&v) < cut ? remaining(&v) : cut;
-			v.revoked += take;
-			if (remaining(&v) == 0)
-				v.status = V_SPENT;
-		}
-		if (take > 0) {
-			if ((rc = book_voucher_put(b, acc->voucher, &old, &v)) <
-			        0 ||
-			    (rc = book_pools_move(
-			         b, g, period,
-			         offsetof(struct pool_row, revoked), take, 1)) <
-			        0 ||
-			    (rc = book_parts_str(b, g, take, parts,
-			                         sizeof(parts))) < 0 ||
-			    (rc = journal_cut(b, "reduce", acc->voucher, g, ben,
-			                      period, take, parts)) < 0)
-				return rc;
-		}
+		t = remaining(&v) < cut - take ? remaining(&v) : cut - take;
+		if (t <= 0)
+			continue;
+		v.revoked += t;
+		if (remaining(&v) == 0)
+			v.status = V_SPENT;
+		take += t;
+		if ((rc = book_voucher_put(b, l.id[i], &old, &v)) < 0 ||
+		    (rc = book_pools_move(b, g, period,
+		                          offsetof(struct pool_row, revoked), t,
+		                          1)) < 0 ||
+		    (rc = book_parts_str(b, g, t, parts, sizeof(parts))) < 0 ||
+		    (rc = journal_cut(b, "reduce", l.id[i], g, ben, period, t,
+		                      parts)) < 0)
+			return rc;
 	}
 	acc->granted -= cut;
 	if (cut > take) {
@@ -554,8 +597,8 @@ int book_set_unfunded(struct book *b, const struct policy_program *g,
 	return 0;
 }
 
-static int group_other(struct book *b, const struct policy_group *grp,
-                       const char *ben, int32_t period, int64_t *other)
+int book_group_other(struct book *b, const struct policy_group *grp,
+                     const char *ben, int32_t period, int64_t *other)
 {
 	struct life l;
 	size_t i;
@@ -605,7 +648,7 @@ int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
 		if (p->settlement != POLICY_GRANT)
 			rows[i].earned = m[i].earned;
 	}
-	if ((rc = group_other(b, grp, ben, period, &other)) < 0 ||
+	if ((rc = book_group_other(b, grp, ben, period, &other)) < 0 ||
 	    (rc = accrual_group(grp, m, n, other, &ent)) < 0)
 		return rc;
 	/* no longer earned (a void): take back, first from programs paid

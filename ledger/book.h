@@ -145,6 +145,12 @@ int book_earned_row(struct book *b, const struct policy_program *g,
                     const char *ben, int32_t period, const struct acc_row *row,
                     int64_t *earned);
 
+/* What grp's programs granted ben in periods other than period, when the
+ * group has a lifetime cap (0 otherwise, and for grp NULL): the part of
+ * the cap already used. */
+int book_group_other(struct book *b, const struct policy_group *grp,
+                     const char *ben, int32_t period, int64_t *other);
+
 /* Steps 4 to 6 for the group of program prog (or prog alone) and ben in
  * period: recompute, grant what is due (funded by the pools, the rest
  * unfunded), or take back what is no longer earned (off the voucher's

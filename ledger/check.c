@@ -448,8 +448,7 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	else if ((rc = book_earned(&b, g, ben, period, &earned)) < 0)
 		return rc;
 	snprintf(what, sizeof(what), "accrual %s earned", key);
-	/* annual rows are computed at settlement only */
-	if (g->settlement != POLICY_ANNUAL && r.earned != earned)
+	if (r.earned != earned)
 		return mismatch(
 		    c, "%s: %" PRId64 " stored, %" PRId64 " recomputed", what,
 		    r.earned, earned);

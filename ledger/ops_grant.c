@@ -100,6 +100,10 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if ((rc = accrual_application(g, op->u.issue.need, op->u.issue.asked,
 	                              prior, &app.amount)) < 0)
 		return rc;
+	/* each application is a voucher of its own (domain.md, step 6):
+	 * revoking one leaves the others, a later one does not extend an
+	 * earlier one's expiry */
+	acc.voucher[0] = '\0';
 	if ((rc = money_add(acc.earned, app.amount, &acc.earned)) < 0 ||
 	    (rc = money_add(acc.basis, op->u.issue.need, &acc.basis)) < 0 ||
 	    (rc = book_acc_put(b, g->id, op->u.issue.org, period, &acc)) < 0)
@@ -183,7 +187,7 @@ static int due_of(struct book *b, int prog, const char *ben, int32_t period,
 	struct accrual_member m[POLICY_MAX_PROGRAMS];
 	size_t i, n = grp ? grp->nprograms : 1, me = 0;
 	struct acc_row r;
-	int64_t ent;
+	int64_t ent, other;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -196,7 +200,9 @@ static int due_of(struct book *b, int prog, const char *ben, int32_t period,
 			return rc;
 		m[i].granted = r.granted > 0 ? r.granted : 0;
 	}
-	if ((rc = accrual_group(grp, m, n, 0, &ent)) < 0)
+	/* a lifetime group cap counts what other periods were granted */
+	if ((rc = book_group_other(b, grp, ben, period, &other)) < 0 ||
+	    (rc = accrual_group(grp, m, n, other, &ent)) < 0)
 		return rc;
 	*due = m[me].delta;
 	return 0;

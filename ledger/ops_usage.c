@@ -156,8 +156,16 @@ static int add_basis(struct book *b, const struct counted *c,
 		g = &b->pol->programs[c->prog[i]];
 		d = g->basis == POLICY_AMOUNT ? r->amount : r->qty;
 		if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0 ||
-		    (rc = money_add(row.basis, sign * d, &row.basis)) < 0 ||
-		    (rc = book_acc_put(b, g->id, ben, period, &row)) < 0)
+		    (rc = money_add(row.basis, sign * d, &row.basis)) < 0)
+			return rc;
+		/* an annual row shows what is earned so far (nothing is
+		 * granted before SETTLE); an immediate one is recomputed by
+		 * its group right after */
+		if (g->settlement == POLICY_ANNUAL &&
+		    (rc = book_earned_row(b, g, ben, period, &row,
+		                          &row.earned)) < 0)
+			return rc;
+		if ((rc = book_acc_put(b, g->id, ben, period, &row)) < 0)
 			return rc;
 	}
 	return 0;

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "book.h"
@@ -407,45 +408,78 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 	return rc;
 }
 
+/* The pool rows to list, gathered before they are answered: the stored
+ * ones and the policy's pools without figures, then sorted. */
 struct pwalk {
 	const struct policy *pol;
 	const char *pool;
 	int32_t period;
-	ledger_pool_fn fn;
-	void *arg;
+	struct ledger_pool *v;
+	size_t n, cap;
 };
+
+static int pool_add(struct pwalk *w, const char *pool, int32_t period,
+                    const struct pool_row *r)
+{
+	struct ledger_pool *p;
+	int idx;
+
+	if (w->n == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 16;
+		void *q = realloc(w->v, nc * sizeof(*w->v));
+		if (q == NULL)
+			return VD_ENOMEM;
+		w->v = q;
+		w->cap = nc;
+	}
+	p = &w->v[w->n++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->pool, sizeof(p->pool), "%s", pool);
+	p->period = period;
+	idx = w->pol ? policy_pool_index(w->pol, p->pool) : -1;
+	p->budget = idx >= 0 ? w->pol->pools[idx].budget : 0;
+	p->granted = r->granted;
+	p->redeemed = r->redeemed;
+	p->expired = r->expired;
+	p->revoked = r->revoked;
+	p->unfunded = r->unfunded;
+	p->remaining = p->budget - r->granted + r->expired + r->revoked;
+	return 0;
+}
 
 static int pool_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct pwalk *w = arg;
-	struct ledger_pool p;
+	char pool[STORE_ID + 1];
 	struct pool_row r;
-	int idx;
+	int32_t period;
 
 	if (k->mv_size != STORE_ID + 2 || v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
-	memset(&p, 0, sizeof(p));
-	store_key_get_id(k->mv_data, p.pool);
-	p.period = store_get_u16((const uint8_t *)k->mv_data + STORE_ID);
-	if ((w->pool && strcmp(w->pool, p.pool) != 0) ||
-	    (w->period && w->period != p.period))
+	store_key_get_id(k->mv_data, pool);
+	period = store_get_u16((const uint8_t *)k->mv_data + STORE_ID);
+	if ((w->pool && strcmp(w->pool, pool) != 0) ||
+	    (w->period && w->period != period))
 		return 0;
-	idx = w->pol ? policy_pool_index(w->pol, p.pool) : -1;
-	p.budget = idx >= 0 ? w->pol->pools[idx].budget : 0;
-	p.granted = r.granted;
-	p.redeemed = r.redeemed;
-	p.expired = r.expired;
-	p.revoked = r.revoked;
-	p.unfunded = r.unfunded;
-	p.remaining = p.budget - r.granted + r.expired + r.revoked;
-	return w->fn(w->arg, &p);
+	return pool_add(w, pool, period, &r);
+}
+
+static int pool_cmp(const void *a, const void *b)
+{
+	const struct ledger_pool *x = a, *y = b;
+	int c = strcmp(x->pool, y->pool);
+
+	return c ? c : (x->period > y->period) - (x->period < y->period);
 }
 
 int ledger_pools(struct ledger *l, const char *pool, int32_t period,
-                 ledger_pool_fn fn, void *arg)
+                 int64_t now, ledger_pool_fn fn, void *arg)
 {
-	struct pwalk w = {ledger_policy(l), pool, period, fn, arg};
+	static const struct pool_row zero;
+	struct pwalk w = {ledger_policy(l), pool, period, NULL, 0, 0};
+	int32_t want = period ? period : (int32_t)period_of(now);
+	size_t i, j, stored;
 	struct ltx t;
 	int rc;
 
@@ -453,7 +487,26 @@ int ledger_pools(struct ledger *l, const char *pool, int32_t period,
 		return rc;
 	rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, pool_one, &w);
 	ltx_abort(&t);
-	return rc;
+	/* every pool of the policy, for the period asked (or the current
+	 * one), with figures or not */
+	stored = w.n;
+	for (i = 0; rc == 0 && w.pol && i < w.pol->npools; i++) {
+		const char *id = w.pol->pools[i].id;
+		int seen = 0;
+		if (pool && strcmp(pool, id) != 0)
+			continue;
+		for (j = 0; j < stored && !seen; j++)
+			seen = w.v[j].period == want &&
+			       strcmp(w.v[j].pool, id) == 0;
+		if (!seen)
+			rc = pool_add(&w, id, want, &zero);
+	}
+	if (rc == 0 && w.n > 1)
+		qsort(w.v, w.n, sizeof(*w.v), pool_cmp);
+	for (i = 0; rc == 0 && i < w.n; i++)
+		rc = fn(arg, &w.v[i]);
+	free(w.v);
+	return rc == 1 ? 0 : rc;
 }
 
 struct cwalk {

@@ -119,10 +119,13 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
                    const char **why);
 
 /* Pool figures of pool (NULL: all) and period (0: every period with
- * activity), in (pool, period) order; budget and remaining from the
- * policy in force (a pool no longer in it, or no policy: budget 0). */
+ * figures), in (pool, period) order. Every pool of the policy in force is
+ * listed for the period asked, or without one for the CST period of now,
+ * with zero figures where it has none. Budget and remaining from the
+ * policy in force (a pool no longer in it, or no policy: budget 0). fn
+ * returns 0 to go on, 1 to stop, or a negative code that is returned. */
 int ledger_pools(struct ledger *l, const char *pool, int32_t period,
-                 ledger_pool_fn fn, void *arg);
+                 int64_t now, ledger_pool_fn fn, void *arg);
 
 /* What the bureau owes each provider that redeemed something (provider
  * given: that one only), in provider order. */

@@ -212,7 +212,8 @@ static inline int fx_pool(struct fx *f, const char *pool, int32_t period,
 
 	memset(out, 0, sizeof(*out));
 	memset(&q, 0, sizeof(q));
-	if (ledger_pools(f->l, pool, period, fx_pool_one, &q) < 0 || !q.found)
+	if (ledger_pools(f->l, pool, period, f->now, fx_pool_one, &q) < 0 ||
+	    !q.found)
 		return -1;
 	*out = q.p;
 	return 0;

@@ -1,0 +1,234 @@
+/* The rules of domain.md that issue 13 sharpened, each on a hand-worked
+ * case: every pool listed for the period asked, an annual program's rows
+ * showing what is earned before settlement, a group's lifetime cap at
+ * settlement, one voucher per application of a grant program. Amounts in
+ * fen. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ledger_fixture.h"
+
+#define ANNUAL VD_SOURCE_DIR "/tests/data/policy-rules/annual.ini"
+/* 2024 and 2025 in CST: 2024 is a leap year */
+#define T2025 (T2026 - 365LL * 86400)
+#define T2024 (T2025 - 366LL * 86400)
+
+struct rows {
+	struct ledger_pool p[8];
+	struct ledger_accrual a[8];
+	size_t n;
+};
+
+static int pool_one(void *arg, const struct ledger_pool *p)
+{
+	struct rows *r = arg;
+
+	if (r->n < 8)
+		r->p[r->n++] = *p;
+	return 0;
+}
+
+static int acc_one(void *arg, const struct ledger_accrual *a)
+{
+	struct rows *r = arg;
+
+	if (r->n < 8)
+		r->a[r->n++] = *a;
+	return 0;
+}
+
+/* POOL lists every pool of the policy for the period asked, activity or
+ * not (domain.md, end of "Order of operations"; example 17). */
+static void test_every_pool_listed(void **state)
+{
+	static const char *const files[] = {ANNUAL, NULL};
+	struct rows r = {0};
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(ledger_pools(f.l, NULL, 2026, f.now, pool_one, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.p[0].pool, "a");
+	assert_true(r.p[0].period == 2026 && r.p[0].budget == 100000 &&
+	            r.p[0].remaining == 100000 && r.p[0].granted == 0);
+	assert_string_equal(r.p[1].pool, "b");
+	assert_true(r.p[1].period == 2026 && r.p[1].budget == 300000 &&
+	            r.p[1].remaining == 300000);
+	/* one pool asked: that one only */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(ledger_pools(f.l, "b", 2027, f.now, pool_one, &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_true(r.p[0].period == 2027 && r.p[0].budget == 300000);
+	/* no period: the current one of every pool (none has figures) */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(ledger_pools(f.l, NULL, 0, f.now, pool_one, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_true(r.p[0].period == 2026 && r.p[1].period == 2026);
+	fx_close(&f);
+}
+
+/* An annual program's row shows what is earned so far: a 100,000-fen
+ * record under a 30% program earns 30,000, granted 0 until SETTLE. */
+static void test_annual_rows_show_earned(void **state)
+{
+	static const char *const files[] = {ANNUAL, NULL};
+	struct ledger_record rec;
+	struct rows r = {0};
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	fx_record(&rec, "dc", "r1", "s", JUNE_2026, 100000, KIND_INFERENCE);
+	assert_int_equal(fx_usage_rec(&f, &rec, NULL), 0);
+	assert_int_equal(ledger_accruals(f.l, "s", 2026, acc_one, &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.a[0].program, "annual30");
+	assert_true(r.a[0].basis == 100000 && r.a[0].earned == 30000 &&
+	            r.a[0].granted == 0);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* SETTLE honours a group's lifetime cap: cap 10,000 fen, a 10% annual
+ * program; 100,000 fen of usage in 2024 and again in 2025. Settling 2024
+ * pays 10,000; settling 2025 pays 0, the cap being used up (it paid
+ * 10,000 again). */
+static void test_lifetime_group_cap_at_settlement(void **state)
+{
+	static const char *const files[] = {ANNUAL, NULL};
+	int64_t paid = -1;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	f.now = T2025 + 10LL * 86400; /* 2025-01-11: 2024 still open */
+	assert_int_equal(
+	    fx_usage(&f, "dc", "r2024", "s", T2024 + 160LL * 86400, 100000), 0);
+	assert_int_equal(fx_settle(&f, "annual10", 2024, 0, &paid), 0);
+	assert_true(paid == 10000);
+	f.now = T2026 + 10LL * 86400;
+	assert_int_equal(
+	    fx_usage(&f, "dc", "r2025", "s", T2025 + 160LL * 86400, 100000), 0);
+	assert_int_equal(fx_settle(&f, "annual10", 2025, 0, &paid), 0);
+	assert_true(paid == 0);
+	assert_true(fx_granted(&f, "annual10", "s", 2024, NULL) == 10000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+static int fx_revoke_v(struct fx *f, const char *vid)
+{
+	struct ledger_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_REVOKE;
+	snprintf(op.u.revoke.voucher, sizeof(op.u.revoke.voucher), "%s", vid);
+	snprintf(op.u.revoke.reason, sizeof(op.u.revoke.reason), "test");
+	return fx_run(f, &op);
+}
+
+static int64_t voucher_granted(struct fx *f, const char *ben, const char *vid,
+                               int *status)
+{
+	struct ledger_voucher v;
+	int rc = ledger_voucher(f->l, vid, &v);
+
+	assert_int_equal(rc, 0);
+	assert_string_equal(v.beneficiary, ben);
+	if (status)
+		*status = v.status;
+	return v.granted;
+}
+
+/* A grant program gives one voucher per application (domain.md step 6):
+ * Datong's 30% of a declared need. Applications of 100,000 and 50,000
+ * fen: 30,000 and 15,000, two vouchers. Revoking the first leaves the
+ * second, and a third application (10,000: 3,000; what the first was
+ * granted still counts as granted, step 5 being gross) gets a third. */
+static void test_one_voucher_per_application(void **state)
+{
+	static const char *const files[] = {"datong.ini", NULL};
+	struct ledger_op a1, a2, a3;
+	int st;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "lab", ROLE_ORG, "startup", 0), 0);
+	assert_int_equal(
+	    fx_issue(&f, "datong-pool-grant", "lab", 100000, -1, "a1", &a1), 0);
+	assert_int_equal(
+	    fx_issue(&f, "datong-pool-grant", "lab", 50000, -1, "a2", &a2), 0);
+	assert_true(a1.amount == 30000 && a2.amount == 15000);
+	assert_string_not_equal(a1.voucher, a2.voucher);
+	assert_true(voucher_granted(&f, "lab", a1.voucher, NULL) == 30000);
+	assert_true(voucher_granted(&f, "lab", a2.voucher, NULL) == 15000);
+	assert_int_equal(fx_revoke_v(&f, a1.voucher), 0);
+	assert_true(voucher_granted(&f, "lab", a2.voucher, &st) == 15000);
+	assert_int_equal(st, LEDGER_V_ACTIVE);
+	assert_int_equal(
+	    fx_issue(&f, "datong-pool-grant", "lab", 10000, -1, "a3", &a3), 0);
+	assert_true(a3.amount == 3000);
+	assert_string_not_equal(a3.voucher, a1.voucher);
+	assert_string_not_equal(a3.voucher, a2.voucher);
+	assert_true(voucher_granted(&f, "lab", a3.voucher, &st) == 3000);
+	assert_int_equal(st, LEDGER_V_ACTIVE);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* Any other program's revoked voucher takes no more grants: the program
+ * grants nothing more to that beneficiary for that period (it once
+ * opened a new voucher). Xinxing's 3%: 30,000 fen on 1,000,000; revoked;
+ * another 1,000,000 of bills grants nothing. */
+static void test_revoked_voucher_takes_no_more(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v;
+	struct fx f;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 30000);
+	assert_int_equal(fx_revoke_v(&f, v.id), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r2", "s", JUNE_2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 30000);
+	assert_int_equal(v.status, LEDGER_V_REVOKED);
+	{
+		struct rows r = {0};
+		assert_int_equal(ledger_accruals(f.l, "s", 2026, acc_one, &r),
+		                 0);
+		for (size_t i = 0; i < r.n; i++)
+			if (strcmp(r.a[i].program, "xinxing-demand") == 0) {
+				assert_true(r.a[i].granted == 30000);
+				n++;
+			}
+	}
+	assert_int_equal(n, 1);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_pool_listed),
+	    cmocka_unit_test(test_annual_rows_show_earned),
+	    cmocka_unit_test(test_lifetime_group_cap_at_settlement),
+	    cmocka_unit_test(test_one_voucher_per_application),
+	    cmocka_unit_test(test_revoked_voucher_takes_no_more),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
