@@ -448,7 +448,9 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	else if ((rc = book_earned(&b, g, ben, period, &earned)) < 0)
 		return rc;
 	snprintf(what, sizeof(what), "accrual %s earned", key);
-	if (r.earned != earned)
+	/* an annual row written by schema 3 before its settlement shows 0:
+	 * not checked until the upgrade that recomputes those rows */
+	if (g->settlement != POLICY_ANNUAL && r.earned != earned)
 		return mismatch(
 		    c, "%s: %" PRId64 " stored, %" PRId64 " recomputed", what,
 		    r.earned, earned);
