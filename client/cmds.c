@@ -189,16 +189,20 @@ int cmd_balance(struct ctl *c)
 	    {"program", "program", OUT_TEXT},
 	    {"org", "holder", OUT_TEXT},
 	    {"period", "period", OUT_TEXT},
+	    {"pays", "pays", OUT_TEXT},
 	    {"granted", ">granted", OUT_YUAN},
 	    {"redeemed", ">redeemed", OUT_YUAN},
+	    {"paid_out", ">paid out", OUT_YUAN},
 	    {"remaining", ">remaining", OUT_YUAN},
+	    {"clawback_due", ">clawback due", OUT_YUAN},
 	    {"expires", "expires", OUT_TEXT},
 	    {"status", "status", OUT_TEXT}};
 	char req[400] = "BALANCE";
 
 	cmds_arg(req, sizeof(req), "org", c->org);
 	cmds_arg(req, sizeof(req), "period", c->period);
-	return listing(c, req, cols, 9, "total_remaining");
+	return listing(c, req, cols, sizeof(cols) / sizeof(cols[0]),
+	               "total_remaining");
 }
 
 int cmd_accrual(struct ctl *c)
@@ -226,8 +230,10 @@ int cmd_pool(struct ctl *c)
 	    {"budget", ">budget", OUT_YUAN},
 	    {"granted", ">granted", OUT_YUAN},
 	    {"redeemed", ">redeemed", OUT_YUAN},
+	    {"paid_out", ">paid out", OUT_YUAN},
 	    {"expired", ">expired", OUT_YUAN},
 	    {"revoked", ">revoked", OUT_YUAN},
+	    {"recovered", ">recovered", OUT_YUAN},
 	    {"remaining", ">remaining", OUT_YUAN},
 	    {"unfunded", ">unfunded", OUT_YUAN},
 	    {"used", ">used", OUT_SHARE}};
@@ -235,7 +241,8 @@ int cmd_pool(struct ctl *c)
 
 	cmds_arg(req, sizeof(req), "pool", c->pool);
 	cmds_arg(req, sizeof(req), "period", c->period);
-	return listing(c, req, cols, 10, "remaining");
+	return listing(c, req, cols, sizeof(cols) / sizeof(cols[0]),
+	               "remaining");
 }
 
 int cmd_programs(struct ctl *c)

@@ -6,6 +6,8 @@
 #include "err.h"
 #include "ledger.h"
 #include "reads.h"
+#include "srv.h"
+#include "upgrade.h"
 
 int cmd_check(const char *dir, FILE *out, FILE *err)
 {
@@ -61,4 +63,18 @@ out:
 	ledger_close(l);
 	policy_free(p);
 	return status;
+}
+
+int cmd_upgrade(const char *dir, FILE *out, FILE *err)
+{
+	char msg[512];
+	int rc = ledger_upgrade(dir, srv_now(), msg, sizeof(msg));
+
+	if (rc < 0) {
+		fprintf(err, "vouchd upgrade: %s\n", msg);
+		return rc == VD_EINTERNAL || rc == VD_EINVAL ? 1 : 2;
+	}
+	fprintf(out, "vouchd upgrade: %s\n", msg);
+	/* the result, verified as `vouchd check` would */
+	return cmd_check(dir, out, err);
 }

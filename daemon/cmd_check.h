@@ -9,4 +9,9 @@
  * a broken chain (described on err), 2 the store cannot be read. */
 int cmd_check(const char *dir, FILE *out, FILE *err);
 
+/* `vouchd upgrade --data DIR`: a store of an earlier schema to this one
+ * (upgrade.h says what changes), then cmd_check on it. Returns 0 (done,
+ * or nothing to do), 1 refused (the store unchanged), 2 unreadable. */
+int cmd_upgrade(const char *dir, FILE *out, FILE *err);
+
 #endif

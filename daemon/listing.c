@@ -82,12 +82,17 @@ static int voucher_row(void *arg, const struct ledger_voucher *v)
 	reply_kv_str(b, "program", v->program);
 	reply_kv_str(b, "org", v->beneficiary);
 	reply_kv_i64(b, "period", v->period);
+	reply_kv_str(b, "pays",
+	             v->pays == POLICY_PAYS_CASH ? "cash" : "voucher");
 	reply_kv_i64(b, "granted", v->granted);
 	reply_kv_i64(b, "redeemed", v->redeemed);
+	reply_kv_i64(b, "paid_out", v->paid_out);
 	reply_kv_i64(b, "expired", v->expired);
 	reply_kv_i64(b, "revoked", v->revoked);
 	reply_kv_i64(b, "remaining", v->remaining);
-	reply_kv_time(b, "expires", v->expires_at);
+	reply_kv_i64(b, "clawback_due", v->clawback_due);
+	if (v->expires_at != 0)
+		reply_kv_time(b, "expires", v->expires_at);
 	reply_kv_str(b, "status", ledger_voucher_status(v->status));
 	reply_end(b);
 	L->n++;
@@ -300,27 +305,32 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 	return DISPATCH_DONE;
 }
 
+#define POOL_FIGS 9
+
 struct pool_tot {
 	struct listing L;
-	int64_t t[7];
+	int64_t t[POOL_FIGS];
 };
+
+/* The figures of a POOL row and of its totals, in protocol.md's order. */
+static const char *const pool_keys[POOL_FIGS] = {
+    "budget",  "granted",   "redeemed",  "paid_out", "expired",
+    "revoked", "recovered", "remaining", "unfunded"};
 
 static int pool_row(void *arg, const struct ledger_pool *p)
 {
 	struct pool_tot *T = arg;
 	struct rbuf *b = &T->L.rows;
-	int64_t v[7] = {p->budget,  p->granted,   p->redeemed, p->expired,
-	                p->revoked, p->remaining, p->unfunded};
-	static const char *const k[7] = {"budget",  "granted", "redeemed",
-	                                 "expired", "revoked", "remaining",
-	                                 "unfunded"};
+	int64_t v[POOL_FIGS] = {p->budget,    p->granted,   p->redeemed,
+	                        p->paid_out,  p->expired,   p->revoked,
+	                        p->recovered, p->remaining, p->unfunded};
 	int i;
 
 	reply_row(b, "POOL");
 	reply_kv_str(b, "id", p->pool);
 	reply_kv_i64(b, "period", p->period);
-	for (i = 0; i < 7; i++) {
-		reply_kv_i64(b, k[i], v[i]);
+	for (i = 0; i < POOL_FIGS; i++) {
+		reply_kv_i64(b, pool_keys[i], v[i]);
 		T->t[i] += v[i];
 	}
 	reply_end(b);
@@ -330,9 +340,6 @@ static int pool_row(void *arg, const struct ledger_pool *p)
 
 enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 {
-	static const char *const k[7] = {"budget",  "granted", "redeemed",
-	                                 "expired", "revoked", "remaining",
-	                                 "unfunded"};
 	char pool[LEDGER_ID + 1];
 	struct pool_tot T;
 	struct rbuf *o = &c->out;
@@ -350,8 +357,8 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 	}
 	reply_ok(o);
 	reply_kv_i64(o, "n", T.L.n);
-	for (i = 0; i < 7; i++)
-		reply_kv_i64(o, k[i], T.t[i]);
+	for (i = 0; i < POOL_FIGS; i++)
+		reply_kv_i64(o, pool_keys[i], T.t[i]);
 	reply_end(o);
 	reply_raw(o, T.L.rows.data, T.L.rows.len);
 	rbuf_free(&T.L.rows);

@@ -20,6 +20,7 @@ static int usage(FILE *f)
 	    "[--log-level LEVEL]\n"
 	    "       vouchd check-policy DIR\n"
 	    "       vouchd check --data DIR\n"
+	    "       vouchd upgrade --data DIR\n"
 	    "\n"
 	    "  init           create a store, the server key (DIR/server.pem) "
 	    "and a first\n"
@@ -32,7 +33,10 @@ static int usage(FILE *f)
 	    "                 every error as file:line: reason (exit 1)\n"
 	    "  check          verify a store: the journal's hash chain and "
 	    "every figure\n"
-	    "                 rebuilt from it (exit 0 ok, 1 mismatch)\n");
+	    "                 rebuilt from it (exit 0 ok, 1 mismatch)\n"
+	    "  upgrade        a store written by an earlier vouchd to this "
+	    "schema, in one\n"
+	    "                 transaction, journaled; then checked\n");
 	return 2;
 }
 
@@ -150,5 +154,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "check") == 0 &&
 	    strcmp(argv[2], "--data") == 0)
 		return cmd_check(argv[3], stdout, stderr);
+	if (argc == 4 && strcmp(argv[1], "upgrade") == 0 &&
+	    strcmp(argv[2], "--data") == 0)
+		return cmd_upgrade(argv[3], stdout, stderr);
 	return usage(stderr);
 }

@@ -164,14 +164,16 @@ int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
 	return book_voucher_at(b, vid, &v, r);
 }
 
-static int64_t remaining(const struct voucher_row *v)
+int64_t book_remaining(const struct voucher_row *v)
 {
-	return v->granted - v->redeemed - v->expired - v->revoked;
+	return v->granted - v->redeemed - v->paid_out - v->expired - v->revoked;
 }
 
 static int in_expiry(const struct voucher_row *v)
 {
-	return v->status == V_ACTIVE && remaining(v) > 0;
+	/* a cash entitlement (expires_at 0) never expires */
+	return v->status == V_ACTIVE && v->expires_at != 0 &&
+	       book_remaining(v) > 0;
 }
 
 static size_t expiry_key(uint8_t *k, const struct voucher_row *v,
@@ -231,6 +233,11 @@ int book_pools_move(struct book *b, const struct policy_program *g,
 		const char *pool = b->pol->pools[g->shares[i].pool].id;
 		if ((rc = book_pool_get(b, pool, period, &row)) < 0)
 			return rc;
+		/* a draw fixes the period's budget */
+		if (figure == offsetof(struct pool_row, granted) && sign > 0 &&
+		    (rc = book_pool_fix(b, g->shares[i].pool, period, &row)) <
+		        0)
+			return rc;
 		f = (int64_t *)((char *)&row + figure);
 		if ((rc = money_add(*f, sign * parts[i], f)) < 0)
 			return rc;
@@ -238,6 +245,23 @@ int book_pools_move(struct book *b, const struct policy_program *g,
 			return rc;
 	}
 	return 0;
+}
+
+int book_pool_fix(struct book *b, int pool, int32_t period,
+                  struct pool_row *row)
+{
+	const struct policy_pool *p = &b->pol->pools[pool];
+	struct jfields f;
+
+	if (row->fixed)
+		return 0;
+	row->fixed = 1;
+	row->budget = p->budget;
+	journal_fields_init(&f);
+	journal_str(&f, "pool", p->id);
+	journal_i64(&f, "period", period);
+	journal_i64(&f, "budget", row->budget);
+	return journal_append(b->t, b->now, "budget", &f, NULL);
 }
 
 int book_pools_remaining(struct book *b, const struct policy_program *g,
@@ -251,8 +275,10 @@ int book_pools_remaining(struct book *b, const struct policy_program *g,
 		const struct policy_pool *p = &b->pol->pools[g->shares[i].pool];
 		if ((rc = book_pool_get(b, p->id, period, &row)) < 0)
 			return rc;
-		/* budget - granted + expired + revoked (domain.md) */
-		rem[i] = p->budget - row.granted + row.expired + row.revoked;
+		/* budget - granted + expired + revoked + recovered
+		 * (domain.md) */
+		rem[i] = (row.fixed ? row.budget : p->budget) - row.granted +
+		         row.expired + row.revoked + row.recovered;
 		if (rem[i] < 0)
 			rem[i] = 0;
 	}
@@ -359,36 +385,39 @@ const char *book_beneficiary(const struct policy_program *g,
 	return g->beneficiary == POLICY_PROVIDER ? provider : org;
 }
 
-int book_clawback_get(struct book *b, const char *ben, int64_t *amount)
+int64_t book_clawback_room(const struct voucher_row *v)
 {
-	uint8_t k[STORE_ID];
-	MDB_val v;
-	int rc;
+	int64_t r = v->redeemed + v->paid_out - v->clawback_due - v->recovered;
 
-	store_key_id(k, 0, ben);
-	*amount = 0;
-	rc = ltx_get(b->t, DB_CLAWBACKS, k, STORE_ID, &v);
-	if (rc == VD_ENOENT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	if (v.mv_size != sizeof(*amount))
-		return VD_EINTERNAL;
-	memcpy(amount, v.mv_data, sizeof(*amount));
-	return 0;
+	return r > 0 ? r : 0;
 }
 
-int book_clawback_add(struct book *b, const char *ben, int64_t amount)
+struct cwalk {
+	int64_t sum;
+};
+
+static int claw_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
+	struct voucher_row r;
+
+	(void)k;
+	if (v->mv_size != sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	return money_add(((struct cwalk *)arg)->sum, r.clawback_due,
+	                 &((struct cwalk *)arg)->sum);
+}
+
+int book_clawback_get(struct book *b, const char *ben, int64_t *amount)
+{
+	struct cwalk w = {0};
 	uint8_t k[STORE_ID];
-	int64_t due;
 	int rc;
 
-	if ((rc = book_clawback_get(b, ben, &due)) < 0 ||
-	    (rc = money_add(due, amount, &due)) < 0)
-		return rc;
 	store_key_id(k, 0, ben);
-	return ltx_put(b->t, DB_CLAWBACKS, k, STORE_ID, &due, sizeof(due));
+	rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0, claw_one, &w);
+	*amount = w.sum;
+	return rc;
 }
 
 static int new_voucher_id(struct book *b, char vid[BOOK_VID])
@@ -439,14 +468,16 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 		snprintf(v.program, sizeof(v.program), "%s", g->id);
 		snprintf(v.beneficiary, sizeof(v.beneficiary), "%s", ben);
 		v.period = period;
+		v.pays = (uint8_t)g->pays;
 	}
 	if ((rc = money_add(v.granted, amount, &v.granted)) < 0 ||
 	    (rc = money_add(acc->granted, amount, &acc->granted)) < 0)
 		return rc;
 	/* redeemable voucher_days after its latest top-up, or by default to
 	 * the end of the period after the one it was topped up in */
-	v.expires_at = g->voucher_days ? b->now + g->voucher_days * 86400
-	                               : period_start(period_of(b->now) + 2);
+	v.expires_at = v.pays == POLICY_PAYS_CASH ? 0
+	               : g->voucher_days ? b->now + g->voucher_days * 86400
+	                                 : period_start(period_of(b->now) + 2);
 	v.status = V_ACTIVE;
 	if ((rc = book_voucher_put(b, acc->voucher, have ? &old : NULL, &v)) <
 	        0 ||
@@ -455,7 +486,6 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	                          1)) < 0 ||
 	    (rc = book_parts_str(b, g, amount, parts, sizeof(parts))) < 0)
 		return rc;
-	civil_format_utc_clamped(v.expires_at, exp);
 	journal_fields_init(f);
 	journal_str(f, "voucher", acc->voucher);
 	journal_str(f, "program", g->id);
@@ -463,7 +493,11 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	journal_i64(f, "period", period);
 	journal_i64(f, "amount", amount);
 	journal_str(f, "pools", parts);
-	journal_str(f, "expires", exp);
+	if (v.expires_at != 0) {
+		civil_format_utc_clamped(v.expires_at, exp);
+		journal_str(f, "expires", exp);
+	} else
+		journal_str(f, "pays", "cash");
 	return journal_append(b->t, b->now, "grant", f, NULL);
 }
 
@@ -544,11 +578,12 @@ static int reduce(struct book *b, const struct policy_program *g,
 		if (old.status != V_ACTIVE)
 			continue;
 		v = old;
-		t = remaining(&v) < cut - take ? remaining(&v) : cut - take;
+		t = book_remaining(&v) < cut - take ? book_remaining(&v)
+		                                    : cut - take;
 		if (t <= 0)
 			continue;
 		v.revoked += t;
-		if (remaining(&v) == 0)
+		if (book_remaining(&v) == 0)
 			v.status = V_SPENT;
 		take += t;
 		if ((rc = book_voucher_put(b, l.id[i], &old, &v)) < 0 ||
@@ -561,10 +596,23 @@ static int reduce(struct book *b, const struct policy_program *g,
 			return rc;
 	}
 	acc->granted -= cut;
-	if (cut > take) {
-		if ((rc = book_clawback_add(b, ben, cut - take)) < 0 ||
-		    (rc = journal_cut(b, "clawback", NULL, g, ben, period,
-		                      cut - take, NULL)) < 0)
+	/* the rest is owed back, as far as it left through the vouchers
+	 * (redeemed, paid out), the newest first; beyond that it had
+	 * returned to the pools already and lapses */
+	for (i = l.n; i-- > 0 && take < cut;) {
+		if ((rc = book_voucher_get_of(b, ben, l.id[i], &old)) < 0)
+			return rc;
+		v = old;
+		t = book_clawback_room(&v);
+		if (t > cut - take)
+			t = cut - take;
+		if (t <= 0)
+			continue;
+		v.clawback_due += t;
+		take += t;
+		if ((rc = book_voucher_put(b, l.id[i], &old, &v)) < 0 ||
+		    (rc = journal_cut(b, "clawback", l.id[i], g, ben, period, t,
+		                      NULL)) < 0)
 			return rc;
 	}
 	return 0;

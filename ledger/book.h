@@ -64,7 +64,32 @@ struct acc_row {
 
 enum { V_ACTIVE = 0, V_SPENT = 1, V_EXPIRED = 2, V_REVOKED = 3 };
 
+/* Schema 4. remaining = granted - redeemed - paid_out - expired -
+ * revoked (book_remaining). clawback_due is what the holder owes back of
+ * what left through this voucher (redeemed or paid out) after a revoke
+ * or a void; recovered, what was repaid of it. */
 struct voucher_row {
+	char program[65];
+	char beneficiary[65];
+	int32_t period;
+	int64_t granted, redeemed, expired, revoked;
+	int64_t expires_at; /* 0: never (a cash entitlement) */
+	uint8_t status;
+	uint8_t pays; /* enum policy_pays */
+	int64_t paid_out, clawback_due, recovered;
+};
+
+/* Schema 4: budget is the period's, fixed (and journaled) at its first
+ * draw; before that (fixed 0) the policy's applies. */
+struct pool_row {
+	int64_t granted, redeemed, expired, revoked, unfunded;
+	int64_t paid_out, recovered;
+	int64_t budget;
+	uint8_t fixed;
+};
+
+/* The schema 3 rows, which `vouchd upgrade` reads. */
+struct voucher_row_v3 {
 	char program[65];
 	char beneficiary[65];
 	int32_t period;
@@ -73,9 +98,12 @@ struct voucher_row {
 	uint8_t status;
 };
 
-struct pool_row {
+struct pool_row_v3 {
 	int64_t granted, redeemed, expired, revoked, unfunded;
 };
+
+/* What is left to redeem or pay out. */
+int64_t book_remaining(const struct voucher_row *v);
 
 /* What the functions work in: the caller's transaction (read-only for
  * the lookups only), the policy in force (may be NULL for the lookups of
@@ -182,10 +210,17 @@ int book_lifetime(struct book *b, const char *prog, const char *ben,
 int book_parts_str(struct book *b, const struct policy_program *g,
                    int64_t amount, char *buf, size_t size);
 
-/* What ben owes back: add amount to it (no journal entry: the caller's
- * entry says it), or read it (0 when nothing is owed). */
-int book_clawback_add(struct book *b, const char *ben, int64_t amount);
+/* What ben owes back: the sum of its vouchers' clawback_due. */
 int book_clawback_get(struct book *b, const char *ben, int64_t *amount);
+/* What of v could still become clawback due: what left through it
+ * (redeemed, paid out) and is neither owed back nor repaid yet. */
+int64_t book_clawback_room(const struct voucher_row *v);
+
+/* Fix the budget of pool (index into the policy's pools) for period in
+ * row, from the policy in force, and journal it ("budget"), unless it is
+ * fixed already. The caller stores row. */
+int book_pool_fix(struct book *b, int pool, int32_t period,
+                  struct pool_row *row);
 
 /* Which beneficiary a program credits for a record. */
 const char *book_beneficiary(const struct policy_program *g,

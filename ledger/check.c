@@ -17,7 +17,7 @@
 
 struct slot {
 	char key[KEY_LEN];
-	int64_t v[5];
+	int64_t v[8];
 	int used, seen;
 };
 
@@ -72,50 +72,21 @@ static struct slot *find(struct figures *t, const char *key, int add)
 struct check {
 	struct ltx *t;
 	const struct policy *pol;
-	struct figures
-	    vouchers;         /* granted, redeemed, expired, revoked, period */
-	struct figures pools; /* granted, redeemed, expired, revoked */
-	struct figures rows;  /* basis, granted, applications */
+	/* granted, redeemed, expired, revoked, period, clawback_due,
+	 * paid_out, recovered */
+	struct figures vouchers;
+	/* granted, redeemed, expired, revoked, budget, budget journaled */
+	struct figures pools;
+	/* prog|ben|period: the number of its newest voucher so far, the one
+	 * a clawback entry of schema 3 (which names none) came through */
+	struct figures newest;
+	struct figures rows; /* basis, granted, applications */
 	char *msg;
 	size_t msglen;
 	int bad;
 	uint64_t usage_entries, records;
 	uint64_t seq; /* the journal entry being replayed */
 };
-
-/* The value of key in entry e, in place; 0 if the entry has no such key. */
-static int span(const char *e, size_t len, const char *key, const char **v,
-                size_t *vlen)
-{
-	size_t kl = strlen(key), i;
-
-	for (i = 0; i + kl + 1 < len; i++) {
-		size_t j;
-		if (e[i] != ' ' || memcmp(e + i + 1, key, kl) != 0 ||
-		    e[i + 1 + kl] != '=')
-			continue;
-		i += kl + 2;
-		for (j = i; j < len && e[j] != ' '; j++)
-			;
-		*v = e + i;
-		*vlen = j - i;
-		return 1;
-	}
-	return 0;
-}
-
-static int field(const char *e, size_t len, const char *key, char *out,
-                 size_t size)
-{
-	const char *v;
-	size_t n;
-
-	if (!span(e, len, key, &v, &n) || n >= size)
-		return 0;
-	memcpy(out, v, n);
-	out[n] = '\0';
-	return 1;
-}
 
 /* A number as journal_i64 writes it: an optional '-', then what
  * num_parse accepts. A malformed one is the checker's finding, never a 0:
@@ -146,7 +117,7 @@ static int num(struct check *c, const char *e, size_t len, const char *key,
 	size_t n;
 
 	*out = 0;
-	return span(e, len, key, &v, &n) ? jnum(c, v, n, key, out) : 0;
+	return journal_span(e, len, key, &v, &n) ? jnum(c, v, n, key, out) : 0;
 }
 
 static int add(struct figures *f, const char *key, int i, int64_t d)
@@ -232,8 +203,8 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	size_t n;
 	int rc;
 
-	if (!field(e, len, "provider", provider, sizeof(provider)) ||
-	    !field(e, len, "id", id, sizeof(id)))
+	if (!journal_field(e, len, "provider", provider, sizeof(provider)) ||
+	    !journal_field(e, len, "id", id, sizeof(id)))
 		return VD_EINTERNAL;
 	if ((rc = num(c, e, len, "period", &period)) != 0)
 		return rc;
@@ -264,26 +235,45 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	if ((rc = num(c, e, len, "amount", &amount)) != 0 ||
 	    (rc = num(c, e, len, "period", &period)) != 0)
 		return rc;
-	if (!field(e, len, "type", type, sizeof(type)))
+	if (!journal_field(e, len, "type", type, sizeof(type)))
 		return VD_EINTERNAL;
-	if (!field(e, len, "pools", parts, sizeof(parts)))
+	if (!journal_field(e, len, "pools", parts, sizeof(parts)))
 		parts[0] = '\0';
 	if (strcmp(type, "grant") == 0 || strcmp(type, "reduce") == 0 ||
 	    strcmp(type, "clawback") == 0) {
 		int grant = type[0] == 'g';
-		if (!field(e, len, "program", prog, sizeof(prog)) ||
-		    !field(e, len, "beneficiary", ben, sizeof(ben)))
+		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
+		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
 			return VD_EINTERNAL;
 		row_key(key, prog, ben, period);
 		if ((rc = add(&c->rows, key, 1, grant ? amount : -amount)) < 0)
 			return rc;
-		if (type[0] == 'c')
-			return 0;
-		if (!field(e, len, "voucher", vid, sizeof(vid)) ||
+		if (type[0] == 'c') {
+			/* owed back through a voucher: the one named, or
+			 * (schema 3) the newest of the row (upgrade.h) */
+			if (!journal_field(e, len, "voucher", vid,
+			                   sizeof(vid))) {
+				s = find(&c->newest, key, 0);
+				if (s == NULL)
+					return VD_EINTERNAL;
+				snprintf(vid, sizeof(vid), "V%012" PRId64,
+				         s->v[0]);
+			}
+			return add(&c->vouchers, vid, 5, amount);
+		}
+		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
 		    (rc = add(&c->vouchers, vid, grant ? 0 : 3, amount)) < 0)
 			return rc < 0 ? rc : VD_EINTERNAL;
-		if (grant)
+		if (grant) {
 			find(&c->vouchers, vid, 0)->v[4] = period;
+			if ((s = find(&c->newest, key, 1)) == NULL)
+				return VD_ENOMEM;
+			/* "V" and 12 digits (book.c's new_voucher_id) */
+			if (vid[0] != 'V' || strlen(vid) != 13 ||
+			    strspn(vid + 1, "0123456789") != 12)
+				return VD_EINTERNAL;
+			s->v[0] = strtoll(vid + 1, NULL, 10);
+		}
 		return add_parts(c, parts, period, grant ? 0 : 3);
 	}
 	if (strcmp(type, "redeem") == 0 || strcmp(type, "expire") == 0 ||
@@ -291,18 +281,38 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		int i = type[0] == 'r' && type[2] == 'd' ? 1
 		        : type[0] == 'e'                 ? 2
 		                                         : 3;
-		if (!field(e, len, "voucher", vid, sizeof(vid)) ||
+		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
 		    (s = find(&c->vouchers, vid, 0)) == NULL)
 			return VD_EINTERNAL;
 		s->v[i] += amount;
+		if (i == 3) {
+			/* a revoke: what left through it is owed back */
+			if ((rc = num(c, e, len, "clawback", &n)) != 0)
+				return rc;
+			s->v[5] += n;
+		}
 		return add_parts(c, parts, s->v[4], i);
+	}
+	if (strcmp(type, "budget") == 0) {
+		char pool[STORE_ID + 1];
+		if (!journal_field(e, len, "pool", pool, sizeof(pool)))
+			return VD_EINTERNAL;
+		if ((rc = num(c, e, len, "budget", &n)) != 0)
+			return rc;
+		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
+		if ((s = find(&c->pools, key, 1)) == NULL)
+			return VD_ENOMEM;
+		s->v[4] = n;
+		s->v[5] = 1;
+		return 0;
 	}
 	if (strcmp(type, "usage") == 0) {
 		char provider[STORE_ID + 1], org[STORE_ID + 1];
 		c->usage_entries++;
-		if (!field(e, len, "provider", provider, sizeof(provider)) ||
-		    !field(e, len, "org", org, sizeof(org)) ||
-		    !field(e, len, "counts", list, sizeof(list)))
+		if (!journal_field(e, len, "provider", provider,
+		                   sizeof(provider)) ||
+		    !journal_field(e, len, "org", org, sizeof(org)) ||
+		    !journal_field(e, len, "counts", list, sizeof(list)))
 			return VD_EINTERNAL;
 		if ((rc = num(c, e, len, "qty", &n)) != 0)
 			return rc;
@@ -311,8 +321,8 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);
 	if (strcmp(type, "issue") == 0) {
-		if (!field(e, len, "program", prog, sizeof(prog)) ||
-		    !field(e, len, "org", ben, sizeof(ben)))
+		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
+		    !journal_field(e, len, "org", ben, sizeof(ben)))
 			return VD_EINTERNAL;
 		row_key(key, prog, ben, period);
 		if ((rc = num(c, e, len, "need", &n)) != 0 ||
@@ -334,12 +344,13 @@ static int mismatch(struct check *c, const char *fmt, const char *what,
 static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
-	static const char *const names[4] = {"granted", "redeemed", "expired",
-	                                     "revoked"};
+	static const char *const names[8] = {
+	    "granted", "redeemed",     "expired",  "revoked",
+	    "",        "clawback_due", "paid_out", "recovered"};
 	char id[STORE_ID + 1], what[STORE_ID + 32];
 	struct book b = {c->t, c->pol, 0};
 	struct voucher_row r;
-	int64_t got[4];
+	int64_t got[8];
 	struct slot *s;
 	int i, rc;
 
@@ -353,7 +364,11 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	got[1] = r.redeemed;
 	got[2] = r.expired;
 	got[3] = r.revoked;
-	for (i = 0; i < 4; i++)
+	got[4] = s ? s->v[4] : 0; /* the period: not a figure */
+	got[5] = r.clawback_due;
+	got[6] = r.paid_out;
+	got[7] = r.recovered;
+	for (i = 0; i < 8; i++)
 		if (got[i] != (s ? s->v[i] : 0)) {
 			snprintf(what, sizeof(what), "voucher %s %s", id,
 			         names[i]);
@@ -362,10 +377,10 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 			                " from the journal",
 			                what, got[i], s ? s->v[i] : 0);
 		}
-	if (got[0] - got[1] - got[2] - got[3] < 0)
+	if (book_remaining(&r) < 0)
 		return mismatch(c,
 		                "%s: remaining %" PRId64 " < 0 (%" PRId64 ")",
-		                id, got[0] - got[1] - got[2] - got[3], 0);
+		                id, book_remaining(&r), 0);
 	if (s)
 		s->seen = 1;
 	return 0;
@@ -374,11 +389,11 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
-	static const char *const names[4] = {"granted", "redeemed", "expired",
-	                                     "revoked"};
+	static const char *const names[6] = {"granted", "redeemed", "expired",
+	                                     "revoked", "budget",   "fixed"};
 	char pool[STORE_ID + 1], key[KEY_LEN], what[KEY_LEN + 16];
 	struct pool_row r;
-	int64_t got[4];
+	int64_t got[6];
 	struct slot *s;
 	int i;
 
@@ -393,7 +408,10 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 	got[1] = r.redeemed;
 	got[2] = r.expired;
 	got[3] = r.revoked;
-	for (i = 0; i < 4; i++)
+	/* a fixed budget is the one its budget entry journaled */
+	got[4] = r.fixed ? r.budget : 0;
+	got[5] = r.fixed;
+	for (i = 0; i < 6; i++)
 		if (got[i] != (s ? s->v[i] : 0)) {
 			snprintf(what, sizeof(what), "pool %s %s", key,
 			         names[i]);
@@ -448,9 +466,7 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	else if ((rc = book_earned(&b, g, ben, period, &earned)) < 0)
 		return rc;
 	snprintf(what, sizeof(what), "accrual %s earned", key);
-	/* an annual row written by schema 3 before its settlement shows 0:
-	 * not checked until the upgrade that recomputes those rows */
-	if (g->settlement != POLICY_ANNUAL && r.earned != earned)
+	if (r.earned != earned)
 		return mismatch(
 		    c, "%s: %" PRId64 " stored, %" PRId64 " recomputed", what,
 		    r.earned, earned);
@@ -473,8 +489,10 @@ static int unseen(struct check *c, struct figures *f, const char *what)
 	for (i = 0; i < f->cap; i++) {
 		if (!f->s[i].used || f->s[i].seen)
 			continue;
-		for (j = 0; j < 4; j++)
-			if (f->s[i].v[j] != 0) {
+		/* every figure but v[4] (a voucher's period; a pool's
+		 * budget goes with v[5], its journaled flag) */
+		for (j = 0; j < 8; j++)
+			if (j != 4 && f->s[i].v[j] != 0) {
 				snprintf(c->msg, c->msglen,
 				         "%s %s: in the journal, not stored",
 				         what, f->s[i].key);
@@ -539,5 +557,6 @@ out:
 	free(c.vouchers.s);
 	free(c.pools.s);
 	free(c.rows.s);
+	free(c.newest.s);
 	return rc;
 }

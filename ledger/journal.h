@@ -52,6 +52,15 @@ typedef int (*journal_fn)(void *arg, uint64_t seq, const char *bytes,
 int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
                  void *arg);
 
+/* Reading an entry's fields (the checker, the upgrade): the value of key
+ * in entry e of len bytes, in place (*v, *vlen), or into out as a string
+ * (size bytes with its NUL). 1 if found (and, for journal_field, fits),
+ * 0 if not. */
+int journal_span(const char *e, size_t len, const char *key, const char **v,
+                 size_t *vlen);
+int journal_field(const char *e, size_t len, const char *key, char *out,
+                  size_t size);
+
 /* Recompute the chain from the first entry; 0, or VD_EINTERNAL with the
  * first bad sequence number in *bad. */
 int journal_verify(struct ltx *t, uint64_t *bad);

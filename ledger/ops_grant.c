@@ -271,6 +271,18 @@ int ops_settle(struct book *b, struct ledger_op *op)
 	journal_i64(&f, "paid", paid_sum);
 	if ((rc = journal_append(b->t, b->now, "settle", &f, &op->seq)) < 0)
 		goto out;
+	/* a settlement fixes its period's budget in each of the program's
+	 * pools, even when it pays nothing (domain.md, fine points) */
+	for (i = 0; i < g->nshares; i++) {
+		const char *pool = b->pol->pools[g->shares[i].pool].id;
+		struct pool_row pr;
+		if ((rc = book_pool_get(b, pool, period, &pr)) < 0 ||
+		    (pr.fixed == 0 &&
+		     ((rc = book_pool_fix(b, g->shares[i].pool, period, &pr)) <
+		          0 ||
+		      (rc = book_pool_put(b, pool, period, &pr)) < 0)))
+			goto out;
+	}
 	for (i = 0; i < s.n; i++) {
 		struct acc_row r;
 		if ((rc = book_acc_get(b, g->id, s.v[i].ben, period, &r)) < 0 ||

@@ -92,11 +92,6 @@ int ops_policy(struct book *b, struct ledger_op *op)
 	               sizeof(b->pol->sha256));
 }
 
-static int64_t remaining(const struct voucher_row *v)
-{
-	return v->granted - v->redeemed - v->expired - v->revoked;
-}
-
 /* The pools' parts of amount, or "-" for a program no longer in the
  * policy (its figures stay as they are). */
 static int pools_text(struct book *b, const struct policy_program *g,
@@ -231,6 +226,10 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		return rc == VD_ENOENT
 		           ? ops_refuse(&op->why, rc, "unknown voucher")
 		           : rc;
+	if (v.pays == POLICY_PAYS_CASH)
+		return ops_refuse(&op->why, VD_EDENIED,
+		                  "a cash entitlement is paid out by the "
+		                  "bureau, not redeemed");
 	{
 		/* the usage record this redemption pays part of */
 		uint8_t rek[2 * STORE_ID];
@@ -270,12 +269,13 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		if (v.status == V_REVOKED)
 			return ops_refuse(&op->why, VD_EREVOKED,
 			                  "voucher revoked");
-		if (v.status == V_EXPIRED || b->now >= v.expires_at)
+		if (v.status == V_EXPIRED ||
+		    (v.expires_at != 0 && b->now >= v.expires_at))
 			return ops_refuse(&op->why, VD_EEXPIRED,
 			                  "voucher expired");
-		if (remaining(&v) == 0)
+		if (book_remaining(&v) == 0)
 			return ops_refuse(&op->why, VD_ESPENT, "voucher spent");
-		if (amount > remaining(&v))
+		if (amount > book_remaining(&v))
 			return ops_refuse(&op->why, VD_EFUNDS,
 			                  "over the voucher's remaining "
 			                  "amount");
@@ -297,7 +297,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	}
 	old = v;
 	v.redeemed += amount;
-	if (remaining(&v) == 0)
+	if (book_remaining(&v) == 0)
 		v.status = V_SPENT;
 	by_prog += amount;
 	by_all += amount;
@@ -327,7 +327,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	snprintf(red.voucher, sizeof(red.voucher), "%s", op->u.redeem.voucher);
 	snprintf(red.record, sizeof(red.record), "%s", op->u.redeem.record);
 	red.amount = amount;
-	red.remaining = remaining(&v);
+	red.remaining = book_remaining(&v);
 	red.seq = op->seq;
 	if ((rc = ltx_put(b->t, DB_REDEMPTIONS, k, sizeof(k), &red,
 	                  sizeof(red))) < 0)
@@ -382,7 +382,7 @@ int ops_expire(struct book *b, struct ledger_op *op)
 		int64_t rem;
 		if ((rc = book_voucher_get(b, d.vid[i], &v)) < 0)
 			goto out;
-		rem = remaining(&v);
+		rem = book_remaining(&v);
 		if (v.status != V_ACTIVE || rem <= 0)
 			continue;
 		old = v;
@@ -416,7 +416,7 @@ int ops_revoke(struct book *b, struct ledger_op *op)
 	struct voucher_row v, old;
 	char parts[512];
 	struct jfields f;
-	int64_t rem;
+	int64_t rem, claw;
 	int rc;
 
 	if ((rc = book_voucher_get(b, op->u.revoke.voucher, &v)) < 0)
@@ -427,25 +427,26 @@ int ops_revoke(struct book *b, struct ledger_op *op)
 		return ops_refuse(&op->why, VD_EREVOKED,
 		                  "voucher already revoked");
 	old = v;
-	rem = v.status == V_ACTIVE ? remaining(&v) : 0;
+	rem = v.status == V_ACTIVE ? book_remaining(&v) : 0;
 	v.revoked += rem;
 	v.status = V_REVOKED;
+	/* what left through it (redeemed, paid out) and is not yet owed
+	 * back is owed back by the holder (追回) */
+	claw = book_clawback_room(&v);
+	v.clawback_due += claw;
 	g = policy_program(b->pol, v.program);
-	/* the remaining amount returns to the pools; what was redeemed is
-	 * owed back by the beneficiary (追回) */
+	/* the remaining amount returns to the pools */
 	if ((rc = book_voucher_put(b, op->u.revoke.voucher, &old, &v)) < 0 ||
 	    (rc = pools_move(b, g, v.period, offsetof(struct pool_row, revoked),
 	                     rem)) < 0 ||
-	    (rc = pools_text(b, g, rem, parts, sizeof(parts))) < 0 ||
-	    (v.redeemed > 0 &&
-	     (rc = book_clawback_add(b, v.beneficiary, v.redeemed)) < 0))
+	    (rc = pools_text(b, g, rem, parts, sizeof(parts))) < 0)
 		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "voucher", op->u.revoke.voucher);
 	journal_i64(&f, "amount", rem);
 	journal_str(&f, "pools", parts);
 	journal_str(&f, "beneficiary", v.beneficiary);
-	journal_i64(&f, "clawback", v.redeemed);
+	journal_i64(&f, "clawback", claw);
 	journal_text(&f, "reason", op->u.revoke.reason);
 	if ((rc = journal_append(b->t, b->now, "revoke", &f, &op->seq)) < 0)
 		return rc;

@@ -43,6 +43,9 @@ enum policy_round { POLICY_ROUND_FEN, POLICY_ROUND_YUAN };
 enum policy_settlement { POLICY_IMMEDIATE, POLICY_ANNUAL, POLICY_GRANT };
 enum policy_providers { POLICY_PROV_ANY, POLICY_PROV_LOCAL, POLICY_PROV_LIST };
 enum policy_combine { POLICY_MAX, POLICY_SUM };
+/* What a grant is: a voucher providers redeem, or a cash entitlement the
+ * bureau pays out (the values are stored in voucher rows: never change) */
+enum policy_pays { POLICY_PAYS_VOUCHER = 0, POLICY_PAYS_CASH = 1 };
 
 /* A program's `kinds` is a bit set of enum usage_kind (kind.h). */
 #define POLICY_KINDS_ALL ((1u << KIND_COUNT) - 1)
@@ -106,6 +109,9 @@ struct policy_program {
 	enum policy_settlement settlement;
 	int64_t cover_bp;
 	int64_t voucher_days; /* 0: to the end of the next period */
+	/* default voucher for a consumer program, cash (the only choice)
+	 * for a provider program; a cash program has no voucher_days */
+	enum policy_pays pays;
 	struct policy_origin where;
 };
 

@@ -480,8 +480,10 @@ static int build_program(struct conv *c, struct policy_program *g)
 	static const char *const round_names[] = {"fen", "yuan"};
 	static const char *const settle_names[] = {"immediate", "annual",
 	                                           "grant"};
+	static const char *const pays_names[] = {"voucher", "cash"};
 	const struct policy_raw_kv *basis_kv, *rule_kv = NULL, *unit_kv = NULL;
 	const struct policy_raw_kv *from_kv = NULL, *until_kv = NULL;
+	const struct policy_raw_kv *pays_kv = NULL, *days_kv = NULL;
 	int have_pool = 0, have_ben = 0, have_settle = 0, v, rc = 0;
 	size_t i;
 
@@ -608,7 +610,13 @@ static int build_program(struct conv *c, struct policy_program *g)
 		} else if (strcmp(k, "cover") == 0) {
 			val_pct(c, val, len, &g->cover_bp);
 		} else if (strcmp(k, "voucher_days") == 0) {
+			days_kv = c->kv;
 			val_uint(c, val, len, 1, 36500, &g->voucher_days);
+		} else if (strcmp(k, "pays") == 0) {
+			pays_kv = c->kv;
+			if (val_enum(c, pays_names, 2, "voucher or cash", &v) ==
+			    0)
+				g->pays = (enum policy_pays)v;
 		} else
 			unknown_key(c);
 	}
@@ -641,6 +649,21 @@ static int build_program(struct conv *c, struct policy_program *g)
 	if (unit_kv != NULL && g->basis != POLICY_QUANTITY) {
 		c->kv = unit_kv;
 		KERR(c, "'unit' goes with basis = quantity");
+	}
+	if (pays_kv == NULL)
+		g->pays = g->beneficiary == POLICY_PROVIDER
+		              ? POLICY_PAYS_CASH
+		              : POLICY_PAYS_VOUCHER;
+	else if (g->beneficiary == POLICY_PROVIDER &&
+	         g->pays == POLICY_PAYS_VOUCHER) {
+		c->kv = pays_kv;
+		KERR(c, "a provider program pays cash (a provider's voucher "
+		        "could never be redeemed)");
+	}
+	if (days_kv != NULL && g->pays == POLICY_PAYS_CASH) {
+		c->kv = days_kv;
+		KERR(c, "'voucher_days' goes with pays = voucher (a cash "
+		        "entitlement never expires)");
 	}
 	if (from_kv != NULL && until_kv != NULL &&
 	    g->valid_until <= g->valid_from) {

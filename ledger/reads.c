@@ -54,9 +54,13 @@ static void to_voucher(const char *id, const struct voucher_row *r,
 	v->redeemed = r->redeemed;
 	v->expired = r->expired;
 	v->revoked = r->revoked;
-	v->remaining = r->granted - r->redeemed - r->expired - r->revoked;
+	v->remaining = book_remaining(r);
 	v->expires_at = r->expires_at;
 	v->status = r->status;
+	v->pays = r->pays;
+	v->paid_out = r->paid_out;
+	v->clawback_due = r->clawback_due;
+	v->recovered = r->recovered;
 }
 
 int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v)
@@ -437,13 +441,19 @@ static int pool_add(struct pwalk *w, const char *pool, int32_t period,
 	snprintf(p->pool, sizeof(p->pool), "%s", pool);
 	p->period = period;
 	idx = w->pol ? policy_pool_index(w->pol, p->pool) : -1;
-	p->budget = idx >= 0 ? w->pol->pools[idx].budget : 0;
+	/* the period's budget once fixed, else the policy's */
+	p->budget = r->fixed   ? r->budget
+	            : idx >= 0 ? w->pol->pools[idx].budget
+	                       : 0;
+	p->paid_out = r->paid_out;
+	p->recovered = r->recovered;
 	p->granted = r->granted;
 	p->redeemed = r->redeemed;
 	p->expired = r->expired;
 	p->revoked = r->revoked;
 	p->unfunded = r->unfunded;
-	p->remaining = p->budget - r->granted + r->expired + r->revoked;
+	p->remaining =
+	    p->budget - r->granted + r->expired + r->revoked + r->recovered;
 	return 0;
 }
 

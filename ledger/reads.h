@@ -27,6 +27,8 @@ struct ledger_voucher {
 	int32_t period;
 	int64_t granted, redeemed, expired, revoked, remaining, expires_at;
 	int status; /* LEDGER_V_* */
+	int pays;   /* enum policy_pays; expires_at 0 for cash: never */
+	int64_t paid_out, clawback_due, recovered;
 };
 
 struct ledger_accrual {
@@ -40,7 +42,7 @@ struct ledger_pool {
 	char pool[LEDGER_ID + 1];
 	int32_t period;
 	int64_t budget, granted, redeemed, expired, revoked, remaining,
-	    unfunded;
+	    unfunded, paid_out, recovered;
 };
 
 struct ledger_recinfo {

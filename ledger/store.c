@@ -65,8 +65,10 @@ static int xlate(int rc)
 	}
 }
 
-int store_open(const char *dir, int create, size_t map_size, struct store **out,
-               char *err, size_t errlen)
+/* any: open a store of any schema (its version in *have) */
+static int open_store(const char *dir, int create, int any, size_t map_size,
+                      struct store **out, uint32_t *have_out, char *err,
+                      size_t errlen)
 {
 	struct store *st;
 	MDB_envinfo info;
@@ -125,19 +127,33 @@ int store_open(const char *dir, int create, size_t map_size, struct store **out,
 		rc = VD_EINVAL;
 		goto fail_vd;
 	} else if (rc == 0) {
-		uint32_t have;
-		memcpy(&have, v.mv_data, sizeof(have));
-		if (v.mv_size != sizeof(have) || have != STORE_SCHEMA) {
+		uint32_t have = 0;
+		if (v.mv_size == sizeof(have))
+			memcpy(&have, v.mv_data, sizeof(have));
+		if (have_out)
+			*have_out = have;
+		if (have < STORE_SCHEMA && have >= STORE_UPGRADABLE && !any) {
 			snprintf(err, errlen,
 			         "%s: store schema version %u, this vouchd "
-			         "reads version %u",
-			         dir, v.mv_size == sizeof(have) ? have : 0,
-			         STORE_SCHEMA);
+			         "reads version %u: run `vouchd upgrade --data "
+			         "%s` (one transaction, journaled)",
+			         dir, have, STORE_SCHEMA, dir);
 			ltx_abort(&t);
 			rc = VD_EINVAL;
 			goto fail_vd;
 		}
-	}
+		if (have != STORE_SCHEMA &&
+		    !(any && have >= STORE_UPGRADABLE && have < STORE_SCHEMA)) {
+			snprintf(err, errlen,
+			         "%s: store schema version %u, this vouchd "
+			         "reads version %u",
+			         dir, have, STORE_SCHEMA);
+			ltx_abort(&t);
+			rc = VD_EINVAL;
+			goto fail_vd;
+		}
+	} else if (have_out)
+		*have_out = STORE_SCHEMA;
 	if (rc < 0 || (rc = ltx_commit(&t)) < 0) {
 		snprintf(err, errlen, "%s: cannot initialise: %s", dir,
 		         err_str(rc));
@@ -152,6 +168,18 @@ fail_vd:
 	pthread_rwlock_destroy(&st->grow);
 	free(st);
 	return rc < 0 ? rc : VD_EIO;
+}
+
+int store_open(const char *dir, int create, size_t map_size, struct store **out,
+               char *err, size_t errlen)
+{
+	return open_store(dir, create, 0, map_size, out, NULL, err, errlen);
+}
+
+int store_open_old(const char *dir, size_t map_size, struct store **out,
+                   uint32_t *schema, char *err, size_t errlen)
+{
+	return open_store(dir, 0, 1, map_size, out, schema, err, errlen);
 }
 
 void store_close(struct store *st)

@@ -34,8 +34,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 3
-#define STORE_ID 64 /* ids are NUL-padded to 64 bytes in keys */
+#define STORE_SCHEMA 4
+#define STORE_UPGRADABLE 3 /* the oldest schema `vouchd upgrade` reads */
+#define STORE_ID 64        /* ids are NUL-padded to 64 bytes in keys */
 
 enum store_db {
 	DB_META,         /* "schema" -> u32, "policy" -> sha256, "jhead" ->
@@ -54,7 +55,8 @@ enum store_db {
 	DB_POOLS,        /* pool, period -> struct pool_row */
 	DB_RECEIVABLES,  /* provider -> struct receivable_row */
 	DB_PAYMENTS,     /* provider, ref -> int64 amount, int64 seq */
-	DB_CLAWBACKS,    /* beneficiary -> int64 due */
+	DB_CLAWBACKS,    /* schema 3 only: beneficiary -> int64 due (schema 4
+	                    keeps it per voucher; the upgrade empties this) */
 	DB_APPLICATIONS, /* program, ref -> struct application_row */
 	DB_SETTLED,      /* program, period -> int64 total, available, paid,
 	                    seq */
@@ -72,10 +74,16 @@ struct store;
  * 64 MiB). On success *out is the caller's, to release with store_close.
  * On failure *out is NULL and err (errlen > 0 bytes) says why for
  * people: VD_ENOENT (no store and !create), VD_EINVAL (no schema, or
- * another schema version), VD_ENOMEM, or VD_EIO (or another code an
+ * another schema version: for an older one that `vouchd upgrade` reads,
+ * err names that command), VD_ENOMEM, or VD_EIO (or another code an
  * LMDB failure translates to). */
 int store_open(const char *dir, int create, size_t map_size, struct store **out,
                char *err, size_t errlen);
+/* The same for `vouchd upgrade`: a store of schema STORE_UPGRADABLE ..
+ * STORE_SCHEMA (never created), its version in *schema. Its rows are of
+ * that schema: only the upgrade may touch them. */
+int store_open_old(const char *dir, size_t map_size, struct store **out,
+                   uint32_t *schema, char *err, size_t errlen);
 /* Close; st may be NULL. No transaction of it may be open. */
 void store_close(struct store *st);
 size_t store_map_size(const struct store *st);

@@ -256,8 +256,8 @@ static void test_redeem_and_bureau_views(void **state)
 	/* granted: 300,090 to the school, 2% of 10,003,000 = 200,060 to dc */
 	l = client_req(&c, "POOL pool=xinxing period=2026");
 	expect_prefix(l, "OK n=1 budget=2000000000 granted=500150 "
-	                 "redeemed=100000 expired=0 revoked=0 "
-	                 "remaining=1999499850 unfunded=0");
+	                 "redeemed=100000 paid_out=0 expired=0 revoked=0 "
+	                 "recovered=0 remaining=1999499850 unfunded=0");
 	expect_prefix(client_line(&c), "POOL id=xinxing period=2026");
 	expect_prefix(client_req(&c, "PAY provider=dc amount=100001 ref=p1"),
 	              "ERR FUNDS");

@@ -314,7 +314,8 @@ static void test_unix_bureau_without_auth(void **state)
 	 * of budget in all (POOL lists every pool of the policy) */
 	expect_prefix(client_req(&c, "POOL"),
 	              "OK n=6 budget=13500000000 granted=0 redeemed=0 "
-	              "expired=0 revoked=0 remaining=13500000000 unfunded=0");
+	              "paid_out=0 expired=0 revoked=0 recovered=0 "
+	              "remaining=13500000000 unfunded=0");
 	client_close(&c);
 }
 

@@ -10,6 +10,9 @@
 #include <cmocka.h>
 
 #include "ledger_fixture.h"
+#include "book.h"
+#include "store.h"
+#include "upgrade.h"
 
 #define ANNUAL VD_SOURCE_DIR "/tests/data/policy-rules/annual.ini"
 /* 2024 and 2025 in CST: 2024 is a leap year */
@@ -91,6 +94,47 @@ static void test_annual_rows_show_earned(void **state)
 	assert_string_equal(r.a[0].program, "annual30");
 	assert_true(r.a[0].basis == 100000 && r.a[0].earned == 30000 &&
 	            r.a[0].granted == 0);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+struct budgets {
+	char seen[4][120];
+	size_t n;
+};
+
+static int budget_entry(void *arg, uint64_t seq, const char *e, size_t len,
+                        const uint8_t hash[32])
+{
+	struct budgets *b = arg;
+	const char *t = memmem(e, len, " type=budget ", 13);
+
+	(void)seq;
+	(void)hash;
+	if (t != NULL && b->n < 4)
+		snprintf(b->seen[b->n++], sizeof(b->seen[0]), "%.*s",
+		         (int)(len - (size_t)(t + 1 - e)), t + 1);
+	return 0;
+}
+
+/* A period's budget is fixed in the store, journaled, at its first draw,
+ * and by a settlement even when it pays nothing (domain.md): SETTLE of
+ * annual30 for 2026 with nothing earned fixes pool a's 100,000 fen. */
+static void test_settlement_fixes_budget(void **state)
+{
+	static const char *const files[] = {ANNUAL, NULL};
+	struct budgets b = {{{0}}, 0};
+	int64_t paid = -1;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_settle(&f, "annual30", 2026, 1, &paid), 0);
+	assert_true(paid == 0);
+	assert_int_equal(ledger_journal(f.l, 0, 0, budget_entry, &b), 0);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(b.seen[0], "type=budget pool=a period=2026 "
+	                               "budget=100000");
 	fx_check_ok(&f);
 	fx_close(&f);
 }
@@ -221,14 +265,72 @@ static void test_revoked_voucher_takes_no_more(void **state)
 	fx_close(&f);
 }
 
+/* Schema 3 left an annual row's earned at 0 until settlement; `vouchd
+ * upgrade` recomputes it. A schema-3 store of annual programs only (no
+ * grant, so no voucher or pool row: its rows are those of schema 4) with
+ * the row as schema 3 wrote it: upgraded, the row shows 30,000 and the
+ * checker agrees. */
+static void test_upgrade_recomputes_annual_rows(void **state)
+{
+	static const char *const files[] = {ANNUAL, NULL};
+	uint32_t three = 3;
+	struct ledger_record rec;
+	struct acc_row row;
+	struct rows r = {0};
+	uint8_t k[2 * STORE_ID + 2];
+	char msg[512];
+	struct ltx t;
+	MDB_val v;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	{
+		struct ledger_op op;
+		memset(&op, 0, sizeof(op));
+		op.type = OP_POLICY;
+		assert_int_equal(fx_run(&f, &op), 0);
+	}
+	fx_record(&rec, "dc", "r1", "s", JUNE_2026, 100000, KIND_INFERENCE);
+	assert_int_equal(fx_usage_rec(&f, &rec, NULL), 0);
+	/* the row and the schema as schema 3 left them */
+	assert_int_equal(ltx_begin(ledger_store(f.l), NULL, 0, &t), 0);
+	book_acc_prefix(k, "s", "annual30");
+	store_key_u16(k, 2 * STORE_ID, 2026);
+	assert_int_equal(ltx_get(&t, DB_ACCRUAL, k, sizeof(k), &v), 0);
+	memcpy(&row, v.mv_data, sizeof(row));
+	assert_true(row.earned == 30000);
+	row.earned = 0;
+	assert_int_equal(
+	    ltx_put(&t, DB_ACCRUAL, k, sizeof(k), &row, sizeof(row)), 0);
+	assert_int_equal(
+	    ltx_put(&t, DB_META, "schema", 6, &three, sizeof(three)), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+	ledger_close(f.l);
+	f.l = NULL;
+	assert_int_equal(ledger_upgrade(f.dir, f.now, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "1 annual accrual rows recomputed"));
+	assert_int_equal(ledger_open(f.dir, 0, 0, &f.l, msg, sizeof(msg)), 0);
+	ledger_set_policy(f.l, f.p);
+	assert_int_equal(ledger_accruals(f.l, "s", 2026, acc_one, &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_true(r.a[0].earned == 30000 && r.a[0].granted == 0);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_pool_listed),
 	    cmocka_unit_test(test_annual_rows_show_earned),
 	    cmocka_unit_test(test_lifetime_group_cap_at_settlement),
+	    cmocka_unit_test(test_settlement_fixes_budget),
 	    cmocka_unit_test(test_one_voucher_per_application),
 	    cmocka_unit_test(test_revoked_voucher_takes_no_more),
+	    cmocka_unit_test(test_upgrade_recomputes_annual_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

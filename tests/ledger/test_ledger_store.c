@@ -387,8 +387,17 @@ static void test_schema_mismatch(void **state)
 	assert_int_equal(ltx_commit(&t), 0);
 	assert_int_equal(ledger_open(f.dir, 0, 0, &l, err, sizeof(err)),
 	                 VD_EINVAL);
-	assert_non_null(strstr(err, "store schema version 4, this vouchd reads "
-	                            "version 3"));
+	assert_non_null(strstr(err, "store schema version 5, this vouchd reads "
+	                            "version 4"));
+	/* an older one: the message names the upgrade */
+	other = 3;
+	assert_int_equal(ltx_begin(ledger_store(f.l), NULL, 0, &t), 0);
+	assert_int_equal(
+	    ltx_put(&t, DB_META, "schema", 6, &other, sizeof(other)), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+	assert_int_equal(ledger_open(f.dir, 0, 0, &l, err, sizeof(err)),
+	                 VD_EINVAL);
+	assert_non_null(strstr(err, "run `vouchd upgrade --data "));
 	assert_int_equal(
 	    ledger_open("/nonexistent/vd", 0, 0, &l, err, sizeof(err)),
 	    VD_ENOENT);

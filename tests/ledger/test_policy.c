@@ -239,14 +239,15 @@ static void test_every_key(void **state)
 	    "[pool p]\nbudget = 1000\n"
 	    "[group g]\ncombine = sum\ncap = 500\ncap_period = lifetime\n"
 	    "[program x]\n"
-	    "  pool = p\n  group = g\n  beneficiary = provider\n"
+	    "  pool = p\n  group = g\n  beneficiary = consumer\n"
 	    "  basis = quantity\n  unit = gpu-hour\n  unit_rate = 1.5  # yuan\n"
 	    "  threshold = 10\n  cap = 100\n  cap_period = lifetime\n"
 	    "  max_periods = 3\n  min_grant = 50\n  round = yuan\n"
 	    "  providers = dc1, dc2\n  kinds = training, api\n"
 	    "  classes = domestic\n  org_kinds = school\n"
 	    "  valid_from = 2025-01-01\n  valid_until = 2025-12-31\n"
-	    "  settlement = immediate\n  cover = 50%\n  voucher_days = 30\n");
+	    "  settlement = immediate\n  cover = 50%\n  voucher_days = 30\n"
+	    "  pays = voucher\n");
 	assert_int_equal(load(f), 0);
 	g = policy_program(f->p, "x");
 	assert_true(f->p->late_days == 30);
@@ -255,6 +256,7 @@ static void test_every_key(void **state)
 	            g->min_grant == 5000 && g->cover_bp == 5000 &&
 	            g->voucher_days == 30);
 	assert_string_equal(g->unit, "gpu-hour");
+	assert_int_equal(g->pays, POLICY_PAYS_VOUCHER);
 	assert_int_equal(g->round, POLICY_ROUND_YUAN);
 	assert_int_equal(g->providers, POLICY_PROV_LIST);
 	assert_int_equal(g->provider_ids.n, 2);
@@ -264,6 +266,46 @@ static void test_every_key(void **state)
 	assert_true(g->valid_until == period_start(2026));
 	assert_int_equal(f->p->groups[0].cap_period, POLICY_LIFETIME);
 	assert_true(f->p->groups[0].cap == 50000);
+}
+
+/* pays: voucher by default for a consumer program, cash (the only
+ * choice) for a provider program; a cash program has no voucher_days */
+static void test_pays(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "a.ini",
+	    "[pool p]\nbudget = 1000\n"
+	    "[program c]\npool = p\nbeneficiary = consumer\nrate = 3%\n"
+	    "settlement = immediate\n"
+	    "[program d]\npool = p\nbeneficiary = consumer\nrate = 3%\n"
+	    "settlement = annual\npays = cash\n"
+	    "[program e]\npool = p\nbeneficiary = provider\nrate = 2%\n"
+	    "settlement = immediate\n");
+	assert_int_equal(load(f), 0);
+	assert_int_equal(policy_program(f->p, "c")->pays, POLICY_PAYS_VOUCHER);
+	assert_int_equal(policy_program(f->p, "d")->pays, POLICY_PAYS_CASH);
+	assert_int_equal(policy_program(f->p, "e")->pays, POLICY_PAYS_CASH);
+}
+
+static void test_provider_voucher_refused(void **state)
+{
+	expect_one(*state,
+	           POOL_P "[program a]\npool = p\nbeneficiary = provider\n"
+	                  "settlement = immediate\nrate = 2%\n"
+	                  "pays = voucher\n",
+	           "8: a provider program pays cash (a provider's voucher "
+	           "could never be redeemed)");
+}
+
+static void test_cash_voucher_days_refused(void **state)
+{
+	expect_one(*state,
+	           POOL_P "[program a]\npool = p\nbeneficiary = consumer\n"
+	                  "settlement = annual\nrate = 30%\npays = cash\n"
+	                  "voucher_days = 30\n",
+	           "9: 'voucher_days' goes with pays = voucher (a cash "
+	           "entitlement never expires)");
 }
 
 /* ---- refused files: one test per kind of error ---- */
@@ -610,6 +652,9 @@ int main(void)
 	    T(test_seed_policies_load),
 	    T(test_defaults_and_cofunding),
 	    T(test_every_key),
+	    T(test_pays),
+	    T(test_provider_voucher_refused),
+	    T(test_cash_voucher_days_refused),
 	    T(test_unknown_key),
 	    T(test_missing_required_key),
 	    T(test_missing_rule),

@@ -1,0 +1,453 @@
+/* `vouchd upgrade`: a store of schema 3 to schema 4, in one write
+ * transaction, journaled. */
+#include "upgrade.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "err.h"
+#include "journal.h"
+#include "money.h"
+#include "num.h"
+#include "store.h"
+
+/* A row read during a walk, rewritten after it (LMDB's cursor must not
+ * see its own writes). */
+struct saved {
+	uint8_t key[2 * STORE_ID + 2];
+	size_t klen;
+	union {
+		struct voucher_row_v3 v;
+		struct pool_row_v3 p;
+		struct acc_row a;
+	} row;
+};
+
+struct rows {
+	struct saved *v;
+	size_t n, cap;
+	size_t rowlen; /* the stored size the walk expects */
+};
+
+static int save(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct rows *r = arg;
+
+	if (v->mv_size != r->rowlen || k->mv_size > sizeof(r->v->key))
+		return VD_EINTERNAL;
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 64;
+		void *q = realloc(r->v, nc * sizeof(*r->v));
+		if (q == NULL)
+			return VD_ENOMEM;
+		r->v = q;
+		r->cap = nc;
+	}
+	memcpy(r->v[r->n].key, k->mv_data, k->mv_size);
+	r->v[r->n].klen = k->mv_size;
+	memcpy(&r->v[r->n].row, v->mv_data, v->mv_size);
+	r->n++;
+	return 0;
+}
+
+/* Schema 3 kept what a beneficiary owed back as one sum; schema 4 keeps
+ * it per voucher. The journal says which: a revoke entry names its
+ * voucher and its clawback; a clawback entry (after a void) names
+ * (program, beneficiary, period), whose newest voucher at that point of
+ * the journal is the one the amount came through. ledger_check applies
+ * the same rule to the entries written before the upgrade. */
+#define CLAW_MAX 4096
+
+struct claws {
+	struct {
+		char key[3 * STORE_ID + 16]; /* prog|ben|period */
+		char vid[BOOK_VID];
+	} newest[CLAW_MAX];
+	size_t nnewest;
+	struct {
+		char vid[BOOK_VID];
+		int64_t due;
+	} due[CLAW_MAX];
+	size_t ndue;
+	int err;
+};
+
+static int claw_add(struct claws *c, const char *vid, int64_t amount)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndue; i++)
+		if (strcmp(c->due[i].vid, vid) == 0)
+			return money_add(c->due[i].due, amount, &c->due[i].due);
+	if (c->ndue == CLAW_MAX || strlen(vid) >= BOOK_VID)
+		return VD_ELIMIT;
+	memcpy(c->due[c->ndue].vid, vid, strlen(vid) + 1);
+	c->due[c->ndue++].due = amount;
+	return 0;
+}
+
+static int claw_entry(void *arg, uint64_t seq, const char *e, size_t len,
+                      const uint8_t hash[CHAIN_HASH_LEN])
+{
+	struct claws *c = arg;
+	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1], ben[STORE_ID + 1],
+	    period[8], num[24], key[3 * STORE_ID + 16];
+	int64_t amount;
+	const char *why;
+	size_t i;
+
+	(void)seq;
+	(void)hash;
+	if (!journal_field(e, len, "type", type, sizeof(type)))
+		return VD_EINTERNAL;
+	if (strcmp(type, "grant") != 0 && strcmp(type, "clawback") != 0 &&
+	    strcmp(type, "revoke") != 0)
+		return 0;
+	if (strcmp(type, "revoke") == 0) {
+		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
+		    !journal_field(e, len, "clawback", num, sizeof(num)) ||
+		    num_parse(num, strlen(num), 0, INT64_MAX, &amount, &why) <
+		        0)
+			return VD_EINTERNAL;
+		return amount ? claw_add(c, vid, amount) : 0;
+	}
+	if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
+	    !journal_field(e, len, "beneficiary", ben, sizeof(ben)) ||
+	    !journal_field(e, len, "period", period, sizeof(period)))
+		return VD_EINTERNAL;
+	snprintf(key, sizeof(key), "%s|%s|%s", prog, ben, period);
+	if (type[0] == 'g') {
+		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
+		    strlen(vid) >= BOOK_VID)
+			return VD_EINTERNAL;
+		for (i = 0; i < c->nnewest; i++)
+			if (strcmp(c->newest[i].key, key) == 0)
+				break;
+		if (i == c->nnewest) {
+			if (c->nnewest == CLAW_MAX)
+				return VD_ELIMIT;
+			snprintf(c->newest[c->nnewest++].key, sizeof(key), "%s",
+			         key);
+		}
+		memcpy(c->newest[i].vid, vid, strlen(vid) + 1);
+		return 0;
+	}
+	if (!journal_field(e, len, "amount", num, sizeof(num)) ||
+	    num_parse(num, strlen(num), 0, INT64_MAX, &amount, &why) < 0)
+		return VD_EINTERNAL;
+	for (i = 0; i < c->nnewest; i++)
+		if (strcmp(c->newest[i].key, key) == 0)
+			return claw_add(c, c->newest[i].vid, amount);
+	return VD_EINTERNAL; /* a clawback of nothing ever granted */
+}
+
+static int64_t claw_of(const struct claws *c, const char *vid)
+{
+	size_t i;
+
+	for (i = 0; i < c->ndue; i++)
+		if (strcmp(c->due[i].vid, vid) == 0)
+			return c->due[i].due;
+	return 0;
+}
+
+/* Each voucher row in schema 4: what it pays (a provider program's grant
+ * is a cash entitlement, which never expires: it leaves the expiry
+ * index), its clawback due. */
+static int vouchers(struct ltx *t, const struct policy *pol,
+                    const struct claws *c, size_t *n)
+{
+	struct rows r = {NULL, 0, 0, sizeof(struct voucher_row_v3)};
+	size_t i;
+	int rc;
+
+	if ((rc = ltx_walk(t, DB_VOUCHERS_BY, NULL, 0, NULL, 0, save, &r)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++) {
+		const struct voucher_row_v3 *o = &r.v[i].row.v;
+		const struct policy_program *g =
+		    policy_program(pol, o->program);
+		char vid[STORE_ID + 1];
+		struct voucher_row v;
+
+		store_key_get_id(r.v[i].key + STORE_ID, vid);
+		memset(&v, 0, sizeof(v));
+		memcpy(v.program, o->program, sizeof(v.program));
+		memcpy(v.beneficiary, o->beneficiary, sizeof(v.beneficiary));
+		v.period = o->period;
+		v.granted = o->granted;
+		v.redeemed = o->redeemed;
+		v.expired = o->expired;
+		v.revoked = o->revoked;
+		v.expires_at = o->expires_at;
+		v.status = o->status;
+		v.pays = g && g->beneficiary == POLICY_PROVIDER
+		             ? POLICY_PAYS_CASH
+		             : POLICY_PAYS_VOUCHER;
+		v.clawback_due = claw_of(c, vid);
+		if (v.pays == POLICY_PAYS_CASH) {
+			/* out of the expiry index (it holds the active ones
+			 * with money left) and never to expire */
+			uint8_t ek[8 + STORE_ID];
+			size_t kn = store_key_u64(
+			    ek, 0, (uint64_t)o->expires_at ^ (1ull << 63));
+			kn = store_key_id(ek, kn, vid);
+			if ((rc = ltx_del(t, DB_EXPIRY, ek, kn)) < 0)
+				break;
+			if (v.status == V_ACTIVE)
+				v.expires_at = 0;
+		}
+		rc = ltx_put(t, DB_VOUCHERS_BY, r.v[i].key, r.v[i].klen, &v,
+		             sizeof(v));
+	}
+	*n = r.n;
+out:
+	free(r.v);
+	return rc;
+}
+
+/* Every beneficiary's schema-3 sum must equal its vouchers' dues. */
+struct sums {
+	struct ltx *t;
+	const struct claws *c;
+	char *msg;
+	size_t len;
+};
+
+static int sum_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct sums *s = arg;
+	struct book b = {s->t, NULL, 0};
+	char ben[STORE_ID + 1];
+	int64_t old, now;
+	int rc;
+
+	if (k->mv_size != STORE_ID || v->mv_size != sizeof(old))
+		return VD_EINTERNAL;
+	memcpy(&old, v->mv_data, sizeof(old));
+	store_key_get_id(k->mv_data, ben);
+	if ((rc = book_clawback_get(&b, ben, &now)) < 0)
+		return rc;
+	if (now != old) {
+		snprintf(s->msg, s->len,
+		         "%s owed back %" PRId64 " fen, the journal gives its "
+		         "vouchers %" PRId64,
+		         ben, old, now);
+		return VD_EINTERNAL;
+	}
+	return 0;
+}
+
+static int clear_clawbacks(struct ltx *t, struct sums *s)
+{
+	struct rows r = {NULL, 0, 0, sizeof(int64_t)};
+	size_t i;
+	int rc;
+
+	if ((rc = ltx_walk(t, DB_CLAWBACKS, NULL, 0, NULL, 0, sum_one, s)) <
+	        0 ||
+	    (rc = ltx_walk(t, DB_CLAWBACKS, NULL, 0, NULL, 0, save, &r)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++)
+		rc = ltx_del(t, DB_CLAWBACKS, r.v[i].key, r.v[i].klen);
+out:
+	free(r.v);
+	return rc;
+}
+
+/* Each pool row in schema 4, its budget fixed (every row exists because
+ * the period drew on the pool) from the recorded policy, journaled. */
+static int pools(struct book *b, size_t *n)
+{
+	struct rows r = {NULL, 0, 0, sizeof(struct pool_row_v3)};
+	size_t i;
+	int rc;
+
+	if ((rc = ltx_walk(b->t, DB_POOLS, NULL, 0, NULL, 0, save, &r)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++) {
+		const struct pool_row_v3 *o = &r.v[i].row.p;
+		char id[STORE_ID + 1];
+		struct pool_row p;
+		int32_t period;
+		int idx;
+
+		store_key_get_id(r.v[i].key, id);
+		period = store_get_u16(r.v[i].key + STORE_ID);
+		memset(&p, 0, sizeof(p));
+		p.granted = o->granted;
+		p.redeemed = o->redeemed;
+		p.expired = o->expired;
+		p.revoked = o->revoked;
+		p.unfunded = o->unfunded;
+		idx = policy_pool_index(b->pol, id);
+		if (idx >= 0)
+			rc = book_pool_fix(b, idx, period, &p);
+		if (rc == 0)
+			rc = ltx_put(b->t, DB_POOLS, r.v[i].key, r.v[i].klen,
+			             &p, sizeof(p));
+	}
+	*n = r.n;
+out:
+	free(r.v);
+	return rc;
+}
+
+/* A settlement fixes its period's budget in the program's pools even
+ * when it paid nothing (and so made no pool row in schema 3). */
+static int settled_budgets(struct book *b)
+{
+	struct rows r = {NULL, 0, 0, 4 * sizeof(int64_t)};
+	size_t i, j;
+	int rc;
+
+	if ((rc = ltx_walk(b->t, DB_SETTLED, NULL, 0, NULL, 0, save, &r)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++) {
+		char prog[STORE_ID + 1];
+		const struct policy_program *g;
+		int32_t period;
+
+		store_key_get_id(r.v[i].key, prog);
+		period = store_get_u16(r.v[i].key + STORE_ID);
+		if ((g = policy_program(b->pol, prog)) == NULL)
+			continue;
+		for (j = 0; j < g->nshares && rc == 0; j++) {
+			const char *pool = b->pol->pools[g->shares[j].pool].id;
+			struct pool_row p;
+			if ((rc = book_pool_get(b, pool, period, &p)) < 0 ||
+			    p.fixed)
+				continue;
+			if ((rc = book_pool_fix(b, g->shares[j].pool, period,
+			                        &p)) == 0)
+				rc = book_pool_put(b, pool, period, &p);
+		}
+	}
+out:
+	free(r.v);
+	return rc;
+}
+
+/* Schema 3 computed an annual program's earned at settlement only: the
+ * rows of unsettled periods get what is earned so far. */
+static int annual_rows(struct book *b, size_t *n)
+{
+	struct rows r = {NULL, 0, 0, sizeof(struct acc_row)};
+	size_t i;
+	int rc;
+
+	*n = 0;
+	if ((rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, save, &r)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++) {
+		char prog[STORE_ID + 1], ben[STORE_ID + 1];
+		const struct policy_program *g;
+		struct acc_row a = r.v[i].row.a;
+		int32_t period;
+
+		if ((rc = book_acc_key_parse(r.v[i].key, r.v[i].klen, prog, ben,
+		                             &period)) < 0)
+			break;
+		g = policy_program(b->pol, prog);
+		if (g == NULL || g->settlement != POLICY_ANNUAL)
+			continue;
+		if ((rc = book_earned_row(b, g, ben, period, &a, &a.earned)) <
+		        0 ||
+		    memcmp(&a, &r.v[i].row.a, sizeof(a)) == 0)
+			continue;
+		rc = ltx_put(b->t, DB_ACCRUAL, r.v[i].key, r.v[i].klen, &a,
+		             sizeof(a));
+		(*n)++;
+	}
+out:
+	free(r.v);
+	return rc;
+}
+
+static int stored_policy(struct ltx *t, struct policy **out)
+{
+	MDB_val v, blob;
+	int rc;
+
+	if ((rc = ltx_get(t, DB_META, "policy", 6, &v)) < 0 ||
+	    (rc = ltx_get(t, DB_POLICIES, v.mv_data, v.mv_size, &blob)) < 0)
+		return rc;
+	return policy_load_blob(blob.mv_data, blob.mv_size, out, NULL);
+}
+
+int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
+{
+	struct claws *c = calloc(1, sizeof(*c));
+	struct policy *pol = NULL;
+	struct store *st = NULL;
+	size_t nv = 0, np = 0, na = 0;
+	uint32_t schema = 0, to = STORE_SCHEMA;
+	struct jfields f;
+	struct ltx t;
+	int rc;
+
+	if (c == NULL) {
+		snprintf(msg, len, "out of memory");
+		return VD_ENOMEM;
+	}
+	if ((rc = store_open_old(dir, 0, &st, &schema, msg, len)) < 0) {
+		free(c);
+		return rc;
+	}
+	if (schema == STORE_SCHEMA) {
+		snprintf(msg, len, "%s: already schema %u: nothing to do", dir,
+		         schema);
+		goto out;
+	}
+	if ((rc = ltx_begin(st, NULL, 0, &t)) < 0)
+		goto fail;
+	rc = stored_policy(&t, &pol);
+	if (rc == VD_ENOENT) {
+		/* no policy ever loaded: no grant, no pool, no row to
+		 * convert */
+		rc = 0;
+	} else if (rc == 0) {
+		struct book b = {&t, pol, now};
+		struct sums s = {&t, c, msg, len};
+		msg[0] = '\0';
+		if ((rc = journal_read(&t, 0, 0, claw_entry, c)) < 0 ||
+		    (rc = vouchers(&t, pol, c, &nv)) < 0 ||
+		    (rc = clear_clawbacks(&t, &s)) < 0 ||
+		    (rc = pools(&b, &np)) < 0 ||
+		    (rc = settled_budgets(&b)) < 0 ||
+		    (rc = annual_rows(&b, &na)) < 0) {
+			ltx_abort(&t);
+			if (msg[0] == '\0')
+				snprintf(msg, len, "%s: %s", dir, err_str(rc));
+			goto out;
+		}
+	}
+	journal_fields_init(&f);
+	journal_i64(&f, "from", schema);
+	journal_i64(&f, "to", to);
+	if (rc == 0)
+		rc = journal_append(&t, now, "upgrade", &f, NULL);
+	if (rc == 0)
+		rc = ltx_put(&t, DB_META, "schema", 6, &to, sizeof(to));
+	if (rc == 0)
+		rc = ltx_commit(&t);
+	else
+		ltx_abort(&t);
+	if (rc < 0)
+		goto fail;
+	snprintf(msg, len,
+	         "%s: schema %u to %u: %zu vouchers, %zu pool periods (budgets "
+	         "fixed), %zu annual accrual rows recomputed",
+	         dir, schema, to, nv, np, na);
+	goto out;
+fail:
+	snprintf(msg, len, "%s: %s", dir, err_str(rc));
+out:
+	policy_free(pol);
+	store_close(st);
+	free(c);
+	return rc;
+}

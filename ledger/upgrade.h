@@ -1,0 +1,31 @@
+/* `vouchd upgrade --data DIR`: a store written by an earlier vouchd, in
+ * place, in one write transaction (all or nothing), journaled ("upgrade
+ * from=3 to=4"). From schema 3 to 4:
+ *   - voucher rows gain pays (a provider program's grants become cash
+ *     entitlements, which never expire: they leave the expiry index),
+ *     paid_out and recovered (0), and their clawback_due: schema 3 kept
+ *     one sum per beneficiary; the journal says which voucher each part
+ *     came through (a revoke names it; a clawback after a void names
+ *     (program, beneficiary, period), whose newest voucher at that point
+ *     of the journal it is). The sums must agree, or nothing is changed;
+ *   - pool rows gain paid_out and recovered (0) and their period's budget,
+ *     fixed from the recorded policy (each row exists because its period
+ *     drew on the pool), each a "budget" entry; so does every pool of a
+ *     settled annual program for the settled period (a settlement fixes
+ *     the budget even when it pays nothing);
+ *   - an annual program's rows of unsettled periods get what is earned so
+ *     far (schema 3 computed it at settlement only).
+ * Every balance (remaining, clawback due, pool figures, receivables) is
+ * unchanged. */
+#ifndef VD_UPGRADE_H
+#define VD_UPGRADE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 0 and msg saying what was done (or that the store is already of this
+ * schema); a negative code and msg saying why, the store unchanged. now:
+ * the time of the journal entries. */
+int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len);
+
+#endif

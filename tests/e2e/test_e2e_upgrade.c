@@ -1,0 +1,257 @@
+/* End to end, the store upgrade: tests/data/store-v3 (a store of schema 3
+ * written by the vouchd of e917dae, see its make.sh) is refused by
+ * `vouchd run` and `vouchd check` with the command to run; `vouchd
+ * upgrade` converts it in one go and checks it; the daemon then answers
+ * every balance the schema-3 daemon answered (its --json output, kept
+ * beside the store) with the same figures. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sys/stat.h>
+
+#include "e2e_client.h"
+
+#define FIXTURE VD_SOURCE_DIR "/tests/data/store-v3"
+
+static struct daemon D;
+static char out[1 << 20];
+
+/* Run a shell command; stdout into out; the exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < sizeof(out) &&
+	       (st = (int)fread(out + n, 1, sizeof(out) - n - 1, p)) > 0)
+		n += (size_t)st;
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(D.dir, sizeof(D.dir), "/tmp/vd_upg_XXXXXX");
+	if (mkdtemp(D.dir) == NULL)
+		return -1;
+	snprintf(D.data, sizeof(D.data), "%s/data", D.dir);
+	snprintf(D.sock, sizeof(D.sock), "%s/vouchd.sock", D.dir);
+	snprintf(D.conf, sizeof(D.conf), "%s/vouchd.conf", D.dir);
+	/* the store, and a server key of its own (checkpoints only) */
+	return sh("mkdir -p %s && cp %s/data.mdb %s/ && %s keygen --out "
+	          "%s/server.pem >/dev/null",
+	          D.data, FIXTURE, D.data, VOUCHCTL_BIN, D.data) == 0
+	           ? 0
+	           : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (D.pid > 0)
+		daemon_stop(&D);
+	daemon_cleanup(&D);
+	return 0;
+}
+
+static void test_old_store_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(sh("%s check --data %s 2>&1", VOUCHD_BIN, D.data), 2);
+	if (strstr(out, "run `vouchd upgrade --data ") == NULL)
+		fail_msg("no upgrade command named: %s", out);
+	assert_int_equal(sh("%s run --data %s --policies %s/policies "
+	                    "--listen unix:%s 2>&1",
+	                    VOUCHD_BIN, D.data, FIXTURE, D.sock),
+	                 1);
+	if (strstr(out, "run `vouchd upgrade --data ") == NULL)
+		fail_msg("no upgrade command named: %s", out);
+}
+
+static void test_upgrade_then_check(void **state)
+{
+	(void)state;
+	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, D.data),
+	                 0);
+	if (strstr(out, "schema 3 to 4: 8 vouchers, 3 pool periods") == NULL ||
+	    strstr(out, "vouchd check: ok") == NULL)
+		fail_msg("upgrade said: %s", out);
+	/* once is enough */
+	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, D.data),
+	                 0);
+	if (strstr(out, "already schema 4") == NULL)
+		fail_msg("second upgrade said: %s", out);
+	assert_int_equal(sh("%s check --data %s", VOUCHD_BIN, D.data), 0);
+}
+
+/* Every field of want is in got with the same value (got may have more:
+ * the new figures); arrays element by element. A cash entitlement has no
+ * expiry any more (it never expires, by design). */
+static void same(json_t *want, json_t *got, const char *path)
+{
+	char sub[400];
+
+	if (json_is_object(want)) {
+		const char *k;
+		json_t *v;
+		if (!json_is_object(got))
+			fail_msg("%s: not an object", path);
+		json_object_foreach(want, k, v)
+		{
+			json_t *g = json_object_get(got, k);
+			snprintf(sub, sizeof(sub), "%s.%s", path, k);
+			if (strcmp(k, "expires") == 0 && g == NULL &&
+			    json_is_string(json_object_get(got, "pays")) &&
+			    strcmp(
+			        json_string_value(json_object_get(got, "pays")),
+			        "cash") == 0)
+				continue;
+			if (g == NULL)
+				fail_msg("%s: missing", sub);
+			same(v, g, sub);
+		}
+		return;
+	}
+	if (json_is_array(want)) {
+		size_t i;
+		if (!json_is_array(got) ||
+		    json_array_size(got) != json_array_size(want))
+			fail_msg("%s: %zu rows, want %zu", path,
+			         json_array_size(got), json_array_size(want));
+		for (i = 0; i < json_array_size(want); i++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			same(json_array_get(want, i), json_array_get(got, i),
+			     sub);
+		}
+		return;
+	}
+	if (!json_equal(want, got)) {
+		char *w = json_dumps(want, JSON_ENCODE_ANY);
+		char *g = json_dumps(got, JSON_ENCODE_ANY);
+		fail_msg("%s: %s, want %s", path, g ? g : "?", w ? w : "?");
+	}
+}
+
+static json_t *ctl_json(const char *args)
+{
+	json_error_t e;
+	json_t *o;
+
+	/* no id: the Unix socket's owner is the bureau (unix_bureau) */
+	if (sh("env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s %s "
+	       "--json",
+	       D.dir, D.sock, VOUCHCTL_BIN, args) != 0)
+		fail_msg("vouchctl %s failed: %s", args, out);
+	if ((o = json_loads(out, 0, &e)) == NULL)
+		fail_msg("vouchctl %s: not JSON: %s", args, out);
+	return o;
+}
+
+static void compare(const char *args, const char *file)
+{
+	char path[300];
+	json_error_t e;
+	json_t *want, *got;
+
+	snprintf(path, sizeof(path), FIXTURE "/expected/%s", file);
+	if ((want = json_load_file(path, 0, &e)) == NULL)
+		fail_msg("%s: %s", path, e.text);
+	got = ctl_json(args);
+	same(want, got, file);
+	json_decref(want);
+	json_decref(got);
+}
+
+static json_t *voucher_of(json_t *bal, const char *id)
+{
+	json_t *rows = json_object_get(bal, "rows"), *r;
+	size_t i;
+
+	json_array_foreach(rows, i, r)
+	{
+		if (strcmp(json_string_value(json_object_get(r, "id")), id) ==
+		    0)
+			return r;
+	}
+	fail_msg("no voucher %s", id);
+	return NULL;
+}
+
+static void test_balances_unchanged(void **state)
+{
+	static const char *const orgs[] = {"corp", "school", "hosp",
+	                                   "lab",  "dc",     "ce"};
+	char args[100], file[100];
+	json_t *bal;
+	FILE *f;
+	size_t i;
+
+	(void)state;
+	f = fopen(D.conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+	        "[server]\nlisten = unix:%s\nunix_bureau = yes\n"
+	        "log_level = warn\n",
+	        D.sock);
+	fclose(f);
+	D.pid = daemon_spawn(&D, VOUCHD_BIN, FIXTURE "/policies");
+	assert_true(D.pid > 0);
+	for (i = 0; i < 50 && access(D.sock, F_OK) != 0; i++)
+		usleep(100000);
+	for (i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++) {
+		snprintf(args, sizeof(args), "balance --org %s", orgs[i]);
+		snprintf(file, sizeof(file), "balance-%s.json", orgs[i]);
+		compare(args, file);
+		if (i >= 4)
+			continue;
+		snprintf(args, sizeof(args), "accrual --org %s --period 2026",
+		         orgs[i]);
+		snprintf(file, sizeof(file), "accrual-%s.json", orgs[i]);
+		compare(args, file);
+	}
+	compare("pool --period 2026 --pool xinxing", "pool-xinxing.json");
+	compare("receivables", "receivables.json");
+	/* clawbacks now per voucher: corp's 9,970 yuan came through its
+	 * Xinxing voucher (the void of its redeemed bill), the school's 500
+	 * through the one revoked after 500 of it was redeemed */
+	bal = ctl_json("balance --org corp");
+	assert_int_equal(json_integer_value(json_object_get(
+	                     voucher_of(bal, "V000000000003"), "clawback_due")),
+	                 997000);
+	json_decref(bal);
+	bal = ctl_json("balance --org school");
+	assert_int_equal(json_integer_value(json_object_get(
+	                     voucher_of(bal, "V000000000006"), "clawback_due")),
+	                 50000);
+	json_decref(bal);
+	/* the provider's supply-side grant is a cash entitlement now */
+	bal = ctl_json("balance --org dc");
+	assert_string_equal(json_string_value(json_object_get(
+	                        voucher_of(bal, "V000000000004"), "pays")),
+	                    "cash");
+	json_decref(bal);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_old_store_refused),
+	    cmocka_unit_test(test_upgrade_then_check),
+	    cmocka_unit_test(test_balances_unchanged),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
