@@ -51,6 +51,8 @@ int cmd_issue(struct ctl *c);
 int cmd_settle(struct ctl *c);
 int cmd_revoke(struct ctl *c);
 int cmd_pay(struct ctl *c);
+int cmd_payout(struct ctl *c);
+int cmd_repay(struct ctl *c);
 int cmd_pool(struct ctl *c);
 int cmd_journal(struct ctl *c);
 int cmd_checkpoint(struct ctl *c);

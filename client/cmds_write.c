@@ -119,6 +119,39 @@ int cmd_pay(struct ctl *c)
 	return one(c, req, money);
 }
 
+/* PAYOUT and REPAY: a voucher, an amount in yuan, a ref */
+static int cash(struct ctl *c, const char *cmd, const char *const *money)
+{
+	char req[400];
+	int rc;
+
+	snprintf(req, sizeof(req), "%s", cmd);
+	if ((rc = cmds_need(c, c->voucher, "--voucher V")) ||
+	    (rc = cmds_need(c, c->amount, "--amount YUAN")) ||
+	    (rc = cmds_need(c, c->ref, "--ref K")))
+		return rc;
+	cmds_arg(req, sizeof(req), "voucher", c->voucher);
+	if ((rc = cmds_yuan(c, req, sizeof(req), "amount", "--amount",
+	                    c->amount)))
+		return rc;
+	cmds_arg(req, sizeof(req), "ref", c->ref);
+	return one(c, req, money);
+}
+
+int cmd_payout(struct ctl *c)
+{
+	static const char *const money[] = {"paid_out", "remaining", NULL};
+
+	return cash(c, "PAYOUT", money);
+}
+
+int cmd_repay(struct ctl *c)
+{
+	static const char *const money[] = {"clawback_due", NULL};
+
+	return cash(c, "REPAY", money);
+}
+
 int cmd_redeem(struct ctl *c)
 {
 	static const char *const money[] = {"redeemed", "remaining", NULL};

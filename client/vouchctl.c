@@ -124,6 +124,17 @@ static const struct sub subs[] = {
      "--provider P --amount YUAN --ref K",
      "Bureau: record a reimbursement paid to a provider (at most what is "
      "owed)."},
+    {"payout", cmd_payout,
+     CONN | B(O_JSON) | B(O_VOUCHER) | B(O_AMOUNT) | B(O_REF),
+     "--voucher V --amount YUAN --ref K",
+     "Bureau: pay out part or all of a cash entitlement (a reimbursement, "
+     "an award, a provider's subsidy); the same --ref again is answered "
+     "with its first result."},
+    {"repay", cmd_repay,
+     CONN | B(O_JSON) | B(O_VOUCHER) | B(O_AMOUNT) | B(O_REF),
+     "--voucher V --amount YUAN --ref K",
+     "Bureau: record that a holder paid back part of a voucher's clawback "
+     "due; it returns to the voucher's pools as recovered."},
     {"pool", cmd_pool, CONN | B(O_JSON) | B(O_POOL) | B(O_PERIOD),
      "[--pool P] [--period YEAR]",
      "Bureau: each pool and period with budget, granted, redeemed, "

@@ -173,6 +173,53 @@ void bureau_pay_finish(struct conn *c, const struct job *j)
 	reply_end(&c->out);
 }
 
+/* PAYOUT and REPAY name a voucher, an amount and a ref alike */
+static void cash_op(const struct req *r, struct ledger_op *op, int type)
+{
+	op->type = type;
+	req_copy(r, KEY_VOUCHER, op->u.payout.voucher,
+	         sizeof(op->u.payout.voucher));
+	req_copy(r, KEY_REF, op->u.payout.ref, sizeof(op->u.payout.ref));
+	op->u.payout.amount = r->num[KEY_AMOUNT];
+}
+
+int bureau_payout_check(struct conn *c, const struct req *r, struct job *j,
+                        const char **why)
+{
+	(void)c;
+	(void)why;
+	cash_op(r, &j->op, OP_PAYOUT);
+	return 0;
+}
+
+void bureau_payout_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "voucher", j->op.u.payout.voucher);
+	reply_kv_i64(&c->out, "paid_out", j->op.amount);
+	reply_kv_i64(&c->out, "remaining", j->op.remaining);
+	reply_kv_str(&c->out, "ref", j->op.u.payout.ref);
+	reply_end(&c->out);
+}
+
+int bureau_repay_check(struct conn *c, const struct req *r, struct job *j,
+                       const char **why)
+{
+	(void)c;
+	(void)why;
+	cash_op(r, &j->op, OP_REPAY);
+	return 0;
+}
+
+void bureau_repay_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "voucher", j->op.u.payout.voucher);
+	reply_kv_i64(&c->out, "clawback_due", j->op.amount);
+	reply_kv_str(&c->out, "ref", j->op.u.payout.ref);
+	reply_end(&c->out);
+}
+
 int bureau_reload_check(struct conn *c, const struct req *r, struct job *j,
                         const char **why)
 {

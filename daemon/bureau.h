@@ -1,6 +1,6 @@
-/* The bureau's writes: REGISTER, ISSUE, SETTLE, REVOKE, EXPIRE, PAY and
- * RELOAD. Rows of the table in dispatch.c: each check turns a request
- * into a job, each finish writes the OK of a committed one. */
+/* The bureau's writes: REGISTER, ISSUE, SETTLE, REVOKE, EXPIRE, PAY,
+ * PAYOUT, REPAY and RELOAD. Rows of the table in dispatch.c: each check turns a
+ * request into a job, each finish writes the OK of a committed one. */
 #ifndef VD_BUREAU_H
 #define VD_BUREAU_H
 
@@ -17,6 +17,9 @@ BUREAU_ROW(settle);
 BUREAU_ROW(revoke);
 BUREAU_ROW(expire);
 BUREAU_ROW(pay);
+/* PAYOUT of a cash entitlement; REPAY of a voucher's clawback due */
+BUREAU_ROW(payout);
+BUREAU_ROW(repay);
 /* RELOAD: the policy directory is read now (all or nothing); the swap
  * runs on the commit thread between two group commits. */
 BUREAU_ROW(reload);

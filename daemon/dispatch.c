@@ -42,6 +42,8 @@ const struct dispatch_row dispatch_rows[] = {
     READ(CMD_POOL, listing_pool),
     READ(CMD_RECEIVABLES, listing_receivables),
     WRITE(CMD_PAY, bureau_pay),
+    WRITE(CMD_PAYOUT, bureau_payout),
+    WRITE(CMD_REPAY, bureau_repay),
     READ(CMD_JOURNAL, listing_journal),
     READ(CMD_CHECKPOINT, listing_checkpoint),
     WRITE(CMD_RELOAD, bureau_reload),

@@ -75,7 +75,8 @@ struct check {
 	/* granted, redeemed, expired, revoked, period, clawback_due,
 	 * paid_out, recovered */
 	struct figures vouchers;
-	/* granted, redeemed, expired, revoked, budget, budget journaled */
+	/* granted, redeemed, expired, revoked, budget, budget journaled,
+	 * paid_out, recovered */
 	struct figures pools;
 	/* prog|ben|period: the number of its newest voucher so far, the one
 	 * a clawback entry of schema 3 (which names none) came through */
@@ -293,6 +294,20 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		}
 		return add_parts(c, parts, s->v[4], i);
 	}
+	if (strcmp(type, "payout") == 0 || strcmp(type, "repay") == 0) {
+		int out = type[0] == 'p';
+		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
+		    (s = find(&c->vouchers, vid, 0)) == NULL)
+			return VD_EINTERNAL;
+		/* paid out; or repaid: no longer due, recovered */
+		if (out)
+			s->v[6] += amount;
+		else {
+			s->v[5] -= amount;
+			s->v[7] += amount;
+		}
+		return add_parts(c, parts, s->v[4], out ? 6 : 7);
+	}
 	if (strcmp(type, "budget") == 0) {
 		char pool[STORE_ID + 1];
 		if (!journal_field(e, len, "pool", pool, sizeof(pool)))
@@ -389,11 +404,12 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
-	static const char *const names[6] = {"granted", "redeemed", "expired",
-	                                     "revoked", "budget",   "fixed"};
+	static const char *const names[8] = {"granted",  "redeemed", "expired",
+	                                     "revoked",  "budget",   "fixed",
+	                                     "paid_out", "recovered"};
 	char pool[STORE_ID + 1], key[KEY_LEN], what[KEY_LEN + 16];
 	struct pool_row r;
-	int64_t got[6];
+	int64_t got[8];
 	struct slot *s;
 	int i;
 
@@ -411,7 +427,9 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 	/* a fixed budget is the one its budget entry journaled */
 	got[4] = r.fixed ? r.budget : 0;
 	got[5] = r.fixed;
-	for (i = 0; i < 6; i++)
+	got[6] = r.paid_out;
+	got[7] = r.recovered;
+	for (i = 0; i < 8; i++)
 		if (got[i] != (s ? s->v[i] : 0)) {
 			snprintf(what, sizeof(what), "pool %s %s", key,
 			         names[i]);

@@ -89,6 +89,10 @@ static int dispatch(struct book *b, struct ledger_op *op)
 		return ops_revoke(b, op);
 	case OP_PAY:
 		return ops_pay(b, op);
+	case OP_PAYOUT:
+		return ops_payout(b, op);
+	case OP_REPAY:
+		return ops_repay(b, op);
 	}
 	return ops_refuse(&op->why, VD_EINVAL, "unknown operation type");
 }

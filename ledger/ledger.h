@@ -48,7 +48,11 @@ enum ledger_op_type {
 	OP_REDEEM,
 	OP_EXPIRE,
 	OP_REVOKE,
-	OP_PAY
+	OP_PAY,
+	/* the bureau pays out a cash entitlement (u.payout) */
+	OP_PAYOUT,
+	/* the holder repaid part of a voucher's clawback due (u.payout) */
+	OP_REPAY
 };
 
 /* A usage record as the ledger takes it. line is the signed line as
@@ -135,6 +139,11 @@ struct ledger_op {
 			int64_t amount;
 			char ref[LEDGER_ID + 1];
 		} pay;
+		struct {
+			char voucher[LEDGER_ID + 1];
+			int64_t amount;
+			char ref[LEDGER_ID + 1];
+		} payout; /* PAYOUT and REPAY */
 	} u;
 	/* results, all set by ledger_batch (what a caller put there is
 	 * overwritten) */
@@ -152,8 +161,11 @@ struct ledger_op {
 	size_t accepted, duplicate; /* BATCH */
 	int64_t amount;             /* ISSUE: granted now; REDEEM: redeemed;
 	                               PAY: paid in all; SETTLE: paid out;
-	                               EXPIRE: vouchers expired */
-	int64_t remaining;          /* REDEEM: voucher remaining; PAY: owed */
+	                               EXPIRE: vouchers expired; PAYOUT: the
+	                               voucher's paid_out; REPAY: its
+	                               clawback_due */
+	int64_t remaining;          /* REDEEM, PAYOUT: voucher remaining;
+	                               PAY: owed */
 	char voucher[LEDGER_VID];   /* ISSUE: the voucher topped up */
 };
 

@@ -40,6 +40,8 @@ int ops_redeem(struct book *b, struct ledger_op *op);
 int ops_expire(struct book *b, struct ledger_op *op);
 int ops_revoke(struct book *b, struct ledger_op *op);
 int ops_pay(struct book *b, struct ledger_op *op);
+int ops_payout(struct book *b, struct ledger_op *op);
+int ops_repay(struct book *b, struct ledger_op *op);
 
 /* 1 if (program, period) was settled, 0 if not, or a negative code of a
  * failed read. */

@@ -43,6 +43,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_BATCHES] = "batches",
     [DB_JOURNAL] = "journal",
     [DB_POLICIES] = "policies",
+    [DB_CASH_REFS] = "cash_refs",
 };
 
 /* LMDB's codes stop here. */

@@ -64,6 +64,8 @@ enum store_db {
 	                    signed lines (the signature is in that entry) */
 	DB_JOURNAL,      /* seq (u64) -> hash (32 bytes) + entry bytes */
 	DB_POLICIES,     /* sha256 -> the policy's source blob */
+	DB_CASH_REFS,    /* 'p' (PAYOUT) or 'r' (REPAY), ref -> struct
+	                    cash_ref_row (schema 4) */
 	DB_COUNT
 };
 

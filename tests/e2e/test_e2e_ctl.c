@@ -658,6 +658,62 @@ static void test_report_killed_and_resumed(void **state)
 	expect_in(out, "total_remaining: 300.00 yuan\n");
 }
 
+/* Cash out of the ledger: dc's 2% supply-side grant is a cash
+ * entitlement. The bureau pays out 1 yuan of it (the same ref again: the
+ * first result); dc cannot redeem it; revoked, the yuan paid out is owed
+ * back; 0.40 repaid leaves 0.60 due; 1 yuan more is FUNDS; a payout of
+ * the revoked entitlement is REVOKED. */
+static void test_payout_and_repay(void **state)
+{
+	json_int_t before;
+	json_t *o, *row;
+
+	(void)state;
+	assert_int_equal(ctl("bureau", "balance --org dc --json"), 0);
+	o = json_out();
+	row = json_array_get(json_object_get(o, "rows"), 0);
+	snprintf(voucher, sizeof(voucher), "%s",
+	         json_string_value(json_object_get(row, "id")));
+	assert_string_equal(json_string_value(json_object_get(row, "pays")),
+	                    "cash");
+	assert_null(json_object_get(row, "expires"));
+	before = jint(row, "remaining");
+	json_decref(o);
+	assert_true(before > 100);
+	assert_int_equal(ctl("bureau",
+	                     "payout --voucher %s --amount 1 --ref po1 --json",
+	                     voucher),
+	                 0);
+	o = json_out();
+	assert_int_equal(jint(o, "paid_out"), 100);
+	assert_int_equal(jint(o, "remaining"), before - 100);
+	json_decref(o);
+	assert_int_equal(
+	    ctl("bureau", "payout --voucher %s --amount 1 --ref po1", voucher),
+	    0);
+	expect_in(out, "paid_out   1.00 yuan\n");
+	assert_int_equal(ctl("dc",
+	                     "redeem --voucher %s --record s1 --amount 1 "
+	                     "--ref rc1",
+	                     voucher),
+	                 1);
+	expect_in(err, "DENIED a cash entitlement is paid out by the bureau");
+	assert_int_equal(ctl("bureau", "revoke %s --reason audit", voucher), 0);
+	assert_int_equal(ctl("bureau",
+	                     "repay --voucher %s --amount 0.40 --ref rp1",
+	                     voucher),
+	                 0);
+	expect_in(out, "clawback_due  0.60 yuan\n");
+	assert_int_equal(
+	    ctl("bureau", "repay --voucher %s --amount 1 --ref rp2", voucher),
+	    1);
+	expect_in(err, "FUNDS");
+	assert_int_equal(
+	    ctl("bureau", "payout --voucher %s --amount 1 --ref po2", voucher),
+	    1);
+	expect_in(err, "REVOKED");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +728,7 @@ int main(void)
 	    cmocka_unit_test(test_stats_and_reload),
 	    cmocka_unit_test(test_journal_and_audit),
 	    cmocka_unit_test(test_config_file),
+	    cmocka_unit_test(test_payout_and_repay),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -321,6 +321,121 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	fx_close(&f);
 }
 
+static int cash(struct fx *f, int type, const char *vid, int64_t amount,
+                const char *ref, struct ledger_op *out)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = type;
+	snprintf(op.u.payout.voucher, sizeof(op.u.payout.voucher), "%s", vid);
+	op.u.payout.amount = amount;
+	snprintf(op.u.payout.ref, sizeof(op.u.payout.ref), "%s", ref);
+	rc = fx_run(f, &op);
+	if (out)
+		*out = op;
+	return rc;
+}
+
+/* A provider program pays cash: Xinxing's 2% supply side on a
+ * 1,000,000-fen bill is a 20,000-fen entitlement of dc. The bureau pays
+ * out 5,000 (a replay answers the same, other figures under the ref are
+ * CONFLICT); more than the 15,000 left is FUNDS; dc cannot redeem it; a
+ * consumer's voucher is not paid out (BADREQ). Revoked after the partial
+ * payout: 15,000 returns to the pool, the 5,000 paid out is owed back;
+ * dc repays 2,000 (recovered, back to the pool): 3,000 still due, 3,001
+ * is FUNDS; a payout of the revoked entitlement is REVOKED. */
+static void test_payout_revoke_repay(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher dcv, sv, v;
+	struct ledger_pool pool;
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-supply", "dc", 2026, &dcv) ==
+	            20000);
+	assert_int_equal(dcv.pays, POLICY_PAYS_CASH);
+	assert_true(dcv.expires_at == 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &sv) == 30000);
+	assert_int_equal(cash(&f, OP_PAYOUT, dcv.id, 5000, "po1", &op), 0);
+	assert_true(op.amount == 5000 && op.remaining == 15000);
+	assert_int_equal(cash(&f, OP_PAYOUT, dcv.id, 5000, "po1", &op), 0);
+	assert_true(op.amount == 5000 && op.remaining == 15000);
+	assert_int_equal(cash(&f, OP_PAYOUT, dcv.id, 4000, "po1", NULL),
+	                 VD_ECONFLICT);
+	assert_int_equal(cash(&f, OP_PAYOUT, dcv.id, 15001, "po2", NULL),
+	                 VD_EFUNDS);
+	assert_int_equal(fx_redeem(&f, "dc", dcv.id, "r1", 100, "k1", NULL),
+	                 VD_EDENIED);
+	assert_int_equal(cash(&f, OP_PAYOUT, sv.id, 100, "po3", NULL),
+	                 VD_EINVAL);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.paid_out == 5000);
+	assert_int_equal(fx_revoke_v(&f, dcv.id), 0);
+	assert_int_equal(ledger_voucher(f.l, dcv.id, &v), 0);
+	assert_true(v.revoked == 15000 && v.clawback_due == 5000 &&
+	            v.paid_out == 5000 && v.remaining == 0);
+	assert_int_equal(cash(&f, OP_REPAY, dcv.id, 2000, "rp1", &op), 0);
+	assert_true(op.amount == 3000);
+	assert_int_equal(cash(&f, OP_REPAY, dcv.id, 3001, "rp2", NULL),
+	                 VD_EFUNDS);
+	assert_int_equal(cash(&f, OP_PAYOUT, dcv.id, 1, "po4", NULL),
+	                 VD_EREVOKED);
+	assert_int_equal(ledger_voucher(f.l, dcv.id, &v), 0);
+	assert_true(v.clawback_due == 3000 && v.recovered == 2000);
+	/* granted 30,000 + 20,000; back: 15,000 revoked, 2,000 recovered */
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.granted == 50000 && pool.revoked == 15000 &&
+	            pool.recovered == 2000 && pool.paid_out == 5000);
+	assert_true(pool.remaining == 2000000000LL - 50000 + 15000 + 2000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* A co-funded repayment with an odd fen: the small policy's "life"
+ * program, 10% from prov:50% and city:50% (capped at 10,000 over its
+ * life). 90,010 fen of inference grant 9,001 (4,501 and 4,500: the odd
+ * fen to the first pool). 3 fen redeemed (2 and 1), then revoked: 8,998
+ * returned (4,499 each), 3 owed back. Repaid: 2 recovered by prov, 1 by
+ * city, and each pool's remaining is its whole budget again: prov
+ * 100,000 - 4,501 + 4,499 + 2, city 100,000 - 4,500 + 4,499 + 1. */
+static void test_cofunded_repay_odd_fen(void **state)
+{
+	static const char *const files[] = {
+	    VD_SOURCE_DIR "/tests/data/policy-small/small.ini", NULL};
+	struct ledger_record rec;
+	struct ledger_voucher v;
+	struct ledger_pool prov, city;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	fx_record(&rec, "dc", "r1", "s", JUNE_2026, 90010, KIND_INFERENCE);
+	assert_int_equal(fx_usage_rec(&f, &rec, NULL), 0);
+	assert_true(fx_granted(&f, "life", "s", 2026, &v) == 9001);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r1", 3, "k1", NULL), 0);
+	assert_int_equal(fx_revoke_v(&f, v.id), 0);
+	assert_int_equal(cash(&f, OP_REPAY, v.id, 3, "rp1", NULL), 0);
+	assert_int_equal(fx_pool(&f, "prov", 2026, &prov), 0);
+	assert_int_equal(fx_pool(&f, "city", 2026, &city), 0);
+	assert_true(prov.granted == 4501 && city.granted == 4500);
+	assert_true(prov.redeemed == 2 && city.redeemed == 1);
+	assert_true(prov.revoked == 4499 && city.revoked == 4499);
+	assert_true(prov.recovered == 2 && city.recovered == 1);
+	assert_true(prov.remaining == 100000 && city.remaining == 100000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +446,8 @@ int main(void)
 	    cmocka_unit_test(test_one_voucher_per_application),
 	    cmocka_unit_test(test_revoked_voucher_takes_no_more),
 	    cmocka_unit_test(test_upgrade_recomputes_annual_rows),
+	    cmocka_unit_test(test_payout_revoke_repay),
+	    cmocka_unit_test(test_cofunded_repay_odd_fen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
