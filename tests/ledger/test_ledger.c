@@ -58,6 +58,59 @@ static void test_ex1_yuxi_settlement(void **state)
 	fx_close(&f);
 }
 
+/* 11. Cash entitlement paid out (Yuxi): after example 1's settlement B
+ * holds a pays=cash entitlement of 30,000,000; a provider's REDEEM of it
+ * is DENIED; PAYOUT of 30,000,000 (ref yx-2026-b) leaves paid_out
+ * 30,000,000, remaining 0, status spent; pool yuxi 2026: granted
+ * 80,000,000, paid_out 30,000,000, remaining 420,000,000; the same
+ * PAYOUT again answers the first result. */
+static void test_ex11_yuxi_payout(void **state)
+{
+	static const char *const files[] = {"yuxi.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_pool pool;
+	struct ledger_op op;
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "b", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "c", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-b", "b", JUNE_2026, 100000000),
+	                 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-c1", "c", JUNE_2026, 150000000),
+	                 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-c2", "c", JUNE_2026, 250000000),
+	                 0);
+	f.now = T2027 + 86400;
+	assert_int_equal(fx_settle(&f, "yuxi-compute", 2026, 0, NULL), 0);
+	assert_true(fx_granted(&f, "yuxi-compute", "b", 2026, &v) == 30000000);
+	assert_int_equal(v.pays, POLICY_PAYS_CASH);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "r-b", 1000, "k1", NULL),
+	                 VD_EDENIED);
+	for (i = 0; i < 2; i++) {
+		memset(&op, 0, sizeof(op));
+		op.type = OP_PAYOUT;
+		snprintf(op.u.payout.voucher, sizeof(op.u.payout.voucher), "%s",
+		         v.id);
+		op.u.payout.amount = 30000000;
+		snprintf(op.u.payout.ref, sizeof(op.u.payout.ref),
+		         "yx-2026-b");
+		assert_int_equal(fx_run(&f, &op), 0);
+		assert_true(op.amount == 30000000 && op.remaining == 0);
+	}
+	assert_true(fx_granted(&f, "yuxi-compute", "b", 2026, &v) == 30000000);
+	assert_true(v.paid_out == 30000000 && v.remaining == 0 &&
+	            v.status == LEDGER_V_SPENT);
+	assert_int_equal(fx_pool(&f, "yuxi", 2026, &pool), 0);
+	assert_true(pool.granted == 80000000 && pool.paid_out == 30000000 &&
+	            pool.remaining == 420000000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 /* 2. Yuxi oversubscribed: 12 orgs at the cap share the pool pro rata. */
 static void test_ex2_yuxi_oversubscribed(void **state)
 {
@@ -326,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ex1_yuxi_settlement),
+	    cmocka_unit_test(test_ex11_yuxi_payout),
 	    cmocka_unit_test(test_ex2_yuxi_oversubscribed),
 	    cmocka_unit_test(test_ex3_xinxing_both_sides),
 	    cmocka_unit_test(test_ex4_xinxing_cap),
