@@ -615,6 +615,10 @@ static int reduce(struct book *b, const struct policy_program *g,
 		                      NULL)) < 0)
 			return rc;
 	}
+	/* the net grant falls by all of cut: what lapses is said too */
+	if (take < cut)
+		return journal_cut(b, "lapse", NULL, g, ben, period, cut - take,
+		                   NULL);
 	return 0;
 }
 

@@ -130,8 +130,10 @@ static int add(struct figures *f, const char *key, int i, int64_t d)
 	return money_add(s->v[i], d, &s->v[i]);
 }
 
-/* "pool:part,pool:part" into pool figure i of period */
-static int add_parts(struct check *c, const char *parts, int64_t period, int i)
+/* "pool:part,pool:part" into pool figure i of period, each part times
+ * sign */
+static int add_parts(struct check *c, const char *parts, int64_t period, int i,
+                     int sign)
 {
 	char key[KEY_LEN], pool[STORE_ID + 1];
 	const char *p = parts;
@@ -148,7 +150,7 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i)
 		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
 		if ((rc = jnum(c, colon + 1, strcspn(colon + 1, ","), "pools",
 		               &part)) != 0 ||
-		    (rc = add(&c->pools, key, i, part)) < 0)
+		    (rc = add(&c->pools, key, i, sign * part)) < 0)
 			return rc;
 		p = strchr(colon, ',');
 		if (p == NULL)
@@ -240,6 +242,15 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		return VD_EINTERNAL;
 	if (!journal_field(e, len, "pools", parts, sizeof(parts)))
 		parts[0] = '\0';
+	if (strcmp(type, "lapse") == 0) {
+		/* no longer granted, and neither returned nor owed: it had
+		 * gone back to the pools already */
+		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
+		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
+			return VD_EINTERNAL;
+		row_key(key, prog, ben, period);
+		return add(&c->rows, key, 1, -amount);
+	}
 	if (strcmp(type, "grant") == 0 || strcmp(type, "reduce") == 0 ||
 	    strcmp(type, "clawback") == 0) {
 		int grant = type[0] == 'g';
@@ -275,7 +286,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 				return VD_EINTERNAL;
 			s->v[0] = strtoll(vid + 1, NULL, 10);
 		}
-		return add_parts(c, parts, period, grant ? 0 : 3);
+		return add_parts(c, parts, period, grant ? 0 : 3, 1);
 	}
 	if (strcmp(type, "redeem") == 0 || strcmp(type, "expire") == 0 ||
 	    strcmp(type, "revoke") == 0) {
@@ -292,7 +303,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 				return rc;
 			s->v[5] += n;
 		}
-		return add_parts(c, parts, s->v[4], i);
+		return add_parts(c, parts, s->v[4], i, 1);
 	}
 	if (strcmp(type, "payout") == 0 || strcmp(type, "repay") == 0) {
 		int out = type[0] == 'p';
@@ -306,7 +317,34 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 			s->v[5] -= amount;
 			s->v[7] += amount;
 		}
-		return add_parts(c, parts, s->v[4], out ? 6 : 7);
+		return add_parts(c, parts, s->v[4], out ? 6 : 7, 1);
+	}
+	if (strcmp(type, "unredeem") == 0) {
+		/* a voided record's redemption undone: back to the voucher,
+		 * cancelling clawback due first (booked revoked), the rest
+		 * to remaining or as it left (expired, revoked) */
+		char to[16], cp[1024], lp[1024];
+		int64_t cancel, lapse;
+		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
+		    (s = find(&c->vouchers, vid, 0)) == NULL ||
+		    !journal_field(e, len, "lapse_to", to, sizeof(to)) ||
+		    !journal_field(e, len, "cancel_pools", cp, sizeof(cp)) ||
+		    !journal_field(e, len, "lapse_pools", lp, sizeof(lp)))
+			return VD_EINTERNAL;
+		if ((rc = num(c, e, len, "cancel", &cancel)) != 0 ||
+		    (rc = num(c, e, len, "lapse", &lapse)) != 0)
+			return rc;
+		s->v[1] -= amount;
+		s->v[5] -= cancel;
+		s->v[3] += cancel;
+		if (lapse)
+			s->v[to[0] == 'e' ? 2 : 3] += lapse;
+		if ((rc = add_parts(c, parts, s->v[4], 1, -1)) != 0 ||
+		    (rc = add_parts(c, cp, s->v[4], 3, 1)) != 0)
+			return rc;
+		return lapse
+		           ? add_parts(c, lp, s->v[4], to[0] == 'e' ? 2 : 3, 1)
+		           : 0;
 	}
 	if (strcmp(type, "budget") == 0) {
 		char pool[STORE_ID + 1];

@@ -43,6 +43,14 @@ int ops_pay(struct book *b, struct ledger_op *op);
 int ops_payout(struct book *b, struct ledger_op *op);
 int ops_repay(struct book *b, struct ledger_op *op);
 
+/* A voided record's redemptions undone (domain.md, "Redemptions against
+ * a voided record"): each amount back to its voucher (cancelling its
+ * clawback due first; to remaining if active or spent, else booked
+ * expired or revoked as it left), the provider's receivable down by it
+ * (owed may become negative), one "unredeem" entry each. */
+int ops_unredeem_record(struct book *b, const char *provider,
+                        const char *record);
+
 /* 1 if (program, period) was settled, 0 if not, or a negative code of a
  * failed read. */
 int ops_settled(struct book *b, const char *prog, int32_t period);

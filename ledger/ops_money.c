@@ -337,6 +337,170 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	return 0;
 }
 
+/* The redemptions against one record (collected before any write: a
+ * walk must not see its own changes). */
+struct reds {
+	const char *record;
+	struct redemption_row *v;
+	char (*ref)[STORE_ID + 1];
+	size_t n, cap;
+};
+
+static int red_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct reds *r = arg;
+	struct redemption_row row;
+
+	if (v->mv_size != sizeof(row) || k->mv_size != 2 * STORE_ID)
+		return VD_EINTERNAL;
+	memcpy(&row, v->mv_data, sizeof(row));
+	if (strcmp(row.record, r->record) != 0)
+		return 0;
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 8;
+		void *a = realloc(r->v, nc * sizeof(*r->v));
+		void *b = a ? realloc(r->ref, nc * sizeof(*r->ref)) : NULL;
+		if (a)
+			r->v = a;
+		if (b == NULL)
+			return VD_ENOMEM;
+		r->ref = b;
+		r->cap = nc;
+	}
+	r->v[r->n] = row;
+	store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, r->ref[r->n]);
+	r->n++;
+	return 0;
+}
+
+/* One redemption undone: the amount goes back to its voucher, first
+ * cancelling the voucher's clawback due (booked revoked: it returns to
+ * the pools instead of being owed back), the rest to remaining if the
+ * voucher is active or spent (a spent one is active again), else booked
+ * as it left (expired or revoked: back to the pools). */
+static int unredeem(struct book *b, const char *provider,
+                    const struct redemption_row *red, const char *ref,
+                    struct receivable_row *rcv)
+{
+	const struct policy_program *g;
+	struct voucher_row v, old;
+	int64_t a = red->amount, cancel, lapse = 0;
+	char parts[512], cparts[512] = "-", lparts[512] = "-";
+	const char *lapse_to = "none";
+	struct jfields f;
+	int rc;
+
+	if ((rc = book_voucher_get(b, red->voucher, &v)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	g = policy_program(b->pol, v.program);
+	old = v;
+	v.redeemed -= a;
+	cancel = v.clawback_due < a ? v.clawback_due : a;
+	v.clawback_due -= cancel;
+	v.revoked += cancel;
+	if (v.status == V_EXPIRED || v.status == V_REVOKED) {
+		lapse = a - cancel;
+		lapse_to = v.status == V_EXPIRED ? "expired" : "revoked";
+		if (v.status == V_EXPIRED)
+			v.expired += lapse;
+		else
+			v.revoked += lapse;
+	} else if (book_remaining(&v) > 0)
+		v.status = V_ACTIVE;
+	rcv->redeemed -= a;
+	if ((rc = book_voucher_put(b, red->voucher, &old, &v)) < 0 ||
+	    (g && (rc = book_pools_move(b, g, v.period,
+	                                offsetof(struct pool_row, redeemed), a,
+	                                -1)) < 0) ||
+	    (rc = pools_move(b, g, v.period, offsetof(struct pool_row, revoked),
+	                     cancel)) < 0 ||
+	    (lapse > 0 &&
+	     (rc = pools_move(b, g, v.period,
+	                      v.status == V_EXPIRED
+	                          ? offsetof(struct pool_row, expired)
+	                          : offsetof(struct pool_row, revoked),
+	                      lapse)) < 0) ||
+	    (rc = pools_text(b, g, a, parts, sizeof(parts))) < 0 ||
+	    (cancel > 0 &&
+	     (rc = pools_text(b, g, cancel, cparts, sizeof(cparts))) < 0) ||
+	    (lapse > 0 &&
+	     (rc = pools_text(b, g, lapse, lparts, sizeof(lparts))) < 0))
+		return rc;
+	journal_fields_init(&f);
+	journal_str(&f, "voucher", red->voucher);
+	journal_str(&f, "provider", provider);
+	journal_str(&f, "record", red->record);
+	journal_str(&f, "ref", ref);
+	journal_i64(&f, "amount", a);
+	journal_str(&f, "pools", parts);
+	journal_i64(&f, "cancel", cancel);
+	journal_str(&f, "cancel_pools", cparts);
+	journal_i64(&f, "lapse", lapse);
+	journal_str(&f, "lapse_to", lapse_to);
+	journal_str(&f, "lapse_pools", lparts);
+	return journal_append(b->t, b->now, "unredeem", &f, NULL);
+}
+
+/* The programs with a redeemed sum against one record ("" for all). */
+struct rr_keys {
+	char prog[POLICY_MAX_PROGRAMS + 1][STORE_ID + 1];
+	size_t n;
+};
+
+static int rr_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct rr_keys *ks = arg;
+
+	(void)v;
+	if (k->mv_size != 3 * STORE_ID)
+		return VD_EINTERNAL;
+	if (ks->n == POLICY_MAX_PROGRAMS + 1)
+		return VD_ELIMIT;
+	store_key_get_id((const uint8_t *)k->mv_data + 2 * STORE_ID,
+	                 ks->prog[ks->n++]);
+	return 0;
+}
+
+int ops_unredeem_record(struct book *b, const char *provider,
+                        const char *record)
+{
+	struct reds r = {record, NULL, NULL, 0, 0};
+	struct receivable_row rcv;
+	uint8_t k[STORE_ID], kr[3 * STORE_ID];
+	size_t i;
+	int rc;
+
+	/* redemptions are keyed (provider, ref): the provider's are read
+	 * for those against this record */
+	store_key_id(k, 0, provider);
+	if ((rc = ltx_walk(b->t, DB_REDEMPTIONS, k, STORE_ID, NULL, 0, red_one,
+	                   &r)) < 0 ||
+	    r.n == 0 || (rc = receivable_get(b, provider, &rcv)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++)
+		rc = unredeem(b, provider, &r.v[i], r.ref[i], &rcv);
+	if (rc < 0 || (rc = receivable_put(b, provider, &rcv)) < 0)
+		goto out;
+	/* nothing is redeemed against the record any more: its sums, by
+	 * program and for all ("") */
+	{
+		struct rr_keys ks = {{{0}}, 0};
+		uint8_t pre[2 * STORE_ID];
+		size_t n =
+		    store_key_id(pre, store_key_id(pre, 0, provider), record);
+		rc = ltx_walk(b->t, DB_REC_REDEEMED, pre, n, NULL, 0, rr_one,
+		              &ks);
+		for (i = 0; rc == 0 && i < ks.n; i++) {
+			rr_key(kr, provider, record, ks.prog[i]);
+			rc = ltx_del(b->t, DB_REC_REDEEMED, kr, sizeof(kr));
+		}
+	}
+out:
+	free(r.v);
+	free(r.ref);
+	return rc;
+}
+
 struct due_list {
 	int64_t now;
 	char (*vid)[STORE_ID + 1];

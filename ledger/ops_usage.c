@@ -491,7 +491,9 @@ int ops_void(struct book *b, struct ledger_op *op)
 		rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
 	}
 	free(val);
-	if (rc < 0 || (rc = add_basis(b, &c, &r, provider, period, -1)) < 0 ||
+	if (rc < 0 ||
+	    (rc = ops_unredeem_record(b, provider, op->u.void_.id)) < 0 ||
+	    (rc = add_basis(b, &c, &r, provider, period, -1)) < 0 ||
 	    (rc = settle_counted(b, &c, provider, r.org, period)) < 0)
 		return rc;
 	op->status = LEDGER_VOIDED;

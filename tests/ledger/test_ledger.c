@@ -96,8 +96,7 @@ static void test_ex11_yuxi_payout(void **state)
 		snprintf(op.u.payout.voucher, sizeof(op.u.payout.voucher), "%s",
 		         v.id);
 		op.u.payout.amount = 30000000;
-		snprintf(op.u.payout.ref, sizeof(op.u.payout.ref),
-		         "yx-2026-b");
+		snprintf(op.u.payout.ref, sizeof(op.u.payout.ref), "yx-2026-b");
 		assert_int_equal(fx_run(&f, &op), 0);
 		assert_true(op.amount == 30000000 && op.remaining == 0);
 	}
@@ -355,6 +354,71 @@ static void test_ex9_datong_cover(void **state)
 	fx_close(&f);
 }
 
+static int receivable_one(void *arg, const struct ledger_receivable *r)
+{
+	*(struct ledger_receivable *)arg = *r;
+	return 0;
+}
+
+static int pay(struct fx *f, const char *provider, int64_t amount,
+               const char *ref)
+{
+	struct ledger_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_PAY;
+	snprintf(op.u.pay.provider, sizeof(op.u.pay.provider), "%s", provider);
+	op.u.pay.amount = amount;
+	snprintf(op.u.pay.ref, sizeof(op.u.pay.ref), "%s", ref);
+	return fx_run(f, &op);
+}
+
+/* 15. Void after redemption. In example 9 the provider redeems 600,000
+ * of the start-up's grant voucher against the 2,000,000 bill, and the
+ * bureau pays it (PAY 600,000: owed 0). The provider then voids the
+ * bill: the voucher's remaining is 3,000,000 again, the provider's
+ * receivable shows redeemed 0, paid 600,000, owed -600,000; PAY is
+ * refused while owed <= 0. */
+static void test_ex15_void_after_redemption(void **state)
+{
+	static const char *const files[] = {"datong.ini", NULL};
+	struct ledger_receivable rcv;
+	struct ledger_pool pool;
+	struct ledger_voucher v;
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
+	assert_int_equal(fx_register(&f, "start", ROLE_ORG, "startup", 0), 0);
+	assert_int_equal(fx_issue(&f, "datong-pool-grant", "start", 10000000,
+	                          -1, "app-1", &op),
+	                 0);
+	assert_true(fx_granted(&f, "datong-pool-grant", "start", 2026, &v) ==
+	            3000000);
+	assert_int_equal(
+	    fx_usage(&f, "dc", "bill-1", "start", JUNE_2026, 2000000), 0);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "bill-1", 600000, "k2", &op),
+	                 0);
+	assert_true(op.remaining == 2400000);
+	assert_int_equal(pay(&f, "dc", 600000, "p1"), 0);
+	assert_int_equal(fx_void(&f, "dc", "bill-1"), 0);
+	assert_true(fx_granted(&f, "datong-pool-grant", "start", 2026, &v) ==
+	            3000000);
+	assert_true(v.remaining == 3000000 && v.redeemed == 0 &&
+	            v.status == LEDGER_V_ACTIVE);
+	assert_int_equal(ledger_receivables(f.l, "dc", receivable_one, &rcv),
+	                 0);
+	assert_true(rcv.redeemed == 0 && rcv.paid == 600000 &&
+	            rcv.owed == -600000);
+	assert_int_equal(pay(&f, "dc", 1, "p2"), VD_EFUNDS);
+	assert_int_equal(fx_pool(&f, "datong", 2026, &pool), 0);
+	assert_true(pool.granted == 3000000 && pool.redeemed == 0);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 /* 10. A record at 2025-12-31T16:00:00Z is 2026. */
 static void test_ex10_period_boundary(void **state)
 {
@@ -389,6 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_ex8_yinchuan_power),
 	    cmocka_unit_test(test_ex9_datong_cover),
 	    cmocka_unit_test(test_ex10_period_boundary),
+	    cmocka_unit_test(test_ex15_void_after_redemption),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -436,6 +436,43 @@ static void test_cofunded_repay_odd_fen(void **state)
 	fx_close(&f);
 }
 
+/* A reversed redemption first cancels the voucher's clawback due (booked
+ * revoked: back to the pool instead of owed). Xinxing: a 1,000,000-fen
+ * bill grants s 30,000 and dc 20,000 (cash); 10,000 redeemed against it;
+ * s's voucher revoked (20,000 back, 10,000 owed back). The bill is
+ * voided: the 10,000 cancel the clawback due (revoked 30,000), nothing
+ * more is owed; the grants no longer earned had all returned already
+ * (s's) or come off the remaining (dc's 20,000): the pool is whole. */
+static void test_unredeem_cancels_clawback(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_pool pool;
+	char id[LEDGER_ID + 1];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r0", "s", JUNE_2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 30000);
+	snprintf(id, sizeof(id), "%s", v.id);
+	assert_int_equal(fx_redeem(&f, "dc", id, "r0", 10000, "k1", NULL), 0);
+	assert_int_equal(fx_revoke_v(&f, id), 0);
+	assert_int_equal(ledger_voucher(f.l, id, &v), 0);
+	assert_true(v.revoked == 20000 && v.clawback_due == 10000);
+	assert_int_equal(fx_void(&f, "dc", "r0"), 0);
+	assert_int_equal(ledger_voucher(f.l, id, &v), 0);
+	assert_true(v.redeemed == 0 && v.revoked == 30000 &&
+	            v.clawback_due == 0 && v.remaining == 0);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.granted == 50000 && pool.redeemed == 0 &&
+	            pool.revoked == 50000 && pool.remaining == 2000000000LL);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_upgrade_recomputes_annual_rows),
 	    cmocka_unit_test(test_payout_revoke_repay),
 	    cmocka_unit_test(test_cofunded_repay_odd_fen),
+	    cmocka_unit_test(test_unredeem_cancels_clawback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
