@@ -205,6 +205,20 @@ int cmd_balance(struct ctl *c)
 	               "total_remaining");
 }
 
+int cmd_settle_preview(struct ctl *c)
+{
+	static const struct out_col cols[] = {
+	    {"beneficiary", "beneficiary", OUT_TEXT},
+	    {"earned", ">earned", OUT_YUAN},
+	    {"paid", ">would be paid", OUT_YUAN}};
+	char req[400] = "SETTLE";
+
+	cmds_arg(req, sizeof(req), "program", c->program);
+	cmds_arg(req, sizeof(req), "period", c->period);
+	cmds_arg(req, sizeof(req), "dry", "1");
+	return listing(c, req, cols, sizeof(cols) / sizeof(cols[0]), "paid");
+}
+
 int cmd_accrual(struct ctl *c)
 {
 	static const struct out_col cols[] = {

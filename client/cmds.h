@@ -12,7 +12,7 @@ struct ctl {
 	const char *name; /* the subcommand, for messages */
 	struct conf conf; /* the config file with the environment on top */
 	struct session_cfg sc;
-	int json, local, force, all;
+	int json, local, force, all, dry;
 	const char *out, *org, *provider, *pool, *period, *program, *need;
 	const char *amount, *ref, *reason, *role, *pubkey, *kind, *voucher;
 	const char *record, *after, *limit, *at, *checkpoint, *server_key;
@@ -49,6 +49,8 @@ int cmd_records(struct ctl *c);
 int cmd_register(struct ctl *c);
 int cmd_issue(struct ctl *c);
 int cmd_settle(struct ctl *c);
+/* settle --dry-run: the settlement computed, nothing written */
+int cmd_settle_preview(struct ctl *c);
 int cmd_revoke(struct ctl *c);
 int cmd_pay(struct ctl *c);
 int cmd_payout(struct ctl *c);

@@ -80,6 +80,8 @@ int cmd_settle(struct ctl *c)
 	if ((rc = cmds_need(c, c->program, "--program P")) ||
 	    (rc = cmds_need(c, c->period, "--period YEAR")))
 		return rc;
+	if (c->dry)
+		return cmd_settle_preview(c);
 	cmds_arg(req, sizeof(req), "program", c->program);
 	cmds_arg(req, sizeof(req), "period", c->period);
 	cmds_arg(req, sizeof(req), "force", c->force ? "1" : NULL);

@@ -36,6 +36,7 @@ enum {
 	O_ALL,
 	O_AT,
 	O_FORCE,
+	O_DRY,
 	O_CHECKPOINT,
 	O_SERVERKEY,
 	O_HELP,
@@ -113,10 +114,13 @@ static const struct sub subs[] = {
      "Bureau: grant a voucher under a grant program (the rate of --need, "
      "or --amount if less)."},
     {"settle", cmd_settle,
-     CONN | B(O_JSON) | B(O_PROGRAM) | B(O_PERIOD) | B(O_FORCE),
-     "--program P --period YEAR [--force]",
+     CONN | B(O_JSON) | B(O_PROGRAM) | B(O_PERIOD) | B(O_FORCE) | B(O_DRY),
+     "--program P --period YEAR [--force | --dry-run]",
      "Bureau: run a program's annual settlement (pro rata over the pool); "
-     "--force before the year has ended."},
+     "--force before the year has ended; --dry-run computes it and writes "
+     "nothing (any time before the settlement): each beneficiary's "
+     "earned and what it would be paid, the total earned and what the "
+     "pool has."},
     {"revoke", cmd_revoke, CONN | B(O_JSON) | B(O_REASON),
      "VOUCHER --reason TEXT",
      "Bureau: revoke what remains of a voucher; it returns to the pool."},
@@ -188,6 +192,7 @@ static const struct option longopts[] = {
     {"all", no_argument, NULL, O_ALL},
     {"at", required_argument, NULL, O_AT},
     {"force", no_argument, NULL, O_FORCE},
+    {"dry-run", no_argument, NULL, O_DRY},
     {"checkpoint", required_argument, NULL, O_CHECKPOINT},
     {"server-key", required_argument, NULL, O_SERVERKEY},
     {"help", no_argument, NULL, O_HELP},
@@ -352,6 +357,8 @@ int main(int argc, char **argv)
 			c.all = 1;
 		else if (o == O_FORCE)
 			c.force = 1;
+		else if (o == O_DRY)
+			c.dry = 1;
 		else
 			*slot(&c, o) = optarg;
 	}

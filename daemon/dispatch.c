@@ -8,17 +8,26 @@
 #include "err.h"
 #include "ingest.h"
 #include "listing.h"
-#include "err.h"
 #include "session.h"
 
 #define READ(id, fn)                                                           \
 	{                                                                      \
-		id, fn, NULL, NULL                                             \
+		id, fn, NULL, NULL, NULL                                       \
 	}
 #define WRITE(id, prefix)                                                      \
 	{                                                                      \
-		id, NULL, prefix##_check, prefix##_finish                      \
+		id, NULL, prefix##_check, prefix##_finish, NULL                \
 	}
+/* a write that is a read when pred says so of the request */
+#define WRITE_OR_READ(id, prefix, pred, fn)                                    \
+	{                                                                      \
+		id, fn, prefix##_check, prefix##_finish, pred                  \
+	}
+
+static int settle_is_dry(const struct req *r)
+{
+	return req_has(r, KEY_DRY);
+}
 
 /* In enum cmd_id's order (tests/daemon checks each row's id). */
 const struct dispatch_row dispatch_rows[] = {
@@ -36,7 +45,8 @@ const struct dispatch_row dispatch_rows[] = {
     WRITE(CMD_REDEEM, ingest_redeem),
     WRITE(CMD_REGISTER, bureau_register),
     WRITE(CMD_ISSUE, bureau_issue),
-    WRITE(CMD_SETTLE, bureau_settle),
+    WRITE_OR_READ(CMD_SETTLE, bureau_settle, settle_is_dry,
+                  listing_settle_preview),
     WRITE(CMD_REVOKE, bureau_revoke),
     WRITE(CMD_EXPIRE, bureau_expire),
     READ(CMD_POOL, listing_pool),
@@ -172,7 +182,7 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		return DISPATCH_CLOSE;
 	}
 	row = &dispatch_rows[r.spec->id];
-	if (row->read) {
+	if (row->read && (row->is_read == NULL || row->is_read(&r))) {
 		/* a read waits until this connection's writes are answered,
 		 * so that it sees them (and is counted when it runs) */
 		if (c->npending > 0) {

@@ -15,6 +15,8 @@
  *           refusal is written by dispatch_finish for every row alike:
  *           ERR with the reason the ledger set where it refused
  *           (j->op.why), "line N: " before it for a BATCH
+ *   is_read a write that is a read in one form (SETTLE dry=1): when it
+ *           says so of a request, read serves it as a read
  *
  * Nothing here does I/O: conn.c reads lines, calls dispatch_line, and
  * writes what it leaves in c->out; it queues the jobs it is handed. */
@@ -44,6 +46,7 @@ struct dispatch_row {
 	int (*check)(struct conn *c, const struct req *r, struct job *j,
 	             const char **why);
 	void (*finish)(struct conn *c, const struct job *j);
+	int (*is_read)(const struct req *r);
 };
 
 /* The rows, indexed by enum cmd_id. */

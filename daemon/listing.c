@@ -365,6 +365,50 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 	return DISPATCH_DONE;
 }
 
+static int settlement_row(void *arg, const char *ben, int64_t due, int64_t paid)
+{
+	struct listing *L = arg;
+	struct rbuf *b = &L->rows;
+
+	reply_row(b, "SETTLEMENT");
+	reply_kv_str(b, "beneficiary", ben);
+	reply_kv_i64(b, "earned", due);
+	reply_kv_i64(b, "paid", paid);
+	reply_end(b);
+	L->n++;
+	return 0;
+}
+
+enum dispatch_next listing_settle_preview(struct conn *c, const struct req *r)
+{
+	char program[LEDGER_ID + 1];
+	int64_t total, cap, paid;
+	const char *why = NULL;
+	struct listing L;
+	struct rbuf *o = &c->out;
+	int rc;
+
+	listing_init(&L, c);
+	req_copy(r, KEY_PROGRAM, program, sizeof(program));
+	rc = ledger_settle_preview(
+	    c->s->l, program, (int32_t)r->num[KEY_PERIOD], srv_now(),
+	    settlement_row, &L, &total, &cap, &paid, &why);
+	if (rc < 0) {
+		rbuf_free(&L.rows);
+		srv_err(c, rc, why ? why : err_str(rc));
+		return DISPATCH_DONE;
+	}
+	reply_ok(o);
+	reply_kv_i64(o, "n", L.n);
+	reply_kv_i64(o, "earned", total);
+	reply_kv_i64(o, "remaining", cap);
+	reply_kv_i64(o, "paid", paid);
+	reply_end(o);
+	reply_raw(o, L.rows.data, L.rows.len);
+	rbuf_free(&L.rows);
+	return DISPATCH_DONE;
+}
+
 static int receivable_row(void *arg, const struct ledger_receivable *x)
 {
 	struct listing *L = arg;

@@ -15,6 +15,8 @@ enum dispatch_next listing_accrual(struct conn *c, const struct req *r);
 enum dispatch_next listing_records(struct conn *c, const struct req *r);
 enum dispatch_next listing_programs(struct conn *c, const struct req *r);
 enum dispatch_next listing_pool(struct conn *c, const struct req *r);
+/* SETTLE dry=1: the settlement computed, nothing written */
+enum dispatch_next listing_settle_preview(struct conn *c, const struct req *r);
 enum dispatch_next listing_receivables(struct conn *c, const struct req *r);
 enum dispatch_next listing_journal(struct conn *c, const struct req *r);
 enum dispatch_next listing_checkpoint(struct conn *c, const struct req *r);

@@ -51,6 +51,33 @@ int ops_repay(struct book *b, struct ledger_op *op);
 int ops_unredeem_record(struct book *b, const char *provider,
                         const char *record);
 
+/* SETTLE's computation (domain.md, "Annual settlement"), shared by the
+ * settlement and its preview (SETTLE dry=1, a read): for each
+ * beneficiary with a row of the program for the period, in beneficiary
+ * order, what it is due (its share of its group's entitlement above what
+ * the group was paid) and what it would be paid (pro rata when the pools
+ * cannot pay the total). Refused (why set) for an unknown program, one
+ * that is not annual, a period out of range, or a settled period
+ * (CLOSED). On success the caller frees p with ops_settle_plan_free. */
+struct settle_ben {
+	char ben[STORE_ID + 1];
+};
+
+struct settle_plan {
+	int prog;
+	size_t n;
+	struct settle_ben *rows;
+	int64_t *due, *paid;
+	int64_t total;    /* T: the sum of due */
+	int64_t cap;      /* R: what the pools can pay for the shares */
+	int64_t left;     /* fen left in the pools by flooring */
+	int64_t paid_sum; /* the sum of paid */
+};
+
+int ops_settle_plan(struct book *b, const char *program, int32_t period,
+                    const char **why, struct settle_plan *p);
+void ops_settle_plan_free(struct settle_plan *p);
+
 /* 1 if (program, period) was settled, 0 if not, or a negative code of a
  * failed read. */
 int ops_settled(struct book *b, const char *prog, int32_t period);

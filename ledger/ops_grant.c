@@ -138,15 +138,10 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	return 0;
 }
 
-struct settle_row {
-	char ben[STORE_ID + 1];
-	int64_t due, paid;
-};
-
 struct bens {
 	const char *prog;
 	int32_t period;
-	struct settle_row *v;
+	struct settle_ben *v;
 	size_t n, cap;
 };
 
@@ -208,36 +203,29 @@ static int due_of(struct book *b, int prog, const char *ben, int32_t period,
 	return 0;
 }
 
-int ops_settle(struct book *b, struct ledger_op *op)
+int ops_settle_plan(struct book *b, const char *program, int32_t period,
+                    const char **why, struct settle_plan *p)
 {
-	int64_t rem[POLICY_MAX_SHARES], cap, total = 0, left, paid_sum = 0;
-	int64_t *due = NULL, *paid = NULL;
-	const struct policy_program *g;
+	int64_t rem[POLICY_MAX_SHARES];
 	struct bens s = {NULL, 0, NULL, 0, 0};
-	uint8_t k[STORE_ID + 2];
-	struct jfields f;
-	int32_t period = op->u.settle.period;
+	const struct policy_program *g;
 	size_t i;
 	int prog, rc;
 
-	prog = policy_program_index(b->pol, op->u.settle.program);
+	memset(p, 0, sizeof(*p));
+	prog = policy_program_index(b->pol, program);
 	if (prog < 0)
-		return ops_refuse(&op->why, VD_ENOENT, "unknown program");
+		return ops_refuse(why, VD_ENOENT, "unknown program");
 	g = &b->pol->programs[prog];
+	p->prog = prog;
 	if (g->settlement != POLICY_ANNUAL)
-		return ops_refuse(&op->why, VD_EINVAL, "not an annual program");
+		return ops_refuse(why, VD_EINVAL, "not an annual program");
 	if (period < PERIOD_MIN || period > PERIOD_MAX)
-		return ops_refuse(&op->why, VD_EINVAL,
+		return ops_refuse(why, VD_EINVAL,
 		                  "period outside the years 1970 to 9999");
-	/* after the period has ended, or forced by the bureau */
-	if (!op->u.settle.force && b->now < period_start(period + 1))
-		return ops_refuse(
-		    &op->why, VD_EINVAL,
-		    "the period has not ended and settlement is not forced");
 	if ((rc = ops_settled(b, g->id, period)) != 0)
 		return rc < 0 ? rc
-		              : ops_refuse(&op->why, VD_ECLOSED,
-		                           "already settled");
+		              : ops_refuse(why, VD_ECLOSED, "already settled");
 	s.prog = g->id;
 	s.period = period;
 	/* the rows are by beneficiary first: a settlement, once a year per
@@ -245,30 +233,70 @@ int ops_settle(struct book *b, struct ledger_op *op)
 	 * beneficiary order */
 	if ((rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, collect, &s)) <
 	    0)
-		goto out;
-	due = calloc(s.n + 1, sizeof(*due));
-	paid = calloc(s.n + 1, sizeof(*paid));
-	if (due == NULL || paid == NULL) {
+		goto fail;
+	p->n = s.n;
+	p->due = calloc(s.n + 1, sizeof(*p->due));
+	p->paid = calloc(s.n + 1, sizeof(*p->paid));
+	p->rows = s.v;
+	s.v = NULL;
+	if (p->due == NULL || p->paid == NULL) {
 		rc = VD_ENOMEM;
-		goto out;
+		goto fail;
 	}
-	for (i = 0; i < s.n; i++) {
-		if ((rc = due_of(b, prog, s.v[i].ben, period, &due[i])) < 0 ||
-		    (rc = money_add(total, due[i], &total)) < 0)
-			goto out;
-	}
+	for (i = 0; i < p->n; i++)
+		if ((rc = due_of(b, prog, p->rows[i].ben, period, &p->due[i])) <
+		        0 ||
+		    (rc = money_add(p->total, p->due[i], &p->total)) < 0)
+			goto fail;
 	if ((rc = book_pools_remaining(b, g, period, rem)) < 0 ||
-	    (rc = accrual_capacity(g, rem, &cap)) < 0 ||
-	    (rc = accrual_prorata(due, s.n, cap, paid, &left)) < 0)
+	    (rc = accrual_capacity(g, rem, &p->cap)) < 0 ||
+	    (rc = accrual_prorata(p->due, p->n, p->cap, p->paid, &p->left)) < 0)
+		goto fail;
+	for (i = 0; i < p->n; i++)
+		p->paid_sum += p->paid[i];
+	return 0;
+fail:
+	free(s.v);
+	ops_settle_plan_free(p);
+	return rc;
+}
+
+void ops_settle_plan_free(struct settle_plan *p)
+{
+	free(p->rows);
+	free(p->due);
+	free(p->paid);
+	p->rows = NULL;
+	p->due = p->paid = NULL;
+}
+
+int ops_settle(struct book *b, struct ledger_op *op)
+{
+	const struct policy_program *g;
+	struct settle_plan p;
+	uint8_t k[STORE_ID + 2];
+	struct jfields f;
+	int32_t period = op->u.settle.period;
+	size_t i;
+	int rc;
+
+	if ((rc = ops_settle_plan(b, op->u.settle.program, period, &op->why,
+	                          &p)) < 0)
+		return rc;
+	g = &b->pol->programs[p.prog];
+	/* after the period has ended, or forced by the bureau */
+	if (!op->u.settle.force && b->now < period_start(period + 1)) {
+		rc = ops_refuse(
+		    &op->why, VD_EINVAL,
+		    "the period has not ended and settlement is not forced");
 		goto out;
+	}
 	journal_fields_init(&f);
 	journal_str(&f, "program", g->id);
 	journal_i64(&f, "period", period);
-	journal_i64(&f, "total", total);
-	journal_i64(&f, "available", cap);
-	for (i = 0; i < s.n; i++)
-		paid_sum += paid[i];
-	journal_i64(&f, "paid", paid_sum);
+	journal_i64(&f, "total", p.total);
+	journal_i64(&f, "available", p.cap);
+	journal_i64(&f, "paid", p.paid_sum);
 	if ((rc = journal_append(b->t, b->now, "settle", &f, &op->seq)) < 0)
 		goto out;
 	/* a settlement fixes its period's budget in each of the program's
@@ -283,29 +311,26 @@ int ops_settle(struct book *b, struct ledger_op *op)
 		      (rc = book_pool_put(b, pool, period, &pr)) < 0)))
 			goto out;
 	}
-	for (i = 0; i < s.n; i++) {
+	for (i = 0; i < p.n; i++) {
+		const char *ben = p.rows[i].ben;
 		struct acc_row r;
-		if ((rc = book_acc_get(b, g->id, s.v[i].ben, period, &r)) < 0 ||
-		    (rc = book_earned(b, g, s.v[i].ben, period, &r.earned)) <
-		        0 ||
-		    (rc = book_grant(b, g, s.v[i].ben, period, paid[i], &r)) <
-		        0 ||
+		if ((rc = book_acc_get(b, g->id, ben, period, &r)) < 0 ||
+		    (rc = book_earned(b, g, ben, period, &r.earned)) < 0 ||
+		    (rc = book_grant(b, g, ben, period, p.paid[i], &r)) < 0 ||
 		    (rc = book_set_unfunded(b, g, period, &r,
-		                            due[i] - paid[i])) < 0 ||
-		    (rc = book_acc_put(b, g->id, s.v[i].ben, period, &r)) < 0)
+		                            p.due[i] - p.paid[i])) < 0 ||
+		    (rc = book_acc_put(b, g->id, ben, period, &r)) < 0)
 			goto out;
 	}
 	{
-		int64_t row[4] = {total, cap, paid_sum, (int64_t)op->seq};
+		int64_t row[4] = {p.total, p.cap, p.paid_sum, (int64_t)op->seq};
 		store_key_u16(k, store_key_id(k, 0, g->id), (uint16_t)period);
 		if ((rc = ltx_put(b->t, DB_SETTLED, k, sizeof(k), row,
 		                  sizeof(row))) < 0)
 			goto out;
 	}
-	op->amount = paid_sum;
+	op->amount = p.paid_sum;
 out:
-	free(s.v);
-	free(due);
-	free(paid);
+	ops_settle_plan_free(&p);
 	return rc;
 }

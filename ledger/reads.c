@@ -9,6 +9,7 @@
 #include "civil.h"
 #include "err.h"
 #include "journal.h"
+#include "ops.h"
 #include "period.h"
 #include "store.h"
 
@@ -631,4 +632,37 @@ int ledger_checkpoint_message(struct ledger *l, int64_t t, char *buf,
 	             "vouchd-checkpoint-v1 seq=%" PRIu64 " hash=%s time=%s",
 	             *seq, hex, ts);
 	return n < 0 || (size_t)n >= size ? VD_ELIMIT : n;
+}
+
+int ledger_settle_preview(struct ledger *l, const char *program, int32_t period,
+                          int64_t now, ledger_settle_fn fn, void *arg,
+                          int64_t *total, int64_t *cap, int64_t *paid,
+                          const char **why)
+{
+	struct settle_plan p;
+	struct ltx t;
+	struct book b;
+	size_t i;
+	int rc;
+
+	*why = NULL;
+	*total = *cap = *paid = 0;
+	if (ledger_policy(l) == NULL)
+		return VD_EINVAL;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	b.t = &t;
+	b.pol = ledger_policy(l);
+	b.now = now;
+	rc = ops_settle_plan(&b, program, period, why, &p);
+	if (rc == 0) {
+		for (i = 0; rc == 0 && i < p.n; i++)
+			rc = fn(arg, p.rows[i].ben, p.due[i], p.paid[i]);
+		*total = p.total;
+		*cap = p.cap;
+		*paid = p.paid_sum;
+		ops_settle_plan_free(&p);
+	}
+	ltx_abort(&t);
+	return rc;
 }

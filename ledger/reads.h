@@ -148,6 +148,21 @@ int ledger_balance(struct ledger *l, const char *ben, int32_t period,
 int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
                    ledger_entry_fn fn, void *arg);
 
+/* SETTLE dry=1: the settlement of program for period computed as SETTLE
+ * would at now, nothing written. fn gets each beneficiary with a row of
+ * the program for the period (earned 0 included), in beneficiary order:
+ * what it is due and would be paid; *total is T (their sum of due), *cap
+ * R (what the pools can pay), *paid the sum of paid. Allowed before the
+ * period ends. Refused like SETTLE, with *why set: VD_ENOENT (unknown
+ * program), VD_EINVAL (not annual, period out of range), VD_ECLOSED
+ * (settled already). fn returns 0 to go on. */
+typedef int (*ledger_settle_fn)(void *arg, const char *beneficiary, int64_t due,
+                                int64_t paid);
+int ledger_settle_preview(struct ledger *l, const char *program, int32_t period,
+                          int64_t now, ledger_settle_fn fn, void *arg,
+                          int64_t *total, int64_t *cap, int64_t *paid,
+                          const char **why);
+
 /* The journal's last seq and hash (0 and zeros while it is empty). */
 int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32]);
 

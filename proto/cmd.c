@@ -31,6 +31,7 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
     [KEY_PROGRAM] = {"program", TYPE_PID, 0, 0},
     [KEY_NEED] = {"need", TYPE_NUM, 0, INT64_MAX},
     [KEY_FORCE] = {"force", TYPE_NUM, 1, 1},
+    [KEY_DRY] = {"dry", TYPE_NUM, 1, 1},
     [KEY_NOW] = {"now", TYPE_TIME, 0, 0},
     [KEY_POOL] = {"pool", TYPE_PID, 0, 0},
 };
@@ -64,7 +65,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
      B(KIND) | B(LOCAL), CMD_WRITE},
     {CMD_ISSUE, "ISSUE", R(BUREAU), B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
      B(AMOUNT), CMD_WRITE},
-    {CMD_SETTLE, "SETTLE", R(BUREAU), B(PROGRAM) | B(PERIOD), B(FORCE),
+    {CMD_SETTLE, "SETTLE", R(BUREAU), B(PROGRAM) | B(PERIOD), B(FORCE) | B(DRY),
      CMD_WRITE},
     {CMD_REVOKE, "REVOKE", R(BUREAU), B(VOUCHER) | B(REASON), 0, CMD_WRITE},
     {CMD_EXPIRE, "EXPIRE", R(BUREAU), 0, B(NOW), CMD_WRITE},

@@ -75,6 +75,7 @@ enum cmd_key {
 	KEY_FORCE,
 	KEY_NOW,
 	KEY_POOL,
+	KEY_DRY,
 	KEY_COUNT
 };
 

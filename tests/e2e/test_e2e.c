@@ -288,6 +288,11 @@ static void test_refusals_carry_their_reason(void **state)
 	                   "period=2030"),
 	    "ERR BADREQ the period has not ended and settlement is "
 	    "not forced");
+	/* its preview may run any time: nothing earned yet, the pool's
+	 * 5,000,000 yuan available */
+	assert_string_equal(client_req(&c, "SETTLE program=yuxi-compute "
+	                                   "period=2030 dry=1"),
+	                    "OK n=0 earned=0 remaining=500000000 paid=0");
 	assert_string_equal(client_req(&c, "SETTLE program=nosuch period=2026"),
 	                    "ERR NOTFOUND unknown program");
 	assert_string_equal(

@@ -413,6 +413,18 @@ static void test_issue_settle_pool(void **state)
 	assert_int_equal(
 	    ctl("bureau", "settle --program yuxi-compute --period 2099"), 1);
 	expect_in(err, "BADREQ");
+	/* previewed first: nobody reached the 300,000-yuan threshold; the
+	 * pool's 5,000,000 yuan are there; nothing is written */
+	assert_int_equal(json_field("bureau",
+	                            "settle --program yuxi-compute --period "
+	                            "2026 --dry-run --json",
+	                            "remaining"),
+	                 500000000);
+	assert_int_equal(ctl("bureau", "settle --program yuxi-compute "
+	                               "--period 2026 --dry-run"),
+	                 0);
+	expect_in(out, "would be paid");
+	expect_in(out, "paid: 0.00 yuan");
 	assert_int_equal(ctl("bureau",
 	                     "settle --program yuxi-compute --period 2026 "
 	                     "--force"),
@@ -422,6 +434,10 @@ static void test_issue_settle_pool(void **state)
 	assert_int_equal(ctl("bureau",
 	                     "settle --program yuxi-compute --period 2026 "
 	                     "--force"),
+	                 1);
+	expect_in(err, "CLOSED");
+	assert_int_equal(ctl("bureau", "settle --program yuxi-compute "
+	                               "--period 2026 --dry-run"),
 	                 1);
 	expect_in(err, "CLOSED");
 	assert_int_equal(ctl("bureau", "pool --pool datong --period 2026"), 0);

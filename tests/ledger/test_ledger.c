@@ -58,6 +58,80 @@ static void test_ex1_yuxi_settlement(void **state)
 	fx_close(&f);
 }
 
+struct preview {
+	char ben[4][16];
+	int64_t due[4], paid[4];
+	int n;
+};
+
+static int preview_one(void *arg, const char *ben, int64_t due, int64_t paid)
+{
+	struct preview *p = arg;
+
+	if (p->n < 4) {
+		snprintf(p->ben[p->n], sizeof(p->ben[0]), "%s", ben);
+		p->due[p->n] = due;
+		p->paid[p->n++] = paid;
+	}
+	return 0;
+}
+
+/* SETTLE dry=1 on example 1: every beneficiary with a row, A's 0
+ * included, earned summing to T = 80,000,000, R the pool's 500,000,000,
+ * paid as the settlement then pays; nothing written (the journal head
+ * stays); after the settlement, CLOSED. */
+static void test_ex1_settlement_preview(void **state)
+{
+	static const char *const files[] = {"yuxi.ini", NULL};
+	struct preview p = {{{0}}, {0}, {0}, 0};
+	int64_t total, cap, paid;
+	const char *why;
+	uint64_t s0, s1;
+	uint8_t h[32];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "a", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "b", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_register(&f, "c", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-a", "a", JUNE_2026, 29999999),
+	                 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-b", "b", JUNE_2026, 100000000),
+	                 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-c1", "c", JUNE_2026, 150000000),
+	                 0);
+	assert_int_equal(fx_usage(&f, "dc", "r-c2", "c", JUNE_2026, 250000000),
+	                 0);
+	assert_int_equal(ledger_head(f.l, &s0, h), 0);
+	/* before the period ends too */
+	assert_int_equal(ledger_settle_preview(f.l, "yuxi-compute", 2026, f.now,
+	                                       preview_one, &p, &total, &cap,
+	                                       &paid, &why),
+	                 0);
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.ben[0], "a");
+	assert_true(p.due[0] == 0 && p.paid[0] == 0);
+	assert_string_equal(p.ben[1], "b");
+	assert_true(p.due[1] == 30000000 && p.paid[1] == 30000000);
+	assert_string_equal(p.ben[2], "c");
+	assert_true(p.due[2] == 50000000 && p.paid[2] == 50000000);
+	assert_true(total == 80000000 && cap == 500000000 && paid == 80000000);
+	assert_int_equal(ledger_head(f.l, &s1, h), 0);
+	assert_true(s1 == s0);
+	f.now = T2027 + 86400;
+	assert_int_equal(fx_settle(&f, "yuxi-compute", 2026, 0, &paid), 0);
+	assert_true(paid == 80000000);
+	assert_int_equal(ledger_settle_preview(f.l, "yuxi-compute", 2026, f.now,
+	                                       preview_one, &p, &total, &cap,
+	                                       &paid, &why),
+	                 VD_ECLOSED);
+	assert_string_equal(why, "already settled");
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 /* 11. Cash entitlement paid out (Yuxi): after example 1's settlement B
  * holds a pays=cash entitlement of 30,000,000; a provider's REDEEM of it
  * is DENIED; PAYOUT of 30,000,000 (ref yx-2026-b) leaves paid_out
@@ -443,6 +517,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ex1_yuxi_settlement),
+	    cmocka_unit_test(test_ex1_settlement_preview),
 	    cmocka_unit_test(test_ex11_yuxi_payout),
 	    cmocka_unit_test(test_ex2_yuxi_oversubscribed),
 	    cmocka_unit_test(test_ex3_xinxing_both_sides),
