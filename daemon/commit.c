@@ -89,6 +89,7 @@ static int run_swap(struct server *s, struct job *j)
 	const struct policy *old = ledger_policy(s->l);
 	int rc;
 
+	j->op.u.policy.prev = old; /* its late_days judges the reload */
 	ledger_set_policy(s->l, j->pol);
 	rc = ledger_batch(s->l, &j->op, 1);
 	if (rc < 0 || j->op.rc < 0)

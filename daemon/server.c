@@ -69,7 +69,7 @@ static int first_policy(struct server *s, char *err, size_t len)
 	rc = commit_run(s, &j);
 	policy_free(j.pol); /* NULL when the loop took it */
 	if (rc < 0) {
-		snprintf(err, len, "cannot journal the policy: %s",
+		snprintf(err, len, "the policy cannot be put in force: %s",
 		         j.op.why ? j.op.why : err_str(rc));
 		return rc;
 	}

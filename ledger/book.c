@@ -256,7 +256,7 @@ int book_pool_fix(struct book *b, int pool, int32_t period,
 	if (row->fixed)
 		return 0;
 	row->fixed = 1;
-	row->budget = p->budget;
+	row->budget = policy_pool_budget(p, period, NULL);
 	journal_fields_init(&f);
 	journal_str(&f, "pool", p->id);
 	journal_i64(&f, "period", period);
@@ -277,8 +277,10 @@ int book_pools_remaining(struct book *b, const struct policy_program *g,
 			return rc;
 		/* budget - granted + expired + revoked + recovered
 		 * (domain.md) */
-		rem[i] = (row.fixed ? row.budget : p->budget) - row.granted +
-		         row.expired + row.revoked + row.recovered;
+		rem[i] = (row.fixed ? row.budget
+		                    : policy_pool_budget(p, period, NULL)) -
+		         row.granted + row.expired + row.revoked +
+		         row.recovered;
 		if (rem[i] < 0)
 			rem[i] = 0;
 	}

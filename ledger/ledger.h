@@ -38,7 +38,15 @@ enum ledger_op_type {
 	OP_REGISTER,
 	/* record the policy set with ledger_set_policy as the one in force
 	 * (its source, a "policy" journal entry); status DUPLICATE and
-	 * nothing written when the store already records that policy */
+	 * nothing written when the store already records that policy. A
+	 * policy that would remove a pool or program the store refers to, or
+	 * change a period's fixed budget when the period is closed (ended
+	 * more than late_days ago, or settled by an annual program of the
+	 * pool) or below what it has committed, is refused (VD_EPOLICY, why
+	 * naming the file and line, or what would be removed); an accepted
+	 * change of a fixed budget is a "budget" entry with was= (domain.md,
+	 * "Budgets per period"). u.policy.prev: the policy running before
+	 * (for late_days), or NULL. */
 	OP_POLICY,
 	OP_USAGE,
 	OP_BATCH,
@@ -144,6 +152,9 @@ struct ledger_op {
 			int64_t amount;
 			char ref[LEDGER_ID + 1];
 		} payout; /* PAYOUT and REPAY */
+		struct {
+			const struct policy *prev;
+		} policy;
 	} u;
 	/* results, all set by ledger_batch (what a caller put there is
 	 * overwritten) */
@@ -152,8 +163,11 @@ struct ledger_op {
 	/* rc < 0: a static English reason, set where the ledger refused the
 	 * operation (lower case, no trailing period, never bytes of the
 	 * request); NULL when err_str(rc) says it all (an internal failure,
-	 * an overflow). Valid for the life of the program. */
+	 * an overflow). Valid for the life of the program, or (a refused
+	 * policy, which names its file and line) for the life of op: it then
+	 * points into why_buf. */
 	const char *why;
+	char why_buf[300];
 	enum ledger_status status;  /* USAGE, VOID, REGISTER, POLICY */
 	uint64_t seq;               /* journal seq of the op's last entry */
 	size_t bad_index;           /* BATCH refused: the record at fault

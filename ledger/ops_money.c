@@ -57,41 +57,6 @@ int ops_register(struct book *b, struct ledger_op *op)
 	return 0;
 }
 
-int ops_policy(struct book *b, struct ledger_op *op)
-{
-	struct jfields f;
-	MDB_val v;
-	int rc;
-
-	/* decided here, in the writer, so that two reloads in a row cannot
-	 * both see the old policy recorded (and journal the new one twice) */
-	rc = ltx_get(b->t, DB_META, "policy", 6, &v);
-	if (rc < 0 && rc != VD_ENOENT)
-		return rc;
-	if (rc == 0 && v.mv_size == sizeof(b->pol->sha256) &&
-	    memcmp(v.mv_data, b->pol->sha256, v.mv_size) == 0) {
-		op->status = LEDGER_DUPLICATE;
-		op->seq = 0;
-		return 0;
-	}
-	op->status = LEDGER_ACCEPTED;
-	journal_fields_init(&f);
-	journal_hex(&f, "sha256", b->pol->sha256, sizeof(b->pol->sha256));
-	journal_i64(&f, "files", (int64_t)b->pol->nfiles);
-	journal_i64(&f, "pools", (int64_t)b->pol->npools);
-	journal_i64(&f, "programs", (int64_t)b->pol->nprograms);
-	journal_i64(&f, "groups", (int64_t)b->pol->ngroups);
-	if ((rc = journal_append(b->t, b->now, "policy", &f, &op->seq)) < 0)
-		return rc;
-	/* the text itself, so that the policy in force can be reloaded */
-	if ((rc = ltx_put(
-	         b->t, DB_POLICIES, b->pol->sha256, sizeof(b->pol->sha256),
-	         b->pol->blob ? b->pol->blob : "", b->pol->blob_len)) < 0)
-		return rc;
-	return ltx_put(b->t, DB_META, "policy", 6, b->pol->sha256,
-	               sizeof(b->pol->sha256));
-}
-
 /* The pools' parts of amount, or "-" for a program no longer in the
  * policy (its figures stay as they are). */
 static int pools_text(struct book *b, const struct policy_program *g,

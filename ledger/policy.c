@@ -735,3 +735,19 @@ int policy_list_has(const struct policy_list *l, const char *s, size_t len)
 			return 1;
 	return 0;
 }
+
+int64_t policy_pool_budget(const struct policy_pool *p, int32_t period,
+                           struct policy_origin *where)
+{
+	size_t i;
+
+	for (i = 0; i < p->nyears; i++)
+		if (p->years[i].period == period) {
+			if (where)
+				*where = p->years[i].where;
+			return p->years[i].budget;
+		}
+	if (where)
+		*where = p->budget_where;
+	return p->budget;
+}

@@ -63,11 +63,26 @@ struct policy_list {
 	char (*items)[POLICY_ID_MAX + 1];
 };
 
+#define POLICY_MAX_YEARS 64 /* budget.YYYY keys per pool */
+
 struct policy_pool {
 	char id[POLICY_ID_MAX + 1];
 	int64_t budget; /* fen per period */
 	struct policy_origin where;
+	struct policy_origin budget_where; /* of the `budget` key */
+	/* budget.YYYY: one period's own budget */
+	size_t nyears;
+	struct {
+		int32_t period;
+		int64_t budget;
+		struct policy_origin where;
+	} years[POLICY_MAX_YEARS];
 };
+
+/* The budget of pool p for period (its budget.YYYY, else budget); where
+ * (if not NULL) gets the line that says it. */
+int64_t policy_pool_budget(const struct policy_pool *p, int32_t period,
+                           struct policy_origin *where);
 
 struct policy_share {
 	int pool;   /* index into policy.pools */

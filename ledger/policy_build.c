@@ -425,11 +425,42 @@ static int build_pool(struct conv *c, struct policy_pool *pool)
 	pool->where.file = c->s->file;
 	pool->where.line = c->s->line;
 	for (i = 0; i < c->s->nkv; i++) {
+		const char *k;
 		c->kv = &c->s->kv[i];
-		if (strcmp(c->kv->key, "budget") == 0) {
+		k = c->kv->key;
+		if (strcmp(k, "budget") == 0) {
 			have_budget = 1;
+			pool->budget_where.file = c->s->file;
+			pool->budget_where.line = c->kv->line;
 			val_yuan(c, c->kv->value, strlen(c->kv->value), 0,
 			         &pool->budget);
+		} else if (strncmp(k, "budget.", 7) == 0) {
+			/* budget.YYYY: one period's own budget */
+			int64_t year = 0;
+			size_t j;
+			if (strlen(k) != 11 ||
+			    strspn(k + 7, "0123456789") != 4 ||
+			    (year = strtol(k + 7, NULL, 10)) < 1970) {
+				KERR(c,
+				     "'%s': budget.YYYY takes a year from "
+				     "1970",
+				     k);
+				continue;
+			}
+			for (j = 0; j < pool->nyears; j++)
+				if (pool->years[j].period == (int32_t)year)
+					KERR(c, "'%s' given twice", k);
+			if (pool->nyears == POLICY_MAX_YEARS) {
+				KERR(c, "more than %d budget.YYYY keys",
+				     POLICY_MAX_YEARS);
+				continue;
+			}
+			j = pool->nyears++;
+			pool->years[j].period = (int32_t)year;
+			pool->years[j].where.file = c->s->file;
+			pool->years[j].where.line = c->kv->line;
+			val_yuan(c, c->kv->value, strlen(c->kv->value), 0,
+			         &pool->years[j].budget);
 		} else
 			unknown_key(c);
 	}

@@ -443,9 +443,10 @@ static int pool_add(struct pwalk *w, const char *pool, int32_t period,
 	p->period = period;
 	idx = w->pol ? policy_pool_index(w->pol, p->pool) : -1;
 	/* the period's budget once fixed, else the policy's */
-	p->budget = r->fixed   ? r->budget
-	            : idx >= 0 ? w->pol->pools[idx].budget
-	                       : 0;
+	p->budget = r->fixed ? r->budget
+	            : idx >= 0
+	                ? policy_pool_budget(&w->pol->pools[idx], period, NULL)
+	                : 0;
 	p->paid_out = r->paid_out;
 	p->recovered = r->recovered;
 	p->granted = r->granted;

@@ -473,6 +473,140 @@ static void test_unredeem_cancels_clawback(void **state)
 	fx_close(&f);
 }
 
+/* A policy file of the test's own, in f's directory. */
+static struct policy *policy_of(struct fx *f, const char *name,
+                                const char *text, char *path, size_t size)
+{
+	struct policy *p = NULL;
+	const char *paths[1];
+	FILE *o;
+
+	snprintf(path, size, "%s/%s", f->dir, name);
+	o = fopen(path, "w");
+	assert_non_null(o);
+	fputs(text, o);
+	fclose(o);
+	paths[0] = path;
+	assert_int_equal(policy_load_files(paths, 1, &p, NULL), 0);
+	return p;
+}
+
+/* Put p in force after prev, as the daemon's reload does: 0, or the
+ * refusal (prev back in force) with its reason in why. */
+static int reload(struct fx *f, struct policy *p, const struct policy *prev,
+                  char *why, size_t size)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_POLICY;
+	op.u.policy.prev = prev;
+	ledger_set_policy(f->l, p);
+	rc = fx_run(f, &op);
+	snprintf(why, size, "%s", op.why ? op.why : "");
+	if (rc < 0)
+		ledger_set_policy(f->l, prev);
+	return rc;
+}
+
+#define BUDGETS_A                                                              \
+	"[pool xinxing]\nbudget = 20000000\nbudget.2027 = 30000000\n"          \
+	"[program demand]\npool = xinxing\nbeneficiary = consumer\n"           \
+	"rate = 3%\nsettlement = immediate\n"
+
+/* programs.md example 17: pool xinxing's budget = 20,000,000 and
+ * budget.2027 = 30,000,000 (yuan). The first 2026 grant fixes 2026 at
+ * 2,000,000,000 fen; a reload with budget.2026 below what 2026 has
+ * committed (30,000 fen) is refused with the file and line; one raising
+ * it to 25,000,000 yuan is accepted (a budget entry with was=) and POOL
+ * 2026 shows 2,500,000,000, 2027 3,000,000,000. A reload removing the
+ * program the store refers to is refused; once 2026 is closed (ended more
+ * than late_days ago) its fixed budget may not change. */
+static void test_ex17_budgets(void **state)
+{
+	struct policy *a, *b, *c, *d, *e;
+	struct ledger_pool pool;
+	char path[256], why[400];
+	struct budgets bl = {{{0}}, 0};
+	struct fx f;
+
+	(void)state;
+	{
+		static const char *const files[] = {ANNUAL, NULL};
+		assert_int_equal(fx_open(&f, files, 0), 0);
+	}
+	a = policy_of(&f, "a.ini", BUDGETS_A, path, sizeof(path));
+	assert_int_equal(reload(&f, a, NULL, why, sizeof(why)), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 1000000), 0);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.budget == 2000000000LL && pool.granted == 30000);
+	/* below what 2026 has committed: refused, file and line named */
+	b = policy_of(&f, "b.ini",
+	              "[pool xinxing]\nbudget = 20000000\n"
+	              "budget.2026 = 0.01\nbudget.2027 = 30000000\n"
+	              "[program demand]\npool = xinxing\n"
+	              "beneficiary = consumer\nrate = 3%\n"
+	              "settlement = immediate\n",
+	              path, sizeof(path));
+	assert_int_equal(reload(&f, b, a, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "b.ini:3: pool xinxing's budget for 2026 would be 1 "
+	                "fen, below the 30000 it has committed") == NULL)
+		fail_msg("why: %s", why);
+	/* raised to 25,000,000 yuan: accepted */
+	c = policy_of(&f, "c.ini",
+	              "[pool xinxing]\nbudget = 20000000\n"
+	              "budget.2026 = 25000000\nbudget.2027 = 30000000\n"
+	              "[program demand]\npool = xinxing\n"
+	              "beneficiary = consumer\nrate = 3%\n"
+	              "settlement = immediate\n",
+	              path, sizeof(path));
+	assert_int_equal(reload(&f, c, a, why, sizeof(why)), 0);
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.budget == 2500000000LL);
+	assert_int_equal(fx_pool(&f, "xinxing", 2027, &pool), 0);
+	assert_true(pool.budget == 3000000000LL);
+	assert_int_equal(ledger_journal(f.l, 0, 0, budget_entry, &bl), 0);
+	assert_int_equal(bl.n, 2);
+	assert_string_equal(bl.seen[1], "type=budget pool=xinxing "
+	                                "period=2026 budget=2500000000 "
+	                                "was=2000000000");
+	/* the program the store refers to, removed */
+	d = policy_of(&f, "d.ini",
+	              "[pool xinxing]\nbudget = 20000000\n"
+	              "budget.2026 = 25000000\n"
+	              "[program other]\npool = xinxing\n"
+	              "beneficiary = consumer\nrate = 3%\n"
+	              "settlement = immediate\n",
+	              path, sizeof(path));
+	assert_int_equal(reload(&f, d, c, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "program demand would be removed") == NULL)
+		fail_msg("why: %s", why);
+	/* 2026 closed: 2027-04-02 is 91 days after its end */
+	f.now = T2027 + 91LL * 86400;
+	e = policy_of(&f, "e.ini",
+	              "[pool xinxing]\nbudget = 20000000\n"
+	              "budget.2026 = 26000000\n"
+	              "[program demand]\npool = xinxing\n"
+	              "beneficiary = consumer\nrate = 3%\n"
+	              "settlement = immediate\n",
+	              path, sizeof(path));
+	assert_int_equal(reload(&f, e, c, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "e.ini:3: pool xinxing's budget for 2026 is fixed at "
+	                "2500000000 fen and the period is closed") == NULL)
+		fail_msg("why: %s", why);
+	fx_check_ok(&f);
+	ledger_set_policy(f.l, f.p);
+	policy_free(a);
+	policy_free(b);
+	policy_free(c);
+	policy_free(d);
+	policy_free(e);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +620,7 @@ int main(void)
 	    cmocka_unit_test(test_payout_revoke_repay),
 	    cmocka_unit_test(test_cofunded_repay_odd_fen),
 	    cmocka_unit_test(test_unredeem_cancels_clawback),
+	    cmocka_unit_test(test_ex17_budgets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

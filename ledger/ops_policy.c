@@ -1,0 +1,217 @@
+/* A policy becomes the one in force (start, RELOAD, SIGHUP): recorded
+ * once, and judged against the store first (domain.md, "Budgets per
+ * period, and what a policy reload may change"). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "money.h"
+#include "ops.h"
+#include "period.h"
+
+/* A fixed budget the new policy changes: applied once every rule holds. */
+struct change {
+	char pool[STORE_ID + 1];
+	int32_t period;
+	struct pool_row row;
+	int64_t was;
+};
+
+struct judge {
+	struct book *b;
+	const struct policy *prev;
+	struct ledger_op *op;
+	struct change *ch;
+	size_t n, cap;
+};
+
+static int refuse(struct judge *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int refuse(struct judge *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(j->op->why_buf, sizeof(j->op->why_buf), fmt, ap);
+	va_end(ap);
+	j->op->why = j->op->why_buf;
+	return VD_EPOLICY;
+}
+
+/* Settled by an annual program of the new policy drawing on pool. */
+static int settled_on(struct judge *j, int pool, int32_t period)
+{
+	const struct policy *pol = j->b->pol;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < pol->nprograms; i++) {
+		const struct policy_program *g = &pol->programs[i];
+		if (g->settlement != POLICY_ANNUAL)
+			continue;
+		for (k = 0; k < g->nshares; k++)
+			if (g->shares[k].pool == pool &&
+			    (rc = ops_settled(j->b, g->id, period)) != 0)
+				return rc;
+	}
+	return 0;
+}
+
+static int pool_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct judge *j = arg;
+	const struct policy *pol = j->b->pol;
+	int64_t late = (j->prev ? j->prev : pol)->late_days, nb, committed;
+	struct policy_origin where;
+	char pool[STORE_ID + 1];
+	struct pool_row r;
+	int32_t period;
+	int idx, rc;
+
+	if (k->mv_size != STORE_ID + 2 || v->mv_size != sizeof(r))
+		return VD_EINTERNAL;
+	memcpy(&r, v->mv_data, sizeof(r));
+	store_key_get_id(k->mv_data, pool);
+	period = store_get_u16((const uint8_t *)k->mv_data + STORE_ID);
+	if ((idx = policy_pool_index(pol, pool)) < 0)
+		return refuse(j,
+		              "pool %s would be removed, but the store refers "
+		              "to it (its %d figures)",
+		              pool, period);
+	if (!r.fixed)
+		return 0;
+	nb = policy_pool_budget(&pol->pools[idx], period, &where);
+	if (nb == r.budget)
+		return 0;
+	if (j->b->now >= period_start(period + 1) + late * 86400)
+		return refuse(
+		    j,
+		    "%s:%d: pool %s's budget for %d is fixed at %" PRId64
+		    " fen and the period is closed (ended more than "
+		    "late_days ago)",
+		    where.file, where.line, pool, period, r.budget);
+	if ((rc = settled_on(j, idx, period)) != 0)
+		return rc < 0
+		           ? rc
+		           : refuse(j,
+		                    "%s:%d: pool %s's budget for %d is fixed "
+		                    "at %" PRId64
+		                    " fen and an annual program has settled "
+		                    "the period",
+		                    where.file, where.line, pool, period,
+		                    r.budget);
+	committed = r.granted - r.expired - r.revoked - r.recovered;
+	if (nb < committed)
+		return refuse(j,
+		              "%s:%d: pool %s's budget for %d would be %" PRId64
+		              " fen, below the %" PRId64 " it has committed",
+		              where.file, where.line, pool, period, nb,
+		              committed);
+	if (j->n == j->cap) {
+		size_t nc = j->cap ? j->cap * 2 : 8;
+		void *q = realloc(j->ch, nc * sizeof(*j->ch));
+		if (q == NULL)
+			return VD_ENOMEM;
+		j->ch = q;
+		j->cap = nc;
+	}
+	memcpy(j->ch[j->n].pool, pool, sizeof(pool));
+	j->ch[j->n].period = period;
+	j->ch[j->n].was = r.budget;
+	r.budget = nb;
+	j->ch[j->n].row = r;
+	j->n++;
+	return 0;
+}
+
+/* Accrual rows name their program: none may be removed from under them. */
+static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct judge *j = arg;
+	char prog[STORE_ID + 1], ben[STORE_ID + 1];
+	int32_t period;
+	int rc;
+
+	(void)v;
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	                             &period)) < 0)
+		return rc;
+	if (policy_program_index(j->b->pol, prog) < 0)
+		return refuse(j,
+		              "program %s would be removed, but the store "
+		              "refers to it (%s's %d row); to end it, set "
+		              "valid_until",
+		              prog, ben, period);
+	return 0;
+}
+
+static int judge_and_apply(struct judge *j)
+{
+	struct book *b = j->b;
+	struct jfields f;
+	size_t i;
+	int rc;
+
+	if ((rc = ltx_walk(b->t, DB_POOLS, NULL, 0, NULL, 0, pool_one, j)) !=
+	        0 ||
+	    (rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, row_one, j)) !=
+	        0)
+		return rc;
+	for (i = 0; i < j->n; i++) {
+		const struct change *c = &j->ch[i];
+		if ((rc = book_pool_put(b, c->pool, c->period, &c->row)) < 0)
+			return rc;
+		journal_fields_init(&f);
+		journal_str(&f, "pool", c->pool);
+		journal_i64(&f, "period", c->period);
+		journal_i64(&f, "budget", c->row.budget);
+		journal_i64(&f, "was", c->was);
+		if ((rc = journal_append(b->t, b->now, "budget", &f, NULL)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int ops_policy(struct book *b, struct ledger_op *op)
+{
+	struct judge j = {b, op->u.policy.prev, op, NULL, 0, 0};
+	struct jfields f;
+	MDB_val v;
+	int rc;
+
+	/* decided here, in the writer, so that two reloads in a row cannot
+	 * both see the old policy recorded (and journal the new one twice) */
+	rc = ltx_get(b->t, DB_META, "policy", 6, &v);
+	if (rc < 0 && rc != VD_ENOENT)
+		return rc;
+	if (rc == 0 && v.mv_size == sizeof(b->pol->sha256) &&
+	    memcmp(v.mv_data, b->pol->sha256, v.mv_size) == 0) {
+		op->status = LEDGER_DUPLICATE;
+		op->seq = 0;
+		return 0;
+	}
+	/* judged against the store before anything is written */
+	rc = judge_and_apply(&j);
+	free(j.ch);
+	if (rc != 0)
+		return rc;
+	op->status = LEDGER_ACCEPTED;
+	journal_fields_init(&f);
+	journal_hex(&f, "sha256", b->pol->sha256, sizeof(b->pol->sha256));
+	journal_i64(&f, "files", (int64_t)b->pol->nfiles);
+	journal_i64(&f, "pools", (int64_t)b->pol->npools);
+	journal_i64(&f, "programs", (int64_t)b->pol->nprograms);
+	journal_i64(&f, "groups", (int64_t)b->pol->ngroups);
+	if ((rc = journal_append(b->t, b->now, "policy", &f, &op->seq)) < 0)
+		return rc;
+	/* the text itself, so that the policy in force can be reloaded */
+	if ((rc = ltx_put(
+	         b->t, DB_POLICIES, b->pol->sha256, sizeof(b->pol->sha256),
+	         b->pol->blob ? b->pol->blob : "", b->pol->blob_len)) < 0)
+		return rc;
+	return ltx_put(b->t, DB_META, "policy", 6, b->pol->sha256,
+	               sizeof(b->pol->sha256));
+}
