@@ -389,7 +389,9 @@ const char *book_beneficiary(const struct policy_program *g,
 
 int64_t book_clawback_room(const struct voucher_row *v)
 {
-	int64_t r = v->redeemed + v->paid_out - v->clawback_due - v->recovered;
+	/* a refund owed to the holder (due below 0) makes no room */
+	int64_t r = v->redeemed + v->paid_out -
+	            (v->clawback_due > 0 ? v->clawback_due : 0) - v->recovered;
 
 	return r > 0 ? r : 0;
 }

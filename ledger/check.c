@@ -323,20 +323,28 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		/* a voided record's redemption undone: back to the voucher,
 		 * cancelling clawback due first (booked revoked), the rest
 		 * to remaining or as it left (expired, revoked) */
-		char to[16], cp[1024], lp[1024];
-		int64_t cancel, lapse;
+		char to[16], cp[1024], lp[1024], rp[1024];
+		int64_t cancel, lapse, refund;
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
 		    (s = find(&c->vouchers, vid, 0)) == NULL ||
 		    !journal_field(e, len, "lapse_to", to, sizeof(to)) ||
 		    !journal_field(e, len, "cancel_pools", cp, sizeof(cp)) ||
 		    !journal_field(e, len, "lapse_pools", lp, sizeof(lp)))
 			return VD_EINTERNAL;
+		if (!journal_field(e, len, "refund_pools", rp, sizeof(rp)))
+			rp[0] = '\0';
 		if ((rc = num(c, e, len, "cancel", &cancel)) != 0 ||
-		    (rc = num(c, e, len, "lapse", &lapse)) != 0)
+		    (rc = num(c, e, len, "lapse", &lapse)) != 0 ||
+		    (rc = num(c, e, len, "refund", &refund)) != 0)
 			return rc;
 		s->v[1] -= amount;
-		s->v[5] -= cancel;
-		s->v[3] += cancel;
+		s->v[5] -= cancel + refund;
+		s->v[3] += cancel + refund;
+		s->v[7] -= refund;
+		if (refund &&
+		    ((rc = add_parts(c, rp, s->v[4], 7, -1)) != 0 ||
+		     (rc = add_parts(c, rp, s->v[4], 3, 1)) != 0))
+			return rc;
 		if (lapse)
 			s->v[to[0] == 'e' ? 2 : 3] += lapse;
 		if ((rc = add_parts(c, parts, s->v[4], 1, -1)) != 0 ||
@@ -434,6 +442,13 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 		return mismatch(c,
 		                "%s: remaining %" PRId64 " < 0 (%" PRId64 ")",
 		                id, book_remaining(&r), 0);
+	/* owed back or repaid: never more than left through it */
+	if (r.clawback_due + r.recovered > r.redeemed + r.paid_out)
+		return mismatch(c,
+		                "%s: owed back and repaid %" PRId64
+		                ", more than the %" PRId64 " that left through it",
+		                id, r.clawback_due + r.recovered,
+		                r.redeemed + r.paid_out);
 	if (s)
 		s->seen = 1;
 	return 0;

@@ -340,17 +340,22 @@ static int red_one(void *arg, const MDB_val *k, const MDB_val *v)
 
 /* One redemption undone: the amount goes back to its voucher, first
  * cancelling the voucher's clawback due (booked revoked: it returns to
- * the pools instead of being owed back), the rest to remaining if the
- * voucher is active or spent (a spent one is active again), else booked
- * as it left (expired or revoked: back to the pools). */
+ * the pools instead of being owed back); then, if the holder has repaid
+ * more than now left through the voucher, that much is owed back to the
+ * holder (a refund: clawback_due below 0), and what had come back to the
+ * pools as recovered is booked revoked instead (it must not come back
+ * twice); the rest to remaining if the voucher is active or spent (a
+ * spent one is active again), else booked as it left (expired or
+ * revoked: back to the pools). */
 static int unredeem(struct book *b, const char *provider,
                     const struct redemption_row *red, const char *ref,
                     struct receivable_row *rcv)
 {
 	const struct policy_program *g;
 	struct voucher_row v, old;
-	int64_t a = red->amount, cancel, lapse = 0;
-	char parts[512], cparts[512] = "-", lparts[512] = "-";
+	int64_t a = red->amount, cancel, lapse = 0, refund, rest;
+	char parts[512], cparts[512] = "-", lparts[512] = "-",
+	                 rparts[512] = "-";
 	const char *lapse_to = "none";
 	struct jfields f;
 	int rc;
@@ -360,11 +365,20 @@ static int unredeem(struct book *b, const char *provider,
 	g = policy_program(b->pol, v.program);
 	old = v;
 	v.redeemed -= a;
-	cancel = v.clawback_due < a ? v.clawback_due : a;
+	cancel = v.clawback_due <= 0 ? 0 : v.clawback_due < a ? v.clawback_due : a;
 	v.clawback_due -= cancel;
 	v.revoked += cancel;
+	refund = v.recovered + v.clawback_due - (v.redeemed + v.paid_out);
+	if (refund > a - cancel)
+		refund = a - cancel;
+	if (refund < 0)
+		refund = 0;
+	v.recovered -= refund;
+	v.revoked += refund;
+	v.clawback_due -= refund;
+	rest = a - cancel - refund;
 	if (v.status == V_EXPIRED || v.status == V_REVOKED) {
-		lapse = a - cancel;
+		lapse = rest;
 		lapse_to = v.status == V_EXPIRED ? "expired" : "revoked";
 		if (v.status == V_EXPIRED)
 			v.expired += lapse;
@@ -378,7 +392,13 @@ static int unredeem(struct book *b, const char *provider,
 	                                offsetof(struct pool_row, redeemed), a,
 	                                -1)) < 0) ||
 	    (rc = pools_move(b, g, v.period, offsetof(struct pool_row, revoked),
-	                     cancel)) < 0 ||
+	                     cancel + refund)) < 0 ||
+	    (g && refund > 0 &&
+	     (rc = book_pools_move(b, g, v.period,
+	                           offsetof(struct pool_row, recovered), refund,
+	                           -1)) < 0) ||
+	    (refund > 0 &&
+	     (rc = pools_text(b, g, refund, rparts, sizeof(rparts))) < 0) ||
 	    (lapse > 0 &&
 	     (rc = pools_move(b, g, v.period,
 	                      v.status == V_EXPIRED
@@ -400,6 +420,8 @@ static int unredeem(struct book *b, const char *provider,
 	journal_str(&f, "pools", parts);
 	journal_i64(&f, "cancel", cancel);
 	journal_str(&f, "cancel_pools", cparts);
+	journal_i64(&f, "refund", refund);
+	journal_str(&f, "refund_pools", rparts);
 	journal_i64(&f, "lapse", lapse);
 	journal_str(&f, "lapse_to", lapse_to);
 	journal_str(&f, "lapse_pools", lparts);

@@ -473,6 +473,64 @@ static void test_unredeem_cancels_clawback(void **state)
 	fx_close(&f);
 }
 
+/* A holder that repaid what it owed, whose redemption is then undone (the
+ * bill voided), is owed that back (clawback_due below 0), and the money
+ * comes back to the pool once, not twice (a review found 105,000 fen
+ * remaining on a 100,000 budget). Xinxing, 3%:
+ * - s1: a 1,000,000 bill, 30,000 granted and redeemed against it;
+ *   revoked (30,000 owed back), repaid; the bill voided: s1 is owed
+ *   30,000, the voucher is all revoked, nothing recovered;
+ * - s2: two bills of 500,000, 30,000 granted and redeemed against the
+ *   second; the first voided (15,000 owed back), repaid; the second
+ *   voided: s2 is owed 15,000, the voucher ends with nothing left (it
+ *   kept 15,000 once). Each pool ends where it began. */
+static void test_unredeem_after_repayment(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_pool pool;
+	char id1[LEDGER_ID + 1], id2[LEDGER_ID + 1];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s1", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_register(&f, "s2", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "a1", "s1", JUNE_2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s1", 2026, &v) == 30000);
+	snprintf(id1, sizeof(id1), "%s", v.id);
+	assert_int_equal(fx_redeem(&f, "dc", id1, "a1", 30000, "k1", NULL), 0);
+	assert_int_equal(fx_revoke_v(&f, id1), 0);
+	assert_int_equal(cash(&f, OP_REPAY, id1, 30000, "rp1", NULL), 0);
+	assert_int_equal(fx_void(&f, "dc", "a1"), 0);
+	assert_int_equal(ledger_voucher(f.l, id1, &v), 0);
+	assert_true(v.redeemed == 0 && v.revoked == 30000 &&
+	            v.recovered == 0 && v.clawback_due == -30000 &&
+	            v.remaining == 0);
+	assert_int_equal(fx_usage(&f, "dc", "b1", "s2", JUNE_2026, 500000), 0);
+	assert_int_equal(fx_usage(&f, "dc", "b2", "s2", JUNE_2026, 500000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s2", 2026, &v) == 30000);
+	snprintf(id2, sizeof(id2), "%s", v.id);
+	assert_int_equal(fx_redeem(&f, "dc", id2, "b2", 30000, "k2", NULL), 0);
+	assert_int_equal(fx_void(&f, "dc", "b1"), 0);
+	assert_int_equal(ledger_voucher(f.l, id2, &v), 0);
+	assert_true(v.clawback_due == 15000);
+	assert_int_equal(cash(&f, OP_REPAY, id2, 15000, "rp2", NULL), 0);
+	assert_int_equal(fx_void(&f, "dc", "b2"), 0);
+	assert_int_equal(ledger_voucher(f.l, id2, &v), 0);
+	assert_true(v.redeemed == 0 && v.revoked == 30000 &&
+	            v.recovered == 0 && v.clawback_due == -15000 &&
+	            v.remaining == 0);
+	/* granted 30,000 + 30,000 and dc's 20,000 + 20,000: all back */
+	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
+	assert_true(pool.granted == 100000 && pool.revoked == 100000 &&
+	            pool.redeemed == 0 && pool.recovered == 0 &&
+	            pool.remaining == 2000000000LL);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 /* A policy file of the test's own, in f's directory. */
 static struct policy *policy_of(struct fx *f, const char *name,
                                 const char *text, char *path, size_t size)
@@ -621,6 +679,7 @@ int main(void)
 	    cmocka_unit_test(test_cofunded_repay_odd_fen),
 	    cmocka_unit_test(test_unredeem_cancels_clawback),
 	    cmocka_unit_test(test_ex17_budgets),
+	    cmocka_unit_test(test_unredeem_after_repayment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
