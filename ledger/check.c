@@ -341,9 +341,8 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		s->v[5] -= cancel + refund;
 		s->v[3] += cancel + refund;
 		s->v[7] -= refund;
-		if (refund &&
-		    ((rc = add_parts(c, rp, s->v[4], 7, -1)) != 0 ||
-		     (rc = add_parts(c, rp, s->v[4], 3, 1)) != 0))
+		if (refund && ((rc = add_parts(c, rp, s->v[4], 7, -1)) != 0 ||
+		               (rc = add_parts(c, rp, s->v[4], 3, 1)) != 0))
 			return rc;
 		if (lapse)
 			s->v[to[0] == 'e' ? 2 : 3] += lapse;
@@ -444,11 +443,11 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 		                id, book_remaining(&r), 0);
 	/* owed back or repaid: never more than left through it */
 	if (r.clawback_due + r.recovered > r.redeemed + r.paid_out)
-		return mismatch(c,
-		                "%s: owed back and repaid %" PRId64
-		                ", more than the %" PRId64 " that left through it",
-		                id, r.clawback_due + r.recovered,
-		                r.redeemed + r.paid_out);
+		return mismatch(
+		    c,
+		    "%s: owed back and repaid %" PRId64
+		    ", more than the %" PRId64 " that left through it",
+		    id, r.clawback_due + r.recovered, r.redeemed + r.paid_out);
 	if (s)
 		s->seen = 1;
 	return 0;
@@ -518,7 +517,10 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	row_key(key, prog, ben, period);
 	s = find(&c->rows, key, 0);
 	snprintf(what, sizeof(what), "accrual %s basis", key);
-	if (r.basis != (s ? s->v[0] : 0))
+	/* a program no longer in the policy: the records' basis for it
+	 * cannot be counted (its basis kind is gone), its row stays */
+	g = policy_program(c->pol, prog);
+	if (g != NULL && r.basis != (s ? s->v[0] : 0))
 		return mismatch(
 		    c, "%s: %" PRId64 " stored, %" PRId64 " from the records",
 		    what, r.basis, s ? s->v[0] : 0);
@@ -527,7 +529,6 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 		return mismatch(
 		    c, "%s: %" PRId64 " stored, %" PRId64 " from the journal",
 		    what, r.granted, s ? s->v[1] : 0);
-	g = policy_program(c->pol, prog);
 	/* a lifetime program's due and a max_periods program's earned move
 	 * with other periods' grants, which do not rewrite this row */
 	if (g == NULL || g->cap_period == POLICY_LIFETIME || g->max_periods)

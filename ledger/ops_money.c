@@ -191,10 +191,6 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		return rc == VD_ENOENT
 		           ? ops_refuse(&op->why, rc, "unknown voucher")
 		           : rc;
-	if (v.pays == POLICY_PAYS_CASH)
-		return ops_refuse(&op->why, VD_EDENIED,
-		                  "a cash entitlement is paid out by the "
-		                  "bureau, not redeemed");
 	{
 		/* the usage record this redemption pays part of */
 		uint8_t rek[2 * STORE_ID];
@@ -212,6 +208,10 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		if (r.status == REC_VOIDED)
 			return ops_refuse(&op->why, VD_EINVAL,
 			                  "the record is voided");
+		if (v.pays == POLICY_PAYS_CASH)
+			return ops_refuse(&op->why, VD_EDENIED,
+			                  "a cash entitlement is paid out by "
+			                  "the bureau, not redeemed");
 		if (strcmp(r.org, v.beneficiary) != 0)
 			return ops_refuse(&op->why, VD_EDENIED,
 			                  "the voucher is not the record's "
@@ -365,7 +365,9 @@ static int unredeem(struct book *b, const char *provider,
 	g = policy_program(b->pol, v.program);
 	old = v;
 	v.redeemed -= a;
-	cancel = v.clawback_due <= 0 ? 0 : v.clawback_due < a ? v.clawback_due : a;
+	cancel = v.clawback_due <= 0  ? 0
+	         : v.clawback_due < a ? v.clawback_due
+	                              : a;
 	v.clawback_due -= cancel;
 	v.revoked += cancel;
 	refund = v.recovered + v.clawback_due - (v.redeemed + v.paid_out);

@@ -12,6 +12,7 @@
 #include "journal.h"
 #include "money.h"
 #include "num.h"
+#include "ops.h"
 #include "store.h"
 
 /* A row read during a walk, rewritten after it (LMDB's cursor must not
@@ -59,34 +60,53 @@ static int save(void *arg, const MDB_val *k, const MDB_val *v)
  * (program, beneficiary, period), whose newest voucher at that point of
  * the journal is the one the amount came through. ledger_check applies
  * the same rule to the entries written before the upgrade. */
-#define CLAW_MAX 4096
+#define KEYLEN (3 * STORE_ID + 16) /* prog|ben|period */
+
+struct due {
+	char vid[BOOK_VID];
+	int64_t amount;
+};
 
 struct claws {
-	struct {
-		char key[3 * STORE_ID + 16]; /* prog|ben|period */
-		char vid[BOOK_VID];
-	} newest[CLAW_MAX];
-	size_t nnewest;
-	struct {
-		char vid[BOOK_VID];
-		int64_t due;
-	} due[CLAW_MAX];
-	size_t ndue;
-	int err;
+	int pass;
+	/* the rows named by clawback entries without a voucher (pass 1),
+	 * sorted, and the newest voucher of each so far (pass 2) */
+	char (*key)[KEYLEN];
+	char (*newest)[BOOK_VID];
+	size_t nkey, capkey;
+	/* what each voucher owes back, appended, then sorted and summed */
+	struct due *due;
+	size_t ndue, capdue;
 };
 
 static int claw_add(struct claws *c, const char *vid, int64_t amount)
 {
-	size_t i;
-
-	for (i = 0; i < c->ndue; i++)
-		if (strcmp(c->due[i].vid, vid) == 0)
-			return money_add(c->due[i].due, amount, &c->due[i].due);
-	if (c->ndue == CLAW_MAX || strlen(vid) >= BOOK_VID)
-		return VD_ELIMIT;
+	if (strlen(vid) >= BOOK_VID || vid[0] == '\0')
+		return VD_EINTERNAL;
+	if (c->ndue == c->capdue) {
+		size_t nc = c->capdue ? c->capdue * 2 : 64;
+		void *q = realloc(c->due, nc * sizeof(*c->due));
+		if (q == NULL)
+			return VD_ENOMEM;
+		c->due = q;
+		c->capdue = nc;
+	}
 	memcpy(c->due[c->ndue].vid, vid, strlen(vid) + 1);
-	c->due[c->ndue++].due = amount;
+	c->due[c->ndue++].amount = amount;
 	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static long key_find(const struct claws *c, const char *key)
+{
+	const char(*k)[KEYLEN] =
+	    bsearch(key, c->key, c->nkey, sizeof(*c->key), key_cmp);
+
+	return k ? (long)(k - c->key) : -1;
 }
 
 static int claw_entry(void *arg, uint64_t seq, const char *e, size_t len,
@@ -94,10 +114,10 @@ static int claw_entry(void *arg, uint64_t seq, const char *e, size_t len,
 {
 	struct claws *c = arg;
 	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1], ben[STORE_ID + 1],
-	    period[8], num[24], key[3 * STORE_ID + 16];
+	    period[8], num[24], key[KEYLEN];
 	int64_t amount;
 	const char *why;
-	size_t i;
+	long i;
 
 	(void)seq;
 	(void)hash;
@@ -107,6 +127,8 @@ static int claw_entry(void *arg, uint64_t seq, const char *e, size_t len,
 	    strcmp(type, "revoke") != 0)
 		return 0;
 	if (strcmp(type, "revoke") == 0) {
+		if (c->pass == 1)
+			return 0;
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
 		    !journal_field(e, len, "clawback", num, sizeof(num)) ||
 		    num_parse(num, strlen(num), 0, INT64_MAX, &amount, &why) <
@@ -119,47 +141,102 @@ static int claw_entry(void *arg, uint64_t seq, const char *e, size_t len,
 	    !journal_field(e, len, "period", period, sizeof(period)))
 		return VD_EINTERNAL;
 	snprintf(key, sizeof(key), "%s|%s|%s", prog, ben, period);
+	if (c->pass == 1) {
+		/* remember the rows clawed back: only theirs are followed */
+		if (type[0] != 'c')
+			return 0;
+		if (c->nkey == c->capkey) {
+			size_t nc = c->capkey ? c->capkey * 2 : 64;
+			void *q = realloc(c->key, nc * sizeof(*c->key));
+			if (q == NULL)
+				return VD_ENOMEM;
+			c->key = q;
+			c->capkey = nc;
+		}
+		memcpy(c->key[c->nkey++], key, sizeof(key));
+		return 0;
+	}
+	if ((i = key_find(c, key)) < 0)
+		return type[0] == 'g' ? 0 : VD_EINTERNAL;
 	if (type[0] == 'g') {
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
 		    strlen(vid) >= BOOK_VID)
 			return VD_EINTERNAL;
-		for (i = 0; i < c->nnewest; i++)
-			if (strcmp(c->newest[i].key, key) == 0)
-				break;
-		if (i == c->nnewest) {
-			if (c->nnewest == CLAW_MAX)
-				return VD_ELIMIT;
-			snprintf(c->newest[c->nnewest++].key, sizeof(key), "%s",
-			         key);
-		}
-		memcpy(c->newest[i].vid, vid, strlen(vid) + 1);
+		memcpy(c->newest[i], vid, strlen(vid) + 1);
 		return 0;
 	}
 	if (!journal_field(e, len, "amount", num, sizeof(num)) ||
 	    num_parse(num, strlen(num), 0, INT64_MAX, &amount, &why) < 0)
 		return VD_EINTERNAL;
-	for (i = 0; i < c->nnewest; i++)
-		if (strcmp(c->newest[i].key, key) == 0)
-			return claw_add(c, c->newest[i].vid, amount);
-	return VD_EINTERNAL; /* a clawback of nothing ever granted */
+	/* a clawback of nothing ever granted is a broken store */
+	return claw_add(c, c->newest[i], amount);
+}
+
+static int due_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct due *)a)->vid,
+	              ((const struct due *)b)->vid);
+}
+
+/* Both passes over the journal, then each voucher's due summed. */
+static int claws_read(struct ltx *t, struct claws *c)
+{
+	size_t i, n = 0;
+	int rc;
+
+	c->pass = 1;
+	if ((rc = journal_read(t, 0, 0, claw_entry, c)) < 0)
+		return rc;
+	if (c->nkey > 1)
+		qsort(c->key, c->nkey, sizeof(*c->key), key_cmp);
+	for (i = 0; i < c->nkey; i++)
+		if (n == 0 || strcmp(c->key[n - 1], c->key[i]) != 0)
+			memmove(c->key[n++], c->key[i], sizeof(*c->key));
+	c->nkey = n;
+	c->newest = calloc(n ? n : 1, sizeof(*c->newest));
+	if (c->newest == NULL)
+		return VD_ENOMEM;
+	c->pass = 2;
+	if ((rc = journal_read(t, 0, 0, claw_entry, c)) < 0)
+		return rc;
+	if (c->ndue > 1)
+		qsort(c->due, c->ndue, sizeof(*c->due), due_cmp);
+	for (n = 0, i = 0; i < c->ndue; i++)
+		if (n > 0 && strcmp(c->due[n - 1].vid, c->due[i].vid) == 0) {
+			if ((rc = money_add(c->due[n - 1].amount,
+			                    c->due[i].amount,
+			                    &c->due[n - 1].amount)) < 0)
+				return rc;
+		} else
+			c->due[n++] = c->due[i];
+	c->ndue = n;
+	return 0;
+}
+
+static void claws_free(struct claws *c)
+{
+	free(c->key);
+	free(c->newest);
+	free(c->due);
 }
 
 static int64_t claw_of(const struct claws *c, const char *vid)
 {
-	size_t i;
+	struct due k;
+	const struct due *d;
 
-	for (i = 0; i < c->ndue; i++)
-		if (strcmp(c->due[i].vid, vid) == 0)
-			return c->due[i].due;
-	return 0;
+	snprintf(k.vid, sizeof(k.vid), "%s", vid);
+	d = bsearch(&k, c->due, c->ndue, sizeof(*c->due), due_cmp);
+	return d ? d->amount : 0;
 }
 
 /* Each voucher row in schema 4: what it pays (a provider program's grant
  * is a cash entitlement, which never expires: it leaves the expiry
  * index), its clawback due. */
 static int vouchers(struct ltx *t, const struct policy *pol,
-                    const struct claws *c, size_t *n)
+                    const struct claws *c, size_t *n, char *msg, size_t len)
 {
+	struct book bk = {t, pol, 0};
 	struct rows r = {NULL, 0, 0, sizeof(struct voucher_row_v3)};
 	size_t i;
 	int rc;
@@ -184,10 +261,36 @@ static int vouchers(struct ltx *t, const struct policy *pol,
 		v.revoked = o->revoked;
 		v.expires_at = o->expires_at;
 		v.status = o->status;
-		v.pays = g && g->beneficiary == POLICY_PROVIDER
-		             ? POLICY_PAYS_CASH
-		             : POLICY_PAYS_VOUCHER;
+		if (g != NULL)
+			v.pays = g->beneficiary == POLICY_PROVIDER
+			             ? POLICY_PAYS_CASH
+			             : POLICY_PAYS_VOUCHER;
+		else {
+			/* a program since removed: its holder says */
+			struct principal_row pr;
+			if ((rc = book_principal(&bk, v.beneficiary, &pr)) < 0)
+				break;
+			v.pays = pr.role == ROLE_PROVIDER ? POLICY_PAYS_CASH
+			                                  : POLICY_PAYS_VOUCHER;
+		}
 		v.clawback_due = claw_of(c, vid);
+		/* schema 3 could make more due than left through a voucher
+		 * (a revoke counted again what a void had made due; a void's
+		 * excess beyond what was spent): schema 4 would let its
+		 * repayment swell the pool, so such a store is not
+		 * converted silently */
+		if (v.clawback_due > v.redeemed) {
+			snprintf(
+			    msg, len,
+			    "voucher %s: %" PRId64
+			    " fen owed back, more than the %" PRId64
+			    " that left through it; the bureau must decide "
+			    "what is owed before this store is upgraded "
+			    "(nothing was changed)",
+			    vid, v.clawback_due, v.redeemed);
+			rc = VD_EINVAL;
+			break;
+		}
 		if (v.pays == POLICY_PAYS_CASH) {
 			/* out of the expiry index (it holds the active ones
 			 * with money left) and never to expire */
@@ -354,6 +457,11 @@ static int annual_rows(struct book *b, size_t *n)
 		g = policy_program(b->pol, prog);
 		if (g == NULL || g->settlement != POLICY_ANNUAL)
 			continue;
+		/* a settled row keeps the earned its settlement computed */
+		if ((rc = ops_settled(b, g->id, period)) != 0) {
+			rc = rc < 0 ? rc : 0;
+			continue;
+		}
 		if ((rc = book_earned_row(b, g, ben, period, &a, &a.earned)) <
 		        0 ||
 		    memcmp(&a, &r.v[i].row.a, sizeof(a)) == 0)
@@ -413,8 +521,8 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		struct book b = {&t, pol, now};
 		struct sums s = {&t, c, msg, len};
 		msg[0] = '\0';
-		if ((rc = journal_read(&t, 0, 0, claw_entry, c)) < 0 ||
-		    (rc = vouchers(&t, pol, c, &nv)) < 0 ||
+		if ((rc = claws_read(&t, c)) < 0 ||
+		    (rc = vouchers(&t, pol, c, &nv, msg, len)) < 0 ||
 		    (rc = clear_clawbacks(&t, &s)) < 0 ||
 		    (rc = pools(&b, &np)) < 0 ||
 		    (rc = settled_budgets(&b)) < 0 ||
@@ -448,6 +556,7 @@ fail:
 out:
 	policy_free(pol);
 	store_close(st);
+	claws_free(c);
 	free(c);
 	return rc;
 }

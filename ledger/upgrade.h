@@ -16,7 +16,13 @@
  *   - an annual program's rows of unsettled periods get what is earned so
  *     far (schema 3 computed it at settlement only).
  * Every balance (remaining, clawback due, pool figures, receivables) is
- * unchanged. */
+ * unchanged. A store in which schema 3 made a voucher's holder owe back
+ * more than left through the voucher is refused (VD_EINVAL, msg naming
+ * the voucher), unchanged: schema 4 would let that repayment swell the
+ * pool, and what is owed is the bureau's decision. A program since
+ * removed from the policy: its vouchers are cash entitlements when their
+ * holder is a provider. Redemptions against records voided under schema
+ * 3 stay as they were (schema 4 undoes them only at a void). */
 #ifndef VD_UPGRADE_H
 #define VD_UPGRADE_H
 

@@ -246,12 +246,36 @@ static void test_balances_unchanged(void **state)
 	json_decref(bal);
 }
 
+/* A schema-3 store in which a voucher's holder owes back more than left
+ * through the voucher (tests/data/store-v3-overowed, see its make.c) is
+ * refused, unchanged: schema 4 would let that repayment swell the pool. */
+static void test_overowed_store_refused(void **state)
+{
+	char dir[200];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/over", D.dir);
+	assert_int_equal(sh("mkdir -p %s && cp " VD_SOURCE_DIR
+	                    "/tests/data/store-v3-overowed/data.mdb %s/",
+	                    dir, dir),
+	                 0);
+	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, dir), 1);
+	if (strstr(out, "voucher V000000000002: 6000 fen owed back, more "
+	                "than the 1000 that left through it") == NULL)
+		fail_msg("upgrade said: %s", out);
+	/* still schema 3 */
+	assert_int_equal(sh("%s check --data %s 2>&1", VOUCHD_BIN, dir), 2);
+	if (strstr(out, "store schema version 3") == NULL)
+		fail_msg("check said: %s", out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_old_store_refused),
 	    cmocka_unit_test(test_upgrade_then_check),
 	    cmocka_unit_test(test_balances_unchanged),
+	    cmocka_unit_test(test_overowed_store_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

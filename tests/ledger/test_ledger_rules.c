@@ -505,9 +505,8 @@ static void test_unredeem_after_repayment(void **state)
 	assert_int_equal(cash(&f, OP_REPAY, id1, 30000, "rp1", NULL), 0);
 	assert_int_equal(fx_void(&f, "dc", "a1"), 0);
 	assert_int_equal(ledger_voucher(f.l, id1, &v), 0);
-	assert_true(v.redeemed == 0 && v.revoked == 30000 &&
-	            v.recovered == 0 && v.clawback_due == -30000 &&
-	            v.remaining == 0);
+	assert_true(v.redeemed == 0 && v.revoked == 30000 && v.recovered == 0 &&
+	            v.clawback_due == -30000 && v.remaining == 0);
 	assert_int_equal(fx_usage(&f, "dc", "b1", "s2", JUNE_2026, 500000), 0);
 	assert_int_equal(fx_usage(&f, "dc", "b2", "s2", JUNE_2026, 500000), 0);
 	assert_true(fx_granted(&f, "xinxing-demand", "s2", 2026, &v) == 30000);
@@ -519,9 +518,8 @@ static void test_unredeem_after_repayment(void **state)
 	assert_int_equal(cash(&f, OP_REPAY, id2, 15000, "rp2", NULL), 0);
 	assert_int_equal(fx_void(&f, "dc", "b2"), 0);
 	assert_int_equal(ledger_voucher(f.l, id2, &v), 0);
-	assert_true(v.redeemed == 0 && v.revoked == 30000 &&
-	            v.recovered == 0 && v.clawback_due == -15000 &&
-	            v.remaining == 0);
+	assert_true(v.redeemed == 0 && v.revoked == 30000 && v.recovered == 0 &&
+	            v.clawback_due == -15000 && v.remaining == 0);
 	/* granted 30,000 + 30,000 and dc's 20,000 + 20,000: all back */
 	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
 	assert_true(pool.granted == 100000 && pool.revoked == 100000 &&
