@@ -225,7 +225,9 @@ static int64_t claw_of(const struct claws *c, const char *vid)
 	struct due k;
 	const struct due *d;
 
-	snprintf(k.vid, sizeof(k.vid), "%s", vid);
+	if (strlen(vid) >= sizeof(k.vid))
+		return 0; /* no voucher id is that long */
+	memcpy(k.vid, vid, strlen(vid) + 1);
 	d = bsearch(&k, c->due, c->ndue, sizeof(*c->due), due_cmp);
 	return d ? d->amount : 0;
 }
