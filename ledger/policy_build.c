@@ -3,6 +3,7 @@
  * parameter table checked. Errors carry the line of the offending key, or
  * of the section header for a key that is missing. */
 #include "policy_build.h"
+#include "policy_conv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,196 +44,6 @@ static int unit_valid(const char *s, size_t len)
 			return 0;
 	}
 	return 1;
-}
-
-/* The key being converted, for messages. */
-struct conv {
-	struct policy *p;
-	struct policy_errors *errs;
-	const struct policy_raw_section *s;
-	const struct policy_raw_kv *kv;
-};
-
-#define KERR(c, ...)                                                           \
-	policy_error((c)->errs, (c)->s->file, (c)->kv->line, __VA_ARGS__)
-#define SERR(c, ...)                                                           \
-	policy_error((c)->errs, (c)->s->file, (c)->s->line, __VA_ARGS__)
-
-static const char *sec_word(enum policy_sec_type t)
-{
-	switch (t) {
-	case POLICY_SEC_LEDGER:
-		return "ledger";
-	case POLICY_SEC_POOL:
-		return "pool";
-	case POLICY_SEC_PROGRAM:
-		return "program";
-	case POLICY_SEC_GROUP:
-		return "group";
-	}
-	return "?";
-}
-
-static void bad_value(struct conv *c, const char *what)
-{
-	char q[80];
-
-	policy_quote(q, sizeof(q), c->kv->value, strlen(c->kv->value));
-	KERR(c, "bad value '%s' for '%s': expected %s", q, c->kv->key, what);
-}
-
-/* Non-negative yuan with at most two decimals, into fen. */
-static int val_yuan(struct conv *c, const char *s, size_t len, int positive,
-                    int64_t *out)
-{
-	int64_t v;
-
-	if (money_parse_yuan(s, len, 0, &v) < 0 || (positive && v == 0)) {
-		bad_value(c, positive ? "a positive amount in yuan (e.g. "
-		                        "500000 or 0.12, no separators)"
-		                      : "an amount in yuan (e.g. 500000 or "
-		                        "0.12, no separators)");
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int val_uint(struct conv *c, const char *s, size_t len, int64_t min,
-                    int64_t max, int64_t *out)
-{
-	char what[96];
-	int64_t v;
-
-	if (money_parse_uint(s, len, &v) < 0 || v < min || v > max) {
-		snprintf(what, sizeof(what), "an integer from %lld to %lld",
-		         (long long)min, (long long)max);
-		bad_value(c, what);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* A rate or share: "3%", in (0%, 100%]. */
-static int val_pct(struct conv *c, const char *s, size_t len, int64_t *bp)
-{
-	const char *dot = memchr(s, '.', len);
-
-	if (money_parse_percent(s, len, bp) == 0 && *bp > 0)
-		return 0;
-	if (dot != NULL && len > 0 && s[len - 1] == '%' &&
-	    (size_t)(s + len - 1 - dot) > 3) {
-		char q[80];
-		policy_quote(q, sizeof(q), s, len);
-		KERR(c, "'%s' for '%s' is finer than 0.01%%", q, c->kv->key);
-		return -1;
-	}
-	bad_value(c, "a percentage in (0%, 100%] with at most two "
-	             "decimals, e.g. 3% or 2.5%");
-	return -1;
-}
-
-static int val_enum(struct conv *c, const char *const *names, int n,
-                    const char *what, int *out)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(c->kv->value, names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	bad_value(c, what);
-	return -1;
-}
-
-static int val_date(struct conv *c, int64_t *t)
-{
-	const char *v = c->kv->value;
-
-	if (period_parse_date(v, strlen(v), t) < 0) {
-		bad_value(c, "a calendar date YYYY-MM-DD");
-		return -1;
-	}
-	return 0;
-}
-
-/* Split a comma-separated value: calls fn on each trimmed item. */
-typedef int (*item_fn)(struct conv *c, const char *s, size_t len, void *arg);
-
-static int split_list(struct conv *c, item_fn fn, void *arg)
-{
-	const char *v = c->kv->value, *end = v + strlen(v);
-	int rc = 0;
-
-	while (v <= end) {
-		const char *comma = memchr(v, ',', (size_t)(end - v));
-		const char *e = comma ? comma : end;
-		const char *b = v;
-		while (b < e && (*b == ' ' || *b == '\t'))
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (b == e) {
-			KERR(c, "empty item in the list of '%s'", c->kv->key);
-			return -1;
-		}
-		if ((rc = fn(c, b, (size_t)(e - b), arg)) < 0)
-			return rc;
-		if (comma == NULL)
-			break;
-		v = comma + 1;
-	}
-	return 0;
-}
-
-static int list_item(struct conv *c, const char *s, size_t len, void *arg)
-{
-	struct policy_list *l = arg;
-	char q[80];
-	size_t i;
-
-	if (len == 1 && s[0] == '*') {
-		KERR(c, "'*' must stand alone in '%s'", c->kv->key);
-		return -1;
-	}
-	if (!policy_id_valid(s, len)) {
-		policy_quote(q, sizeof(q), s, len);
-		KERR(c, "invalid id '%s' in '%s'", q, c->kv->key);
-		return -1;
-	}
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->items[i]) == len &&
-		    memcmp(l->items[i], s, len) == 0) {
-			policy_quote(q, sizeof(q), s, len);
-			KERR(c, "'%s' appears twice in '%s'", q, c->kv->key);
-			return -1;
-		}
-	if (l->n >= POLICY_MAX_LIST) {
-		KERR(c, "more than %d items in '%s'", POLICY_MAX_LIST,
-		     c->kv->key);
-		return -1;
-	}
-	memcpy(l->items[l->n], s, len);
-	l->items[l->n][len] = '\0';
-	l->n++;
-	return 0;
-}
-
-static int val_list(struct conv *c, struct policy_list *l)
-{
-	if (strcmp(c->kv->value, "*") == 0) {
-		l->any = 1;
-		return 0;
-	}
-	l->any = 0;
-	l->n = 0;
-	free(l->items);
-	l->items = calloc(POLICY_MAX_LIST, sizeof(*l->items));
-	if (l->items == NULL)
-		return VD_ENOMEM;
-	return split_list(c, list_item, l);
 }
 
 static int kind_item(struct conv *c, const char *s, size_t len, void *arg)
@@ -279,7 +90,7 @@ static int share_item(struct conv *c, const char *s, size_t len, void *arg)
 		        "prov:50%%, city:50%%");
 		return -1;
 	}
-	if (colon != NULL && val_pct(c, colon + 1, len - idlen - 1, &bp) < 0)
+	if (colon != NULL && conv_pct(c, colon + 1, len - idlen - 1, &bp) < 0)
 		return -1;
 	while (idlen > 0 && (s[idlen - 1] == ' ' || s[idlen - 1] == '\t'))
 		idlen--;
@@ -322,7 +133,7 @@ static int val_shares(struct conv *c, struct policy_program *g)
 	int rc;
 
 	g->nshares = 0;
-	if ((rc = split_list(c, share_item, &a)) < 0)
+	if ((rc = conv_split(c, share_item, &a)) < 0)
 		return rc;
 	if (a.sum != MONEY_BP_ONE) {
 		char pct[MONEY_FMT_MAX];
@@ -339,8 +150,8 @@ static int val_basis(struct conv *c, enum policy_basis basis, const char *s,
                      size_t len, int positive, int64_t *out)
 {
 	if (basis == POLICY_AMOUNT)
-		return val_yuan(c, s, len, positive, out);
-	return val_uint(c, s, len, positive ? 1 : 0, INT64_MAX, out);
+		return conv_yuan(c, s, len, positive, out);
+	return conv_uint(c, s, len, positive ? 1 : 0, INT64_MAX, out);
 }
 
 struct tier_arg {
@@ -362,8 +173,8 @@ static int tier_item(struct conv *c, const char *s, size_t len, void *arg)
 	}
 	if (val_basis(c, a->g->basis, s, (size_t)(colon - s), 1, &t.threshold) <
 	        0 ||
-	    val_yuan(c, colon + 1, len - (size_t)(colon - s) - 1, 1, &t.award) <
-	        0)
+	    conv_yuan(c, colon + 1, len - (size_t)(colon - s) - 1, 1,
+	              &t.award) < 0)
 		return -1;
 	if (n >= POLICY_MAX_TIERS) {
 		KERR(c, "more than %d tiers", POLICY_MAX_TIERS);
@@ -381,26 +192,6 @@ static int tier_item(struct conv *c, const char *s, size_t len, void *arg)
 	return 0;
 }
 
-static const struct policy_raw_kv *find_kv(const struct policy_raw_section *s,
-                                           const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < s->nkv; i++)
-		if (strcmp(s->kv[i].key, key) == 0)
-			return &s->kv[i];
-	return NULL;
-}
-
-static void unknown_key(struct conv *c)
-{
-	char q[40];
-
-	policy_quote(q, sizeof(q), c->kv->key, strlen(c->kv->key));
-	KERR(c, "unknown key '%s' in [%s%s%s]", q, sec_word(c->s->type),
-	     c->s->id[0] ? " " : "", c->s->id);
-}
-
 static int build_ledger(struct conv *c)
 {
 	size_t i;
@@ -408,10 +199,10 @@ static int build_ledger(struct conv *c)
 	for (i = 0; i < c->s->nkv; i++) {
 		c->kv = &c->s->kv[i];
 		if (strcmp(c->kv->key, "late_days") == 0)
-			val_uint(c, c->kv->value, strlen(c->kv->value), 0,
-			         36500, &c->p->late_days);
+			conv_uint(c, c->kv->value, strlen(c->kv->value), 0,
+			          36500, &c->p->late_days);
 		else
-			unknown_key(c);
+			conv_unknown_key(c);
 	}
 	return 0;
 }
@@ -432,8 +223,8 @@ static int build_pool(struct conv *c, struct policy_pool *pool)
 			have_budget = 1;
 			pool->budget_where.file = c->s->file;
 			pool->budget_where.line = c->kv->line;
-			val_yuan(c, c->kv->value, strlen(c->kv->value), 0,
-			         &pool->budget);
+			conv_yuan(c, c->kv->value, strlen(c->kv->value), 0,
+			          &pool->budget);
 		} else if (strncmp(k, "budget.", 7) == 0) {
 			/* budget.YYYY: one period's own budget */
 			int64_t year = 0;
@@ -459,10 +250,10 @@ static int build_pool(struct conv *c, struct policy_pool *pool)
 			pool->years[j].period = (int32_t)year;
 			pool->years[j].where.file = c->s->file;
 			pool->years[j].where.line = c->kv->line;
-			val_yuan(c, c->kv->value, strlen(c->kv->value), 0,
-			         &pool->years[j].budget);
+			conv_yuan(c, c->kv->value, strlen(c->kv->value), 0,
+			          &pool->years[j].budget);
 		} else
-			unknown_key(c);
+			conv_unknown_key(c);
 	}
 	if (!have_budget)
 		SERR(c, "[pool %s]: missing required key 'budget'", c->s->id);
@@ -487,17 +278,17 @@ static int build_group(struct conv *c, struct policy_group *g)
 		c->kv = &c->s->kv[i];
 		if (strcmp(k, "combine") == 0) {
 			have_combine = 1;
-			if (val_enum(c, combine_names, 2, "max or sum", &v) ==
+			if (conv_enum(c, combine_names, 2, "max or sum", &v) ==
 			    0)
 				g->combine = (enum policy_combine)v;
 		} else if (strcmp(k, "cap") == 0) {
-			val_yuan(c, v_, strlen(v_), 1, &g->cap);
+			conv_yuan(c, v_, strlen(v_), 1, &g->cap);
 		} else if (strcmp(k, "cap_period") == 0) {
-			if (val_enum(c, period_names, 2, "year or lifetime",
-			             &v) == 0)
+			if (conv_enum(c, period_names, 2, "year or lifetime",
+			              &v) == 0)
 				g->cap_period = (enum policy_cap_period)v;
 		} else
-			unknown_key(c);
+			conv_unknown_key(c);
 	}
 	if (!have_combine)
 		SERR(c, "[group %s]: missing required key 'combine'", c->s->id);
@@ -535,9 +326,9 @@ static int build_program(struct conv *c, struct policy_program *g)
 	g->valid_until = INT64_MAX;
 	g->cover_bp = MONEY_BP_ONE;
 	/* basis decides how thresholds and tiers read, wherever it stands */
-	if ((basis_kv = find_kv(c->s, "basis")) != NULL) {
+	if ((basis_kv = conv_find_kv(c->s, "basis")) != NULL) {
 		c->kv = basis_kv;
-		if (val_enum(c, basis_names, 2, "amount or quantity", &v) == 0)
+		if (conv_enum(c, basis_names, 2, "amount or quantity", &v) == 0)
 			g->basis = (enum policy_basis)v;
 	}
 	for (i = 0; i < c->s->nkv && rc == 0; i++) {
@@ -572,40 +363,41 @@ static int build_program(struct conv *c, struct policy_program *g)
 			}
 		} else if (strcmp(k, "beneficiary") == 0) {
 			have_ben = 1;
-			if (val_enum(c, ben_names, 2, "consumer or provider",
-			             &v) == 0)
+			if (conv_enum(c, ben_names, 2, "consumer or provider",
+			              &v) == 0)
 				g->beneficiary = (enum policy_beneficiary)v;
 		} else if (strcmp(k, "unit") == 0) {
 			unit_kv = c->kv;
 			if (!unit_valid(val, len))
-				bad_value(c, "a unit name of up to 32 "
-				             "characters [A-Za-z0-9._/-]");
+				conv_bad_value(c, "a unit name of up to 32 "
+				                  "characters [A-Za-z0-9._/-]");
 			else
 				memcpy(g->unit, val, len + 1);
 		} else if (strcmp(k, "rate") == 0) {
 			g->rule = POLICY_RATE;
-			val_pct(c, val, len, &g->rate_bp);
+			conv_pct(c, val, len, &g->rate_bp);
 		} else if (strcmp(k, "unit_rate") == 0) {
 			g->rule = POLICY_UNIT_RATE;
-			val_yuan(c, val, len, 1, &g->unit_rate);
+			conv_yuan(c, val, len, 1, &g->unit_rate);
 		} else if (strcmp(k, "tiers") == 0) {
 			struct tier_arg a = {g, 0};
 			g->rule = POLICY_TIERS;
-			split_list(c, tier_item, &a);
+			conv_split(c, tier_item, &a);
 		} else if (strcmp(k, "threshold") == 0) {
 			val_basis(c, g->basis, val, len, 0, &g->threshold);
 		} else if (strcmp(k, "cap") == 0) {
-			val_yuan(c, val, len, 1, &g->cap);
+			conv_yuan(c, val, len, 1, &g->cap);
 		} else if (strcmp(k, "cap_period") == 0) {
-			if (val_enum(c, period_names, 2, "year or lifetime",
-			             &v) == 0)
+			if (conv_enum(c, period_names, 2, "year or lifetime",
+			              &v) == 0)
 				g->cap_period = (enum policy_cap_period)v;
 		} else if (strcmp(k, "max_periods") == 0) {
-			val_uint(c, val, len, 1, 1000, &g->max_periods);
+			conv_uint(c, val, len, 1, 1000, &g->max_periods);
 		} else if (strcmp(k, "min_grant") == 0) {
-			val_yuan(c, val, len, 0, &g->min_grant);
+			conv_yuan(c, val, len, 0, &g->min_grant);
 		} else if (strcmp(k, "round") == 0) {
-			if (val_enum(c, round_names, 2, "fen or yuan", &v) == 0)
+			if (conv_enum(c, round_names, 2, "fen or yuan", &v) ==
+			    0)
 				g->round = (enum policy_round)v;
 		} else if (strcmp(k, "providers") == 0) {
 			if (strcmp(val, "local") == 0)
@@ -614,42 +406,42 @@ static int build_program(struct conv *c, struct policy_program *g)
 				g->providers = POLICY_PROV_ANY;
 			else {
 				g->providers = POLICY_PROV_LIST;
-				rc = val_list(c, &g->provider_ids);
+				rc = conv_list(c, &g->provider_ids);
 			}
 		} else if (strcmp(k, "kinds") == 0) {
 			if (strcmp(val, "*") != 0) {
 				g->kinds = 0;
-				split_list(c, kind_item, &g->kinds);
+				conv_split(c, kind_item, &g->kinds);
 			}
 		} else if (strcmp(k, "classes") == 0) {
-			rc = val_list(c, &g->classes);
+			rc = conv_list(c, &g->classes);
 		} else if (strcmp(k, "org_kinds") == 0) {
-			rc = val_list(c, &g->org_kinds);
+			rc = conv_list(c, &g->org_kinds);
 		} else if (strcmp(k, "valid_from") == 0) {
 			from_kv = c->kv;
-			val_date(c, &g->valid_from);
+			conv_date(c, &g->valid_from);
 		} else if (strcmp(k, "valid_until") == 0) {
 			/* the named day is the last one that counts */
 			until_kv = c->kv;
-			if (val_date(c, &g->valid_until) == 0)
+			if (conv_date(c, &g->valid_until) == 0)
 				g->valid_until += 86400;
 		} else if (strcmp(k, "settlement") == 0) {
 			have_settle = 1;
-			if (val_enum(c, settle_names, 3,
-			             "immediate, annual or grant", &v) == 0)
+			if (conv_enum(c, settle_names, 3,
+			              "immediate, annual or grant", &v) == 0)
 				g->settlement = (enum policy_settlement)v;
 		} else if (strcmp(k, "cover") == 0) {
-			val_pct(c, val, len, &g->cover_bp);
+			conv_pct(c, val, len, &g->cover_bp);
 		} else if (strcmp(k, "voucher_days") == 0) {
 			days_kv = c->kv;
-			val_uint(c, val, len, 1, 36500, &g->voucher_days);
+			conv_uint(c, val, len, 1, 36500, &g->voucher_days);
 		} else if (strcmp(k, "pays") == 0) {
 			pays_kv = c->kv;
-			if (val_enum(c, pays_names, 2, "voucher or cash", &v) ==
-			    0)
+			if (conv_enum(c, pays_names, 2, "voucher or cash",
+			              &v) == 0)
 				g->pays = (enum policy_pays)v;
 		} else
-			unknown_key(c);
+			conv_unknown_key(c);
 	}
 	if (rc < 0)
 		return rc;
