@@ -49,10 +49,13 @@ static void listing_init(struct listing *L, struct conn *c)
 }
 
 /* "OK n=N" [k1=v1] [k2=v2] [next=...], then the rows */
-static void listing_send(struct listing *L, const char *k1, int64_t v1,
-                         const char *k2, int64_t v2, const char *next)
+/* "OK n=N" and the nk totals keys[i]=vals[i] (and next= for a page),
+ * then the rows; or TOOBIG if the rows did not fit. */
+static void listing_reply(struct listing *L, const char *const *keys,
+                          const int64_t *vals, size_t nk, const char *next)
 {
 	struct rbuf *o = &L->c->out;
+	size_t i;
 
 	if (L->rows.err) {
 		srv_err(L->c, VD_ELIMIT, "listing too large");
@@ -61,15 +64,22 @@ static void listing_send(struct listing *L, const char *k1, int64_t v1,
 	}
 	reply_ok(o);
 	reply_kv_i64(o, "n", L->n);
-	if (k1)
-		reply_kv_i64(o, k1, v1);
-	if (k2)
-		reply_kv_i64(o, k2, v2);
+	for (i = 0; i < nk; i++)
+		reply_kv_i64(o, keys[i], vals[i]);
 	if (next && next[0])
 		reply_kv_str(o, "next", next);
 	reply_end(o);
 	reply_raw(o, L->rows.data, L->rows.len);
 	rbuf_free(&L->rows);
+}
+
+static void listing_send(struct listing *L, const char *k1, int64_t v1,
+                         const char *k2, int64_t v2, const char *next)
+{
+	const char *keys[2] = {k1, k2};
+	int64_t vals[2] = {v1, v2};
+
+	listing_reply(L, keys, vals, k2 ? 2 : k1 ? 1 : 0, next);
 }
 
 static int voucher_row(void *arg, const struct ledger_voucher *v)
@@ -342,8 +352,7 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 {
 	char pool[LEDGER_ID + 1];
 	struct pool_tot T;
-	struct rbuf *o = &c->out;
-	int i, rc;
+	int rc;
 
 	memset(&T, 0, sizeof(T));
 	listing_init(&T.L, c);
@@ -355,13 +364,7 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 		srv_err(c, rc, err_str(rc));
 		return DISPATCH_DONE;
 	}
-	reply_ok(o);
-	reply_kv_i64(o, "n", T.L.n);
-	for (i = 0; i < POOL_FIGS; i++)
-		reply_kv_i64(o, pool_keys[i], T.t[i]);
-	reply_end(o);
-	reply_raw(o, T.L.rows.data, T.L.rows.len);
-	rbuf_free(&T.L.rows);
+	listing_reply(&T.L, pool_keys, T.t, POOL_FIGS, NULL);
 	return DISPATCH_DONE;
 }
 
@@ -382,30 +385,23 @@ static int settlement_row(void *arg, const char *ben, int64_t due, int64_t paid)
 enum dispatch_next listing_settle_preview(struct conn *c, const struct req *r)
 {
 	char program[LEDGER_ID + 1];
-	int64_t total, cap, paid;
+	static const char *const keys[3] = {"earned", "remaining", "paid"};
+	int64_t v[3]; /* T, R, what would be paid */
 	const char *why = NULL;
 	struct listing L;
-	struct rbuf *o = &c->out;
 	int rc;
 
 	listing_init(&L, c);
 	req_copy(r, KEY_PROGRAM, program, sizeof(program));
 	rc = ledger_settle_preview(
 	    c->s->l, program, (int32_t)r->num[KEY_PERIOD], srv_now(),
-	    settlement_row, &L, &total, &cap, &paid, &why);
+	    settlement_row, &L, &v[0], &v[1], &v[2], &why);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
 		srv_err(c, rc, why ? why : err_str(rc));
 		return DISPATCH_DONE;
 	}
-	reply_ok(o);
-	reply_kv_i64(o, "n", L.n);
-	reply_kv_i64(o, "earned", total);
-	reply_kv_i64(o, "remaining", cap);
-	reply_kv_i64(o, "paid", paid);
-	reply_end(o);
-	reply_raw(o, L.rows.data, L.rows.len);
-	rbuf_free(&L.rows);
+	listing_reply(&L, keys, v, 3, NULL);
 	return DISPATCH_DONE;
 }
 
