@@ -218,32 +218,56 @@ int book_voucher_put(struct book *b, const char *vid,
 }
 
 int book_pools_move(struct book *b, const struct policy_program *g,
-                    int32_t period, size_t figure, int64_t amount, int sign)
+                    int32_t period, size_t figure, int64_t *total,
+                    int64_t delta, char *parts, size_t size)
 {
-	int64_t parts[POLICY_MAX_SHARES], *f;
+	int64_t from[POLICY_MAX_SHARES], to[POLICY_MAX_SHARES], d, *f, next;
 	struct pool_row row;
-	size_t i;
-	int rc;
+	size_t i, n = 0;
+	int fix, rc;
 
-	if (amount == 0)
+	if ((rc = money_add(*total, delta, &next)) < 0)
+		return rc;
+	if (parts != NULL)
+		snprintf(parts, size, "-");
+	/* a program no longer in the policy: its figures stay as they are */
+	if (g == NULL || delta == 0) {
+		*total = next;
 		return 0;
-	if ((rc = accrual_split(g, amount, parts)) < 0)
+	}
+	/* each pool books the change in its share of the voucher's running
+	 * total, so no pool gives back more than it was booked */
+	if ((rc = accrual_split(g, *total, from)) < 0 ||
+	    (rc = accrual_split(g, next, to)) < 0)
 		return rc;
 	for (i = 0; i < g->nshares; i++) {
 		const char *pool = b->pol->pools[g->shares[i].pool].id;
-		if ((rc = book_pool_get(b, pool, period, &row)) < 0)
-			return rc;
-		/* a draw fixes the period's budget */
-		if (figure == offsetof(struct pool_row, granted) && sign > 0 &&
-		    (rc = book_pool_fix(b, g->shares[i].pool, period, &row)) <
-		        0)
+		d = to[i] - from[i];
+		if (parts != NULL) {
+			/* the entry's type says the direction: its parts add
+			 * up to |delta| */
+			n += (size_t)snprintf(
+			    parts + n, n < size ? size - n : 0, "%s%s:%" PRId64,
+			    i ? "," : "", pool, delta < 0 ? -d : d);
+			if (n >= size)
+				return VD_ELIMIT;
+		}
+		/* a draw fixes the period's budget in each of the program's
+		 * pools, also one whose part of this draw is 0 */
+		fix = figure == offsetof(struct pool_row, granted) && delta > 0;
+		if (d == 0 && !fix)
+			continue;
+		if ((rc = book_pool_get(b, pool, period, &row)) < 0 ||
+		    (fix && (rc = book_pool_fix(b, g->shares[i].pool, period,
+		                                &row)) < 0))
 			return rc;
 		f = (int64_t *)((char *)&row + figure);
-		if ((rc = money_add(*f, sign * parts[i], f)) < 0)
+		if ((rc = money_add(*f, d, f)) < 0)
 			return rc;
 		if ((rc = book_pool_put(b, pool, period, &row)) < 0)
 			return rc;
 	}
+	*total = next;
 	return 0;
 }
 
@@ -285,24 +309,6 @@ int book_pools_remaining(struct book *b, const struct policy_program *g,
 			rem[i] = 0;
 	}
 	return 0;
-}
-
-/* "pool:part,pool:part" for journal entries */
-int book_parts_str(struct book *b, const struct policy_program *g,
-                   int64_t amount, char *buf, size_t size)
-{
-	int64_t parts[POLICY_MAX_SHARES];
-	size_t i, n = 0;
-	int rc;
-
-	if ((rc = accrual_split(g, amount, parts)) < 0)
-		return rc;
-	buf[0] = '\0';
-	for (i = 0; i < g->nshares && n < size; i++)
-		n += (size_t)snprintf(
-		    buf + n, size - n, "%s%s:%" PRId64, i ? "," : "",
-		    b->pol->pools[g->shares[i].pool].id, parts[i]);
-	return n < size ? 0 : VD_ELIMIT;
 }
 
 struct life {
@@ -448,6 +454,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	struct voucher_row old, v;
 	char parts[512], exp[21];
 	struct jfields fields, *f = &fields;
+	int64_t total;
 	int have = 0, rc;
 
 	if (amount <= 0)
@@ -474,6 +481,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 		v.period = period;
 		v.pays = (uint8_t)g->pays;
 	}
+	total = v.granted;
 	if ((rc = money_add(v.granted, amount, &v.granted)) < 0 ||
 	    (rc = money_add(acc->granted, amount, &acc->granted)) < 0)
 		return rc;
@@ -486,9 +494,8 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	if ((rc = book_voucher_put(b, acc->voucher, have ? &old : NULL, &v)) <
 	        0 ||
 	    (rc = book_pools_move(b, g, period,
-	                          offsetof(struct pool_row, granted), amount,
-	                          1)) < 0 ||
-	    (rc = book_parts_str(b, g, amount, parts, sizeof(parts))) < 0)
+	                          offsetof(struct pool_row, granted), &total,
+	                          amount, parts, sizeof(parts))) < 0)
 		return rc;
 	journal_fields_init(f);
 	journal_str(f, "voucher", acc->voucher);
@@ -586,15 +593,14 @@ static int reduce(struct book *b, const struct policy_program *g,
 		                                    : cut - take;
 		if (t <= 0)
 			continue;
-		v.revoked += t;
+		take += t;
+		if ((rc = book_pools_move(
+		         b, g, period, offsetof(struct pool_row, revoked),
+		         &v.revoked, t, parts, sizeof(parts))) < 0)
+			return rc;
 		if (book_remaining(&v) == 0)
 			v.status = V_SPENT;
-		take += t;
 		if ((rc = book_voucher_put(b, l.id[i], &old, &v)) < 0 ||
-		    (rc = book_pools_move(b, g, period,
-		                          offsetof(struct pool_row, revoked), t,
-		                          1)) < 0 ||
-		    (rc = book_parts_str(b, g, t, parts, sizeof(parts))) < 0 ||
 		    (rc = journal_cut(b, "reduce", l.id[i], g, ben, period, t,
 		                      parts)) < 0)
 			return rc;

@@ -154,11 +154,22 @@ int book_voucher_put(struct book *b, const char *vid,
                      const struct voucher_row *old,
                      const struct voucher_row *r);
 
-/* Add (sign +1) or take (sign -1) amount to a pool figure of each of the
- * program's pools, split by its shares; figure is offsetof(pool_row, x).
- * No journal entry: the caller's entry names the pools' parts. */
+/* Move a pool figure (figure: offsetof(pool_row, x)) of each of g's
+ * pools for period as one voucher's (or row's) running total of that
+ * figure goes from *total to *total + delta (delta may be below 0);
+ * *total is updated. Each pool books the change in its share of the
+ * total (accrual_split: floored, the odd fen to the first pool), so the
+ * parts a pool holds of a voucher's figure are always the split of the
+ * figure and no pool gives back more than it was booked (domain.md,
+ * co-funding). A grant (granted, delta > 0) fixes the period's budget in
+ * every pool of g. parts (NULL: not wanted) gets the movement's parts as
+ * "pool:part,..." for the caller's journal entry, as positive amounts
+ * when delta is (with 3 or more pools one part can have the other
+ * sign); "-" for g NULL (a program no longer in the policy: nothing
+ * moves). No journal entry. VD_ELIMIT if parts does not fit in size. */
 int book_pools_move(struct book *b, const struct policy_program *g,
-                    int32_t period, size_t figure, int64_t amount, int sign);
+                    int32_t period, size_t figure, int64_t *total,
+                    int64_t delta, char *parts, size_t size);
 
 /* The pools' remaining budget for the program's shares, in share order,
  * into rem (g->nshares items; never below 0). */
@@ -204,11 +215,6 @@ int book_set_unfunded(struct book *b, const struct policy_program *g,
 int book_lifetime(struct book *b, const char *prog, const char *ben,
                   int32_t period, int64_t *basis, int64_t *granted_other,
                   int64_t *earned_other);
-
-/* "pool:part,pool:part": amount split by g's shares, for journal entries,
- * into buf; VD_ELIMIT if it does not fit in size bytes. */
-int book_parts_str(struct book *b, const struct policy_program *g,
-                   int64_t amount, char *buf, size_t size);
 
 /* What ben owes back: the sum of its vouchers' clawback_due. */
 int book_clawback_get(struct book *b, const char *ben, int64_t *amount);

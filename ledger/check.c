@@ -138,7 +138,7 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i,
 	char key[KEY_LEN], pool[STORE_ID + 1];
 	const char *p = parts;
 	int64_t part;
-	int rc;
+	int neg, rc;
 
 	while (*p && *p != '-') {
 		const char *colon = strchr(p, ':');
@@ -148,9 +148,14 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i,
 		memcpy(pool, p, l);
 		pool[l] = '\0';
 		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
-		if ((rc = jnum(c, colon + 1, strcspn(colon + 1, ","), "pools",
-		               &part)) != 0 ||
-		    (rc = add(&c->pools, key, i, sign * part)) < 0)
+		/* with 3 or more pools a running total's part can move
+		 * against the entry's direction (book_pools_move) */
+		neg = colon[1] == '-';
+		if ((rc =
+		         jnum(c, colon + 1 + neg, strcspn(colon + 1 + neg, ","),
+		              "pools", &part)) != 0 ||
+		    (rc = add(&c->pools, key, i, (neg ? -sign : sign) * part)) <
+		        0)
 			return rc;
 		p = strchr(colon, ',');
 		if (p == NULL)
@@ -323,7 +328,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		/* a voided record's redemption undone: back to the voucher,
 		 * cancelling clawback due first (booked revoked), the rest
 		 * to remaining or as it left (expired, revoked) */
-		char to[16], cp[1024], lp[1024], rp[1024];
+		char to[16], cp[1024], lp[1024], rp[1024], fp[1024];
 		int64_t cancel, lapse, refund;
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
 		    (s = find(&c->vouchers, vid, 0)) == NULL ||
@@ -333,6 +338,11 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 			return VD_EINTERNAL;
 		if (!journal_field(e, len, "refund_pools", rp, sizeof(rp)))
 			rp[0] = '\0';
+		/* the revoked side of a refund has its own parts since the
+		 * pools' figures became running totals; before, the same */
+		if (!journal_field(e, len, "refund_revoked_pools", fp,
+		                   sizeof(fp)))
+			memcpy(fp, rp, sizeof(fp));
 		if ((rc = num(c, e, len, "cancel", &cancel)) != 0 ||
 		    (rc = num(c, e, len, "lapse", &lapse)) != 0 ||
 		    (rc = num(c, e, len, "refund", &refund)) != 0)
@@ -342,7 +352,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		s->v[3] += cancel + refund;
 		s->v[7] -= refund;
 		if (refund && ((rc = add_parts(c, rp, s->v[4], 7, -1)) != 0 ||
-		               (rc = add_parts(c, rp, s->v[4], 3, 1)) != 0))
+		               (rc = add_parts(c, fp, s->v[4], 3, 1)) != 0))
 			return rc;
 		if (lapse)
 			s->v[to[0] == 'e' ? 2 : 3] += lapse;

@@ -92,18 +92,18 @@ static int voucher_of(struct book *b, struct ledger_op *op,
 	return 0;
 }
 
-/* The pools' figure of the voucher's period moves with it; the entry
- * names the parts ("-" for a program no longer in the policy). */
-static int move(struct book *b, const struct policy_program *g,
-                const struct voucher_row *v, size_t figure, int64_t amount,
+/* The pools' figure of the voucher's period moves with the voucher's
+ * total (*total); the entry names the parts ("-" for a program no
+ * longer in the policy). */
+static int move(struct book *b, const struct policy_program *g, int32_t period,
+                size_t figure, int64_t *total, int64_t amount,
                 struct jfields *f)
 {
-	char parts[512] = "-";
+	char parts[512];
 	int rc;
 
-	if (g != NULL &&
-	    ((rc = book_pools_move(b, g, v->period, figure, amount, 1)) < 0 ||
-	     (rc = book_parts_str(b, g, amount, parts, sizeof(parts))) < 0))
+	if ((rc = book_pools_move(b, g, period, figure, total, amount, parts,
+	                          sizeof(parts))) < 0)
 		return rc;
 	journal_str(f, "pools", parts);
 	return 0;
@@ -135,16 +135,14 @@ int ops_payout(struct book *b, struct ledger_op *op)
 		return ops_refuse(&op->why, VD_EFUNDS,
 		                  "over the entitlement's remaining amount");
 	old = v;
-	if ((rc = money_add(v.paid_out, amount, &v.paid_out)) < 0)
-		return rc;
-	if (book_remaining(&v) == 0)
-		v.status = V_SPENT;
 	journal_fields_init(&f);
 	journal_str(&f, "voucher", op->u.payout.voucher);
 	journal_i64(&f, "amount", amount);
-	if ((rc = move(b, g, &v, offsetof(struct pool_row, paid_out), amount,
-	               &f)) < 0)
+	if ((rc = move(b, g, v.period, offsetof(struct pool_row, paid_out),
+	               &v.paid_out, amount, &f)) < 0)
 		return rc;
+	if (book_remaining(&v) == 0)
+		v.status = V_SPENT;
 	journal_str(&f, "ref", op->u.payout.ref);
 	if ((rc = book_voucher_put(b, op->u.payout.voucher, &old, &v)) < 0 ||
 	    (rc = journal_append(b->t, b->now, "payout", &f, &op->seq)) < 0)
@@ -171,14 +169,12 @@ int ops_repay(struct book *b, struct ledger_op *op)
 		                  "over the voucher's clawback due");
 	old = v;
 	v.clawback_due -= amount;
-	if ((rc = money_add(v.recovered, amount, &v.recovered)) < 0)
-		return rc;
 	/* back into the voucher's pools for its period */
 	journal_fields_init(&f);
 	journal_str(&f, "voucher", op->u.payout.voucher);
 	journal_i64(&f, "amount", amount);
-	if ((rc = move(b, g, &v, offsetof(struct pool_row, recovered), amount,
-	               &f)) < 0)
+	if ((rc = move(b, g, v.period, offsetof(struct pool_row, recovered),
+	               &v.recovered, amount, &f)) < 0)
 		return rc;
 	journal_str(&f, "ref", op->u.payout.ref);
 	if ((rc = book_voucher_put(b, op->u.payout.voucher, &old, &v)) < 0 ||

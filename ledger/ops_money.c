@@ -57,25 +57,6 @@ int ops_register(struct book *b, struct ledger_op *op)
 	return 0;
 }
 
-/* The pools' parts of amount, or "-" for a program no longer in the
- * policy (its figures stay as they are). */
-static int pools_text(struct book *b, const struct policy_program *g,
-                      int64_t amount, char *buf, size_t size)
-{
-	if (g == NULL) {
-		snprintf(buf, size, "-");
-		return 0;
-	}
-	return book_parts_str(b, g, amount, buf, size);
-}
-
-/* Move amount of a voucher's pools' figure (if its program still exists). */
-static int pools_move(struct book *b, const struct policy_program *g,
-                      int32_t period, size_t figure, int64_t amount)
-{
-	return g ? book_pools_move(b, g, period, figure, amount, 1) : 0;
-}
-
 struct redemption_row {
 	char voucher[LEDGER_ID + 1];
 	char record[LEDGER_ID + 1];
@@ -261,7 +242,10 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 			                  "over what is left of the bill");
 	}
 	old = v;
-	v.redeemed += amount;
+	if ((rc = book_pools_move(
+	         b, g, v.period, offsetof(struct pool_row, redeemed),
+	         &v.redeemed, amount, parts, sizeof(parts))) < 0)
+		return rc;
 	if (book_remaining(&v) == 0)
 		v.status = V_SPENT;
 	by_prog += amount;
@@ -269,15 +253,11 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	if ((rc = receivable_get(b, provider, &rcv)) < 0 ||
 	    (rc = money_add(rcv.redeemed, amount, &rcv.redeemed)) < 0 ||
 	    (rc = book_voucher_put(b, op->u.redeem.voucher, &old, &v)) < 0 ||
-	    (rc = pools_move(b, g, v.period,
-	                     offsetof(struct pool_row, redeemed), amount)) <
-	        0 ||
 	    (rc = ltx_put(b->t, DB_REC_REDEEMED, kp, sizeof(kp), &by_prog,
 	                  sizeof(by_prog))) < 0 ||
 	    (rc = ltx_put(b->t, DB_REC_REDEEMED, ka, sizeof(ka), &by_all,
 	                  sizeof(by_all))) < 0 ||
-	    (rc = receivable_put(b, provider, &rcv)) < 0 ||
-	    (rc = pools_text(b, g, amount, parts, sizeof(parts))) < 0)
+	    (rc = receivable_put(b, provider, &rcv)) < 0)
 		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "voucher", op->u.redeem.voucher);
@@ -354,8 +334,8 @@ static int unredeem(struct book *b, const char *provider,
 	const struct policy_program *g;
 	struct voucher_row v, old;
 	int64_t a = red->amount, cancel, lapse = 0, refund, rest;
-	char parts[512], cparts[512] = "-", lparts[512] = "-",
-	                 rparts[512] = "-";
+	char parts[512], cparts[512], lparts[512] = "-", rparts[512],
+	                              fparts[512];
 	const char *lapse_to = "none";
 	struct jfields f;
 	int rc;
@@ -364,54 +344,51 @@ static int unredeem(struct book *b, const char *provider,
 		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
 	g = policy_program(b->pol, v.program);
 	old = v;
-	v.redeemed -= a;
+	if ((rc = book_pools_move(b, g, v.period,
+	                          offsetof(struct pool_row, redeemed),
+	                          &v.redeemed, -a, parts, sizeof(parts))) < 0)
+		return rc;
 	cancel = v.clawback_due <= 0  ? 0
 	         : v.clawback_due < a ? v.clawback_due
 	                              : a;
 	v.clawback_due -= cancel;
-	v.revoked += cancel;
+	if ((rc = book_pools_move(
+	         b, g, v.period, offsetof(struct pool_row, revoked), &v.revoked,
+	         cancel, cparts, sizeof(cparts))) < 0)
+		return rc;
 	refund = v.recovered + v.clawback_due - (v.redeemed + v.paid_out);
 	if (refund > a - cancel)
 		refund = a - cancel;
 	if (refund < 0)
 		refund = 0;
-	v.recovered -= refund;
-	v.revoked += refund;
 	v.clawback_due -= refund;
+	/* what had come back as recovered is booked revoked instead: the
+	 * recovered parts come off, the revoked ones on, as the entry's one
+	 * refund_pools (each pool's share of both totals moves alike only
+	 * when the totals split alike: the two moves are booked apart) */
+	if ((rc = book_pools_move(
+	         b, g, v.period, offsetof(struct pool_row, recovered),
+	         &v.recovered, -refund, rparts, sizeof(rparts))) < 0 ||
+	    (rc = book_pools_move(
+	         b, g, v.period, offsetof(struct pool_row, revoked), &v.revoked,
+	         refund, fparts, sizeof(fparts))) < 0)
+		return rc;
 	rest = a - cancel - refund;
 	if (v.status == V_EXPIRED || v.status == V_REVOKED) {
 		lapse = rest;
 		lapse_to = v.status == V_EXPIRED ? "expired" : "revoked";
-		if (v.status == V_EXPIRED)
-			v.expired += lapse;
-		else
-			v.revoked += lapse;
+		if ((rc = book_pools_move(
+		         b, g, v.period,
+		         v.status == V_EXPIRED
+		             ? offsetof(struct pool_row, expired)
+		             : offsetof(struct pool_row, revoked),
+		         v.status == V_EXPIRED ? &v.expired : &v.revoked, lapse,
+		         lparts, sizeof(lparts))) < 0)
+			return rc;
 	} else if (book_remaining(&v) > 0)
 		v.status = V_ACTIVE;
 	rcv->redeemed -= a;
-	if ((rc = book_voucher_put(b, red->voucher, &old, &v)) < 0 ||
-	    (g && (rc = book_pools_move(b, g, v.period,
-	                                offsetof(struct pool_row, redeemed), a,
-	                                -1)) < 0) ||
-	    (rc = pools_move(b, g, v.period, offsetof(struct pool_row, revoked),
-	                     cancel + refund)) < 0 ||
-	    (g && refund > 0 &&
-	     (rc = book_pools_move(b, g, v.period,
-	                           offsetof(struct pool_row, recovered), refund,
-	                           -1)) < 0) ||
-	    (refund > 0 &&
-	     (rc = pools_text(b, g, refund, rparts, sizeof(rparts))) < 0) ||
-	    (lapse > 0 &&
-	     (rc = pools_move(b, g, v.period,
-	                      v.status == V_EXPIRED
-	                          ? offsetof(struct pool_row, expired)
-	                          : offsetof(struct pool_row, revoked),
-	                      lapse)) < 0) ||
-	    (rc = pools_text(b, g, a, parts, sizeof(parts))) < 0 ||
-	    (cancel > 0 &&
-	     (rc = pools_text(b, g, cancel, cparts, sizeof(cparts))) < 0) ||
-	    (lapse > 0 &&
-	     (rc = pools_text(b, g, lapse, lparts, sizeof(lparts))) < 0))
+	if ((rc = book_voucher_put(b, red->voucher, &old, &v)) < 0)
 		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "voucher", red->voucher);
@@ -424,6 +401,7 @@ static int unredeem(struct book *b, const char *provider,
 	journal_str(&f, "cancel_pools", cparts);
 	journal_i64(&f, "refund", refund);
 	journal_str(&f, "refund_pools", rparts);
+	journal_str(&f, "refund_revoked_pools", fparts);
 	journal_i64(&f, "lapse", lapse);
 	journal_str(&f, "lapse_to", lapse_to);
 	journal_str(&f, "lapse_pools", lparts);
@@ -540,14 +518,12 @@ int ops_expire(struct book *b, struct ledger_op *op)
 			continue;
 		old = v;
 		/* what is left returns to the pools */
-		v.expired += rem;
 		v.status = V_EXPIRED;
 		g = policy_program(b->pol, v.program);
-		if ((rc = book_voucher_put(b, d.vid[i], &old, &v)) < 0 ||
-		    (rc = pools_move(b, g, v.period,
-		                     offsetof(struct pool_row, expired), rem)) <
-		        0 ||
-		    (rc = pools_text(b, g, rem, parts, sizeof(parts))) < 0)
+		if ((rc = book_pools_move(
+		         b, g, v.period, offsetof(struct pool_row, expired),
+		         &v.expired, rem, parts, sizeof(parts))) < 0 ||
+		    (rc = book_voucher_put(b, d.vid[i], &old, &v)) < 0)
 			goto out;
 		journal_fields_init(&f);
 		journal_str(&f, "voucher", d.vid[i]);
@@ -581,18 +557,18 @@ int ops_revoke(struct book *b, struct ledger_op *op)
 		                  "voucher already revoked");
 	old = v;
 	rem = v.status == V_ACTIVE ? book_remaining(&v) : 0;
-	v.revoked += rem;
+	g = policy_program(b->pol, v.program);
+	/* the remaining amount returns to the pools */
+	if ((rc = book_pools_move(b, g, v.period,
+	                          offsetof(struct pool_row, revoked),
+	                          &v.revoked, rem, parts, sizeof(parts))) < 0)
+		return rc;
 	v.status = V_REVOKED;
 	/* what left through it (redeemed, paid out) and is not yet owed
 	 * back is owed back by the holder (追回) */
 	claw = book_clawback_room(&v);
 	v.clawback_due += claw;
-	g = policy_program(b->pol, v.program);
-	/* the remaining amount returns to the pools */
-	if ((rc = book_voucher_put(b, op->u.revoke.voucher, &old, &v)) < 0 ||
-	    (rc = pools_move(b, g, v.period, offsetof(struct pool_row, revoked),
-	                     rem)) < 0 ||
-	    (rc = pools_text(b, g, rem, parts, sizeof(parts))) < 0)
+	if ((rc = book_voucher_put(b, op->u.revoke.voucher, &old, &v)) < 0)
 		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "voucher", op->u.revoke.voucher);

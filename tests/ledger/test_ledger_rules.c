@@ -436,6 +436,51 @@ static void test_cofunded_repay_odd_fen(void **state)
 	fx_close(&f);
 }
 
+/* Co-funded figures split as running totals (domain.md): three 10-fen
+ * bills under "life" (10%, prov:50% city:50%) grant 1 fen each. The
+ * voucher's granted total goes 1, 2, 3: split (1,0), (1,1), (2,1), so
+ * prov books 1, 0, 1 and city 0, 1, 0. Revoking the 3 fen books 2 and 1:
+ * neither pool gives back more than it granted. Split one movement at a
+ * time, prov would have booked all 3 grants and city given back 1 fen
+ * it never granted (remaining 100,001). */
+static void test_cofunded_running_total(void **state)
+{
+	static const char *const files[] = {
+	    VD_SOURCE_DIR "/tests/data/policy-small/small.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_pool prov, city;
+	static const int64_t prov_granted[] = {1, 1, 2},
+	                     city_granted[] = {0, 1, 1};
+	char id[8];
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	for (i = 0; i < 3; i++) {
+		struct ledger_record rec;
+		snprintf(id, sizeof(id), "r%d", i);
+		fx_record(&rec, "dc", id, "s", JUNE_2026, 10, KIND_INFERENCE);
+		assert_int_equal(fx_usage_rec(&f, &rec, NULL), 0);
+		assert_int_equal(fx_pool(&f, "prov", 2026, &prov), 0);
+		assert_int_equal(fx_pool(&f, "city", 2026, &city), 0);
+		assert_int_equal(prov.granted, prov_granted[i]);
+		assert_int_equal(city.granted, city_granted[i]);
+	}
+	assert_true(fx_granted(&f, "life", "s", 2026, &v) == 3);
+	assert_int_equal(fx_revoke_v(&f, v.id), 0);
+	assert_int_equal(fx_pool(&f, "prov", 2026, &prov), 0);
+	assert_int_equal(fx_pool(&f, "city", 2026, &city), 0);
+	assert_int_equal(prov.revoked, 2);
+	assert_int_equal(city.revoked, 1);
+	assert_int_equal(prov.remaining, 100000);
+	assert_int_equal(city.remaining, 100000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 /* A reversed redemption first cancels the voucher's clawback due (booked
  * revoked: back to the pool instead of owed). Xinxing: a 1,000,000-fen
  * bill grants s 30,000 and dc 20,000 (cash); 10,000 redeemed against it;
@@ -675,6 +720,7 @@ int main(void)
 	    cmocka_unit_test(test_upgrade_recomputes_annual_rows),
 	    cmocka_unit_test(test_payout_revoke_repay),
 	    cmocka_unit_test(test_cofunded_repay_odd_fen),
+	    cmocka_unit_test(test_cofunded_running_total),
 	    cmocka_unit_test(test_unredeem_cancels_clawback),
 	    cmocka_unit_test(test_ex17_budgets),
 	    cmocka_unit_test(test_unredeem_after_repayment),
