@@ -42,11 +42,14 @@ enum ledger_op_type {
 	 * policy that would remove a pool or program the store refers to, or
 	 * change a period's fixed budget when the period is closed (ended
 	 * more than late_days ago, or settled by an annual program of the
-	 * pool) or below what it has committed, is refused (VD_EPOLICY, why
-	 * naming the file and line, or what would be removed); an accepted
-	 * change of a fixed budget is a "budget" entry with was= (domain.md,
-	 * "Budgets per period"). u.policy.prev: the policy running before
-	 * (for late_days), or NULL. */
+	 * pool) or below what it has committed, or change the pools or
+	 * shares of a program that has granted (or left unfunded) anything,
+	 * is refused (VD_EPOLICY, why naming the file and line, or what would
+	 * be removed); an accepted change of a fixed budget is a "budget"
+	 * entry with was= (domain.md, "Budgets per period").
+	 * u.policy.prev: the policy running before (its late_days and
+	 * programs judge the new one), or NULL at a start: then the policy
+	 * the store last recorded judges. */
 	OP_POLICY,
 	OP_USAGE,
 	OP_BATCH,

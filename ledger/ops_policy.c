@@ -127,7 +127,23 @@ static int pool_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return 0;
 }
 
-/* Accrual rows name their program: none may be removed from under them. */
+static int same_shares(const struct policy *pa, const struct policy_program *a,
+                       const struct policy *pb, const struct policy_program *b)
+{
+	size_t i;
+
+	if (a->nshares != b->nshares)
+		return 0;
+	for (i = 0; i < a->nshares; i++)
+		if (a->shares[i].bp != b->shares[i].bp ||
+		    strcmp(pa->pools[a->shares[i].pool].id,
+		           pb->pools[b->shares[i].pool].id) != 0)
+			return 0;
+	return 1;
+}
+
+/* Accrual rows name their program: none may be removed from under them,
+ * nor have its pools changed. */
 static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct judge *j = arg;
@@ -135,16 +151,33 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	int32_t period;
 	int rc;
 
-	(void)v;
+	const struct policy_program *now, *was;
+	struct acc_row row;
+
 	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
 	                             &period)) < 0)
 		return rc;
-	if (policy_program_index(j->b->pol, prog) < 0)
+	if ((now = policy_program(j->b->pol, prog)) == NULL)
 		return refuse(j,
 		              "program %s would be removed, but the store "
 		              "refers to it (%s's %d row); to end it, set "
 		              "valid_until",
 		              prog, ben, period);
+	if (v->mv_size != sizeof(row))
+		return VD_EINTERNAL;
+	memcpy(&row, v->mv_data, sizeof(row));
+	/* the pools' figures are running totals of each voucher's split
+	 * (book_pools_move): other pools or shares would book a voucher's
+	 * next movement against parts it never had */
+	if (j->prev != NULL && (was = policy_program(j->prev, prog)) != NULL &&
+	    (row.voucher[0] != '\0' || row.unfunded != 0) &&
+	    !same_shares(j->b->pol, now, j->prev, was))
+		return refuse(j,
+		              "%s:%d: program %s's pools would change, but it "
+		              "has granted from them (%s's %d row); add a "
+		              "new program instead",
+		              now->where.file, now->where.line, prog, ben,
+		              period);
 	return 0;
 }
 
@@ -175,9 +208,28 @@ static int judge_and_apply(struct judge *j)
 	return 0;
 }
 
+static int load_recorded(struct book *b, const void *sha, size_t len,
+                         struct policy **out)
+{
+	MDB_val v;
+	int rc;
+
+	if (len != sizeof(b->pol->sha256))
+		return VD_EINTERNAL;
+	if ((rc = ltx_get(b->t, DB_POLICIES, sha, len, &v)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	/* a recorded policy that no longer loads (a vouchd that reads
+	 * policies more strictly) judges nothing: the rules that need it
+	 * are skipped, as before it was recorded */
+	if (policy_load_blob(v.mv_data, v.mv_size, out, NULL) < 0)
+		*out = NULL;
+	return 0;
+}
+
 int ops_policy(struct book *b, struct ledger_op *op)
 {
 	struct judge j = {b, op->u.policy.prev, op, NULL, 0, 0};
+	struct policy *recorded = NULL;
 	struct jfields f;
 	MDB_val v;
 	int rc;
@@ -193,9 +245,17 @@ int ops_policy(struct book *b, struct ledger_op *op)
 		op->seq = 0;
 		return 0;
 	}
+	/* at a start nothing runs yet: the rules compare with the policy
+	 * the store last recorded */
+	if (rc == 0 && j.prev == NULL &&
+	    (rc = load_recorded(b, v.mv_data, v.mv_size, &recorded)) < 0)
+		return rc;
+	if (j.prev == NULL)
+		j.prev = recorded;
 	/* judged against the store before anything is written */
 	rc = judge_and_apply(&j);
 	free(j.ch);
+	policy_free(recorded);
 	if (rc != 0)
 		return rc;
 	op->status = LEDGER_ACCEPTED;

@@ -311,4 +311,42 @@ static inline int fx_void(struct fx *f, const char *provider, const char *id)
 	return fx_run(f, &op);
 }
 
+/* A policy file of the test's own, in f's directory. */
+static inline struct policy *fx_policy_of(struct fx *f, const char *name,
+                                          const char *text, char *path,
+                                          size_t size)
+{
+	struct policy *p = NULL;
+	const char *paths[1];
+	FILE *o;
+
+	snprintf(path, size, "%s/%s", f->dir, name);
+	o = fopen(path, "w");
+	assert_non_null(o);
+	fputs(text, o);
+	fclose(o);
+	paths[0] = path;
+	assert_int_equal(policy_load_files(paths, 1, &p, NULL), 0);
+	return p;
+}
+
+/* Put p in force after prev, as the daemon's reload does: 0, or the
+ * refusal (prev back in force) with its reason in why. */
+static inline int fx_reload(struct fx *f, struct policy *p,
+                            const struct policy *prev, char *why, size_t size)
+{
+	struct ledger_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.type = OP_POLICY;
+	op.u.policy.prev = prev;
+	ledger_set_policy(f->l, p);
+	rc = fx_run(f, &op);
+	snprintf(why, size, "%s", op.why ? op.why : "");
+	if (rc < 0)
+		ledger_set_policy(f->l, prev);
+	return rc;
+}
+
 #endif

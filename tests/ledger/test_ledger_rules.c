@@ -574,43 +574,6 @@ static void test_unredeem_after_repayment(void **state)
 	fx_close(&f);
 }
 
-/* A policy file of the test's own, in f's directory. */
-static struct policy *policy_of(struct fx *f, const char *name,
-                                const char *text, char *path, size_t size)
-{
-	struct policy *p = NULL;
-	const char *paths[1];
-	FILE *o;
-
-	snprintf(path, size, "%s/%s", f->dir, name);
-	o = fopen(path, "w");
-	assert_non_null(o);
-	fputs(text, o);
-	fclose(o);
-	paths[0] = path;
-	assert_int_equal(policy_load_files(paths, 1, &p, NULL), 0);
-	return p;
-}
-
-/* Put p in force after prev, as the daemon's reload does: 0, or the
- * refusal (prev back in force) with its reason in why. */
-static int reload(struct fx *f, struct policy *p, const struct policy *prev,
-                  char *why, size_t size)
-{
-	struct ledger_op op;
-	int rc;
-
-	memset(&op, 0, sizeof(op));
-	op.type = OP_POLICY;
-	op.u.policy.prev = prev;
-	ledger_set_policy(f->l, p);
-	rc = fx_run(f, &op);
-	snprintf(why, size, "%s", op.why ? op.why : "");
-	if (rc < 0)
-		ledger_set_policy(f->l, prev);
-	return rc;
-}
-
 #define BUDGETS_A                                                              \
 	"[pool xinxing]\nbudget = 20000000\nbudget.2027 = 30000000\n"          \
 	"[program demand]\npool = xinxing\nbeneficiary = consumer\n"           \
@@ -637,34 +600,34 @@ static void test_ex17_budgets(void **state)
 		static const char *const files[] = {ANNUAL, NULL};
 		assert_int_equal(fx_open(&f, files, 0), 0);
 	}
-	a = policy_of(&f, "a.ini", BUDGETS_A, path, sizeof(path));
-	assert_int_equal(reload(&f, a, NULL, why, sizeof(why)), 0);
+	a = fx_policy_of(&f, "a.ini", BUDGETS_A, path, sizeof(path));
+	assert_int_equal(fx_reload(&f, a, NULL, why, sizeof(why)), 0);
 	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
 	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "r1", "s", JUNE_2026, 1000000), 0);
 	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
 	assert_true(pool.budget == 2000000000LL && pool.granted == 30000);
 	/* below what 2026 has committed: refused, file and line named */
-	b = policy_of(&f, "b.ini",
-	              "[pool xinxing]\nbudget = 20000000\n"
-	              "budget.2026 = 0.01\nbudget.2027 = 30000000\n"
-	              "[program demand]\npool = xinxing\n"
-	              "beneficiary = consumer\nrate = 3%\n"
-	              "settlement = immediate\n",
-	              path, sizeof(path));
-	assert_int_equal(reload(&f, b, a, why, sizeof(why)), VD_EPOLICY);
+	b = fx_policy_of(&f, "b.ini",
+	                 "[pool xinxing]\nbudget = 20000000\n"
+	                 "budget.2026 = 0.01\nbudget.2027 = 30000000\n"
+	                 "[program demand]\npool = xinxing\n"
+	                 "beneficiary = consumer\nrate = 3%\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, b, a, why, sizeof(why)), VD_EPOLICY);
 	if (strstr(why, "b.ini:3: pool xinxing's budget for 2026 would be 1 "
 	                "fen, below the 30000 it has committed") == NULL)
 		fail_msg("why: %s", why);
 	/* raised to 25,000,000 yuan: accepted */
-	c = policy_of(&f, "c.ini",
-	              "[pool xinxing]\nbudget = 20000000\n"
-	              "budget.2026 = 25000000\nbudget.2027 = 30000000\n"
-	              "[program demand]\npool = xinxing\n"
-	              "beneficiary = consumer\nrate = 3%\n"
-	              "settlement = immediate\n",
-	              path, sizeof(path));
-	assert_int_equal(reload(&f, c, a, why, sizeof(why)), 0);
+	c = fx_policy_of(&f, "c.ini",
+	                 "[pool xinxing]\nbudget = 20000000\n"
+	                 "budget.2026 = 25000000\nbudget.2027 = 30000000\n"
+	                 "[program demand]\npool = xinxing\n"
+	                 "beneficiary = consumer\nrate = 3%\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, c, a, why, sizeof(why)), 0);
 	assert_int_equal(fx_pool(&f, "xinxing", 2026, &pool), 0);
 	assert_true(pool.budget == 2500000000LL);
 	assert_int_equal(fx_pool(&f, "xinxing", 2027, &pool), 0);
@@ -675,26 +638,26 @@ static void test_ex17_budgets(void **state)
 	                                "period=2026 budget=2500000000 "
 	                                "was=2000000000");
 	/* the program the store refers to, removed */
-	d = policy_of(&f, "d.ini",
-	              "[pool xinxing]\nbudget = 20000000\n"
-	              "budget.2026 = 25000000\n"
-	              "[program other]\npool = xinxing\n"
-	              "beneficiary = consumer\nrate = 3%\n"
-	              "settlement = immediate\n",
-	              path, sizeof(path));
-	assert_int_equal(reload(&f, d, c, why, sizeof(why)), VD_EPOLICY);
+	d = fx_policy_of(&f, "d.ini",
+	                 "[pool xinxing]\nbudget = 20000000\n"
+	                 "budget.2026 = 25000000\n"
+	                 "[program other]\npool = xinxing\n"
+	                 "beneficiary = consumer\nrate = 3%\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, d, c, why, sizeof(why)), VD_EPOLICY);
 	if (strstr(why, "program demand would be removed") == NULL)
 		fail_msg("why: %s", why);
 	/* 2026 closed: 2027-04-02 is 91 days after its end */
 	f.now = T2027 + 91LL * 86400;
-	e = policy_of(&f, "e.ini",
-	              "[pool xinxing]\nbudget = 20000000\n"
-	              "budget.2026 = 26000000\n"
-	              "[program demand]\npool = xinxing\n"
-	              "beneficiary = consumer\nrate = 3%\n"
-	              "settlement = immediate\n",
-	              path, sizeof(path));
-	assert_int_equal(reload(&f, e, c, why, sizeof(why)), VD_EPOLICY);
+	e = fx_policy_of(&f, "e.ini",
+	                 "[pool xinxing]\nbudget = 20000000\n"
+	                 "budget.2026 = 26000000\n"
+	                 "[program demand]\npool = xinxing\n"
+	                 "beneficiary = consumer\nrate = 3%\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, e, c, why, sizeof(why)), VD_EPOLICY);
 	if (strstr(why, "e.ini:3: pool xinxing's budget for 2026 is fixed at "
 	                "2500000000 fen and the period is closed") == NULL)
 		fail_msg("why: %s", why);
@@ -705,6 +668,76 @@ static void test_ex17_budgets(void **state)
 	policy_free(c);
 	policy_free(d);
 	policy_free(e);
+	fx_close(&f);
+}
+
+#define YEARS(extra)                                                           \
+	"[pool p]\nbudget = 2000\n" extra "[pool q]\nbudget = 1000\n"          \
+	"[program demand]\npool = p\nbeneficiary = consumer\n"                 \
+	"rate = 3%\nsettlement = immediate\n"
+
+/* A supplementary budget for this year while last year stays: pool p
+ * (1,000 yuan a year) granted 3% of 1,000,000 fen in 2025 and in 2026
+ * (30,000 each), fixing both at 100,000 fen. On 2026-05-01 2025 is
+ * closed (late_days 90): raising `budget` to 2,000 yuan is refused, as
+ * it would change 2025; with `budget.2025 = 1000` kept it is accepted,
+ * 2026 is 200,000 and 2025 still 100,000. Moving the program to other
+ * pools (p:50%, q:50%) after it granted is refused with its file and
+ * line. */
+static void test_reload_this_year_not_last(void **state)
+{
+	static const char *const files[] = {ANNUAL, NULL};
+	struct policy *a, *b, *c, *d;
+	struct ledger_pool pool;
+	char path[256], why[400];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	a = fx_policy_of(&f, "a.ini",
+	                 "[pool p]\nbudget = 1000\n[pool q]\nbudget = 1000\n"
+	                 "[program demand]\npool = p\nbeneficiary = consumer\n"
+	                 "rate = 3%\nsettlement = immediate\n",
+	                 path, sizeof(path));
+	f.now = JUNE_2026 - 365LL * 86400;
+	assert_int_equal(fx_reload(&f, a, NULL, why, sizeof(why)), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(
+	    fx_usage(&f, "dc", "r1", "s", JUNE_2026 - 365LL * 86400, 1000000),
+	    0);
+	f.now = T2026 + 120LL * 86400; /* 2026-05-01 */
+	assert_int_equal(fx_usage(&f, "dc", "r2", "s", f.now, 1000000), 0);
+	b = fx_policy_of(&f, "b.ini", YEARS(""), path, sizeof(path));
+	assert_int_equal(fx_reload(&f, b, a, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "b.ini:2: pool p's budget for 2025 is fixed at 100000 "
+	                "fen and the period is closed") == NULL)
+		fail_msg("why: %s", why);
+	c = fx_policy_of(&f, "c.ini", YEARS("budget.2025 = 1000\n"), path,
+	                 sizeof(path));
+	assert_int_equal(fx_reload(&f, c, a, why, sizeof(why)), 0);
+	assert_int_equal(fx_pool(&f, "p", 2026, &pool), 0);
+	assert_true(pool.budget == 200000 && pool.granted == 30000 &&
+	            pool.remaining == 170000);
+	assert_int_equal(fx_pool(&f, "p", 2025, &pool), 0);
+	assert_true(pool.budget == 100000 && pool.remaining == 70000);
+	d = fx_policy_of(&f, "d.ini",
+	                 "[pool p]\nbudget = 2000\nbudget.2025 = 1000\n"
+	                 "[pool q]\nbudget = 1000\n"
+	                 "[program demand]\npool = p:50%, q:50%\n"
+	                 "beneficiary = consumer\nrate = 3%\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, d, c, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "d.ini:6: program demand's pools would change, but "
+	                "it has granted from them") == NULL)
+		fail_msg("why: %s", why);
+	fx_check_ok(&f);
+	ledger_set_policy(f.l, f.p);
+	policy_free(a);
+	policy_free(b);
+	policy_free(c);
+	policy_free(d);
 	fx_close(&f);
 }
 
@@ -723,6 +756,7 @@ int main(void)
 	    cmocka_unit_test(test_cofunded_running_total),
 	    cmocka_unit_test(test_unredeem_cancels_clawback),
 	    cmocka_unit_test(test_ex17_budgets),
+	    cmocka_unit_test(test_reload_this_year_not_last),
 	    cmocka_unit_test(test_unredeem_after_repayment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
