@@ -270,7 +270,9 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 		             g->beneficiary == POLICY_CONSUMER ? "consumer"
 		                                               : "provider");
 		reply_kv_str(b, "basis",
-		             g->basis == POLICY_AMOUNT ? "amount" : "quantity");
+		             g->basis == POLICY_AMOUNT ? "amount"
+		             : g->basis == POLICY_NET  ? "net"
+		                                       : "quantity");
 		if (g->rule == POLICY_RATE)
 			reply_kv_i64(b, "rate_bp", g->rate_bp);
 		else if (g->rule == POLICY_UNIT_RATE)

@@ -35,7 +35,8 @@ int accrual_counts(const struct policy_program *g,
 int64_t accrual_basis_of(const struct policy_program *g,
                          const struct accrual_record *r)
 {
-	return g->basis == POLICY_AMOUNT ? r->amount : r->qty;
+	/* net: nothing is redeemed against a record before it is counted */
+	return POLICY_BASIS_MONEY(g) ? r->amount : r->qty;
 }
 
 int accrual_rule(const struct policy_program *g, int64_t basis, int64_t *earned)

@@ -39,7 +39,8 @@ struct accrual_record {
 int accrual_counts(const struct policy_program *g,
                    const struct accrual_record *r);
 
-/* What the record adds to the program's basis: amount or qty. */
+/* What the record adds to the program's basis when it is counted:
+ * amount (also for net: nothing is redeemed against it yet) or qty. */
 int64_t accrual_basis_of(const struct policy_program *g,
                          const struct accrual_record *r);
 

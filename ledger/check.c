@@ -170,10 +170,11 @@ static int row_key(char *key, const char *prog, const char *ben, int64_t period)
 	return snprintf(key, KEY_LEN, "%s|%s|%" PRId64, prog, ben, period);
 }
 
-/* usage and void: the record's counted programs gain or lose its basis */
+/* usage and void: the record's counted programs gain or lose its basis
+ * (a net basis: less what vouchers had redeemed of it) */
 static int counts(struct check *c, const char *list, const char *provider,
                   const char *org, int64_t period, int64_t amount, int64_t qty,
-                  int sign)
+                  int64_t redeemed, int sign)
 {
 	char key[KEY_LEN], prog[STORE_ID + 1];
 	const char *p = list;
@@ -191,12 +192,44 @@ static int counts(struct check *c, const char *list, const char *provider,
 		row_key(key, prog, p[0] == 'c' ? org : provider, period);
 		if (g != NULL &&
 		    (rc = add(&c->rows, key, 0,
-		              sign * (g->basis == POLICY_AMOUNT ? amount
-		                                                : qty))) < 0)
+		              sign * (g->basis == POLICY_QUANTITY ? qty
+		                      : g->basis == POLICY_NET
+		                          ? amount - redeemed
+		                          : amount))) < 0)
 			return rc;
 		if (end == NULL)
 			break;
 		p = end + 1;
+	}
+	return 0;
+}
+
+/* A redemption lowers the net basis of the programs its entry names
+ * (net=, with the record's org and period). */
+static int net_entry(struct check *c, const char *e, size_t len, int64_t amount)
+{
+	char list[1024], org[STORE_ID + 1], key[KEY_LEN];
+	const char *p = list;
+	int64_t period;
+	int rc;
+
+	if (!journal_field(e, len, "net", list, sizeof(list)))
+		return 0;
+	if (!journal_field(e, len, "org", org, sizeof(org)))
+		return VD_EINTERNAL;
+	if ((rc = num(c, e, len, "record_period", &period)) != 0)
+		return rc;
+	while (*p) {
+		size_t l = strcspn(p, ",");
+		char prog[STORE_ID + 1];
+		if (l == 0 || l > STORE_ID)
+			return VD_EINTERNAL;
+		memcpy(prog, p, l);
+		prog[l] = '\0';
+		row_key(key, prog, org, period);
+		if ((rc = add(&c->rows, key, 0, -amount)) < 0)
+			return rc;
+		p += l + (p[l] == ',');
 	}
 	return 0;
 }
@@ -206,7 +239,7 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	char provider[STORE_ID + 1], id[STORE_ID + 1], list[16384];
 	uint8_t k[2 * STORE_ID];
 	struct rec_row r;
-	int64_t period;
+	int64_t period, redeemed;
 	MDB_val v;
 	size_t n;
 	int rc;
@@ -214,7 +247,8 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	if (!journal_field(e, len, "provider", provider, sizeof(provider)) ||
 	    !journal_field(e, len, "id", id, sizeof(id)))
 		return VD_EINTERNAL;
-	if ((rc = num(c, e, len, "period", &period)) != 0)
+	if ((rc = num(c, e, len, "period", &period)) != 0 ||
+	    (rc = num(c, e, len, "redeemed", &redeemed)) != 0)
 		return rc;
 	store_key_id(k, store_key_id(k, 0, provider), id);
 	if ((rc = ltx_get(c->t, DB_RECORDS, k, sizeof(k), &v)) < 0)
@@ -225,7 +259,8 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	n = r.counts_len < sizeof(list) - 1 ? r.counts_len : sizeof(list) - 1;
 	memcpy(list, (const char *)v.mv_data + sizeof(r) + r.line_len, n);
 	list[n] = '\0';
-	return counts(c, list, provider, r.org, period, r.amount, r.qty, -1);
+	return counts(c, list, provider, r.org, period, r.amount, r.qty,
+	              redeemed, -1);
 }
 
 static int replay(void *arg, uint64_t seq, const char *e, size_t len,
@@ -302,6 +337,8 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		    (s = find(&c->vouchers, vid, 0)) == NULL)
 			return VD_EINTERNAL;
 		s->v[i] += amount;
+		if (i == 1 && (rc = net_entry(c, e, len, amount)) != 0)
+			return rc;
 		if (i == 3) {
 			/* a revoke: what left through it is owed back */
 			if ((rc = num(c, e, len, "clawback", &n)) != 0)
@@ -386,7 +423,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 			return VD_EINTERNAL;
 		if ((rc = num(c, e, len, "qty", &n)) != 0)
 			return rc;
-		return counts(c, list, provider, org, period, amount, n, 1);
+		return counts(c, list, provider, org, period, amount, n, 0, 1);
 	}
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);

@@ -51,6 +51,23 @@ int ops_repay(struct book *b, struct ledger_op *op);
 int ops_unredeem_record(struct book *b, const char *provider,
                         const char *record);
 
+/* What vouchers of every program redeemed against (provider, record) so
+ * far (0 for none). */
+int ops_record_redeemed(struct book *b, const char *provider,
+                        const char *record, int64_t *sum);
+
+/* A redemption of amount against (provider, record) lowers the net
+ * basis of each program with basis = net the record counts for, unless
+ * the period is frozen for it (ended more than late_days ago; an annual
+ * program settled it): list (size bytes) gets their ids, comma-separated
+ * ("" for none), and *period the record's period. With apply, also
+ * lower their rows' basis and recompute them (annual: earned so far;
+ * immediate: their groups, the excess off the vouchers' remaining first,
+ * then clawback due), journaling what that grants or takes back. */
+int ops_net_redeem(struct book *b, const char *provider, const char *record,
+                   int64_t amount, int apply, char *list, size_t size,
+                   int32_t *period);
+
 /* SETTLE's computation (domain.md, "Annual settlement"), shared by the
  * settlement and its preview (SETTLE dry=1, a read): for each
  * beneficiary with a row of the program for the period, in beneficiary

@@ -134,7 +134,8 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	const struct policy_program *g;
 	uint8_t k[2 * STORE_ID], kp[3 * STORE_ID], ka[3 * STORE_ID];
 	int64_t amount = op->u.redeem.amount, most, by_prog, by_all;
-	char parts[512];
+	char parts[512], net[512];
+	int32_t rperiod;
 	struct jfields f;
 	MDB_val val;
 	int rc;
@@ -266,7 +267,25 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	journal_i64(&f, "amount", amount);
 	journal_str(&f, "ref", op->u.redeem.ref);
 	journal_str(&f, "pools", parts);
+	/* the net basis it lowers, for an auditor's replay: the record's
+	 * org and period name the rows */
+	if ((rc = ops_net_redeem(b, provider, op->u.redeem.record, amount, 0,
+	                         net, sizeof(net), &rperiod)) < 0)
+		return rc;
+	if (net[0] != '\0') {
+		journal_str(&f, "net", net);
+		journal_str(&f, "org", v.beneficiary);
+		journal_i64(&f, "record_period", rperiod);
+	}
 	if ((rc = journal_append(b->t, b->now, "redeem", &f, &op->seq)) < 0)
+		return rc;
+	/* then the programs recomputed: what they take back comes off the
+	 * remaining of their vouchers (this one's too) */
+	if (net[0] != '\0' &&
+	    ((rc = ops_net_redeem(b, provider, op->u.redeem.record, amount, 1,
+	                          net, sizeof(net), &rperiod)) < 0 ||
+	     (rc = book_voucher_get_of(b, v.beneficiary, op->u.redeem.voucher,
+	                               &v)) < 0))
 		return rc;
 	memset(&red, 0, sizeof(red));
 	snprintf(red.voucher, sizeof(red.voucher), "%s", op->u.redeem.voucher);
@@ -426,6 +445,15 @@ static int rr_one(void *arg, const MDB_val *k, const MDB_val *v)
 	store_key_get_id((const uint8_t *)k->mv_data + 2 * STORE_ID,
 	                 ks->prog[ks->n++]);
 	return 0;
+}
+
+int ops_record_redeemed(struct book *b, const char *provider,
+                        const char *record, int64_t *sum)
+{
+	uint8_t k[3 * STORE_ID];
+
+	rr_key(k, provider, record, "");
+	return rr_get(b, k, sum);
 }
 
 int ops_unredeem_record(struct book *b, const char *provider,

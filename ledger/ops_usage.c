@@ -139,9 +139,12 @@ static int settle_counted(struct book *b, const struct counted *c,
 	return 0;
 }
 
+/* The record's part of its programs' basis, added (sign 1) or taken
+ * off (-1); redeemed: what vouchers paid of it, which a net basis does
+ * not count. */
 static int add_basis(struct book *b, const struct counted *c,
                      const struct rec_row *r, const char *provider,
-                     int32_t period, int sign)
+                     int32_t period, int64_t redeemed, int sign)
 {
 	struct acc_row row;
 	size_t i;
@@ -154,7 +157,9 @@ static int add_basis(struct book *b, const struct counted *c,
 		if (c->prog[i] < 0)
 			continue;
 		g = &b->pol->programs[c->prog[i]];
-		d = g->basis == POLICY_AMOUNT ? r->amount : r->qty;
+		d = g->basis == POLICY_QUANTITY ? r->qty
+		    : g->basis == POLICY_NET    ? r->amount - redeemed
+		                                : r->amount;
 		if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0 ||
 		    (rc = money_add(row.basis, sign * d, &row.basis)) < 0)
 			return rc;
@@ -360,7 +365,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	                  sizeof(r) + r.line_len + cn)) < 0 ||
 	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), ref, reflen)) <
 	        0 ||
-	    (rc = add_basis(b, &c, &r, u->provider, period, 1)) < 0 ||
+	    (rc = add_basis(b, &c, &r, u->provider, period, 0, 1)) < 0 ||
 	    (rc = settle_counted(b, &c, u->provider, u->org, period)) < 0)
 		goto out;
 	*status = LEDGER_ACCEPTED;
@@ -440,6 +445,7 @@ int ops_void(struct book *b, struct ledger_op *op)
 	struct rec_row r;
 	uint8_t k[2 * STORE_ID];
 	char *val;
+	int64_t redeemed;
 	int32_t period;
 	size_t i, len;
 	int rc;
@@ -475,6 +481,12 @@ int ops_void(struct book *b, struct ledger_op *op)
 	journal_i64(f, "at", op->u.void_.at);
 	journal_i64(f, "period", period);
 	journal_text(f, "reason", op->u.void_.reason);
+	/* what vouchers paid of it: a net basis had counted the rest */
+	if ((rc = ops_record_redeemed(b, provider, op->u.void_.id, &redeemed)) <
+	    0)
+		return rc;
+	if (redeemed != 0)
+		journal_i64(f, "redeemed", redeemed);
 	/* the row keeps the record; only its status changes. Copied before
 	 * the first write: rest points into a page of the transaction,
 	 * valid only until its next write (store.h) */
@@ -493,9 +505,66 @@ int ops_void(struct book *b, struct ledger_op *op)
 	free(val);
 	if (rc < 0 ||
 	    (rc = ops_unredeem_record(b, provider, op->u.void_.id)) < 0 ||
-	    (rc = add_basis(b, &c, &r, provider, period, -1)) < 0 ||
+	    (rc = add_basis(b, &c, &r, provider, period, redeemed, -1)) < 0 ||
 	    (rc = settle_counted(b, &c, provider, r.org, period)) < 0)
 		return rc;
 	op->status = LEDGER_VOIDED;
 	return 0;
+}
+
+int ops_net_redeem(struct book *b, const char *provider, const char *record,
+                   int64_t amount, int apply, char *list, size_t size,
+                   int32_t *period)
+{
+	struct counted c, net;
+	struct acc_row row;
+	const char *rest;
+	struct rec_row r;
+	size_t i, n = 0;
+	int rc;
+
+	list[0] = '\0';
+	net.n = 0;
+	if ((rc = rec_get(b, provider, record, &r, &rest)) < 0 ||
+	    (rc = parse_counts(b, rest + r.line_len, r.counts_len, &c)) < 0)
+		return rc;
+	*period = (int32_t)period_of(r.at);
+	/* a period that ended more than late_days ago is frozen */
+	if (closed(b, *period))
+		return 0;
+	for (i = 0; i < c.n; i++) {
+		const struct policy_program *g;
+		const char *ben = c.consumer[i] ? r.org : provider;
+		if (c.prog[i] < 0)
+			continue;
+		g = &b->pol->programs[c.prog[i]];
+		if (g->basis != POLICY_NET)
+			continue;
+		/* so is a settled annual period */
+		if (g->settlement == POLICY_ANNUAL &&
+		    (rc = ops_settled(b, g->id, *period)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		n += (size_t)snprintf(list + n, n < size ? size - n : 0, "%s%s",
+		                      n ? "," : "", g->id);
+		if (n >= size)
+			return VD_ELIMIT;
+		net.prog[net.n] = c.prog[i];
+		net.consumer[net.n++] = c.consumer[i];
+		if (!apply)
+			continue;
+		if ((rc = book_acc_get(b, g->id, ben, *period, &row)) < 0 ||
+		    (rc = money_add(row.basis, -amount, &row.basis)) < 0)
+			return rc;
+		/* an annual row shows what is earned so far */
+		if (g->settlement == POLICY_ANNUAL &&
+		    (rc = book_earned_row(b, g, ben, *period, &row,
+		                          &row.earned)) < 0)
+			return rc;
+		if ((rc = book_acc_put(b, g->id, ben, *period, &row)) < 0)
+			return rc;
+	}
+	return apply ? settle_counted(b, &net, provider, r.org, *period) : 0;
 }

@@ -36,7 +36,12 @@
 #define POLICY_NO_GROUP (-1)
 
 enum policy_beneficiary { POLICY_CONSUMER, POLICY_PROVIDER };
-enum policy_basis { POLICY_AMOUNT, POLICY_QUANTITY };
+/* net: the amount billed minus what vouchers of any program redeemed
+ * against the record (domain.md, "net basis") */
+enum policy_basis { POLICY_AMOUNT, POLICY_QUANTITY, POLICY_NET };
+
+/* Whether the basis is money (amount, net) rather than a quantity. */
+#define POLICY_BASIS_MONEY(g) ((g)->basis != POLICY_QUANTITY)
 enum policy_rule { POLICY_RATE, POLICY_UNIT_RATE, POLICY_TIERS };
 enum policy_cap_period { POLICY_YEAR, POLICY_LIFETIME };
 enum policy_round { POLICY_ROUND_FEN, POLICY_ROUND_YUAN };

@@ -144,12 +144,12 @@ static int val_shares(struct conv *c, struct policy_program *g)
 	return 0;
 }
 
-/* A threshold in the program's basis: yuan for amount, units for
- * quantity. */
+/* A threshold in the program's basis: yuan for amount and net, units
+ * for quantity. */
 static int val_basis(struct conv *c, enum policy_basis basis, const char *s,
                      size_t len, int positive, int64_t *out)
 {
-	if (basis == POLICY_AMOUNT)
+	if (basis != POLICY_QUANTITY)
 		return conv_yuan(c, s, len, positive, out);
 	return conv_uint(c, s, len, positive ? 1 : 0, INT64_MAX, out);
 }
@@ -298,7 +298,7 @@ static int build_group(struct conv *c, struct policy_group *g)
 static int build_program(struct conv *c, struct policy_program *g)
 {
 	static const char *const ben_names[] = {"consumer", "provider"};
-	static const char *const basis_names[] = {"amount", "quantity"};
+	static const char *const basis_names[] = {"amount", "quantity", "net"};
 	static const char *const round_names[] = {"fen", "yuan"};
 	static const char *const settle_names[] = {"immediate", "annual",
 	                                           "grant"};
@@ -328,7 +328,8 @@ static int build_program(struct conv *c, struct policy_program *g)
 	/* basis decides how thresholds and tiers read, wherever it stands */
 	if ((basis_kv = conv_find_kv(c->s, "basis")) != NULL) {
 		c->kv = basis_kv;
-		if (conv_enum(c, basis_names, 2, "amount or quantity", &v) == 0)
+		if (conv_enum(c, basis_names, 3, "amount, quantity or net",
+		              &v) == 0)
 			g->basis = (enum policy_basis)v;
 	}
 	for (i = 0; i < c->s->nkv && rc == 0; i++) {
@@ -461,11 +462,16 @@ static int build_program(struct conv *c, struct policy_program *g)
 		return 0;
 	}
 	c->kv = rule_kv;
-	if (g->rule == POLICY_RATE && g->basis != POLICY_AMOUNT)
-		KERR(c, "'rate' goes with basis = amount; use 'unit_rate' or "
-		        "'tiers' with basis = quantity");
+	if (g->rule == POLICY_RATE && g->basis == POLICY_QUANTITY)
+		KERR(c, "'rate' goes with basis = amount or net; use "
+		        "'unit_rate' or 'tiers' with basis = quantity");
 	if (g->rule == POLICY_UNIT_RATE && g->basis != POLICY_QUANTITY)
 		KERR(c, "'unit_rate' goes with basis = quantity");
+	/* what vouchers paid of a bill is the org's, not its provider's */
+	if (g->basis == POLICY_NET && g->beneficiary != POLICY_CONSUMER) {
+		c->kv = basis_kv;
+		KERR(c, "basis = net goes with beneficiary = consumer");
+	}
 	if (have_settle && g->settlement == POLICY_GRANT &&
 	    g->rule != POLICY_RATE)
 		KERR(c, "a grant program takes 'rate' (of the declared need)");

@@ -30,11 +30,12 @@ static void fmt_yuan(int64_t fen, char *buf, size_t size)
 	snprintf(buf, size, "%s", tmp);
 }
 
-/* A basis figure: yuan for amount programs, units for quantity ones. */
+/* A basis figure: yuan for amount and net programs, units for quantity
+ * ones. */
 static void fmt_basis(const struct policy_program *g, int64_t v, char *buf,
                       size_t size)
 {
-	if (g->basis == POLICY_AMOUNT)
+	if (POLICY_BASIS_MONEY(g))
 		fmt_yuan(v, buf, size);
 	else
 		snprintf(buf, size, "%" PRId64 " %s", v,
@@ -205,6 +206,8 @@ static int print_rules(const struct policy *p, FILE *f)
 		                                             : "provider");
 		if (g->basis == POLICY_AMOUNT)
 			table_cell(&t, "amount");
+		else if (g->basis == POLICY_NET)
+			table_cell(&t, "net of vouchers");
 		else
 			table_cell(&t, "quantity (%s)",
 			           g->unit[0] ? g->unit : "any unit");

@@ -424,8 +424,17 @@ static void test_group_mixes_annual(void **state)
 static void test_rate_with_quantity(void **state)
 {
 	expect_one(*state, POOL_P PROG_A "basis = quantity\nrate = 3%\n",
-	           "8: 'rate' goes with basis = amount; use 'unit_rate' or "
-	           "'tiers' with basis = quantity");
+	           "8: 'rate' goes with basis = amount or net; use "
+	           "'unit_rate' or 'tiers' with basis = quantity");
+}
+
+/* what vouchers paid of a bill is the org's own spend */
+static void test_net_is_consumer(void **state)
+{
+	expect_one(*state,
+	           POOL_P "[program a]\npool = p\nbeneficiary = provider\n"
+	                  "settlement = immediate\nbasis = net\nrate = 3%\n",
+	           "7: basis = net goes with beneficiary = consumer");
 }
 
 static void test_rate_and_tiers(void **state)
@@ -670,6 +679,7 @@ int main(void)
 	    T(test_cofunding_not_100),
 	    T(test_group_mixes_annual),
 	    T(test_rate_with_quantity),
+	    T(test_net_is_consumer),
 	    T(test_rate_and_tiers),
 	    T(test_repeated_key),
 	    T(test_bad_date),
