@@ -322,6 +322,7 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 struct pool_tot {
 	struct listing L;
 	int64_t t[POOL_FIGS];
+	int by_program;
 };
 
 /* The figures of a POOL row and of its totals, in protocol.md's order. */
@@ -329,6 +330,8 @@ static const char *const pool_keys[POOL_FIGS] = {
     "budget",  "granted",   "redeemed",  "paid_out", "expired",
     "revoked", "recovered", "remaining", "unfunded"};
 
+/* A (pool, period) row: added to the totals, and listed unless the
+ * rows are by program. */
 static int pool_row(void *arg, const struct ledger_pool *p)
 {
 	struct pool_tot *T = arg;
@@ -338,13 +341,38 @@ static int pool_row(void *arg, const struct ledger_pool *p)
 	                        p->recovered, p->remaining, p->unfunded};
 	int i;
 
+	for (i = 0; i < POOL_FIGS; i++)
+		T->t[i] += v[i];
+	if (T->by_program)
+		return 0;
 	reply_row(b, "POOL");
 	reply_kv_str(b, "id", p->pool);
 	reply_kv_i64(b, "period", p->period);
-	for (i = 0; i < POOL_FIGS; i++) {
+	for (i = 0; i < POOL_FIGS; i++)
 		reply_kv_i64(b, pool_keys[i], v[i]);
-		T->t[i] += v[i];
-	}
+	reply_end(b);
+	T->L.n++;
+	return 0;
+}
+
+/* A (pool, period, program) row: no budget or remaining, which stay per
+ * pool (protocol.md). */
+static int pool_program_row(void *arg, const struct ledger_pool_program *p)
+{
+	struct pool_tot *T = arg;
+	struct rbuf *b = &T->L.rows;
+
+	reply_row(b, "POOL");
+	reply_kv_str(b, "id", p->pool);
+	reply_kv_i64(b, "period", p->period);
+	reply_kv_str(b, "program", p->program);
+	reply_kv_i64(b, "granted", p->granted);
+	reply_kv_i64(b, "redeemed", p->redeemed);
+	reply_kv_i64(b, "paid_out", p->paid_out);
+	reply_kv_i64(b, "expired", p->expired);
+	reply_kv_i64(b, "revoked", p->revoked);
+	reply_kv_i64(b, "recovered", p->recovered);
+	reply_kv_i64(b, "unfunded", p->unfunded);
 	reply_end(b);
 	T->L.n++;
 	return 0;
@@ -352,15 +380,28 @@ static int pool_row(void *arg, const struct ledger_pool *p)
 
 enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 {
-	char pool[LEDGER_ID + 1];
+	char pool[LEDGER_ID + 1], by[16];
 	struct pool_tot T;
 	int rc;
 
+	/* by=day is the daily rollup's (not built yet) */
+	if (req_has(r, KEY_BY) && (req_copy(r, KEY_BY, by, sizeof(by)) < 0 ||
+	                           strcmp(by, "program") != 0)) {
+		srv_err(c, VD_EINVAL, "by: only by=program is served");
+		return DISPATCH_DONE;
+	}
 	memset(&T, 0, sizeof(T));
 	listing_init(&T.L, c);
+	T.by_program = req_has(r, KEY_BY);
 	req_copy(r, KEY_POOL, pool, sizeof(pool));
-	rc = ledger_pools(c->s->l, pool[0] ? pool : NULL,
-	                  (int32_t)r->num[KEY_PERIOD], srv_now(), pool_row, &T);
+	if (T.by_program)
+		rc = ledger_pools_by_program(
+		    c->s->l, pool[0] ? pool : NULL, (int32_t)r->num[KEY_PERIOD],
+		    srv_now(), pool_row, pool_program_row, &T);
+	else
+		rc = ledger_pools(c->s->l, pool[0] ? pool : NULL,
+		                  (int32_t)r->num[KEY_PERIOD], srv_now(),
+		                  pool_row, &T);
 	if (rc < 0) {
 		rbuf_free(&T.L.rows);
 		srv_err(c, rc, err_str(rc));

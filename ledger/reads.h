@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "ledger.h"
+#include "pools.h" /* the pools' figures */
 
 enum { LEDGER_V_ACTIVE, LEDGER_V_SPENT, LEDGER_V_EXPIRED, LEDGER_V_REVOKED };
 
@@ -38,13 +39,6 @@ struct ledger_accrual {
 	int64_t basis, earned, granted, unfunded;
 };
 
-struct ledger_pool {
-	char pool[LEDGER_ID + 1];
-	int32_t period;
-	int64_t budget, granted, redeemed, expired, revoked, remaining,
-	    unfunded, paid_out, recovered;
-};
-
 struct ledger_recinfo {
 	char provider[LEDGER_ID + 1];
 	char id[LEDGER_ID + 1];
@@ -63,7 +57,6 @@ struct ledger_receivable {
 
 typedef int (*ledger_voucher_fn)(void *arg, const struct ledger_voucher *v);
 typedef int (*ledger_accrual_fn)(void *arg, const struct ledger_accrual *a);
-typedef int (*ledger_pool_fn)(void *arg, const struct ledger_pool *p);
 typedef int (*ledger_record_fn)(void *arg, const struct ledger_recinfo *r);
 typedef int (*ledger_receivable_fn)(void *arg,
                                     const struct ledger_receivable *r);
@@ -119,15 +112,6 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
                    int32_t period, const char *after, size_t limit,
                    ledger_record_fn fn, void *arg, char *next, size_t nextlen,
                    const char **why);
-
-/* Pool figures of pool (NULL: all) and period (0: every period with
- * figures), in (pool, period) order. Every pool of the policy in force is
- * listed for the period asked, or without one for the CST period of now,
- * with zero figures where it has none. Budget and remaining from the
- * policy in force (a pool no longer in it, or no policy: budget 0). fn
- * returns 0 to go on, 1 to stop, or a negative code that is returned. */
-int ledger_pools(struct ledger *l, const char *pool, int32_t period,
-                 int64_t now, ledger_pool_fn fn, void *arg);
 
 /* What the bureau owes each provider that redeemed something (provider
  * given: that one only), in provider order. */

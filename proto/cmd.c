@@ -34,6 +34,7 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
     [KEY_DRY] = {"dry", TYPE_NUM, 1, 1},
     [KEY_NOW] = {"now", TYPE_TIME, 0, 0},
     [KEY_POOL] = {"pool", TYPE_PID, 0, 0},
+    [KEY_BY] = {"by", TYPE_WORD, 0, 0},
 };
 
 /* kind= is a usage kind in USAGE (CMD_KIND_USAGE) and an org kind in
@@ -69,7 +70,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
      CMD_WRITE},
     {CMD_REVOKE, "REVOKE", R(BUREAU), B(VOUCHER) | B(REASON), 0, CMD_WRITE},
     {CMD_EXPIRE, "EXPIRE", R(BUREAU), 0, B(NOW), CMD_WRITE},
-    {CMD_POOL, "POOL", R(BUREAU), 0, B(POOL) | B(PERIOD), CMD_LISTING},
+    {CMD_POOL, "POOL", R(BUREAU), 0, B(POOL) | B(PERIOD) | B(BY), CMD_LISTING},
     {CMD_RECEIVABLES, "RECEIVABLES", R(PROVIDER) | R(BUREAU), 0, B(PROVIDER),
      CMD_LISTING},
     {CMD_PAY, "PAY", R(BUREAU), B(PROVIDER) | B(AMOUNT) | B(REF), 0, CMD_WRITE},

@@ -76,6 +76,7 @@ enum cmd_key {
 	KEY_NOW,
 	KEY_POOL,
 	KEY_DRY,
+	KEY_BY,
 	KEY_COUNT
 };
 
@@ -107,6 +108,7 @@ struct cmd_keyspec {
 #define CMD_KIND_USAGE 0x10u /* kind= is a usage kind (else an org kind) */
 
 #define KEYBIT(k) ((uint32_t)1 << (k))
+_Static_assert(KEY_COUNT <= 32, "key sets are uint32_t bit sets");
 
 struct cmd_spec {
 	enum cmd_id id;

@@ -259,6 +259,21 @@ static void test_redeem_and_bureau_views(void **state)
 	                 "redeemed=100000 paid_out=0 expired=0 revoked=0 "
 	                 "recovered=0 remaining=1999499850 unfunded=0");
 	expect_prefix(client_line(&c), "POOL id=xinxing period=2026");
+	/* the same figures by program: the school's 3% voucher (redeemed
+	 * 100,000) and dc's 2% entitlement; the totals stay the pool's */
+	l = client_req(&c, "POOL pool=xinxing period=2026 by=program");
+	expect_prefix(l, "OK n=2 budget=2000000000 granted=500150 "
+	                 "redeemed=100000 paid_out=0 expired=0 revoked=0 "
+	                 "recovered=0 remaining=1999499850 unfunded=0");
+	expect_prefix(client_line(&c),
+	              "POOL id=xinxing period=2026 program=xinxing-demand "
+	              "granted=300090 redeemed=100000 paid_out=0 expired=0 "
+	              "revoked=0 recovered=0 unfunded=0");
+	expect_prefix(client_line(&c),
+	              "POOL id=xinxing period=2026 program=xinxing-supply "
+	              "granted=200060 redeemed=0 paid_out=0 expired=0 "
+	              "revoked=0 recovered=0 unfunded=0");
+	expect_prefix(client_req(&c, "POOL by=day"), "ERR BADREQ by:");
 	expect_prefix(client_req(&c, "PAY provider=dc amount=100001 ref=p1"),
 	              "ERR FUNDS");
 	expect_prefix(client_req(&c, "PAY provider=dc amount=100000 ref=p1"),
