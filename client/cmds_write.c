@@ -52,7 +52,7 @@ int cmd_register(struct ctl *c)
 
 int cmd_issue(struct ctl *c)
 {
-	static const char *const money[] = {"granted", NULL};
+	static const char *const money[] = {"granted", "unfunded", NULL};
 	char req[600] = "ISSUE";
 	int rc;
 
@@ -73,7 +73,7 @@ int cmd_issue(struct ctl *c)
 
 int cmd_settle(struct ctl *c)
 {
-	static const char *const money[] = {"paid", NULL};
+	static const char *const money[] = {"paid", "unfunded", NULL};
 	char req[400] = "SETTLE";
 	int rc;
 
@@ -90,7 +90,7 @@ int cmd_settle(struct ctl *c)
 
 int cmd_revoke(struct ctl *c)
 {
-	static const char *const money[] = {"returned", NULL};
+	static const char *const money[] = {"returned", "clawback_due", NULL};
 	char req[4000] = "REVOKE";
 	int rc;
 

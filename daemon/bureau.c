@@ -74,9 +74,12 @@ void bureau_issue_finish(struct conn *c, const struct job *j)
 	reply_kv_str(&c->out, "program", op->u.issue.program);
 	reply_kv_str(&c->out, "org", op->u.issue.org);
 	reply_kv_i64(&c->out, "granted", op->amount);
+	reply_kv_i64(&c->out, "unfunded", op->remaining);
 	if (op->voucher[0])
 		reply_kv_str(&c->out, "voucher", op->voucher);
 	reply_kv_str(&c->out, "ref", op->u.issue.ref);
+	reply_kv_str(&c->out, "status",
+	             op->status == LEDGER_DUPLICATE ? "duplicate" : "issued");
 	ok_seq(c, op);
 }
 
@@ -101,6 +104,7 @@ void bureau_settle_finish(struct conn *c, const struct job *j)
 	reply_kv_str(&c->out, "program", j->op.u.settle.program);
 	reply_kv_i64(&c->out, "period", j->op.u.settle.period);
 	reply_kv_i64(&c->out, "paid", j->op.amount);
+	reply_kv_i64(&c->out, "unfunded", j->op.remaining);
 	ok_seq(c, &j->op);
 }
 
@@ -127,6 +131,7 @@ void bureau_revoke_finish(struct conn *c, const struct job *j)
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "voucher", j->op.u.revoke.voucher);
 	reply_kv_i64(&c->out, "returned", j->op.amount);
+	reply_kv_i64(&c->out, "clawback_due", j->op.remaining);
 	ok_seq(c, &j->op);
 }
 

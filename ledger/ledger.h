@@ -171,7 +171,7 @@ struct ledger_op {
 	 * points into why_buf. */
 	const char *why;
 	char why_buf[300];
-	enum ledger_status status;  /* USAGE, VOID, REGISTER, POLICY */
+	enum ledger_status status;  /* USAGE, VOID, REGISTER, POLICY, ISSUE */
 	uint64_t seq;               /* journal seq of the op's last entry */
 	size_t bad_index;           /* BATCH refused: the record at fault
 	                               (0-based); why is that record's */
@@ -182,7 +182,8 @@ struct ledger_op {
 	                               voucher's paid_out; REPAY: its
 	                               clawback_due */
 	int64_t remaining;          /* REDEEM, PAYOUT: voucher remaining;
-	                               PAY: owed */
+	                               PAY: owed; ISSUE, SETTLE: unfunded;
+	                               REVOKE: the voucher's clawback_due */
 	char voucher[LEDGER_VID];   /* ISSUE: the voucher topped up */
 };
 

@@ -10,12 +10,17 @@
 #include "ops.h"
 #include "period.h"
 
+/* An application, for its replay. unfunded came after schema 4's first
+ * release: a row without it (APP_ROW_OLD bytes) reads as 0. */
 struct application_row {
 	char org[65];
 	int64_t need, asked, amount, granted;
 	uint64_t seq;
 	char voucher[BOOK_VID];
+	int64_t unfunded; /* what of its amount the pools could not pay */
 };
+
+#define APP_ROW_OLD offsetof(struct application_row, unfunded)
 
 static int64_t group_granted(struct book *b, const struct policy_program *g,
                              int prog, const char *ben, int32_t period)
@@ -42,7 +47,7 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	struct application_row app;
 	struct acc_row acc;
 	struct jfields f;
-	int64_t prior, basis_all, granted_other, earned_other, before;
+	int64_t prior, basis_all, granted_other, earned_other, before, unf;
 	uint8_t k[2 * STORE_ID];
 	int32_t period;
 	MDB_val v;
@@ -63,9 +68,10 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);
 	rc = ltx_get(b->t, DB_APPLICATIONS, k, sizeof(k), &v);
 	if (rc == 0) {
-		if (v.mv_size != sizeof(app))
+		if (v.mv_size != sizeof(app) && v.mv_size != APP_ROW_OLD)
 			return VD_EINTERNAL;
-		memcpy(&app, v.mv_data, sizeof(app));
+		memset(&app, 0, sizeof(app));
+		memcpy(&app, v.mv_data, v.mv_size);
 		if (strcmp(app.org, op->u.issue.org) != 0 ||
 		    app.need != op->u.issue.need ||
 		    app.asked != op->u.issue.asked)
@@ -73,7 +79,9 @@ int ops_issue(struct book *b, struct ledger_op *op)
 			                  "ref already used for another "
 			                  "application");
 		/* the same application again: the first answer */
+		op->status = LEDGER_DUPLICATE;
 		op->amount = app.granted;
+		op->remaining = app.unfunded;
 		op->seq = app.seq;
 		snprintf(op->voucher, sizeof(op->voucher), "%s", app.voucher);
 		return 0;
@@ -120,11 +128,19 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if ((rc = journal_append(b->t, b->now, "issue", &f, &app.seq)) < 0)
 		return rc;
 	before = group_granted(b, g, prog, op->u.issue.org, period);
+	unf = acc.unfunded;
 	if ((rc = book_settle_group(b, prog, op->u.issue.org, period)) < 0 ||
 	    (rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0)
 		return rc;
 	app.granted =
 	    group_granted(b, g, prog, op->u.issue.org, period) - before;
+	/* the row's unmet demand grew by what of this application the
+	 * pools could not pay */
+	app.unfunded = acc.unfunded - unf;
+	if (app.unfunded < 0)
+		app.unfunded = 0;
+	if (app.unfunded > app.amount)
+		app.unfunded = app.amount;
 	snprintf(app.org, sizeof(app.org), "%s", op->u.issue.org);
 	app.need = op->u.issue.need;
 	app.asked = op->u.issue.asked;
@@ -132,7 +148,9 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if ((rc = ltx_put(b->t, DB_APPLICATIONS, k, sizeof(k), &app,
 	                  sizeof(app))) < 0)
 		return rc;
+	op->status = LEDGER_ACCEPTED;
 	op->amount = app.granted;
+	op->remaining = app.unfunded;
 	op->seq = app.seq;
 	memcpy(op->voucher, acc.voucher, sizeof(op->voucher));
 	return 0;
@@ -330,6 +348,7 @@ int ops_settle(struct book *b, struct ledger_op *op)
 			goto out;
 	}
 	op->amount = p.paid_sum;
+	op->remaining = p.total - p.paid_sum;
 out:
 	ops_settle_plan_free(&p);
 	return rc;

@@ -608,6 +608,7 @@ int ops_revoke(struct book *b, struct ledger_op *op)
 	if ((rc = journal_append(b->t, b->now, "revoke", &f, &op->seq)) < 0)
 		return rc;
 	op->amount = rem;
+	op->remaining = v.clawback_due;
 	return 0;
 }
 

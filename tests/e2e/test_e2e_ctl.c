@@ -387,7 +387,7 @@ static void test_redeem_pay_void_revoke(void **state)
 	                     "revoke %s --reason 'application withdrawn'",
 	                     voucher),
 	                 0);
-	expect_in(out, "returned  97.03 yuan\n");
+	expect_in(out, "returned      97.03 yuan\nclawback_due  0.00 yuan\n");
 	assert_int_equal(ctl("bureau", "balance --org corp"), 0);
 	expect_in(out, "total_remaining: 0.00 yuan\n");
 }
@@ -403,7 +403,7 @@ static void test_issue_settle_pool(void **state)
 	                     "issue --program datong-pool-grant --org st "
 	                     "--need 100,000.00 --ref g1"),
 	                 0);
-	expect_in(out, "granted  30,000.00 yuan\n");
+	expect_in(out, "granted   30,000.00 yuan\nunfunded  0.00 yuan\n");
 	assert_int_equal(ctl("bureau",
 	                     "issue --program datong-pool-grant --org st "
 	                     "--need 90000 --ref g1"),
@@ -430,7 +430,7 @@ static void test_issue_settle_pool(void **state)
 	                     "--force"),
 	                 0);
 	/* nobody reached the 300,000-yuan threshold */
-	expect_in(out, "paid     0.00 yuan\n");
+	expect_in(out, "paid      0.00 yuan\nunfunded  0.00 yuan\n");
 	assert_int_equal(ctl("bureau",
 	                     "settle --program yuxi-compute --period 2026 "
 	                     "--force"),
