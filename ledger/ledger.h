@@ -44,6 +44,7 @@ enum ledger_op_type {
 	 * more than late_days ago, or settled by an annual program of the
 	 * pool) or below what it has committed, or change the pools or
 	 * shares of a program that has granted (or left unfunded) anything,
+	 * or the basis (amount, net, quantity) of a program with rows,
 	 * is refused (VD_EPOLICY, why naming the file and line, or what would
 	 * be removed); an accepted change of a fixed budget is a "budget"
 	 * entry with was= (domain.md, "Budgets per period").

@@ -166,11 +166,20 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if (v->mv_size != sizeof(row))
 		return VD_EINTERNAL;
 	memcpy(&row, v->mv_data, sizeof(row));
+	was = j->prev != NULL ? policy_program(j->prev, prog) : NULL;
+	/* a row's basis is a sum in the program's basis: another basis
+	 * would mix two measures in one figure */
+	if (was != NULL && was->basis != now->basis)
+		return refuse(j,
+		              "%s:%d: program %s's basis would change, but the "
+		              "store has its rows (%s's %d); add a new "
+		              "program instead",
+		              now->where.file, now->where.line, prog, ben,
+		              period);
 	/* the pools' figures are running totals of each voucher's split
 	 * (book_pools_move): other pools or shares would book a voucher's
 	 * next movement against parts it never had */
-	if (j->prev != NULL && (was = policy_program(j->prev, prog)) != NULL &&
-	    (row.voucher[0] != '\0' || row.unfunded != 0) &&
+	if (was != NULL && (row.voucher[0] != '\0' || row.unfunded != 0) &&
 	    !same_shares(j->b->pol, now, j->prev, was))
 		return refuse(j,
 		              "%s:%d: program %s's pools would change, but it "

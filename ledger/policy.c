@@ -452,8 +452,8 @@ struct source {
 };
 
 /* Parse and build a policy from sources already in memory. */
-static int load_sources(const struct source *src, size_t n, struct policy **out,
-                        struct policy_errors *errs)
+static int load_sources(const struct source *src, size_t n, int recorded,
+                        struct policy **out, struct policy_errors *errs)
 {
 	struct policy_raw raw;
 	struct policy *p = NULL;
@@ -498,6 +498,7 @@ static int load_sources(const struct source *src, size_t n, struct policy **out,
 		rc = VD_EINTERNAL;
 		goto fail;
 	}
+	p->recorded = recorded;
 	if ((rc = policy_build(p, &raw, errs)) < 0)
 		goto fail;
 	if (errs->total > 0) {
@@ -546,7 +547,7 @@ int policy_load_files(const char *const *paths, size_t n, struct policy **out,
 		src[i].len = len;
 	}
 	if (rc >= 0)
-		rc = load_sources(src, n, out, errs);
+		rc = load_sources(src, n, 0, out, errs);
 	for (i = 0; i < n; i++)
 		free((char *)src[i].buf);
 	free(src);
@@ -596,7 +597,7 @@ int policy_load_blob(const void *blob, size_t len, struct policy **out,
 		pos += 8 + dl;
 		n++;
 	}
-	return load_sources(src, n, out, errs);
+	return load_sources(src, n, 1, out, errs);
 bad:
 	policy_error(errs, "stored policy", 0, "malformed policy blob");
 	return VD_EPOLICY;

@@ -146,6 +146,7 @@ struct policy_group {
 };
 
 struct policy {
+	int recorded; /* loaded from a store's record: policy_load_blob */
 	int64_t late_days;
 	size_t nfiles;
 	char **files; /* paths as given, for struct policy_origin */
@@ -180,7 +181,11 @@ int policy_load_files(const char *const *paths, size_t n, struct policy **out,
 
 /* Load the policy whose source blob (struct policy's blob: per file, an
  * 8-byte big-endian name length, the base name, an 8-byte big-endian data
- * length, the data) the ledger stored. Same contract otherwise. */
+ * length, the data) the ledger stored. Same contract otherwise, except
+ * that rules added since a vouchd accepted and recorded it are not
+ * applied (struct policy's recorded): a store's history must stay
+ * readable by the vouchd that upgrades and checks it. Today that is one
+ * rule: a group's programs all on one beneficiary side. */
 int policy_load_blob(const void *blob, size_t len, struct policy **out,
                      struct policy_errors *errs);
 

@@ -567,6 +567,16 @@ static int link_groups(struct policy *p, struct policy_errors *errs)
 				             first->settlement == POLICY_ANNUAL
 				                 ? pr->id
 				                 : first->id);
+			/* one entitlement is one beneficiary's: an org's and
+			 * its provider's cannot be combined (domain.md, step
+			 * 4) */
+			if (first->beneficiary != pr->beneficiary &&
+			    !p->recorded)
+				policy_error(errs, pr->group_where.file,
+				             pr->group_where.line,
+				             "group '%s' mixes consumer and "
+				             "provider programs ('%s', '%s')",
+				             g->id, first->id, pr->id);
 		}
 	}
 	return 0;

@@ -303,7 +303,7 @@ static void test_listings(void **state)
 	expect_in(out, "\"earned\": 9703");
 	expect_in(out, "\"basis\": 323450");
 	assert_int_equal(ctl("corp", "accrual"), 0);
-	expect_in(out, "xinxing-demand  corp");
+	expect_in(out, "xinxing-demand      corp");
 	expect_in(out, "97.03");
 	assert_int_equal(ctl("corp", "programs"), 0);
 	expect_in(out, "datong-pool-grant");

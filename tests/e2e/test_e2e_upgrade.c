@@ -208,7 +208,19 @@ static void test_balances_unchanged(void **state)
 	        "log_level = warn\n",
 	        D.sock);
 	fclose(f);
-	D.pid = daemon_spawn(&D, VOUCHD_BIN, FIXTURE "/policies");
+	/* The previous release's files, with the one line this release
+	 * refuses: yinchuan-power (a provider program) in the consumers'
+	 * group. An operator makes the same edit; the store's recorded copy
+	 * of the old policy still loads for check and upgrade. */
+	snprintf(args, sizeof(args), "%s/policies", D.dir);
+	assert_int_equal(sh("cp -r %s/policies %s && sed -i '52d' "
+	                    "%s/yinchuan.ini && grep -c 'group = yinchuan' "
+	                    "%s/yinchuan.ini",
+	                    FIXTURE, D.dir, args, args),
+	                 0);
+	if (strcmp(out, "2\n") != 0)
+		fail_msg("yinchuan.ini edit: %s", out);
+	D.pid = daemon_spawn(&D, VOUCHD_BIN, args);
 	assert_true(D.pid > 0);
 	for (i = 0; i < 50 && access(D.sock, F_OK) != 0; i++)
 		usleep(100000);

@@ -303,38 +303,49 @@ static void test_ex5_datong_threshold(void **state)
 	fx_close(&f);
 }
 
-/* 6. Mentougou: max pays the higher program, whatever the order. */
+/* 6. Mentougou (annual, cash): an org's 2026 training bills 50,000,000
+ * and API bills 30,000,000 earn 10,000,000 and 6,000,000; combine = max
+ * entitles it to 10,000,000, paid by mentougou-training once both
+ * programs are settled, in either order (the API program's share is 0:
+ * the higher program pays). */
 static void test_ex6_mentougou_group(void **state)
 {
 	static const char *const files[] = {"mentougou.ini", NULL};
+	static const char *const order[2][2] = {
+	    {"mentougou-training", "mentougou-api"},
+	    {"mentougou-api", "mentougou-training"}};
+	struct ledger_voucher v;
 	struct ledger_record r;
+	int64_t paid[2];
 	struct fx f;
+	int o, i;
 
 	(void)state;
-	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0), 0);
-	assert_int_equal(fx_register(&f, "o1", ROLE_ORG, "enterprise", 0), 0);
-	assert_int_equal(fx_register(&f, "o2", ROLE_ORG, "enterprise", 0), 0);
-	/* training first: training pays 10,000,000, API adds nothing */
-	fx_record(&r, "dc", "t1", "o1", JUNE_2026, 50000000, KIND_TRAINING);
-	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	fx_record(&r, "dc", "a1", "o1", JUNE_2026, 30000000, KIND_API);
-	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	assert_true(fx_granted(&f, "mentougou-training", "o1", 2026, NULL) ==
-	            10000000);
-	assert_true(fx_granted(&f, "mentougou-api", "o1", 2026, NULL) == -1);
-	/* API first: API pays 6,000,000, training the 4,000,000 above;
-	 * the total is the same */
-	fx_record(&r, "dc", "a2", "o2", JUNE_2026, 30000000, KIND_API);
-	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	fx_record(&r, "dc", "t2", "o2", JUNE_2026, 50000000, KIND_TRAINING);
-	assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
-	assert_true(fx_granted(&f, "mentougou-api", "o2", 2026, NULL) ==
-	            6000000);
-	assert_true(fx_granted(&f, "mentougou-training", "o2", 2026, NULL) ==
-	            4000000);
-	fx_check_ok(&f);
-	fx_close(&f);
+	for (o = 0; o < 2; o++) {
+		assert_int_equal(fx_open(&f, files, 0), 0);
+		assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 0),
+		                 0);
+		assert_int_equal(
+		    fx_register(&f, "o1", ROLE_ORG, "enterprise", 0), 0);
+		fx_record(&r, "dc", "t1", "o1", JUNE_2026, 50000000,
+		          KIND_TRAINING);
+		assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+		fx_record(&r, "dc", "a1", "o1", JUNE_2026, 30000000, KIND_API);
+		assert_int_equal(fx_usage_rec(&f, &r, NULL), 0);
+		f.now = T2027 + 86400;
+		for (i = 0; i < 2; i++)
+			assert_int_equal(
+			    fx_settle(&f, order[o][i], 2026, 0, &paid[i]), 0);
+		assert_true(paid[o == 0 ? 0 : 1] == 10000000);
+		assert_true(paid[o == 0 ? 1 : 0] == 0);
+		assert_true(fx_granted(&f, "mentougou-training", "o1", 2026,
+		                       &v) == 10000000);
+		assert_int_equal(v.pays, POLICY_PAYS_CASH);
+		assert_true(fx_granted(&f, "mentougou-api", "o1", 2026, NULL) ==
+		            -1);
+		fx_check_ok(&f);
+		fx_close(&f);
+	}
 }
 
 /* 7. Green power: tier 1, then the top-up to tier 2 (晋级补差). */

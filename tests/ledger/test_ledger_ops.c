@@ -674,8 +674,11 @@ static void test_refusal_reasons(void **state)
 	assert_int_equal(fx_run(&f, &op), VD_ECLOSED);
 	expect_why(&op, VD_ECLOSED, "already settled");
 
-	/* Yuxi's program counts dc's records for s: 2026 takes no more */
-	fx_record(&op.u.usage, "dc", "late", "s", JUNE_2026, 5, 0);
+	/* Yuxi's program counts dc's records for a firm: 2026 takes no
+	 * more */
+	assert_int_equal(fx_register(&f, "firm", ROLE_ORG, "enterprise", 0), 0);
+	memset(&op, 0, sizeof(op));
+	fx_record(&op.u.usage, "dc", "late", "firm", JUNE_2026, 5, 0);
 	op.type = OP_USAGE;
 	assert_int_equal(fx_run(&f, &op), VD_ECLOSED);
 	expect_why(&op, VD_ECLOSED,

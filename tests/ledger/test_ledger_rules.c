@@ -687,7 +687,7 @@ static void test_ex17_budgets(void **state)
 static void test_reload_this_year_not_last(void **state)
 {
 	static const char *const files[] = {ANNUAL, NULL};
-	struct policy *a, *b, *c, *d;
+	struct policy *a, *b, *c, *d, *e;
 	struct ledger_pool pool;
 	char path[256], why[400];
 	struct fx f;
@@ -732,12 +732,24 @@ static void test_reload_this_year_not_last(void **state)
 	if (strstr(why, "d.ini:6: program demand's pools would change, but "
 	                "it has granted from them") == NULL)
 		fail_msg("why: %s", why);
+	/* nor may its rows' basis change measure */
+	e = fx_policy_of(&f, "e.ini",
+	                 "[pool p]\nbudget = 2000\nbudget.2025 = 1000\n"
+	                 "[pool q]\nbudget = 1000\n"
+	                 "[program demand]\npool = p\nbasis = net\n"
+	                 "beneficiary = consumer\nrate = 3%\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, e, c, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "e.ini:6: program demand's basis would change") == NULL)
+		fail_msg("why: %s", why);
 	fx_check_ok(&f);
 	ledger_set_policy(f.l, f.p);
 	policy_free(a);
 	policy_free(b);
 	policy_free(c);
 	policy_free(d);
+	policy_free(e);
 	fx_close(&f);
 }
 

@@ -143,10 +143,13 @@ static void test_seed_policies_load(void **state)
 	g = policy_program(p, "yinchuan-power");
 	assert_int_equal(g->rule, POLICY_UNIT_RATE);
 	assert_true(g->unit_rate == 12);
+	assert_int_equal(g->group, POLICY_NO_GROUP);
+	assert_int_equal(g->pays, POLICY_PAYS_CASH);
 	g = policy_program(p, "yinchuan-model");
 	assert_true(g->rate_bp == 3000 && g->cap == 500000000);
 	assert_int_equal(g->cap_period, POLICY_LIFETIME);
 	assert_int_equal(g->settlement, POLICY_GRANT);
+	assert_int_equal(g->pays, POLICY_PAYS_CASH);
 	assert_true(policy_program(p, "yinchuan-talent")->cap == 200000000);
 	assert_int_equal(p->groups[policy_group_index(p, "yinchuan")].combine,
 	                 POLICY_SUM);
@@ -156,6 +159,10 @@ static void test_seed_policies_load(void **state)
 	assert_true(g->rate_bp == 3000 && g->threshold == 30000000 &&
 	            g->cap == 50000000);
 	assert_int_equal(g->settlement, POLICY_ANNUAL);
+	assert_int_equal(g->basis, POLICY_NET);
+	assert_int_equal(g->pays, POLICY_PAYS_CASH);
+	assert_true(!policy_list_has(&g->org_kinds, "school", 6) &&
+	            policy_list_has(&g->org_kinds, "sme", 3));
 	assert_int_equal(g->providers, POLICY_PROV_LOCAL);
 	assert_true(p->pools[policy_pool_index(p, "yuxi")].budget == 500000000);
 	/* valid until 2028-12-31 inclusive: ends at 2029-01-01 00:00 CST */
@@ -171,6 +178,10 @@ static void test_seed_policies_load(void **state)
 	g = policy_program(p, "datong-compute");
 	assert_true(g->rate_bp == 1000 && g->threshold == 20000000 &&
 	            g->cap == 200000000);
+	assert_int_equal(g->basis, POLICY_NET);
+	assert_int_equal(g->pays, POLICY_PAYS_CASH);
+	assert_int_equal(policy_program(p, "datong-pool-grant")->pays,
+	                 POLICY_PAYS_VOUCHER);
 	{
 		const struct policy_group *grp =
 		    &p->groups[policy_group_index(p, "datong")];
@@ -185,8 +196,11 @@ static void test_seed_policies_load(void **state)
 
 	/* 004 */
 	g = policy_program(p, "mentougou-training");
-	assert_true(g->kinds == (1u << KIND_TRAINING));
+	assert_true(g->kinds ==
+	            ((1u << KIND_TRAINING) | (1u << KIND_INFERENCE)));
 	assert_true(g->rate_bp == 2000);
+	assert_int_equal(g->settlement, POLICY_ANNUAL);
+	assert_int_equal(g->pays, POLICY_PAYS_CASH);
 	g = policy_program(p, "mentougou-api");
 	assert_true(g->kinds == ((1u << KIND_API) | (1u << KIND_DEPLOYMENT) |
 	                         (1u << KIND_FINETUNE)));
@@ -426,6 +440,21 @@ static void test_rate_with_quantity(void **state)
 	expect_one(*state, POOL_P PROG_A "basis = quantity\nrate = 3%\n",
 	           "8: 'rate' goes with basis = amount or net; use "
 	           "'unit_rate' or 'tiers' with basis = quantity");
+}
+
+/* one group's entitlement is one beneficiary's */
+static void test_group_one_side(void **state)
+{
+	expect_one(*state,
+	           POOL_P "[group g]\ncombine = max\n"
+	                  "[program a]\npool = p\ngroup = g\n"
+	                  "beneficiary = consumer\nsettlement = immediate\n"
+	                  "rate = 3%\n"
+	                  "[program b]\npool = p\ngroup = g\n"
+	                  "beneficiary = provider\nsettlement = immediate\n"
+	                  "rate = 2%\n",
+	           "13: group 'g' mixes consumer and provider programs ('a', "
+	           "'b')");
 }
 
 /* what vouchers paid of a bill is the org's own spend */
@@ -680,6 +709,7 @@ int main(void)
 	    T(test_group_mixes_annual),
 	    T(test_rate_with_quantity),
 	    T(test_net_is_consumer),
+	    T(test_group_one_side),
 	    T(test_rate_and_tiers),
 	    T(test_repeated_key),
 	    T(test_bad_date),
