@@ -5,10 +5,14 @@
 #   bureau:   registers two providers (one local) and three orgs of
 #             different kinds;
 #   provider: reports a generated month of usage from a CSV export
-#             (and again: all duplicates), redeems part of a voucher;
+#             (and again: all duplicates), redeems part of a voucher,
+#             is paid, then voids the bill (the redemption is undone);
 #   org:      reads its balance;
-#   bureau:   settles Yuxi's annual program, watches the pools, pays the
-#             provider, exports the journal and audits it offline.
+#   bureau:   previews and settles Yuxi's annual program (a cash
+#             reimbursement), pays out part of the firm's entitlement
+#             (a provider cannot redeem it), revokes it and records the
+#             firm's repayment, watches the pools; the bureau exports the
+#             journal and audits it offline.
 # Then the daemon stops and the store is verified offline.
 set -eu
 cd "$(dirname "$0")/.."
@@ -73,15 +77,39 @@ as dc-xinxing
 show redeem --voucher "$VOUCHER" --record dc-2026-03-05-corp-9 --amount 5000 --ref march-5
 show redeem --voucher "$VOUCHER" --record dc-2026-03-05-corp-9 --amount 5000 --ref march-5
 show receivables
-
-step "bureau: settle Yuxi's annual programme for 2026 (--force: the year is not over)"
+step "bureau: pay the provider what it redeemed"
 as bureau
+show pay --provider dc-xinxing --amount 5000 --ref pay-2026-04
+step "provider: the bill the voucher paid 5,000 yuan of is voided (before Yuxi settles 2026, which freezes its bills): the redemption is undone, and the provider owes back what it was paid"
+as dc-xinxing
+show void dc-2026-03-05-corp-9 --reason "billed twice"
+show receivables
+as corp-9
+show balance --period 2026
+
+step "bureau: preview Yuxi's 2026 settlement (30% of local spend net of vouchers, once over 300,000 yuan), then settle (--force: the year is not over)"
+as bureau
+show settle --program yuxi-compute --period 2026 --dry-run
 show settle --program yuxi-compute --period 2026 --force
 show balance --org corp-9
-step "bureau: the pools"
+CASH=$(echo "BALANCE org=corp-9" | "$VOUCHCTL" raw | sed -n 's/^VOUCHER id=\([^ ]*\) program=yuxi-compute .*/\1/p')
+
+step "bureau: pay out 20,000 yuan of the firm's Yuxi reimbursement (先用后补: cash, not a voucher), twice with the same ref"
+show payout --voucher "$CASH" --amount 20000 --ref yx-2026-corp-9-1
+show payout --voucher "$CASH" --amount 20000 --ref yx-2026-corp-9-1
+step "provider: a cash entitlement cannot be redeemed against a bill"
+as dc-xinxing
+show redeem --voucher "$CASH" --record dc-2026-03-06-corp-9 --amount 100 --ref march-6 || echo "(exit $?: refused)"
+
+step "bureau: the entitlement is revoked after a finding: the rest returns to the pool, what was paid out is owed back (追回); the firm repays 5,000 yuan"
+as bureau
+show revoke "$CASH" --reason "invoices under review"
+show repay --voucher "$CASH" --amount 5000 --ref yx-2026-corp-9-back-1
+show balance --org corp-9 --period 2026
+step "bureau: the pools, and the same by program"
 show pool --period 2026
-step "bureau: pay the provider what it redeemed"
-show pay --provider dc-xinxing --amount 5000 --ref pay-2026-04
+printf '$ echo "POOL period=2026 by=program" | vouchctl raw\n'
+echo "POOL period=2026 by=program" | "$VOUCHCTL" raw
 step "bureau: export the journal, take a signed checkpoint, audit both offline"
 "$VOUCHCTL" checkpoint --json > "$DIR/checkpoint.json"
 printf '$ vouchctl checkpoint --json > checkpoint.json\n'
@@ -90,11 +118,12 @@ printf '$ vouchctl journal > journal.ndjson\n'
 "$VOUCHCTL" journal > "$DIR/journal.ndjson"
 head -n 2 "$DIR/journal.ndjson" | cut -c 1-160
 show audit "$DIR/journal.ndjson" --checkpoint "$DIR/checkpoint.json"
-echo "-- one byte changed in the export:"
-awk 'NR == 10 { i = index($0, "\"amount\":") + 9; d = substr($0, i, 1);
+echo "-- one byte changed in the export (the first entry with an amount):"
+L=$(grep -n '"amount":' "$DIR/journal.ndjson" | head -n 1 | cut -d: -f1)
+awk -v L="$L" 'NR == L { i = index($0, "\"amount\":") + 9; d = substr($0, i, 1);
 	$0 = substr($0, 1, i - 1) ((d + 1) % 10) substr($0, i + 1) } { print }' \
 	"$DIR/journal.ndjson" > "$DIR/tampered.ndjson"
-echo "line 10: $(sed -n '10s/.*\("amount":[0-9]*\).*/\1/p' "$DIR/journal.ndjson") became $(sed -n '10s/.*\("amount":[0-9]*\).*/\1/p' "$DIR/tampered.ndjson")"
+echo "line $L: $(sed -n "${L}s/.*\\(\"amount\":[0-9]*\\).*/\\1/p" "$DIR/journal.ndjson") became $(sed -n "${L}s/.*\\(\"amount\":[0-9]*\\).*/\\1/p" "$DIR/tampered.ndjson")"
 show audit "$DIR/tampered.ndjson" --checkpoint "$DIR/checkpoint.json" || echo "(exit $?: refused)"
 
 kill "$PID"
