@@ -1,0 +1,211 @@
+/* End to end: RELOAD judged against the store (domain.md, "Budgets per
+ * period, and what a policy reload may change"), on the real vouchd with
+ * a copy of the seed policies that the test edits as an operator would.
+ * The issue's case tried from outside: two 300,000-yuan bills, then
+ * xinxing.ini deleted (and later an empty datong.ini) must be refused,
+ * not reloaded with the programs dropped; a void afterwards takes the
+ * voided bill's 3% back; a supplementary 2026 budget is accepted, one
+ * below what 2026 committed is refused with its file and line; the store
+ * passes vouchd check. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <time.h>
+
+#include "e2e_client.h"
+#include "civil.h"
+#include "cmd.h"
+
+#define AT_JUNE "2026-06-01T08:00:00Z"
+
+static struct daemon D;
+static struct sig_key *k_dc, *k_corp, *k_bureau;
+static uint8_t server_pub[32];
+static char pol[64]; /* the daemon's policy directory: a copy */
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(pol, sizeof(pol), "/tmp/vd_pol_XXXXXX");
+	if (mkdtemp(pol) == NULL ||
+	    sh("cp %s/deploy/policies/*.ini %s", VD_SOURCE_DIR, pol) != 0)
+		return -1;
+	if (daemon_start(&D, VOUCHD_BIN, pol) < 0)
+		return -1;
+	if (sig_key_load(D.bureau_key, &k_bureau) < 0 ||
+	    sig_keygen(&k_dc) < 0 || sig_keygen(&k_corp) < 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (D.pid > 0)
+		daemon_stop(&D);
+	daemon_cleanup(&D);
+	sh("rm -rf %s", pol);
+	sig_key_free(k_dc);
+	sig_key_free(k_corp);
+	sig_key_free(k_bureau);
+	return 0;
+}
+
+static void auth_as(struct client *c, const char *id, struct sig_key *k)
+{
+	assert_int_equal(client_open(c, D.sock), 0);
+	expect_prefix(client_auth(c, id, k, server_pub), "OK id=");
+}
+
+static void expect_in(const char *got, const char *want)
+{
+	if (strstr(got, want) == NULL)
+		fail_msg("want '%s' in '%s'", want, got);
+}
+
+static void report(struct client *c, const char *id, int64_t amount)
+{
+	char line[RECORD_LINE_MAX];
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.provider, sizeof(r.provider), "dc");
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	snprintf(r.org, sizeof(r.org), "corp");
+	assert_int_equal(civil_parse_utc(AT_JUNE, strlen(AT_JUNE), &r.at), 0);
+	r.amount = amount;
+	r.qty = 10;
+	snprintf(r.unit, sizeof(r.unit), "gpu-hour");
+	r.kind = 0; /* training */
+	assert_true(record_sign(k_dc, &r, line, sizeof(line)) > 0);
+	expect_prefix(client_req(c, "%s", line), "OK id=");
+}
+
+/* The Xinxing voucher of corp: "granted=.. ... remaining=.." */
+static void xinxing_voucher(struct client *c, char *buf, size_t size)
+{
+	const char *l;
+	int i, n;
+
+	l = client_req(c, "BALANCE org=corp");
+	assert_int_equal(sscanf(l, "OK n=%d", &n), 1);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		l = client_line(c);
+		if (strstr(l, " program=xinxing-demand ") != NULL)
+			snprintf(buf, size, "%s", l);
+	}
+	assert_true(buf[0] != '\0');
+}
+
+static void test_reload_judged_against_the_store(void **state)
+{
+	char hex[65], line[RECORD_LINE_MAX], v[1024];
+	struct client b, p;
+	const char *l;
+
+	(void)state;
+	auth_as(&b, "bureau", k_bureau);
+	expect_prefix(client_req(&b,
+	                         "REGISTER id=dc role=provider key=%s "
+	                         "local=1",
+	                         key_hex(k_dc, hex)),
+	              "OK id=dc status=registered");
+	expect_prefix(client_req(&b,
+	                         "REGISTER id=corp role=org key=%s "
+	                         "kind=enterprise",
+	                         key_hex(k_corp, hex)),
+	              "OK id=corp status=registered");
+	auth_as(&p, "dc", k_dc);
+	/* two 300,000-yuan bills: 3% each, 9,000 yuan twice */
+	report(&p, "bill-1", 30000000);
+	report(&p, "bill-2", 30000000);
+	xinxing_voucher(&b, v, sizeof(v));
+	expect_in(v, " granted=1800000 ");
+
+	/* xinxing.ini deleted: refused, named; the running policy stays */
+	assert_int_equal(sh("mv %s/xinxing.ini %s/xinxing.off", pol, pol), 0);
+	l = client_req(&b, "RELOAD");
+	expect_prefix(l, "ERR POLICY ");
+	expect_in(l, "would be removed, but the store refers to it");
+	assert_int_equal(sh("mv %s/xinxing.off %s/xinxing.ini", pol, pol), 0);
+	/* an empty datong.ini is no exception */
+	assert_int_equal(
+	    sh("cp %s/datong.ini %s/datong.keep && : > %s/datong.ini", pol, pol,
+	       pol),
+	    0);
+	l = client_req(&b, "RELOAD");
+	expect_prefix(l, "ERR POLICY ");
+	expect_in(l, "datong");
+	expect_in(l, "would be removed");
+	assert_int_equal(sh("mv %s/datong.keep %s/datong.ini", pol, pol), 0);
+	/* the files as they were: nothing new to record */
+	assert_string_equal(client_req(&b, "RELOAD"), "OK programs=11 seq=0");
+
+	/* the second bill voided: its 9,000 yuan come off the voucher */
+	assert_true(record_void_sign(k_dc, "dc", "bill-2", (int64_t)time(NULL),
+	                             "billed twice", line, sizeof(line)) > 0);
+	expect_prefix(client_req(&p, "%s", line), "OK id=bill-2 status=voided");
+	xinxing_voucher(&b, v, sizeof(v));
+	expect_in(v, " granted=1800000 ");
+	expect_in(v, " revoked=900000 remaining=900000 ");
+
+	/* a supplementary 2026 budget (追加预算): one line, one reload */
+	assert_int_equal(sh("sed -i '/^budget = 20000000/a budget.2026 = "
+	                    "25000000' %s/xinxing.ini",
+	                    pol),
+	                 0);
+	l = client_req(&b, "RELOAD");
+	expect_prefix(l, "OK programs=11 seq=");
+	assert_true(strcmp(l, "OK programs=11 seq=0") != 0);
+	l = client_req(&b, "POOL pool=xinxing period=2026");
+	expect_prefix(l, "OK n=1 budget=2500000000 ");
+	client_line(&b);
+	/* below what 2026 has committed (corp's 1,800,000 and dc's 2% twice,
+	 * 1,200,000, less the voided bill's 900,000 and 600,000): refused at
+	 * its line */
+	assert_int_equal(sh("sed -i 's/^budget.2026 = 25000000/budget.2026 = "
+	                    "0.01/' %s/xinxing.ini",
+	                    pol),
+	                 0);
+	l = client_req(&b, "RELOAD");
+	expect_prefix(l, "ERR POLICY ");
+	expect_in(l, "xinxing.ini:");
+	expect_in(l, "pool xinxing's budget for 2026 would be 1 fen, below "
+	             "the 1500000 it has committed");
+	l = client_req(&b, "POOL pool=xinxing period=2026");
+	expect_prefix(l, "OK n=1 budget=2500000000 ");
+	client_line(&b);
+	client_close(&p);
+	client_close(&b);
+
+	assert_int_equal(daemon_stop(&D), 0);
+	D.pid = 0;
+	assert_int_equal(
+	    sh("%s check --data %s >/dev/null", VOUCHD_BIN, D.data), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_reload_judged_against_the_store),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
