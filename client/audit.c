@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chain.h"
+#include "csv.h"
 #include "err.h"
 #include "hex.h"
 #include "money.h"
@@ -77,9 +78,39 @@ out:
 	return rc;
 }
 
+int audit_entry_csv(const char *row, FILE *out)
+{
+	static const char *const lead[3] = {"seq=", "time=", "type="};
+	const char *p = row + 6, *h, *f[3], *rest;
+	size_t n[3], i;
+
+	if (strncmp(row, "ENTRY ", 6) != 0)
+		return VD_EINVAL;
+	h = strstr(row, " hash=");
+	if (h == NULL || !is_hex64(h + 6, strlen(h + 6)))
+		return VD_EINVAL;
+	for (i = 0; i < 3; i++) {
+		const char *end = memchr(p, ' ', (size_t)(h - p));
+		if (end == NULL)
+			end = h;
+		if (strncmp(p, lead[i], strlen(lead[i])) != 0)
+			return VD_EINVAL;
+		f[i] = p + strlen(lead[i]);
+		n[i] = (size_t)(end - f[i]);
+		p = end < h ? end + 1 : h;
+	}
+	rest = p;
+	for (i = 0; i < 3; i++)
+		csv_field(out, i == 0, f[i], n[i]);
+	csv_field(out, 0, rest, (size_t)(h - rest));
+	csv_field(out, 0, h + 6, strlen(h + 6));
+	fputs(CSV_EOL, out);
+	return 0;
+}
+
 /* One JOURNAL page; *got is the number of rows written. */
 static int export_page(struct session *s, uint64_t after, uint64_t want,
-                       FILE *out, FILE *err, uint64_t *got)
+                       int csv, FILE *out, FILE *err, uint64_t *got)
 {
 	static char json[AUDIT_LINE_MAX];
 	char req[80];
@@ -100,31 +131,36 @@ static int export_page(struct session *s, uint64_t after, uint64_t want,
 	for (i = 0; i < n; i++) {
 		if ((l = session_line(s)) == NULL)
 			return 3;
-		if (audit_entry_json(l, json, sizeof(json)) < 0) {
+		if ((csv ? audit_entry_csv(l, out)
+		         : audit_entry_json(l, json, sizeof(json))) < 0) {
 			fprintf(err, "vouchctl journal: not an entry: %.60s\n",
 			        l);
 			return 1;
 		}
-		fprintf(out, "%s\n", json);
+		if (!csv)
+			fprintf(out, "%s\n", json);
 	}
 	*got = (uint64_t)n;
 	return 0;
 }
 
-int audit_export(struct session *s, uint64_t after, uint64_t limit, FILE *out,
-                 FILE *err, uint64_t *count)
+int audit_export(struct session *s, uint64_t after, uint64_t limit, int csv,
+                 FILE *out, FILE *err, uint64_t *count)
 {
 	uint64_t got;
 	int rc;
 
 	*count = 0;
+	if (csv)
+		fputs("seq,time,type,fields,hash" CSV_EOL, out);
 	for (;;) {
 		uint64_t want = PAGE;
 		if (limit > 0 && limit - *count < want)
 			want = limit - *count;
 		if (want == 0)
 			return 0;
-		if ((rc = export_page(s, after, want, out, err, &got)) != 0)
+		if ((rc = export_page(s, after, want, csv, out, err, &got)) !=
+		    0)
 			return rc;
 		*count += got;
 		/* seqs are consecutive: the next page starts after the last */
@@ -133,7 +169,6 @@ int audit_export(struct session *s, uint64_t after, uint64_t limit, FILE *out,
 			return 0;
 	}
 }
-
 static int cp_field(struct audit_cp *cp, const char *k, const char *v, size_t n)
 {
 	int64_t x;

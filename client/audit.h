@@ -1,6 +1,6 @@
-/* The journal outside the daemon: export as NDJSON, and the offline audit
- * of an export and a checkpoint (protocol.md, "Journal bytes and
- * checkpoints").
+/* The journal outside the daemon: export as NDJSON (or CSV for a
+ * spreadsheet), and the offline audit of an export and a checkpoint
+ * (protocol.md, "Journal bytes and checkpoints").
  *
  * One export line per entry: a compact JSON object whose keys are the
  * entry's keys in their order, then "hash". A value is a JSON integer
@@ -38,12 +38,20 @@ struct audit_result {
  * 0, or a negative VD_E* code for a row that is not an entry. */
 int audit_entry_json(const char *row, char *buf, size_t size);
 
+/* An "ENTRY .." row as one CSV record (csv.h) on out: seq, time, type,
+ * fields, hash, where fields is the rest of the entry's bytes as sent
+ * ("k=v k=v", amounts in fen, text percent-encoded), so that
+ * "seq=S time=T type=X fields" are the bytes the hash covers. Nothing is
+ * written for a row that is not an entry: VD_EINVAL. */
+int audit_entry_csv(const char *row, FILE *out);
+
 /* Page through JOURNAL from after (0: the start) and write NDJSON to out,
- * at most limit entries (0: all). Returns 0, 1 when the server said ERR
- * (printed on err), 3 when the connection failed; *count gets the lines
- * written. */
-int audit_export(struct session *s, uint64_t after, uint64_t limit, FILE *out,
-                 FILE *err, uint64_t *count);
+ * or with csv a header row "seq,time,type,fields,hash" and one record per
+ * entry; at most limit entries (0: all). Returns 0, 1 when the server said
+ * ERR (printed on err), 3 when the connection failed; *count gets the
+ * entries written. */
+int audit_export(struct session *s, uint64_t after, uint64_t limit, int csv,
+                 FILE *out, FILE *err, uint64_t *count);
 
 /* Parse a checkpoint: the JSON `vouchctl checkpoint --json` prints, or a
  * line of key=value pairs ("OK seq=.. hash=.. time=.. key=.. sig=..").

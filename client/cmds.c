@@ -27,6 +27,11 @@ int cmds_open(struct ctl *c, struct session *s)
 	return 0;
 }
 
+enum out_mode cmds_mode(const struct ctl *c)
+{
+	return c->json ? OUT_JSON : c->csv ? OUT_CSV : OUT_TABLE;
+}
+
 int cmds_need(const struct ctl *c, const char *v, const char *flag)
 {
 	if (v != NULL)
@@ -177,134 +182,203 @@ static int listing(struct ctl *c, const char *req, const struct out_col *cols,
 
 	if ((rc = cmds_open(c, &s)) != 0)
 		return rc;
-	rc = out_listing(&s, req, cols, ncols, sumkey, c->json);
+	rc = out_listing(&s, req, cols, ncols, sumkey, cmds_mode(c));
 	session_close(&s);
 	return rc;
 }
 
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
 int cmd_balance(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"id", "voucher", OUT_TEXT},
-	    {"program", "program", OUT_TEXT},
-	    {"org", "holder", OUT_TEXT},
-	    {"period", "period", OUT_TEXT},
-	    {"pays", "pays", OUT_TEXT},
-	    {"granted", ">granted", OUT_YUAN},
-	    {"redeemed", ">redeemed", OUT_YUAN},
-	    {"paid_out", ">paid out", OUT_YUAN},
-	    {"remaining", ">remaining", OUT_YUAN},
-	    {"clawback_due", ">clawback due", OUT_YUAN},
-	    {"expires", "expires", OUT_TEXT},
-	    {"status", "status", OUT_TEXT}};
+	    {"id", "voucher", OUT_TEXT, NULL},
+	    {"program", "program", OUT_TEXT, NULL},
+	    {"org", "holder", OUT_TEXT, NULL},
+	    {"period", "period", OUT_TEXT, NULL},
+	    {"project", "project", OUT_TEXT, NULL},
+	    {"pays", "pays", OUT_TEXT, NULL},
+	    {"granted", ">granted", OUT_YUAN, NULL},
+	    {"redeemed", ">redeemed", OUT_YUAN, NULL},
+	    {"paid_out", ">paid out", OUT_YUAN, NULL},
+	    {"expired", ">expired", OUT_YUAN, NULL},
+	    {"revoked", ">revoked", OUT_YUAN, NULL},
+	    {"remaining", ">remaining", OUT_YUAN, NULL},
+	    {"clawback_due", ">clawback due", OUT_YUAN, NULL},
+	    {"expires", "expires", OUT_TEXT, NULL},
+	    {"status", "status", OUT_TEXT, NULL}};
 	char req[400] = "BALANCE";
 
 	cmds_arg(req, sizeof(req), "org", c->org);
 	cmds_arg(req, sizeof(req), "period", c->period);
-	return listing(c, req, cols, sizeof(cols) / sizeof(cols[0]),
-	               "total_remaining");
+	return listing(c, req, cols, NCOLS(cols), "total_remaining");
 }
 
+/* The table, then T, R, what would be paid and the factor with the
+ * amounts it comes from, so that an auditor can redo each row's
+ * floor(earned * R / T) by hand. */
 int cmd_settle_preview(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"beneficiary", "beneficiary", OUT_TEXT},
-	    {"earned", ">earned", OUT_YUAN},
-	    {"paid", ">would be paid", OUT_YUAN}};
-	char req[400] = "SETTLE";
+	    {"beneficiary", "beneficiary", OUT_TEXT, NULL},
+	    {"project", "project", OUT_TEXT, NULL},
+	    {"earned", ">earned", OUT_YUAN, NULL},
+	    {"paid", ">would be paid", OUT_YUAN, "would_be_paid"},
+	    {"factor", ">factor", OUT_FACTOR, NULL}};
+	static struct session s;
+	struct out_list L;
+	char req[400] = "SETTLE", next[OUT_CURSOR], f[OUT_FACTOR_MAX];
+	char y[3][MONEY_FMT_MAX];
+	json_int_t v[3];
+	int rc;
 
 	cmds_arg(req, sizeof(req), "program", c->program);
 	cmds_arg(req, sizeof(req), "period", c->period);
 	cmds_arg(req, sizeof(req), "dry", "1");
-	return listing(c, req, cols, sizeof(cols) / sizeof(cols[0]), "paid");
+	if ((rc = cmds_open(c, &s)) != 0)
+		return rc;
+	out_list_init(&L, cols, NCOLS(cols));
+	rc = out_list_fetch(&L, &s, req, next);
+	session_close(&s);
+	if (rc == 0)
+		out_list_print(&L, cmds_mode(c), NULL);
+	if (rc == 0 && cmds_mode(c) == OUT_TABLE &&
+	    json_unpack(L.top, "{sIsIsI}", "earned", &v[0], "remaining", &v[1],
+	                "paid", &v[2]) == 0 &&
+	    out_factor(v[0], v[1], f, sizeof(f)) > 0) {
+		money_format_yuan(v[0], y[0], sizeof(y[0]));
+		money_format_yuan(v[1], y[1], sizeof(y[1]));
+		money_format_yuan(v[2], y[2], sizeof(y[2]));
+		printf("earned (T): %s yuan\npool remaining (R): %s yuan\n"
+		       "would be paid: %s yuan\n",
+		       y[0], y[1], y[2]);
+		if (v[0] > v[1])
+			printf("pro rata: factor %s = R / T = %s / %s; each "
+			       "is paid floor(earned * R / T) in fen\n",
+			       f, y[1], y[0]);
+		else
+			printf("pro rata: none (factor %s): T <= R, each is "
+			       "paid what it earned\n",
+			       f);
+	}
+	out_list_free(&L);
+	return rc;
 }
 
 int cmd_accrual(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"program", "program", OUT_TEXT},
-	    {"beneficiary", "beneficiary", OUT_TEXT},
-	    {"period", "period", OUT_TEXT},
-	    {"basis", ">basis (fen|qty)", OUT_TEXT},
-	    {"earned", ">earned", OUT_YUAN},
-	    {"granted", ">granted", OUT_YUAN},
-	    {"unfunded", ">unfunded", OUT_YUAN}};
+	    {"program", "program", OUT_TEXT, NULL},
+	    {"beneficiary", "beneficiary", OUT_TEXT, NULL},
+	    {"period", "period", OUT_TEXT, NULL},
+	    {"project", "project", OUT_TEXT, NULL},
+	    {"basis", ">basis (fen|qty)", OUT_TEXT, NULL},
+	    {"earned", ">earned", OUT_YUAN, NULL},
+	    {"granted", ">granted", OUT_YUAN, NULL},
+	    {"unfunded", ">unfunded", OUT_YUAN, NULL}};
 	char req[400] = "ACCRUAL";
 
 	cmds_arg(req, sizeof(req), "org", c->org);
 	cmds_arg(req, sizeof(req), "period", c->period);
-	return listing(c, req, cols, 7, NULL);
+	return listing(c, req, cols, NCOLS(cols), NULL);
 }
 
 int cmd_pool(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"id", "pool", OUT_TEXT},
-	    {"period", "period", OUT_TEXT},
-	    {"budget", ">budget", OUT_YUAN},
-	    {"granted", ">granted", OUT_YUAN},
-	    {"redeemed", ">redeemed", OUT_YUAN},
-	    {"paid_out", ">paid out", OUT_YUAN},
-	    {"expired", ">expired", OUT_YUAN},
-	    {"revoked", ">revoked", OUT_YUAN},
-	    {"recovered", ">recovered", OUT_YUAN},
-	    {"remaining", ">remaining", OUT_YUAN},
-	    {"unfunded", ">unfunded", OUT_YUAN},
-	    {"used", ">used", OUT_SHARE}};
+	    {"id", "pool", OUT_TEXT, NULL},
+	    {"period", "period", OUT_TEXT, NULL},
+	    {"budget", ">budget", OUT_YUAN, NULL},
+	    {"granted", ">granted", OUT_YUAN, NULL},
+	    {"redeemed", ">redeemed", OUT_YUAN, NULL},
+	    {"paid_out", ">paid out", OUT_YUAN, NULL},
+	    {"expired", ">expired", OUT_YUAN, NULL},
+	    {"revoked", ">revoked", OUT_YUAN, NULL},
+	    {"recovered", ">recovered", OUT_YUAN, NULL},
+	    {"remaining", ">remaining", OUT_YUAN, NULL},
+	    {"unfunded", ">unfunded", OUT_YUAN, NULL},
+	    {"used", ">used", OUT_SHARE, "used_pct"}};
+	/* budgets stay per pool: a program's row has no budget, remaining
+	 * or share used */
+	static const struct out_col by_program[] = {
+	    {"id", "pool", OUT_TEXT, NULL},
+	    {"period", "period", OUT_TEXT, NULL},
+	    {"program", "program", OUT_TEXT, NULL},
+	    {"granted", ">granted", OUT_YUAN, NULL},
+	    {"redeemed", ">redeemed", OUT_YUAN, NULL},
+	    {"paid_out", ">paid out", OUT_YUAN, NULL},
+	    {"expired", ">expired", OUT_YUAN, NULL},
+	    {"revoked", ">revoked", OUT_YUAN, NULL},
+	    {"recovered", ">recovered", OUT_YUAN, NULL},
+	    {"unfunded", ">unfunded", OUT_YUAN, NULL}};
 	char req[400] = "POOL";
 
 	cmds_arg(req, sizeof(req), "pool", c->pool);
 	cmds_arg(req, sizeof(req), "period", c->period);
-	return listing(c, req, cols, sizeof(cols) / sizeof(cols[0]),
-	               "remaining");
+	if (c->by_program) {
+		cmds_arg(req, sizeof(req), "by", "program");
+		return listing(c, req, by_program, NCOLS(by_program),
+		               "remaining");
+	}
+	return listing(c, req, cols, NCOLS(cols), "remaining");
 }
 
 int cmd_programs(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"id", "program", OUT_TEXT},
-	    {"pool", "pool", OUT_TEXT},
-	    {"beneficiary", "beneficiary", OUT_TEXT},
-	    {"basis", "basis", OUT_TEXT},
-	    {"rate_bp", ">rate_bp", OUT_TEXT},
-	    {"cap", ">cap", OUT_YUAN},
-	    {"settlement", "settlement", OUT_TEXT}};
+	    {"id", "program", OUT_TEXT, NULL},
+	    {"pool", "pool", OUT_TEXT, NULL},
+	    {"group", "group", OUT_TEXT, NULL},
+	    {"beneficiary", "beneficiary", OUT_TEXT, NULL},
+	    {"basis", "basis", OUT_TEXT, NULL},
+	    {"rate_bp", ">rate_bp", OUT_TEXT, NULL},
+	    {"cap", ">cap", OUT_YUAN, NULL},
+	    {"settlement", "settlement", OUT_TEXT, NULL},
+	    {"pays", "pays", OUT_TEXT, NULL}};
 
-	return listing(c, "PROGRAMS", cols, 7, NULL);
+	return listing(c, "PROGRAMS", cols, NCOLS(cols), NULL);
 }
 
 int cmd_receivables(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"provider", "provider", OUT_TEXT},
-	    {"redeemed", ">redeemed", OUT_YUAN},
-	    {"paid", ">paid", OUT_YUAN},
-	    {"owed", ">owed", OUT_YUAN}};
+	    {"provider", "provider", OUT_TEXT, NULL},
+	    {"redeemed", ">redeemed", OUT_YUAN, NULL},
+	    {"paid", ">paid", OUT_YUAN, NULL},
+	    {"owed", ">owed", OUT_YUAN, NULL}};
 	char req[400] = "RECEIVABLES";
 
 	cmds_arg(req, sizeof(req), "provider", c->provider);
-	return listing(c, req, cols, 4, NULL);
+	return listing(c, req, cols, NCOLS(cols), NULL);
 }
 
 /* One page (or, with --all, every page from --after on). Without --all a
- * page that has more after it ends with the --after to pass next. */
+ * page that has more after it ends with the --after to pass next: on
+ * stderr with --csv, so that the CSV stays rows only. */
 int cmd_records(struct ctl *c)
 {
 	static const struct out_col cols[] = {
-	    {"provider", "provider", OUT_TEXT}, {"id", "record", OUT_TEXT},
-	    {"org", "org", OUT_TEXT},           {"at", "at", OUT_TEXT},
-	    {"amount", ">amount", OUT_YUAN},    {"qty", ">qty", OUT_TEXT},
-	    {"unit", "unit", OUT_TEXT},         {"kind", "kind", OUT_TEXT},
-	    {"status", "status", OUT_TEXT}};
+	    {"provider", "provider", OUT_TEXT, NULL},
+	    {"id", "record", OUT_TEXT, NULL},
+	    {"org", "org", OUT_TEXT, NULL},
+	    {"at", "at", OUT_TEXT, NULL},
+	    {"amount", ">amount", OUT_YUAN, NULL},
+	    {"qty", ">qty", OUT_TEXT, NULL},
+	    {"unit", "unit", OUT_TEXT, NULL},
+	    {"kind", "kind", OUT_TEXT, NULL},
+	    {"class", "class", OUT_TEXT, NULL},
+	    {"project", "project", OUT_TEXT, NULL},
+	    {"status", "status", OUT_TEXT, NULL}};
 	static struct session s;
 	struct out_list L;
 	char req[600], next[OUT_CURSOR];
 	const char *after = c->after;
+	enum out_mode mode = cmds_mode(c);
 	int rc;
 
 	if ((rc = cmds_open(c, &s)) != 0)
 		return rc;
-	out_list_init(&L, cols, 9);
+	out_list_init(&L, cols, NCOLS(cols));
 	do {
 		snprintf(req, sizeof(req), "RECORDS");
 		cmds_arg(req, sizeof(req), "org", c->org);
@@ -317,11 +391,12 @@ int cmd_records(struct ctl *c)
 		after = next;
 	} while (c->all && next[0] != '\0');
 	if (rc == 0) {
-		if (next[0] != '\0' && c->json && L.top != NULL)
+		if (next[0] != '\0' && mode == OUT_JSON && L.top != NULL)
 			json_object_set_new(L.top, "next", json_string(next));
-		out_list_print(&L, c->json, NULL);
-		if (next[0] != '\0' && !c->json)
-			printf("more: vouchctl records --after %s\n", next);
+		out_list_print(&L, mode, NULL);
+		if (next[0] != '\0' && mode != OUT_JSON)
+			fprintf(mode == OUT_CSV ? stderr : stdout,
+			        "more: vouchctl records --after %s\n", next);
 	}
 	out_list_free(&L);
 	session_close(&s);

@@ -6,13 +6,14 @@
 #define VD_CMDS_H
 
 #include "conf.h"
+#include "output.h"
 #include "session.h"
 
 struct ctl {
 	const char *name; /* the subcommand, for messages */
 	struct conf conf; /* the config file with the environment on top */
 	struct session_cfg sc;
-	int json, local, force, all, dry;
+	int json, csv, local, force, all, dry, by_program;
 	const char *out, *org, *provider, *pool, *period, *program, *need;
 	const char *amount, *ref, *reason, *role, *pubkey, *kind, *voucher;
 	const char *record, *after, *limit, *at, *checkpoint, *server_key;
@@ -21,6 +22,8 @@ struct ctl {
 };
 
 /* Helpers the cmd_* files share (cmds.c). */
+/* How a listing prints: --json, --csv (main refuses both), or a table. */
+enum out_mode cmds_mode(const struct ctl *c);
 /* Open the session c->sc describes; 0, or 3 with the reason on stderr
  * (the session is closed then). */
 int cmds_open(struct ctl *c, struct session *s);

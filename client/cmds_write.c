@@ -238,8 +238,8 @@ int cmd_journal(struct ctl *c)
 	}
 	if ((rc = cmds_open(c, &s)) != 0)
 		return rc;
-	rc = audit_export(&s, (uint64_t)after, (uint64_t)limit, stdout, stderr,
-	                  &count);
+	rc = audit_export(&s, (uint64_t)after, (uint64_t)limit, c->csv, stdout,
+	                  stderr, &count);
 	session_close(&s);
 	if (rc == 3)
 		fprintf(stderr, "vouchctl journal: the connection closed\n");

@@ -1,6 +1,7 @@
 /* vouchctl: what each user of vouchd types. main only parses flags into
  * a struct ctl and calls the subcommand (cmds.c, cmds_write.c). */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ enum {
 	O_CACERT,
 	O_PLAIN,
 	O_JSON,
+	O_CSV,
 	O_OUT,
 	O_ORG,
 	O_PROVIDER,
@@ -39,17 +41,24 @@ enum {
 	O_DRY,
 	O_CHECKPOINT,
 	O_SERVERKEY,
+	O_BYPROGRAM,
 	O_HELP,
 	O_N
 };
-#define B(o) (1UL << (o))
+_Static_assert(O_N <= 64, "a flag is a bit of a uint64_t");
+#define B(o) (UINT64_C(1) << (o))
 /* every subcommand that talks to vouchd takes these */
 #define CONN (B(O_ADDR) | B(O_ID) | B(O_KEY) | B(O_CACERT) | B(O_PLAIN))
+/* a listing's output forms */
+#define LIST (B(O_JSON) | B(O_CSV))
+/* the flags that may also come before the command, as git's and
+ * kubectl's global flags do: who, where, and the output form */
+#define GLOBAL (CONN | LIST)
 
 struct sub {
 	const char *name;
 	int (*run)(struct ctl *c);
-	unsigned long flags;
+	uint64_t flags;
 	const char *synopsis, *help;
 };
 
@@ -58,7 +67,7 @@ static const struct sub subs[] = {
      "Make an Ed25519 key in FILE (mode 0600, never overwritten) and print "
      "its public key, for the bureau to REGISTER."},
     {"ping", cmd_ping, CONN | B(O_JSON), "", "Check that vouchd answers."},
-    {"programs", cmd_programs, CONN | B(O_JSON), "",
+    {"programs", cmd_programs, CONN | LIST, "",
      "The loaded programs: pool, beneficiary, basis, rate, cap."},
     {"raw", cmd_raw, CONN, "",
      "Send protocol lines from stdin and print the replies as they are; "
@@ -82,19 +91,19 @@ static const struct sub subs[] = {
      "--voucher V --record R --amount YUAN --ref K",
      "Provider: take YUAN of an org's voucher against record R, a bill "
      "you reported. The same --ref again returns the first result."},
-    {"receivables", cmd_receivables, CONN | B(O_JSON) | B(O_PROVIDER),
+    {"receivables", cmd_receivables, CONN | LIST | B(O_PROVIDER),
      "[--provider P]",
      "What the bureau owes for redeemed vouchers: redeemed, paid, owed."},
-    {"balance", cmd_balance, CONN | B(O_JSON) | B(O_ORG) | B(O_PERIOD),
+    {"balance", cmd_balance, CONN | LIST | B(O_ORG) | B(O_PERIOD),
      "[--org O] [--period YEAR]",
      "Vouchers with what remains (an org sees its own; the bureau "
      "anyone's)."},
-    {"accrual", cmd_accrual, CONN | B(O_JSON) | B(O_ORG) | B(O_PERIOD),
+    {"accrual", cmd_accrual, CONN | LIST | B(O_ORG) | B(O_PERIOD),
      "[--org O] [--period YEAR]",
      "Per program and period: the basis counted, earned, granted and "
      "unfunded."},
     {"records", cmd_records,
-     CONN | B(O_JSON) | B(O_ORG) | B(O_PROVIDER) | B(O_PERIOD) | B(O_AFTER) |
+     CONN | LIST | B(O_ORG) | B(O_PROVIDER) | B(O_PERIOD) | B(O_AFTER) |
          B(O_LIMIT) | B(O_ALL),
      "[--org O] [--provider P] [--period YEAR] [--after CURSOR] "
      "[--limit N] [--all]",
@@ -114,13 +123,15 @@ static const struct sub subs[] = {
      "Bureau: grant a voucher under a grant program (the rate of --need, "
      "or --amount if less)."},
     {"settle", cmd_settle,
-     CONN | B(O_JSON) | B(O_PROGRAM) | B(O_PERIOD) | B(O_FORCE) | B(O_DRY),
+     CONN | LIST | B(O_PROGRAM) | B(O_PERIOD) | B(O_FORCE) | B(O_DRY),
      "--program P --period YEAR [--force | --dry-run]",
      "Bureau: run a program's annual settlement (pro rata over the pool); "
-     "--force before the year has ended; --dry-run computes it and writes "
-     "nothing (any time before the settlement): each beneficiary's "
-     "earned and what it would be paid, the total earned and what the "
-     "pool has."},
+     "--force before the year has ended. --dry-run computes it and writes "
+     "nothing (any time before the settlement): a table of each "
+     "beneficiary's earned, what it would be paid and the pro-rata "
+     "factor, then the total earned T, the pool's remaining R and the "
+     "factor R/T (1 when T <= R) with the amounts it comes from; each is "
+     "paid floor(earned * R / T). --csv goes with --dry-run only."},
     {"revoke", cmd_revoke, CONN | B(O_JSON) | B(O_REASON),
      "VOUCHER --reason TEXT",
      "Bureau: revoke what remains of a voucher; it returns to the pool."},
@@ -139,15 +150,21 @@ static const struct sub subs[] = {
      "--voucher V --amount YUAN --ref K",
      "Bureau: record that a holder paid back part of a voucher's clawback "
      "due; it returns to the voucher's pools as recovered."},
-    {"pool", cmd_pool, CONN | B(O_JSON) | B(O_POOL) | B(O_PERIOD),
-     "[--pool P] [--period YEAR]",
-     "Bureau: each pool and period with budget, granted, redeemed, "
-     "expired, revoked, remaining, unfunded and the share of budget "
-     "used."},
-    {"journal", cmd_journal, CONN | B(O_AFTER) | B(O_LIMIT),
-     "[--after SEQ] [--limit N]",
+    {"pool", cmd_pool, CONN | LIST | B(O_POOL) | B(O_PERIOD) | B(O_BYPROGRAM),
+     "[--pool P] [--period YEAR] [--by-program]",
+     "Bureau: each pool and period with budget, granted, redeemed, paid "
+     "out, expired, revoked, recovered, remaining, unfunded and the share "
+     "of budget used. --by-program splits each pool and period by "
+     "program (granted, redeemed, paid out, expired, revoked, recovered, "
+     "unfunded; budgets stay per pool, so a program's row has no budget "
+     "or remaining); the total remaining follows the table."},
+    {"journal", cmd_journal, CONN | B(O_AFTER) | B(O_LIMIT) | B(O_CSV),
+     "[--after SEQ] [--limit N] [--csv]",
      "Bureau: export the journal as NDJSON on stdout, from the entry "
-     "after SEQ (default: the first), for vouchctl audit."},
+     "after SEQ (default: the first), for vouchctl audit. --csv gives "
+     "one row per entry instead (seq, time, type, fields, hash; fields "
+     "as on the wire, amounts in fen), for a spreadsheet: vouchctl "
+     "audit reads NDJSON only."},
     {"checkpoint", cmd_checkpoint, CONN | B(O_JSON), "",
      "The journal head signed by the daemon's key (any principal); keep "
      "the --json output for vouchctl audit."},
@@ -171,6 +188,7 @@ static const struct option longopts[] = {
     {"cacert", required_argument, NULL, O_CACERT},
     {"plaintext", no_argument, NULL, O_PLAIN},
     {"json", no_argument, NULL, O_JSON},
+    {"csv", no_argument, NULL, O_CSV},
     {"out", required_argument, NULL, O_OUT},
     {"org", required_argument, NULL, O_ORG},
     {"provider", required_argument, NULL, O_PROVIDER},
@@ -195,6 +213,7 @@ static const struct option longopts[] = {
     {"dry-run", no_argument, NULL, O_DRY},
     {"checkpoint", required_argument, NULL, O_CHECKPOINT},
     {"server-key", required_argument, NULL, O_SERVERKEY},
+    {"by-program", no_argument, NULL, O_BYPROGRAM},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
 
@@ -207,17 +226,27 @@ static const char conn_help[] =
     "  --cacert FILE               the CA that signed vouchd's "
     "certificate\n"
     "  --plaintext                 plain TCP (a loopback port only)\n"
+    "These, --json and --csv may come before the command too\n"
+    "(vouchctl --cacert ca.pem balance); a flag given twice is refused.\n"
     "Output: tables with yuan as 12,345.67; --json gives the reply's "
-    "fields,\namounts in fen. Amounts you type are yuan (1234.56).\n"
+    "fields,\namounts in fen; --csv (listings) gives the table's rows as "
+    "CSV,\nyuan as 12345.67. Amounts you type are yuan (1234.56).\n"
     "Exit: 0 ok, 1 the server said ERR, 2 usage, 3 cannot connect or "
     "authenticate.\nMore: docs/vouchctl.md\n";
+
+static const char csv_help[] =
+    "--csv prints the rows for a spreadsheet instead of the table: "
+    "RFC 4180 (CRLF, quoted where needed), a header row of the reply's "
+    "keys, amounts as plain yuan (12345.67, no thousands separator), an "
+    "absent value as an empty field, no totals. --json and --csv "
+    "together are refused.";
 
 static void list(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: vouchctl COMMAND [ARGS] [OPTIONS]; vouchctl "
-	           "COMMAND --help\n\n");
+	fprintf(f, "usage: vouchctl [CONNECTION FLAGS] COMMAND [ARGS] "
+	           "[OPTIONS]; vouchctl COMMAND --help\n\n");
 	for (i = 0; i < NSUBS; i++)
 		fprintf(f, "  %-11s %s\n", subs[i].name, subs[i].synopsis);
 	fprintf(f, "\n%s", conn_help);
@@ -247,10 +276,18 @@ static void wrap(const char *t)
 
 static int help(const struct sub *s)
 {
-	printf("usage: vouchctl %s %s%s\n\n", s->name, s->synopsis,
-	       s->flags & B(O_JSON) ? " [--json]" : "");
+	/* journal's --csv is in its synopsis: it has no --json */
+	printf("usage: vouchctl %s%s%s%s\n\n", s->name,
+	       s->synopsis[0] ? " " : "", s->synopsis,
+	       (s->flags & LIST) == LIST ? " [--json | --csv]"
+	       : s->flags & B(O_JSON)    ? " [--json]"
+	                                 : "");
 	wrap(s->help);
 	printf("\n");
+	if ((s->flags & LIST) == LIST) {
+		wrap(csv_help);
+		printf("\n");
+	}
 	if (s->flags & B(O_ADDR))
 		printf("%s", conn_help);
 	return 0;
@@ -311,59 +348,196 @@ static const char **slot(struct ctl *c, int o)
 	return NULL;
 }
 
+static const char *flag_name(int o)
+{
+	size_t i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == o)
+			return longopts[i].name;
+	return "?";
+}
+
+/* Keep one parsed flag. A flag given twice (before and after the
+ * command, or twice in one place) is refused rather than one of them
+ * silently winning: two --id or two --addr on one line is a mistake
+ * worth stopping a money command for. 0, or 2 with the reason. */
+static int take(struct ctl *c, uint64_t *seen, int o, char *arg)
+{
+	if (*seen & B(o)) {
+		fprintf(stderr,
+		        "vouchctl%s%s: --%s is given twice; give it once "
+		        "(before or after the command)\n",
+		        c->name ? " " : "", c->name ? c->name : "",
+		        flag_name(o));
+		return 2;
+	}
+	*seen |= B(o);
+	if (o == O_PLAIN)
+		c->sc.plaintext = 1;
+	else if (o == O_JSON)
+		c->json = 1;
+	else if (o == O_CSV)
+		c->csv = 1;
+	else if (o == O_LOCAL)
+		c->local = 1;
+	else if (o == O_ALL)
+		c->all = 1;
+	else if (o == O_FORCE)
+		c->force = 1;
+	else if (o == O_DRY)
+		c->dry = 1;
+	else if (o == O_BYPROGRAM)
+		c->by_program = 1;
+	else
+		*slot(c, o) = arg;
+	return 0;
+}
+
+/* getopt's '?' or ':' as a message; always 2. */
+static int bad_flag(const char *sub, int o, const char *arg)
+{
+	if (o == ':')
+		fprintf(stderr, "vouchctl%s%s: --%s needs a value\n",
+		        sub ? " " : "", sub ? sub : "", flag_name(optopt));
+	else
+		fprintf(stderr, "vouchctl%s%s: %s is not an option%s\n",
+		        sub ? " " : "", sub ? sub : "", arg,
+		        sub ? " here" : "");
+	return 2;
+}
+
+/* The flags before the command: only GLOBAL ones. "+" stops at the
+ * first word that is not a flag, the command. Returns its index in
+ * argv, or 0 when main is to return *rc. */
+static int parse_global(int argc, char **argv, struct ctl *c, uint64_t *seen,
+                        int *rc)
+{
+	int o;
+
+	optind = 0; /* glibc: start afresh */
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
+		if (o == O_HELP) {
+			list(stdout);
+			*rc = 0;
+			return 0;
+		}
+		if (o == '?' || o == ':') {
+			*rc = bad_flag(NULL, o, argv[optind - 1]);
+			return 0;
+		}
+		if (!(GLOBAL & B(o))) {
+			fprintf(stderr,
+			        "vouchctl: --%s goes after the command "
+			        "(vouchctl COMMAND --%s ...)\n",
+			        flag_name(o), flag_name(o));
+			*rc = 2;
+			return 0;
+		}
+		if ((*rc = take(c, seen, o, optarg)) != 0)
+			return 0;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "vouchctl: which command?\n\n");
+		list(stderr);
+		*rc = 2;
+		return 0;
+	}
+	return optind;
+}
+
+/* Flags after the command, argv[0] being the command; the positional
+ * arguments into c. 0, or the exit code (1 for --help: main returns 0). */
+static int parse_sub(int argc, char **argv, const struct sub *s, struct ctl *c,
+                     uint64_t *seen)
+{
+	int o, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (o == O_HELP) {
+			help(s);
+			return -1;
+		}
+		if (o == '?' || o == ':')
+			return bad_flag(s->name, o, argv[optind - 1]);
+		if ((rc = take(c, seen, o, optarg)) != 0)
+			return rc;
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	return 0;
+}
+
+/* Flags the command does not take, wherever they were given; --json
+ * with --csv; --csv or --by-program where they mean nothing. 0 or 2. */
+static int check_flags(const struct sub *s, const struct ctl *c, uint64_t seen)
+{
+	int o;
+
+	for (o = 0; o < O_N; o++)
+		if ((seen & B(o)) && !(s->flags & B(o))) {
+			fprintf(stderr,
+			        "vouchctl %s: --%s is not an option here "
+			        "(vouchctl %s --help)\n",
+			        s->name, flag_name(o), s->name);
+			return 2;
+		}
+	if (c->json && c->csv) {
+		fprintf(stderr,
+		        "vouchctl %s: --json and --csv together: give one "
+		        "(--json for scripts, amounts in fen; --csv for "
+		        "spreadsheets, amounts in yuan)\n",
+		        s->name);
+		return 2;
+	}
+	if (c->csv && s->run == cmd_settle && !c->dry) {
+		fprintf(stderr, "vouchctl settle: --csv goes with --dry-run (a "
+		                "settlement's reply is one line)\n");
+		return 2;
+	}
+	if (c->dry && c->force) {
+		fprintf(stderr, "vouchctl settle: --force or --dry-run, not "
+		                "both\n");
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ctl c;
 	const struct sub *s = NULL;
+	uint64_t seen = 0;
 	char err[700];
 	size_t i;
-	int o, li = 0;
+	int k, rc = 0;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		list(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		list(stderr);
+		return 2;
 	}
+	if (strcmp(argv[1], "help") == 0) {
+		list(stdout);
+		return 0;
+	}
+	if ((k = parse_global(argc, argv, &c, &seen, &rc)) == 0)
+		return rc;
 	for (i = 0; i < NSUBS; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
+		if (strcmp(argv[k], subs[i].name) == 0)
 			s = &subs[i];
 	if (s == NULL) {
-		fprintf(stderr, "vouchctl: no command '%s'\n\n", argv[1]);
+		fprintf(stderr, "vouchctl: no command '%s'\n\n", argv[k]);
 		list(stderr);
 		return 2;
 	}
 	c.name = s->name;
-	optind = 2;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "", longopts, &li)) != -1) {
-		if (o == O_HELP)
-			return help(s);
-		if (o == '?' || !(s->flags & B(o))) {
-			fprintf(stderr,
-			        "vouchctl %s: %s%s is not an option here "
-			        "(vouchctl %s --help)\n",
-			        s->name, o == '?' ? "" : "--",
-			        o == '?' ? argv[optind - 1] : longopts[li].name,
-			        s->name);
-			return 2;
-		}
-		if (o == O_PLAIN)
-			c.sc.plaintext = 1;
-		else if (o == O_JSON)
-			c.json = 1;
-		else if (o == O_LOCAL)
-			c.local = 1;
-		else if (o == O_ALL)
-			c.all = 1;
-		else if (o == O_FORCE)
-			c.force = 1;
-		else if (o == O_DRY)
-			c.dry = 1;
-		else
-			*slot(&c, o) = optarg;
-	}
-	c.args = argv + optind;
-	c.nargs = argc - optind;
+	if ((rc = parse_sub(argc - k, argv + k, s, &c, &seen)) != 0)
+		return rc < 0 ? 0 : rc;
+	if ((rc = check_flags(s, &c, seen)) != 0)
+		return rc;
 	if (c.nargs > 0 && s->synopsis[0] != '\0' &&
 	    (strncmp(s->synopsis, "--", 2) == 0 || s->synopsis[0] == '[')) {
 		fprintf(stderr,

@@ -15,6 +15,8 @@
 #include "e2e_client.h"
 
 static struct daemon D;
+/* a daemon with a policy of its own (test_settle_preview_pro_rata) */
+static struct daemon D2;
 /* out holds a whole journal export */
 static char out[1 << 24], err[1 << 16], home[160];
 
@@ -131,6 +133,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	if (D2.pid > 0) {
+		daemon_stop(&D2);
+		daemon_cleanup(&D2);
+	}
 	if (D.pid > 0 && daemon_stop(&D) != 0)
 		return -1;
 	daemon_cleanup(&D);
@@ -141,13 +147,45 @@ static void test_help_and_usage(void **state)
 {
 	(void)state;
 	assert_int_equal(ctl(NULL, " "), 2);
-	expect_in(err, "usage: vouchctl COMMAND");
+	expect_in(err, "usage: vouchctl [CONNECTION FLAGS] COMMAND");
 	assert_int_equal(ctl(NULL, "--help"), 0);
 	expect_in(out, "  audit       FILE [--checkpoint CPFILE]");
 	assert_int_equal(ctl(NULL, "balance --help"), 0);
 	expect_in(out, "usage: vouchctl balance [--org O] [--period YEAR] "
-	               "[--json]");
+	               "[--json | --csv]\n");
+	expect_in(out, "--csv prints the rows for a spreadsheet");
 	expect_in(out, "Exit: 0 ok, 1 the server said ERR, 2 usage, 3");
+	assert_int_equal(ctl(NULL, "pool --help"), 0);
+	expect_in(out, "usage: vouchctl pool [--pool P] [--period YEAR] "
+	               "[--by-program] [--json | --csv]\n");
+	assert_int_equal(ctl(NULL, "journal --help"), 0);
+	expect_in(out, "usage: vouchctl journal [--after SEQ] [--limit N] "
+	               "[--csv]\n");
+	assert_int_equal(ctl(NULL, "ping --help"), 0);
+	expect_in(out, "usage: vouchctl ping [--json]\n");
+	/* one form of output at a time, before or after the command */
+	assert_int_equal(ctl("school", "balance --json --csv"), 2);
+	assert_string_equal(err, "vouchctl balance: --json and --csv "
+	                         "together: give one (--json for scripts, "
+	                         "amounts in fen; --csv for spreadsheets, "
+	                         "amounts in yuan)\n");
+	assert_string_equal(out, "");
+	assert_int_equal(ctl("school", "--csv balance --json"), 2);
+	expect_in(err, "--json and --csv together");
+	assert_int_equal(ctl("school", "--csv ping"), 2);
+	expect_in(err, "vouchctl ping: --csv is not an option here");
+	assert_int_equal(ctl("bureau", "settle --program p --period 2026 "
+	                               "--csv"),
+	                 2);
+	expect_in(err, "--csv goes with --dry-run");
+	/* a subcommand's own flags stay after it */
+	assert_int_equal(ctl("school", "--org school balance"), 2);
+	assert_string_equal(err, "vouchctl: --org goes after the command "
+	                         "(vouchctl COMMAND --org ...)\n");
+	assert_int_equal(ctl(NULL, "--addr"), 2);
+	assert_string_equal(err, "vouchctl: --addr needs a value\n");
+	assert_int_equal(ctl(NULL, "--plaintext"), 2);
+	expect_in(err, "vouchctl: which command?");
 	assert_int_equal(ctl(NULL, "frobnicate"), 2);
 	expect_in(err, "no command 'frobnicate'");
 	assert_int_equal(ctl(NULL, "balance --amount 5"), 2);
@@ -424,7 +462,11 @@ static void test_issue_settle_pool(void **state)
 	                               "--period 2026 --dry-run"),
 	                 0);
 	expect_in(out, "would be paid");
-	expect_in(out, "paid: 0.00 yuan");
+	expect_in(out, "earned (T): 0.00 yuan\n"
+	               "pool remaining (R): 5,000,000.00 yuan\n"
+	               "would be paid: 0.00 yuan\n"
+	               "pro rata: none (factor 1.000000): T <= R, each is "
+	               "paid what it earned\n");
 	assert_int_equal(ctl("bureau",
 	                     "settle --program yuxi-compute --period 2026 "
 	                     "--force"),
@@ -458,6 +500,401 @@ static void test_issue_settle_pool(void **state)
 	json_decref(o);
 	assert_int_equal(ctl("corp", "pool"), 1);
 	expect_in(err, "DENIED");
+}
+
+/* Connection flags and the output form before the subcommand, as git
+ * and kubectl take them. The environment names corp (0 remaining since
+ * its revoke), the flags name st (its 30,000-yuan grant from
+ * test_issue_settle_pool): flags win wherever they are. */
+static void test_flags_before_command(void **state)
+{
+	char key[200];
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s", pem("st"));
+	assert_int_equal(ctl("corp",
+	                     "--addr unix:%s --id st --key %s --json balance",
+	                     D.sock, key),
+	                 0);
+	expect_in(out, "\"total_remaining\": 3000000");
+	/* --cacert and --plaintext are accepted before it too (a Unix
+	 * socket uses neither); some before, some after */
+	assert_int_equal(ctl("corp",
+	                     "--cacert /nonexistent.pem --plaintext --id st "
+	                     "balance --key %s --period 2026",
+	                     key),
+	                 0);
+	expect_in(out, "total_remaining: 30,000.00 yuan\n");
+	assert_int_equal(ctl(NULL, "--id st --key %s --csv balance", key), 0);
+	expect_in(out, "id,program,org,period,project,pays,granted,");
+	/* where it goes: before the command, the flag wins over the
+	 * environment's address */
+	assert_int_equal(ctl("st", "--addr unix:%s/nowhere.sock ping", D.dir),
+	                 3);
+	expect_in(err, "cannot connect to unix:");
+	/* the same flag before and after: refused, not one of them picked */
+	assert_int_equal(ctl(NULL, "--id st --key %s balance --id corp", key),
+	                 2);
+	assert_string_equal(err, "vouchctl balance: --id is given twice; "
+	                         "give it once (before or after the "
+	                         "command)\n");
+	assert_int_equal(ctl("st", "--json balance --json"), 2);
+	expect_in(err, "--json is given twice");
+	assert_int_equal(ctl("st", "balance --period 2026 --period 2025"), 2);
+	expect_in(err, "--period is given twice");
+	/* a command that takes no connection refuses them before it too */
+	assert_int_equal(
+	    ctl(NULL, "--addr unix:/x keygen --out %s/k.pem", D.dir), 2);
+	expect_in(err, "vouchctl keygen: --addr is not an option here");
+	assert_int_equal(ctl(NULL, "--frobnicate balance"), 2);
+	assert_string_equal(err, "vouchctl: --frobnicate is not an option\n");
+}
+
+/* --csv: exact bytes, worked out from the state the tests above left.
+ * The school's voucher: 3% of 12,000,000 fen granted (360,000), 100,000
+ * redeemed, 60,000 revoked by the void of s2, 200,000 remaining. The
+ * datong pool in 2026: 30,000,000 yuan, 30,000 granted, 0.10% used.
+ * dc's receivable: 1,000 redeemed, 1,000 paid. */
+static void test_csv(void **state)
+{
+	char want[1024], id[80], expires[40];
+	json_t *o, *row;
+
+	(void)state;
+	assert_int_equal(ctl("school", "balance --json"), 0);
+	o = json_out();
+	row = json_array_get(json_object_get(o, "rows"), 0);
+	snprintf(id, sizeof(id), "%s",
+	         json_string_value(json_object_get(row, "id")));
+	snprintf(expires, sizeof(expires), "%s",
+	         json_string_value(json_object_get(row, "expires")));
+	json_decref(o);
+	assert_int_equal(ctl("school", "balance --csv"), 0);
+	snprintf(want, sizeof(want),
+	         "id,program,org,period,project,pays,granted,redeemed,"
+	         "paid_out,expired,revoked,remaining,clawback_due,expires,"
+	         "status\r\n"
+	         "%s,xinxing-demand,school,2026,,voucher,3600.00,1000.00,"
+	         "0.00,0.00,600.00,2000.00,0.00,%s,active\r\n",
+	         id, expires);
+	assert_string_equal(out, want);
+	/* the table shows the same columns, with separators; a voucher
+	 * expires at the end of the next period (2027 in CST) */
+	assert_int_equal(ctl("school", "balance"), 0);
+	expect_in(out, "  paid out  expired  revoked  remaining  "
+	               "clawback due  expires");
+	expect_in(out, "  voucher  3,600.00  1,000.00      0.00     0.00   "
+	               "600.00   2,000.00          0.00  2027-12-31T16:00:00Z  "
+	               "active\n");
+	assert_int_equal(
+	    ctl("bureau", "pool --pool datong --period 2026 --csv"), 0);
+	assert_string_equal(out,
+	                    "id,period,budget,granted,redeemed,paid_out,"
+	                    "expired,revoked,recovered,remaining,unfunded,"
+	                    "used_pct\r\n"
+	                    "datong,2026,30000000.00,30000.00,0.00,0.00,0.00,"
+	                    "0.00,0.00,29970000.00,0.00,0.10\r\n");
+	assert_int_equal(ctl("bureau", "receivables --csv --provider dc"), 0);
+	assert_string_equal(out, "provider,redeemed,paid,owed\r\n"
+	                         "dc,1000.00,1000.00,0.00\r\n");
+	/* a page with more after it: the hint goes to stderr, the CSV
+	 * stays rows only */
+	assert_int_equal(ctl("dc", "records --limit 1 --csv"), 0);
+	expect_in(err, "more: vouchctl records --after ");
+	assert_int_equal(strncmp(out,
+	                         "provider,id,org,at,amount,qty,unit,kind,"
+	                         "class,project,status\r\ndc,",
+	                         62),
+	                 0);
+}
+
+/* journal --csv: a header, then per entry its seq, time, type, the rest
+ * of its bytes and its hash, the same entry as in the NDJSON export. */
+static void test_journal_csv(void **state)
+{
+	char want[8192], fields[4096] = "";
+	const char *k;
+	json_t *o, *v;
+
+	(void)state;
+	assert_int_equal(ctl("bureau", "journal --limit 2"), 0);
+	o = json_loadb(out, strcspn(out, "\n"), 0, NULL);
+	assert_non_null(o);
+	json_object_foreach(o, k, v)
+	{
+		size_t n = strlen(fields);
+		if (strcmp(k, "seq") == 0 || strcmp(k, "time") == 0 ||
+		    strcmp(k, "type") == 0 || strcmp(k, "hash") == 0)
+			continue;
+		if (json_is_integer(v))
+			snprintf(fields + n, sizeof(fields) - n,
+			         "%s%s=%" JSON_INTEGER_FORMAT, n ? " " : "", k,
+			         json_integer_value(v));
+		else
+			snprintf(fields + n, sizeof(fields) - n, "%s%s=%s",
+			         n ? " " : "", k, json_string_value(v));
+	}
+	snprintf(want, sizeof(want),
+	         "seq,time,type,fields,hash\r\n1,%s,%s,%s%s%s,%s\r\n",
+	         json_string_value(json_object_get(o, "time")),
+	         json_string_value(json_object_get(o, "type")),
+	         strchr(fields, ',') ? "\"" : "", fields,
+	         strchr(fields, ',') ? "\"" : "",
+	         json_string_value(json_object_get(o, "hash")));
+	json_decref(o);
+	assert_int_equal(ctl("bureau", "journal --limit 1 --csv"), 0);
+	assert_string_equal(out, want);
+	assert_string_equal(err, "1 entries\n");
+	assert_int_equal(ctl("bureau", "--csv journal --limit 2"), 0);
+	assert_int_equal(strncmp(out, want, strlen(want)), 0);
+	assert_int_equal(strncmp(out + strlen(want), "2,", 2), 0);
+}
+
+/* A stand-in for vouchd on a Unix socket: it takes one connection, reads
+ * one request line, answers with reply (lines, each ending in LF) and
+ * exits 0 if the request was want. For replies today's vouchd cannot give
+ * (POOL by=program is being added to the daemon) and for values the seed
+ * policies never produce (a negative owed, a comma in a value, a record
+ * id starting with '-'). */
+static pid_t fake_vouchd(const char *sock, const char *want, const char *reply)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), c;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	unlink(sock);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char line[1024];
+		size_t n = 0;
+		ssize_t r;
+		/* vouchctl may never connect (a usage error): do not wait */
+		alarm(10);
+		c = accept(fd, NULL, NULL);
+		while (c >= 0 && n + 1 < sizeof(line) &&
+		       (r = read(c, line + n, 1)) == 1 && line[n] != '\n')
+			n++;
+		line[n] = '\0';
+		if (c < 0 || write(c, reply, strlen(reply)) < 0)
+			_exit(2);
+		close(c);
+		_exit(strcmp(line, want) == 0 ? 0 : 1);
+	}
+	close(fd);
+	return pid;
+}
+
+/* The fake's exit status: 0 when vouchctl sent the request wanted. */
+static int fake_done(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* pool --by-program: two programs of pool tiny. The totals line's
+ * remaining is budget - granted + expired + revoked + recovered =
+ * 100,000 - 30,001 + 0 + 200 + 50 = 70,249 fen. */
+static void test_pool_by_program(void **state)
+{
+	static const char reply[] =
+	    "OK n=2 budget=100000 granted=30001 redeemed=5000 "
+	    "paid_out=1000 expired=0 revoked=200 recovered=50 "
+	    "remaining=70249 unfunded=7\n"
+	    "POOL id=tiny period=2026 program=p-one granted=20000 "
+	    "redeemed=5000 paid_out=0 expired=0 revoked=200 recovered=0 "
+	    "unfunded=0\n"
+	    "POOL id=tiny period=2026 program=p-two granted=10001 "
+	    "redeemed=0 paid_out=1000 expired=0 revoked=0 recovered=50 "
+	    "unfunded=7\n";
+	static const char *const req = "POOL pool=tiny period=2026 by=program";
+	char sock[200];
+	pid_t pid;
+
+	(void)state;
+	snprintf(sock, sizeof(sock), "%s/fake.sock", D.dir);
+	pid = fake_vouchd(sock, req, reply);
+	assert_int_equal(ctl(NULL,
+	                     "pool --addr unix:%s --pool tiny --period 2026 "
+	                     "--by-program",
+	                     sock),
+	                 0);
+	assert_int_equal(fake_done(pid), 0);
+	assert_string_equal(
+	    out, "pool  period  program  granted  redeemed  paid out  "
+	         "expired  revoked  recovered  unfunded\n"
+	         "----------------------------------------------------------"
+	         "-------------------------------\n"
+	         "tiny  2026    p-one     200.00     50.00      0.00     "
+	         "0.00     2.00       0.00      0.00\n"
+	         "tiny  2026    p-two     100.01      0.00     10.00     "
+	         "0.00     0.00       0.50      0.07\n"
+	         "remaining: 702.49 yuan\n");
+	pid = fake_vouchd(sock, req, reply);
+	assert_int_equal(ctl(NULL,
+	                     "--csv --addr unix:%s pool --by-program --period "
+	                     "2026 --pool tiny",
+	                     sock),
+	                 0);
+	assert_int_equal(fake_done(pid), 0);
+	assert_string_equal(out, "id,period,program,granted,redeemed,"
+	                         "paid_out,expired,revoked,recovered,"
+	                         "unfunded\r\n"
+	                         "tiny,2026,p-one,200.00,50.00,0.00,0.00,"
+	                         "2.00,0.00,0.00\r\n"
+	                         "tiny,2026,p-two,100.01,0.00,10.00,0.00,"
+	                         "0.00,0.50,0.07\r\n");
+	/* without --by-program no by= is sent */
+	pid = fake_vouchd(sock, "POOL period=2026", "OK n=0\n");
+	assert_int_equal(
+	    ctl(NULL, "pool --addr unix:%s --period 2026 --json", sock), 0);
+	assert_int_equal(fake_done(pid), 0);
+}
+
+/* CSV of values the seed policies never give: a negative owed (a void
+ * after redemption), a value with a comma and one with a quote (RFC 4180
+ * quoting), and a record id starting with '-', which a spreadsheet would
+ * take for a formula. */
+static void test_csv_quoting(void **state)
+{
+	char sock[200];
+	pid_t pid;
+
+	(void)state;
+	snprintf(sock, sizeof(sock), "%s/fake.sock", D.dir);
+	pid = fake_vouchd(sock, "RECEIVABLES",
+	                  "OK n=1\nRECEIVABLE provider=dc redeemed=0 "
+	                  "paid=500 owed=-500\n");
+	assert_int_equal(ctl(NULL, "receivables --addr unix:%s --csv", sock),
+	                 0);
+	assert_int_equal(fake_done(pid), 0);
+	assert_string_equal(out, "provider,redeemed,paid,owed\r\n"
+	                         "dc,0.00,5.00,-5.00\r\n");
+	pid = fake_vouchd(sock, "RECEIVABLES",
+	                  "OK n=1\nRECEIVABLE provider=dc redeemed=0 "
+	                  "paid=500 owed=-500\n");
+	assert_int_equal(ctl(NULL, "receivables --addr unix:%s", sock), 0);
+	assert_int_equal(fake_done(pid), 0);
+	expect_in(out, "dc            0.00  5.00  -5.00\n");
+	pid = fake_vouchd(sock, "RECORDS",
+	                  "OK n=1\nRECORD provider=dc id=-2+3 org=o "
+	                  "at=2026-03-01T00:00:00Z amount=1 qty=1 unit=a,b "
+	                  "kind=x\"y status=counted\n");
+	assert_int_equal(ctl(NULL, "records --addr unix:%s --csv", sock), 0);
+	assert_int_equal(fake_done(pid), 0);
+	assert_string_equal(out,
+	                    "provider,id,org,at,amount,qty,unit,kind,class,"
+	                    "project,status\r\n"
+	                    "dc,'-2+3,o,2026-03-01T00:00:00Z,0.01,1,\"a,b\","
+	                    "\"x\"\"y\",,,counted\r\n");
+}
+
+/* settle --dry-run when the pool cannot pay all, on a daemon of its own
+ * with one program: 10% of the bills, annual, from a 1,000-yuan pool.
+ * org-a's 7,000.00 yuan earn 70,000 fen, org-b's 5,000.30 earn 50,003:
+ * T = 120,003 fen, R = 100,000. Each is paid floor(earned * R / T):
+ * org-a floor(7,000,000,000 / 120,003) = 58,331 (120,003 * 58,331 =
+ * 6,999,894,993), org-b floor(5,000,300,000 / 120,003) = 41,668
+ * (120,003 * 41,668 = 5,000,285,004); 99,999 in all, the fen left by
+ * flooring stays in the pool. The factor floor(10^11 / 120,003) =
+ * 833,312 millionths (120,003 * 833,312 = 99,999,939,936). */
+static void test_settle_preview_pro_rata(void **state)
+{
+	static const char *const ids[] = {"org-a", "org-b", "dc2"};
+	char pol[200], conn[400], csv[300], pub[65], text[400];
+	int i, tries, rc, y;
+	/* this year in China Standard Time: its period has not ended, so
+	 * its records are never past late_days, whenever the test runs */
+	time_t now = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	(void)state;
+	gmtime_r(&now, &tm);
+	y = tm.tm_year + 1900;
+	snprintf(pol, sizeof(pol), "%s/tinypol", D.dir);
+	mkdir(pol, 0700);
+	snprintf(csv, sizeof(csv), "%s/tiny.ini", pol);
+	write_file(csv, "[pool tiny]\nbudget = 1000\n\n"
+	                "[program tiny-annual]\npool = tiny\n"
+	                "beneficiary = consumer\nbasis = amount\nrate = 10%\n"
+	                "settlement = annual\npays = cash\n");
+	assert_int_equal(daemon_start(&D2, VOUCHD_BIN, pol), 0);
+	snprintf(conn, sizeof(conn), "--addr unix:%s --id bureau --key %s",
+	         D2.sock, D2.bureau_key);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(ctl(NULL, "keygen --out %s", pem(ids[i])), 0);
+		memcpy(pub, out, 64);
+		pub[64] = '\0';
+		/* the daemon may still be starting */
+		tries = 0;
+		while ((rc = ctl(NULL, "%s register %s --role %s --pubkey %s%s",
+		                 conn, ids[i], i < 2 ? "org" : "provider", pub,
+		                 i < 2 ? " --kind school" : "")) == 3 &&
+		       tries++ < 100)
+			usleep(50000);
+		assert_int_equal(rc, 0);
+	}
+	snprintf(csv, sizeof(csv), "%s/tiny.csv", D.dir);
+	/* 00:00Z on 1 January is 08:00 in CST: in the year y, and at most
+	 * 8 hours ahead of now */
+	snprintf(text, sizeof(text),
+	         "id,org,at,amount,qty,unit,kind\n"
+	         "t1,org-a,%d-01-01T00:00:00Z,7000.00,1,gpu-hour,training\n"
+	         "t2,org-b,%d-01-01T00:00:00Z,5000.30,1,gpu-hour,training\n",
+	         y, y);
+	write_file(csv, text);
+	assert_int_equal(ctl(NULL, "--addr unix:%s --id dc2 --key %s report %s",
+	                     D2.sock, pem("dc2"), csv),
+	                 0);
+	assert_int_equal(ctl(NULL,
+	                     "%s settle --program tiny-annual --period %d "
+	                     "--dry-run",
+	                     conn, y),
+	                 0);
+	assert_string_equal(
+	    out, "beneficiary  project  earned  would be paid    factor\n"
+	         "-----------------------------------------------------\n"
+	         "org-a        -        700.00         583.31  0.833312\n"
+	         "org-b        -        500.03         416.68  0.833312\n"
+	         "earned (T): 1,200.03 yuan\n"
+	         "pool remaining (R): 1,000.00 yuan\n"
+	         "would be paid: 999.99 yuan\n"
+	         "pro rata: factor 0.833312 = R / T = 1,000.00 / 1,200.03; "
+	         "each is paid floor(earned * R / T) in fen\n");
+	assert_int_equal(ctl(NULL,
+	                     "%s --csv settle --program tiny-annual --period "
+	                     "%d --dry-run",
+	                     conn, y),
+	                 0);
+	assert_string_equal(out, "beneficiary,project,earned,would_be_paid,"
+	                         "factor\r\n"
+	                         "org-a,,700.00,583.31,0.833312\r\n"
+	                         "org-b,,500.03,416.68,0.833312\r\n");
+	/* nothing was written: the real settlement pays exactly what the
+	 * preview showed */
+	assert_int_equal(ctl(NULL,
+	                     "%s settle --program tiny-annual --period %d "
+	                     "--force --json",
+	                     conn, y),
+	                 0);
+	expect_in(out, "\"paid\": 99999");
+	assert_int_equal(ctl(NULL, "%s balance --org org-a --csv", conn), 0);
+	snprintf(csv, sizeof(csv),
+	         ",tiny-annual,org-a,%d,,cash,583.31,0.00,0.00,0.00,0.00,"
+	         "583.31,0.00,,active\r\n",
+	         y);
+	expect_in(out, csv);
+	assert_int_equal(daemon_stop(&D2), 0);
+	D2.pid = 0;
+	daemon_cleanup(&D2);
 }
 
 static void test_stats_and_reload(void **state)
@@ -741,6 +1178,12 @@ int main(void)
 	    cmocka_unit_test(test_redeem_pay_void_revoke),
 	    cmocka_unit_test(test_report_killed_and_resumed),
 	    cmocka_unit_test(test_issue_settle_pool),
+	    cmocka_unit_test(test_flags_before_command),
+	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_journal_csv),
+	    cmocka_unit_test(test_pool_by_program),
+	    cmocka_unit_test(test_csv_quoting),
+	    cmocka_unit_test(test_settle_preview_pro_rata),
 	    cmocka_unit_test(test_stats_and_reload),
 	    cmocka_unit_test(test_journal_and_audit),
 	    cmocka_unit_test(test_config_file),
