@@ -109,8 +109,11 @@ static void xinxing_voucher(struct client *c, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < n; i++) {
 		l = client_line(c);
-		if (strstr(l, " program=xinxing-demand ") != NULL)
-			snprintf(buf, size, "%s", l);
+		if (strstr(l, " program=xinxing-demand ") != NULL) {
+			size_t len = strnlen(l, size - 1);
+			memcpy(buf, l, len);
+			buf[len] = '\0';
+		}
 	}
 	assert_true(buf[0] != '\0');
 }
