@@ -108,8 +108,7 @@ show repay --voucher "$CASH" --amount 5000 --ref yx-2026-corp-9-back-1
 show balance --org corp-9 --period 2026
 step "bureau: the pools, and the same by program"
 show pool --period 2026
-printf '$ echo "POOL period=2026 by=program" | vouchctl raw\n'
-echo "POOL period=2026 by=program" | "$VOUCHCTL" raw
+show pool --period 2026 --by-program
 step "bureau: export the journal, take a signed checkpoint, audit both offline"
 "$VOUCHCTL" checkpoint --json > "$DIR/checkpoint.json"
 printf '$ vouchctl checkpoint --json > checkpoint.json\n'
