@@ -197,51 +197,57 @@ int accrual_split(const struct policy_program *g, int64_t amount,
 	return 0;
 }
 
-static int fits(const struct policy_program *g, int64_t amount,
+/* Whether a voucher whose running total of granted is base can grow by x:
+ * each pool books the change in its share of the total (book_pools_move),
+ * which must fit what the pool still has. */
+static int fits(const struct policy_program *g, int64_t base, int64_t x,
                 const int64_t *remaining, int64_t *parts)
 {
+	int64_t from[POLICY_MAX_SHARES];
 	size_t i;
 
-	if (accrual_split(g, amount, parts) < 0)
+	if (accrual_split(g, base, from) < 0 ||
+	    accrual_split(g, base + x, parts) < 0)
 		return 0;
-	for (i = 0; i < g->nshares; i++)
-		if (parts[i] > remaining[i])
+	for (i = 0; i < g->nshares; i++) {
+		parts[i] -= from[i];
+		if (parts[i] > (remaining[i] > 0 ? remaining[i] : 0))
 			return 0;
+	}
 	return 1;
 }
 
-int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
-                     int64_t *cap)
+int accrual_capacity(const struct policy_program *g, int64_t base,
+                     const int64_t *remaining, int64_t limit, int64_t *cap)
 {
-	int64_t parts[POLICY_MAX_SHARES], c = INT64_MAX;
-	size_t i;
+	int64_t parts[POLICY_MAX_SHARES], lo = 0, hi;
 
-	if (g->nshares == 0 || g->nshares > POLICY_MAX_SHARES)
+	if (g->nshares == 0 || g->nshares > POLICY_MAX_SHARES || base < 0 ||
+	    limit < 0 || base > INT64_MAX - limit)
 		return VD_EINVAL;
-	/* Each pool alone bounds the amount: floor(x * bp / 10000) <= R
-	 * holds exactly for x <= ((R + 1) * 10000 - 1) / bp. The first pool's
-	 * part is at least its own floored share, so its bound holds too. */
-	for (i = 0; i < g->nshares; i++) {
-		int64_t r = remaining[i] > 0 ? remaining[i] : 0;
-		__int128 b =
-		    (((__int128)r + 1) * MONEY_BP_ONE - 1) / g->shares[i].bp;
-		if (b < c)
-			c = (int64_t)b;
+	/* With one or two pools each pool's booked part grows with x, so
+	 * "fits" holds up to some x and not beyond: the largest is found by
+	 * halving. (With more pools the first pool's part is not monotone;
+	 * a policy allows at most two, and lo only ever takes a value that
+	 * fits, whatever the policy.) */
+	hi = limit;
+	while (lo < hi) {
+		/* the upper middle, without overflow at INT64_MAX */
+		int64_t mid = lo + (hi - lo) / 2 + ((hi - lo) & 1);
+		if (fits(g, base, mid, remaining, parts))
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	/* The odd fen can push the first pool over its own share by less
-	 * than one fen per other share; step down until every part fits.
-	 * That takes a step or two for common shares and at most
-	 * nshares * 10000 / bp of the first pool in the worst case. */
-	while (c > 0 && !fits(g, c, remaining, parts))
-		c--;
-	*cap = c;
+	*cap = lo;
 	return 0;
 }
 
-int accrual_fund(const struct policy_program *g, int64_t delta,
+int accrual_fund(const struct policy_program *g, int64_t delta, int64_t base,
                  const int64_t *remaining, struct accrual_funding *out)
 {
-	int64_t cap;
+	int64_t from[POLICY_MAX_SHARES];
+	size_t i;
 	int rc;
 
 	if (delta < 0)
@@ -249,11 +255,15 @@ int accrual_fund(const struct policy_program *g, int64_t delta,
 	memset(out, 0, sizeof(*out));
 	if (delta == 0 || delta < g->min_grant)
 		return 0;
-	if ((rc = accrual_capacity(g, remaining, &cap)) < 0)
+	if ((rc = accrual_capacity(g, base, remaining, delta, &out->grant)) < 0)
 		return rc;
-	out->grant = delta < cap ? delta : cap;
 	out->unfunded = delta - out->grant;
-	return accrual_split(g, out->grant, out->part);
+	if ((rc = accrual_split(g, base, from)) < 0 ||
+	    (rc = accrual_split(g, base + out->grant, out->part)) < 0)
+		return rc;
+	for (i = 0; i < g->nshares; i++)
+		out->part[i] -= from[i];
+	return 0;
 }
 
 int accrual_prorata(const int64_t *earned, size_t n, int64_t available,

@@ -105,18 +105,22 @@ struct accrual_funding {
 int accrual_split(const struct policy_program *g, int64_t amount,
                   int64_t *parts);
 
-/* Step 5 funding (delta >= 0): if delta < min_grant nothing is granted
- * and nothing is unfunded (the delta waits for more basis). Otherwise
- * grant the largest amount <= delta whose split fits what every pool
- * still has (remaining, one per share, in share order) and record the
- * rest as unfunded. */
-int accrual_fund(const struct policy_program *g, int64_t delta,
+/* Step 5 funding (delta >= 0) of a voucher whose granted total is base
+ * (0 for a new one): if delta < min_grant nothing is granted and nothing
+ * is unfunded (the delta waits for more basis). Otherwise grant the
+ * largest amount <= delta that every pool can book (remaining, one per
+ * share, in share order; a pool books the change in its share of the
+ * voucher's running total: split(base + grant) - split(base), which
+ * out->part holds) and record the rest as unfunded. */
+int accrual_fund(const struct policy_program *g, int64_t delta, int64_t base,
                  const int64_t *remaining, struct accrual_funding *out);
 
-/* The most the pools can still pay for this program: the largest amount
- * whose split fits every pool's remaining budget. */
-int accrual_capacity(const struct policy_program *g, const int64_t *remaining,
-                     int64_t *cap);
+/* The largest x <= limit by which a voucher whose granted total is base
+ * can grow with every pool booking the change in its share of the total
+ * within its remaining budget (base 0: the largest amount whose split
+ * fits). VD_EINVAL for a negative base or limit. */
+int accrual_capacity(const struct policy_program *g, int64_t base,
+                     const int64_t *remaining, int64_t limit, int64_t *cap);
 
 /* Annual settlement: T = sum of earned, R = available (>= 0, as every
  * earned). If T <= R each gets its earned; otherwise

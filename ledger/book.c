@@ -733,11 +733,22 @@ int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
 	for (i = 0; i < n; i++) {
 		const struct policy_program *p = &b->pol->programs[idx[i]];
 		struct accrual_funding f;
+		int64_t base = 0;
 		memset(&f, 0, sizeof(f));
+		/* the pools book a top-up as the change in their share of
+		 * the voucher's running total: that must fit */
+		if (m[i].delta > 0 && rows[i].voucher[0] != '\0') {
+			struct voucher_row v;
+			if ((rc = book_voucher_get_of(b, ben, rows[i].voucher,
+			                              &v)) < 0)
+				return rc;
+			base = v.granted;
+		}
 		if (m[i].delta > 0) {
 			if ((rc = book_pools_remaining(b, p, period, rem)) <
 			        0 ||
-			    (rc = accrual_fund(p, m[i].delta, rem, &f)) < 0 ||
+			    (rc = accrual_fund(p, m[i].delta, base, rem, &f)) <
+			        0 ||
 			    (rc = book_grant(b, p, ben, period, f.grant,
 			                     &rows[i])) < 0)
 				return rc;

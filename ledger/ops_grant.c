@@ -221,6 +221,43 @@ static int due_of(struct book *b, int prog, const char *ben, int32_t period,
 	return 0;
 }
 
+/* Pro rata within R (p->cap), then as each voucher books its own split:
+ * the odd fen of every beneficiary go to the first pool, which can need
+ * up to a fen per beneficiary more than the split of the sum. While a
+ * pool would be overdrawn, R comes down by the excess (nobody is paid
+ * what a pool does not have; the preview shows that R). */
+static int prorata_within(const struct policy_program *g, const int64_t *rem,
+                          struct settle_plan *p)
+{
+	int64_t parts[POLICY_MAX_SHARES], sum[POLICY_MAX_SHARES], over;
+	size_t i, k;
+	int rc;
+
+	for (;;) {
+		if ((rc = accrual_prorata(p->due, p->n, p->cap, p->paid,
+		                          &p->left)) < 0)
+			return rc;
+		memset(sum, 0, sizeof(sum));
+		for (i = 0; i < p->n; i++) {
+			if ((rc = accrual_split(g, p->paid[i], parts)) < 0)
+				return rc;
+			for (k = 0; k < g->nshares; k++)
+				sum[k] += parts[k];
+		}
+		over = 0;
+		for (k = 0; k < g->nshares; k++)
+			if (sum[k] - (rem[k] > 0 ? rem[k] : 0) > over)
+				over = sum[k] - (rem[k] > 0 ? rem[k] : 0);
+		if (over == 0)
+			return 0;
+		/* paid sums to at most min(R, T): lowering that ends by
+		 * R = 0 at the latest */
+		if (p->cap > p->total)
+			p->cap = p->total;
+		p->cap = p->cap < over ? 0 : p->cap - over;
+	}
+}
+
 int ops_settle_plan(struct book *b, const char *program, int32_t period,
                     const char **why, struct settle_plan *p)
 {
@@ -267,8 +304,8 @@ int ops_settle_plan(struct book *b, const char *program, int32_t period,
 		    (rc = money_add(p->total, p->due[i], &p->total)) < 0)
 			goto fail;
 	if ((rc = book_pools_remaining(b, g, period, rem)) < 0 ||
-	    (rc = accrual_capacity(g, rem, &p->cap)) < 0 ||
-	    (rc = accrual_prorata(p->due, p->n, p->cap, p->paid, &p->left)) < 0)
+	    (rc = accrual_capacity(g, 0, rem, INT64_MAX, &p->cap)) < 0 ||
+	    (rc = prorata_within(g, rem, p)) < 0)
 		goto fail;
 	for (i = 0; i < p->n; i++)
 		p->paid_sum += p->paid[i];

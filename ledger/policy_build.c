@@ -141,6 +141,17 @@ static int val_shares(struct conv *c, struct policy_program *g)
 		KERR(c, "co-funding shares sum to %s%%, not 100%%", pct);
 		return -1;
 	}
+	/* With three or more pools the first pool's part (the total less
+	 * the others' floored shares) can fall as the total grows (34/33/33:
+	 * 3 is 3+0+0, 4 is 2+1+1), so the running totals the pools book
+	 * would give back more than was granted. A store's recorded policy
+	 * from before this rule still loads. */
+	if (g->nshares > 2 && !c->p->recorded) {
+		KERR(c, "at most two pools may co-fund a program (with three "
+		        "the odd fen would make the first pool give back more "
+		        "than it granted)");
+		return -1;
+	}
 	return 0;
 }
 

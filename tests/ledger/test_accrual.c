@@ -152,9 +152,9 @@ static void test_ex3_xinxing_both_sides(void **state)
 	assert_true(earned_for(s, accrual_basis_of(s, &local)) == 200000);
 	/* both draw on pool xinxing */
 	assert_int_equal(d->shares[0].pool, s->shares[0].pool);
-	assert_int_equal(accrual_fund(d, 300000, &budget, &fd), 0);
+	assert_int_equal(accrual_fund(d, 300000, 0, &budget, &fd), 0);
 	budget -= fd.part[0];
-	assert_int_equal(accrual_fund(s, 200000, &budget, &fs), 0);
+	assert_int_equal(accrual_fund(s, 200000, 0, &budget, &fs), 0);
 	assert_true(fd.grant == 300000 && fs.grant == 200000);
 	assert_true(fd.unfunded == 0 && fs.unfunded == 0);
 	assert_true(budget == 2000000000LL - 300000);
@@ -484,25 +484,40 @@ static void test_fund_pool_limits_and_unfunded(void **state)
 	g.shares[1].bp = 5000;
 	/* the first pool has 10 fen: 21 would split 11 + 10, so 20 is the
 	 * most (10 + 10); the other 80 are unfunded */
-	assert_int_equal(accrual_fund(&g, 100, rem, &f), 0);
+	assert_int_equal(accrual_fund(&g, 100, 0, rem, &f), 0);
 	assert_true(f.grant == 20 && f.unfunded == 80);
 	assert_true(f.part[0] == 10 && f.part[1] == 10);
 	/* the second pool limits: 1,000 and 3 -> 7 (4 + 3) */
 	rem[1] = 3;
 	rem[0] = 1000;
-	assert_int_equal(accrual_capacity(&g, rem, &cap), 0);
+	assert_int_equal(accrual_capacity(&g, 0, rem, INT64_MAX, &cap), 0);
 	assert_true(cap == 7);
 	/* an empty pool funds nothing: all of it is unmet demand */
 	rem[1] = 0;
-	assert_int_equal(accrual_fund(&g, 500, rem, &f), 0);
+	assert_int_equal(accrual_fund(&g, 500, 0, rem, &f), 0);
 	assert_true(f.grant == 1 && f.unfunded == 499); /* 1 + 0 fits */
 	/* min_grant: a small delta is not granted and not unfunded */
 	g.min_grant = 5000;
 	rem[1] = 1000;
-	assert_int_equal(accrual_fund(&g, 4999, rem, &f), 0);
+	assert_int_equal(accrual_fund(&g, 4999, 0, rem, &f), 0);
 	assert_true(f.grant == 0 && f.unfunded == 0);
-	assert_int_equal(accrual_fund(&g, 5000, rem, &f), 0);
+	assert_int_equal(accrual_fund(&g, 5000, 0, rem, &f), 0);
 	assert_true(f.grant == 2000 && f.unfunded == 3000);
+	/* a top-up books the change in each pool's share of the voucher's
+	 * running total: from 3 (2 + 1), with 1 fen left in the second
+	 * pool, 4 is (2 + 2) and 5 is (3 + 2), but 6 would be (3 + 3): 2 is
+	 * the most, booked 1 + 1 */
+	g.min_grant = 0;
+	rem[0] = 100;
+	rem[1] = 1;
+	assert_int_equal(accrual_fund(&g, 10, 3, rem, &f), 0);
+	assert_true(f.grant == 2 && f.unfunded == 8);
+	assert_true(f.part[0] == 1 && f.part[1] == 1);
+	/* from 3 with nothing left there: 4 would book the second pool's
+	 * fen, so nothing is granted (split alone, 1 fen = 1 + 0 fits) */
+	rem[1] = 0;
+	assert_int_equal(accrual_fund(&g, 1, 3, rem, &f), 0);
+	assert_true(f.grant == 0 && f.unfunded == 1);
 }
 
 static void test_prorata_t_equals_r_and_r_plus_1(void **state)
@@ -554,7 +569,8 @@ static void test_overflow_at_int64_edges(void **state)
 	{
 		struct policy_program h = mkprog("h", 100);
 		int64_t rem = INT64_MAX, cap = -1;
-		assert_int_equal(accrual_capacity(&h, &rem, &cap), 0);
+		assert_int_equal(accrual_capacity(&h, 0, &rem, INT64_MAX, &cap),
+		                 0);
 		assert_true(cap == INT64_MAX);
 	}
 }

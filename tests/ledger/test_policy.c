@@ -423,6 +423,19 @@ static void test_cofunding_not_100(void **state)
 	           "6: co-funding shares sum to 90.00%, not 100%");
 }
 
+/* 34/33/33 splits 3 as 3+0+0 and 4 as 2+1+1: refused */
+static void test_cofunding_three_pools(void **state)
+{
+	expect_one(*state,
+	           POOL_P "[pool q]\nbudget = 5\n[pool r]\nbudget = 5\n"
+	                  "[program a]\npool = p:34%, q:33%, r:33%\n"
+	                  "beneficiary = consumer\n"
+	                  "settlement = immediate\nrate = 3%\n",
+	           "8: at most two pools may co-fund a program (with three the "
+	           "odd fen would make the first pool give back more than it "
+	           "granted)");
+}
+
 static void test_group_mixes_annual(void **state)
 {
 	expect_one(*state,
@@ -706,6 +719,7 @@ int main(void)
 	    T(test_rate_out_of_range),
 	    T(test_tiers_not_increasing),
 	    T(test_cofunding_not_100),
+	    T(test_cofunding_three_pools),
 	    T(test_group_mixes_annual),
 	    T(test_rate_with_quantity),
 	    T(test_net_is_consumer),
