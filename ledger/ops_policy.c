@@ -190,6 +190,33 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return 0;
 }
 
+/* A larger late_days may not reopen a period that has closed: its
+ * voids, late records and net bases would change what was final (a
+ * redemption in a closed period left the net basis alone; a void after
+ * reopening would take off what it never lowered). */
+static int reopens(struct judge *j)
+{
+	int64_t was = j->prev->late_days, now = j->b->pol->late_days;
+	int32_t p = (int32_t)period_of(j->b->now);
+	const struct policy_origin *w = &j->b->pol->late_days_where;
+
+	if (now <= was)
+		return 0;
+	for (; p >= PERIOD_MIN && period_start(p + 1) + now * 86400 > j->b->now;
+	     p--) {
+		char day[11];
+		if (period_start(p + 1) + was * 86400 > j->b->now)
+			continue; /* still open under the old rule */
+		period_format_date(period_start(p + 1) + was * 86400, day);
+		return refuse(j,
+		              "%s:%d: late_days = %" PRId64 " would reopen %d, "
+		              "closed since %s (late_days %" PRId64 ")",
+		              w->file ? w->file : "-", w->line, now, p, day,
+		              was);
+	}
+	return 0;
+}
+
 static int judge_and_apply(struct judge *j)
 {
 	struct book *b = j->b;
@@ -197,6 +224,8 @@ static int judge_and_apply(struct judge *j)
 	size_t i;
 	int rc;
 
+	if (j->prev != NULL && (rc = reopens(j)) != 0)
+		return rc;
 	if ((rc = ltx_walk(b->t, DB_POOLS, NULL, 0, NULL, 0, pool_one, j)) !=
 	        0 ||
 	    (rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, row_one, j)) !=

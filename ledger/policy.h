@@ -148,6 +148,7 @@ struct policy_group {
 struct policy {
 	int recorded; /* loaded from a store's record: policy_load_blob */
 	int64_t late_days;
+	struct policy_origin late_days_where; /* file NULL: the default */
 	size_t nfiles;
 	char **files; /* paths as given, for struct policy_origin */
 	size_t npools, nprograms, ngroups;

@@ -209,10 +209,12 @@ static int build_ledger(struct conv *c)
 
 	for (i = 0; i < c->s->nkv; i++) {
 		c->kv = &c->s->kv[i];
-		if (strcmp(c->kv->key, "late_days") == 0)
+		if (strcmp(c->kv->key, "late_days") == 0) {
+			c->p->late_days_where.file = c->s->file;
+			c->p->late_days_where.line = c->kv->line;
 			conv_uint(c, c->kv->value, strlen(c->kv->value), 0,
 			          36500, &c->p->late_days);
-		else
+		} else
 			conv_unknown_key(c);
 	}
 	return 0;
@@ -486,6 +488,13 @@ static int build_program(struct conv *c, struct policy_program *g)
 	if (have_settle && g->settlement == POLICY_GRANT &&
 	    g->rule != POLICY_RATE)
 		KERR(c, "a grant program takes 'rate' (of the declared need)");
+	/* a grant's basis is the declared need, an amount */
+	if (have_settle && g->settlement == POLICY_GRANT &&
+	    g->basis != POLICY_AMOUNT) {
+		c->kv = basis_kv;
+		KERR(c, "a grant program's basis is the declared need: basis "
+		        "= amount");
+	}
 	if (unit_kv != NULL && g->basis != POLICY_QUANTITY) {
 		c->kv = unit_kv;
 		KERR(c, "'unit' goes with basis = quantity");

@@ -245,12 +245,54 @@ static void test_net_frozen_after_late_days(void **state)
 	fx_close(&f);
 }
 
+/* A reload may not reopen a closed period (a review's case): once 2026
+ * closed on 2027-04-01 (late_days 90), a redemption against a 2026 bill
+ * left capped-net's net basis alone; raising late_days to 365 would let
+ * the bill be voided and take off the 100,000 it never lowered. Refused,
+ * naming the line; the void stays CLOSED. */
+static void test_no_reopening(void **state)
+{
+	static const char *const files[] = {NET_DIR "capped.ini", NULL};
+	struct ledger_voucher h;
+	struct policy *p;
+	char path[256], why[300];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "b1", "s", JUNE_2026, 600000), 0);
+	assert_true(fx_granted(&f, "half", "s", 2026, &h) == 300000);
+	f.now = T2027 + 100LL * 86400;
+	assert_int_equal(fx_redeem(&f, "dc", h.id, "b1", 100000, "k1", NULL),
+	                 0);
+	p = fx_policy_of(&f, "late.ini",
+	                 "[ledger]\nlate_days = 365\n"
+	                 "[pool n]\nbudget = 100000\n[pool v]\n"
+	                 "budget = 100000\n[program capped-net]\npool = n\n"
+	                 "beneficiary = consumer\nbasis = net\nrate = 10%\n"
+	                 "cap = 1000\nsettlement = immediate\npays = cash\n"
+	                 "[program half]\npool = v\nbeneficiary = consumer\n"
+	                 "rate = 50%\nsettlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, p, f.p, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "late.ini:2: late_days = 365 would reopen 2026, "
+	                "closed since 2027-04-01 (late_days 90)") == NULL)
+		fail_msg("why: %s", why);
+	assert_int_equal(fx_void(&f, "dc", "b1"), VD_ECLOSED);
+	fx_check_ok(&f);
+	policy_free(p);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ex14_yuxi_net),
 	    cmocka_unit_test(test_net_through_cap),
 	    cmocka_unit_test(test_net_frozen_after_late_days),
+	    cmocka_unit_test(test_no_reopening),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

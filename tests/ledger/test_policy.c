@@ -455,6 +455,16 @@ static void test_rate_with_quantity(void **state)
 	           "'unit_rate' or 'tiers' with basis = quantity");
 }
 
+/* a grant counts the declared need, not records */
+static void test_grant_basis_amount(void **state)
+{
+	expect_one(*state,
+	           POOL_P "[program a]\npool = p\nbeneficiary = consumer\n"
+	                  "settlement = grant\nbasis = net\nrate = 30%\n",
+	           "7: a grant program's basis is the declared need: basis = "
+	           "amount");
+}
+
 /* one group's entitlement is one beneficiary's */
 static void test_group_one_side(void **state)
 {
@@ -724,6 +734,7 @@ int main(void)
 	    T(test_rate_with_quantity),
 	    T(test_net_is_consumer),
 	    T(test_group_one_side),
+	    T(test_grant_basis_amount),
 	    T(test_rate_and_tiers),
 	    T(test_repeated_key),
 	    T(test_bad_date),
