@@ -680,7 +680,8 @@ int book_group_other(struct book *b, const struct policy_group *grp,
 	return 0;
 }
 
-int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
+int book_settle_group(struct book *b, int prog, const char *ben, int32_t period,
+                      int64_t issue)
 {
 	const struct policy_program *g = &b->pol->programs[prog];
 	const struct policy_group *grp = NULL;
@@ -733,7 +734,7 @@ int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
 	for (i = 0; i < n; i++) {
 		const struct policy_program *p = &b->pol->programs[idx[i]];
 		struct accrual_funding f;
-		int64_t base = 0;
+		int64_t base = 0, want;
 		memset(&f, 0, sizeof(f));
 		/* the pools book a top-up as the change in their share of
 		 * the voucher's running total: that must fit */
@@ -744,14 +745,24 @@ int book_settle_group(struct book *b, int prog, const char *ben, int32_t period)
 				return rc;
 			base = v.granted;
 		}
+		/* a grant program's voucher is its application's: it is
+		 * granted when issued, at most the application's own amount;
+		 * what earlier applications could not be paid stays their
+		 * unmet demand */
+		want = m[i].delta;
+		if (p->settlement == POLICY_GRANT) {
+			int64_t most = idx[i] == prog && issue > 0 ? issue : 0;
+			want = want < most ? want : most;
+		}
 		if (m[i].delta > 0) {
 			if ((rc = book_pools_remaining(b, p, period, rem)) <
 			        0 ||
-			    (rc = accrual_fund(p, m[i].delta, base, rem, &f)) <
-			        0 ||
+			    (rc = accrual_fund(p, want, base, rem, &f)) < 0 ||
 			    (rc = book_grant(b, p, ben, period, f.grant,
 			                     &rows[i])) < 0)
 				return rc;
+			if (want < m[i].delta && m[i].delta >= p->min_grant)
+				f.unfunded = m[i].delta - f.grant;
 		}
 		if ((rc = book_set_unfunded(b, p, period, &rows[i],
 		                            f.unfunded)) < 0)

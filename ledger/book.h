@@ -194,9 +194,13 @@ int book_group_other(struct book *b, const struct policy_group *grp,
  * period: recompute, grant what is due (funded by the pools, the rest
  * unfunded), or take back what is no longer earned (off the voucher's
  * remaining first, the rest a clawback due). Writes the rows that
- * changed and journals the grants, reductions and clawbacks. */
+ * changed and journals the grants, reductions and clawbacks. A grant
+ * program is granted only by the ISSUE of an application (issue: its
+ * amount, prog the program; 0 otherwise), at most that amount, into the
+ * application's own voucher: what earlier applications could not be
+ * paid stays their row's unfunded, not the new voucher's. */
 int book_settle_group(struct book *b, int prog, const char *ben,
-                      int32_t period);
+                      int32_t period, int64_t issue);
 
 /* Grant amount to ben under program g for period (amount <= 0:
  * nothing): top up acc's voucher, or create one if it has none or it was

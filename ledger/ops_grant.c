@@ -129,7 +129,8 @@ int ops_issue(struct book *b, struct ledger_op *op)
 		return rc;
 	before = group_granted(b, g, prog, op->u.issue.org, period);
 	unf = acc.unfunded;
-	if ((rc = book_settle_group(b, prog, op->u.issue.org, period)) < 0 ||
+	if ((rc = book_settle_group(b, prog, op->u.issue.org, period,
+	                            app.amount)) < 0 ||
 	    (rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0)
 		return rc;
 	app.granted =

@@ -133,7 +133,7 @@ static int settle_counted(struct book *b, const struct counted *c,
 		nd++;
 		if ((rc = book_settle_group(b, c->prog[i],
 		                            c->consumer[i] ? org : provider,
-		                            period)) < 0)
+		                            period, 0)) < 0)
 			return rc;
 	}
 	return 0;

@@ -1,7 +1,8 @@
-/* Co-funded programs at the edge of a pool (domain.md: "a grant never
- * exceeds what every pool can still pay for its share"; the figures are
- * running totals of each voucher's split). Faults a review found, each
- * worked by hand; each test failed before its fix. */
+/* Edges a review found, each worked by hand; each test failed before its
+ * fix. Co-funded programs at the edge of a pool (domain.md: "a grant
+ * never exceeds what every pool can still pay for its share"; the
+ * figures are running totals of each voucher's split), and applications
+ * after a pool ran dry (each application is its own voucher). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,11 +110,60 @@ static void test_settlement_within_each_split(void **state)
 	fx_close(&f);
 }
 
+/* Pool g 10 yuan, grant program gp 30% of the need. a1 (need 10,000)
+ * asks 3,000: the pool pays 1,000, 2,000 unfunded. a2 (need 1,000) asks
+ * 300: nothing left, 300 unfunded. The budget is raised to 100 yuan;
+ * a3 (need 100) asks 30 and gets its 30, no more: its voucher is its
+ * own, so revoking it cannot take a1's or a2's money, and their 2,300
+ * stay unmet demand on the row. Before, a3's voucher took 2,330. */
+static void test_application_gets_its_own(void **state)
+{
+	struct policy *p, *q;
+	struct ledger_voucher v;
+	struct ledger_op op;
+	char path[256], why[300];
+	struct fx f;
+
+	(void)state;
+	{
+		static const char *const files[] = {
+		    VD_SOURCE_DIR "/tests/data/policy-small/small.ini", NULL};
+		assert_int_equal(fx_open(&f, files, 0), 0);
+	}
+	p = fx_policy_of(&f, "g.ini",
+	                 "[pool g]\nbudget = 10\n[program gp]\npool = g\n"
+	                 "beneficiary = consumer\nrate = 30%\n"
+	                 "settlement = grant\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, p, NULL, why, sizeof(why)), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "startup", 0), 0);
+	assert_int_equal(fx_issue(&f, "gp", "s", 10000, -1, "a1", &op), 0);
+	assert_true(op.amount == 1000 && op.remaining == 2000);
+	assert_int_equal(fx_issue(&f, "gp", "s", 1000, -1, "a2", &op), 0);
+	assert_true(op.amount == 0 && op.remaining == 300);
+	q = fx_policy_of(&f, "g.ini",
+	                 "[pool g]\nbudget = 100\n[program gp]\npool = g\n"
+	                 "beneficiary = consumer\nrate = 30%\n"
+	                 "settlement = grant\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, q, p, why, sizeof(why)), 0);
+	assert_int_equal(fx_issue(&f, "gp", "s", 100, -1, "a3", &op), 0);
+	assert_true(op.amount == 30 && op.remaining == 0);
+	assert_int_equal(ledger_voucher(f.l, op.voucher, &v), 0);
+	assert_true(v.granted == 30);
+	fx_check_ok(&f);
+	ledger_set_policy(f.l, f.p);
+	policy_free(p);
+	policy_free(q);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_topup_within_running_split),
 	    cmocka_unit_test(test_settlement_within_each_split),
+	    cmocka_unit_test(test_application_gets_its_own),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
