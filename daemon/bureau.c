@@ -26,6 +26,10 @@ int bureau_register_check(struct conn *c, const struct req *r, struct job *j,
 	req_copy(r, KEY_KEY, hex, sizeof(hex));
 	if (req_has(r, KEY_KIND))
 		req_copy(r, KEY_KIND, op->u.reg.kind, sizeof(op->u.reg.kind));
+	/* proto checked its shape (TYPE_REGION) and length */
+	if (req_has(r, KEY_REGION))
+		req_copy(r, KEY_REGION, op->u.reg.region,
+		         sizeof(op->u.reg.region));
 	/* proto checked the word (TYPE_ROLE) */
 	op->u.reg.role = role_lookup(role, strlen(role));
 	op->u.reg.local = req_has(r, KEY_LOCAL) && r->num[KEY_LOCAL] == 1;

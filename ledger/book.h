@@ -24,12 +24,27 @@
 
 #include "journal.h"
 #include "policy.h"
+#include "region.h"
 #include "store.h"
 
 #define BOOK_VID 24 /* voucher ids: "V" and 12 digits */
 
+/* Schema 5: region and status. */
 struct principal_row {
 	uint8_t role; /* enum role */
+	uint8_t local;
+	char kind[33];
+	uint8_t key[32];
+	uint64_t seq;
+	char region[REGION_MAX + 1]; /* "" for none: within no region */
+	uint8_t status;              /* P_ACTIVE, P_SUSPENDED */
+};
+
+enum { P_ACTIVE = 0, P_SUSPENDED = 1 };
+
+/* Schemas 3 and 4: what `vouchd upgrade` reads. */
+struct principal_row_v4 {
+	uint8_t role;
 	uint8_t local;
 	char kind[33];
 	uint8_t key[32];

@@ -28,6 +28,7 @@
 
 #include "kind.h"
 #include "policy.h"
+#include "region.h"
 #include "role.h"
 
 #define LEDGER_ID 64
@@ -104,6 +105,7 @@ struct ledger_op {
 			uint8_t key[32];
 			char kind[33];
 			int local;
+			char region[REGION_MAX + 1]; /* "" for none */
 		} reg;
 		struct ledger_record usage;
 		struct {

@@ -26,11 +26,17 @@ int ops_register(struct book *b, struct ledger_op *op)
 	r.local = op->u.reg.local ? 1 : 0;
 	snprintf(r.kind, sizeof(r.kind), "%s", op->u.reg.kind);
 	memcpy(r.key, op->u.reg.key, sizeof(r.key));
+	if (op->u.reg.region[0] != '\0' &&
+	    !region_valid(op->u.reg.region, strlen(op->u.reg.region)))
+		return ops_refuse(&op->why, VD_EINVAL, "malformed region");
+	snprintf(r.region, sizeof(r.region), "%s", op->u.reg.region);
+	r.status = P_ACTIVE;
 	rc = book_principal(b, op->u.reg.id, &old);
 	if (rc == 0) {
 		/* the same fields again: a no-op; other fields: refused */
 		if (old.role != r.role || old.local != r.local ||
 		    strcmp(old.kind, r.kind) != 0 ||
+		    strcmp(old.region, r.region) != 0 ||
 		    memcmp(old.key, r.key, sizeof(r.key)) != 0)
 			return ops_refuse(&op->why, VD_ECONFLICT,
 			                  "registered with other fields");
@@ -47,6 +53,8 @@ int ops_register(struct book *b, struct ledger_op *op)
 	if (r.kind[0])
 		journal_str(&f, "kind", r.kind);
 	journal_i64(&f, "local", r.local);
+	if (r.region[0])
+		journal_str(&f, "region", r.region);
 	if ((rc = journal_append(b->t, b->now, "register", &f, &r.seq)) < 0)
 		return rc;
 	store_key_id(k, 0, op->u.reg.id);

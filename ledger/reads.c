@@ -39,6 +39,8 @@ int ledger_principal(struct ledger *l, const char *id,
 		memcpy(out->key, r.key, sizeof(out->key));
 		memcpy(out->kind, r.kind, sizeof(out->kind));
 		out->local = r.local;
+		memcpy(out->region, r.region, sizeof(out->region));
+		out->suspended = r.status == P_SUSPENDED;
 	}
 	return rc;
 }

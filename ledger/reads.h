@@ -70,6 +70,8 @@ struct ledger_principal {
 	uint8_t key[32];
 	char kind[33];
 	int local;
+	char region[REGION_MAX + 1]; /* "" for none */
+	int suspended;
 };
 
 /* A principal by id into *p; VD_ENOENT if not registered. */

@@ -24,6 +24,7 @@ struct saved {
 		struct voucher_row_v3 v;
 		struct pool_row_v3 p;
 		struct acc_row a;
+		struct principal_row_v4 pr;
 	} row;
 };
 
@@ -365,6 +366,36 @@ out:
 
 /* Each pool row in schema 4, its budget fixed (every row exists because
  * the period drew on the pool) from the recorded policy, journaled. */
+/* Schemas 3 and 4 to 5: every principal gains a region (none: within no
+ * region, as the old `local` flag keeps working for programs without
+ * one) and a status (active). */
+static int principals(struct ltx *t, size_t *n)
+{
+	struct rows r = {NULL, 0, 0, sizeof(struct principal_row_v4)};
+	size_t i;
+	int rc;
+
+	if ((rc = ltx_walk(t, DB_PRINCIPALS, NULL, 0, NULL, 0, save, &r)) < 0)
+		goto out;
+	for (i = 0; i < r.n && rc == 0; i++) {
+		const struct principal_row_v4 *o = &r.v[i].row.pr;
+		struct principal_row p;
+		memset(&p, 0, sizeof(p));
+		p.role = o->role;
+		p.local = o->local;
+		memcpy(p.kind, o->kind, sizeof(p.kind));
+		memcpy(p.key, o->key, sizeof(p.key));
+		p.seq = o->seq;
+		p.status = P_ACTIVE;
+		rc = ltx_put(t, DB_PRINCIPALS, r.v[i].key, r.v[i].klen, &p,
+		             sizeof(p));
+	}
+	*n = r.n;
+out:
+	free(r.v);
+	return rc;
+}
+
 static int pools(struct book *b, size_t *n)
 {
 	struct rows r = {NULL, 0, 0, sizeof(struct pool_row_v3)};
@@ -493,7 +524,7 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	struct claws *c = calloc(1, sizeof(*c));
 	struct policy *pol = NULL;
 	struct store *st = NULL;
-	size_t nv = 0, np = 0, na = 0;
+	size_t nv = 0, np = 0, na = 0, npr = 0;
 	uint32_t schema = 0, to = STORE_SCHEMA;
 	struct jfields f;
 	struct ltx t;
@@ -514,8 +545,15 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	}
 	if ((rc = ltx_begin(st, NULL, 0, &t)) < 0)
 		goto fail;
-	rc = stored_policy(&t, &pol);
-	if (rc == VD_ENOENT) {
+	/* 4 to 5 first: the 3-to-4 steps read principals as schema 5 */
+	if ((rc = principals(&t, &npr)) < 0) {
+		ltx_abort(&t);
+		goto fail;
+	}
+	if (schema >= 4) {
+		/* the rest of 4 to 5 is the principals' */
+		rc = 0;
+	} else if ((rc = stored_policy(&t, &pol)) == VD_ENOENT) {
 		/* no policy ever loaded: no grant, no pool, no row to
 		 * convert */
 		rc = 0;
@@ -548,10 +586,15 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		ltx_abort(&t);
 	if (rc < 0)
 		goto fail;
-	snprintf(msg, len,
-	         "%s: schema %u to %u: %zu vouchers, %zu pool periods (budgets "
-	         "fixed), %zu annual accrual rows recomputed",
-	         dir, schema, to, nv, np, na);
+	if (schema >= 4)
+		snprintf(msg, len, "%s: schema %u to %u: %zu principals",
+		         dir, schema, to, npr);
+	else
+		snprintf(msg, len,
+		         "%s: schema %u to %u: %zu principals, %zu vouchers, "
+		         "%zu pool periods (budgets fixed), %zu annual accrual "
+		         "rows recomputed",
+		         dir, schema, to, npr, nv, np, na);
 	goto out;
 fail:
 	snprintf(msg, len, "%s: %s", dir, err_str(rc));

@@ -1,6 +1,10 @@
 /* `vouchd upgrade --data DIR`: a store written by an earlier vouchd, in
  * place, in one write transaction (all or nothing), journaled ("upgrade
- * from=3 to=4"). From schema 3 to 4:
+ * from=4 to=5", or from=3). From schema 4 to 5 (and from 3):
+ *   - principal rows gain a region (none: within no region; the `local`
+ *     flag keeps working for programs without a region) and a status
+ *     (active).
+ * From schema 3 to 4, before that:
  *   - voucher rows gain pays (a provider program's grants become cash
  *     entitlements, which never expire: they leave the expiry index),
  *     paid_out and recovered (0), and their clawback_due: schema 3 kept

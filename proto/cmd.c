@@ -35,6 +35,7 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
     [KEY_NOW] = {"now", TYPE_TIME, 0, 0},
     [KEY_POOL] = {"pool", TYPE_PID, 0, 0},
     [KEY_BY] = {"by", TYPE_WORD, 0, 0},
+    [KEY_REGION] = {"region", TYPE_REGION, 0, 0},
 };
 
 /* kind= is a usage kind in USAGE (CMD_KIND_USAGE) and an org kind in
@@ -63,7 +64,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_REDEEM, "REDEEM", R(PROVIDER),
      B(VOUCHER) | B(RECORD) | B(AMOUNT) | B(REF), 0, CMD_WRITE},
     {CMD_REGISTER, "REGISTER", R(BUREAU), B(ID) | B(ROLE) | B(KEY),
-     B(KIND) | B(LOCAL), CMD_WRITE},
+     B(KIND) | B(LOCAL) | B(REGION), CMD_WRITE},
     {CMD_ISSUE, "ISSUE", R(BUREAU), B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
      B(AMOUNT), CMD_WRITE},
     {CMD_SETTLE, "SETTLE", R(BUREAU), B(PROGRAM) | B(PERIOD), B(FORCE) | B(DRY),

@@ -77,6 +77,7 @@ enum cmd_key {
 	KEY_POOL,
 	KEY_DRY,
 	KEY_BY,
+	KEY_REGION,
 	KEY_COUNT
 };
 
@@ -91,7 +92,8 @@ enum cmd_type {
 	TYPE_TEXT,   /* percent-encoded UTF-8, see req_pct_decode */
 	TYPE_ROLE,   /* provider | org | bureau, see role.h */
 	TYPE_WORD,   /* unit, class, kind: [A-Za-z0-9._/-]{1,32} */
-	TYPE_CURSOR  /* an opaque cursor: [A-Za-z0-9._:/-]{1,200} */
+	TYPE_CURSOR, /* an opaque cursor: [A-Za-z0-9._:/-]{1,200} */
+	TYPE_REGION  /* a region, see region.h */
 };
 
 struct cmd_keyspec {

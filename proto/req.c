@@ -6,6 +6,7 @@
 #include "civil.h"
 #include "err.h"
 #include "kind.h"
+#include "region.h"
 #include "num.h"
 #include "role.h"
 
@@ -207,6 +208,8 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 		return check_chars(v, n, 32, "._/-");
 	case TYPE_CURSOR:
 		return check_chars(v, n, 200, "._:/-");
+	case TYPE_REGION:
+		return region_valid(v, n) ? 0 : PROTO_EID;
 	}
 	return PROTO_EINVAL;
 }

@@ -1,9 +1,9 @@
-/* End to end, the store upgrade: tests/data/store-v3 (a store of schema 3
- * written by the vouchd of e917dae, see its make.sh) is refused by
- * `vouchd run` and `vouchd check` with the command to run; `vouchd
- * upgrade` converts it in one go and checks it; the daemon then answers
- * every balance the schema-3 daemon answered (its --json output, kept
- * beside the store) with the same figures. */
+/* End to end, the store upgrade, from each older schema: tests/data/store-v3
+ * and store-v4 (stores written by the vouchd of e917dae and a117ea8, see
+ * their make.sh) are refused by `vouchd run` and `vouchd check` with the
+ * command to run; `vouchd upgrade` converts each in one go and checks it;
+ * the daemon then answers every balance the old daemon answered (its
+ * --json output, kept beside the store) with the same figures. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,7 +14,20 @@
 
 #include "e2e_client.h"
 
-#define FIXTURE VD_SOURCE_DIR "/tests/data/store-v3"
+/* The store the group of tests runs on, and what its upgrade says. */
+struct fixture {
+	const char *dir;
+	int schema;
+	const char *said;
+};
+
+static const struct fixture v3 = {VD_SOURCE_DIR "/tests/data/store-v3", 3,
+                                  "schema 3 to 5: 7 principals, 8 vouchers, "
+                                  "3 pool periods"},
+                            v4 = {VD_SOURCE_DIR "/tests/data/store-v4", 4,
+                                  "schema 4 to 5: 7 principals"};
+static const struct fixture *F;
+#define FIXTURE F->dir
 
 static struct daemon D;
 static char out[1 << 20];
@@ -45,6 +58,7 @@ static int sh(const char *fmt, ...)
 static int setup(void **state)
 {
 	(void)state;
+	D.pid = 0;
 	snprintf(D.dir, sizeof(D.dir), "/tmp/vd_upg_XXXXXX");
 	if (mkdtemp(D.dir) == NULL)
 		return -1;
@@ -87,13 +101,13 @@ static void test_upgrade_then_check(void **state)
 	(void)state;
 	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, D.data),
 	                 0);
-	if (strstr(out, "schema 3 to 4: 8 vouchers, 3 pool periods") == NULL ||
+	if (strstr(out, F->said) == NULL ||
 	    strstr(out, "vouchd check: ok") == NULL)
 		fail_msg("upgrade said: %s", out);
 	/* once is enough */
 	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, D.data),
 	                 0);
-	if (strstr(out, "already schema 4") == NULL)
+	if (strstr(out, "already schema 5") == NULL)
 		fail_msg("second upgrade said: %s", out);
 	assert_int_equal(sh("%s check --data %s", VOUCHD_BIN, D.data), 0);
 }
@@ -167,7 +181,7 @@ static void compare(const char *args, const char *file)
 	json_error_t e;
 	json_t *want, *got;
 
-	snprintf(path, sizeof(path), FIXTURE "/expected/%s", file);
+	snprintf(path, sizeof(path), "%s/expected/%s", FIXTURE, file);
 	if ((want = json_load_file(path, 0, &e)) == NULL)
 		fail_msg("%s: %s", path, e.text);
 	got = ctl_json(args);
@@ -213,13 +227,16 @@ static void test_balances_unchanged(void **state)
 	 * group. An operator makes the same edit; the store's recorded copy
 	 * of the old policy still loads for check and upgrade. */
 	snprintf(args, sizeof(args), "%s/policies", D.dir);
-	assert_int_equal(sh("cp -r %s/policies %s && sed -i '52d' "
-	                    "%s/yinchuan.ini && grep -c 'group = yinchuan' "
-	                    "%s/yinchuan.ini",
-	                    FIXTURE, D.dir, args, args),
-	                 0);
-	if (strcmp(out, "2\n") != 0)
-		fail_msg("yinchuan.ini edit: %s", out);
+	if (F->schema == 3) {
+		assert_int_equal(sh("cp -r %s/policies %s && sed -i '52d' "
+		                    "%s/yinchuan.ini && grep -c 'group = "
+		                    "yinchuan' %s/yinchuan.ini",
+		                    FIXTURE, D.dir, args, args),
+		                 0);
+		if (strcmp(out, "2\n") != 0)
+			fail_msg("yinchuan.ini edit: %s", out);
+	} else
+		assert_int_equal(sh("cp -r %s/policies %s", FIXTURE, D.dir), 0);
 	D.pid = daemon_spawn(&D, VOUCHD_BIN, args);
 	assert_true(D.pid > 0);
 	for (i = 0; i < 50 && access(D.sock, F_OK) != 0; i++)
@@ -237,6 +254,12 @@ static void test_balances_unchanged(void **state)
 	}
 	compare("pool --period 2026 --pool xinxing", "pool-xinxing.json");
 	compare("receivables", "receivables.json");
+	if (F->schema == 4) {
+		compare("pool --period 2026", "pool-2026.json");
+		compare("pool --period 2026 --by-program",
+		        "pool-by-program.json");
+		return;
+	}
 	/* clawbacks now per voucher: corp's 9,970 yuan came through its
 	 * Xinxing voucher (the void of its redeemed bill), the school's 500
 	 * through the one revoked after 500 of it was redeemed */
@@ -281,13 +304,34 @@ static void test_overowed_store_refused(void **state)
 		fail_msg("check said: %s", out);
 }
 
+static int setup_v3(void **state)
+{
+	F = &v3;
+	return setup(state);
+}
+
+static int setup_v4(void **state)
+{
+	F = &v4;
+	return setup(state);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest from3[] = {
 	    cmocka_unit_test(test_old_store_refused),
 	    cmocka_unit_test(test_upgrade_then_check),
 	    cmocka_unit_test(test_balances_unchanged),
 	    cmocka_unit_test(test_overowed_store_refused),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest from4[] = {
+	    cmocka_unit_test(test_old_store_refused),
+	    cmocka_unit_test(test_upgrade_then_check),
+	    cmocka_unit_test(test_balances_unchanged),
+	};
+	int failed = cmocka_run_group_tests_name("from schema 3", from3,
+	                                         setup_v3, teardown);
+
+	return failed + cmocka_run_group_tests_name("from schema 4", from4,
+	                                            setup_v4, teardown);
 }

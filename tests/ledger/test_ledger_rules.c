@@ -307,10 +307,27 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	    ltx_put(&t, DB_ACCRUAL, k, sizeof(k), &row, sizeof(row)), 0);
 	assert_int_equal(
 	    ltx_put(&t, DB_META, "schema", 6, &three, sizeof(three)), 0);
+	/* and its principals, without schema 5's region and status */
+	{
+		static const char *const ids[] = {"dc", "s"};
+		size_t i;
+		for (i = 0; i < 2; i++) {
+			struct principal_row_v4 old;
+			uint8_t pk[STORE_ID];
+			store_key_id(pk, 0, ids[i]);
+			assert_int_equal(
+			    ltx_get(&t, DB_PRINCIPALS, pk, sizeof(pk), &v), 0);
+			memcpy(&old, v.mv_data, sizeof(old));
+			assert_int_equal(ltx_put(&t, DB_PRINCIPALS, pk,
+			                         sizeof(pk), &old, sizeof(old)),
+			                 0);
+		}
+	}
 	assert_int_equal(ltx_commit(&t), 0);
 	ledger_close(f.l);
 	f.l = NULL;
 	assert_int_equal(ledger_upgrade(f.dir, f.now, msg, sizeof(msg)), 0);
+	assert_non_null(strstr(msg, "schema 3 to 5: 2 principals"));
 	assert_non_null(strstr(msg, "1 annual accrual rows recomputed"));
 	assert_int_equal(ledger_open(f.dir, 0, 0, &f.l, msg, sizeof(msg)), 0);
 	ledger_set_policy(f.l, f.p);
