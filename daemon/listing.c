@@ -289,6 +289,10 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 		}
 		if (g->unit[0])
 			reply_kv_str(b, "unit", g->unit);
+		if (g->region[0])
+			reply_kv_str(b, "region", g->region);
+		if (g->ben_any)
+			reply_kv_str(b, "beneficiary_region", "any");
 		reply_kv_i64(b, "threshold", g->threshold);
 		if (g->cap == POLICY_NO_CAP)
 			reply_kv_str(b, "cap", "none");

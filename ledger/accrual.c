@@ -4,19 +4,38 @@
 
 #include "err.h"
 #include "money.h"
+#include "region.h"
 
 static int str_in(const struct policy_list *l, const char *s)
 {
 	return s != NULL && policy_list_has(l, s, strlen(s));
 }
 
+int accrual_provider_ok(const struct policy_program *g, const char *provider,
+                        int provider_local, const char *provider_region)
+{
+	if (g->providers == POLICY_PROV_LOCAL)
+		return g->region[0] ? region_within(provider_region, g->region)
+		                    : provider_local;
+	if (g->providers == POLICY_PROV_LIST)
+		return provider != NULL &&
+		       policy_list_has(&g->provider_ids, provider,
+		                       strlen(provider));
+	return 1;
+}
+
 int accrual_counts(const struct policy_program *g,
                    const struct accrual_record *r)
 {
-	if (g->providers == POLICY_PROV_LOCAL && !r->provider_local)
+	if (!accrual_provider_ok(g, r->provider, r->provider_local,
+	                         r->provider_region))
 		return 0;
-	if (g->providers == POLICY_PROV_LIST &&
-	    !str_in(&g->provider_ids, r->provider))
+	/* a program pays within its territory (domain.md, "Territories") */
+	if (g->region[0] && !g->ben_any &&
+	    !region_within(g->beneficiary == POLICY_CONSUMER
+	                       ? r->org_region
+	                       : r->provider_region,
+	                   g->region))
 		return 0;
 	if (r->kind < 0 || r->kind >= KIND_COUNT ||
 	    !(g->kinds & (1u << r->kind)))

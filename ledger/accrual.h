@@ -31,11 +31,21 @@ struct accrual_record {
 	int64_t at; /* Unix seconds */
 	int64_t amount;
 	int64_t qty;
+	const char *provider_region; /* NULL or "": within no region */
+	const char *org_region;
 };
 
+/* Whether the program pays for compute from this provider (its
+ * `providers`): with `local`, a program with a region counts providers
+ * within it, one without a region those flagged local. */
+int accrual_provider_ok(const struct policy_program *g, const char *provider,
+                        int provider_local, const char *provider_region);
+
 /* 1 if the record counts for the program (step 1: provider, kind, class,
- * unit, org kind and validity window all match), else 0. Settlement mode
- * and beneficiary are not looked at. */
+ * unit, org kind and validity window all match, and for a program with a
+ * region the beneficiary (the org, or the provider of a provider program)
+ * is within it unless beneficiary_region = any), else 0. Settlement mode
+ * is not looked at. */
 int accrual_counts(const struct policy_program *g,
                    const struct accrual_record *r);
 

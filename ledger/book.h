@@ -214,8 +214,8 @@ int book_group_other(struct book *b, const struct policy_group *grp,
  * amount, prog the program; 0 otherwise), at most that amount, into the
  * application's own voucher: what earlier applications could not be
  * paid stays their row's unfunded, not the new voucher's. */
-int book_settle_group(struct book *b, int prog, const char *ben,
-                      int32_t period, int64_t issue);
+int book_settle_group(struct book *b, int prog, const char *ben, int32_t period,
+                      int64_t issue);
 
 /* Grant amount to ben under program g for period (amount <= 0:
  * nothing): top up acc's voucher, or create one if it has none or it was

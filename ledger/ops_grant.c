@@ -91,6 +91,10 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if (!policy_list_has(&g->org_kinds, org.kind, strlen(org.kind)))
 		return ops_refuse(&op->why, VD_EINVAL,
 		                  "the program does not cover the org's kind");
+	if (g->region[0] && !g->ben_any &&
+	    !region_within(org.region, g->region))
+		return ops_refuse(&op->why, VD_EINVAL,
+		                  "the org is not within the program's region");
 	if (b->now < g->valid_from || b->now >= g->valid_until)
 		return ops_refuse(&op->why, VD_EINVAL,
 		                  "outside the program's validity dates");

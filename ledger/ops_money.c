@@ -211,16 +211,16 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 			return ops_refuse(&op->why, VD_EDENIED,
 			                  "the voucher's program is no longer "
 			                  "in the policy");
-		if (g->providers == POLICY_PROV_LOCAL && !prov.local)
-			return ops_refuse(&op->why, VD_EDENIED,
-			                  "the program pays local providers "
-			                  "only");
-		if (g->providers == POLICY_PROV_LIST &&
-		    !policy_list_has(&g->provider_ids, provider,
-		                     strlen(provider)))
-			return ops_refuse(&op->why, VD_EDENIED,
-			                  "the program does not list this "
-			                  "provider");
+		if (!accrual_provider_ok(g, provider, prov.local, prov.region))
+			return ops_refuse(
+			    &op->why, VD_EDENIED,
+			    g->providers == POLICY_PROV_LIST
+			        ? "the program does not list this provider"
+			    : g->region[0]
+			        ? "the program pays providers within its "
+			          "region "
+			          "only"
+			        : "the program pays local providers only");
 		if (v.status == V_REVOKED)
 			return ops_refuse(&op->why, VD_EREVOKED,
 			                  "voucher revoked");

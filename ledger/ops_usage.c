@@ -288,7 +288,9 @@ static int accept(struct book *b, const struct ledger_record *u,
 	                             u->unit,
 	                             u->at,
 	                             u->amount,
-	                             u->qty};
+	                             u->qty,
+	                             prov.region,
+	                             org.region};
 	c.n = 0;
 	for (i = 0; i < b->pol->nprograms; i++) {
 		const struct policy_program *g = &b->pol->programs[i];

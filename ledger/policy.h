@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "kind.h"
+#include "region.h"
 
 #define POLICY_ID_MAX 64   /* [a-z0-9][a-z0-9._-]{0,63} */
 #define POLICY_UNIT_MAX 32 /* unit names: [A-Za-z0-9._/-]{1,32} */
@@ -72,7 +73,8 @@ struct policy_list {
 
 struct policy_pool {
 	char id[POLICY_ID_MAX + 1];
-	int64_t budget; /* fen per period */
+	char region[REGION_MAX + 1]; /* the funder's territory; "" none */
+	int64_t budget;              /* fen per period */
 	struct policy_origin where;
 	struct policy_origin budget_where; /* of the `budget` key */
 	/* budget.YYYY: one period's own budget */
@@ -132,6 +134,11 @@ struct policy_program {
 	/* default voucher for a consumer program, cash (the only choice)
 	 * for a provider program; a cash program has no voucher_days */
 	enum policy_pays pays;
+	/* its territory: its own `region`, else its first pool's, else ""
+	 * (none: the providers' local flag counts, beneficiaries are not
+	 * checked) */
+	char region[REGION_MAX + 1];
+	int ben_any; /* beneficiary_region = any */
 	struct policy_origin where;
 };
 

@@ -203,6 +203,23 @@ static int tier_item(struct conv *c, const char *s, size_t len, void *arg)
 	return 0;
 }
 
+/* A region (base/region.h) into out (REGION_MAX + 1 bytes). */
+static int val_region(struct conv *c, const char *s, char *out)
+{
+	char q[REGION_MAX + 8];
+
+	if (!region_valid(s, strlen(s))) {
+		policy_quote(q, sizeof(q), s, strlen(s));
+		KERR(c,
+		     "bad region '%s': words of a-z, 0-9 and -, joined by "
+		     "dots, most general first",
+		     q);
+		return -1;
+	}
+	memcpy(out, s, strlen(s) + 1);
+	return 0;
+}
+
 static int build_ledger(struct conv *c)
 {
 	size_t i;
@@ -265,6 +282,8 @@ static int build_pool(struct conv *c, struct policy_pool *pool)
 			pool->years[j].where.line = c->kv->line;
 			conv_yuan(c, c->kv->value, strlen(c->kv->value), 0,
 			          &pool->years[j].budget);
+		} else if (strcmp(k, "region") == 0) {
+			val_region(c, c->kv->value, pool->region);
 		} else
 			conv_unknown_key(c);
 	}
@@ -316,10 +335,12 @@ static int build_program(struct conv *c, struct policy_program *g)
 	static const char *const settle_names[] = {"immediate", "annual",
 	                                           "grant"};
 	static const char *const pays_names[] = {"voucher", "cash"};
+	static const char *const ben_region_names[] = {"within", "any"};
 	const struct policy_raw_kv *basis_kv, *rule_kv = NULL, *unit_kv = NULL;
 	const struct policy_raw_kv *from_kv = NULL, *until_kv = NULL;
 	const struct policy_raw_kv *pays_kv = NULL, *days_kv = NULL;
-	int have_pool = 0, have_ben = 0, have_settle = 0, v, rc = 0;
+	int have_pool = 0, have_ben = 0, have_settle = 0, own_region = 0, v;
+	int rc = 0;
 	size_t i;
 
 	memcpy(g->id, c->s->id, sizeof(g->id));
@@ -454,11 +475,22 @@ static int build_program(struct conv *c, struct policy_program *g)
 			if (conv_enum(c, pays_names, 2, "voucher or cash",
 			              &v) == 0)
 				g->pays = (enum policy_pays)v;
+		} else if (strcmp(k, "region") == 0) {
+			own_region = 1;
+			val_region(c, val, g->region);
+		} else if (strcmp(k, "beneficiary_region") == 0) {
+			if (conv_enum(c, ben_region_names, 2, "within or any",
+			              &v) == 0)
+				g->ben_any = v == 1;
 		} else
 			conv_unknown_key(c);
 	}
 	if (rc < 0)
 		return rc;
+	/* a program's territory: its own, else its first pool's */
+	if (!own_region && g->nshares > 0)
+		memcpy(g->region, c->p->pools[g->shares[0].pool].region,
+		       sizeof(g->region));
 	if (!have_pool)
 		SERR(c, "[program %s]: missing required key 'pool'", g->id);
 	if (!have_ben)

@@ -101,14 +101,15 @@ static const char *settle_word(enum policy_settlement s)
 
 static int print_pools(const struct policy *p, FILE *f)
 {
-	static const char *const heads[] = {"pool", ">budget/period (yuan)",
-	                                    "programs", "defined at"};
+	static const char *const heads[] = {"pool", "region",
+	                                    ">budget/period (yuan)", "programs",
+	                                    "defined at"};
 	char b[MONEY_FMT_MAX], progs[TABLE_CELL_MAX];
 	struct table t;
 	size_t i, j, k;
 	int rc;
 
-	table_init(&t, 4, heads);
+	table_init(&t, 5, heads);
 	for (i = 0; i < p->npools; i++) {
 		size_t n = 0;
 		progs[0] = '\0';
@@ -123,6 +124,8 @@ static int print_pools(const struct policy *p, FILE *f)
 		fmt_yuan(p->pools[i].budget, b, sizeof(b));
 		table_row(&t);
 		table_cell(&t, "%s", p->pools[i].id);
+		table_cell(&t, "%s",
+		           p->pools[i].region[0] ? p->pools[i].region : "-");
 		table_cell(&t, "%s", b);
 		table_cell(&t, "%s", n ? progs : "-");
 		table_cell(&t, "%s:%d", p->pools[i].where.file,
@@ -229,15 +232,15 @@ static int print_rules(const struct policy *p, FILE *f)
 static int print_filters(const struct policy *p, FILE *f)
 {
 	static const char *const heads[] = {
-	    "program",     "providers",    "kinds",      "classes", "org_kinds",
-	    "valid (CST)", ">max_periods", ">min_grant", "round"};
+	    "program",   "region",      "providers",    "kinds",      "classes",
+	    "org_kinds", "valid (CST)", ">max_periods", ">min_grant", "round"};
 	char prov[TABLE_CELL_MAX], kinds[128], cls[TABLE_CELL_MAX];
 	char ok[TABLE_CELL_MAX], from[11], until[11], mg[MONEY_FMT_MAX];
 	struct table t;
 	size_t i;
 	int rc, k;
 
-	table_init(&t, 9, heads);
+	table_init(&t, 10, heads);
 	for (i = 0; i < p->nprograms; i++) {
 		const struct policy_program *g = &p->programs[i];
 		size_t n = 0;
@@ -267,6 +270,11 @@ static int print_filters(const struct policy *p, FILE *f)
 		fmt_yuan(g->min_grant, mg, sizeof(mg));
 		table_row(&t);
 		table_cell(&t, "%s", g->id);
+		/* a program pays within its region (domain.md) unless it says
+		 * beneficiary_region = any */
+		table_cell(&t, "%s%s", g->region[0] ? g->region : "-",
+		           g->region[0] && g->ben_any ? " (any beneficiary)"
+		                                      : "");
 		table_cell(&t, "%s", prov);
 		table_cell(&t, "%s", kinds);
 		table_cell(&t, "%s", cls);

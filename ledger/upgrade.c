@@ -587,8 +587,8 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	if (rc < 0)
 		goto fail;
 	if (schema >= 4)
-		snprintf(msg, len, "%s: schema %u to %u: %zu principals",
-		         dir, schema, to, npr);
+		snprintf(msg, len, "%s: schema %u to %u: %zu principals", dir,
+		         schema, to, npr);
 	else
 		snprintf(msg, len,
 		         "%s: schema %u to %u: %zu principals, %zu vouchers, "

@@ -94,8 +94,10 @@ static inline int fx_run(struct fx *f, struct ledger_op *op)
 	return op->rc;
 }
 
-static inline int fx_register(struct fx *f, const char *id, enum role role,
-                              const char *kind, int local)
+/* A principal in region (NULL or "": none). */
+static inline int fx_register_in(struct fx *f, const char *id, enum role role,
+                                 const char *kind, int local,
+                                 const char *region)
 {
 	struct ledger_op op;
 
@@ -107,7 +109,15 @@ static inline int fx_register(struct fx *f, const char *id, enum role role,
 	op.u.reg.key[1] = (uint8_t)id[0];
 	snprintf(op.u.reg.kind, sizeof(op.u.reg.kind), "%s", kind);
 	op.u.reg.local = local;
+	snprintf(op.u.reg.region, sizeof(op.u.reg.region), "%s",
+	         region ? region : "");
 	return fx_run(f, &op);
+}
+
+static inline int fx_register(struct fx *f, const char *id, enum role role,
+                              const char *kind, int local)
+{
+	return fx_register_in(f, id, role, kind, local, NULL);
 }
 
 static inline void fx_record(struct ledger_record *r, const char *provider,

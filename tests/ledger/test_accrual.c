@@ -64,8 +64,9 @@ static struct accrual_record rec(const char *provider, int local,
                                  const char *org_kind, int kind, int64_t at,
                                  int64_t amount)
 {
-	struct accrual_record r = {provider,   local, org_kind, kind, NULL,
-	                           "gpu-hour", at,    amount,   0};
+	struct accrual_record r = {provider, local, org_kind, kind,
+	                           NULL,     "gpu-hour", at, amount,
+	                           0,        NULL,       NULL};
 	return r;
 }
 
@@ -607,11 +608,11 @@ static void test_filters(void **state)
 	assert_false(accrual_counts(
 	    prog(state, "datong-pool-grant"),
 	    &(struct accrual_record){"dc", 0, "school", KIND_TRAINING, NULL,
-	                             "h", MID_2026, 1, 0}));
+	                             "h", MID_2026, 1, 0, NULL, NULL}));
 	assert_true(accrual_counts(
 	    prog(state, "datong-pool-grant"),
 	    &(struct accrual_record){"dc", 0, "sme", KIND_TRAINING, NULL, "h",
-	                             MID_2026, 1, 0}));
+	                             MID_2026, 1, 0, NULL, NULL}));
 }
 
 #define T(fn) cmocka_unit_test(fn)
