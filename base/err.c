@@ -103,6 +103,8 @@ const char *err_str(int code)
 		return "sig= must be the last argument";
 	case PROTO_ESIGBATCH:
 		return "a line in a batch carries no sig=";
+	case PROTO_EREGION:
+		return "not a region (words of a-z, 0-9 and -, joined by dots)";
 	}
 	return "unknown error";
 }

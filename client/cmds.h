@@ -15,7 +15,8 @@ struct ctl {
 	struct session_cfg sc;
 	int json, csv, local, force, all, dry, by_program;
 	const char *out, *org, *provider, *pool, *period, *program, *need;
-	const char *amount, *ref, *reason, *role, *pubkey, *kind, *voucher;
+	const char *amount, *ref, *reason, *role, *pubkey, *kind, *region,
+	    *voucher;
 	const char *record, *after, *limit, *at, *checkpoint, *server_key;
 	int nargs;
 	char **args; /* positional arguments after the flags */

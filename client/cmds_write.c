@@ -47,6 +47,7 @@ int cmd_register(struct ctl *c)
 	cmds_arg(req, sizeof(req), "key", c->pubkey);
 	cmds_arg(req, sizeof(req), "kind", c->kind);
 	cmds_arg(req, sizeof(req), "local", c->local ? "1" : NULL);
+	cmds_arg(req, sizeof(req), "region", c->region);
 	return one(c, req, NULL);
 }
 

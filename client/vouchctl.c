@@ -31,6 +31,7 @@ enum {
 	O_PUBKEY,
 	O_KIND,
 	O_LOCAL,
+	O_REGION,
 	O_VOUCHER,
 	O_RECORD,
 	O_AFTER,
@@ -111,11 +112,16 @@ static const struct sub subs[] = {
      "with more after it ends with the --after to pass; --all fetches "
      "every page."},
     {"register", cmd_register,
-     CONN | B(O_JSON) | B(O_ROLE) | B(O_PUBKEY) | B(O_KIND) | B(O_LOCAL),
-     "ID --role provider|org|bureau --pubkey HEX [--kind KIND] [--local]",
+     CONN | B(O_JSON) | B(O_ROLE) | B(O_PUBKEY) | B(O_KIND) | B(O_LOCAL) |
+         B(O_REGION),
+     "ID --role provider|org|bureau --pubkey HEX [--kind KIND] [--local] "
+     "[--region R]",
      "Bureau: register a principal with the public key keygen printed; "
-     "--kind for orgs (enterprise, sme, startup, school, hospital, ...), "
-     "--local for a provider inside the city."},
+     "--kind for orgs (enterprise, sme, startup, school, hospital, ...); "
+     "--region its territory, a dotted path most general first "
+     "(yunnan.yuxi): a program with a region pays only within it and "
+     "counts providers within it as local; --local for a provider inside "
+     "the city, for programs without a region."},
     {"issue", cmd_issue,
      CONN | B(O_JSON) | B(O_PROGRAM) | B(O_ORG) | B(O_NEED) | B(O_AMOUNT) |
          B(O_REF),
@@ -203,6 +209,7 @@ static const struct option longopts[] = {
     {"pubkey", required_argument, NULL, O_PUBKEY},
     {"kind", required_argument, NULL, O_KIND},
     {"local", no_argument, NULL, O_LOCAL},
+    {"region", required_argument, NULL, O_REGION},
     {"voucher", required_argument, NULL, O_VOUCHER},
     {"record", required_argument, NULL, O_RECORD},
     {"after", required_argument, NULL, O_AFTER},
@@ -330,6 +337,8 @@ static const char **slot(struct ctl *c, int o)
 		return &c->pubkey;
 	case O_KIND:
 		return &c->kind;
+	case O_REGION:
+		return &c->region;
 	case O_VOUCHER:
 		return &c->voucher;
 	case O_RECORD:

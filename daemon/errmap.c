@@ -78,6 +78,7 @@ const char *errmap_word(int code)
 	case PROTO_EENUM:
 	case PROTO_ESIGLAST:
 	case PROTO_ESIGBATCH:
+	case PROTO_EREGION:
 		return "BADREQ";
 	}
 	return "INTERNAL";

@@ -209,7 +209,7 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	case TYPE_CURSOR:
 		return check_chars(v, n, 200, "._:/-");
 	case TYPE_REGION:
-		return region_valid(v, n) ? 0 : PROTO_EID;
+		return region_valid(v, n) ? 0 : PROTO_EREGION;
 	}
 	return PROTO_EINVAL;
 }

@@ -86,6 +86,34 @@ static void test_bureau_registers(void **state)
 	expect_prefix(client_req(&c, "REGISTER id=dc role=org key=%s",
 	                         key_hex(k_dc, hex)),
 	              "ERR CONFLICT");
+	/* a region: a dotted path of [a-z0-9-]+ words; the same id in
+	 * another region is another principal's fields */
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=far role=provider key=%s "
+	                         "region=xinjiang.xinxing",
+	                         key_hex(k_far, hex)),
+	              "ERR CONFLICT");
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=yx role=org key=%s "
+	                         "region=Yunnan.Yuxi",
+	                         key_hex(k_far, hex)),
+	              "ERR BADREQ not a region (words of a-z, 0-9 and -, "
+	              "joined by dots): region");
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=yx role=org key=%s "
+	                         "region=yunnan..yuxi",
+	                         key_hex(k_far, hex)),
+	              "ERR BADREQ not a region");
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=yx role=org key=%s kind=sme "
+	                         "region=yunnan.yuxi",
+	                         key_hex(k_far, hex)),
+	              "OK id=yx status=registered");
+	expect_prefix(client_req(&c,
+	                         "REGISTER id=yx role=org key=%s kind=sme "
+	                         "region=yunnan.yuxi",
+	                         key_hex(k_far, hex)),
+	              "OK id=yx status=duplicate");
 	/* a small-order key could sign for anything */
 	expect_prefix(client_req(&c, "REGISTER id=evil role=provider key="
 	                             "0100000000000000000000000000000000000000"
