@@ -192,7 +192,9 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 	reply_kv_str(b, "kind", kind_name(x->kind));
 	if (x->klass[0])
 		reply_kv_str(b, "class", x->klass);
-	reply_kv_str(b, "status", x->voided ? "voided" : "counted");
+	reply_kv_str(b, "status", x->voided     ? "voided"
+	                          : x->excluded ? "excluded"
+	                                        : "counted");
 	reply_end(b);
 	L->n++;
 	return 0;

@@ -51,7 +51,9 @@ struct principal_row_v4 {
 	uint64_t seq;
 };
 
-enum { REC_COUNTED = 0, REC_VOIDED = 1 };
+/* EXCLUDED: accepted while its org was suspended: it counts for none of
+ * the org's programs, ever (its provider's programs as usual) */
+enum { REC_COUNTED = 0, REC_VOIDED = 1, REC_EXCLUDED = 2 };
 
 /* followed by line_len bytes of the signed line and counts_len bytes of
  * the programs it counted for ("c:prog,p:prog": c credits the consumer
@@ -131,6 +133,11 @@ struct book {
 
 /* A principal by id; VD_ENOENT if not registered. */
 int book_principal(struct book *b, const char *id, struct principal_row *r);
+/* 1 if id is a suspended principal, 0 if not (or not registered), or a
+ * negative code of a failed read. */
+int book_suspended(struct book *b, const char *id);
+/* The same for the holder of voucher vid (0 for an unknown voucher). */
+int book_holder_suspended(struct book *b, const char *vid);
 
 /* Accrual rows are keyed (beneficiary, program, period): the key's
  * parts (prog and ben of STORE_ID + 1 bytes), and the prefix of a

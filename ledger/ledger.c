@@ -93,6 +93,11 @@ static int dispatch(struct book *b, struct ledger_op *op)
 		return ops_payout(b, op);
 	case OP_REPAY:
 		return ops_repay(b, op);
+	case OP_AMEND:
+		return ops_amend(b, op);
+	case OP_SUSPEND:
+	case OP_REINSTATE:
+		return ops_suspend(b, op);
 	}
 	return ops_refuse(&op->why, VD_EINVAL, "unknown operation type");
 }

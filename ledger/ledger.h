@@ -65,7 +65,21 @@ enum ledger_op_type {
 	/* the bureau pays out a cash entitlement (u.payout) */
 	OP_PAYOUT,
 	/* the holder repaid part of a voucher's clawback due (u.payout) */
-	OP_REPAY
+	OP_REPAY,
+	/* the bureau changes an org's kind or a principal's region or local
+	 * flag (u.amend; seq 0 when nothing changed): records accepted
+	 * afterwards see the new attributes. VD_ENOENT for an unknown id,
+	 * VD_EINVAL for kind on a non-org or local on a non-provider. */
+	OP_AMEND,
+	/* the bureau suspends (失信) or reinstates a principal (u.suspend):
+	 * idempotent (status says the principal's status; seq 0 when it was
+	 * so already); VD_EDENIED when by names the principal itself.
+	 * While suspended: records accepted for an org count for none of
+	 * its programs (RECORDS: excluded), never; its vouchers are neither
+	 * redeemed nor paid out, nor ISSUEd to; a provider's USAGE, BATCH,
+	 * VOID and REDEEM are VD_EDENIED. */
+	OP_SUSPEND,
+	OP_REINSTATE
 };
 
 /* A usage record as the ledger takes it. line is the signed line as
@@ -89,7 +103,9 @@ struct ledger_record {
 enum ledger_status {
 	LEDGER_ACCEPTED = 0,
 	LEDGER_DUPLICATE = 1,
-	LEDGER_VOIDED = 2
+	LEDGER_VOIDED = 2,
+	LEDGER_SUSPENDED = 3, /* SUSPEND, REINSTATE: the principal's status */
+	LEDGER_ACTIVE = 4
 };
 
 /* One write operation: the caller fills type, now and the member of u
@@ -125,6 +141,8 @@ struct ledger_op {
 			const char *line;
 			size_t line_len;
 			uint8_t sig[64];
+			/* the bureau's VOID: no signature, no at */
+			int by_bureau;
 		} void_;
 		struct {
 			char program[LEDGER_ID + 1];
@@ -161,6 +179,17 @@ struct ledger_op {
 		struct {
 			const struct policy *prev;
 		} policy;
+		struct {
+			char id[LEDGER_ID + 1];
+			char kind[33];               /* "": unchanged */
+			char region[REGION_MAX + 1]; /* "": unchanged */
+			int local;                   /* -1: unchanged */
+		} amend;
+		struct {
+			char id[LEDGER_ID + 1];
+			char by[LEDGER_ID + 1]; /* who asks */
+			char reason[LEDGER_TEXT + 1];
+		} suspend; /* SUSPEND and REINSTATE */
 	} u;
 	/* results, all set by ledger_batch (what a caller put there is
 	 * overwritten) */
@@ -174,7 +203,8 @@ struct ledger_op {
 	 * points into why_buf. */
 	const char *why;
 	char why_buf[300];
-	enum ledger_status status;  /* USAGE, VOID, REGISTER, POLICY, ISSUE */
+	enum ledger_status status;  /* USAGE, VOID, REGISTER, POLICY, ISSUE,
+	                               SUSPEND, REINSTATE */
 	uint64_t seq;               /* journal seq of the op's last entry */
 	size_t bad_index;           /* BATCH refused: the record at fault
 	                               (0-based); why is that record's */

@@ -30,6 +30,8 @@ static inline int ops_refuse(const char **why, int code, const char *reason)
 }
 
 int ops_register(struct book *b, struct ledger_op *op);
+int ops_amend(struct book *b, struct ledger_op *op);
+int ops_suspend(struct book *b, struct ledger_op *op); /* and reinstate */
 int ops_policy(struct book *b, struct ledger_op *op);
 int ops_usage(struct book *b, struct ledger_op *op);
 int ops_batch(struct book *b, struct ledger_op *op);

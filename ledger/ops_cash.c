@@ -117,6 +117,12 @@ int ops_payout(struct book *b, struct ledger_op *op)
 	struct jfields f;
 	int rc;
 
+	/* an entitlement of a suspended holder waits for its
+	 * reinstatement, a replay included (protocol.md's order) */
+	if ((rc = book_holder_suspended(b, op->u.payout.voucher)) != 0)
+		return rc < 0 ? rc
+		              : ops_refuse(&op->why, VD_EDENIED,
+		                           "the holder is suspended");
 	if ((rc = replayed(b, 'p', op)) != 0)
 		return rc < 0 ? rc : 0;
 	if ((rc = voucher_of(b, op, &v, &g)) < 0)

@@ -62,6 +62,8 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if ((rc = book_principal(b, op->u.issue.org, &org)) < 0)
 		return rc == VD_ENOENT ? ops_refuse(&op->why, rc, "unknown org")
 		                       : rc;
+	if (org.status == P_SUSPENDED)
+		return ops_refuse(&op->why, VD_EDENIED, "the org is suspended");
 	if (org.role != ROLE_ORG)
 		return ops_refuse(&op->why, VD_ENOENT,
 		                  "the org named is not an org");

@@ -1,5 +1,4 @@
-/* Principals, policy loads, redemptions, expiry, revocation and payments
- * to providers. */
+/* Redemptions, expiry, revocation and payments to providers. */
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,59 +10,6 @@
 #include "money.h"
 #include "ops.h"
 #include "period.h"
-
-int ops_register(struct book *b, struct ledger_op *op)
-{
-	struct principal_row r, old;
-	uint8_t k[STORE_ID];
-	struct jfields f;
-	int rc;
-
-	if (op->u.reg.role < ROLE_PROVIDER || op->u.reg.role > ROLE_BUREAU)
-		return ops_refuse(&op->why, VD_EINVAL, "unknown role");
-	memset(&r, 0, sizeof(r));
-	r.role = (uint8_t)op->u.reg.role;
-	r.local = op->u.reg.local ? 1 : 0;
-	snprintf(r.kind, sizeof(r.kind), "%s", op->u.reg.kind);
-	memcpy(r.key, op->u.reg.key, sizeof(r.key));
-	if (op->u.reg.region[0] != '\0' &&
-	    !region_valid(op->u.reg.region, strlen(op->u.reg.region)))
-		return ops_refuse(&op->why, VD_EINVAL, "malformed region");
-	snprintf(r.region, sizeof(r.region), "%s", op->u.reg.region);
-	r.status = P_ACTIVE;
-	rc = book_principal(b, op->u.reg.id, &old);
-	if (rc == 0) {
-		/* the same fields again: a no-op; other fields: refused */
-		if (old.role != r.role || old.local != r.local ||
-		    strcmp(old.kind, r.kind) != 0 ||
-		    strcmp(old.region, r.region) != 0 ||
-		    memcmp(old.key, r.key, sizeof(r.key)) != 0)
-			return ops_refuse(&op->why, VD_ECONFLICT,
-			                  "registered with other fields");
-		op->status = LEDGER_DUPLICATE;
-		op->seq = old.seq;
-		return 0;
-	}
-	if (rc != VD_ENOENT)
-		return rc;
-	journal_fields_init(&f);
-	journal_str(&f, "id", op->u.reg.id);
-	journal_str(&f, "role", role_name(r.role));
-	journal_hex(&f, "key", r.key, sizeof(r.key));
-	if (r.kind[0])
-		journal_str(&f, "kind", r.kind);
-	journal_i64(&f, "local", r.local);
-	if (r.region[0])
-		journal_str(&f, "region", r.region);
-	if ((rc = journal_append(b->t, b->now, "register", &f, &r.seq)) < 0)
-		return rc;
-	store_key_id(k, 0, op->u.reg.id);
-	if ((rc = ltx_put(b->t, DB_PRINCIPALS, k, STORE_ID, &r, sizeof(r))) < 0)
-		return rc;
-	op->status = LEDGER_ACCEPTED;
-	op->seq = r.seq;
-	return 0;
-}
 
 struct redemption_row {
 	char voucher[LEDGER_ID + 1];
@@ -148,6 +94,15 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	MDB_val val;
 	int rc;
 
+	/* suspended (失信): before a replay too (protocol.md's order) */
+	if ((rc = book_suspended(b, provider)) != 0)
+		return rc < 0 ? rc
+		              : ops_refuse(&op->why, VD_EDENIED,
+		                           "the provider is suspended");
+	if ((rc = book_holder_suspended(b, op->u.redeem.voucher)) != 0)
+		return rc < 0 ? rc
+		              : ops_refuse(&op->why, VD_EDENIED,
+		                           "the voucher's holder is suspended");
 	store_key_id(k, store_key_id(k, 0, provider), op->u.redeem.ref);
 	rc = ltx_get(b->t, DB_REDEMPTIONS, k, sizeof(k), &val);
 	if (rc == 0) {

@@ -245,6 +245,8 @@ static int accept(struct book *b, const struct ledger_record *u,
 	if (prov.role != ROLE_PROVIDER)
 		return ops_refuse(why, VD_EDENIED,
 		                  "only a provider may report usage");
+	if (prov.status == P_SUSPENDED)
+		return ops_refuse(why, VD_EDENIED, "the provider is suspended");
 	if (u->at > b->now + 86400)
 		return ops_refuse(why, VD_EINVAL,
 		                  "record dated more than a day ahead");
@@ -296,6 +298,10 @@ static int accept(struct book *b, const struct ledger_record *u,
 		const struct policy_program *g = &b->pol->programs[i];
 		if (g->settlement == POLICY_GRANT || !accrual_counts(g, &ar))
 			continue;
+		/* a suspended org earns nothing from it, then or later */
+		if (org.status == P_SUSPENDED &&
+		    g->beneficiary == POLICY_CONSUMER)
+			continue;
 		if (g->settlement == POLICY_ANNUAL &&
 		    (rc = memo_settled(b, memo, (int)i, period)) != 0) {
 			rc = rc < 0 ? rc
@@ -322,7 +328,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	snprintf(r.unit, sizeof(r.unit), "%s", u->unit);
 	snprintf(r.klass, sizeof(r.klass), "%s", u->klass);
 	r.kind = (uint8_t)u->kind;
-	r.status = REC_COUNTED;
+	r.status = org.status == P_SUSPENDED ? REC_EXCLUDED : REC_COUNTED;
 	memcpy(r.sig, u->sig, sizeof(r.sig));
 	snprintf(r.batch, sizeof(r.batch), "%s", batch ? batch : "");
 	/* a record of a BATCH keeps its signed bytes once: in the batch's
@@ -461,6 +467,16 @@ int ops_void(struct book *b, struct ledger_op *op)
 		op->seq = r.seq;
 		return 0;
 	}
+	/* the bureau voids on its own authority; a suspended provider may
+	 * not */
+	if (!op->u.void_.by_bureau) {
+		struct principal_row prov;
+		if ((rc = book_principal(b, provider, &prov)) < 0)
+			return rc;
+		if (prov.status == P_SUSPENDED)
+			return ops_refuse(&op->why, VD_EDENIED,
+			                  "the provider is suspended");
+	}
 	period = (int32_t)period_of(r.at);
 	if (closed(b, period))
 		return ops_refuse(&op->why, VD_ECLOSED, CLOSED_WHY);
@@ -483,6 +499,7 @@ int ops_void(struct book *b, struct ledger_op *op)
 	journal_i64(f, "at", op->u.void_.at);
 	journal_i64(f, "period", period);
 	journal_text(f, "reason", op->u.void_.reason);
+	journal_str(f, "by", op->u.void_.by_bureau ? "bureau" : "provider");
 	/* what vouchers paid of it: a net basis had counted the rest */
 	if ((rc = ops_record_redeemed(b, provider, op->u.void_.id, &redeemed)) <
 	    0)

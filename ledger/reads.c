@@ -284,6 +284,7 @@ static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
 	info.kind = r.kind;
 	memcpy(info.klass, r.klass, sizeof(info.klass));
 	info.voided = r.status == REC_VOIDED;
+	info.excluded = r.status == REC_EXCLUDED;
 	w->n++;
 	snprintf(w->next, w->nextlen, "%s/%s", info.provider, info.id);
 	return w->fn(w->arg, &info);
@@ -317,6 +318,7 @@ int ledger_record(struct ledger *l, const char *provider, const char *id,
 		out->kind = r.kind;
 		memcpy(out->klass, r.klass, sizeof(out->klass));
 		out->voided = r.status == REC_VOIDED;
+		out->excluded = r.status == REC_EXCLUDED;
 	}
 	ltx_abort(&t);
 	return rc;

@@ -48,6 +48,7 @@ struct ledger_recinfo {
 	int kind;
 	char klass[33];
 	int voided;
+	int excluded; /* accepted while its org was suspended */
 };
 
 struct ledger_receivable {
