@@ -254,3 +254,66 @@ void bureau_reload_finish(struct conn *c, const struct job *j)
 	             j->op.status == LEDGER_ACCEPTED ? (int64_t)j->op.seq : 0);
 	reply_end(&c->out);
 }
+
+int bureau_amend_check(struct conn *c, const struct req *r, struct job *j,
+                       const char **why)
+{
+	struct ledger_op *op = &j->op;
+
+	(void)c;
+	op->type = OP_AMEND;
+	req_copy(r, KEY_ID, op->u.amend.id, sizeof(op->u.amend.id));
+	if (req_has(r, KEY_KIND))
+		req_copy(r, KEY_KIND, op->u.amend.kind,
+		         sizeof(op->u.amend.kind));
+	if (req_has(r, KEY_REGION))
+		req_copy(r, KEY_REGION, op->u.amend.region,
+		         sizeof(op->u.amend.region));
+	op->u.amend.local =
+	    req_has(r, KEY_LOCAL) ? (int)r->num[KEY_LOCAL] : -1;
+	if (!req_has(r, KEY_KIND) && !req_has(r, KEY_REGION) &&
+	    !req_has(r, KEY_LOCAL)) {
+		*why = "nothing to amend: give kind=, region= or local=";
+		return VD_EINVAL;
+	}
+	return 0;
+}
+
+/* OK id=X, and seq= when something changed */
+void bureau_amend_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", j->op.u.amend.id);
+	if (j->op.seq != 0)
+		reply_kv_i64(&c->out, "seq", (int64_t)j->op.seq);
+	reply_end(&c->out);
+}
+
+int bureau_suspend_check(struct conn *c, const struct req *r, struct job *j,
+                         const char **why)
+{
+	struct ledger_op *op = &j->op;
+	const char *v;
+	size_t n;
+
+	(void)why;
+	op->type = r->spec->id == CMD_SUSPEND ? OP_SUSPEND : OP_REINSTATE;
+	req_copy(r, KEY_ID, op->u.suspend.id, sizeof(op->u.suspend.id));
+	snprintf(op->u.suspend.by, sizeof(op->u.suspend.by), "%s", c->id);
+	if ((v = req_str(r, KEY_REASON, &n)) != NULL)
+		req_pct_decode(v, n, op->u.suspend.reason,
+		               sizeof(op->u.suspend.reason), NULL);
+	return 0;
+}
+
+/* OK id=X status=suspended|active, and seq= when it changed */
+void bureau_suspend_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", j->op.u.suspend.id);
+	reply_kv_str(&c->out, "status",
+	             j->op.status == LEDGER_SUSPENDED ? "suspended" : "active");
+	if (j->op.seq != 0)
+		reply_kv_i64(&c->out, "seq", (int64_t)j->op.seq);
+	reply_end(&c->out);
+}

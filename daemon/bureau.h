@@ -1,5 +1,5 @@
 /* The bureau's writes: REGISTER, ISSUE, SETTLE, REVOKE, EXPIRE, PAY,
- * PAYOUT, REPAY and RELOAD. Rows of the table in dispatch.c: each check turns a
+ * PAYOUT, REPAY, RELOAD, AMEND, SUSPEND and REINSTATE. Rows of the table in dispatch.c: each check turns a
  * request into a job, each finish writes the OK of a committed one. */
 #ifndef VD_BUREAU_H
 #define VD_BUREAU_H
@@ -23,6 +23,10 @@ BUREAU_ROW(repay);
 /* RELOAD: the policy directory is read now (all or nothing); the swap
  * runs on the commit thread between two group commits. */
 BUREAU_ROW(reload);
+/* AMEND of a principal's attributes; SUSPEND and REINSTATE (one row for
+ * both: the command says which) */
+BUREAU_ROW(amend);
+BUREAU_ROW(suspend);
 
 #undef BUREAU_ROW
 

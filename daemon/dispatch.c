@@ -8,6 +8,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "listing.h"
+#include "reads.h"
 #include "session.h"
 
 #define READ(id, fn)                                                           \
@@ -58,6 +59,9 @@ const struct dispatch_row dispatch_rows[] = {
     READ(CMD_CHECKPOINT, listing_checkpoint),
     WRITE(CMD_RELOAD, bureau_reload),
     READ(CMD_STATS, listing_stats),
+    WRITE(CMD_AMEND, bureau_amend),
+    WRITE(CMD_SUSPEND, bureau_suspend),
+    WRITE(CMD_REINSTATE, bureau_suspend),
 };
 _Static_assert(sizeof(dispatch_rows) / sizeof(dispatch_rows[0]) == CMD_COUNT,
                "one row per command of proto/cmd.h");
@@ -164,6 +168,18 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		                             : "your role may not do this");
 		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
 		                               : DISPATCH_DONE;
+	}
+	/* a suspended principal (失信) can authenticate and read, not write:
+	 * a role's limit, judged with it (the ledger checks a provider's
+	 * writes again in the writer) */
+	row = &dispatch_rows[r.spec->id];
+	if (!row->read || (row->is_read != NULL && !row->is_read(&r))) {
+		struct ledger_principal p;
+		if (ledger_principal(c->s->l, c->id, &p) == 0 && p.suspended) {
+			srv_err(c, VD_EDENIED, "you are suspended");
+			return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
+			                               : DISPATCH_DONE;
+		}
 	}
 	if (rc < 0 && r.spec->id == CMD_BATCH && r.err_key == KEY_N &&
 	    rc == PROTO_EOVERFLOW) {

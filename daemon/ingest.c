@@ -82,18 +82,32 @@ int ingest_void_check(struct conn *c, const struct req *r, struct job *j,
 	const char *v;
 	int rc;
 
-	if (!own_name(c, r)) {
-		*why = "voids only in your own name";
-		return VD_EDENIED;
-	}
 	op->type = OP_VOID;
 	req_copy(r, KEY_PROVIDER, op->u.void_.provider,
 	         sizeof(op->u.void_.provider));
 	req_copy(r, KEY_ID, op->u.void_.id, sizeof(op->u.void_.id));
-	op->u.void_.at = r->num[KEY_AT];
 	v = req_str(r, KEY_REASON, &n);
 	req_pct_decode(v, n, op->u.void_.reason, sizeof(op->u.void_.reason),
 	               NULL);
+	/* the bureau's own session is the authority: no signature */
+	if (c->role == ROLE_BUREAU) {
+		if (req_has(r, KEY_AT) || req_has(r, KEY_SIG)) {
+			*why = "the bureau's VOID takes no at= or sig=";
+			return VD_EINVAL;
+		}
+		op->u.void_.by_bureau = 1;
+		op->u.void_.at = srv_now();
+		return 0;
+	}
+	if (!own_name(c, r)) {
+		*why = "voids only in your own name";
+		return VD_EDENIED;
+	}
+	if (!req_has(r, KEY_AT) || !req_has(r, KEY_SIG)) {
+		*why = "a provider's VOID is signed: at= and sig= are required";
+		return VD_EINVAL;
+	}
+	op->u.void_.at = r->num[KEY_AT];
 	if ((rc = sign_job(j, r, &op->u.void_.line)) < 0)
 		return rc;
 	op->u.void_.line_len = j->msglen;

@@ -53,9 +53,10 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
      B(CLASS), CMD_SIG_LAST | CMD_WRITE | CMD_KIND_USAGE},
     {CMD_BATCH, "BATCH", R(PROVIDER), B(PROVIDER) | B(N) | B(SIG), 0,
      CMD_SIG_LAST | CMD_WRITE},
-    {CMD_VOID, "VOID", R(PROVIDER),
-     B(PROVIDER) | B(ID) | B(AT) | B(REASON) | B(SIG), 0,
-     CMD_SIG_LAST | CMD_WRITE},
+    /* a provider's VOID is signed (at= and sig= its check requires); the
+     * bureau's is not (neither is allowed) */
+    {CMD_VOID, "VOID", R(PROVIDER) | R(BUREAU), B(PROVIDER) | B(ID) | B(REASON),
+     B(AT) | B(SIG), CMD_SIG_LAST | CMD_WRITE},
     {CMD_BALANCE, "BALANCE", ROLES_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
     {CMD_ACCRUAL, "ACCRUAL", ROLES_AUTHED, 0, B(ORG) | B(PERIOD), CMD_LISTING},
     {CMD_RECORDS, "RECORDS", ROLES_AUTHED, 0,
@@ -84,6 +85,10 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_CHECKPOINT, "CHECKPOINT", ROLES_AUTHED, 0, 0, 0},
     {CMD_RELOAD, "RELOAD", R(BUREAU), 0, 0, 0},
     {CMD_STATS, "STATS", R(BUREAU), 0, 0, 0},
+    {CMD_AMEND, "AMEND", R(BUREAU), B(ID), B(KIND) | B(REGION) | B(LOCAL),
+     CMD_WRITE},
+    {CMD_SUSPEND, "SUSPEND", R(BUREAU), B(ID) | B(REASON), 0, CMD_WRITE},
+    {CMD_REINSTATE, "REINSTATE", R(BUREAU), B(ID), 0, CMD_WRITE},
 };
 
 const struct cmd_spec *cmd_lookup(const char *s, size_t len)

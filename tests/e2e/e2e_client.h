@@ -161,6 +161,26 @@ static inline const char *client_auth(struct client *c, const char *id,
 	return client_req(c, "AUTH id=%s sig=%s", id, hex);
 }
 
+/* A signed USAGE line of provider (key k) for org: 10 gpu-hours of
+ * training at `at` (Unix seconds), amount fen. 0, or -1. */
+static inline int usage_line_at(const struct sig_key *k, const char *provider,
+                                const char *id, const char *org, int64_t at,
+                                int64_t amount, char *buf, size_t size)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.provider, sizeof(r.provider), "%s", provider);
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	snprintf(r.org, sizeof(r.org), "%s", org);
+	r.at = at;
+	r.amount = amount;
+	r.qty = 10;
+	snprintf(r.unit, sizeof(r.unit), "gpu-hour");
+	r.kind = 0; /* training */
+	return record_sign(k, &r, buf, size) > 0 ? 0 : -1;
+}
+
 /* A free loopback port (bound then released: good enough for a test) */
 static inline int free_port(void)
 {

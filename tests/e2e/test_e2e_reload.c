@@ -83,18 +83,12 @@ static void expect_in(const char *got, const char *want)
 static void report(struct client *c, const char *id, int64_t amount)
 {
 	char line[RECORD_LINE_MAX];
-	struct record r;
+	int64_t at;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(r.provider, sizeof(r.provider), "dc");
-	snprintf(r.id, sizeof(r.id), "%s", id);
-	snprintf(r.org, sizeof(r.org), "corp");
-	assert_int_equal(civil_parse_utc(AT_JUNE, strlen(AT_JUNE), &r.at), 0);
-	r.amount = amount;
-	r.qty = 10;
-	snprintf(r.unit, sizeof(r.unit), "gpu-hour");
-	r.kind = 0; /* training */
-	assert_true(record_sign(k_dc, &r, line, sizeof(line)) > 0);
+	assert_int_equal(civil_parse_utc(AT_JUNE, strlen(AT_JUNE), &at), 0);
+	assert_int_equal(usage_line_at(k_dc, "dc", id, "corp", at, amount, line,
+	                               sizeof(line)),
+	                 0);
 	expect_prefix(client_req(c, "%s", line), "OK id=");
 }
 
