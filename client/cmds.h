@@ -13,7 +13,7 @@ struct ctl {
 	const char *name; /* the subcommand, for messages */
 	struct conf conf; /* the config file with the environment on top */
 	struct session_cfg sc;
-	int json, csv, local, force, all, dry, by_program;
+	int json, csv, local, not_local, force, all, dry, by_program;
 	const char *out, *org, *provider, *pool, *period, *program, *need;
 	const char *amount, *ref, *reason, *role, *pubkey, *kind, *region,
 	    *voucher;
@@ -65,5 +65,8 @@ int cmd_checkpoint(struct ctl *c);
 int cmd_audit(struct ctl *c);
 int cmd_reload(struct ctl *c);
 int cmd_stats(struct ctl *c);
+int cmd_amend(struct ctl *c);
+int cmd_suspend(struct ctl *c);
+int cmd_reinstate(struct ctl *c);
 
 #endif

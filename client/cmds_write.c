@@ -175,7 +175,8 @@ int cmd_redeem(struct ctl *c)
 	return one(c, req, money);
 }
 
-/* VOID is signed like a record, by the provider that reported it. */
+/* VOID is signed like a record, by the provider that reported it; the
+ * bureau's (--provider P) is not signed: its session is the authority. */
 int cmd_void(struct ctl *c)
 {
 	static struct session s;
@@ -185,8 +186,16 @@ int cmd_void(struct ctl *c)
 
 	if (c->nargs != 1)
 		return cmds_need(c, NULL, "the record id");
-	if ((rc = cmds_need(c, c->reason, "--reason TEXT")) ||
-	    (rc = cmds_need(c, c->sc.id, "--id PROVIDER")))
+	if ((rc = cmds_need(c, c->reason, "--reason TEXT")))
+		return rc;
+	if (c->provider != NULL) {
+		snprintf(req, sizeof(req), "VOID");
+		cmds_arg(req, sizeof(req), "provider", c->provider);
+		cmds_arg(req, sizeof(req), "id", c->args[0]);
+		cmds_text(req, sizeof(req), "reason", c->reason);
+		return one(c, req, NULL);
+	}
+	if ((rc = cmds_need(c, c->sc.id, "--id PROVIDER")))
 		return rc;
 	if (c->at && civil_parse_utc(c->at, strlen(c->at), &at) < 0) {
 		fprintf(stderr, "vouchctl void: --at takes a UTC time like "
@@ -372,4 +381,52 @@ int cmd_report(struct ctl *c)
 		printf("%ld lines: %ld accepted, %ld duplicate, %ld refused\n",
 		       st.lines, st.accepted, st.duplicate, st.refused);
 	return st.refused ? 1 : 0;
+}
+
+/* AMEND ID [--kind K] [--region R] [--local | --not-local] */
+int cmd_amend(struct ctl *c)
+{
+	char req[600] = "AMEND";
+
+	if (c->nargs != 1)
+		return cmds_need(c, NULL, "the principal's id");
+	if (c->local && c->not_local) {
+		fprintf(stderr, "vouchctl amend: --local or --not-local, not "
+		                "both\n");
+		return 2;
+	}
+	cmds_arg(req, sizeof(req), "id", c->args[0]);
+	cmds_arg(req, sizeof(req), "kind", c->kind);
+	cmds_arg(req, sizeof(req), "region", c->region);
+	cmds_arg(req, sizeof(req), "local",
+	         c->local       ? "1"
+	         : c->not_local ? "0"
+	                        : NULL);
+	return one(c, req, NULL);
+}
+
+/* SUSPEND ID --reason TEXT, or REINSTATE ID (which the command says) */
+int cmd_suspend(struct ctl *c)
+{
+	char req[4000];
+	int rc;
+
+	if (c->nargs != 1)
+		return cmds_need(c, NULL, "the principal's id");
+	if ((rc = cmds_need(c, c->reason, "--reason TEXT")))
+		return rc;
+	snprintf(req, sizeof(req), "SUSPEND");
+	cmds_arg(req, sizeof(req), "id", c->args[0]);
+	cmds_text(req, sizeof(req), "reason", c->reason);
+	return one(c, req, NULL);
+}
+
+int cmd_reinstate(struct ctl *c)
+{
+	char req[200] = "REINSTATE";
+
+	if (c->nargs != 1)
+		return cmds_need(c, NULL, "the principal's id");
+	cmds_arg(req, sizeof(req), "id", c->args[0]);
+	return one(c, req, NULL);
 }

@@ -32,6 +32,7 @@ enum {
 	O_KIND,
 	O_LOCAL,
 	O_REGION,
+	O_NOTLOCAL,
 	O_VOUCHER,
 	O_RECORD,
 	O_AFTER,
@@ -83,10 +84,12 @@ static const struct sub subs[] = {
      "in count as duplicates. FILE may be - for stdin. Example CSV: "
      "'id,org,at,amount,qty,unit,kind' then "
      "'inv-0001,school-7,2026-03-01T08:00:00Z,1234.56,60,gpu-hour,training'."},
-    {"void", cmd_void, CONN | B(O_JSON) | B(O_REASON) | B(O_AT),
-     "RECORD --reason TEXT [--at TIME]",
+    {"void", cmd_void, CONN | B(O_JSON) | B(O_REASON) | B(O_AT) | B(O_PROVIDER),
+     "RECORD --reason TEXT [--at TIME] | RECORD --provider P --reason TEXT",
      "Provider: void a record you reported (signed; --at defaults to "
-     "now). Vouchers it earned are revoked or clawed back."},
+     "now). Bureau: void any provider's record (--provider; not signed, "
+     "the journal says by=bureau). Vouchers it earned are revoked or "
+     "clawed back."},
     {"redeem", cmd_redeem,
      CONN | B(O_JSON) | B(O_VOUCHER) | B(O_RECORD) | B(O_AMOUNT) | B(O_REF),
      "--voucher V --record R --amount YUAN --ref K",
@@ -122,6 +125,19 @@ static const struct sub subs[] = {
      "(yunnan.yuxi): a program with a region pays only within it and "
      "counts providers within it as local; --local for a provider inside "
      "the city, for programs without a region."},
+    {"amend", cmd_amend,
+     CONN | B(O_JSON) | B(O_KIND) | B(O_REGION) | B(O_LOCAL) | B(O_NOTLOCAL),
+     "ID [--kind KIND] [--region R] [--local | --not-local]",
+     "Bureau: change an org's kind, a principal's region or a provider's "
+     "local flag. Records accepted afterwards see the new attributes; "
+     "earlier ones keep what they earned."},
+    {"suspend", cmd_suspend, CONN | B(O_JSON) | B(O_REASON), "ID --reason TEXT",
+     "Bureau: suspend a principal (失信, an open investigation): a "
+     "suspended org earns nothing from records accepted meanwhile and its "
+     "vouchers are neither redeemed nor paid out; a suspended provider "
+     "writes nothing. It can still authenticate and read."},
+    {"reinstate", cmd_reinstate, CONN | B(O_JSON), "ID",
+     "Bureau: end a suspension."},
     {"issue", cmd_issue,
      CONN | B(O_JSON) | B(O_PROGRAM) | B(O_ORG) | B(O_NEED) | B(O_AMOUNT) |
          B(O_REF),
@@ -210,6 +226,7 @@ static const struct option longopts[] = {
     {"kind", required_argument, NULL, O_KIND},
     {"local", no_argument, NULL, O_LOCAL},
     {"region", required_argument, NULL, O_REGION},
+    {"not-local", no_argument, NULL, O_NOTLOCAL},
     {"voucher", required_argument, NULL, O_VOUCHER},
     {"record", required_argument, NULL, O_RECORD},
     {"after", required_argument, NULL, O_AFTER},
@@ -390,6 +407,8 @@ static int take(struct ctl *c, uint64_t *seen, int o, char *arg)
 		c->csv = 1;
 	else if (o == O_LOCAL)
 		c->local = 1;
+	else if (o == O_NOTLOCAL)
+		c->not_local = 1;
 	else if (o == O_ALL)
 		c->all = 1;
 	else if (o == O_FORCE)

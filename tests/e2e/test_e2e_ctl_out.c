@@ -265,12 +265,48 @@ static void test_settle_preview_pro_rata(void **state)
 	daemon_cleanup(&D2);
 }
 
+/* The bureau's controls through vouchctl: suspend (twice: the same
+ * status, no seq), reinstate, amend, a bureau's void; exit codes. */
+static void test_controls(void **state)
+{
+	char pub[65];
+
+	(void)state;
+	assert_int_equal(ctl(NULL, "keygen --out %s", pem("p1")), 0);
+	memcpy(pub, out, 64);
+	pub[64] = '\0';
+	assert_int_equal(ctl("bureau",
+	                     "register p1 --role provider --pubkey %s --local "
+	                     "--region xinjiang.xinxing",
+	                     pub),
+	                 0);
+	assert_int_equal(ctl("bureau", "suspend p1 --reason 'under review'"),
+	                 0);
+	expect_in(out, "id      p1\nstatus  suspended\nseq     ");
+	assert_int_equal(ctl("bureau", "suspend p1 --reason again"), 0);
+	assert_string_equal(out, "id      p1\nstatus  suspended\n");
+	assert_int_equal(ctl("bureau", "reinstate p1 --json"), 0);
+	expect_in(out, "\"status\": \"active\"");
+	assert_int_equal(ctl("bureau", "amend p1 --region xinjiang.xinxing"),
+	                 0);
+	assert_string_equal(out, "id  p1\n");
+	assert_int_equal(ctl("bureau", "amend p1 --not-local"), 0);
+	expect_in(out, "seq");
+	assert_int_equal(ctl("bureau", "amend p1 --local --not-local"), 2);
+	expect_in(err, "--local or --not-local, not both");
+	assert_int_equal(ctl("bureau", "suspend p1"), 2);
+	assert_int_equal(
+	    ctl("bureau", "void r-1 --provider p1 --reason 'billed twice'"), 1);
+	expect_in(err, "NOTFOUND");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pool_by_program),
 	    cmocka_unit_test(test_csv_quoting),
 	    cmocka_unit_test(test_settle_preview_pro_rata),
+	    cmocka_unit_test(test_controls),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
