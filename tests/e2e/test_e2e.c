@@ -64,9 +64,10 @@ static void test_bureau_registers(void **state)
 
 	(void)state;
 	auth_as(&c, "bureau", k_bureau);
+	/* Xinxing's programs pay within xinjiang.xinxing */
 	expect_prefix(client_req(&c,
 	                         "REGISTER id=dc role=provider key=%s "
-	                         "local=1",
+	                         "local=1 region=xinjiang.xinxing",
 	                         key_hex(k_dc, hex)),
 	              "OK id=dc status=registered");
 	expect_prefix(client_req(&c, "REGISTER id=far role=provider key=%s",
@@ -74,13 +75,13 @@ static void test_bureau_registers(void **state)
 	              "OK id=far status=registered");
 	expect_prefix(client_req(&c,
 	                         "REGISTER id=school role=org key=%s "
-	                         "kind=school",
+	                         "kind=school region=xinjiang.xinxing",
 	                         key_hex(k_school, hex)),
 	              "OK id=school status=registered");
 	/* the same again: duplicate; other fields: conflict */
 	expect_prefix(client_req(&c,
 	                         "REGISTER id=dc role=provider key=%s "
-	                         "local=1",
+	                         "local=1 region=xinjiang.xinxing",
 	                         key_hex(k_dc, hex)),
 	              "OK id=dc status=duplicate");
 	expect_prefix(client_req(&c, "REGISTER id=dc role=org key=%s",

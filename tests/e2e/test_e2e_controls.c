@@ -69,11 +69,12 @@ static void test_controls(void **state)
 	auth_as(&b, "bureau", k_bureau);
 	expect_prefix(client_req(&b,
 	                         "REGISTER id=dc role=provider key=%s "
-	                         "local=1",
+	                         "local=1 region=xinjiang.xinxing",
 	                         key_hex(k_dc, hex)),
 	              "OK id=dc status=registered");
 	expect_prefix(client_req(&b,
-	                         "REGISTER id=s role=org key=%s kind=school",
+	                         "REGISTER id=s role=org key=%s kind=school "
+	                         "region=xinjiang.xinxing",
 	                         key_hex(k_s, hex)),
 	              "OK id=s status=registered");
 	auth_as(&p, "dc", k_dc);
@@ -157,8 +158,9 @@ static void test_controls(void **state)
 	              "ERR BADREQ kind is an org's attribute");
 	expect_prefix(client_req(&b, "AMEND id=nobody kind=school"),
 	              "ERR NOTFOUND");
-	expect_prefix(client_req(&b, "AMEND id=dc region=xinjiang.xinxing"),
-	              "OK id=dc seq=");
+	expect_prefix(
+	    client_req(&b, "AMEND id=dc region=xinjiang.xinxing.south"),
+	    "OK id=dc seq=");
 	expect_prefix(client_req(&p, "AMEND id=dc local=0"), "ERR DENIED");
 
 	/* the journal says each */
@@ -174,9 +176,9 @@ static void test_controls(void **state)
 			     strstr(l, " by=bureau")) ||
 			    strstr(l, " type=amend id=s kind=government "
 			              "was_kind=school") ||
-			    strstr(l,
-			           " type=amend id=dc region=xinjiang.xinxing "
-			           "was_region=-"))
+			    strstr(l, " type=amend id=dc "
+			              "region=xinjiang.xinxing.south "
+			              "was_region=xinjiang.xinxing"))
 				seen++;
 		}
 		assert_int_equal(seen, 5);

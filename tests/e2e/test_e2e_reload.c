@@ -80,15 +80,16 @@ static void expect_in(const char *got, const char *want)
 		fail_msg("want '%s' in '%s'", want, got);
 }
 
-static void report(struct client *c, const char *id, int64_t amount)
+static void report(struct client *c, const char *id, const char *org,
+                   int64_t amount)
 {
 	char line[RECORD_LINE_MAX];
 	int64_t at;
 
 	assert_int_equal(civil_parse_utc(AT_JUNE, strlen(AT_JUNE), &at), 0);
-	assert_int_equal(usage_line_at(k_dc, "dc", id, "corp", at, amount, line,
-	                               sizeof(line)),
-	                 0);
+	assert_int_equal(
+	    usage_line_at(k_dc, "dc", id, org, at, amount, line, sizeof(line)),
+	    0);
 	expect_prefix(client_req(c, "%s", line), "OK id=");
 }
 
@@ -122,18 +123,26 @@ static void test_reload_judged_against_the_store(void **state)
 	auth_as(&b, "bureau", k_bureau);
 	expect_prefix(client_req(&b,
 	                         "REGISTER id=dc role=provider key=%s "
-	                         "local=1",
+	                         "local=1 region=xinjiang.xinxing",
 	                         key_hex(k_dc, hex)),
 	              "OK id=dc status=registered");
 	expect_prefix(client_req(&b,
 	                         "REGISTER id=corp role=org key=%s "
-	                         "kind=enterprise",
+	                         "kind=enterprise region=xinjiang.xinxing",
 	                         key_hex(k_corp, hex)),
 	              "OK id=corp status=registered");
+	expect_prefix(client_req(&b,
+	                         "REGISTER id=dt role=org key=%s "
+	                         "kind=enterprise region=shanxi.datong",
+	                         key_hex(k_corp, hex)),
+	              "OK id=dt status=registered");
 	auth_as(&p, "dc", k_dc);
 	/* two 300,000-yuan bills: 3% each, 9,000 yuan twice */
-	report(&p, "bill-1", 30000000);
-	report(&p, "bill-2", 30000000);
+	report(&p, "bill-1", "corp", 30000000);
+	report(&p, "bill-2", "corp", 30000000);
+	/* and a Datong firm's 300,000 yuan: Datong's 10% (over its
+	 * 200,000-yuan threshold) draws on pool datong */
+	report(&p, "bill-dt", "dt", 30000000);
 	xinxing_voucher(&b, v, sizeof(v));
 	expect_in(v, " granted=1800000 ");
 
@@ -175,9 +184,10 @@ static void test_reload_judged_against_the_store(void **state)
 	l = client_req(&b, "POOL pool=xinxing period=2026");
 	expect_prefix(l, "OK n=1 budget=2500000000 ");
 	client_line(&b);
-	/* below what 2026 has committed (corp's 1,800,000 and dc's 2% twice,
-	 * 1,200,000, less the voided bill's 900,000 and 600,000): refused at
-	 * its line */
+	/* below what 2026 has committed (corp's 1,800,000 and dc's 2% of
+	 * three bills, 1,800,000 (the Datong firm's bill counts for dc's
+	 * supply side: the beneficiary is the provider, in Xinxing), less
+	 * the voided bill's 900,000 and 600,000): refused at its line */
 	assert_int_equal(sh("sed -i 's/^budget.2026 = 25000000/budget.2026 = "
 	                    "0.01/' %s/xinxing.ini",
 	                    pol),
@@ -186,7 +196,7 @@ static void test_reload_judged_against_the_store(void **state)
 	expect_prefix(l, "ERR POLICY ");
 	expect_in(l, "xinxing.ini:");
 	expect_in(l, "pool xinxing's budget for 2026 would be 1 fen, below "
-	             "the 1500000 it has committed");
+	             "the 2100000 it has committed");
 	l = client_req(&b, "POOL pool=xinxing period=2026");
 	expect_prefix(l, "OK n=1 budget=2500000000 ");
 	client_line(&b);

@@ -30,6 +30,9 @@ struct fx {
 	struct ledger *l;
 	struct policy *p;
 	int64_t now;
+	/* where fx_register puts principals: the policy's first pool's
+	 * region (a seed's city), unless a test says otherwise */
+	char region[REGION_MAX + 1];
 };
 
 static inline void fx_rmdir(const char *dir)
@@ -76,6 +79,8 @@ static inline int fx_open(struct fx *f, const char *const *files, size_t map)
 	}
 	ledger_set_policy(f->l, f->p);
 	f->now = JUNE_2026;
+	if (f->p->npools > 0)
+		memcpy(f->region, f->p->pools[0].region, sizeof(f->region));
 	return 0;
 }
 
@@ -94,7 +99,7 @@ static inline int fx_run(struct fx *f, struct ledger_op *op)
 	return op->rc;
 }
 
-/* A principal in region (NULL or "": none). */
+/* A principal in region ("": none; NULL: f->region). */
 static inline int fx_register_in(struct fx *f, const char *id, enum role role,
                                  const char *kind, int local,
                                  const char *region)
@@ -110,14 +115,18 @@ static inline int fx_register_in(struct fx *f, const char *id, enum role role,
 	snprintf(op.u.reg.kind, sizeof(op.u.reg.kind), "%s", kind);
 	op.u.reg.local = local;
 	snprintf(op.u.reg.region, sizeof(op.u.reg.region), "%s",
-	         region ? region : "");
+	         region ? region : f->region);
 	return fx_run(f, &op);
 }
 
+/* The seeds' programs have their city's region: an org, and a provider
+ * flagged local, are registered within f->region; a provider not local
+ * within none (outside every city). */
 static inline int fx_register(struct fx *f, const char *id, enum role role,
                               const char *kind, int local)
 {
-	return fx_register_in(f, id, role, kind, local, NULL);
+	return fx_register_in(f, id, role, kind, local,
+	                      role == ROLE_PROVIDER && !local ? "" : NULL);
 }
 
 static inline void fx_record(struct ledger_record *r, const char *provider,

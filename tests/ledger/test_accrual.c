@@ -60,13 +60,19 @@ static int64_t earned_for(const struct policy_program *g, int64_t basis)
 	return e;
 }
 
+/* The seed city a test's records are billed in: the org is within it,
+ * and so is the provider when it is local (the seeds' programs have the
+ * region of their city's pool). */
+static const char *city = "";
+
 static struct accrual_record rec(const char *provider, int local,
                                  const char *org_kind, int kind, int64_t at,
                                  int64_t amount)
 {
-	struct accrual_record r = {provider, local, org_kind, kind,
-	                           NULL,     "gpu-hour", at, amount,
-	                           0,        NULL,       NULL};
+	struct accrual_record r = {provider, local,      org_kind, kind,
+	                           NULL,     "gpu-hour", at,       amount,
+	                           0,        local ? city : "elsewhere",
+	                           city};
 	return r;
 }
 
@@ -140,6 +146,8 @@ static void test_ex3_xinxing_both_sides(void **state)
 {
 	const struct policy_program *d = prog(state, "xinxing-demand");
 	const struct policy_program *s = prog(state, "xinxing-supply");
+
+	city = "xinjiang.xinxing";
 	const struct policy *p = *state;
 	struct accrual_record local =
 	    rec("dc-local", 1, "school", KIND_TRAINING, MID_2026, 10000000);
@@ -214,6 +222,8 @@ static void test_ex6_mentougou_group(void **state)
 	const struct policy *p = *state;
 	const struct policy_program *api = prog(state, "mentougou-api");
 	const struct policy_program *tr = prog(state, "mentougou-training");
+
+	city = "beijing.mentougou";
 	struct accrual_record r_tr =
 	    rec("dc", 0, "enterprise", KIND_TRAINING, MID_2026, 50000000);
 	struct accrual_record r_api =
@@ -271,8 +281,10 @@ static void test_ex7_greenpower_top_up(void **state)
 static void test_ex8_yinchuan_power(void **state)
 {
 	const struct policy_program *g = prog(state, "yinchuan-power");
+
+	city = "ningxia.yinchuan"; /* the centre is in Yinchuan */
 	struct accrual_record r =
-	    rec("yinchuan-dc1", 0, "enterprise", KIND_OTHER, MID_2026, 0);
+	    rec("yinchuan-dc1", 1, "enterprise", KIND_OTHER, MID_2026, 0);
 
 	r.qty = 1000000;
 	r.unit = "kWh";
@@ -305,6 +317,8 @@ static void test_ex9_datong_grant_cover(void **state)
 static void test_ex10_period_boundary(void **state)
 {
 	const struct policy_program *d = prog(state, "xinxing-demand");
+
+	city = "xinjiang.xinxing";
 	struct accrual_record r =
 	    rec("dc", 1, "school", KIND_TRAINING, T_2026, 100);
 
@@ -608,11 +622,12 @@ static void test_filters(void **state)
 	assert_false(accrual_counts(
 	    prog(state, "datong-pool-grant"),
 	    &(struct accrual_record){"dc", 0, "school", KIND_TRAINING, NULL,
-	                             "h", MID_2026, 1, 0, NULL, NULL}));
+	                             "h", MID_2026, 1, 0, NULL,
+	                             "shanxi.datong"}));
 	assert_true(accrual_counts(
 	    prog(state, "datong-pool-grant"),
 	    &(struct accrual_record){"dc", 0, "sme", KIND_TRAINING, NULL, "h",
-	                             MID_2026, 1, 0, NULL, NULL}));
+	                             MID_2026, 1, 0, NULL, "shanxi.datong"}));
 }
 
 #define T(fn) cmocka_unit_test(fn)

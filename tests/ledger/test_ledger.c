@@ -393,7 +393,8 @@ static void test_ex8_yinchuan_power(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
-	assert_int_equal(fx_register(&f, "yinchuan-dc1", ROLE_PROVIDER, "", 0),
+	/* a centre in Yinchuan (the program's region) */
+	assert_int_equal(fx_register(&f, "yinchuan-dc1", ROLE_PROVIDER, "", 1),
 	                 0);
 	assert_int_equal(fx_register(&f, "m", ROLE_ORG, "enterprise", 0), 0);
 	fx_record(&r, "yinchuan-dc1", "p1", "m", JUNE_2026, 500000, KIND_OTHER);

@@ -98,6 +98,7 @@ static void test_ex14_yuxi_net(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
+	snprintf(f.region, sizeof(f.region), "yunnan.yuxi");
 	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
 	assert_int_equal(fx_register(&f, "d", ROLE_ORG, "enterprise", 0), 0);
 	assert_int_equal(fx_usage(&f, "dc", "b1", "d", JUNE_2026, 20000000), 0);

@@ -567,6 +567,7 @@ static void test_refusal_reasons(void **state)
 
 	(void)state;
 	assert_int_equal(fx_open(&f, files, 0), 0);
+	snprintf(f.region, sizeof(f.region), "xinjiang.xinxing");
 	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
 	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 
@@ -674,11 +675,15 @@ static void test_refusal_reasons(void **state)
 	assert_int_equal(fx_run(&f, &op), VD_ECLOSED);
 	expect_why(&op, VD_ECLOSED, "already settled");
 
-	/* Yuxi's program counts dc's records for a firm: 2026 takes no
-	 * more */
-	assert_int_equal(fx_register(&f, "firm", ROLE_ORG, "enterprise", 0), 0);
+	/* Yuxi's program counts a Yuxi provider's records for a Yuxi firm:
+	 * 2026 takes no more */
+	assert_int_equal(fx_register_in(&f, "firm", ROLE_ORG, "enterprise", 0,
+	                                "yunnan.yuxi"),
+	                 0);
+	assert_int_equal(
+	    fx_register_in(&f, "yx", ROLE_PROVIDER, "", 0, "yunnan.yuxi"), 0);
 	memset(&op, 0, sizeof(op));
-	fx_record(&op.u.usage, "dc", "late", "firm", JUNE_2026, 5, 0);
+	fx_record(&op.u.usage, "yx", "late", "firm", JUNE_2026, 5, 0);
 	op.type = OP_USAGE;
 	assert_int_equal(fx_run(&f, &op), VD_ECLOSED);
 	expect_why(&op, VD_ECLOSED,

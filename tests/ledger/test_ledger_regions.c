@@ -31,12 +31,12 @@ static int setup(void **state)
 	        0 ||
 	    fx_register_in(&f, "xx", ROLE_PROVIDER, "", 0,
 	                   "xinjiang.xinxing") != 0 ||
-	    fx_register_in(&f, "nr", ROLE_PROVIDER, "", 1, NULL) != 0 ||
+	    fx_register_in(&f, "nr", ROLE_PROVIDER, "", 1, "") != 0 ||
 	    fx_register_in(&f, "a", ROLE_ORG, "enterprise", 0, "yunnan.yuxi") !=
 	        0 ||
 	    fx_register_in(&f, "b", ROLE_ORG, "enterprise", 0,
 	                   "yunnan.kunming") != 0 ||
-	    fx_register_in(&f, "c", ROLE_ORG, "enterprise", 0, NULL) != 0 ||
+	    fx_register_in(&f, "c", ROLE_ORG, "enterprise", 0, "") != 0 ||
 	    fx_register_in(&f, "d", ROLE_ORG, "enterprise", 0,
 	                   "xinjiang.xinxing") != 0)
 		return -1;
