@@ -2,8 +2,8 @@
 # The README's first command: install the dependencies, build, and run the
 # main job on the seed policies with an embedded LMDB store in a temporary
 # directory. The three journeys, each through vouchctl:
-#   bureau:   registers two providers (one local) and three orgs of
-#             different kinds;
+#   bureau:   registers three providers (in Xinxing, in Yuxi, outside)
+#             and three orgs of different kinds in two cities;
 #   provider: reports a generated month of usage from a CSV export
 #             (and again: all duplicates), redeems part of a voucher,
 #             is paid, then voids the bill (the redemption is undone);
@@ -41,19 +41,21 @@ while [ ! -S "$DIR/vouchd.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1));
 export VOUCHD_ADDR="unix:$DIR/vouchd.sock"
 as() { VOUCHD_ID=$1 VOUCHD_KEY=$DIR/$1.pem; export VOUCHD_ID VOUCHD_KEY; }
 
-step "bureau: register a local compute centre, an outside cloud, a school, a firm and a hospital"
-for p in dc-xinxing cloud-east school-7 corp-9 hosp-3; do
+step "bureau: register principals with their cities (regions): a Xinxing compute centre, a Yuxi one, an outside cloud; a school and a hospital in Xinxing, a firm in Yuxi"
+for p in dc-xinxing dc-yuxi cloud-east school-7 corp-9 hosp-3; do
 	"$VOUCHCTL" keygen --out "$DIR/$p.pem" > "$DIR/$p.pub"
 done
 as bureau
-show register dc-xinxing --role provider --pubkey "$(cat "$DIR/dc-xinxing.pub")" --local
+show register dc-xinxing --role provider --pubkey "$(cat "$DIR/dc-xinxing.pub")" --local --region xinjiang.xinxing
+show register dc-yuxi --role provider --pubkey "$(cat "$DIR/dc-yuxi.pub")" --region yunnan.yuxi >/dev/null
 show register cloud-east --role provider --pubkey "$(cat "$DIR/cloud-east.pub")" >/dev/null
-show register school-7 --role org --kind school --pubkey "$(cat "$DIR/school-7.pub")" >/dev/null
-show register corp-9 --role org --kind enterprise --pubkey "$(cat "$DIR/corp-9.pub")" >/dev/null
-show register hosp-3 --role org --kind medical --pubkey "$(cat "$DIR/hosp-3.pub")" >/dev/null
+show register school-7 --role org --kind school --region xinjiang.xinxing --pubkey "$(cat "$DIR/school-7.pub")" >/dev/null
+show register hosp-3 --role org --kind medical --region xinjiang.xinxing --pubkey "$(cat "$DIR/hosp-3.pub")" >/dev/null
+show register corp-9 --role org --kind enterprise --region yunnan.yuxi --pubkey "$(cat "$DIR/corp-9.pub")" >/dev/null
 
 step "provider: March 2026's billing export from each provider (CSV, amounts in yuan)"
-deploy/gen-month.sh dc 2026-03 school-7:800 corp-9:12000 hosp-3:3000:inference > "$DIR/dc-march.csv"
+deploy/gen-month.sh dc 2026-03 school-7:12000 hosp-3:3000:inference > "$DIR/dc-march.csv"
+deploy/gen-month.sh yx 2026-03 corp-9:12000 > "$DIR/yx-march.csv"
 deploy/gen-month.sh ce 2026-03 corp-9:5000 > "$DIR/ce-march.csv"
 # one line with a fraction of a fen, as billing systems sometimes write
 echo "dc-2026-03-31-hosp-3,hosp-3,2026-03-31T00:00:00Z,3000.125,150,gpu-hour,inference" >> "$DIR/dc-march.csv"
@@ -63,29 +65,43 @@ as dc-xinxing
 show report "$DIR/dc-march.csv" || echo "(exit $?: a line was refused, the rest went in)"
 echo "-- the same file again, as after an interrupted run: nothing counts twice"
 show report "$DIR/dc-march.csv" || echo "(exit $?)"
+as dc-yuxi
+show report "$DIR/yx-march.csv"
 as cloud-east
 show report "$DIR/ce-march.csv"
 
-step "org: the firm's vouchers (Xinxing pays 3% of local bills at once)"
-as corp-9
+step "org: the school's vouchers (Xinxing pays 3% of bills from compute within Xinxing at once)"
+as school-7
 show balance
 show accrual --period 2026
 VOUCHER=$(echo BALANCE | "$VOUCHCTL" raw | sed -n 's/^VOUCHER id=\([^ ]*\) program=xinxing-demand .*/\1/p')
+step "org: the Yuxi firm: only Yuxi's programs count it; the outside cloud's bills count for none"
+as corp-9
+show accrual --period 2026
 
-step "provider: redeem 5,000 yuan of the Xinxing voucher against a bill, twice with the same ref"
+step "provider: redeem 5,000 yuan of the school's voucher against a bill, twice with the same ref"
 as dc-xinxing
-show redeem --voucher "$VOUCHER" --record dc-2026-03-05-corp-9 --amount 5000 --ref march-5
-show redeem --voucher "$VOUCHER" --record dc-2026-03-05-corp-9 --amount 5000 --ref march-5
+show redeem --voucher "$VOUCHER" --record dc-2026-03-05-school-7 --amount 5000 --ref march-5
+show redeem --voucher "$VOUCHER" --record dc-2026-03-05-school-7 --amount 5000 --ref march-5
 show receivables
 step "bureau: pay the provider what it redeemed"
 as bureau
 show pay --provider dc-xinxing --amount 5000 --ref pay-2026-04
-step "provider: the bill the voucher paid 5,000 yuan of is voided (before Yuxi settles 2026, which freezes its bills): the redemption is undone, and the provider owes back what it was paid"
+step "provider: the bill the voucher paid 5,000 yuan of is voided: the redemption is undone, and the provider owes back what it was paid"
 as dc-xinxing
-show void dc-2026-03-05-corp-9 --reason "billed twice"
+show void dc-2026-03-05-school-7 --reason "billed twice"
 show receivables
-as corp-9
-show balance --period 2026
+
+step "bureau: the hospital is suspended (失信, an open investigation): a bill accepted meanwhile earns it nothing, even after reinstatement"
+as bureau
+show suspend hosp-3 --reason "invoices under investigation"
+printf 'id,org,at,amount,qty,unit,kind\ndc-2026-04-01-hosp-3,hosp-3,2026-04-01T00:00:00Z,3000.00,150,gpu-hour,inference\n' > "$DIR/dc-april.csv"
+as dc-xinxing
+show report "$DIR/dc-april.csv"
+as bureau
+show reinstate hosp-3
+printf '$ vouchctl records --org hosp-3 --period 2026 --limit 1000 | tail -n 2\n'
+"$VOUCHCTL" records --org hosp-3 --period 2026 --limit 1000 | tail -n 2
 
 step "bureau: preview Yuxi's 2026 settlement (30% of local spend net of vouchers, once over 300,000 yuan), then settle (--force: the year is not over)"
 as bureau
@@ -98,8 +114,8 @@ step "bureau: pay out 20,000 yuan of the firm's Yuxi reimbursement (先用后补
 show payout --voucher "$CASH" --amount 20000 --ref yx-2026-corp-9-1
 show payout --voucher "$CASH" --amount 20000 --ref yx-2026-corp-9-1
 step "provider: a cash entitlement cannot be redeemed against a bill"
-as dc-xinxing
-show redeem --voucher "$CASH" --record dc-2026-03-06-corp-9 --amount 100 --ref march-6 || echo "(exit $?: refused)"
+as dc-yuxi
+show redeem --voucher "$CASH" --record yx-2026-03-06-corp-9 --amount 100 --ref march-6 || echo "(exit $?: refused)"
 
 step "bureau: the entitlement is revoked after a finding: the rest returns to the pool, what was paid out is owed back (追回); the firm repays 5,000 yuan"
 as bureau
