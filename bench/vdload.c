@@ -91,15 +91,21 @@ static int setup(const struct cfg *c)
 			sig_key_public(k, pub);
 			sig_key_free(k);
 			hex_encode(pub, SIG_PUB_LEN, hex);
+			/* the seeds' programs pay within their cities: every
+			 * org, and the local providers, in Xinxing (before
+			 * regions every city's programs counted every org) */
 			if (i < c->g.providers)
 				snprintf(
 				    line, sizeof(line),
 				    "REGISTER id=p%02d role=provider key=%s%s",
-				    i, hex, gen_local(i) ? " local=1" : "");
+				    i, hex,
+				    gen_local(i)
+				        ? " local=1 region=xinjiang.xinxing"
+				        : "");
 			else
 				snprintf(line, sizeof(line),
 				         "REGISTER id=org%05d role=org key=%s "
-				         "kind=%s",
+				         "kind=%s region=xinjiang.xinxing",
 				         i - c->g.providers, hex,
 				         kinds[(i - c->g.providers) % 6]);
 			session_send(&s, line);
