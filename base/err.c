@@ -104,7 +104,8 @@ const char *err_str(int code)
 	case PROTO_ESIGBATCH:
 		return "a line in a batch carries no sig=";
 	case PROTO_EREGION:
-		return "not a region (words of a-z, 0-9 and -, joined by dots)";
+		return "not a region (words of a-z, 0-9 and -, joined by dots, "
+		       "at most 127 bytes)";
 	}
 	return "unknown error";
 }

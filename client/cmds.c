@@ -334,7 +334,8 @@ int cmd_programs(struct ctl *c)
 	    {"rate_bp", ">rate_bp", OUT_TEXT, NULL},
 	    {"cap", ">cap", OUT_YUAN, NULL},
 	    {"settlement", "settlement", OUT_TEXT, NULL},
-	    {"pays", "pays", OUT_TEXT, NULL}};
+	    {"pays", "pays", OUT_TEXT, NULL},
+	    {"region", "region", OUT_TEXT, NULL}};
 
 	return listing(c, "PROGRAMS", cols, NCOLS(cols), NULL);
 }

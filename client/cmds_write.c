@@ -189,6 +189,13 @@ int cmd_void(struct ctl *c)
 	if ((rc = cmds_need(c, c->reason, "--reason TEXT")))
 		return rc;
 	if (c->provider != NULL) {
+		/* the bureau's void is not signed: it has no time of its own */
+		if (c->at != NULL) {
+			fprintf(stderr, "vouchctl void: --at is a provider's "
+			                "(signed) void's; the bureau's takes "
+			                "none\n");
+			return 2;
+		}
 		snprintf(req, sizeof(req), "VOID");
 		cmds_arg(req, sizeof(req), "provider", c->provider);
 		cmds_arg(req, sizeof(req), "id", c->args[0]);

@@ -269,8 +269,7 @@ int bureau_amend_check(struct conn *c, const struct req *r, struct job *j,
 	if (req_has(r, KEY_REGION))
 		req_copy(r, KEY_REGION, op->u.amend.region,
 		         sizeof(op->u.amend.region));
-	op->u.amend.local =
-	    req_has(r, KEY_LOCAL) ? (int)r->num[KEY_LOCAL] : -1;
+	op->u.amend.local = req_has(r, KEY_LOCAL) ? (int)r->num[KEY_LOCAL] : -1;
 	if (!req_has(r, KEY_KIND) && !req_has(r, KEY_REGION) &&
 	    !req_has(r, KEY_LOCAL)) {
 		*why = "nothing to amend: give kind=, region= or local=";
@@ -299,7 +298,9 @@ int bureau_suspend_check(struct conn *c, const struct req *r, struct job *j,
 	(void)why;
 	op->type = r->spec->id == CMD_SUSPEND ? OP_SUSPEND : OP_REINSTATE;
 	req_copy(r, KEY_ID, op->u.suspend.id, sizeof(op->u.suspend.id));
-	snprintf(op->u.suspend.by, sizeof(op->u.suspend.by), "%s", c->id);
+	if (!c->local_admin)
+		snprintf(op->u.suspend.by, sizeof(op->u.suspend.by), "%s",
+		         c->id);
 	if ((v = req_str(r, KEY_REASON, &n)) != NULL)
 		req_pct_decode(v, n, op->u.suspend.reason,
 		               sizeof(op->u.suspend.reason), NULL);

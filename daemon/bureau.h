@@ -1,6 +1,7 @@
 /* The bureau's writes: REGISTER, ISSUE, SETTLE, REVOKE, EXPIRE, PAY,
- * PAYOUT, REPAY, RELOAD, AMEND, SUSPEND and REINSTATE. Rows of the table in dispatch.c: each check turns a
- * request into a job, each finish writes the OK of a committed one. */
+ * PAYOUT, REPAY, RELOAD, AMEND, SUSPEND and REINSTATE. Rows of the table in
+ * dispatch.c: each check turns a request into a job, each finish writes the OK
+ * of a committed one. */
 #ifndef VD_BUREAU_H
 #define VD_BUREAU_H
 

@@ -532,6 +532,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) == 0 &&
 		    cr.uid == getuid()) {
 			c->role = ROLE_BUREAU;
+			c->local_admin = 1;
 			snprintf(c->id, sizeof(c->id), "local-bureau");
 		}
 	}

@@ -192,9 +192,10 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 	reply_kv_str(b, "kind", kind_name(x->kind));
 	if (x->klass[0])
 		reply_kv_str(b, "class", x->klass);
-	reply_kv_str(b, "status", x->voided     ? "voided"
-	                          : x->excluded ? "excluded"
-	                                        : "counted");
+	reply_kv_str(b, "status",
+	             x->voided     ? "voided"
+	             : x->excluded ? "excluded"
+	                           : "counted");
 	reply_end(b);
 	L->n++;
 	return 0;
@@ -307,6 +308,8 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 		             g->settlement == POLICY_IMMEDIATE ? "immediate"
 		             : g->settlement == POLICY_ANNUAL  ? "annual"
 		                                               : "grant");
+		reply_kv_str(b, "pays",
+		             g->pays == POLICY_PAYS_CASH ? "cash" : "voucher");
 		reply_kv_i64(b, "cover_bp", g->cover_bp);
 		if (g->valid_from != INT64_MIN) {
 			period_format_date(g->valid_from, day);

@@ -94,6 +94,9 @@ struct conn {
 	char peer[80];
 	enum role role; /* role.h; ROLE_NONE until AUTH */
 	char id[LEDGER_ID + 1];
+	/* the Unix socket's administrator (unix_bureau): a bureau session
+	 * that is no registered principal, never suspended */
+	int local_admin;
 	struct sig_pub *pub; /* the AUTH key; kept while writes are queued */
 	char nonce[65];
 	char why[400]; /* a refusal's reason built for this request */

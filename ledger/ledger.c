@@ -107,9 +107,17 @@ static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
 {
 	struct book b = {t, ledger_policy(l), op->now};
 
+	int rc;
+
 	/* only a registration needs no policy (vouchd init) */
 	if (b.pol == NULL && op->type != OP_REGISTER)
 		return ops_refuse(&op->why, VD_EINVAL, "no policy is loaded");
+	/* judged here, in the writer: a write queued before a SUSPEND
+	 * committed is refused after it */
+	if (op->by[0] != '\0' && (rc = book_suspended(&b, op->by)) != 0)
+		return rc < 0 ? rc
+		              : ops_refuse(&op->why, VD_EDENIED,
+		                           "you are suspended");
 	return dispatch(&b, op);
 }
 

@@ -114,6 +114,9 @@ enum ledger_status {
 struct ledger_op {
 	enum ledger_op_type type;
 	int64_t now; /* the time the operation happens (Unix seconds) */
+	/* the principal asking ("": a local administrator, or the daemon
+	 * itself): a suspended one's operation is refused (VD_EDENIED) */
+	char by[LEDGER_ID + 1];
 	union {
 		struct {
 			char id[LEDGER_ID + 1];

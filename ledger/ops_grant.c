@@ -57,16 +57,18 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if (prog < 0)
 		return ops_refuse(&op->why, VD_ENOENT, "unknown program");
 	g = &b->pol->programs[prog];
-	if (g->settlement != POLICY_GRANT)
-		return ops_refuse(&op->why, VD_EINVAL, "not a grant program");
+	/* protocol.md's order: NOTFOUND, then DENIED, then a BADREQ that
+	 * depends on stored state */
 	if ((rc = book_principal(b, op->u.issue.org, &org)) < 0)
 		return rc == VD_ENOENT ? ops_refuse(&op->why, rc, "unknown org")
 		                       : rc;
-	if (org.status == P_SUSPENDED)
-		return ops_refuse(&op->why, VD_EDENIED, "the org is suspended");
 	if (org.role != ROLE_ORG)
 		return ops_refuse(&op->why, VD_ENOENT,
 		                  "the org named is not an org");
+	if (org.status == P_SUSPENDED)
+		return ops_refuse(&op->why, VD_EDENIED, "the org is suspended");
+	if (g->settlement != POLICY_GRANT)
+		return ops_refuse(&op->why, VD_EINVAL, "not a grant program");
 	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);
 	rc = ltx_get(b->t, DB_APPLICATIONS, k, sizeof(k), &v);
 	if (rc == 0) {

@@ -99,10 +99,27 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		return rc < 0 ? rc
 		              : ops_refuse(&op->why, VD_EDENIED,
 		                           "the provider is suspended");
-	if ((rc = book_holder_suspended(b, op->u.redeem.voucher)) != 0)
-		return rc < 0 ? rc
-		              : ops_refuse(&op->why, VD_EDENIED,
-		                           "the voucher's holder is suspended");
+	/* a suspended holder's voucher: DENIED, after an unknown voucher
+	 * or record (NOTFOUND) and before a replay (protocol.md's order) */
+	{
+		uint8_t rek[2 * STORE_ID];
+		MDB_val rv;
+		if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
+			return rc == VD_ENOENT
+			           ? ops_refuse(&op->why, rc, "unknown voucher")
+			           : rc;
+		store_key_id(rek, store_key_id(rek, 0, provider),
+		             op->u.redeem.record);
+		if ((rc = ltx_get(b->t, DB_RECORDS, rek, sizeof(rek), &rv)) < 0)
+			return rc == VD_ENOENT
+			           ? ops_refuse(&op->why, rc, "unknown record")
+			           : rc;
+		if ((rc = book_suspended(b, v.beneficiary)) != 0)
+			return rc < 0 ? rc
+			              : ops_refuse(&op->why, VD_EDENIED,
+			                           "the voucher's holder is "
+			                           "suspended");
+	}
 	store_key_id(k, store_key_id(k, 0, provider), op->u.redeem.ref);
 	rc = ltx_get(b->t, DB_REDEMPTIONS, k, sizeof(k), &val);
 	if (rc == 0) {

@@ -97,8 +97,7 @@ int ops_amend(struct book *b, struct ledger_op *op)
 	}
 	if (op->u.amend.region[0] != '\0' &&
 	    strcmp(op->u.amend.region, r.region) != 0) {
-		snprintf(r.region, sizeof(r.region), "%s",
-		         op->u.amend.region);
+		snprintf(r.region, sizeof(r.region), "%s", op->u.amend.region);
 		journal_str(&f, "region", r.region);
 		journal_str(&f, "was_region", old.region[0] ? old.region : "-");
 		changed = 1;
@@ -134,14 +133,14 @@ int ops_suspend(struct book *b, struct ledger_op *op)
 		return rc == VD_ENOENT
 		           ? ops_refuse(&op->why, rc, "unknown principal")
 		           : rc;
-	if (strcmp(id, op->u.suspend.by) == 0)
+	if (to == P_SUSPENDED && strcmp(id, op->u.suspend.by) == 0)
 		return ops_refuse(&op->why, VD_EDENIED,
-		                  "a principal cannot suspend or reinstate "
-		                  "itself");
+		                  "a principal cannot suspend itself");
 	op->seq = 0;
 	op->status = to == P_SUSPENDED ? LEDGER_SUSPENDED : LEDGER_ACTIVE;
 	if (r.status == to)
-		return 0; /* already so: the unchanged status, nothing written */
+		return 0; /* already so: the unchanged status, nothing written
+		           */
 	r.status = (uint8_t)to;
 	journal_fields_init(&f);
 	journal_str(&f, "id", id);

@@ -99,7 +99,7 @@ static void test_bureau_registers(void **state)
 	                         "region=Yunnan.Yuxi",
 	                         key_hex(k_far, hex)),
 	              "ERR BADREQ not a region (words of a-z, 0-9 and -, "
-	              "joined by dots): region");
+	              "joined by dots, at most 127 bytes): region");
 	expect_prefix(client_req(&c,
 	                         "REGISTER id=yx role=org key=%s "
 	                         "region=yunnan..yuxi",

@@ -298,6 +298,16 @@ static void test_controls(void **state)
 	assert_int_equal(
 	    ctl("bureau", "void r-1 --provider p1 --reason 'billed twice'"), 1);
 	expect_in(err, "NOTFOUND");
+	/* the bureau's void has no time of its own */
+	assert_int_equal(ctl("bureau", "void r-1 --provider p1 --reason x "
+	                               "--at 2026-12-01T00:00:00Z"),
+	                 2);
+	/* programs show their territory and what they pay */
+	assert_int_equal(ctl("bureau", "programs --csv"), 0);
+	expect_in(out, ",settlement,pays,region\r\n");
+	expect_in(out,
+	          "yuxi-compute,yuxi:10000,yuxi,consumer,net,3000,500000.00,"
+	          "annual,cash,yunnan.yuxi\r\n");
 }
 
 int main(void)

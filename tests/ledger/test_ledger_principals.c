@@ -207,6 +207,55 @@ static void test_bureau_void(void **state)
 	fx_close(&f);
 }
 
+/* A review's cases. A suspended principal's write is refused in the
+ * writer (op.by), whatever it is: a bureau b2's AMEND queued before its
+ * suspension committed is DENIED after it. The order of protocol.md:
+ * an unknown record (NOTFOUND) before a suspended holder (DENIED);
+ * ISSUE to a provider (NOTFOUND), to a suspended org of a non-grant
+ * program (DENIED before BADREQ). REINSTATE of oneself while active is
+ * the unchanged status. */
+static void test_review_order(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", "datong.ini", NULL};
+	struct ledger_voucher v;
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	snprintf(f.region, sizeof(f.region), "xinjiang.xinxing");
+	assert_int_equal(fx_register(&f, "bureau", ROLE_BUREAU, "", 0), 0);
+	assert_int_equal(fx_register(&f, "b2", ROLE_BUREAU, "", 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(fx_usage(&f, "dc", "b1", "s", JUNE_2026, 1000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "s", 2026, &v) == 30000);
+	assert_int_equal(control(&f, OP_REINSTATE, "b2", "b2", &op), 0);
+	assert_true(op.status == LEDGER_ACTIVE && op.seq == 0);
+	assert_int_equal(control(&f, OP_SUSPEND, "b2", "bureau", NULL), 0);
+	memset(&op, 0, sizeof(op));
+	op.type = OP_AMEND;
+	snprintf(op.by, sizeof(op.by), "b2");
+	snprintf(op.u.amend.id, sizeof(op.u.amend.id), "s");
+	snprintf(op.u.amend.kind, sizeof(op.u.amend.kind), "medical");
+	op.u.amend.local = -1;
+	assert_int_equal(fx_run(&f, &op), VD_EDENIED);
+	assert_string_equal(op.why, "you are suspended");
+	assert_int_equal(control(&f, OP_SUSPEND, "s", "bureau", NULL), 0);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "nope", 100, "k1", &op),
+	                 VD_ENOENT);
+	assert_int_equal(fx_redeem(&f, "dc", v.id, "b1", 100, "k1", &op),
+	                 VD_EDENIED);
+	assert_int_equal(
+	    fx_issue(&f, "datong-pool-grant", "dc", 1000, -1, "a1", &op),
+	    VD_ENOENT);
+	assert_int_equal(
+	    fx_issue(&f, "xinxing-demand", "s", 1000, -1, "a2", &op),
+	    VD_EDENIED);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +263,7 @@ int main(void)
 	    cmocka_unit_test(test_suspended_writes_denied),
 	    cmocka_unit_test(test_amend_kind_between_records),
 	    cmocka_unit_test(test_bureau_void),
+	    cmocka_unit_test(test_review_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
