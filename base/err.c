@@ -45,6 +45,8 @@ const char *err_str(int code)
 		return "not authenticated";
 	case VD_ERANGE:
 		return "out of range";
+	case VD_EBADSIG:
+		return "signed with a key the principal no longer holds";
 	case PROTO_EINVAL:
 		return "invalid argument";
 	case PROTO_ENOMEM:

@@ -32,7 +32,8 @@ enum {
 	VD_EREVOKED = -17,  /* voucher revoked */
 	VD_ESPENT = -18,    /* voucher has nothing left */
 	VD_EAUTH = -19,     /* not authenticated */
-	VD_ERANGE = -20     /* a number outside its bounds (num_parse) */
+	VD_ERANGE = -20,    /* a number outside its bounds (num_parse) */
+	VD_EBADSIG = -21    /* signed with a key the principal no longer holds */
 };
 
 enum {

@@ -68,5 +68,6 @@ int cmd_stats(struct ctl *c);
 int cmd_amend(struct ctl *c);
 int cmd_suspend(struct ctl *c);
 int cmd_reinstate(struct ctl *c);
+int cmd_rekey(struct ctl *c);
 
 #endif

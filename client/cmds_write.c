@@ -437,3 +437,18 @@ int cmd_reinstate(struct ctl *c)
 	cmds_arg(req, sizeof(req), "id", c->args[0]);
 	return one(c, req, NULL);
 }
+
+/* REKEY ID --pubkey HEX */
+int cmd_rekey(struct ctl *c)
+{
+	char req[300] = "REKEY";
+	int rc;
+
+	if (c->nargs != 1)
+		return cmds_need(c, NULL, "the principal's id");
+	if ((rc = cmds_need(c, c->pubkey, "--pubkey HEX")))
+		return rc;
+	cmds_arg(req, sizeof(req), "id", c->args[0]);
+	cmds_arg(req, sizeof(req), "key", c->pubkey);
+	return one(c, req, NULL);
+}

@@ -138,6 +138,10 @@ static const struct sub subs[] = {
      "writes nothing. It can still authenticate and read."},
     {"reinstate", cmd_reinstate, CONN | B(O_JSON), "ID",
      "Bureau: end a suspension."},
+    {"rekey", cmd_rekey, CONN | B(O_JSON) | B(O_PUBKEY), "ID --pubkey HEX",
+     "Bureau: a new public key for a principal (a leaked key, a new "
+     "device): AUTH and signatures from now on use it; records signed "
+     "before stay valid, the journal keeps every key from its seq."},
     {"issue", cmd_issue,
      CONN | B(O_JSON) | B(O_PROGRAM) | B(O_ORG) | B(O_NEED) | B(O_AMOUNT) |
          B(O_REF),

@@ -318,3 +318,34 @@ void bureau_suspend_finish(struct conn *c, const struct job *j)
 		reply_kv_i64(&c->out, "seq", (int64_t)j->op.seq);
 	reply_end(&c->out);
 }
+
+int bureau_rekey_check(struct conn *c, const struct req *r, struct job *j,
+                       const char **why)
+{
+	struct ledger_op *op = &j->op;
+	struct sig_pub *pub = NULL;
+	char hex[SIG_PUB_HEX + 1];
+
+	(void)c;
+	op->type = OP_REKEY;
+	req_copy(r, KEY_ID, op->u.rekey.id, sizeof(op->u.rekey.id));
+	req_copy(r, KEY_KEY, hex, sizeof(hex));
+	/* a key that could sign for any message is no key */
+	if (hex_decode(hex, SIG_PUB_HEX, op->u.rekey.key, SIG_PUB_LEN) < 0 ||
+	    sig_pub_parse(op->u.rekey.key, &pub) < 0) {
+		*why = "malformed or small-order public key";
+		return VD_EINVAL;
+	}
+	sig_pub_free(pub);
+	return 0;
+}
+
+/* OK id=X, and seq= when the key changed */
+void bureau_rekey_finish(struct conn *c, const struct job *j)
+{
+	reply_ok(&c->out);
+	reply_kv_str(&c->out, "id", j->op.u.rekey.id);
+	if (j->op.seq != 0)
+		reply_kv_i64(&c->out, "seq", (int64_t)j->op.seq);
+	reply_end(&c->out);
+}

@@ -28,6 +28,8 @@ BUREAU_ROW(reload);
  * both: the command says which) */
 BUREAU_ROW(amend);
 BUREAU_ROW(suspend);
+/* REKEY: a new public key, checked as REGISTER's */
+BUREAU_ROW(rekey);
 
 #undef BUREAU_ROW
 

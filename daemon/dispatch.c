@@ -62,6 +62,7 @@ const struct dispatch_row dispatch_rows[] = {
     WRITE(CMD_AMEND, bureau_amend),
     WRITE(CMD_SUSPEND, bureau_suspend),
     WRITE(CMD_REINSTATE, bureau_suspend),
+    WRITE(CMD_REKEY, bureau_rekey),
 };
 _Static_assert(sizeof(dispatch_rows) / sizeof(dispatch_rows[0]) == CMD_COUNT,
                "one row per command of proto/cmd.h");
@@ -117,6 +118,7 @@ static enum dispatch_next batch_line(struct conn *c, const char *line,
 	/* the signature covers the lines as sent, checked by a worker */
 	j->is_signed = 1;
 	j->pub = c->pub;
+	memcpy(j->op.key, c->key, sizeof(j->op.key));
 	j->msg = j->op.u.batch.lines;
 	j->msglen = j->op.u.batch.lines_len;
 	memcpy(j->sig, b->sig, SIG_LEN);
@@ -215,6 +217,10 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, 0)
 		                               : DISPATCH_DONE;
 	j->pub = c->pub;
+	/* a signed write is checked against the key in force when it is
+	 * written (a REKEY may commit while it waits) */
+	if (c->pub != NULL)
+		memcpy(j->op.key, c->key, sizeof(j->op.key));
 	rc = row->check(c, &r, j, &why);
 	if (rc != 0) {
 		commit_job_free(j);

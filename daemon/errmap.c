@@ -56,6 +56,7 @@ const char *errmap_word(int code)
 	case PROTO_ETOOLONG:
 		return "TOOBIG";
 	case PROTO_EBADSIG:
+	case VD_EBADSIG:
 		return "BADSIG";
 	case PROTO_EBADKEY:
 	case PROTO_EEMPTY:

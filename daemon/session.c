@@ -107,6 +107,7 @@ enum dispatch_next session_auth(struct conn *c, const struct req *r)
 	 * job still refers to the old key */
 	sig_pub_free(c->pub);
 	c->pub = pub;
+	memcpy(c->key, p.key, sizeof(c->key));
 	c->role = p.role;
 	snprintf(c->id, sizeof(c->id), "%s", id);
 	reply_ok(&c->out);

@@ -98,6 +98,8 @@ struct conn {
 	 * that is no registered principal, never suspended */
 	int local_admin;
 	struct sig_pub *pub; /* the AUTH key; kept while writes are queued */
+	uint8_t key[32];     /* its bytes: the ledger compares them with the
+	                        key in force when it writes a signed record */
 	char nonce[65];
 	char why[400]; /* a refusal's reason built for this request */
 	struct event *deadline;

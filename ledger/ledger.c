@@ -98,6 +98,8 @@ static int dispatch(struct book *b, struct ledger_op *op)
 	case OP_SUSPEND:
 	case OP_REINSTATE:
 		return ops_suspend(b, op);
+	case OP_REKEY:
+		return ops_rekey(b, op);
 	}
 	return ops_refuse(&op->why, VD_EINVAL, "unknown operation type");
 }

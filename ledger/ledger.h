@@ -79,7 +79,12 @@ enum ledger_op_type {
 	 * redeemed nor paid out, nor ISSUEd to; a provider's USAGE, BATCH,
 	 * VOID and REDEEM are VD_EDENIED. */
 	OP_SUSPEND,
-	OP_REINSTATE
+	OP_REINSTATE,
+	/* the bureau gives a principal a new public key (u.rekey): AUTH and
+	 * signatures from this journal seq on use it; the "rekey" entry keeps
+	 * it with its seq (the register entry holds the first). seq 0 when
+	 * it is the key already; VD_ENOENT for an unknown id. */
+	OP_REKEY
 };
 
 /* A usage record as the ledger takes it. line is the signed line as
@@ -117,6 +122,10 @@ struct ledger_op {
 	/* the principal asking ("": a local administrator, or the daemon
 	 * itself): a suspended one's operation is refused (VD_EDENIED) */
 	char by[LEDGER_ID + 1];
+	/* USAGE, BATCH, a provider's VOID: the key their signature was
+	 * verified with (all zero: not checked). A key the provider no
+	 * longer holds (a REKEY committed in between) is VD_EBADSIG. */
+	uint8_t key[32];
 	union {
 		struct {
 			char id[LEDGER_ID + 1];
@@ -193,6 +202,10 @@ struct ledger_op {
 			char by[LEDGER_ID + 1]; /* who asks */
 			char reason[LEDGER_TEXT + 1];
 		} suspend; /* SUSPEND and REINSTATE */
+		struct {
+			char id[LEDGER_ID + 1];
+			uint8_t key[32];
+		} rekey;
 	} u;
 	/* results, all set by ledger_batch (what a caller put there is
 	 * overwritten) */

@@ -32,6 +32,10 @@ static inline int ops_refuse(const char **why, int code, const char *reason)
 int ops_register(struct book *b, struct ledger_op *op);
 int ops_amend(struct book *b, struct ledger_op *op);
 int ops_suspend(struct book *b, struct ledger_op *op); /* and reinstate */
+int ops_rekey(struct book *b, struct ledger_op *op);
+/* 0 if op carries no signing key or provider holds it; else VD_EBADSIG
+ * (why set): signed with a key replaced by a REKEY. */
+int ops_signed_by(struct book *b, struct ledger_op *op, const char *provider);
 int ops_policy(struct book *b, struct ledger_op *op);
 int ops_usage(struct book *b, struct ledger_op *op);
 int ops_batch(struct book *b, struct ledger_op *op);

@@ -153,3 +153,45 @@ int ops_suspend(struct book *b, struct ledger_op *op)
 	store_key_id(k, 0, id);
 	return ltx_put(b->t, DB_PRINCIPALS, k, STORE_ID, &r, sizeof(r));
 }
+
+int ops_rekey(struct book *b, struct ledger_op *op)
+{
+	const char *id = op->u.rekey.id;
+	struct principal_row r;
+	uint8_t k[STORE_ID];
+	struct jfields f;
+	int rc;
+
+	if ((rc = book_principal(b, id, &r)) < 0)
+		return rc == VD_ENOENT
+		           ? ops_refuse(&op->why, rc, "unknown principal")
+		           : rc;
+	op->seq = 0;
+	if (memcmp(r.key, op->u.rekey.key, sizeof(r.key)) == 0)
+		return 0; /* the key already: nothing written */
+	memcpy(r.key, op->u.rekey.key, sizeof(r.key));
+	journal_fields_init(&f);
+	journal_str(&f, "id", id);
+	journal_hex(&f, "key", r.key, sizeof(r.key));
+	if ((rc = journal_append(b->t, b->now, "rekey", &f, &op->seq)) < 0)
+		return rc;
+	store_key_id(k, 0, id);
+	return ltx_put(b->t, DB_PRINCIPALS, k, STORE_ID, &r, sizeof(r));
+}
+
+int ops_signed_by(struct book *b, struct ledger_op *op, const char *provider)
+{
+	static const uint8_t none[32];
+	struct principal_row r;
+	int rc;
+
+	if (memcmp(op->key, none, sizeof(none)) == 0)
+		return 0;
+	if ((rc = book_principal(b, provider, &r)) < 0)
+		return rc == VD_ENOENT ? 0 : rc; /* refused later, by name */
+	if (memcmp(r.key, op->key, sizeof(r.key)) != 0)
+		return ops_refuse(&op->why, VD_EBADSIG,
+		                  "signed with a key the provider no longer "
+		                  "holds (rekeyed)");
+	return 0;
+}

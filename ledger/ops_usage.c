@@ -386,8 +386,11 @@ out:
 int ops_usage(struct book *b, struct ledger_op *op)
 {
 	uint64_t seq = 0;
-	int rc =
-	    accept(b, &op->u.usage, NULL, NULL, &op->status, &seq, &op->why);
+	int rc;
+
+	if ((rc = ops_signed_by(b, op, op->u.usage.provider)) < 0)
+		return rc;
+	rc = accept(b, &op->u.usage, NULL, NULL, &op->status, &seq, &op->why);
 
 	op->seq = seq;
 	return rc;
@@ -405,6 +408,8 @@ int ops_batch(struct book *b, struct ledger_op *op)
 
 	if (op->u.batch.n == 0)
 		return ops_refuse(&op->why, VD_EINVAL, "empty batch");
+	if ((rc = ops_signed_by(b, op, op->u.batch.recs[0].provider)) < 0)
+		return rc;
 	memset(&memo, 0, sizeof(memo));
 	/* the batch's own entry first: its records refer to it */
 	journal_fields_init(&f);
@@ -471,6 +476,8 @@ int ops_void(struct book *b, struct ledger_op *op)
 	 * not */
 	if (!op->u.void_.by_bureau) {
 		struct principal_row prov;
+		if ((rc = ops_signed_by(b, op, provider)) < 0)
+			return rc;
 		if ((rc = book_principal(b, provider, &prov)) < 0)
 			return rc;
 		if (prov.status == P_SUSPENDED)

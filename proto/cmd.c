@@ -89,6 +89,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
      CMD_WRITE},
     {CMD_SUSPEND, "SUSPEND", R(BUREAU), B(ID) | B(REASON), 0, CMD_WRITE},
     {CMD_REINSTATE, "REINSTATE", R(BUREAU), B(ID), 0, CMD_WRITE},
+    {CMD_REKEY, "REKEY", R(BUREAU), B(ID) | B(KEY), 0, CMD_WRITE},
 };
 
 const struct cmd_spec *cmd_lookup(const char *s, size_t len)

@@ -47,6 +47,7 @@ enum cmd_id {
 	CMD_AMEND,
 	CMD_SUSPEND,
 	CMD_REINSTATE,
+	CMD_REKEY,
 	CMD_COUNT
 };
 

@@ -16,6 +16,7 @@ static void test_values_fixed(void **state)
 	assert_int_equal(VD_EINVAL, -1);
 	assert_int_equal(VD_EAUTH, -19);
 	assert_int_equal(VD_ERANGE, -20);
+	assert_int_equal(VD_EBADSIG, -21);
 	assert_int_equal(PROTO_EINVAL, -100);
 	assert_int_equal(PROTO_ECRYPTO, -107);
 	assert_int_equal(PROTO_ETOOLONG, -120);
@@ -44,7 +45,7 @@ static void test_one_strerror_for_both(void **state)
 	assert_string_equal(err_str(-99), "unknown error");
 	assert_string_equal(err_str(-155), "unknown error");
 	/* every code of both ranges has its own phrase */
-	for (c = VD_EINVAL; c >= VD_ERANGE; c--)
+	for (c = VD_EINVAL; c >= VD_EBADSIG; c--)
 		assert_string_not_equal(err_str(c), "unknown error");
 	for (c = PROTO_EINVAL; c >= PROTO_ECRYPTO; c--)
 		assert_string_not_equal(err_str(c), "unknown error");

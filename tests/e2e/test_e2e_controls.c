@@ -163,6 +163,43 @@ static void test_controls(void **state)
 	    "OK id=dc seq=");
 	expect_prefix(client_req(&p, "AMEND id=dc local=0"), "ERR DENIED");
 
+	/* REKEY: the old key no longer authenticates or signs; records
+	 * signed before stay */
+	{
+		struct sig_key *k_new;
+		struct client q;
+		assert_int_equal(sig_keygen(&k_new), 0);
+		expect_prefix(
+		    client_req(&b, "REKEY id=dc key=%s", key_hex(k_new, hex)),
+		    "OK id=dc seq=");
+		assert_string_equal(
+		    client_req(&b, "REKEY id=dc key=%s", key_hex(k_new, hex)),
+		    "OK id=dc");
+		expect_prefix(client_req(&b, "REKEY id=nobody key=%s",
+		                         key_hex(k_new, hex)),
+		              "ERR NOTFOUND");
+		expect_prefix(client_req(&b, "REKEY id=dc key=01000000000000000"
+		                             "00000000000000000000000000000000"
+		                             "00000000000000"),
+		              "ERR BADREQ");
+		/* the session authenticated with the old key: its next
+		 * record is refused */
+		usage(&p, "r9", "ERR BADSIG");
+		assert_int_equal(client_open(&q, D.sock), 0);
+		expect_prefix(client_auth(&q, "dc", k_dc, NULL), "ERR AUTH");
+		client_close(&q);
+		assert_int_equal(client_open(&q, D.sock), 0);
+		expect_prefix(client_auth(&q, "dc", k_new, NULL), "OK id=dc");
+		assert_int_equal(usage_line_at(k_new, "dc", "r10", "s",
+		                               (int64_t)time(NULL) - 3600, 5,
+		                               line, sizeof(line)),
+		                 0);
+		expect_prefix(client_req(&q, "%s", line),
+		              "OK id=r10 status=accepted");
+		client_close(&q);
+		sig_key_free(k_new);
+	}
+
 	/* the journal says each */
 	l = client_req(&b, "JOURNAL limit=10000");
 	expect_prefix(l, "OK n=");
@@ -172,6 +209,7 @@ static void test_controls(void **state)
 			l = client_line(&b);
 			if (strstr(l, " type=suspend id=s reason=") ||
 			    strstr(l, " type=reinstate id=dc") ||
+			    strstr(l, " type=rekey id=dc key=") ||
 			    (strstr(l, " type=void provider=dc id=r1 ") &&
 			     strstr(l, " by=bureau")) ||
 			    strstr(l, " type=amend id=s kind=government "
@@ -181,7 +219,7 @@ static void test_controls(void **state)
 			              "was_region=xinjiang.xinxing"))
 				seen++;
 		}
-		assert_int_equal(seen, 5);
+		assert_int_equal(seen, 6);
 	}
 	client_close(&p);
 	client_close(&b);
