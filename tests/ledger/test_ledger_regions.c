@@ -15,6 +15,13 @@
 
 #define REGIONS VD_SOURCE_DIR "/tests/data/policy-regions/regions.ini"
 
+static int count_row(void *arg, const struct ledger_accrual *a)
+{
+	(void)a;
+	++*(int *)arg;
+	return 0;
+}
+
 /* Providers: yx in yunnan.yuxi.hongta (a sub-region of Yuxi), km in
  * yunnan.kunming, xx in xinjiang.xinxing, nr in none but flagged local.
  * Orgs: a in yunnan.yuxi, b in yunnan.kunming, c in none, d in
@@ -127,6 +134,35 @@ static void test_redeem_within_region(void **state)
 	fx_check_ok(f);
 }
 
+/* programs.md example 12: the Xinxing and Yuxi seeds in one ledger.
+ * Provider P in xinjiang.xinxing bills org Q in yunnan.yuxi 10,000,000
+ * in 2026: xinxing-demand gives Q nothing (Q is not within Xinxing),
+ * xinxing-supply gives P 2% = 200,000, and yuxi-compute does not count
+ * the bill (P is not within Yuxi): Q has no row at all. */
+static void test_ex12_territory(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", "yuxi.ini", NULL};
+	struct fx f;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(
+	    fx_register_in(&f, "p", ROLE_PROVIDER, "", 1, "xinjiang.xinxing"),
+	    0);
+	assert_int_equal(
+	    fx_register_in(&f, "q", ROLE_ORG, "enterprise", 0, "yunnan.yuxi"),
+	    0);
+	assert_int_equal(fx_usage(&f, "p", "b1", "q", JUNE_2026, 10000000), 0);
+	assert_true(fx_granted(&f, "xinxing-demand", "q", 2026, NULL) == -1);
+	assert_true(fx_granted(&f, "xinxing-supply", "p", 2026, NULL) ==
+	            200000);
+	assert_int_equal(ledger_accruals(f.l, "q", 0, count_row, &n), 0);
+	assert_int_equal(n, 0);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,5 +171,10 @@ int main(void)
 	    cmocka_unit_test(test_issue_within_region),
 	    cmocka_unit_test(test_redeem_within_region),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest alone[] = {
+	    cmocka_unit_test(test_ex12_territory),
+	};
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+
+	return failed + cmocka_run_group_tests(alone, NULL, NULL);
 }
