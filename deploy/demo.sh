@@ -23,6 +23,15 @@ VOUCHCTL=$PWD/build/demo/client/vouchctl
 step() { printf '\n== %s\n' "$*"; }
 show() { printf '$ vouchctl %s\n' "$*" | sed "s|$DIR|\$D|g"; "$VOUCHCTL" "$@"; }
 
+# The demo bills the month before last, so that it runs the same on any
+# date: never in the future, never past late_days. M is that month, Y its
+# year (the period), NEXT the first day of the month after it.
+now_y=$(date -u +%Y)
+now_m=$(date -u +%m | sed 's/^0//')
+if [ "$now_m" -gt 2 ]; then Y=$now_y; MM=$((now_m - 2)); else Y=$((now_y - 1)); MM=$((now_m + 10)); fi
+M=$(printf '%d-%02d' "$Y" "$MM")
+if [ "$MM" -lt 12 ]; then NEXT=$(printf '%d-%02d-01' "$Y" $((MM + 1))); else NEXT=$(printf '%d-01-01' $((Y + 1))); fi
+
 DIR=$(mktemp -d /tmp/vouchd-demo.XXXXXX)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
@@ -53,78 +62,78 @@ show register school-7 --role org --kind school --region xinjiang.xinxing --pubk
 show register hosp-3 --role org --kind medical --region xinjiang.xinxing --pubkey "$(cat "$DIR/hosp-3.pub")" >/dev/null
 show register corp-9 --role org --kind enterprise --region yunnan.yuxi --pubkey "$(cat "$DIR/corp-9.pub")" >/dev/null
 
-step "provider: March 2026's billing export from each provider (CSV, amounts in yuan)"
-deploy/gen-month.sh dc 2026-03 school-7:12000 hosp-3:3000:inference > "$DIR/dc-march.csv"
-deploy/gen-month.sh yx 2026-03 corp-9:12000 > "$DIR/yx-march.csv"
-deploy/gen-month.sh ce 2026-03 corp-9:5000 > "$DIR/ce-march.csv"
+step "provider: $M's billing export from each provider (CSV, amounts in yuan)"
+deploy/gen-month.sh dc "$M" school-7:12000 hosp-3:3000:inference > "$DIR/dc-month.csv"
+deploy/gen-month.sh yx "$M" corp-9:12000 > "$DIR/yx-month.csv"
+deploy/gen-month.sh ce "$M" corp-9:5000 > "$DIR/ce-month.csv"
 # one line with a fraction of a fen, as billing systems sometimes write
-echo "dc-2026-03-31-hosp-3,hosp-3,2026-03-31T00:00:00Z,3000.125,150,gpu-hour,inference" >> "$DIR/dc-march.csv"
-head -n 3 "$DIR/dc-march.csv"
-echo "... $(wc -l < "$DIR/dc-march.csv") lines"
+echo "dc-$M-28-hosp-3b,hosp-3,$M-28T00:00:00Z,3000.125,150,gpu-hour,inference" >> "$DIR/dc-month.csv"
+head -n 3 "$DIR/dc-month.csv"
+echo "... $(wc -l < "$DIR/dc-month.csv") lines"
 as dc-xinxing
-show report "$DIR/dc-march.csv" || echo "(exit $?: a line was refused, the rest went in)"
+show report "$DIR/dc-month.csv" || echo "(exit $?: a line was refused, the rest went in)"
 echo "-- the same file again, as after an interrupted run: nothing counts twice"
-show report "$DIR/dc-march.csv" || echo "(exit $?)"
+show report "$DIR/dc-month.csv" || echo "(exit $?)"
 as dc-yuxi
-show report "$DIR/yx-march.csv"
+show report "$DIR/yx-month.csv"
 as cloud-east
-show report "$DIR/ce-march.csv"
+show report "$DIR/ce-month.csv"
 
 step "org: the school's vouchers (Xinxing pays 3% of bills from compute within Xinxing at once)"
 as school-7
 show balance
-show accrual --period 2026
+show accrual --period "$Y"
 VOUCHER=$(echo BALANCE | "$VOUCHCTL" raw | sed -n 's/^VOUCHER id=\([^ ]*\) program=xinxing-demand .*/\1/p')
 step "org: the Yuxi firm: only Yuxi's programs count it; the outside cloud's bills count for none"
 as corp-9
-show accrual --period 2026
+show accrual --period "$Y"
 
 step "provider: redeem 5,000 yuan of the school's voucher against a bill, twice with the same ref"
 as dc-xinxing
-show redeem --voucher "$VOUCHER" --record dc-2026-03-05-school-7 --amount 5000 --ref march-5
-show redeem --voucher "$VOUCHER" --record dc-2026-03-05-school-7 --amount 5000 --ref march-5
+show redeem --voucher "$VOUCHER" --record "dc-$M-05-school-7" --amount 5000 --ref "redeem-$M-05"
+show redeem --voucher "$VOUCHER" --record "dc-$M-05-school-7" --amount 5000 --ref "redeem-$M-05"
 show receivables
 step "bureau: pay the provider what it redeemed"
 as bureau
-show pay --provider dc-xinxing --amount 5000 --ref pay-2026-04
+show pay --provider dc-xinxing --amount 5000 --ref "pay-$M"
 step "provider: the bill the voucher paid 5,000 yuan of is voided: the redemption is undone, and the provider owes back what it was paid"
 as dc-xinxing
-show void dc-2026-03-05-school-7 --reason "billed twice"
+show void "dc-$M-05-school-7" --reason "billed twice"
 show receivables
 
 step "bureau: the hospital is suspended (失信, an open investigation): a bill accepted meanwhile earns it nothing, even after reinstatement"
 as bureau
 show suspend hosp-3 --reason "invoices under investigation"
-printf 'id,org,at,amount,qty,unit,kind\ndc-2026-04-01-hosp-3,hosp-3,2026-04-01T00:00:00Z,3000.00,150,gpu-hour,inference\n' > "$DIR/dc-april.csv"
+printf 'id,org,at,amount,qty,unit,kind\ndc-%s-hosp-3,hosp-3,%sT00:00:00Z,3000.00,150,gpu-hour,inference\n' "$NEXT" "$NEXT" > "$DIR/dc-next.csv"
 as dc-xinxing
-show report "$DIR/dc-april.csv"
+show report "$DIR/dc-next.csv"
 as bureau
 show reinstate hosp-3
-printf '$ vouchctl records --org hosp-3 --period 2026 --limit 1000 | tail -n 2\n'
-"$VOUCHCTL" records --org hosp-3 --period 2026 --limit 1000 | tail -n 2
+printf '$ vouchctl records --org hosp-3 --limit 1000 | tail -n 2\n'
+"$VOUCHCTL" records --org hosp-3 --limit 1000 | tail -n 2
 
-step "bureau: preview Yuxi's 2026 settlement (30% of local spend net of vouchers, once over 300,000 yuan), then settle (--force: the year is not over)"
+step "bureau: preview Yuxi's $Y settlement (30% of local spend net of vouchers, once over 300,000 yuan), then settle (--force: before the year is over)"
 as bureau
-show settle --program yuxi-compute --period 2026 --dry-run
-show settle --program yuxi-compute --period 2026 --force
+show settle --program yuxi-compute --period "$Y" --dry-run
+show settle --program yuxi-compute --period "$Y" --force
 show balance --org corp-9
 CASH=$(echo "BALANCE org=corp-9" | "$VOUCHCTL" raw | sed -n 's/^VOUCHER id=\([^ ]*\) program=yuxi-compute .*/\1/p')
 
 step "bureau: pay out 20,000 yuan of the firm's Yuxi reimbursement (先用后补: cash, not a voucher), twice with the same ref"
-show payout --voucher "$CASH" --amount 20000 --ref yx-2026-corp-9-1
-show payout --voucher "$CASH" --amount 20000 --ref yx-2026-corp-9-1
+show payout --voucher "$CASH" --amount 20000 --ref "yx-$Y-corp-9-1"
+show payout --voucher "$CASH" --amount 20000 --ref "yx-$Y-corp-9-1"
 step "provider: a cash entitlement cannot be redeemed against a bill"
 as dc-yuxi
-show redeem --voucher "$CASH" --record yx-2026-03-06-corp-9 --amount 100 --ref march-6 || echo "(exit $?: refused)"
+show redeem --voucher "$CASH" --record "yx-$M-06-corp-9" --amount 100 --ref "redeem-$M-06" || echo "(exit $?: refused)"
 
 step "bureau: the entitlement is revoked after a finding: the rest returns to the pool, what was paid out is owed back (追回); the firm repays 5,000 yuan"
 as bureau
 show revoke "$CASH" --reason "invoices under review"
-show repay --voucher "$CASH" --amount 5000 --ref yx-2026-corp-9-back-1
-show balance --org corp-9 --period 2026
+show repay --voucher "$CASH" --amount 5000 --ref "yx-$Y-corp-9-back-1"
+show balance --org corp-9 --period "$Y"
 step "bureau: the pools, and the same by program"
-show pool --period 2026
-show pool --period 2026 --by-program
+show pool --period "$Y"
+show pool --period "$Y" --by-program
 step "bureau: export the journal, take a signed checkpoint, audit both offline"
 "$VOUCHCTL" checkpoint --json > "$DIR/checkpoint.json"
 printf '$ vouchctl checkpoint --json > checkpoint.json\n'

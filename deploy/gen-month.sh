@@ -1,8 +1,9 @@
 #!/bin/sh
 # A provider's billing export for one month, as CSV with a header:
 #   deploy/gen-month.sh PROVIDER-PREFIX YEAR-MONTH ORG[:YUAN_PER_DAY[:KIND]] ...
-# One line per org and day at 08:00 Beijing time (00:00Z), qty in GPU-hours
-# (one per 20 yuan). Deterministic, so a demo shows the same numbers.
+# One line per org and day at 08:00 Beijing time (00:00Z), days 1 to 28 (a
+# day every month has), qty in GPU-hours (one per 20 yuan). Deterministic,
+# so a demo shows the same numbers whatever the month.
 set -eu
 prefix=$1
 month=$2
@@ -16,7 +17,7 @@ for spec in "$@"; do
 	kind=${rest#*:}
 	[ "$kind" = "$rest" ] && kind=training
 	awk -v p="$prefix" -v m="$month" -v o="$org" -v y="$perday" -v k="$kind" 'BEGIN {
-		for (d = 1; d <= 30; d++) {
+		for (d = 1; d <= 28; d++) {
 			# amounts vary by day: +0% .. +9% of the daily rate, to the fen
 			fen = y * 100 + (y * d * 3) % (y * 10 + 1)
 			printf "%s-%s-%02d-%s,%s,%s-%02dT00:00:00Z,%d.%02d,%d,gpu-hour,%s\n",
