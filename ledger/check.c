@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "book.h"
+#include "check_principals.h"
 #include "err.h"
 #include "journal.h"
 #include "money.h"
@@ -82,6 +83,7 @@ struct check {
 	 * a clawback entry of schema 3 (which names none) came through */
 	struct figures newest;
 	struct figures rows; /* basis, granted, applications */
+	struct cprincipals *principals;
 	char *msg;
 	size_t msglen;
 	int bad;
@@ -280,6 +282,11 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		return rc;
 	if (!journal_field(e, len, "type", type, sizeof(type)))
 		return VD_EINTERNAL;
+	if ((rc = cprincipals_entry(c->principals, type, e, len, c->msg,
+	                            c->msglen)) != 0) {
+		c->bad = rc > 0;
+		return rc;
+	}
 	if (!journal_field(e, len, "pools", parts, sizeof(parts)))
 		parts[0] = '\0';
 	if (strcmp(type, "lapse") == 0) {
@@ -635,8 +642,12 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 	snprintf(msg, msglen, "ok");
 	if (c.pol == NULL)
 		return VD_EINVAL;
-	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+	if ((c.principals = cprincipals_new()) == NULL)
+		return VD_ENOMEM;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0) {
+		cprincipals_free(c.principals);
 		return rc;
+	}
 	c.t = &t;
 	rc = journal_verify(&t, &bad);
 	if (rc == VD_EINTERNAL) {
@@ -670,9 +681,18 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 	if (!c.bad && (unseen(&c, &c.vouchers, "voucher") ||
 	               unseen(&c, &c.pools, "pool")))
 		c.bad = 1;
+	/* every principal as its register, amend, suspend, reinstate and
+	 * rekey entries leave it */
+	if (!c.bad &&
+	    (rc = cprincipals_compare(c.principals, &t, msg, msglen)) != 0) {
+		if (rc < 0)
+			goto out;
+		c.bad = 1;
+	}
 	rc = c.bad ? VD_EINTERNAL : 0;
 out:
 	ltx_abort(&t);
+	cprincipals_free(c.principals);
 	free(c.vouchers.s);
 	free(c.pools.s);
 	free(c.rows.s);

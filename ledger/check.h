@@ -1,7 +1,8 @@
 /* ledger_check(): the invariant checker. It verifies the journal's hash
  * chain, then rebuilds from the journal and the stored records every
- * accrual basis, every net grant, every voucher figure and every pool
- * figure, and compares them with the stored rows; with the policy that
+ * accrual basis, every net grant, every voucher figure, every pool
+ * figure and every principal (role, kind, local flag, region, status,
+ * key), and compares them with the stored rows; with the policy that
  * was last loaded it also recomputes every program's earned amount. The
  * first mismatch is described in msg. */
 #ifndef VD_CHECK_H

@@ -265,6 +265,39 @@ static void test_check_catches_tampering(void **state)
 	assert_int_equal(ledger_check(f.l, msg, sizeof(msg)), VD_EINTERNAL);
 	assert_string_equal(msg, "journal entry 2: hash chain broken");
 	fx_close(&f);
+
+	/* a principal suspended, moved or rekeyed behind the ledger's back:
+	 * its register (and amend, suspend, rekey) entries say otherwise */
+	{
+		static const struct {
+			size_t off;
+			const char *why;
+		} cases[] = {
+		    {offsetof(struct principal_row, status),
+		     "principal s: status differs from the journal"},
+		    {offsetof(struct principal_row, region),
+		     "principal s: region differs from the journal"},
+		    {offsetof(struct principal_row, key),
+		     "principal s: key differs from the journal"},
+		    {offsetof(struct principal_row, kind),
+		     "principal s: kind differs from the journal"},
+		};
+		size_t i;
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			assert_int_equal(fx_open(&f, files, 0), 0);
+			assert_int_equal(
+			    fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+			assert_int_equal(ledger_check(f.l, msg, sizeof(msg)),
+			                 0);
+			store_key_id(key, 0, "s");
+			tamper(&f, DB_PRINCIPALS, key, STORE_ID, cases[i].off,
+			       0x01);
+			assert_int_equal(ledger_check(f.l, msg, sizeof(msg)),
+			                 VD_EINTERNAL);
+			assert_string_equal(msg, cases[i].why);
+			fx_close(&f);
+		}
+	}
 }
 
 /* Rewrite the first journal entry of type whose bytes hold from, with
