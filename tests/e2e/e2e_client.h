@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "hex.h"
 #include "record.h"
 #include "reply.h"
@@ -159,6 +160,46 @@ static inline const char *client_auth(struct client *c, const char *id,
 	sig_auth_sign(k, nonce, 64, sig);
 	hex_encode(sig, SIG_LEN, hex);
 	return client_req(c, "AUTH id=%s sig=%s", id, hex);
+}
+
+/* The tests' dates. vouchd runs on the real clock: it refuses a record
+ * whose period (a calendar year in China Standard Time, UTC+8) ended more
+ * than late_days ago, and a voucher expires at the end of the period after
+ * the one it was granted in. So the tests date their records, and name
+ * their periods, in the CST year they run in, whose period has not ended,
+ * rather than in a fixed year that some day lies too far back. The year is
+ * taken at the first call and kept, so that one test binary uses one year
+ * throughout. */
+static inline int e2e_year(void)
+{
+	static int year;
+	time_t now;
+	struct tm tm;
+
+	if (year == 0) {
+		now = time(NULL) + 8 * 3600;
+		gmtime_r(&now, &tm);
+		year = tm.tm_year + 1900;
+	}
+	return year;
+}
+
+/* 1 January of e2e_year(), hour:00:00Z (Unix seconds). For hours 0 to 15
+ * (08:00 to 23:00 in CST) it is in the period e2e_year() and never more
+ * than a day ahead of now, which vouchd accepts: on 1 January at 00:00 CST
+ * it is at most 23 hours ahead, on any later day it is past. */
+static inline int64_t e2e_at(int hour)
+{
+	return civil_to_days(e2e_year(), 1, 1) * 86400 + (int64_t)hour * 3600;
+}
+
+/* e2e_at(hour) as the wire writes it, "YYYY-MM-DDTHH:MM:SSZ", in buf
+ * (CIVIL_UTC_LEN + 1 bytes); buf. */
+static inline const char *e2e_time(int hour, char *buf)
+{
+	if (civil_format_utc(e2e_at(hour), buf) != 0)
+		buf[0] = '\0';
+	return buf;
 }
 
 /* A signed USAGE line of provider (key k) for org: 10 gpu-hours of

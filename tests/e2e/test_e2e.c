@@ -15,8 +15,6 @@
 #include "civil.h"
 #include "hex.h"
 
-#define AT_JUNE "2026-06-01T08:00:00Z"
-
 static struct daemon D;
 static struct sig_key *k_dc, *k_far, *k_school, *k_bureau;
 static uint8_t server_pub[32];
@@ -123,14 +121,6 @@ static void test_bureau_registers(void **state)
 	client_close(&c);
 }
 
-static int64_t T(const char *s)
-{
-	int64_t t = 0;
-
-	assert_int_equal(civil_parse_utc(s, strlen(s), &t), 0);
-	return t;
-}
-
 static void usage_line(char *buf, size_t size, struct sig_key *k,
                        const char *provider, const char *id, const char *org,
                        int64_t amount)
@@ -141,7 +131,7 @@ static void usage_line(char *buf, size_t size, struct sig_key *k,
 	snprintf(r.provider, sizeof(r.provider), "%s", provider);
 	snprintf(r.id, sizeof(r.id), "%s", id);
 	snprintf(r.org, sizeof(r.org), "%s", org);
-	r.at = T(AT_JUNE);
+	r.at = e2e_at(0);
 	r.amount = amount;
 	r.qty = 10;
 	snprintf(r.unit, sizeof(r.unit), "gpu-hour");
@@ -182,7 +172,7 @@ static void test_provider_reports(void **state)
 		snprintf(r.provider, sizeof(r.provider), "dc");
 		snprintf(r.id, sizeof(r.id), "b%d", i);
 		snprintf(r.org, sizeof(r.org), "school");
-		r.at = T(AT_JUNE);
+		r.at = e2e_at(0);
 		r.amount = 1000;
 		r.qty = 1;
 		snprintf(r.unit, sizeof(r.unit), "gpu-hour");
@@ -205,7 +195,7 @@ static void test_provider_reports(void **state)
 		int m;
 		usage_line(line, sizeof(line), k_dc, "dc", "v1", "school", 7);
 		m = snprintf(both, sizeof(both), "%s\n", line);
-		assert_true(record_void_sign(k_dc, "dc", "v1", T(AT_JUNE),
+		assert_true(record_void_sign(k_dc, "dc", "v1", e2e_at(0),
 		                             "typo", both + m,
 		                             sizeof(both) - (size_t)m) > 0);
 		strcat(both, "\n");
@@ -247,7 +237,8 @@ static void test_org_balance(void **state)
 	voucher_id[n] = '\0';
 	expect_prefix(client_req(&c, "BALANCE org=dc"), "ERR DENIED");
 	/* r1, the three batch records and the voided v1 */
-	expect_prefix(client_req(&c, "RECORDS period=2026"), "OK n=5");
+	expect_prefix(client_req(&c, "RECORDS period=%d", e2e_year()),
+	              "OK n=5");
 	client_close(&c);
 }
 
@@ -255,7 +246,8 @@ static void test_redeem_and_bureau_views(void **state)
 {
 	struct client c;
 	const char *l;
-	int i;
+	char want[256];
+	int y = e2e_year(), i;
 
 	(void)state;
 	auth_as(&c, "dc", k_dc);
@@ -283,25 +275,30 @@ static void test_redeem_and_bureau_views(void **state)
 
 	auth_as(&c, "bureau", k_bureau);
 	/* granted: 300,090 to the school, 2% of 10,003,000 = 200,060 to dc */
-	l = client_req(&c, "POOL pool=xinxing period=2026");
+	l = client_req(&c, "POOL pool=xinxing period=%d", y);
 	expect_prefix(l, "OK n=1 budget=2000000000 granted=500150 "
 	                 "redeemed=100000 paid_out=0 expired=0 revoked=0 "
 	                 "recovered=0 remaining=1999499850 unfunded=0");
-	expect_prefix(client_line(&c), "POOL id=xinxing period=2026");
+	snprintf(want, sizeof(want), "POOL id=xinxing period=%d", y);
+	expect_prefix(client_line(&c), want);
 	/* the same figures by program: the school's 3% voucher (redeemed
 	 * 100,000) and dc's 2% entitlement; the totals stay the pool's */
-	l = client_req(&c, "POOL pool=xinxing period=2026 by=program");
+	l = client_req(&c, "POOL pool=xinxing period=%d by=program", y);
 	expect_prefix(l, "OK n=2 budget=2000000000 granted=500150 "
 	                 "redeemed=100000 paid_out=0 expired=0 revoked=0 "
 	                 "recovered=0 remaining=1999499850 unfunded=0");
-	expect_prefix(client_line(&c),
-	              "POOL id=xinxing period=2026 program=xinxing-demand "
-	              "granted=300090 redeemed=100000 paid_out=0 expired=0 "
-	              "revoked=0 recovered=0 unfunded=0");
-	expect_prefix(client_line(&c),
-	              "POOL id=xinxing period=2026 program=xinxing-supply "
-	              "granted=200060 redeemed=0 paid_out=0 expired=0 "
-	              "revoked=0 recovered=0 unfunded=0");
+	snprintf(want, sizeof(want),
+	         "POOL id=xinxing period=%d program=xinxing-demand "
+	         "granted=300090 redeemed=100000 paid_out=0 expired=0 "
+	         "revoked=0 recovered=0 unfunded=0",
+	         y);
+	expect_prefix(client_line(&c), want);
+	snprintf(want, sizeof(want),
+	         "POOL id=xinxing period=%d program=xinxing-supply "
+	         "granted=200060 redeemed=0 paid_out=0 expired=0 "
+	         "revoked=0 recovered=0 unfunded=0",
+	         y);
+	expect_prefix(client_line(&c), want);
 	expect_prefix(client_req(&c, "POOL by=day"), "ERR BADREQ by:");
 	expect_prefix(client_req(&c, "PAY provider=dc amount=100001 ref=p1"),
 	              "ERR FUNDS");
@@ -321,24 +318,30 @@ static void test_redeem_and_bureau_views(void **state)
 static void test_refusals_carry_their_reason(void **state)
 {
 	struct client c;
+	int y = e2e_year();
 
 	(void)state;
 	auth_as(&c, "bureau", k_bureau);
-	assert_string_equal(client_req(&c, "SETTLE program=xinxing-demand "
-	                                   "period=2026"),
+	assert_string_equal(client_req(&c,
+	                               "SETTLE program=xinxing-demand "
+	                               "period=%d",
+	                               y),
 	                    "ERR BADREQ not an annual program");
+	/* four years on: a period that has not ended, whenever this runs */
 	assert_string_equal(
-	    client_req(&c, "SETTLE program=yuxi-compute "
-	                   "period=2030"),
+	    client_req(&c, "SETTLE program=yuxi-compute period=%d", y + 4),
 	    "ERR BADREQ the period has not ended and settlement is "
 	    "not forced");
 	/* its preview may run any time: nothing earned yet, the pool's
 	 * 5,000,000 yuan available */
-	assert_string_equal(client_req(&c, "SETTLE program=yuxi-compute "
-	                                   "period=2030 dry=1"),
+	assert_string_equal(client_req(&c,
+	                               "SETTLE program=yuxi-compute "
+	                               "period=%d dry=1",
+	                               y + 4),
 	                    "OK n=0 earned=0 remaining=500000000 paid=0");
-	assert_string_equal(client_req(&c, "SETTLE program=nosuch period=2026"),
-	                    "ERR NOTFOUND unknown program");
+	assert_string_equal(
+	    client_req(&c, "SETTLE program=nosuch period=%d", y),
+	    "ERR NOTFOUND unknown program");
 	assert_string_equal(
 	    client_req(&c, "ISSUE program=xinxing-demand org=school "
 	                   "need=100 ref=a1"),
@@ -364,13 +367,16 @@ static long stats_commits(struct client *c)
  * thread, outside the fail-stop rule, and were not counted). */
 static void test_server_writes_are_commits(void **state)
 {
+	char now[CIVIL_UTC_LEN + 1];
 	struct client c;
 	long n;
 
 	(void)state;
 	auth_as(&c, "bureau", k_bureau);
 	n = stats_commits(&c);
-	expect_prefix(client_req(&c, "EXPIRE now=2026-06-02T00:00:00Z"),
+	/* a day after the records: their vouchers run to the end of next
+	 * year */
+	expect_prefix(client_req(&c, "EXPIRE now=%s", e2e_time(24, now)),
 	              "OK expired=0 seq=");
 	assert_int_equal(stats_commits(&c), n + 1);
 	/* the policy the store already records: nothing journaled */
@@ -561,7 +567,7 @@ static void test_sigterm_loses_nothing_acknowledged(void **state)
 
 static void test_metrics(void **state)
 {
-	char body[65536];
+	char body[65536], want[128];
 
 	(void)state;
 	assert_int_equal(
@@ -575,8 +581,11 @@ static void test_metrics(void **state)
 	    strstr(body, "vouchd_records_total{status=\"accepted\"}"));
 	assert_non_null(
 	    strstr(body, "vouchd_commit_seconds_bucket{le=\"+Inf\"}"));
-	assert_non_null(strstr(body, "vouchd_pool_granted_fen{pool=\"xinxing\","
-	                             "period=\"2026\"} 504150"));
+	snprintf(want, sizeof(want),
+	         "vouchd_pool_granted_fen{pool=\"xinxing\",period=\"%d\"} "
+	         "504150",
+	         e2e_year());
+	assert_non_null(strstr(body, want));
 	/* the REDEEM and the PAY refused with FUNDS in
 	 * test_redeem_and_bureau_views, and nothing else */
 	assert_non_null(

@@ -145,36 +145,42 @@ static void test_connect_errors(void **state)
 
 static void test_report_csv_and_ndjson(void **state)
 {
-	char csv[200], nd[200];
+	char csv[200], nd[200], text[1024], t[7][CIVIL_UTC_LEN + 1];
+	int i;
 
 	(void)state;
 	snprintf(csv, sizeof(csv), "%s/bill.csv", D.dir);
 	snprintf(nd, sizeof(nd), "%s/bill.ndjson", D.dir);
+	/* dated this year, an hour apart (e2e_client.h) */
+	for (i = 1; i <= 6; i++)
+		e2e_time(i, t[i]);
 	/* columns in another order; line 4 has a fraction of a fen */
-	write_file(csv, "org,id,at,amount,qty,unit,kind\n"
-	                "school,s1,2026-03-01T00:00:00Z,100000.00,3600,"
-	                "gpu-hour,inference\n"
-	                "school,s2,2026-03-02T00:00:00Z,20000,720,gpu-hour,"
-	                "inference\n"
-	                "school,s3,2026-03-03T00:00:00Z,1.001,1,gpu-hour,"
-	                "inference\n");
+	snprintf(text, sizeof(text),
+	         "org,id,at,amount,qty,unit,kind\n"
+	         "school,s1,%s,100000.00,3600,gpu-hour,inference\n"
+	         "school,s2,%s,20000,720,gpu-hour,inference\n"
+	         "school,s3,%s,1.001,1,gpu-hour,inference\n",
+	         t[1], t[2], t[3]);
+	write_file(csv, text);
 	assert_int_equal(ctl("dc", "report %s", csv), 1);
 	expect_in(err, "line 4: amount is not yuan with at most two decimals");
 	assert_string_equal(out,
 	                    "3 lines: 2 accepted, 0 duplicate, 1 refused\n");
 	/* NDJSON: a JSON number of yuan, a string, a line without org */
-	write_file(nd,
-	           "{\"id\":\"c1\",\"org\":\"corp\",\"at\":\"2026-04-01T00:"
-	           "00:00Z\",\"amount\":1234.5,\"qty\":10,\"unit\":\"gpu-"
-	           "hour\",\"kind\":\"inference\"}\n"
-	           "{\"id\":\"c2\",\"org\":\"corp\",\"at\":\"2026-04-02T00:"
-	           "00:00Z\",\"amount\":\"2000.00\",\"qty\":20,\"unit\":"
-	           "\"gpu-hour\",\"kind\":\"inference\",\"class\":"
-	           "\"domestic\"}\n"
-	           "{\"id\":\"c3\",\"at\":\"2026-04-03T00:00:00Z\"}\n"
-	           "{\"id\":\"c4\",\"org\":\"ghost\",\"at\":\"2026-04-03T00:"
-	           "00:00Z\",\"amount\":1,\"qty\":1,\"unit\":\"gpu-hour\","
-	           "\"kind\":\"inference\"}\n");
+	snprintf(text, sizeof(text),
+	         "{\"id\":\"c1\",\"org\":\"corp\",\"at\":\"%s\","
+	         "\"amount\":1234.5,\"qty\":10,\"unit\":\"gpu-hour\","
+	         "\"kind\":\"inference\"}\n"
+	         "{\"id\":\"c2\",\"org\":\"corp\",\"at\":\"%s\","
+	         "\"amount\":\"2000.00\",\"qty\":20,\"unit\":"
+	         "\"gpu-hour\",\"kind\":\"inference\",\"class\":"
+	         "\"domestic\"}\n"
+	         "{\"id\":\"c3\",\"at\":\"%s\"}\n"
+	         "{\"id\":\"c4\",\"org\":\"ghost\",\"at\":\"%s\","
+	         "\"amount\":1,\"qty\":1,\"unit\":\"gpu-hour\","
+	         "\"kind\":\"inference\"}\n",
+	         t[4], t[5], t[6], t[6]);
+	write_file(nd, text);
 	assert_int_equal(ctl("dc", "report %s --json", nd), 1);
 	expect_in(err, "line 3: a column is missing");
 	/* the server refuses c4 (no such org); the rest went in */
@@ -305,8 +311,10 @@ static void test_redeem_pay_void_revoke(void **state)
 
 static void test_issue_settle_pool(void **state)
 {
+	char args[120];
 	json_t *o, *rows;
 	size_t i;
+	int y = e2e_year();
 
 	(void)state;
 	/* 30% of a declared need of 100,000 yuan */
@@ -326,13 +334,14 @@ static void test_issue_settle_pool(void **state)
 	expect_in(err, "BADREQ");
 	/* previewed first: nobody reached the 300,000-yuan threshold; the
 	 * pool's 5,000,000 yuan are there; nothing is written */
-	assert_int_equal(json_field("bureau",
-	                            "settle --program yuxi-compute --period "
-	                            "2026 --dry-run --json",
-	                            "remaining"),
-	                 500000000);
-	assert_int_equal(ctl("bureau", "settle --program yuxi-compute "
-	                               "--period 2026 --dry-run"),
+	snprintf(args, sizeof(args),
+	         "settle --program yuxi-compute --period %d --dry-run --json",
+	         y);
+	assert_int_equal(json_field("bureau", args, "remaining"), 500000000);
+	assert_int_equal(ctl("bureau",
+	                     "settle --program yuxi-compute --period %d "
+	                     "--dry-run",
+	                     y),
 	                 0);
 	expect_in(out, "would be paid");
 	expect_in(out, "earned (T): 0.00 yuan\n"
@@ -341,25 +350,29 @@ static void test_issue_settle_pool(void **state)
 	               "pro rata: none (factor 1.000000): T <= R, each is "
 	               "paid what it earned\n");
 	assert_int_equal(ctl("bureau",
-	                     "settle --program yuxi-compute --period 2026 "
-	                     "--force"),
+	                     "settle --program yuxi-compute --period %d "
+	                     "--force",
+	                     y),
 	                 0);
 	/* nobody reached the 300,000-yuan threshold */
 	expect_in(out, "paid      0.00 yuan\nunfunded  0.00 yuan\n");
 	assert_int_equal(ctl("bureau",
-	                     "settle --program yuxi-compute --period 2026 "
-	                     "--force"),
+	                     "settle --program yuxi-compute --period %d "
+	                     "--force",
+	                     y),
 	                 1);
 	expect_in(err, "CLOSED");
-	assert_int_equal(ctl("bureau", "settle --program yuxi-compute "
-	                               "--period 2026 --dry-run"),
+	assert_int_equal(ctl("bureau",
+	                     "settle --program yuxi-compute --period %d "
+	                     "--dry-run",
+	                     y),
 	                 1);
 	expect_in(err, "CLOSED");
-	assert_int_equal(ctl("bureau", "pool --pool datong --period 2026"), 0);
+	assert_int_equal(ctl("bureau", "pool --pool datong --period %d", y), 0);
 	/* 3,000,000 of 3,000,000,000 fen: 0.10% used */
 	expect_in(out, "30,000,000.00  30,000.00");
 	expect_in(out, "29,970,000.00      0.00  0.10%");
-	assert_int_equal(ctl("bureau", "pool --period 2026 --json"), 0);
+	assert_int_equal(ctl("bureau", "pool --period %d --json", y), 0);
 	o = json_out();
 	rows = json_object_get(o, "rows");
 	for (i = 0; i < json_array_size(rows); i++)
@@ -394,8 +407,8 @@ static void test_flags_before_command(void **state)
 	 * socket uses neither); some before, some after */
 	assert_int_equal(ctl("corp",
 	                     "--cacert /nonexistent.pem --plaintext --id st "
-	                     "balance --key %s --period 2026",
-	                     key),
+	                     "balance --key %s --period %d",
+	                     key, e2e_year()),
 	                 0);
 	expect_in(out, "total_remaining: 30,000.00 yuan\n");
 	assert_int_equal(ctl(NULL, "--id st --key %s --csv balance", key), 0);
@@ -426,12 +439,13 @@ static void test_flags_before_command(void **state)
 /* --csv: exact bytes, worked out from the state the tests above left.
  * The school's voucher: 3% of 12,000,000 fen granted (360,000), 100,000
  * redeemed, 60,000 revoked by the void of s2, 200,000 remaining. The
- * datong pool in 2026: 30,000,000 yuan, 30,000 granted, 0.10% used.
+ * datong pool this year: 30,000,000 yuan, 30,000 granted, 0.10% used.
  * dc's receivable: 1,000 redeemed, 1,000 paid. */
 static void test_csv(void **state)
 {
 	char want[1024], id[80], expires[40];
 	json_t *o, *row;
+	int y = e2e_year();
 
 	(void)state;
 	assert_int_equal(ctl("school", "balance --json"), 0);
@@ -447,26 +461,31 @@ static void test_csv(void **state)
 	         "id,program,org,period,project,pays,granted,redeemed,"
 	         "paid_out,expired,revoked,remaining,clawback_due,expires,"
 	         "status\r\n"
-	         "%s,xinxing-demand,school,2026,,voucher,3600.00,1000.00,"
+	         "%s,xinxing-demand,school,%d,,voucher,3600.00,1000.00,"
 	         "0.00,0.00,600.00,2000.00,0.00,%s,active\r\n",
-	         id, expires);
+	         id, y, expires);
 	assert_string_equal(out, want);
 	/* the table shows the same columns, with separators; a voucher
-	 * expires at the end of the next period (2027 in CST) */
+	 * expires at the end of the next period (next year in CST, whose
+	 * last second is 16:00:00Z on 31 December) */
 	assert_int_equal(ctl("school", "balance"), 0);
 	expect_in(out, "  paid out  expired  revoked  remaining  "
 	               "clawback due  expires");
-	expect_in(out, "  voucher  3,600.00  1,000.00      0.00     0.00   "
-	               "600.00   2,000.00          0.00  2027-12-31T16:00:00Z  "
-	               "active\n");
+	snprintf(want, sizeof(want),
+	         "  voucher  3,600.00  1,000.00      0.00     0.00   "
+	         "600.00   2,000.00          0.00  %d-12-31T16:00:00Z  "
+	         "active\n",
+	         y + 1);
+	expect_in(out, want);
 	assert_int_equal(
-	    ctl("bureau", "pool --pool datong --period 2026 --csv"), 0);
-	assert_string_equal(out,
-	                    "id,period,budget,granted,redeemed,paid_out,"
-	                    "expired,revoked,recovered,remaining,unfunded,"
-	                    "used_pct\r\n"
-	                    "datong,2026,30000000.00,30000.00,0.00,0.00,0.00,"
-	                    "0.00,0.00,29970000.00,0.00,0.10\r\n");
+	    ctl("bureau", "pool --pool datong --period %d --csv", y), 0);
+	snprintf(want, sizeof(want),
+	         "id,period,budget,granted,redeemed,paid_out,expired,revoked,"
+	         "recovered,remaining,unfunded,used_pct\r\n"
+	         "datong,%d,30000000.00,30000.00,0.00,0.00,0.00,0.00,0.00,"
+	         "29970000.00,0.00,0.10\r\n",
+	         y);
+	assert_string_equal(out, want);
 	assert_int_equal(ctl("bureau", "receivables --csv --provider dc"), 0);
 	assert_string_equal(out, "provider,redeemed,paid,owed\r\n"
 	                         "dc,1000.00,1000.00,0.00\r\n");
@@ -676,7 +695,7 @@ static void test_config_file(void **state)
  * 500 in vouchctl's hands when it dies. */
 static void test_report_killed_and_resumed(void **state)
 {
-	char csv[200], addr[200], pub[65];
+	char csv[200], addr[200], pub[65], at[CIVIL_UTC_LEN + 1];
 	int fds[2], i, tries;
 	json_int_t have = -1;
 	pid_t pid;
@@ -709,16 +728,12 @@ static void test_report_killed_and_resumed(void **state)
 	assert_non_null(w);
 	fprintf(f, "id,org,at,amount,qty,unit,kind\n");
 	fprintf(w, "id,org,at,amount,qty,unit,kind\n");
+	e2e_time(0, at);
 	for (i = 0; i < 10000; i++) {
-		fprintf(f,
-		        "m-%05d,rep,2026-06-01T00:00:00Z,1.00,1,gpu-hour,"
-		        "other\n",
-		        i);
+		fprintf(f, "m-%05d,rep,%s,1.00,1,gpu-hour,other\n", i, at);
 		if (i < 5500)
-			fprintf(w,
-			        "m-%05d,rep,2026-06-01T00:00:00Z,1.00,1,"
-			        "gpu-hour,other\n",
-			        i);
+			fprintf(w, "m-%05d,rep,%s,1.00,1,gpu-hour,other\n", i,
+			        at);
 	}
 	fclose(f);
 	fflush(w);

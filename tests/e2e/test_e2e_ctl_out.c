@@ -8,7 +8,6 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <time.h>
 
 #include "ctl_fixture.h"
 
@@ -166,15 +165,12 @@ static void test_settle_preview_pro_rata(void **state)
 {
 	static const char *const ids[] = {"org-a", "org-b", "dc2"};
 	char pol[200], conn[400], csv[300], pub[65], text[400];
-	int i, tries, rc, y;
+	char at[CIVIL_UTC_LEN + 1];
 	/* this year in China Standard Time: its period has not ended, so
 	 * its records are never past late_days, whenever the test runs */
-	time_t now = time(NULL) + 8 * 3600;
-	struct tm tm;
+	int i, tries, rc, y = e2e_year();
 
 	(void)state;
-	gmtime_r(&now, &tm);
-	y = tm.tm_year + 1900;
 	snprintf(pol, sizeof(pol), "%s/tinypol", D.dir);
 	mkdir(pol, 0700);
 	snprintf(csv, sizeof(csv), "%s/tiny.ini", pol);
@@ -201,11 +197,12 @@ static void test_settle_preview_pro_rata(void **state)
 	snprintf(csv, sizeof(csv), "%s/tiny.csv", D.dir);
 	/* 00:00Z on 1 January is 08:00 in CST: in the year y, and at most
 	 * 8 hours ahead of now */
+	e2e_time(0, at);
 	snprintf(text, sizeof(text),
 	         "id,org,at,amount,qty,unit,kind\n"
-	         "t1,org-a,%d-01-01T00:00:00Z,7000.00,1,gpu-hour,training\n"
-	         "t2,org-b,%d-01-01T00:00:00Z,5000.30,1,gpu-hour,training\n",
-	         y, y);
+	         "t1,org-a,%s,7000.00,1,gpu-hour,training\n"
+	         "t2,org-b,%s,5000.30,1,gpu-hour,training\n",
+	         at, at);
 	write_file(csv, text);
 	assert_int_equal(ctl(NULL, "--addr unix:%s --id dc2 --key %s report %s",
 	                     D2.sock, pem("dc2"), csv),

@@ -4,9 +4,10 @@
  * The issue's case tried from outside: two 300,000-yuan bills, then
  * xinxing.ini deleted (and later an empty datong.ini) must be refused,
  * not reloaded with the programs dropped; a void afterwards takes the
- * voided bill's 3% back; a supplementary 2026 budget is accepted, one
- * below what 2026 committed is refused with its file and line; the store
- * passes vouchd check. */
+ * voided bill's 3% back; a supplementary budget for this year's period is
+ * accepted, one below what that period committed is refused with its file
+ * and line; the store passes vouchd check. Records are dated in this year
+ * (e2e_year()), so that its period is still open whenever this runs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,8 +19,6 @@
 #include "e2e_client.h"
 #include "civil.h"
 #include "cmd.h"
-
-#define AT_JUNE "2026-06-01T08:00:00Z"
 
 static struct daemon D;
 static struct sig_key *k_dc, *k_corp, *k_bureau;
@@ -84,12 +83,10 @@ static void report(struct client *c, const char *id, const char *org,
                    int64_t amount)
 {
 	char line[RECORD_LINE_MAX];
-	int64_t at;
 
-	assert_int_equal(civil_parse_utc(AT_JUNE, strlen(AT_JUNE), &at), 0);
-	assert_int_equal(
-	    usage_line_at(k_dc, "dc", id, org, at, amount, line, sizeof(line)),
-	    0);
+	assert_int_equal(usage_line_at(k_dc, "dc", id, org, e2e_at(0), amount,
+	                               line, sizeof(line)),
+	                 0);
 	expect_prefix(client_req(c, "%s", line), "OK id=");
 }
 
@@ -118,6 +115,8 @@ static void test_reload_judged_against_the_store(void **state)
 	char hex[65], line[RECORD_LINE_MAX], v[1024];
 	struct client b, p;
 	const char *l;
+	char want[160];
+	int y = e2e_year();
 
 	(void)state;
 	auth_as(&b, "bureau", k_bureau);
@@ -173,31 +172,35 @@ static void test_reload_judged_against_the_store(void **state)
 	expect_in(v, " granted=1800000 ");
 	expect_in(v, " revoked=900000 remaining=900000 ");
 
-	/* a supplementary 2026 budget (追加预算): one line, one reload */
-	assert_int_equal(sh("sed -i '/^budget = 20000000/a budget.2026 = "
+	/* a supplementary budget for this year (追加预算): one line, one
+	 * reload */
+	assert_int_equal(sh("sed -i '/^budget = 20000000/a budget.%d = "
 	                    "25000000' %s/xinxing.ini",
-	                    pol),
+	                    y, pol),
 	                 0);
 	l = client_req(&b, "RELOAD");
 	expect_prefix(l, "OK programs=11 seq=");
 	assert_true(strcmp(l, "OK programs=11 seq=0") != 0);
-	l = client_req(&b, "POOL pool=xinxing period=2026");
+	l = client_req(&b, "POOL pool=xinxing period=%d", y);
 	expect_prefix(l, "OK n=1 budget=2500000000 ");
 	client_line(&b);
-	/* below what 2026 has committed (corp's 1,800,000 and dc's 2% of
+	/* below what this year has committed (corp's 1,800,000 and dc's 2% of
 	 * three bills, 1,800,000 (the Datong firm's bill counts for dc's
 	 * supply side: the beneficiary is the provider, in Xinxing), less
 	 * the voided bill's 900,000 and 600,000): refused at its line */
-	assert_int_equal(sh("sed -i 's/^budget.2026 = 25000000/budget.2026 = "
+	assert_int_equal(sh("sed -i 's/^budget.%d = 25000000/budget.%d = "
 	                    "0.01/' %s/xinxing.ini",
-	                    pol),
+	                    y, y, pol),
 	                 0);
 	l = client_req(&b, "RELOAD");
 	expect_prefix(l, "ERR POLICY ");
 	expect_in(l, "xinxing.ini:");
-	expect_in(l, "pool xinxing's budget for 2026 would be 1 fen, below "
-	             "the 2100000 it has committed");
-	l = client_req(&b, "POOL pool=xinxing period=2026");
+	snprintf(want, sizeof(want),
+	         "pool xinxing's budget for %d would be 1 fen, below the "
+	         "2100000 it has committed",
+	         y);
+	expect_in(l, want);
+	l = client_req(&b, "POOL pool=xinxing period=%d", y);
 	expect_prefix(l, "OK n=1 budget=2500000000 ");
 	client_line(&b);
 	client_close(&p);
