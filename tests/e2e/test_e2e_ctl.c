@@ -772,6 +772,9 @@ static void test_payout_and_repay(void **state)
 	assert_int_equal(ctl("bureau", "balance --org dc --json"), 0);
 	o = json_out();
 	row = json_array_get(json_object_get(o, "rows"), 0);
+	/* dc's 2% entitlement must be there (a failure, not a crash) */
+	if (row == NULL || !json_is_string(json_object_get(row, "id")))
+		fail_msg("dc has no entitlement: %s", out);
 	snprintf(voucher, sizeof(voucher), "%s",
 	         json_string_value(json_object_get(row, "id")));
 	assert_string_equal(json_string_value(json_object_get(row, "pays")),
