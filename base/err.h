@@ -33,7 +33,7 @@ enum {
 	VD_ESPENT = -18,    /* voucher has nothing left */
 	VD_EAUTH = -19,     /* not authenticated */
 	VD_ERANGE = -20,    /* a number outside its bounds (num_parse) */
-	VD_EBADSIG = -21    /* signed with a key the principal no longer holds */
+	VD_EBADSIG = -21 /* signed with a key the principal no longer holds */
 };
 
 enum {

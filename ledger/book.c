@@ -62,29 +62,6 @@ int book_principal(struct book *b, const char *id, struct principal_row *r)
 	return 0;
 }
 
-int book_suspended(struct book *b, const char *id)
-{
-	struct principal_row r;
-	int rc = book_principal(b, id, &r);
-
-	if (rc == VD_ENOENT)
-		return 0;
-	return rc < 0 ? rc : r.status == P_SUSPENDED;
-}
-
-int book_holder_suspended(struct book *b, const char *vid)
-{
-	struct voucher_row v;
-	int rc;
-
-	if (strlen(vid) >= BOOK_VID)
-		return 0;
-	rc = book_voucher_get(b, vid, &v);
-	if (rc == VD_ENOENT)
-		return 0;
-	return rc < 0 ? rc : book_suspended(b, v.beneficiary);
-}
-
 int book_acc_get(struct book *b, const char *prog, const char *ben,
                  int32_t period, struct acc_row *r)
 {

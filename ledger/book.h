@@ -133,11 +133,7 @@ struct book {
 
 /* A principal by id; VD_ENOENT if not registered. */
 int book_principal(struct book *b, const char *id, struct principal_row *r);
-/* 1 if id is a suspended principal, 0 if not (or not registered), or a
- * negative code of a failed read. */
-int book_suspended(struct book *b, const char *id);
-/* The same for the holder of voucher vid (0 for an unknown voucher). */
-int book_holder_suspended(struct book *b, const char *vid);
+
 
 /* Accrual rows are keyed (beneficiary, program, period): the key's
  * parts (prog and ben of STORE_ID + 1 bytes), and the prefix of a

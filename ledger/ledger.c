@@ -116,7 +116,7 @@ static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
 		return ops_refuse(&op->why, VD_EINVAL, "no policy is loaded");
 	/* judged here, in the writer: a write queued before a SUSPEND
 	 * committed is refused after it */
-	if (op->by[0] != '\0' && (rc = book_suspended(&b, op->by)) != 0)
+	if (op->by[0] != '\0' && (rc = ops_suspended(&b, op->by)) != 0)
 		return rc < 0 ? rc
 		              : ops_refuse(&op->why, VD_EDENIED,
 		                           "you are suspended");

@@ -33,6 +33,11 @@ int ops_register(struct book *b, struct ledger_op *op);
 int ops_amend(struct book *b, struct ledger_op *op);
 int ops_suspend(struct book *b, struct ledger_op *op); /* and reinstate */
 int ops_rekey(struct book *b, struct ledger_op *op);
+/* 1 if id is a suspended principal, 0 if not (or not registered), or a
+ * negative code of a failed read. */
+int ops_suspended(struct book *b, const char *id);
+/* The same for the holder of voucher vid (0 for an unknown voucher). */
+int ops_holder_suspended(struct book *b, const char *vid);
 /* 0 if op carries no signing key or provider holds it; else VD_EBADSIG
  * (why set): signed with a key replaced by a REKEY. */
 int ops_signed_by(struct book *b, struct ledger_op *op, const char *provider);

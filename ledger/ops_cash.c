@@ -119,7 +119,7 @@ int ops_payout(struct book *b, struct ledger_op *op)
 
 	/* an entitlement of a suspended holder waits for its
 	 * reinstatement, a replay included (protocol.md's order) */
-	if ((rc = book_holder_suspended(b, op->u.payout.voucher)) != 0)
+	if ((rc = ops_holder_suspended(b, op->u.payout.voucher)) != 0)
 		return rc < 0 ? rc
 		              : ops_refuse(&op->why, VD_EDENIED,
 		                           "the holder is suspended");

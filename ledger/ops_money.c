@@ -95,7 +95,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	int rc;
 
 	/* suspended (失信): before a replay too (protocol.md's order) */
-	if ((rc = book_suspended(b, provider)) != 0)
+	if ((rc = ops_suspended(b, provider)) != 0)
 		return rc < 0 ? rc
 		              : ops_refuse(&op->why, VD_EDENIED,
 		                           "the provider is suspended");
@@ -114,7 +114,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 			return rc == VD_ENOENT
 			           ? ops_refuse(&op->why, rc, "unknown record")
 			           : rc;
-		if ((rc = book_suspended(b, v.beneficiary)) != 0)
+		if ((rc = ops_suspended(b, v.beneficiary)) != 0)
 			return rc < 0 ? rc
 			              : ops_refuse(&op->why, VD_EDENIED,
 			                           "the voucher's holder is "

@@ -195,3 +195,26 @@ int ops_signed_by(struct book *b, struct ledger_op *op, const char *provider)
 		                  "holds (rekeyed)");
 	return 0;
 }
+
+int ops_suspended(struct book *b, const char *id)
+{
+	struct principal_row r;
+	int rc = book_principal(b, id, &r);
+
+	if (rc == VD_ENOENT)
+		return 0;
+	return rc < 0 ? rc : r.status == P_SUSPENDED;
+}
+
+int ops_holder_suspended(struct book *b, const char *vid)
+{
+	struct voucher_row v;
+	int rc;
+
+	if (strlen(vid) >= BOOK_VID)
+		return 0;
+	rc = book_voucher_get(b, vid, &v);
+	if (rc == VD_ENOENT)
+		return 0;
+	return rc < 0 ? rc : ops_suspended(b, v.beneficiary);
+}

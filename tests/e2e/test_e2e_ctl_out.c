@@ -1,8 +1,9 @@
-/* End to end, vouchctl's output where the journeys of test_e2e_ctl.c do
- * not reach: CSV of values the seed policies never give (through a
- * stand-in server that also shows the exact request sent), POOL by
- * program, and a settlement preview that pays pro rata, on a daemon with
- * a policy of its own. Every figure is worked out by hand. */
+/* End to end, vouchctl where the journeys of test_e2e_ctl.c do not
+ * reach: CSV of values the seed policies never give (through a stand-in
+ * server that also shows the exact request sent), POOL by program, a
+ * settlement preview that pays pro rata on a daemon with a policy of its
+ * own, the bureau's controls, and report killed half way and run again.
+ * Every figure is worked out by hand. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -307,6 +308,85 @@ static void test_controls(void **state)
 	          "annual,cash,yunnan.yuxi\r\n");
 }
 
+/* report killed after five of its batches were acknowledged, then run
+ * again on the whole file: 5,000 accepted + 5,000 duplicate, and the
+ * org's grant counted once. The input comes through a pipe so that the
+ * kill falls at a known place: 5,500 lines written, 5,000 acknowledged,
+ * 500 in vouchctl's hands when it dies. */
+static void test_report_killed_and_resumed(void **state)
+{
+	char csv[200], addr[200], pub[65], at[CIVIL_UTC_LEN + 1];
+	int fds[2], i, tries;
+	json_int_t have = -1;
+	pid_t pid;
+	FILE *w, *f;
+
+	(void)state;
+	/* its own provider and org, in Xinxing */
+	assert_int_equal(ctl(NULL, "keygen --out %s", pem("rep-dc")), 0);
+	memcpy(pub, out, 64);
+	pub[64] = '\0';
+	assert_int_equal(ctl("bureau",
+	                     "register rep-dc --role provider --local "
+	                     "--region xinjiang.xinxing --pubkey %s",
+	                     pub),
+	                 0);
+	assert_int_equal(ctl(NULL, "keygen --out %s", pem("rep")), 0);
+	memcpy(pub, out, 64);
+	pub[64] = '\0';
+	assert_int_equal(ctl("bureau",
+	                     "register rep --role org --kind school "
+	                     "--region xinjiang.xinxing --pubkey %s",
+	                     pub),
+	                 0);
+	snprintf(csv, sizeof(csv), "%s/month.csv", D.dir);
+	f = fopen(csv, "w");
+	assert_non_null(f);
+	assert_int_equal(pipe(fds), 0);
+	snprintf(addr, sizeof(addr), "unix:%s", D.sock);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[1]);
+		execl(VOUCHCTL_BIN, VOUCHCTL_BIN, "report", "-", "--addr", addr,
+		      "--id", "rep-dc", "--key", pem("rep-dc"), (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	w = fdopen(fds[1], "w");
+	assert_non_null(w);
+	fprintf(f, "id,org,at,amount,qty,unit,kind\n");
+	fprintf(w, "id,org,at,amount,qty,unit,kind\n");
+	e2e_time(0, at);
+	for (i = 0; i < 10000; i++) {
+		fprintf(f, "m-%05d,rep,%s,1.00,1,gpu-hour,other\n", i, at);
+		if (i < 5500)
+			fprintf(w, "m-%05d,rep,%s,1.00,1,gpu-hour,other\n", i,
+			        at);
+	}
+	fclose(f);
+	fflush(w);
+	/* five batches in: 3% of 5,000 * 100 fen = 15,000 */
+	for (tries = 0; tries < 600 && have != 15000; tries++) {
+		json_t *o;
+		usleep(50000);
+		assert_int_equal(ctl("bureau", "balance --org rep --json"), 0);
+		o = json_out();
+		have = jint(o, "total_remaining");
+		json_decref(o);
+	}
+	assert_int_equal(have, 15000);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	fclose(w);
+	assert_int_equal(ctl("rep-dc", "report %s", csv), 0);
+	assert_string_equal(
+	    out, "10000 lines: 5000 accepted, 5000 duplicate, 0 refused\n");
+	/* counted once: 3% of 10,000 * 100 fen */
+	assert_int_equal(ctl("rep", "balance"), 0);
+	expect_in(out, "total_remaining: 300.00 yuan\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +394,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_quoting),
 	    cmocka_unit_test(test_settle_preview_pro_rata),
 	    cmocka_unit_test(test_controls),
+	    cmocka_unit_test(test_report_killed_and_resumed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

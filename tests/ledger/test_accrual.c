@@ -69,10 +69,10 @@ static struct accrual_record rec(const char *provider, int local,
                                  const char *org_kind, int kind, int64_t at,
                                  int64_t amount)
 {
-	struct accrual_record r = {provider, local,      org_kind, kind,
-	                           NULL,     "gpu-hour", at,       amount,
-	                           0,        local ? city : "elsewhere",
-	                           city};
+	struct accrual_record r = {
+	    provider,   local, org_kind, kind, NULL,
+	    "gpu-hour", at,    amount,   0,    local ? city : "elsewhere",
+	    city};
 	return r;
 }
 
