@@ -8,7 +8,6 @@
 #include "err.h"
 #include "ingest.h"
 #include "listing.h"
-#include "reads.h"
 #include "session.h"
 
 #define READ(id, fn)                                                           \
@@ -85,8 +84,9 @@ static struct job *new_job(struct conn *c, enum cmd_id id)
 	j->c = c;
 	j->row = id;
 	j->op.now = srv_now();
-	/* who writes: the ledger refuses a suspended principal's write in
-	 * the writer, where no SUSPEND can slip in between */
+	/* who writes: the ledger refuses a suspended principal's write (失信:
+	 * it can still authenticate and read) in the writer, the one place
+	 * no SUSPEND can slip in between */
 	if (!c->local_admin)
 		snprintf(j->op.by, sizeof(j->op.by), "%s", c->id);
 	return j;
@@ -175,19 +175,6 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
 		                               : DISPATCH_DONE;
 	}
-	/* a suspended principal (失信) can authenticate and read, not write:
-	 * a role's limit, judged with it (the ledger checks a provider's
-	 * writes again in the writer) */
-	row = &dispatch_rows[r.spec->id];
-	if (!c->local_admin &&
-	    (!row->read || (row->is_read != NULL && !row->is_read(&r)))) {
-		struct ledger_principal p;
-		if (ledger_principal(c->s->l, c->id, &p) == 0 && p.suspended) {
-			srv_err(c, VD_EDENIED, "you are suspended");
-			return r.spec->id == CMD_BATCH ? skip_batch(c, &r, rc)
-			                               : DISPATCH_DONE;
-		}
-	}
 	if (rc < 0 && r.spec->id == CMD_BATCH && r.err_key == KEY_N &&
 	    rc == PROTO_EOVERFLOW) {
 		/* over max_batch, however far (protocol.md) */
@@ -204,6 +191,7 @@ enum dispatch_next dispatch_line(struct conn *c, const char *line, size_t len,
 		srv_err(c, VD_ELIMIT, "batch over max_batch");
 		return DISPATCH_CLOSE;
 	}
+	row = &dispatch_rows[r.spec->id];
 	if (row->read && (row->is_read == NULL || row->is_read(&r))) {
 		/* a read waits until this connection's writes are answered,
 		 * so that it sees them (and is counted when it runs) */
@@ -243,7 +231,8 @@ void dispatch_finish(struct conn *c, const struct job *j)
 		        j->op.type == OP_BATCH
 		            ? "batch signature does not verify"
 		            : "signature does not verify");
-	else if (j->rc < 0 && j->op.type == OP_BATCH) {
+	else if (j->rc < 0 && j->op.type == OP_BATCH &&
+	         j->op.bad_index != SIZE_MAX) {
 		snprintf(c->why, sizeof(c->why), "line %zu: %s",
 		         j->op.bad_index + 1, why);
 		srv_err(c, j->rc, c->why);

@@ -111,6 +111,7 @@ static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
 
 	int rc;
 
+	op->bad_index = SIZE_MAX; /* set by a BATCH's record at fault */
 	/* only a registration needs no policy (vouchd init) */
 	if (b.pol == NULL && op->type != OP_REGISTER)
 		return ops_refuse(&op->why, VD_EINVAL, "no policy is loaded");

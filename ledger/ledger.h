@@ -223,7 +223,9 @@ struct ledger_op {
 	                               SUSPEND, REINSTATE */
 	uint64_t seq;               /* journal seq of the op's last entry */
 	size_t bad_index;           /* BATCH refused: the record at fault
-	                               (0-based); why is that record's */
+	                               (0-based); why is that record's;
+	                               SIZE_MAX when the refusal is the
+	                               batch's as a whole */
 	size_t accepted, duplicate; /* BATCH */
 	int64_t amount;             /* ISSUE: granted now; REDEEM: redeemed;
 	                               PAY: paid in all; SETTLE: paid out;
