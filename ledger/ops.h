@@ -70,14 +70,25 @@ int ops_record_redeemed(struct book *b, const char *provider,
 /* A redemption of amount against (provider, record) lowers the net
  * basis of each program with basis = net the record counts for, unless
  * the period is frozen for it (ended more than late_days ago; an annual
- * program settled it): list (size bytes) gets their ids, comma-separated
- * ("" for none), and *period the record's period. With apply, also
- * lower their rows' basis and recompute them (annual: earned so far;
- * immediate: their groups, the excess off the vouchers' remaining first,
- * then clawback due), journaling what that grants or takes back. */
-int ops_net_redeem(struct book *b, const char *provider, const char *record,
-                   int64_t amount, int apply, char *list, size_t size,
-                   int32_t *period);
+ * program settled it): ops_net_lower lowers their rows' basis (an annual
+ * row's earned so far with it), list (size bytes) gets their ids,
+ * comma-separated ("" for none), and todo what ops_net_settle then
+ * recomputes (immediate programs' groups: the excess off the vouchers'
+ * remaining first, then clawback due, journaling what that takes back).
+ * Two steps so that the redeem entry, which names the programs, comes
+ * before the entries of the recomputation. */
+struct ops_net {
+	int prog[POLICY_MAX_PROGRAMS];
+	int consumer[POLICY_MAX_PROGRAMS];
+	size_t n;
+	char org[STORE_ID + 1]; /* the record's org and period */
+	int32_t period;
+};
+int ops_net_lower(struct book *b, const char *provider, const char *record,
+                  int64_t amount, char *list, size_t size,
+                  struct ops_net *todo);
+int ops_net_settle(struct book *b, const char *provider,
+                   const struct ops_net *todo);
 
 /* SETTLE's computation (domain.md, "Annual settlement"), shared by the
  * settlement and its preview (SETTLE dry=1, a read): for each

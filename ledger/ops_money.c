@@ -89,7 +89,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	uint8_t k[2 * STORE_ID], kp[3 * STORE_ID], ka[3 * STORE_ID];
 	int64_t amount = op->u.redeem.amount, most, by_prog, by_all;
 	char parts[512], net[512];
-	int32_t rperiod;
+	struct ops_net todo;
 	struct jfields f;
 	MDB_val val;
 	int rc;
@@ -249,21 +249,20 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	journal_str(&f, "pools", parts);
 	/* the net basis it lowers, for an auditor's replay: the record's
 	 * org and period name the rows */
-	if ((rc = ops_net_redeem(b, provider, op->u.redeem.record, amount, 0,
-	                         net, sizeof(net), &rperiod)) < 0)
+	if ((rc = ops_net_lower(b, provider, op->u.redeem.record, amount, net,
+	                        sizeof(net), &todo)) < 0)
 		return rc;
 	if (net[0] != '\0') {
 		journal_str(&f, "net", net);
 		journal_str(&f, "org", v.beneficiary);
-		journal_i64(&f, "record_period", rperiod);
+		journal_i64(&f, "record_period", todo.period);
 	}
 	if ((rc = journal_append(b->t, b->now, "redeem", &f, &op->seq)) < 0)
 		return rc;
 	/* then the programs recomputed: what they take back comes off the
 	 * remaining of their vouchers (this one's too) */
 	if (net[0] != '\0' &&
-	    ((rc = ops_net_redeem(b, provider, op->u.redeem.record, amount, 1,
-	                          net, sizeof(net), &rperiod)) < 0 ||
+	    ((rc = ops_net_settle(b, provider, &todo)) < 0 ||
 	     (rc = book_voucher_get_of(b, v.beneficiary, op->u.redeem.voucher,
 	                               &v)) < 0))
 		return rc;

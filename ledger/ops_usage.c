@@ -538,25 +538,25 @@ int ops_void(struct book *b, struct ledger_op *op)
 	return 0;
 }
 
-int ops_net_redeem(struct book *b, const char *provider, const char *record,
-                   int64_t amount, int apply, char *list, size_t size,
-                   int32_t *period)
+int ops_net_lower(struct book *b, const char *provider, const char *record,
+                  int64_t amount, char *list, size_t size, struct ops_net *todo)
 {
-	struct counted c, net;
 	struct acc_row row;
+	struct counted c;
 	const char *rest;
 	struct rec_row r;
 	size_t i, n = 0;
 	int rc;
 
 	list[0] = '\0';
-	net.n = 0;
+	memset(todo, 0, sizeof(*todo));
 	if ((rc = rec_get(b, provider, record, &r, &rest)) < 0 ||
 	    (rc = parse_counts(b, rest + r.line_len, r.counts_len, &c)) < 0)
 		return rc;
-	*period = (int32_t)period_of(r.at);
+	todo->period = (int32_t)period_of(r.at);
+	memcpy(todo->org, r.org, sizeof(todo->org));
 	/* a period that ended more than late_days ago is frozen */
-	if (closed(b, *period))
+	if (closed(b, todo->period))
 		return 0;
 	for (i = 0; i < c.n; i++) {
 		const struct policy_program *g;
@@ -568,7 +568,7 @@ int ops_net_redeem(struct book *b, const char *provider, const char *record,
 			continue;
 		/* so is a settled annual period */
 		if (g->settlement == POLICY_ANNUAL &&
-		    (rc = ops_settled(b, g->id, *period)) != 0) {
+		    (rc = ops_settled(b, g->id, todo->period)) != 0) {
 			if (rc < 0)
 				return rc;
 			continue;
@@ -577,20 +577,30 @@ int ops_net_redeem(struct book *b, const char *provider, const char *record,
 		                      n ? "," : "", g->id);
 		if (n >= size)
 			return VD_ELIMIT;
-		net.prog[net.n] = c.prog[i];
-		net.consumer[net.n++] = c.consumer[i];
-		if (!apply)
-			continue;
-		if ((rc = book_acc_get(b, g->id, ben, *period, &row)) < 0 ||
+		todo->prog[todo->n] = c.prog[i];
+		todo->consumer[todo->n++] = c.consumer[i];
+		if ((rc = book_acc_get(b, g->id, ben, todo->period, &row)) <
+		        0 ||
 		    (rc = money_add(row.basis, -amount, &row.basis)) < 0)
 			return rc;
 		/* an annual row shows what is earned so far */
 		if (g->settlement == POLICY_ANNUAL &&
-		    (rc = book_earned_row(b, g, ben, *period, &row,
+		    (rc = book_earned_row(b, g, ben, todo->period, &row,
 		                          &row.earned)) < 0)
 			return rc;
-		if ((rc = book_acc_put(b, g->id, ben, *period, &row)) < 0)
+		if ((rc = book_acc_put(b, g->id, ben, todo->period, &row)) < 0)
 			return rc;
 	}
-	return apply ? settle_counted(b, &net, provider, r.org, *period) : 0;
+	return 0;
+}
+
+int ops_net_settle(struct book *b, const char *provider,
+                   const struct ops_net *todo)
+{
+	struct counted c;
+
+	memcpy(c.prog, todo->prog, sizeof(c.prog));
+	memcpy(c.consumer, todo->consumer, sizeof(c.consumer));
+	c.n = todo->n;
+	return settle_counted(b, &c, provider, todo->org, todo->period);
 }
