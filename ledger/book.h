@@ -134,7 +134,6 @@ struct book {
 /* A principal by id; VD_ENOENT if not registered. */
 int book_principal(struct book *b, const char *id, struct principal_row *r);
 
-
 /* Accrual rows are keyed (beneficiary, program, period): the key's
  * parts (prog and ben of STORE_ID + 1 bytes), and the prefix of a
  * beneficiary's rows (of one program, or of all when prog is NULL). */
