@@ -367,6 +367,12 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 		rc = VD_ENOMEM;
 		goto fail;
 	}
+	/* libevent saves the action in force when a signal event is added
+	 * and puts it back when the event is freed: ignoring SIGHUP first
+	 * means a reload asked for during shutdown, after the event is gone,
+	 * cannot kill the process (setting SIG_IGN after the free left a
+	 * window where SIG_DFL was back; CI saw a stop die of SIGHUP) */
+	signal(SIGHUP, SIG_IGN);
 	evsignal_add(s->ev_term, NULL);
 	evsignal_add(s->ev_int, NULL);
 	evsignal_add(s->ev_hup, NULL);
@@ -407,11 +413,9 @@ void server_free(struct server *s)
 		event_free(s->ev_term);
 	if (s->ev_int)
 		event_free(s->ev_int);
-	/* freeing its event puts back SIGHUP's default action, which would
-	 * kill the process mid-shutdown (a reload asked for too late) */
+	/* puts back SIG_IGN, set before it was added (server_new) */
 	if (s->ev_hup)
 		event_free(s->ev_hup);
-	signal(SIGHUP, SIG_IGN);
 	if (s->ev_expire)
 		event_free(s->ev_expire);
 	ledger_close(s->l);

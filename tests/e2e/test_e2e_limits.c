@@ -472,7 +472,8 @@ static void test_never_reading_client_closed(void **state)
 
 /* SIGHUPs that arrive while the daemon stops (a reload asked for too
  * late) do not kill it: it still exits 0 (freeing the SIGHUP event once
- * put back the default action, and 8 of 8 such stops died of SIGHUP). */
+ * put back the default action, and 8 of 8 such stops died of SIGHUP;
+ * putting SIG_IGN back after the free left a window CI hit once in 3) */
 static void test_sighup_while_stopping(void **state)
 {
 	struct daemon d2;
@@ -480,7 +481,7 @@ static void test_sighup_while_stopping(void **state)
 	int st, trial;
 
 	(void)state;
-	for (trial = 0; trial < 3; trial++) {
+	for (trial = 0; trial < 20; trial++) {
 		assert_int_equal(daemon_start(&d2, VOUCHD_BIN,
 		                              VD_SOURCE_DIR "/deploy/policies"),
 		                 0);
