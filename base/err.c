@@ -108,6 +108,9 @@ const char *err_str(int code)
 	case PROTO_EREGION:
 		return "not a region (words of a-z, 0-9 and -, joined by dots, "
 		       "at most 127 bytes)";
+	case PROTO_EPROJECT:
+		return "project=- is not allowed: a record without project= is "
+		       "in the unnamed project '-'";
 	}
 	return "unknown error";
 }

@@ -71,7 +71,8 @@ enum {
 	PROTO_EENUM = -151,     /* not one of the allowed words */
 	PROTO_ESIGLAST = -152,  /* sig= is not the last token */
 	PROTO_ESIGBATCH = -153, /* sig= on a line inside a batch */
-	PROTO_EREGION = -154    /* not a region (region.h) */
+	PROTO_EREGION = -154,   /* not a region (region.h) */
+	PROTO_EPROJECT = -155   /* project=-: "-" names the unnamed project */
 };
 
 /* A short English phrase for any code above (VD_E* or PROTO_E*), "ok" for

@@ -70,6 +70,7 @@ int batch_record_of(const struct req *r, struct ledger_record *u)
 	memcpy(u->org, rec.org, sizeof(u->org));
 	memcpy(u->unit, rec.unit, sizeof(u->unit));
 	memcpy(u->klass, rec.klass, sizeof(u->klass));
+	memcpy(u->project, rec.project, sizeof(u->project));
 	u->at = rec.at;
 	u->amount = rec.amount;
 	u->qty = rec.qty;

@@ -67,6 +67,9 @@ int bureau_issue_check(struct conn *c, const struct req *r, struct job *j,
 	req_copy(r, KEY_REF, op->u.issue.ref, sizeof(op->u.issue.ref));
 	op->u.issue.need = r->num[KEY_NEED];
 	op->u.issue.asked = req_has(r, KEY_AMOUNT) ? r->num[KEY_AMOUNT] : -1;
+	if (req_has(r, KEY_PROJECT))
+		req_copy(r, KEY_PROJECT, op->u.issue.project,
+		         sizeof(op->u.issue.project));
 	return 0;
 }
 
@@ -77,6 +80,8 @@ void bureau_issue_finish(struct conn *c, const struct job *j)
 	reply_ok(&c->out);
 	reply_kv_str(&c->out, "program", op->u.issue.program);
 	reply_kv_str(&c->out, "org", op->u.issue.org);
+	if (op->u.issue.project[0])
+		reply_kv_str(&c->out, "project", op->u.issue.project);
 	reply_kv_i64(&c->out, "granted", op->amount);
 	reply_kv_i64(&c->out, "unfunded", op->remaining);
 	if (op->voucher[0])

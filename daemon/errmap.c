@@ -80,6 +80,7 @@ const char *errmap_word(int code)
 	case PROTO_ESIGLAST:
 	case PROTO_ESIGBATCH:
 	case PROTO_EREGION:
+	case PROTO_EPROJECT:
 		return "BADREQ";
 	}
 	return "INTERNAL";

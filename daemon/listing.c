@@ -310,6 +310,9 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 		                                               : "grant");
 		reply_kv_str(b, "pays",
 		             g->pays == POLICY_PAYS_CASH ? "cash" : "voucher");
+		reply_kv_str(b, "per",
+		             g->per == POLICY_PER_PROJECT ? "project"
+		                                          : "beneficiary");
 		reply_kv_i64(b, "cover_bp", g->cover_bp);
 		if (g->valid_from != INT64_MIN) {
 			period_format_date(g->valid_from, day);

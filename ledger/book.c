@@ -12,23 +12,33 @@
 #include "money.h"
 #include "period.h"
 
-#define ACC_KEY (2 * STORE_ID + 2)
+#define ACC_KEY BOOK_ACC_KEY
+
+const char *book_row_project(const struct policy_program *g,
+                             const char *project)
+{
+	if (g->per != POLICY_PER_PROJECT)
+		return "";
+	return project[0] ? project : "-";
+}
 
 /* Beneficiary first: the rows of one org (every program, every period)
  * sit together, so a record dirties one accrual page for its org, not
  * one per program it counts for (bench/README.md), and an org's
- * ACCRUAL listing is one range. */
+ * ACCRUAL listing is one range. The project before the period: a
+ * per-project lifetime cap sums one range. */
 static size_t acc_key(uint8_t *k, const char *prog, const char *ben,
-                      int32_t period)
+                      const char *proj, int32_t period)
 {
 	size_t n = store_key_id(k, 0, ben);
 
 	n = store_key_id(k, n, prog);
+	n = store_key_id(k, n, proj);
 	return store_key_u16(k, n, (uint16_t)period);
 }
 
 int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
-                       int32_t *period)
+                       char *proj, int32_t *period)
 {
 	const uint8_t *p = key;
 
@@ -36,7 +46,9 @@ int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
 		return VD_EINTERNAL;
 	store_key_get_id(p, ben);
 	store_key_get_id(p + STORE_ID, prog);
-	*period = store_get_u16(p + 2 * STORE_ID);
+	if (proj != NULL)
+		store_key_get_id(p + 2 * STORE_ID, proj);
+	*period = store_get_u16(p + 3 * STORE_ID);
 	return 0;
 }
 
@@ -63,13 +75,13 @@ int book_principal(struct book *b, const char *id, struct principal_row *r)
 }
 
 int book_acc_get(struct book *b, const char *prog, const char *ben,
-                 int32_t period, struct acc_row *r)
+                 const char *proj, int32_t period, struct acc_row *r)
 {
 	uint8_t k[ACC_KEY];
 	MDB_val v;
 	int rc;
 
-	acc_key(k, prog, ben, period);
+	acc_key(k, prog, ben, proj, period);
 	memset(r, 0, sizeof(*r));
 	rc = ltx_get(b->t, DB_ACCRUAL, k, ACC_KEY, &v);
 	if (rc == VD_ENOENT)
@@ -83,11 +95,11 @@ int book_acc_get(struct book *b, const char *prog, const char *ben,
 }
 
 int book_acc_put(struct book *b, const char *prog, const char *ben,
-                 int32_t period, const struct acc_row *r)
+                 const char *proj, int32_t period, const struct acc_row *r)
 {
 	uint8_t k[ACC_KEY];
 
-	acc_key(k, prog, ben, period);
+	acc_key(k, prog, ben, proj, period);
 	return ltx_put(b->t, DB_ACCRUAL, k, ACC_KEY, r, sizeof(*r));
 }
 
@@ -325,7 +337,7 @@ static int life_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if (k->mv_size != ACC_KEY || v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
-	p = store_get_u16((const uint8_t *)k->mv_data + 2 * STORE_ID);
+	p = store_get_u16((const uint8_t *)k->mv_data + 3 * STORE_ID);
 	if (money_add(l->basis, r.basis, &l->basis) < 0)
 		return VD_EOVERFLOW;
 	if (p != l->period) {
@@ -337,31 +349,34 @@ static int life_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return 0;
 }
 
+/* The rows of (prog, ben) of project proj, or of every project (NULL) */
 static int lifetime(struct book *b, const char *prog, const char *ben,
-                    int32_t period, struct life *l)
+                    const char *proj, int32_t period, struct life *l)
 {
-	uint8_t k[2 * STORE_ID];
+	uint8_t k[3 * STORE_ID];
+	size_t n = book_acc_prefix(k, ben, prog);
 
 	memset(l, 0, sizeof(*l));
 	l->period = period;
-	return ltx_walk(b->t, DB_ACCRUAL, k, book_acc_prefix(k, ben, prog),
-	                NULL, 0, life_one, l);
+	if (proj != NULL)
+		n = store_key_id(k, n, proj);
+	return ltx_walk(b->t, DB_ACCRUAL, k, n, NULL, 0, life_one, l);
 }
 
 int book_earned(struct book *b, const struct policy_program *g, const char *ben,
-                int32_t period, int64_t *earned)
+                const char *proj, int32_t period, int64_t *earned)
 {
 	struct acc_row row;
 	int rc;
 
-	if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0)
+	if ((rc = book_acc_get(b, g->id, ben, proj, period, &row)) < 0)
 		return rc;
-	return book_earned_row(b, g, ben, period, &row, earned);
+	return book_earned_row(b, g, ben, proj, period, &row, earned);
 }
 
 int book_earned_row(struct book *b, const struct policy_program *g,
-                    const char *ben, int32_t period, const struct acc_row *row,
-                    int64_t *earned)
+                    const char *ben, const char *proj, int32_t period,
+                    const struct acc_row *row, int64_t *earned)
 {
 	struct accrual_state st;
 	struct life l;
@@ -374,7 +389,7 @@ int book_earned_row(struct book *b, const struct policy_program *g,
 	/* the other periods' rows count only for a lifetime cap or
 	 * max_periods: a yearly program skips the walk over them */
 	if (g->cap_period == POLICY_LIFETIME || g->max_periods > 0) {
-		if ((rc = lifetime(b, g->id, ben, period, &l)) < 0)
+		if ((rc = lifetime(b, g->id, ben, proj, period, &l)) < 0)
 			return rc;
 	} else {
 		memset(&l, 0, sizeof(l));
@@ -449,7 +464,8 @@ static int new_voucher_id(struct book *b, char vid[BOOK_VID])
 }
 
 int book_grant(struct book *b, const struct policy_program *g, const char *ben,
-               int32_t period, int64_t amount, struct acc_row *acc)
+               const char *proj, int32_t period, int64_t amount,
+               struct acc_row *acc)
 {
 	struct voucher_row old, v;
 	char parts[512], exp[21];
@@ -478,6 +494,7 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 		memset(&v, 0, sizeof(v));
 		snprintf(v.program, sizeof(v.program), "%s", g->id);
 		snprintf(v.beneficiary, sizeof(v.beneficiary), "%s", ben);
+		snprintf(v.project, sizeof(v.project), "%s", proj);
 		v.period = period;
 		v.pays = (uint8_t)g->pays;
 	}
@@ -501,6 +518,8 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	journal_str(f, "voucher", acc->voucher);
 	journal_str(f, "program", g->id);
 	journal_str(f, "beneficiary", ben);
+	if (proj[0])
+		journal_str(f, "project", proj);
 	journal_i64(f, "period", period);
 	journal_i64(f, "amount", amount);
 	journal_str(f, "pools", parts);
@@ -510,126 +529,6 @@ int book_grant(struct book *b, const struct policy_program *g, const char *ben,
 	} else
 		journal_str(f, "pays", "cash");
 	return journal_append(b->t, b->now, "grant", f, NULL);
-}
-
-/* A reduce or clawback entry: what comes off (program, ben, period). */
-static int journal_cut(struct book *b, const char *type, const char *vid,
-                       const struct policy_program *g, const char *ben,
-                       int32_t period, int64_t amount, const char *pools)
-{
-	struct jfields fields, *f = &fields;
-
-	journal_fields_init(f);
-	if (vid != NULL)
-		journal_str(f, "voucher", vid);
-	journal_str(f, "program", g->id);
-	journal_str(f, "beneficiary", ben);
-	journal_i64(f, "period", period);
-	journal_i64(f, "amount", amount);
-	if (pools != NULL)
-		journal_str(f, "pools", pools);
-	return journal_append(b->t, b->now, type, f, NULL);
-}
-
-/* The vouchers of (program, ben, period), newest first: a grant program
- * has one per application, another program one (and before schema 4 a
- * new one after a revoke). */
-struct vlist {
-	const char *prog;
-	int32_t period;
-	char id[16][BOOK_VID];
-	size_t n;
-};
-
-static int vlist_one(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	struct vlist *l = arg;
-	struct voucher_row r;
-	char id[STORE_ID + 1];
-
-	if (v->mv_size != sizeof(r) || k->mv_size != 2 * STORE_ID)
-		return VD_EINTERNAL;
-	memcpy(&r, v->mv_data, sizeof(r));
-	if (r.period != l->period || strcmp(r.program, l->prog) != 0)
-		return 0;
-	store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
-	if (strlen(id) >= BOOK_VID)
-		return VD_EINTERNAL;
-	/* ids grow: keep the newest 16 */
-	if (l->n == 16) {
-		memmove(l->id[0], l->id[1], 15 * sizeof(l->id[0]));
-		l->n--;
-	}
-	memcpy(l->id[l->n++], id, strlen(id) + 1);
-	return 0;
-}
-
-/* Take cut back from what program g granted ben in period: off the
- * remaining of its vouchers, the newest first (booked as revoked, back
- * to the pools), the rest a clawback due. */
-static int reduce(struct book *b, const struct policy_program *g,
-                  const char *ben, int32_t period, int64_t cut,
-                  struct acc_row *acc)
-{
-	struct vlist l = {g->id, period, {{0}}, 0};
-	struct voucher_row old, v;
-	int64_t take = 0, t;
-	uint8_t k[STORE_ID];
-	char parts[512];
-	size_t i;
-	int rc;
-
-	store_key_id(k, 0, ben);
-	if ((rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0,
-	                   vlist_one, &l)) < 0)
-		return rc;
-	for (i = l.n; i-- > 0 && take < cut;) {
-		if ((rc = book_voucher_get_of(b, ben, l.id[i], &old)) < 0)
-			return rc;
-		if (old.status != V_ACTIVE)
-			continue;
-		v = old;
-		t = book_remaining(&v) < cut - take ? book_remaining(&v)
-		                                    : cut - take;
-		if (t <= 0)
-			continue;
-		take += t;
-		if ((rc = book_pools_move(
-		         b, g, period, offsetof(struct pool_row, revoked),
-		         &v.revoked, t, parts, sizeof(parts))) < 0)
-			return rc;
-		if (book_remaining(&v) == 0)
-			v.status = V_SPENT;
-		if ((rc = book_voucher_put(b, l.id[i], &old, &v)) < 0 ||
-		    (rc = journal_cut(b, "reduce", l.id[i], g, ben, period, t,
-		                      parts)) < 0)
-			return rc;
-	}
-	acc->granted -= cut;
-	/* the rest is owed back, as far as it left through the vouchers
-	 * (redeemed, paid out), the newest first; beyond that it had
-	 * returned to the pools already and lapses */
-	for (i = l.n; i-- > 0 && take < cut;) {
-		if ((rc = book_voucher_get_of(b, ben, l.id[i], &old)) < 0)
-			return rc;
-		v = old;
-		t = book_clawback_room(&v);
-		if (t > cut - take)
-			t = cut - take;
-		if (t <= 0)
-			continue;
-		v.clawback_due += t;
-		take += t;
-		if ((rc = book_voucher_put(b, l.id[i], &old, &v)) < 0 ||
-		    (rc = journal_cut(b, "clawback", l.id[i], g, ben, period, t,
-		                      NULL)) < 0)
-			return rc;
-	}
-	/* the net grant falls by all of cut: what lapses is said too */
-	if (take < cut)
-		return journal_cut(b, "lapse", NULL, g, ben, period, cut - take,
-		                   NULL);
-	return 0;
 }
 
 /* Keep the pools' unfunded figure equal to the split of every row's
@@ -659,130 +558,14 @@ int book_set_unfunded(struct book *b, const struct policy_program *g,
 	return 0;
 }
 
-int book_group_other(struct book *b, const struct policy_group *grp,
-                     const char *ben, int32_t period, int64_t *other)
-{
-	struct life l;
-	size_t i;
-	int rc;
-
-	*other = 0;
-	if (grp == NULL || grp->cap == POLICY_NO_CAP ||
-	    grp->cap_period != POLICY_LIFETIME)
-		return 0;
-	for (i = 0; i < grp->nprograms; i++) {
-		const struct policy_program *g =
-		    &b->pol->programs[grp->programs[i]];
-		if ((rc = lifetime(b, g->id, ben, period, &l)) < 0)
-			return rc;
-		*other += l.granted_other;
-	}
-	return 0;
-}
-
-int book_settle_group(struct book *b, int prog, const char *ben, int32_t period,
-                      int64_t issue)
-{
-	const struct policy_program *g = &b->pol->programs[prog];
-	const struct policy_group *grp = NULL;
-	struct accrual_member m[POLICY_MAX_PROGRAMS];
-	struct acc_row rows[POLICY_MAX_PROGRAMS];
-	struct acc_row orig[POLICY_MAX_PROGRAMS];
-	int64_t ent, total = 0, excess, other, rem[POLICY_MAX_SHARES];
-	int single = prog, pass, rc;
-	const int *idx = &single;
-	size_t n = 1, i;
-
-	if (g->group != POLICY_NO_GROUP) {
-		grp = &b->pol->groups[g->group];
-		idx = grp->programs;
-		n = grp->nprograms;
-	}
-	for (i = 0; i < n; i++) {
-		const struct policy_program *p = &b->pol->programs[idx[i]];
-		/* the row just read serves the earned amount too */
-		if ((rc = book_acc_get(b, p->id, ben, period, &rows[i])) < 0 ||
-		    (rc = book_earned_row(b, p, ben, period, &rows[i],
-		                          &m[i].earned)) < 0)
-			return rc;
-		orig[i] = rows[i];
-		m[i].granted = rows[i].granted > 0 ? rows[i].granted : 0;
-		total += m[i].granted;
-		if (p->settlement != POLICY_GRANT)
-			rows[i].earned = m[i].earned;
-	}
-	if ((rc = book_group_other(b, grp, ben, period, &other)) < 0 ||
-	    (rc = accrual_group(grp, m, n, other, &ent)) < 0)
-		return rc;
-	/* no longer earned (a void): take back, first from programs paid
-	 * over their own earned, then from the last in id order */
-	excess = total - ent;
-	for (pass = 0; pass < 2 && excess > 0; pass++)
-		for (i = n; i-- > 0 && excess > 0;) {
-			const struct policy_program *p =
-			    &b->pol->programs[idx[i]];
-			int64_t over = pass == 0 ? m[i].granted - m[i].earned
-			                         : m[i].granted;
-			int64_t cut = over < excess ? over : excess;
-			if (cut <= 0)
-				continue;
-			if ((rc = reduce(b, p, ben, period, cut, &rows[i])) < 0)
-				return rc;
-			m[i].granted -= cut;
-			excess -= cut;
-		}
-	for (i = 0; i < n; i++) {
-		const struct policy_program *p = &b->pol->programs[idx[i]];
-		struct accrual_funding f;
-		int64_t base = 0, want;
-		memset(&f, 0, sizeof(f));
-		/* the pools book a top-up as the change in their share of
-		 * the voucher's running total: that must fit */
-		if (m[i].delta > 0 && rows[i].voucher[0] != '\0') {
-			struct voucher_row v;
-			if ((rc = book_voucher_get_of(b, ben, rows[i].voucher,
-			                              &v)) < 0)
-				return rc;
-			base = v.granted;
-		}
-		/* a grant program's voucher is its application's: it is
-		 * granted when issued, at most the application's own amount;
-		 * what earlier applications could not be paid stays their
-		 * unmet demand */
-		want = m[i].delta;
-		if (p->settlement == POLICY_GRANT) {
-			int64_t most = idx[i] == prog && issue > 0 ? issue : 0;
-			want = want < most ? want : most;
-		}
-		if (m[i].delta > 0) {
-			if ((rc = book_pools_remaining(b, p, period, rem)) <
-			        0 ||
-			    (rc = accrual_fund(p, want, base, rem, &f)) < 0 ||
-			    (rc = book_grant(b, p, ben, period, f.grant,
-			                     &rows[i])) < 0)
-				return rc;
-			if (want < m[i].delta && m[i].delta >= p->min_grant)
-				f.unfunded = m[i].delta - f.grant;
-		}
-		if ((rc = book_set_unfunded(b, p, period, &rows[i],
-		                            f.unfunded)) < 0)
-			return rc;
-		if (memcmp(&rows[i], &orig[i], sizeof(rows[i])) == 0)
-			continue; /* unchanged: no write, no empty rows */
-		if ((rc = book_acc_put(b, p->id, ben, period, &rows[i])) < 0)
-			return rc;
-	}
-	return 0;
-}
-
 int book_lifetime(struct book *b, const char *prog, const char *ben,
-                  int32_t period, int64_t *basis, int64_t *granted_other,
-                  int64_t *earned_other)
+                  const char *proj, int32_t period, int64_t *basis,
+                  int64_t *granted_other, int64_t *earned_other)
 {
 	struct life l;
 	int rc;
 
-	if ((rc = lifetime(b, prog, ben, period, &l)) < 0)
+	if ((rc = lifetime(b, prog, ben, proj, period, &l)) < 0)
 		return rc;
 	*basis = l.basis;
 	*granted_other = l.granted_other;

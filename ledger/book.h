@@ -55,9 +55,9 @@ struct principal_row_v4 {
  * the org's programs, ever (its provider's programs as usual) */
 enum { REC_COUNTED = 0, REC_VOIDED = 1, REC_EXCLUDED = 2 };
 
-/* followed by line_len bytes of the signed line and counts_len bytes of
- * the programs it counted for ("c:prog,p:prog": c credits the consumer
- * org, p the provider) */
+/* Schema 6: project. Followed by line_len bytes of the signed line and
+ * counts_len bytes of the programs it counted for ("c:prog,p:prog": c
+ * credits the consumer org, p the provider) */
 struct rec_row {
 	char org[65];
 	int64_t at, amount, qty;
@@ -69,6 +69,20 @@ struct rec_row {
 	uint32_t line_len, counts_len;
 	char batch[65]; /* "" or, in decimal, the journal seq of its batch's
 	                   entry: with the provider, its DB_BATCHES key */
+	char project[65]; /* "": none (the unnamed project, "-") */
+};
+
+/* Schemas 3 to 5: what `vouchd upgrade` reads. */
+struct rec_row_v5 {
+	char org[65];
+	int64_t at, amount, qty;
+	char unit[33];
+	char klass[33];
+	uint8_t kind, status;
+	uint8_t sig[64];
+	uint64_t seq;
+	uint32_t line_len, counts_len;
+	char batch[65];
 };
 
 struct acc_row {
@@ -81,10 +95,10 @@ struct acc_row {
 
 enum { V_ACTIVE = 0, V_SPENT = 1, V_EXPIRED = 2, V_REVOKED = 3 };
 
-/* Schema 4. remaining = granted - redeemed - paid_out - expired -
- * revoked (book_remaining). clawback_due is what the holder owes back of
- * what left through this voucher (redeemed or paid out) after a revoke
- * or a void; recovered, what was repaid of it. */
+/* Schema 6 (project). remaining = granted - redeemed - paid_out -
+ * expired - revoked (book_remaining). clawback_due is what the holder
+ * owes back of what left through this voucher (redeemed or paid out)
+ * after a revoke or a void; recovered, what was repaid of it. */
 struct voucher_row {
 	char program[65];
 	char beneficiary[65];
@@ -93,6 +107,19 @@ struct voucher_row {
 	int64_t expires_at; /* 0: never (a cash entitlement) */
 	uint8_t status;
 	uint8_t pays; /* enum policy_pays */
+	int64_t paid_out, clawback_due, recovered;
+	char project[65]; /* its accrual row's (book_row_project) */
+};
+
+/* Schemas 4 and 5: what `vouchd upgrade` reads. */
+struct voucher_row_v5 {
+	char program[65];
+	char beneficiary[65];
+	int32_t period;
+	int64_t granted, redeemed, expired, revoked;
+	int64_t expires_at;
+	uint8_t status;
+	uint8_t pays;
 	int64_t paid_out, clawback_due, recovered;
 };
 
@@ -134,18 +161,28 @@ struct book {
 /* A principal by id; VD_ENOENT if not registered. */
 int book_principal(struct book *b, const char *id, struct principal_row *r);
 
-/* Accrual rows are keyed (beneficiary, program, period): the key's
- * parts (prog and ben of STORE_ID + 1 bytes), and the prefix of a
- * beneficiary's rows (of one program, or of all when prog is NULL). */
+/* The project of g's accrual row (and voucher) for a record or an
+ * application of project project ("" for the unnamed one): "" for a
+ * per-beneficiary program (one row per beneficiary and period), else
+ * project, "-" for the unnamed one (domain.md, "Projects"). */
+const char *book_row_project(const struct policy_program *g,
+                             const char *project);
+
+/* Accrual rows are keyed (beneficiary, program, project, period), the
+ * project as book_row_project says: the key's parts (prog, ben and proj
+ * of STORE_ID + 1 bytes; proj may be NULL), and the prefix of a
+ * beneficiary's rows (of one program, or of all when prog is NULL), in
+ * project then period order. */
+#define BOOK_ACC_KEY (3 * STORE_ID + 2)
 int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
-                       int32_t *period);
+                       char *proj, int32_t *period);
 size_t book_acc_prefix(uint8_t *k, const char *ben, const char *prog);
 
 /* An accrual row; a zero row (no voucher) when there is none. */
 int book_acc_get(struct book *b, const char *prog, const char *ben,
-                 int32_t period, struct acc_row *r);
+                 const char *proj, int32_t period, struct acc_row *r);
 int book_acc_put(struct book *b, const char *prog, const char *ben,
-                 int32_t period, const struct acc_row *r);
+                 const char *proj, int32_t period, const struct acc_row *r);
 
 /* A pool's figures for a period; zeros when there are none. */
 int book_pool_get(struct book *b, const char *pool, int32_t period,
@@ -193,49 +230,35 @@ int book_pools_move(struct book *b, const struct policy_program *g,
 int book_pools_remaining(struct book *b, const struct policy_program *g,
                          int32_t period, int64_t *rem);
 
-/* Step 1 to 3 for one program: the program's earned amount for ben. */
+/* Step 1 to 3 for one program: the program's earned amount for ben's
+ * row of project proj (book_row_project). */
 int book_earned(struct book *b, const struct policy_program *g, const char *ben,
-                int32_t period, int64_t *earned);
-/* The same from g's row for (ben, period), already read. */
+                const char *proj, int32_t period, int64_t *earned);
+/* The same from g's row for (ben, proj, period), already read. */
 int book_earned_row(struct book *b, const struct policy_program *g,
-                    const char *ben, int32_t period, const struct acc_row *row,
-                    int64_t *earned);
+                    const char *ben, const char *proj, int32_t period,
+                    const struct acc_row *row, int64_t *earned);
 
-/* What grp's programs granted ben in periods other than period, when the
- * group has a lifetime cap (0 otherwise, and for grp NULL): the part of
- * the cap already used. */
-int book_group_other(struct book *b, const struct policy_group *grp,
-                     const char *ben, int32_t period, int64_t *other);
-
-/* Steps 4 to 6 for the group of program prog (or prog alone) and ben in
- * period: recompute, grant what is due (funded by the pools, the rest
- * unfunded), or take back what is no longer earned (off the voucher's
- * remaining first, the rest a clawback due). Writes the rows that
- * changed and journals the grants, reductions and clawbacks. A grant
- * program is granted only by the ISSUE of an application (issue: its
- * amount, prog the program; 0 otherwise), at most that amount, into the
- * application's own voucher: what earlier applications could not be
- * paid stays their row's unfunded, not the new voucher's. */
-int book_settle_group(struct book *b, int prog, const char *ben, int32_t period,
-                      int64_t issue);
-
-/* Grant amount to ben under program g for period (amount <= 0:
- * nothing): top up acc's voucher, or create one if it has none or it was
- * revoked (acc->voucher then names the new one), draw on the pools,
- * journal it. acc->granted grows by amount; the caller stores acc. */
+/* Grant amount to ben under program g for period, on its row of project
+ * proj (amount <= 0: nothing): top up acc's voucher, or create one (of
+ * that project) if it has none or it was revoked (acc->voucher then
+ * names the new one), draw on the pools, journal it. acc->granted grows
+ * by amount; the caller stores acc. */
 int book_grant(struct book *b, const struct policy_program *g, const char *ben,
-               int32_t period, int64_t amount, struct acc_row *acc);
+               const char *proj, int32_t period, int64_t amount,
+               struct acc_row *acc);
 
 /* Set a row's unfunded amount to u, keeping the pools' unfunded figures
  * equal to the split of the rows'. The caller stores acc. */
 int book_set_unfunded(struct book *b, const struct policy_program *g,
                       int32_t period, struct acc_row *acc, int64_t u);
 
-/* Sums over every period of (program, ben): basis, and granted and earned
- * in periods other than `period`. */
+/* Sums over every period of (program, ben)'s rows of project proj (NULL:
+ * of every project): basis, and granted and earned in periods other than
+ * `period`. */
 int book_lifetime(struct book *b, const char *prog, const char *ben,
-                  int32_t period, int64_t *basis, int64_t *granted_other,
-                  int64_t *earned_other);
+                  const char *proj, int32_t period, int64_t *basis,
+                  int64_t *granted_other, int64_t *earned_other);
 
 /* What ben owes back: the sum of its vouchers' clawback_due. */
 int book_clawback_get(struct book *b, const char *ben, int64_t *amount);

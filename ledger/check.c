@@ -14,7 +14,7 @@
 #include "store.h"
 
 /* A small string-keyed table of figures, rebuilt from the journal. */
-#define KEY_LEN 200
+#define KEY_LEN 264
 
 struct slot {
 	char key[KEY_LEN];
@@ -167,16 +167,29 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i,
 	return 0;
 }
 
-static int row_key(char *key, const char *prog, const char *ben, int64_t period)
+/* An accrual row's: proj is its project (book_row_project), "" for a
+ * per-beneficiary program */
+static int row_key(char *key, const char *prog, const char *ben,
+                   const char *proj, int64_t period)
 {
-	return snprintf(key, KEY_LEN, "%s|%s|%" PRId64, prog, ben, period);
+	return snprintf(key, KEY_LEN, "%s|%s|%s|%" PRId64, prog, ben, proj,
+	                period);
+}
+
+/* An entry's project= ("" when absent) */
+static void entry_project(const char *e, size_t len, const char *name,
+                          char *proj)
+{
+	if (!journal_field(e, len, name, proj, STORE_ID + 1))
+		proj[0] = '\0';
 }
 
 /* usage and void: the record's counted programs gain or lose its basis
- * (a net basis: less what vouchers had redeemed of it) */
+ * (a net basis: less what vouchers had redeemed of it) on their rows of
+ * the record's project */
 static int counts(struct check *c, const char *list, const char *provider,
-                  const char *org, int64_t period, int64_t amount, int64_t qty,
-                  int64_t redeemed, int sign)
+                  const char *org, const char *project, int64_t period,
+                  int64_t amount, int64_t qty, int64_t redeemed, int sign)
 {
 	char key[KEY_LEN], prog[STORE_ID + 1];
 	const char *p = list;
@@ -191,7 +204,9 @@ static int counts(struct check *c, const char *list, const char *provider,
 		memcpy(prog, p + 2, l - 2);
 		prog[l - 2] = '\0';
 		g = policy_program(c->pol, prog);
-		row_key(key, prog, p[0] == 'c' ? org : provider, period);
+		if (g != NULL)
+			row_key(key, prog, p[0] == 'c' ? org : provider,
+			        book_row_project(g, project), period);
 		if (g != NULL &&
 		    (rc = add(&c->rows, key, 0,
 		              sign * (g->basis == POLICY_QUANTITY ? qty
@@ -210,7 +225,7 @@ static int counts(struct check *c, const char *list, const char *provider,
  * (net=, with the record's org and period). */
 static int net_entry(struct check *c, const char *e, size_t len, int64_t amount)
 {
-	char list[1024], org[STORE_ID + 1], key[KEY_LEN];
+	char list[1024], org[STORE_ID + 1], key[KEY_LEN], proj[STORE_ID + 1];
 	const char *p = list;
 	int64_t period;
 	int rc;
@@ -219,18 +234,24 @@ static int net_entry(struct check *c, const char *e, size_t len, int64_t amount)
 		return 0;
 	if (!journal_field(e, len, "org", org, sizeof(org)))
 		return VD_EINTERNAL;
+	entry_project(e, len, "record_project", proj);
 	if ((rc = num(c, e, len, "record_period", &period)) != 0)
 		return rc;
 	while (*p) {
 		size_t l = strcspn(p, ",");
+		const struct policy_program *g;
 		char prog[STORE_ID + 1];
 		if (l == 0 || l > STORE_ID)
 			return VD_EINTERNAL;
 		memcpy(prog, p, l);
 		prog[l] = '\0';
-		row_key(key, prog, org, period);
-		if ((rc = add(&c->rows, key, 0, -amount)) < 0)
-			return rc;
+		/* a program since removed: its rows are not compared */
+		if ((g = policy_program(c->pol, prog)) != NULL) {
+			row_key(key, prog, org, book_row_project(g, proj),
+			        period);
+			if ((rc = add(&c->rows, key, 0, -amount)) < 0)
+				return rc;
+		}
 		p += l + (p[l] == ',');
 	}
 	return 0;
@@ -261,8 +282,8 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	n = r.counts_len < sizeof(list) - 1 ? r.counts_len : sizeof(list) - 1;
 	memcpy(list, (const char *)v.mv_data + sizeof(r) + r.line_len, n);
 	list[n] = '\0';
-	return counts(c, list, provider, r.org, period, r.amount, r.qty,
-	              redeemed, -1);
+	return counts(c, list, provider, r.org, r.project, period, r.amount,
+	              r.qty, redeemed, -1);
 }
 
 static int replay(void *arg, uint64_t seq, const char *e, size_t len,
@@ -270,8 +291,9 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 {
 	struct check *c = arg;
 	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1], ben[STORE_ID + 1],
-	    key[KEY_LEN], parts[1024], list[16384];
+	    proj[STORE_ID + 1], key[KEY_LEN], parts[1024], list[16384];
 	int64_t amount, period, n;
+	const struct policy_program *g;
 	struct slot *s;
 	int rc = 0;
 
@@ -289,13 +311,16 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	}
 	if (!journal_field(e, len, "pools", parts, sizeof(parts)))
 		parts[0] = '\0';
+	/* a row's entries (grant ... lapse) name its project; usage and
+	 * issue entries the record's or application's */
+	entry_project(e, len, "project", proj);
 	if (strcmp(type, "lapse") == 0) {
 		/* no longer granted, and neither returned nor owed: it had
 		 * gone back to the pools already */
 		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
 		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
 			return VD_EINTERNAL;
-		row_key(key, prog, ben, period);
+		row_key(key, prog, ben, proj, period);
 		return add(&c->rows, key, 1, -amount);
 	}
 	if (strcmp(type, "grant") == 0 || strcmp(type, "reduce") == 0 ||
@@ -304,7 +329,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
 		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
 			return VD_EINTERNAL;
-		row_key(key, prog, ben, period);
+		row_key(key, prog, ben, proj, period);
 		if ((rc = add(&c->rows, key, 1, grant ? amount : -amount)) < 0)
 			return rc;
 		if (type[0] == 'c') {
@@ -430,7 +455,8 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 			return VD_EINTERNAL;
 		if ((rc = num(c, e, len, "qty", &n)) != 0)
 			return rc;
-		return counts(c, list, provider, org, period, amount, n, 0, 1);
+		return counts(c, list, provider, org, proj, period, amount, n,
+		              0, 1);
 	}
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);
@@ -438,7 +464,9 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
 		    !journal_field(e, len, "org", ben, sizeof(ben)))
 			return VD_EINTERNAL;
-		row_key(key, prog, ben, period);
+		g = policy_program(c->pol, prog);
+		row_key(key, prog, ben, g ? book_row_project(g, proj) : proj,
+		        period);
 		if ((rc = num(c, e, len, "need", &n)) != 0 ||
 		    (rc = add(&c->rows, key, 0, n)) < 0)
 			return rc;
@@ -552,8 +580,8 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
-	char prog[STORE_ID + 1], ben[STORE_ID + 1], key[KEY_LEN],
-	    what[KEY_LEN + 16];
+	char prog[STORE_ID + 1], ben[STORE_ID + 1], proj[STORE_ID + 1],
+	    key[KEY_LEN], what[KEY_LEN + 16];
 	const struct policy_program *g;
 	struct book b = {c->t, c->pol, 0};
 	struct acc_row r;
@@ -564,11 +592,11 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 
 	if (v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, proj,
 	                             &period)) < 0)
 		return rc;
 	memcpy(&r, v->mv_data, sizeof(r));
-	row_key(key, prog, ben, period);
+	row_key(key, prog, ben, proj, period);
 	s = find(&c->rows, key, 0);
 	snprintf(what, sizeof(what), "accrual %s basis", key);
 	/* a program no longer in the policy: the records' basis for it
@@ -589,7 +617,7 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 		return 0;
 	if (g->settlement == POLICY_GRANT)
 		earned = s ? s->v[2] : 0;
-	else if ((rc = book_earned(&b, g, ben, period, &earned)) < 0)
+	else if ((rc = book_earned(&b, g, ben, proj, period, &earned)) < 0)
 		return rc;
 	snprintf(what, sizeof(what), "accrual %s earned", key);
 	if (r.earned != earned)

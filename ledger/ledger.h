@@ -100,6 +100,7 @@ struct ledger_record {
 	char unit[33];
 	int kind; /* enum usage_kind */
 	char klass[33];
+	char project[LEDGER_ID + 1]; /* "": the unnamed project, '-' */
 	const char *line;
 	size_t line_len;
 	uint8_t sig[64];
@@ -161,6 +162,7 @@ struct ledger_op {
 			char org[LEDGER_ID + 1];
 			int64_t need, asked; /* asked < 0: not limited */
 			char ref[LEDGER_ID + 1];
+			char project[LEDGER_ID + 1]; /* "": none */
 		} issue;
 		struct {
 			char program[LEDGER_ID + 1];

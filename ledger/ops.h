@@ -81,7 +81,8 @@ struct ops_net {
 	int prog[POLICY_MAX_PROGRAMS];
 	int consumer[POLICY_MAX_PROGRAMS];
 	size_t n;
-	char org[STORE_ID + 1]; /* the record's org and period */
+	char org[STORE_ID + 1]; /* the record's org, project and period */
+	char project[STORE_ID + 1];
 	int32_t period;
 };
 int ops_net_lower(struct book *b, const char *provider, const char *record,
@@ -92,14 +93,15 @@ int ops_net_settle(struct book *b, const char *provider,
 
 /* SETTLE's computation (domain.md, "Annual settlement"), shared by the
  * settlement and its preview (SETTLE dry=1, a read): for each
- * beneficiary with a row of the program for the period, in beneficiary
- * order, what it is due (its share of its group's entitlement above what
+ * beneficiary (and project, for a per-project program) with a row of the
+ * program for the period, in beneficiary then project order, what it is due (its share of its group's entitlement above what
  * the group was paid) and what it would be paid (pro rata when the pools
  * cannot pay the total). Refused (why set) for an unknown program, one
  * that is not annual, a period out of range, or a settled period
  * (CLOSED). On success the caller frees p with ops_settle_plan_free. */
 struct settle_ben {
 	char ben[STORE_ID + 1];
+	char proj[STORE_ID + 1]; /* the row's (book_row_project) */
 };
 
 struct settle_plan {

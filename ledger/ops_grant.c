@@ -6,24 +6,31 @@
 
 #include "accrual.h"
 #include "err.h"
+#include "group.h"
 #include "money.h"
 #include "ops.h"
 #include "period.h"
 
 /* An application, for its replay. unfunded came after schema 4's first
- * release: a row without it (APP_ROW_OLD bytes) reads as 0. */
+ * release, project with schema 6: a row without them (APP_ROW_OLD or
+ * APP_ROW_V5 bytes) reads as 0 and "" (no project). */
 struct application_row {
 	char org[65];
 	int64_t need, asked, amount, granted;
 	uint64_t seq;
 	char voucher[BOOK_VID];
 	int64_t unfunded; /* what of its amount the pools could not pay */
+	char project[65]; /* "": none */
 };
 
 #define APP_ROW_OLD offsetof(struct application_row, unfunded)
+#define APP_ROW_V5 offsetof(struct application_row, project)
 
+/* What the rows of g's group that an application of project project
+ * grants into hold: the members' rows for it (book_row_project). */
 static int64_t group_granted(struct book *b, const struct policy_program *g,
-                             int prog, const char *ben, int32_t period)
+                             int prog, const char *ben, const char *project,
+                             int32_t period)
 {
 	const struct policy_group *grp =
 	    g->group == POLICY_NO_GROUP ? NULL : &b->pol->groups[g->group];
@@ -34,7 +41,8 @@ static int64_t group_granted(struct book *b, const struct policy_program *g,
 	for (i = 0; i < n; i++) {
 		const struct policy_program *p =
 		    &b->pol->programs[grp ? grp->programs[i] : prog];
-		if (book_acc_get(b, p->id, ben, period, &r) == 0)
+		if (book_acc_get(b, p->id, ben, book_row_project(p, project),
+		                 period, &r) == 0)
 			sum += r.granted;
 	}
 	return sum;
@@ -48,6 +56,7 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	struct acc_row acc;
 	struct jfields f;
 	int64_t prior, basis_all, granted_other, earned_other, before, unf;
+	const char *proj;
 	uint8_t k[2 * STORE_ID];
 	int32_t period;
 	MDB_val v;
@@ -72,13 +81,15 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	store_key_id(k, store_key_id(k, 0, g->id), op->u.issue.ref);
 	rc = ltx_get(b->t, DB_APPLICATIONS, k, sizeof(k), &v);
 	if (rc == 0) {
-		if (v.mv_size != sizeof(app) && v.mv_size != APP_ROW_OLD)
+		if (v.mv_size != sizeof(app) && v.mv_size != APP_ROW_OLD &&
+		    v.mv_size != APP_ROW_V5)
 			return VD_EINTERNAL;
 		memset(&app, 0, sizeof(app));
 		memcpy(&app, v.mv_data, v.mv_size);
 		if (strcmp(app.org, op->u.issue.org) != 0 ||
 		    app.need != op->u.issue.need ||
-		    app.asked != op->u.issue.asked)
+		    app.asked != op->u.issue.asked ||
+		    strcmp(app.project, op->u.issue.project) != 0)
 			return ops_refuse(&op->why, VD_ECONFLICT,
 			                  "ref already used for another "
 			                  "application");
@@ -105,9 +116,12 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	if (op->u.issue.need < 0)
 		return ops_refuse(&op->why, VD_EINVAL, "negative need");
 	period = (int32_t)period_of(b->now);
-	if ((rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0 ||
-	    (rc = book_lifetime(b, g->id, op->u.issue.org, period, &basis_all,
-	                        &granted_other, &earned_other)) < 0)
+	/* a per-project program's cap is the project's (domain.md) */
+	proj = book_row_project(g, op->u.issue.project);
+	if ((rc = book_acc_get(b, g->id, op->u.issue.org, proj, period,
+	                       &acc)) < 0 ||
+	    (rc = book_lifetime(b, g->id, op->u.issue.org, proj, period,
+	                        &basis_all, &granted_other, &earned_other)) < 0)
 		return rc;
 	/* the cap counts this program's own applications */
 	prior =
@@ -122,11 +136,15 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	acc.voucher[0] = '\0';
 	if ((rc = money_add(acc.earned, app.amount, &acc.earned)) < 0 ||
 	    (rc = money_add(acc.basis, op->u.issue.need, &acc.basis)) < 0 ||
-	    (rc = book_acc_put(b, g->id, op->u.issue.org, period, &acc)) < 0)
+	    (rc = book_acc_put(b, g->id, op->u.issue.org, proj, period,
+	                       &acc)) < 0)
 		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "program", g->id);
 	journal_str(&f, "org", op->u.issue.org);
+	/* the application's project; its row's is book_row_project's */
+	if (op->u.issue.project[0])
+		journal_str(&f, "project", op->u.issue.project);
 	journal_i64(&f, "period", period);
 	journal_i64(&f, "need", op->u.issue.need);
 	if (op->u.issue.asked >= 0)
@@ -135,14 +153,17 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	journal_str(&f, "ref", op->u.issue.ref);
 	if ((rc = journal_append(b->t, b->now, "issue", &f, &app.seq)) < 0)
 		return rc;
-	before = group_granted(b, g, prog, op->u.issue.org, period);
+	before = group_granted(b, g, prog, op->u.issue.org, op->u.issue.project,
+	                       period);
 	unf = acc.unfunded;
-	if ((rc = book_settle_group(b, prog, op->u.issue.org, period,
-	                            app.amount)) < 0 ||
-	    (rc = book_acc_get(b, g->id, op->u.issue.org, period, &acc)) < 0)
+	if ((rc = group_settle(b, prog, op->u.issue.org, op->u.issue.project,
+	                       period, app.amount)) < 0 ||
+	    (rc = book_acc_get(b, g->id, op->u.issue.org, proj, period,
+	                       &acc)) < 0)
 		return rc;
-	app.granted =
-	    group_granted(b, g, prog, op->u.issue.org, period) - before;
+	app.granted = group_granted(b, g, prog, op->u.issue.org,
+	                            op->u.issue.project, period) -
+	              before;
 	/* the row's unmet demand grew by what of this application the
 	 * pools could not pay */
 	app.unfunded = acc.unfunded - unf;
@@ -153,6 +174,7 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	snprintf(app.org, sizeof(app.org), "%s", op->u.issue.org);
 	app.need = op->u.issue.need;
 	app.asked = op->u.issue.asked;
+	snprintf(app.project, sizeof(app.project), "%s", op->u.issue.project);
 	memcpy(app.voucher, acc.voucher, sizeof(app.voucher));
 	if ((rc = ltx_put(b->t, DB_APPLICATIONS, k, sizeof(k), &app,
 	                  sizeof(app))) < 0)
@@ -175,12 +197,12 @@ struct bens {
 static int collect(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct bens *s = arg;
-	char prog[STORE_ID + 1], ben[STORE_ID + 1];
+	char prog[STORE_ID + 1], ben[STORE_ID + 1], proj[STORE_ID + 1];
 	int32_t period;
 	int rc;
 
 	(void)v;
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, proj,
 	                             &period)) < 0)
 		return rc;
 	if (period != s->period || strcmp(prog, s->prog) != 0)
@@ -194,39 +216,8 @@ static int collect(void *arg, const MDB_val *k, const MDB_val *v)
 		s->cap = nc;
 	}
 	memcpy(s->v[s->n].ben, ben, sizeof(ben));
+	memcpy(s->v[s->n].proj, proj, sizeof(proj));
 	s->n++;
-	return 0;
-}
-
-/* What a beneficiary is due from program prog at settlement: its share of
- * the group's entitlement above what the group already paid. */
-static int due_of(struct book *b, int prog, const char *ben, int32_t period,
-                  int64_t *due)
-{
-	const struct policy_program *g = &b->pol->programs[prog];
-	const struct policy_group *grp =
-	    g->group == POLICY_NO_GROUP ? NULL : &b->pol->groups[g->group];
-	struct accrual_member m[POLICY_MAX_PROGRAMS];
-	size_t i, n = grp ? grp->nprograms : 1, me = 0;
-	struct acc_row r;
-	int64_t ent, other;
-	int rc;
-
-	for (i = 0; i < n; i++) {
-		int pi = grp ? grp->programs[i] : prog;
-		const struct policy_program *p = &b->pol->programs[pi];
-		if (pi == prog)
-			me = i;
-		if ((rc = book_acc_get(b, p->id, ben, period, &r)) < 0 ||
-		    (rc = book_earned(b, p, ben, period, &m[i].earned)) < 0)
-			return rc;
-		m[i].granted = r.granted > 0 ? r.granted : 0;
-	}
-	/* a lifetime group cap counts what other periods were granted */
-	if ((rc = book_group_other(b, grp, ben, period, &other)) < 0 ||
-	    (rc = accrual_group(grp, m, n, other, &ent)) < 0)
-		return rc;
-	*due = m[me].delta;
 	return 0;
 }
 
@@ -308,8 +299,8 @@ int ops_settle_plan(struct book *b, const char *program, int32_t period,
 		goto fail;
 	}
 	for (i = 0; i < p->n; i++)
-		if ((rc = due_of(b, prog, p->rows[i].ben, period, &p->due[i])) <
-		        0 ||
+		if ((rc = group_due(b, prog, p->rows[i].ben, p->rows[i].proj,
+		                    period, &p->due[i])) < 0 ||
 		    (rc = money_add(p->total, p->due[i], &p->total)) < 0)
 			goto fail;
 	if ((rc = book_pools_remaining(b, g, period, rem)) < 0 ||
@@ -376,14 +367,16 @@ int ops_settle(struct book *b, struct ledger_op *op)
 			goto out;
 	}
 	for (i = 0; i < p.n; i++) {
-		const char *ben = p.rows[i].ben;
+		const char *ben = p.rows[i].ben, *proj = p.rows[i].proj;
 		struct acc_row r;
-		if ((rc = book_acc_get(b, g->id, ben, period, &r)) < 0 ||
-		    (rc = book_earned(b, g, ben, period, &r.earned)) < 0 ||
-		    (rc = book_grant(b, g, ben, period, p.paid[i], &r)) < 0 ||
+		if ((rc = book_acc_get(b, g->id, ben, proj, period, &r)) < 0 ||
+		    (rc = book_earned(b, g, ben, proj, period, &r.earned)) <
+		        0 ||
+		    (rc = book_grant(b, g, ben, proj, period, p.paid[i], &r)) <
+		        0 ||
 		    (rc = book_set_unfunded(b, g, period, &r,
 		                            p.due[i] - p.paid[i])) < 0 ||
-		    (rc = book_acc_put(b, g->id, ben, period, &r)) < 0)
+		    (rc = book_acc_put(b, g->id, ben, proj, period, &r)) < 0)
 			goto out;
 	}
 	{

@@ -256,6 +256,9 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		journal_str(&f, "net", net);
 		journal_str(&f, "org", v.beneficiary);
 		journal_i64(&f, "record_period", todo.period);
+		/* per-project programs' rows are the record's project's */
+		if (todo.project[0])
+			journal_str(&f, "record_project", todo.project);
 	}
 	if ((rc = journal_append(b->t, b->now, "redeem", &f, &op->seq)) < 0)
 		return rc;

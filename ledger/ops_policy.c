@@ -154,7 +154,7 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	const struct policy_program *now, *was;
 	struct acc_row row;
 
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, NULL,
 	                             &period)) < 0)
 		return rc;
 	if ((now = policy_program(j->b->pol, prog)) == NULL)
@@ -172,6 +172,17 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if (was != NULL && was->basis != now->basis)
 		return refuse(j,
 		              "%s:%d: program %s's basis would change, but the "
+		              "store has its rows (%s's %d); add a new "
+		              "program instead",
+		              now->where.file, now->where.line, prog, ben,
+		              period);
+	/* rows are per beneficiary or per project: the other way would
+	 * leave them beside rows of another shape, the basis split between
+	 * them (stricter than domain.md's "has granted anything": a row
+	 * with a basis and no grant yet is refused too) */
+	if (was != NULL && was->per != now->per)
+		return refuse(j,
+		              "%s:%d: program %s's per would change, but the "
 		              "store has its rows (%s's %d); add a new "
 		              "program instead",
 		              now->where.file, now->where.line, prog, ben,

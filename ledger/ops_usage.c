@@ -7,6 +7,7 @@
 
 #include "accrual.h"
 #include "err.h"
+#include "group.h"
 #include "money.h"
 #include "ops.h"
 #include "period.h"
@@ -66,7 +67,8 @@ static int same_record(const struct rec_row *r, const struct ledger_record *u)
 	return strcmp(r->org, u->org) == 0 && r->at == u->at &&
 	       r->amount == u->amount && r->qty == u->qty &&
 	       strcmp(r->unit, u->unit) == 0 && r->kind == u->kind &&
-	       strcmp(r->klass, u->klass) == 0;
+	       strcmp(r->klass, u->klass) == 0 &&
+	       strcmp(r->project, u->project) == 0;
 }
 
 /* Walk a counts string: fn(program index or -1, consumer?) */
@@ -105,10 +107,11 @@ static int parse_counts(struct book *b, const char *s, size_t len,
 	return 0;
 }
 
-/* Recompute the groups of the programs a record counted for, once per
- * group and beneficiary. */
+/* Recompute the groups of the programs a record of project project
+ * counted for, once per group and beneficiary. */
 static int settle_counted(struct book *b, const struct counted *c,
-                          const char *provider, const char *org, int32_t period)
+                          const char *provider, const char *org,
+                          const char *project, int32_t period)
 {
 	int done[POLICY_MAX_PROGRAMS][2];
 	size_t i, j, nd = 0;
@@ -131,9 +134,9 @@ static int settle_counted(struct book *b, const struct counted *c,
 		done[nd][0] = key;
 		done[nd][1] = c->consumer[i];
 		nd++;
-		if ((rc = book_settle_group(b, c->prog[i],
-		                            c->consumer[i] ? org : provider,
-		                            period, 0)) < 0)
+		if ((rc = group_settle(b, c->prog[i],
+		                       c->consumer[i] ? org : provider, project,
+		                       period, 0)) < 0)
 			return rc;
 	}
 	return 0;
@@ -152,25 +155,27 @@ static int add_basis(struct book *b, const struct counted *c,
 
 	for (i = 0; i < c->n; i++) {
 		const struct policy_program *g;
-		const char *ben = c->consumer[i] ? r->org : provider;
+		const char *ben = c->consumer[i] ? r->org : provider, *proj;
 		int64_t d;
 		if (c->prog[i] < 0)
 			continue;
 		g = &b->pol->programs[c->prog[i]];
+		proj = book_row_project(g, r->project);
 		d = g->basis == POLICY_QUANTITY ? r->qty
 		    : g->basis == POLICY_NET    ? r->amount - redeemed
 		                                : r->amount;
-		if ((rc = book_acc_get(b, g->id, ben, period, &row)) < 0 ||
+		if ((rc = book_acc_get(b, g->id, ben, proj, period, &row)) <
+		        0 ||
 		    (rc = money_add(row.basis, sign * d, &row.basis)) < 0)
 			return rc;
 		/* an annual row shows what is earned so far (nothing is
 		 * granted before SETTLE); an immediate one is recomputed by
 		 * its group right after */
 		if (g->settlement == POLICY_ANNUAL &&
-		    (rc = book_earned_row(b, g, ben, period, &row,
+		    (rc = book_earned_row(b, g, ben, proj, period, &row,
 		                          &row.earned)) < 0)
 			return rc;
-		if ((rc = book_acc_put(b, g->id, ben, period, &row)) < 0)
+		if ((rc = book_acc_put(b, g->id, ben, proj, period, &row)) < 0)
 			return rc;
 	}
 	return 0;
@@ -327,6 +332,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 	r.qty = u->qty;
 	snprintf(r.unit, sizeof(r.unit), "%s", u->unit);
 	snprintf(r.klass, sizeof(r.klass), "%s", u->klass);
+	snprintf(r.project, sizeof(r.project), "%s", u->project);
 	r.kind = (uint8_t)u->kind;
 	r.status = org.status == P_SUSPENDED ? REC_EXCLUDED : REC_COUNTED;
 	memcpy(r.sig, u->sig, sizeof(r.sig));
@@ -347,6 +353,8 @@ static int accept(struct book *b, const struct ledger_record *u,
 	journal_str(f, "kind", kind_name(u->kind));
 	if (u->klass[0])
 		journal_str(f, "class", u->klass);
+	if (u->project[0])
+		journal_str(f, "project", u->project);
 	journal_str(f, "counts", cn ? counts : "-");
 	if ((rc = journal_append(b->t, b->now, "usage", f, &r.seq)) < 0)
 		goto out;
@@ -374,7 +382,8 @@ static int accept(struct book *b, const struct ledger_record *u,
 	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), ref, reflen)) <
 	        0 ||
 	    (rc = add_basis(b, &c, &r, u->provider, period, 0, 1)) < 0 ||
-	    (rc = settle_counted(b, &c, u->provider, u->org, period)) < 0)
+	    (rc = settle_counted(b, &c, u->provider, u->org, u->project,
+	                         period)) < 0)
 		goto out;
 	*status = LEDGER_ACCEPTED;
 	*seq = r.seq;
@@ -532,7 +541,8 @@ int ops_void(struct book *b, struct ledger_op *op)
 	if (rc < 0 ||
 	    (rc = ops_unredeem_record(b, provider, op->u.void_.id)) < 0 ||
 	    (rc = add_basis(b, &c, &r, provider, period, redeemed, -1)) < 0 ||
-	    (rc = settle_counted(b, &c, provider, r.org, period)) < 0)
+	    (rc = settle_counted(b, &c, provider, r.org, r.project, period)) <
+	        0)
 		return rc;
 	op->status = LEDGER_VOIDED;
 	return 0;
@@ -555,12 +565,13 @@ int ops_net_lower(struct book *b, const char *provider, const char *record,
 		return rc;
 	todo->period = (int32_t)period_of(r.at);
 	memcpy(todo->org, r.org, sizeof(todo->org));
+	memcpy(todo->project, r.project, sizeof(todo->project));
 	/* a period that ended more than late_days ago is frozen */
 	if (closed(b, todo->period))
 		return 0;
 	for (i = 0; i < c.n; i++) {
 		const struct policy_program *g;
-		const char *ben = c.consumer[i] ? r.org : provider;
+		const char *ben = c.consumer[i] ? r.org : provider, *proj;
 		if (c.prog[i] < 0)
 			continue;
 		g = &b->pol->programs[c.prog[i]];
@@ -579,16 +590,18 @@ int ops_net_lower(struct book *b, const char *provider, const char *record,
 			return VD_ELIMIT;
 		todo->prog[todo->n] = c.prog[i];
 		todo->consumer[todo->n++] = c.consumer[i];
-		if ((rc = book_acc_get(b, g->id, ben, todo->period, &row)) <
-		        0 ||
+		proj = book_row_project(g, r.project);
+		if ((rc = book_acc_get(b, g->id, ben, proj, todo->period,
+		                       &row)) < 0 ||
 		    (rc = money_add(row.basis, -amount, &row.basis)) < 0)
 			return rc;
 		/* an annual row shows what is earned so far */
 		if (g->settlement == POLICY_ANNUAL &&
-		    (rc = book_earned_row(b, g, ben, todo->period, &row,
+		    (rc = book_earned_row(b, g, ben, proj, todo->period, &row,
 		                          &row.earned)) < 0)
 			return rc;
-		if ((rc = book_acc_put(b, g->id, ben, todo->period, &row)) < 0)
+		if ((rc = book_acc_put(b, g->id, ben, proj, todo->period,
+		                       &row)) < 0)
 			return rc;
 	}
 	return 0;
@@ -602,5 +615,6 @@ int ops_net_settle(struct book *b, const char *provider,
 	memcpy(c.prog, todo->prog, sizeof(c.prog));
 	memcpy(c.consumer, todo->consumer, sizeof(c.consumer));
 	c.n = todo->n;
-	return settle_counted(b, &c, provider, todo->org, todo->period);
+	return settle_counted(b, &c, provider, todo->org, todo->project,
+	                      todo->period);
 }

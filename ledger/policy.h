@@ -49,6 +49,9 @@ enum policy_round { POLICY_ROUND_FEN, POLICY_ROUND_YUAN };
 enum policy_settlement { POLICY_IMMEDIATE, POLICY_ANNUAL, POLICY_GRANT };
 enum policy_providers { POLICY_PROV_ANY, POLICY_PROV_LOCAL, POLICY_PROV_LIST };
 enum policy_combine { POLICY_MAX, POLICY_SUM };
+/* What caps, thresholds and group rules apply to: each beneficiary, or
+ * each (beneficiary, project) (domain.md, "Projects") */
+enum policy_per { POLICY_PER_BENEFICIARY, POLICY_PER_PROJECT };
 /* What a grant is: a voucher providers redeem, or a cash entitlement the
  * bureau pays out (the values are stored in voucher rows: never change) */
 enum policy_pays { POLICY_PAYS_VOUCHER = 0, POLICY_PAYS_CASH = 1 };
@@ -139,6 +142,7 @@ struct policy_program {
 	 * checked) */
 	char region[REGION_MAX + 1];
 	int ben_any; /* beneficiary_region = any */
+	enum policy_per per;
 	struct policy_origin where;
 };
 
@@ -147,6 +151,9 @@ struct policy_group {
 	enum policy_combine combine;
 	int64_t cap; /* fen, or POLICY_NO_CAP */
 	enum policy_cap_period cap_period;
+	/* per project: its programs must all be per project (a policy
+	 * error otherwise) */
+	enum policy_per per;
 	size_t nprograms;
 	int *programs; /* indexes into policy.programs, in id order */
 	struct policy_origin where;

@@ -293,6 +293,7 @@ static int build_pool(struct conv *c, struct policy_pool *pool)
 }
 
 static const char *const period_names[] = {"year", "lifetime"};
+static const char *const per_names[] = {"beneficiary", "project"};
 
 static int build_group(struct conv *c, struct policy_group *g)
 {
@@ -319,6 +320,10 @@ static int build_group(struct conv *c, struct policy_group *g)
 			if (conv_enum(c, period_names, 2, "year or lifetime",
 			              &v) == 0)
 				g->cap_period = (enum policy_cap_period)v;
+		} else if (strcmp(k, "per") == 0) {
+			if (conv_enum(c, per_names, 2, "beneficiary or project",
+			              &v) == 0)
+				g->per = (enum policy_per)v;
 		} else
 			conv_unknown_key(c);
 	}
@@ -482,6 +487,10 @@ static int build_program(struct conv *c, struct policy_program *g)
 			if (conv_enum(c, ben_region_names, 2, "within or any",
 			              &v) == 0)
 				g->ben_any = v == 1;
+		} else if (strcmp(k, "per") == 0) {
+			if (conv_enum(c, per_names, 2, "beneficiary or project",
+			              &v) == 0)
+				g->per = (enum policy_per)v;
 		} else
 			conv_unknown_key(c);
 	}
@@ -601,6 +610,18 @@ static int link_groups(struct policy *p, struct policy_errors *errs)
 			if (pr->group != (int)i)
 				continue;
 			g->programs[g->nprograms++] = (int)j;
+			/* a per-project group combines per (beneficiary,
+			 * project): a program of one firm-wide figure has no
+			 * project to combine in (domain.md, "Projects") */
+			if (g->per == POLICY_PER_PROJECT &&
+			    pr->per != POLICY_PER_PROJECT)
+				policy_error(errs, pr->group_where.file,
+				             pr->group_where.line,
+				             "group '%s' is per project but its "
+				             "program '%s' is not (add 'per = "
+				             "project' to it, or make the group "
+				             "per beneficiary)",
+				             g->id, pr->id);
 			if (first == NULL) {
 				first = pr;
 				continue;

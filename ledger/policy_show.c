@@ -42,19 +42,23 @@ static void fmt_basis(const struct policy_program *g, int64_t v, char *buf,
 		         g->unit[0] ? g->unit : "units");
 }
 
-static void fmt_cap(int64_t cap, enum policy_cap_period per, char *buf,
-                    size_t size)
+/* whom a cap is per: only "per project" is said, per beneficiary being
+ * what a reader assumes */
+static void fmt_cap(int64_t cap, enum policy_cap_period per,
+                    enum policy_per who, char *buf, size_t size)
 {
+	const char *proj = who == POLICY_PER_PROJECT ? " per project" : "";
 	char y[MONEY_FMT_MAX];
 
 	if (cap == POLICY_NO_CAP) {
-		snprintf(buf, size, "none%s",
-		         per == POLICY_LIFETIME ? " (lifetime basis)" : "");
+		snprintf(buf, size, "none%s%s",
+		         per == POLICY_LIFETIME ? " (lifetime basis)" : "",
+		         proj);
 		return;
 	}
 	fmt_yuan(cap, y, sizeof(y));
-	snprintf(buf, size, "%s/%s", y,
-	         per == POLICY_LIFETIME ? "lifetime" : "year");
+	snprintf(buf, size, "%s/%s%s", y,
+	         per == POLICY_LIFETIME ? "lifetime" : "year", proj);
 }
 
 static void fmt_list(const struct policy_list *l, char *buf, size_t size)
@@ -154,7 +158,7 @@ static int print_groups(const struct policy *p, FILE *f)
 			n += (size_t)snprintf(progs + n, sizeof(progs) - n,
 			                      "%s%s", j ? "," : "",
 			                      p->programs[g->programs[j]].id);
-		fmt_cap(g->cap, g->cap_period, cap, sizeof(cap));
+		fmt_cap(g->cap, g->cap_period, g->per, cap, sizeof(cap));
 		table_row(&t);
 		table_cell(&t, "%s", g->id);
 		table_cell(&t, "%s", g->combine == POLICY_MAX ? "max" : "sum");
@@ -196,7 +200,7 @@ static int print_rules(const struct policy *p, FILE *f)
 			fmt_basis(g, g->threshold, thr, sizeof(thr));
 		else
 			snprintf(thr, sizeof(thr), "-");
-		fmt_cap(g->cap, g->cap_period, cap, sizeof(cap));
+		fmt_cap(g->cap, g->cap_period, g->per, cap, sizeof(cap));
 		fmt_pct(g->cover_bp, cover, sizeof(cover));
 		table_row(&t);
 		table_cell(&t, "%s", g->id);

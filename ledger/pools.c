@@ -237,7 +237,7 @@ static int unfunded_part(void *arg, const MDB_val *k, const MDB_val *v)
 	if (v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben,
+	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, NULL,
 	                             &period)) < 0)
 		return rc;
 	return add_split(arg, prog, period, &r.unfunded, offs, 1);

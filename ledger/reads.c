@@ -64,6 +64,7 @@ static void to_voucher(const char *id, const struct voucher_row *r,
 	v->paid_out = r->paid_out;
 	v->clawback_due = r->clawback_due;
 	v->recovered = r->recovered;
+	memcpy(v->project, r->project, sizeof(v->project));
 }
 
 int ledger_voucher(struct ledger *l, const char *id, struct ledger_voucher *v)
@@ -184,7 +185,7 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 	memcpy(&r, v->mv_data, sizeof(r));
 	memset(&a, 0, sizeof(a));
 	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, a.program,
-	                             a.beneficiary, &a.period)) < 0)
+	                             a.beneficiary, a.project, &a.period)) < 0)
 		return rc;
 	if (w->period && w->period != a.period)
 		return 0;
@@ -283,6 +284,7 @@ static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
 	memcpy(info.unit, r.unit, sizeof(info.unit));
 	info.kind = r.kind;
 	memcpy(info.klass, r.klass, sizeof(info.klass));
+	memcpy(info.project, r.project, sizeof(info.project));
 	info.voided = r.status == REC_VOIDED;
 	info.excluded = r.status == REC_EXCLUDED;
 	w->n++;
@@ -317,6 +319,7 @@ int ledger_record(struct ledger *l, const char *provider, const char *id,
 		memcpy(out->unit, r.unit, sizeof(out->unit));
 		out->kind = r.kind;
 		memcpy(out->klass, r.klass, sizeof(out->klass));
+		memcpy(out->project, r.project, sizeof(out->project));
 		out->voided = r.status == REC_VOIDED;
 		out->excluded = r.status == REC_EXCLUDED;
 	}

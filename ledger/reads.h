@@ -30,6 +30,7 @@ struct ledger_voucher {
 	int status; /* LEDGER_V_* */
 	int pays;   /* enum policy_pays; expires_at 0 for cash: never */
 	int64_t paid_out, clawback_due, recovered;
+	char project[LEDGER_ID + 1]; /* a per-project program's; else "" */
 };
 
 struct ledger_accrual {
@@ -37,6 +38,7 @@ struct ledger_accrual {
 	char beneficiary[LEDGER_ID + 1];
 	int32_t period;
 	int64_t basis, earned, granted, unfunded;
+	char project[LEDGER_ID + 1]; /* a per-project program's; else "" */
 };
 
 struct ledger_recinfo {
@@ -47,6 +49,7 @@ struct ledger_recinfo {
 	char unit[33];
 	int kind;
 	char klass[33];
+	char project[LEDGER_ID + 1]; /* "": none (the unnamed project) */
 	int voided;
 	int excluded; /* accepted while its org was suspended */
 };
@@ -92,7 +95,7 @@ int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
                     ledger_voucher_fn fn, void *arg);
 
 /* Accrual rows of ben (NULL: all), period (0: all), in (beneficiary,
- * program, period) order. */
+ * program, project, period) order. */
 int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
                     ledger_accrual_fn fn, void *arg);
 

@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 5
+#define STORE_SCHEMA 6
 #define STORE_UPGRADABLE 3 /* the oldest schema `vouchd upgrade` reads */
 #define STORE_ID 64        /* ids are NUL-padded to 64 bytes in keys */
 

@@ -14,11 +14,12 @@
 #include "num.h"
 #include "ops.h"
 #include "store.h"
+#include "upgrade6.h"
 
 /* A row read during a walk, rewritten after it (LMDB's cursor must not
  * see its own writes). */
 struct saved {
-	uint8_t key[2 * STORE_ID + 2];
+	uint8_t key[BOOK_ACC_KEY];
 	size_t klen;
 	union {
 		struct voucher_row_v3 v;
@@ -485,7 +486,7 @@ static int annual_rows(struct book *b, size_t *n)
 		int32_t period;
 
 		if ((rc = book_acc_key_parse(r.v[i].key, r.v[i].klen, prog, ben,
-		                             &period)) < 0)
+		                             NULL, &period)) < 0)
 			break;
 		g = policy_program(b->pol, prog);
 		if (g == NULL || g->settlement != POLICY_ANNUAL)
@@ -495,8 +496,8 @@ static int annual_rows(struct book *b, size_t *n)
 			rc = rc < 0 ? rc : 0;
 			continue;
 		}
-		if ((rc = book_earned_row(b, g, ben, period, &a, &a.earned)) <
-		        0 ||
+		if ((rc = book_earned_row(b, g, ben, "", period, &a,
+		                          &a.earned)) < 0 ||
 		    memcmp(&a, &r.v[i].row.a, sizeof(a)) == 0)
 			continue;
 		rc = ltx_put(b->t, DB_ACCRUAL, r.v[i].key, r.v[i].klen, &a,
@@ -524,7 +525,7 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	struct claws *c = calloc(1, sizeof(*c));
 	struct policy *pol = NULL;
 	struct store *st = NULL;
-	size_t nv = 0, np = 0, na = 0, npr = 0;
+	size_t nv = 0, np = 0, na = 0, npr = 0, nacc = 0, nrec = 0;
 	uint32_t schema = 0, to = STORE_SCHEMA;
 	struct jfields f;
 	struct ltx t;
@@ -545,8 +546,15 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	}
 	if ((rc = ltx_begin(st, NULL, 0, &t)) < 0)
 		goto fail;
-	/* 4 to 5 first: the 3-to-4 steps read principals as schema 5 */
-	if ((rc = principals(&t, &npr)) < 0) {
+	/* 4 to 5 first: the 3-to-4 steps read principals as schema 5; then
+	 * 5 to 6's accrual keys and records, which they read as schema 6
+	 * (they write voucher rows of schema 6 themselves) */
+	if (schema < 5)
+		rc = principals(&t, &npr);
+	if (rc == 0 && (rc = upgrade6_accrual(&t, &nacc)) == 0 &&
+	    (rc = upgrade6_records(&t, &nrec)) == 0 && schema >= 4)
+		rc = upgrade6_vouchers(&t, &nv);
+	if (rc < 0) {
 		ltx_abort(&t);
 		goto fail;
 	}
@@ -587,14 +595,16 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	if (rc < 0)
 		goto fail;
 	if (schema >= 4)
-		snprintf(msg, len, "%s: schema %u to %u: %zu principals", dir,
-		         schema, to, npr);
+		snprintf(msg, len,
+		         "%s: schema %u to %u: %zu principals, %zu records, "
+		         "%zu accrual rows, %zu vouchers",
+		         dir, schema, to, npr, nrec, nacc, nv);
 	else
 		snprintf(msg, len,
-		         "%s: schema %u to %u: %zu principals, %zu vouchers, "
-		         "%zu pool periods (budgets fixed), %zu annual accrual "
-		         "rows recomputed",
-		         dir, schema, to, npr, nv, np, na);
+		         "%s: schema %u to %u: %zu principals, %zu records, "
+		         "%zu accrual rows, %zu vouchers, %zu pool periods "
+		         "(budgets fixed), %zu annual accrual rows recomputed",
+		         dir, schema, to, npr, nrec, nacc, nv, np, na);
 	goto out;
 fail:
 	snprintf(msg, len, "%s: %s", dir, err_str(rc));

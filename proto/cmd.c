@@ -36,6 +36,7 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
     [KEY_POOL] = {"pool", TYPE_PID, 0, 0},
     [KEY_BY] = {"by", TYPE_WORD, 0, 0},
     [KEY_REGION] = {"region", TYPE_REGION, 0, 0},
+    [KEY_PROJECT] = {"project", TYPE_PROJECT, 0, 0},
 };
 
 /* kind= is a usage kind in USAGE (CMD_KIND_USAGE) and an org kind in
@@ -50,7 +51,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_USAGE, "USAGE", R(PROVIDER),
      B(PROVIDER) | B(ID) | B(ORG) | B(AT) | B(AMOUNT) | B(QTY) | B(UNIT) |
          B(KIND) | B(SIG),
-     B(CLASS), CMD_SIG_LAST | CMD_WRITE | CMD_KIND_USAGE},
+     B(CLASS) | B(PROJECT), CMD_SIG_LAST | CMD_WRITE | CMD_KIND_USAGE},
     {CMD_BATCH, "BATCH", R(PROVIDER), B(PROVIDER) | B(N) | B(SIG), 0,
      CMD_SIG_LAST | CMD_WRITE},
     /* a provider's VOID is signed (at= and sig= its check requires); the
@@ -67,7 +68,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_REGISTER, "REGISTER", R(BUREAU), B(ID) | B(ROLE) | B(KEY),
      B(KIND) | B(LOCAL) | B(REGION), CMD_WRITE},
     {CMD_ISSUE, "ISSUE", R(BUREAU), B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
-     B(AMOUNT), CMD_WRITE},
+     B(AMOUNT) | B(PROJECT), CMD_WRITE},
     {CMD_SETTLE, "SETTLE", R(BUREAU), B(PROGRAM) | B(PERIOD), B(FORCE) | B(DRY),
      CMD_WRITE},
     {CMD_REVOKE, "REVOKE", R(BUREAU), B(VOUCHER) | B(REASON), 0, CMD_WRITE},

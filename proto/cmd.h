@@ -82,6 +82,7 @@ enum cmd_key {
 	KEY_DRY,
 	KEY_BY,
 	KEY_REGION,
+	KEY_PROJECT,
 	KEY_COUNT
 };
 
@@ -97,7 +98,9 @@ enum cmd_type {
 	TYPE_ROLE,   /* provider | org | bureau, see role.h */
 	TYPE_WORD,   /* unit, class, kind: [A-Za-z0-9._/-]{1,32} */
 	TYPE_CURSOR, /* an opaque cursor: [A-Za-z0-9._:/-]{1,200} */
-	TYPE_REGION  /* a region, see region.h */
+	TYPE_REGION, /* a region, see region.h */
+	TYPE_PROJECT /* a project: as TYPE_RID, but not "-" (the name of the
+	                unnamed project, which a record without one is in) */
 };
 
 struct cmd_keyspec {

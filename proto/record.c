@@ -21,10 +21,10 @@ int record_format(const struct record *r, char *buf, size_t size)
 		return PROTO_ETIME;
 	n = snprintf(buf, size,
 	             "USAGE provider=%s id=%s org=%s at=%s amount=%" PRId64
-	             " qty=%" PRId64 " unit=%s kind=%s%s%s",
+	             " qty=%" PRId64 " unit=%s kind=%s%s%s%s%s",
 	             r->provider, r->id, r->org, at, r->amount, r->qty, r->unit,
 	             kind_name(r->kind), r->klass[0] ? " class=" : "",
-	             r->klass);
+	             r->klass, r->project[0] ? " project=" : "", r->project);
 	if (n < 0 || (size_t)n >= size)
 		return PROTO_ERANGE;
 	/* what we sign must be what the daemon's parser accepts */
@@ -71,6 +71,9 @@ int record_from_req(const struct req *q, struct record *r)
 		return rc;
 	if (req_has(q, KEY_CLASS) &&
 	    (rc = req_copy(q, KEY_CLASS, r->klass, sizeof(r->klass))))
+		return rc;
+	if (req_has(q, KEY_PROJECT) &&
+	    (rc = req_copy(q, KEY_PROJECT, r->project, sizeof(r->project))))
 		return rc;
 	r->at = q->num[KEY_AT];
 	r->amount = q->num[KEY_AMOUNT];

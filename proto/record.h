@@ -1,7 +1,8 @@
 /* Usage records and voids as signed lines.
  *
  * A USAGE line is canonical when its keys come in the order of
- * protocol.md (provider id org at amount qty unit kind [class]); the
+ * protocol.md (provider id org at amount qty unit kind [class]
+ * [project]); the
  * client always builds that form, and the daemon verifies whatever bytes
  * were sent, since the signature covers "the exact bytes of the line
  * before ` sig=`". A batch signature covers its record lines exactly as
@@ -30,6 +31,7 @@ struct record {
 	char unit[RECORD_WORD_MAX + 1];
 	int kind;                        /* enum usage_kind (kind.h) */
 	char klass[RECORD_WORD_MAX + 1]; /* "" when the record has none */
+	char project[RECORD_ID_MAX + 1]; /* "": none, the unnamed project */
 };
 
 /* The canonical line without sig (what a batch carries). Returns its

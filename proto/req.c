@@ -210,6 +210,10 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 		return check_chars(v, n, 200, "._:/-");
 	case TYPE_REGION:
 		return region_valid(v, n) ? 0 : PROTO_EREGION;
+	case TYPE_PROJECT:
+		if (n == 1 && v[0] == '-')
+			return PROTO_EPROJECT;
+		return check_chars(v, n, 64, "._:/-");
 	}
 	return PROTO_EINVAL;
 }

@@ -24,6 +24,7 @@ static void test_values_fixed(void **state)
 	assert_int_equal(PROTO_EKEY, -140);
 	assert_int_equal(PROTO_ESIGBATCH, -153);
 	assert_int_equal(PROTO_EREGION, -154);
+	assert_int_equal(PROTO_EPROJECT, -155);
 }
 
 static void test_one_strerror_for_both(void **state)
@@ -43,7 +44,7 @@ static void test_one_strerror_for_both(void **state)
 	                    "a line in a batch carries no sig=");
 	assert_string_equal(err_str(1), "unknown error");
 	assert_string_equal(err_str(-99), "unknown error");
-	assert_string_equal(err_str(-155), "unknown error");
+	assert_string_equal(err_str(-156), "unknown error");
 	/* every code of both ranges has its own phrase */
 	for (c = VD_EINVAL; c >= VD_EBADSIG; c--)
 		assert_string_not_equal(err_str(c), "unknown error");
@@ -51,7 +52,7 @@ static void test_one_strerror_for_both(void **state)
 		assert_string_not_equal(err_str(c), "unknown error");
 	for (c = PROTO_ETOOLONG; c >= PROTO_ENOEQ; c--)
 		assert_string_not_equal(err_str(c), "unknown error");
-	for (c = PROTO_EKEY; c >= PROTO_EREGION; c--)
+	for (c = PROTO_EKEY; c >= PROTO_EPROJECT; c--)
 		assert_string_not_equal(err_str(c), "unknown error");
 	assert_string_not_equal(err_str(PROTO_EUNKNOWN), "unknown error");
 	assert_string_not_equal(err_str(PROTO_EBATCHCMD), "unknown error");

@@ -409,8 +409,9 @@ static void test_round_yuan(void **state)
 
 static void test_max_group_tie_lowest_id(void **state)
 {
-	struct policy_group grp = {"g", POLICY_MAX, POLICY_NO_CAP, POLICY_YEAR,
-	                           0,   NULL,       {NULL, 0}};
+	struct policy_group grp = {
+	    "g", POLICY_MAX, POLICY_NO_CAP, POLICY_YEAR, POLICY_PER_BENEFICIARY,
+	    0,   NULL,       {NULL, 0}};
 	struct accrual_member m[3] = {{500, 0, 0}, {700, 0, 0}, {700, 0, 0}};
 	int64_t ent = -1;
 
@@ -442,8 +443,9 @@ static void test_max_group_pays_only_above_what_was_paid(void **state)
 
 static void test_sum_group_shared_cap(void **state)
 {
-	struct policy_group grp = {"g", POLICY_SUM, 1000,     POLICY_YEAR,
-	                           0,   NULL,       {NULL, 0}};
+	struct policy_group grp = {
+	    "g", POLICY_SUM, 1000,     POLICY_YEAR, POLICY_PER_BENEFICIARY,
+	    0,   NULL,       {NULL, 0}};
 	struct accrual_member m[2] = {{700, 0, 0}, {600, 0, 0}};
 	int64_t ent = -1;
 
@@ -558,8 +560,9 @@ static void test_overflow_at_int64_edges(void **state)
 {
 	struct policy_program g = mkprog("u", 0);
 	struct accrual_member m[2] = {{INT64_MAX, 0, 0}, {1, 0, 0}};
-	struct policy_group sum = {"g", POLICY_SUM, POLICY_NO_CAP, POLICY_YEAR,
-	                           0,   NULL,       {NULL, 0}};
+	struct policy_group sum = {
+	    "g", POLICY_SUM, POLICY_NO_CAP, POLICY_YEAR, POLICY_PER_BENEFICIARY,
+	    0,   NULL,       {NULL, 0}};
 	int64_t e = -1, earned[2] = {INT64_MAX, 1}, paid[2], left;
 
 	(void)state;

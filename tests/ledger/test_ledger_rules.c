@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ledger_fixture.h"
+#include "schema5_fixture.h"
 #include "book.h"
 #include "store.h"
 #include "upgrade.h"
@@ -295,8 +296,9 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	}
 	fx_record(&rec, "dc", "r1", "s", JUNE_2026, 100000, KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &rec, NULL), 0);
-	/* the row and the schema as schema 3 left them */
+	/* the rows and the schema as schema 3 left them */
 	assert_int_equal(ltx_begin(ledger_store(f.l), NULL, 0, &t), 0);
+	assert_int_equal(fx_as_schema5(&t), 0);
 	book_acc_prefix(k, "s", "annual30");
 	store_key_u16(k, 2 * STORE_ID, 2026);
 	assert_int_equal(ltx_get(&t, DB_ACCRUAL, k, sizeof(k), &v), 0);
@@ -327,7 +329,8 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	ledger_close(f.l);
 	f.l = NULL;
 	assert_int_equal(ledger_upgrade(f.dir, f.now, msg, sizeof(msg)), 0);
-	assert_non_null(strstr(msg, "schema 3 to 5: 2 principals"));
+	assert_non_null(strstr(msg, "schema 3 to 6: 2 principals, 1 records, "
+	                            "1 accrual rows, 0 vouchers"));
 	assert_non_null(strstr(msg, "1 annual accrual rows recomputed"));
 	assert_int_equal(ledger_open(f.dir, 0, 0, &f.l, msg, sizeof(msg)), 0);
 	ledger_set_policy(f.l, f.p);
