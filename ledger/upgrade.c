@@ -594,17 +594,21 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		ltx_abort(&t);
 	if (rc < 0)
 		goto fail;
-	if (schema >= 4)
-		snprintf(msg, len,
-		         "%s: schema %u to %u: %zu principals, %zu records, "
-		         "%zu accrual rows, %zu vouchers",
-		         dir, schema, to, npr, nrec, nacc, nv);
-	else
-		snprintf(msg, len,
-		         "%s: schema %u to %u: %zu principals, %zu records, "
-		         "%zu accrual rows, %zu vouchers, %zu pool periods "
-		         "(budgets fixed), %zu annual accrual rows recomputed",
-		         dir, schema, to, npr, nrec, nacc, nv, np, na);
+	{
+		int n = snprintf(msg, len,
+		                 "%s: schema %u to %u: %zu records, %zu accrual "
+		                 "rows, %zu vouchers",
+		                 dir, schema, to, nrec, nacc, nv);
+		size_t at = n < 0 ? len : (size_t)n;
+		if (schema < 5 && at < len)
+			at += (size_t)snprintf(msg + at, len - at,
+			                       ", %zu principals", npr);
+		if (schema < 4 && at < len)
+			snprintf(msg + at, len - at,
+			         ", %zu pool periods (budgets fixed), %zu "
+			         "annual accrual rows recomputed",
+			         np, na);
+	}
 	goto out;
 fail:
 	snprintf(msg, len, "%s: %s", dir, err_str(rc));
