@@ -92,6 +92,8 @@ static int voucher_row(void *arg, const struct ledger_voucher *v)
 	reply_kv_str(b, "program", v->program);
 	reply_kv_str(b, "org", v->beneficiary);
 	reply_kv_i64(b, "period", v->period);
+	if (v->project[0])
+		reply_kv_str(b, "project", v->project);
 	reply_kv_str(b, "pays",
 	             v->pays == POLICY_PAYS_CASH ? "cash" : "voucher");
 	reply_kv_i64(b, "granted", v->granted);
@@ -144,6 +146,8 @@ static int accrual_row(void *arg, const struct ledger_accrual *a)
 	reply_kv_str(b, "program", a->program);
 	reply_kv_str(b, "beneficiary", a->beneficiary);
 	reply_kv_i64(b, "period", a->period);
+	if (a->project[0])
+		reply_kv_str(b, "project", a->project);
 	reply_kv_i64(b, "basis", a->basis);
 	reply_kv_i64(b, "earned", a->earned);
 	reply_kv_i64(b, "granted", a->granted);
@@ -192,6 +196,8 @@ static int record_row(void *arg, const struct ledger_recinfo *x)
 	reply_kv_str(b, "kind", kind_name(x->kind));
 	if (x->klass[0])
 		reply_kv_str(b, "class", x->klass);
+	if (x->project[0])
+		reply_kv_str(b, "project", x->project);
 	reply_kv_str(b, "status",
 	             x->voided     ? "voided"
 	             : x->excluded ? "excluded"
@@ -423,13 +429,16 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 	return DISPATCH_DONE;
 }
 
-static int settlement_row(void *arg, const char *ben, int64_t due, int64_t paid)
+static int settlement_row(void *arg, const char *ben, const char *proj,
+                          int64_t due, int64_t paid)
 {
 	struct listing *L = arg;
 	struct rbuf *b = &L->rows;
 
 	reply_row(b, "SETTLEMENT");
 	reply_kv_str(b, "beneficiary", ben);
+	if (proj[0])
+		reply_kv_str(b, "project", proj);
 	reply_kv_i64(b, "earned", due);
 	reply_kv_i64(b, "paid", paid);
 	reply_end(b);

@@ -67,8 +67,8 @@ struct rec_row {
 	uint8_t sig[64];
 	uint64_t seq;
 	uint32_t line_len, counts_len;
-	char batch[65]; /* "" or, in decimal, the journal seq of its batch's
-	                   entry: with the provider, its DB_BATCHES key */
+	char batch[65];   /* "" or, in decimal, the journal seq of its batch's
+	                     entry: with the provider, its DB_BATCHES key */
 	char project[65]; /* "": none (the unnamed project, "-") */
 };
 

@@ -119,8 +119,8 @@ static int other_periods(struct book *b, const struct plan *p, const char *ben,
 
 /* Read every row of the plan, work out the entitlement and share each
  * member's delta among its rows. */
-static int plan_build(struct book *b, struct plan *p, int prog,
-                      const char *ben, const char *project, int32_t period)
+static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
+                      const char *project, int32_t period)
 {
 	const struct policy_program *g = &b->pol->programs[prog];
 	int64_t other;
@@ -327,8 +327,8 @@ static int reduce(struct book *b, const struct policy_program *g,
 
 /* Take cut off member i's rows: first off rows granted more than they
  * now earn, then off any, in reverse project-id order. */
-static int cut_member(struct book *b, struct plan *p, size_t i,
-                      const char *ben, int32_t period, int64_t cut)
+static int cut_member(struct book *b, struct plan *p, size_t i, const char *ben,
+                      int32_t period, int64_t cut)
 {
 	const struct policy_program *g = &b->pol->programs[p->idx[i]];
 	int pass, rc;
@@ -392,8 +392,8 @@ static int fund_unit(struct book *b, const struct policy_program *g,
 	return book_acc_put(b, g->id, ben, u->proj, period, &u->row);
 }
 
-int group_settle(struct book *b, int prog, const char *ben,
-                 const char *project, int32_t period, int64_t issue)
+int group_settle(struct book *b, int prog, const char *ben, const char *project,
+                 int32_t period, int64_t issue)
 {
 	const char *app_proj =
 	    book_row_project(&b->pol->programs[prog], project);

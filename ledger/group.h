@@ -37,8 +37,8 @@
  * the program, project the application's; 0 otherwise), at most that
  * amount, into the application's own voucher: what earlier applications
  * could not be paid stays their row's unfunded, not the new voucher's. */
-int group_settle(struct book *b, int prog, const char *ben,
-                 const char *project, int32_t period, int64_t issue);
+int group_settle(struct book *b, int prog, const char *ben, const char *project,
+                 int32_t period, int64_t issue);
 
 /* What the group's rules give program prog's row of (ben, project,
  * period) above what it was granted, as group_settle would grant it but

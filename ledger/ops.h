@@ -94,11 +94,12 @@ int ops_net_settle(struct book *b, const char *provider,
 /* SETTLE's computation (domain.md, "Annual settlement"), shared by the
  * settlement and its preview (SETTLE dry=1, a read): for each
  * beneficiary (and project, for a per-project program) with a row of the
- * program for the period, in beneficiary then project order, what it is due (its share of its group's entitlement above what
- * the group was paid) and what it would be paid (pro rata when the pools
- * cannot pay the total). Refused (why set) for an unknown program, one
- * that is not annual, a period out of range, or a settled period
- * (CLOSED). On success the caller frees p with ops_settle_plan_free. */
+ * program for the period, in beneficiary then project order, what it is due
+ * (its share of its group's entitlement above what the group was paid) and what
+ * it would be paid (pro rata when the pools cannot pay the total). Refused (why
+ * set) for an unknown program, one that is not annual, a period out of range,
+ * or a settled period (CLOSED). On success the caller frees p with
+ * ops_settle_plan_free. */
 struct settle_ben {
 	char ben[STORE_ID + 1];
 	char proj[STORE_ID + 1]; /* the row's (book_row_project) */

@@ -118,8 +118,8 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	period = (int32_t)period_of(b->now);
 	/* a per-project program's cap is the project's (domain.md) */
 	proj = book_row_project(g, op->u.issue.project);
-	if ((rc = book_acc_get(b, g->id, op->u.issue.org, proj, period,
-	                       &acc)) < 0 ||
+	if ((rc = book_acc_get(b, g->id, op->u.issue.org, proj, period, &acc)) <
+	        0 ||
 	    (rc = book_lifetime(b, g->id, op->u.issue.org, proj, period,
 	                        &basis_all, &granted_other, &earned_other)) < 0)
 		return rc;
@@ -136,8 +136,8 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	acc.voucher[0] = '\0';
 	if ((rc = money_add(acc.earned, app.amount, &acc.earned)) < 0 ||
 	    (rc = money_add(acc.basis, op->u.issue.need, &acc.basis)) < 0 ||
-	    (rc = book_acc_put(b, g->id, op->u.issue.org, proj, period,
-	                       &acc)) < 0)
+	    (rc = book_acc_put(b, g->id, op->u.issue.org, proj, period, &acc)) <
+	        0)
 		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "program", g->id);
@@ -158,8 +158,8 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	unf = acc.unfunded;
 	if ((rc = group_settle(b, prog, op->u.issue.org, op->u.issue.project,
 	                       period, app.amount)) < 0 ||
-	    (rc = book_acc_get(b, g->id, op->u.issue.org, proj, period,
-	                       &acc)) < 0)
+	    (rc = book_acc_get(b, g->id, op->u.issue.org, proj, period, &acc)) <
+	        0)
 		return rc;
 	app.granted = group_granted(b, g, prog, op->u.issue.org,
 	                            op->u.issue.project, period) -

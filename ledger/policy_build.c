@@ -615,13 +615,14 @@ static int link_groups(struct policy *p, struct policy_errors *errs)
 			 * project to combine in (domain.md, "Projects") */
 			if (g->per == POLICY_PER_PROJECT &&
 			    pr->per != POLICY_PER_PROJECT)
-				policy_error(errs, pr->group_where.file,
-				             pr->group_where.line,
-				             "group '%s' is per project but its "
-				             "program '%s' is not (add 'per = "
-				             "project' to it, or make the group "
-				             "per beneficiary)",
-				             g->id, pr->id);
+				policy_error(
+				    errs, pr->group_where.file,
+				    pr->group_where.line,
+				    "group '%s' is per project but its "
+				    "program '%s' is not (add 'per = "
+				    "project' to it, or make the group "
+				    "per beneficiary)",
+				    g->id, pr->id);
 			if (first == NULL) {
 				first = pr;
 				continue;

@@ -557,7 +557,8 @@ int ledger_settle_preview(struct ledger *l, const char *program, int32_t period,
 	rc = ops_settle_plan(&b, program, period, why, &p);
 	if (rc == 0) {
 		for (i = 0; rc == 0 && i < p.n; i++)
-			rc = fn(arg, p.rows[i].ben, p.due[i], p.paid[i]);
+			rc = fn(arg, p.rows[i].ben, p.rows[i].proj, p.due[i],
+			        p.paid[i]);
 		*total = p.total;
 		*cap = p.cap;
 		*paid = p.paid_sum;

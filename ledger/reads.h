@@ -139,15 +139,16 @@ int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
                    ledger_entry_fn fn, void *arg);
 
 /* SETTLE dry=1: the settlement of program for period computed as SETTLE
- * would at now, nothing written. fn gets each beneficiary with a row of
- * the program for the period (earned 0 included), in beneficiary order:
- * what it is due and would be paid; *total is T (their sum of due), *cap
+ * would at now, nothing written. fn gets each beneficiary (with the
+ * project of the row: "" for a per-beneficiary program) with a row of the
+ * program for the period (earned 0 included), in beneficiary then project
+ * order: what it is due and would be paid; *total is T (their sum of due), *cap
  * R (what the pools can pay), *paid the sum of paid. Allowed before the
  * period ends. Refused like SETTLE, with *why set: VD_ENOENT (unknown
  * program), VD_EINVAL (not annual, period out of range), VD_ECLOSED
  * (settled already). fn returns 0 to go on. */
-typedef int (*ledger_settle_fn)(void *arg, const char *beneficiary, int64_t due,
-                                int64_t paid);
+typedef int (*ledger_settle_fn)(void *arg, const char *beneficiary,
+                                const char *project, int64_t due, int64_t paid);
 int ledger_settle_preview(struct ledger *l, const char *program, int32_t period,
                           int64_t now, ledger_settle_fn fn, void *arg,
                           int64_t *total, int64_t *cap, int64_t *paid,

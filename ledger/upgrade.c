@@ -595,10 +595,11 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	if (rc < 0)
 		goto fail;
 	{
-		int n = snprintf(msg, len,
-		                 "%s: schema %u to %u: %zu records, %zu accrual "
-		                 "rows, %zu vouchers",
-		                 dir, schema, to, nrec, nacc, nv);
+		int n =
+		    snprintf(msg, len,
+		             "%s: schema %u to %u: %zu records, %zu accrual "
+		             "rows, %zu vouchers",
+		             dir, schema, to, nrec, nacc, nv);
 		size_t at = n < 0 ? len : (size_t)n;
 		if (schema < 5 && at < len)
 			at += (size_t)snprintf(msg + at, len - at,

@@ -154,8 +154,8 @@ int upgrade6_vouchers(struct ltx *t, size_t *n)
 	int rc;
 
 	*n = 0;
-	if ((rc = ltx_walk(t, DB_VOUCHERS_BY, NULL, 0, NULL, 0, copy_one,
-	                   &c)) < 0)
+	if ((rc = ltx_walk(t, DB_VOUCHERS_BY, NULL, 0, NULL, 0, copy_one, &c)) <
+	    0)
 		goto out;
 	while (rc == 0 && copy_next(&c, &off, &k, &v)) {
 		struct voucher_row_v5 o;

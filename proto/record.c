@@ -23,8 +23,8 @@ int record_format(const struct record *r, char *buf, size_t size)
 	             "USAGE provider=%s id=%s org=%s at=%s amount=%" PRId64
 	             " qty=%" PRId64 " unit=%s kind=%s%s%s%s%s",
 	             r->provider, r->id, r->org, at, r->amount, r->qty, r->unit,
-	             kind_name(r->kind), r->klass[0] ? " class=" : "",
-	             r->klass, r->project[0] ? " project=" : "", r->project);
+	             kind_name(r->kind), r->klass[0] ? " class=" : "", r->klass,
+	             r->project[0] ? " project=" : "", r->project);
 	if (n < 0 || (size_t)n >= size)
 		return PROTO_ERANGE;
 	/* what we sign must be what the daemon's parser accepts */

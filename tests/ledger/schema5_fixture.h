@@ -55,8 +55,7 @@ static inline int fx_as_schema5(struct ltx *t)
 		uint8_t ok[2 * STORE_ID + 2];
 		memcpy(ok, s->r[i].k, 2 * STORE_ID);
 		memcpy(ok + 2 * STORE_ID, s->r[i].k + 3 * STORE_ID, 2);
-		if ((rc = ltx_del(t, DB_ACCRUAL, s->r[i].k, s->r[i].klen)) ==
-		    0)
+		if ((rc = ltx_del(t, DB_ACCRUAL, s->r[i].k, s->r[i].klen)) == 0)
 			rc = ltx_put(t, DB_ACCRUAL, ok, sizeof(ok), s->r[i].v,
 			             s->r[i].vlen);
 	}

@@ -64,10 +64,14 @@ struct preview {
 	int n;
 };
 
-static int preview_one(void *arg, const char *ben, int64_t due, int64_t paid)
+/* rows of per-beneficiary programs only: proj is "" */
+static int preview_one(void *arg, const char *ben, const char *proj,
+                       int64_t due, int64_t paid)
 {
 	struct preview *p = arg;
 
+	if (proj[0] != '\0')
+		return VD_EINTERNAL;
 	if (p->n < 4) {
 		snprintf(p->ben[p->n], sizeof(p->ben[0]), "%s", ben);
 		p->due[p->n] = due;
