@@ -18,6 +18,7 @@ struct ctl {
 	const char *amount, *ref, *reason, *role, *pubkey, *kind, *region,
 	    *voucher;
 	const char *record, *after, *limit, *at, *checkpoint, *server_key;
+	const char *project;
 	int nargs;
 	char **args; /* positional arguments after the flags */
 };

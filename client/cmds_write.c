@@ -69,6 +69,7 @@ int cmd_issue(struct ctl *c)
 	                    c->amount)))
 		return rc;
 	cmds_arg(req, sizeof(req), "ref", c->ref);
+	cmds_arg(req, sizeof(req), "project", c->project);
 	return one(c, req, money);
 }
 

@@ -13,9 +13,21 @@
 #include "record.h"
 #include "reply.h"
 
-enum { C_ID, C_ORG, C_AT, C_AMOUNT, C_QTY, C_UNIT, C_KIND, C_CLASS, C_N };
-static const char *const col_names[C_N] = {"id",  "org",  "at",   "amount",
-                                           "qty", "unit", "kind", "class"};
+/* class and project, the last, are optional */
+enum {
+	C_ID,
+	C_ORG,
+	C_AT,
+	C_AMOUNT,
+	C_QTY,
+	C_UNIT,
+	C_KIND,
+	C_CLASS,
+	C_PROJECT,
+	C_N
+};
+static const char *const col_names[C_N] = {
+    "id", "org", "at", "amount", "qty", "unit", "kind", "class", "project"};
 
 struct pend {
 	long line; /* in the file */
@@ -109,8 +121,8 @@ static int send_batch(struct session *s, const char *provider,
 	return 0;
 }
 
-/* A record from its column texts (C_CLASS may be NULL); 0, or -1 with
- * the reason on err. */
+/* A record from its column texts (C_CLASS and C_PROJECT may be NULL); 0,
+ * or -1 with the reason on err. */
 static int make_record(const char *provider, char *const *v, long lineno,
                        FILE *err, struct record *r)
 {
@@ -121,8 +133,10 @@ static int make_record(const char *provider, char *const *v, long lineno,
 	if (strlen(v[C_ID]) >= sizeof(r->id) ||
 	    strlen(v[C_ORG]) >= sizeof(r->org) ||
 	    strlen(v[C_UNIT]) >= sizeof(r->unit) ||
-	    (v[C_CLASS] && strlen(v[C_CLASS]) >= sizeof(r->klass))) {
-		fprintf(err, "line %ld: id, org, unit or class too long\n",
+	    (v[C_CLASS] && strlen(v[C_CLASS]) >= sizeof(r->klass)) ||
+	    (v[C_PROJECT] && strlen(v[C_PROJECT]) >= sizeof(r->project))) {
+		fprintf(err,
+		        "line %ld: id, org, unit, class or project too long\n",
 		        lineno);
 		return -1;
 	}
@@ -131,6 +145,8 @@ static int make_record(const char *provider, char *const *v, long lineno,
 	snprintf(r->unit, sizeof(r->unit), "%s", v[C_UNIT]);
 	if (v[C_CLASS])
 		snprintf(r->klass, sizeof(r->klass), "%s", v[C_CLASS]);
+	if (v[C_PROJECT])
+		snprintf(r->project, sizeof(r->project), "%s", v[C_PROJECT]);
 	r->kind = kind_lookup(v[C_KIND], strlen(v[C_KIND]));
 	if (civil_parse_utc(v[C_AT], strlen(v[C_AT]), &t) < 0) {
 		fprintf(err,
@@ -168,15 +184,18 @@ static int csv_columns(char *buf, const int *idx, char **v)
 
 	for (i = 0; i < C_N; i++) {
 		if (idx[i] < 0 || idx[i] >= nf) {
-			if (i != C_CLASS && idx[i] >= nf)
+			if (i < C_CLASS && idx[i] >= nf)
 				return -1;
 			v[i] = NULL;
 		} else {
 			v[i] = fields[idx[i]];
 		}
 	}
+	/* an empty optional cell: none (the unnamed project) */
 	if (v[C_CLASS] && v[C_CLASS][0] == '\0')
 		v[C_CLASS] = NULL;
+	if (v[C_PROJECT] && v[C_PROJECT][0] == '\0')
+		v[C_PROJECT] = NULL;
 	return 0;
 }
 
@@ -199,7 +218,7 @@ static int json_columns(const char *line, char store[C_N][96], char **v,
 		v[i] = store[i];
 		if (x == NULL || json_is_null(x)) {
 			v[i] = NULL;
-			if (i != C_CLASS) {
+			if (i < C_CLASS) {
 				*why = "a column is missing";
 				rc = -1;
 			}
@@ -285,10 +304,11 @@ int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
 				st->refused++;
 			} else if (record_format(&r, pend[n].text,
 			                         sizeof(pend[n].text)) < 0) {
-				fprintf(
-				    err,
-				    "line %ld: bad id, org, unit or class\n",
-				    lineno);
+				fprintf(err,
+				        "line %ld: bad id, org, unit, class or "
+				        "project (project '-' is not allowed: "
+				        "leave it empty)\n",
+				        lineno);
 				st->refused++;
 			} else {
 				pend[n++].line = lineno;

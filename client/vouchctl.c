@@ -44,6 +44,7 @@ enum {
 	O_CHECKPOINT,
 	O_SERVERKEY,
 	O_BYPROGRAM,
+	O_PROJECT,
 	O_HELP,
 	O_N
 };
@@ -77,7 +78,8 @@ static const struct sub subs[] = {
      "operators who debug."},
     {"report", cmd_report, CONN | B(O_JSON), "FILE",
      "Provider: send a billing export (CSV with a header, or NDJSON; "
-     "columns id, org, at, amount in yuan, qty, unit, kind[, class]) as "
+     "columns id, org, at, amount in yuan, qty, unit, kind[, class][, "
+     "project]) as "
      "signed batches of 1,000. Prints accepted, duplicate and refused "
      "lines with their line number and reason; exit 1 if any was "
      "refused. Safe to run again after an interruption: records already "
@@ -144,10 +146,11 @@ static const struct sub subs[] = {
      "before stay valid, the journal keeps every key from its seq."},
     {"issue", cmd_issue,
      CONN | B(O_JSON) | B(O_PROGRAM) | B(O_ORG) | B(O_NEED) | B(O_AMOUNT) |
-         B(O_REF),
-     "--program P --org O --need YUAN --ref K [--amount YUAN]",
+         B(O_REF) | B(O_PROJECT),
+     "--program P --org O --need YUAN --ref K [--amount YUAN] [--project J]",
      "Bureau: grant a voucher under a grant program (the rate of --need, "
-     "or --amount if less)."},
+     "or --amount if less). --project names the project (a model, a "
+     "contract) a per-project program caps and combines by."},
     {"settle", cmd_settle,
      CONN | LIST | B(O_PROGRAM) | B(O_PERIOD) | B(O_FORCE) | B(O_DRY),
      "--program P --period YEAR [--force | --dry-run]",
@@ -224,6 +227,7 @@ static const struct option longopts[] = {
     {"need", required_argument, NULL, O_NEED},
     {"amount", required_argument, NULL, O_AMOUNT},
     {"ref", required_argument, NULL, O_REF},
+    {"project", required_argument, NULL, O_PROJECT},
     {"reason", required_argument, NULL, O_REASON},
     {"role", required_argument, NULL, O_ROLE},
     {"pubkey", required_argument, NULL, O_PUBKEY},
@@ -350,6 +354,8 @@ static const char **slot(struct ctl *c, int o)
 		return &c->amount;
 	case O_REF:
 		return &c->ref;
+	case O_PROJECT:
+		return &c->project;
 	case O_REASON:
 		return &c->reason;
 	case O_ROLE:
