@@ -8,7 +8,8 @@
 #             (and again: all duplicates), redeems part of a voucher,
 #             is paid, then voids the bill (the redemption is undone);
 #   org:      reads its balance;
-#   bureau:   previews and settles Yuxi's annual program (a cash
+#   bureau:   grants Yinchuan's model subsidy, capped per model (a
+#             project); previews and settles Yuxi's annual program (a cash
 #             reimbursement), pays out part of the firm's entitlement
 #             (a provider cannot redeem it), revokes it and records the
 #             firm's repayment, watches the pools; the bureau exports the
@@ -51,7 +52,7 @@ export VOUCHD_ADDR="unix:$DIR/vouchd.sock"
 as() { VOUCHD_ID=$1 VOUCHD_KEY=$DIR/$1.pem; export VOUCHD_ID VOUCHD_KEY; }
 
 step "bureau: register principals with their cities (regions): a Xinxing compute centre, a Yuxi one, an outside cloud; a school and a hospital in Xinxing, a firm in Yuxi"
-for p in dc-xinxing dc-yuxi cloud-east school-7 corp-9 hosp-3; do
+for p in dc-xinxing dc-yuxi cloud-east school-7 corp-9 hosp-3 modelco; do
 	"$VOUCHCTL" keygen --out "$DIR/$p.pem" > "$DIR/$p.pub"
 done
 as bureau
@@ -61,6 +62,7 @@ show register cloud-east --role provider --pubkey "$(cat "$DIR/cloud-east.pub")"
 show register school-7 --role org --kind school --region xinjiang.xinxing --pubkey "$(cat "$DIR/school-7.pub")" >/dev/null
 show register hosp-3 --role org --kind medical --region xinjiang.xinxing --pubkey "$(cat "$DIR/hosp-3.pub")" >/dev/null
 show register corp-9 --role org --kind enterprise --region yunnan.yuxi --pubkey "$(cat "$DIR/corp-9.pub")" >/dev/null
+show register modelco --role org --kind enterprise --region ningxia.yinchuan --pubkey "$(cat "$DIR/modelco.pub")" >/dev/null
 
 step "provider: $M's billing export from each provider (CSV, amounts in yuan)"
 deploy/gen-month.sh dc "$M" school-7:12000 hosp-3:3000:inference > "$DIR/dc-month.csv"
@@ -111,6 +113,12 @@ as bureau
 show reinstate hosp-3
 printf '$ vouchctl records --org hosp-3 --limit 1000 | tail -n 2\n'
 "$VOUCHCTL" records --org hosp-3 --limit 1000 | tail -n 2
+
+step "bureau: Yinchuan pays 30% of a model's compute cost, at most 5,000,000 yuan per model (per = project): model m1 reaches its cap on the second application, model m2 has a cap of its own"
+show issue --program yinchuan-model --org modelco --project m1 --need 12000000 --ref yc-m1-1
+show issue --program yinchuan-model --org modelco --project m1 --need 10000000 --ref yc-m1-2
+show issue --program yinchuan-model --org modelco --project m2 --need 2000000 --ref yc-m2-1
+show balance --org modelco
 
 step "bureau: preview Yuxi's $Y settlement (30% of local spend net of vouchers, once over 300,000 yuan), then settle (--force: before the year is over)"
 as bureau
