@@ -109,8 +109,8 @@ const char *err_str(int code)
 		return "not a region (words of a-z, 0-9 and -, joined by dots, "
 		       "at most 127 bytes)";
 	case PROTO_EPROJECT:
-		return "project=- is not allowed: a record without project= is "
-		       "in the unnamed project '-'";
+		return "project=- is not allowed: '-' names the unnamed "
+		       "project (send no project= for it)";
 	}
 	return "unknown error";
 }

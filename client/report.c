@@ -140,6 +140,14 @@ static int make_record(const char *provider, char *const *v, long lineno,
 		        lineno);
 		return -1;
 	}
+	/* "-" names the unnamed project; a record in it names none */
+	if (v[C_PROJECT] && strcmp(v[C_PROJECT], "-") == 0) {
+		fprintf(err,
+		        "line %ld: project '-' is not allowed: leave the cell "
+		        "empty for no project\n",
+		        lineno);
+		return -1;
+	}
 	snprintf(r->id, sizeof(r->id), "%s", v[C_ID]);
 	snprintf(r->org, sizeof(r->org), "%s", v[C_ORG]);
 	snprintf(r->unit, sizeof(r->unit), "%s", v[C_UNIT]);
@@ -224,6 +232,9 @@ static int json_columns(const char *line, char store[C_N][96], char **v,
 			}
 		} else if (json_is_string(x) && json_string_length(x) < 96) {
 			snprintf(store[i], 96, "%s", json_string_value(x));
+		} else if (json_is_string(x)) {
+			*why = "a column's text is longer than 95 bytes";
+			rc = -1;
 		} else if (json_is_integer(x)) {
 			snprintf(store[i], 96, "%" JSON_INTEGER_FORMAT,
 			         json_integer_value(x));
@@ -306,8 +317,7 @@ int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
 			                         sizeof(pend[n].text)) < 0) {
 				fprintf(err,
 				        "line %ld: bad id, org, unit, class or "
-				        "project (project '-' is not allowed: "
-				        "leave it empty)\n",
+				        "project\n",
 				        lineno);
 				st->refused++;
 			} else {

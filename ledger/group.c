@@ -15,7 +15,8 @@ struct unit {
 	char proj[STORE_ID + 1];
 	struct acc_row row, orig;
 	int64_t earned, granted;
-	int64_t share; /* of the member's delta: what the row is due now */
+	int64_t share; /* what the row is to be granted now */
+	int64_t over;  /* what it is to give back (plan_share) */
 };
 
 /* A group (or a lone program) for one beneficiary and period. */
@@ -31,17 +32,20 @@ struct plan {
 	int64_t ent;
 };
 
-static struct unit *unit_add(struct plan *p, size_t member, const char *proj)
+/* A new row of the plan in *out: 0, VD_ELIMIT past GROUP_UNITS_MAX rows,
+ * or VD_ENOMEM. */
+static int unit_add(struct plan *p, size_t member, const char *proj,
+                    struct unit **out)
 {
 	struct unit *u;
 
+	if (p->nu == GROUP_UNITS_MAX)
+		return VD_ELIMIT;
 	if (p->nu == p->cap) {
 		size_t nc = p->cap ? p->cap * 2 : 8;
-		void *q;
-		if (p->cap >= GROUP_UNITS_MAX)
-			return NULL;
-		if ((q = realloc(p->u, nc * sizeof(*p->u))) == NULL)
-			return NULL;
+		void *q = realloc(p->u, nc * sizeof(*p->u));
+		if (q == NULL)
+			return VD_ENOMEM;
 		p->u = q;
 		p->cap = nc;
 	}
@@ -49,7 +53,8 @@ static struct unit *unit_add(struct plan *p, size_t member, const char *proj)
 	memset(u, 0, sizeof(*u));
 	u->member = member;
 	snprintf(u->proj, sizeof(u->proj), "%s", proj);
-	return u;
+	*out = u;
+	return 0;
 }
 
 /* Whether member program g of the plan takes part with all its
@@ -82,8 +87,8 @@ static int rows_one(void *arg, const MDB_val *k, const MDB_val *v)
 		return VD_EINTERNAL;
 	if (period != w->period)
 		return 0;
-	if ((u = unit_add(w->p, w->member, proj)) == NULL)
-		return w->p->cap >= GROUP_UNITS_MAX ? VD_ELIMIT : VD_ENOMEM;
+	if ((rc = unit_add(w->p, w->member, proj, &u)) < 0)
+		return rc;
 	memcpy(&u->row, v->mv_data, sizeof(u->row));
 	return 0;
 }
@@ -117,8 +122,8 @@ static int other_periods(struct book *b, const struct plan *p, const char *ben,
 	return 0;
 }
 
-/* Read every row of the plan, work out the entitlement and share each
- * member's delta among its rows. */
+/* Read every row of the plan and work out the entitlement and each
+ * member's delta (accrual_group). */
 static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
                       const char *project, int32_t period)
 {
@@ -147,10 +152,10 @@ static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
 			                   0, rows_one, &w)) < 0)
 				return rc;
 		} else {
-			struct unit *u =
-			    unit_add(p, i, book_row_project(q, project));
-			if (u == NULL)
-				return VD_ENOMEM;
+			struct unit *u;
+			if ((rc = unit_add(p, i, book_row_project(q, project),
+			                   &u)) < 0)
+				return rc;
 			if ((rc = book_acc_get(b, q->id, ben, u->proj, period,
 			                       &u->row)) < 0)
 				return rc;
@@ -177,27 +182,74 @@ static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
 	if ((rc = other_periods(b, p, ben, project, period, &other)) < 0 ||
 	    (rc = accrual_group(p->grp, p->m, p->n, other, &p->ent)) < 0)
 		return rc;
-	/* a member's delta to its rows in project-id order (the walk's),
-	 * each up to what it earned above its grants; a lone row takes it
-	 * all, as before projects */
-	for (i = 0; i < p->n; i++) {
-		int64_t left = p->m[i].delta;
-		if (p->first[i + 1] - p->first[i] == 1) {
-			p->u[p->first[i]].share = left;
-			continue;
-		}
-		for (j = p->first[i]; j < p->first[i + 1] && left > 0; j++) {
-			struct unit *u = &p->u[j];
-			int64_t room = u->earned - u->granted;
-			u->share = room <= 0 ? 0 : room < left ? room : left;
-			left -= u->share;
-		}
-		/* the group cannot give a member more than its rows earned
-		 * above their grants (accrual_group); kept if it did */
-		if (left > 0 && p->first[i + 1] > p->first[i])
-			p->u[p->first[i]].share += left;
-	}
 	return 0;
+}
+
+/* Whether member i is a per-project program taking part with several
+ * rows whose grants follow its allocation (not a grant program, whose
+ * rows are granted by their applications only). */
+static int shared(const struct book *b, const struct plan *p, size_t i)
+{
+	return p->first[i + 1] - p->first[i] > 1 &&
+	       b->pol->programs[p->idx[i]].settlement != POLICY_GRANT;
+}
+
+/* Member i's rows' part of what the group gives it, once cut (what the
+ * member gives back) is known. A lone row takes the member's delta.
+ * Several rows of a grant program: the application's row (app, NULL for
+ * none) first, then the others in project-id order, each up to what it
+ * earned above its grants (what a row is due and not granted is its
+ * unmet demand). Several rows of any other program: the member's
+ * allocation (what it keeps plus its delta) is shared in project-id
+ * order, each row up to what it earned, whatever order the records came
+ * in; a row above its part gives the rest back (over), a row below is
+ * granted the difference (share). */
+static void plan_share(const struct book *b, struct plan *p, size_t i,
+                       int64_t cut, const char *app)
+{
+	size_t j, lo = p->first[i], hi = p->first[i + 1];
+	int64_t left;
+
+	if (hi - lo == 1) {
+		p->u[lo].share = p->m[i].delta;
+		return;
+	}
+	if (!shared(b, p, i)) {
+		left = p->m[i].delta;
+		for (j = lo; j < hi && app != NULL; j++)
+			if (strcmp(p->u[j].proj, app) == 0) {
+				struct unit *u = &p->u[j];
+				int64_t room = u->earned - u->granted;
+				u->share = room <= 0     ? 0
+				           : room < left ? room
+				                         : left;
+				left -= u->share;
+			}
+		for (j = lo; j < hi && left > 0; j++) {
+			struct unit *u = &p->u[j];
+			int64_t room = u->earned - u->granted - u->share;
+			int64_t s = room <= 0 ? 0 : room < left ? room : left;
+			u->share += s;
+			left -= s;
+		}
+		return;
+	}
+	left = p->m[i].granted - cut + p->m[i].delta;
+	for (j = lo; j < hi; j++) {
+		struct unit *u = &p->u[j];
+		int64_t part = u->earned <= 0     ? 0
+		               : u->earned < left ? u->earned
+		                                  : left;
+		/* accrual_group gives a member no more than its rows earned;
+		 * the last row keeps anything beyond, never lost */
+		if (j == hi - 1)
+			part = left;
+		left -= part;
+		if (u->granted > part)
+			u->over = u->granted - part;
+		else
+			u->share = part - u->granted;
+	}
 }
 
 /* A reduce or clawback entry: what comes off (program, ben, project,
@@ -397,7 +449,7 @@ int group_settle(struct book *b, int prog, const char *ben, const char *project,
 {
 	const char *app_proj =
 	    book_row_project(&b->pol->programs[prog], project);
-	int64_t total = 0, excess;
+	int64_t total = 0, excess, cut[POLICY_MAX_PROGRAMS] = {0};
 	struct plan p;
 	size_t i, j;
 	int pass, rc;
@@ -411,17 +463,30 @@ int group_settle(struct book *b, int prog, const char *ben, const char *project,
 	excess = total - p.ent;
 	for (pass = 0; pass < 2 && excess > 0; pass++)
 		for (i = p.n; i-- > 0 && excess > 0;) {
-			int64_t over = pass == 0
-			                   ? p.m[i].granted - p.m[i].earned
-			                   : p.m[i].granted;
-			int64_t cut = over < excess ? over : excess;
-			if (cut <= 0)
+			int64_t over =
+			    pass == 0 ? p.m[i].granted - cut[i] - p.m[i].earned
+			              : p.m[i].granted - cut[i];
+			int64_t c = over < excess ? over : excess;
+			if (c <= 0)
 				continue;
-			if ((rc = cut_member(b, &p, i, ben, period, cut)) < 0)
-				goto out;
-			p.m[i].granted -= cut;
-			excess -= cut;
+			cut[i] += c;
+			excess -= c;
 		}
+	/* what comes back first, so that the pools have it before any
+	 * grant: a member's cut, or its rows' parts above their share */
+	for (i = 0; i < p.n; i++) {
+		const struct policy_program *g = &b->pol->programs[p.idx[i]];
+		if (!shared(b, &p, i) && cut[i] > 0 &&
+		    (rc = cut_member(b, &p, i, ben, period, cut[i])) < 0)
+			goto out;
+		plan_share(b, &p, i, cut[i],
+		           p.idx[i] == prog && issue > 0 ? app_proj : NULL);
+		for (j = p.first[i]; j < p.first[i + 1]; j++)
+			if (p.u[j].over > 0 &&
+			    (rc = reduce(b, g, ben, p.u[j].proj, period,
+			                 p.u[j].over, &p.u[j].row)) < 0)
+				goto out;
+	}
 	for (i = 0; i < p.n; i++) {
 		const struct policy_program *g = &b->pol->programs[p.idx[i]];
 		for (j = p.first[i]; j < p.first[i + 1]; j++) {
@@ -448,10 +513,14 @@ int group_due(struct book *b, int prog, const char *ben, const char *project,
 	*due = 0;
 	if ((rc = plan_build(b, &p, prog, ben, project, period)) < 0)
 		goto out;
-	for (i = 0; i < p.n; i++)
+	for (i = 0; i < p.n; i++) {
+		if (p.idx[i] != prog)
+			continue;
+		plan_share(b, &p, i, 0, NULL);
 		for (j = p.first[i]; j < p.first[i + 1]; j++)
-			if (p.idx[i] == prog && strcmp(p.u[j].proj, proj) == 0)
+			if (strcmp(p.u[j].proj, proj) == 0)
 				*due = p.u[j].share;
+	}
 out:
 	free(p.u);
 	return rc;

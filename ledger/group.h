@@ -25,6 +25,10 @@
 #include "book.h"
 
 #define GROUP_UNITS_MAX 4096
+/* the refusal of a record or an application that would pass it */
+#define GROUP_UNITS_WHY                                                        \
+	"the org has more than 4096 projects in the period for a per-project " \
+	"program of a group per beneficiary (group.h, GROUP_UNITS_MAX)"
 
 /* Recompute the group of program prog (or prog alone) for ben in period,
  * for a record or application of project project ("" or "-": the

@@ -160,7 +160,9 @@ int ops_issue(struct book *b, struct ledger_op *op)
 	                       period, app.amount)) < 0 ||
 	    (rc = book_acc_get(b, g->id, op->u.issue.org, proj, period, &acc)) <
 	        0)
-		return rc;
+		return rc == VD_ELIMIT
+		           ? ops_refuse(&op->why, rc, GROUP_UNITS_WHY)
+		           : rc;
 	app.granted = group_granted(b, g, prog, op->u.issue.org,
 	                            op->u.issue.project, period) -
 	              before;

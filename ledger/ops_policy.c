@@ -181,12 +181,35 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	 * them (stricter than domain.md's "has granted anything": a row
 	 * with a basis and no grant yet is refused too) */
 	if (was != NULL && was->per != now->per)
-		return refuse(j,
-		              "%s:%d: program %s's per would change, but the "
-		              "store has its rows (%s's %d); add a new "
-		              "program instead",
-		              now->where.file, now->where.line, prog, ben,
-		              period);
+		return refuse(
+		    j,
+		    "%s:%d: program %s's per would change, but the "
+		    "store has its rows (%s's %d): a program's rows "
+		    "are per beneficiary or per project for its life; "
+		    "keep per as it was",
+		    now->per_where.file, now->per_where.line, prog, ben,
+		    period);
+	/* so is what its group combines: a group per project turned per
+	 * beneficiary would combine rows already granted per project */
+	if (was != NULL && was->group != POLICY_NO_GROUP &&
+	    now->group != POLICY_NO_GROUP &&
+	    j->prev->groups[was->group].per !=
+	        j->b->pol->groups[now->group].per)
+		return refuse(
+		    j,
+		    "%s:%d: program %s's group %s would combine per "
+		    "%s instead of per %s, but the store has the "
+		    "program's rows (%s's %d); keep the group's per "
+		    "as it was",
+		    now->group_where.file, now->group_where.line, prog,
+		    j->b->pol->groups[now->group].id,
+		    j->b->pol->groups[now->group].per == POLICY_PER_PROJECT
+		        ? "project"
+		        : "beneficiary",
+		    j->prev->groups[was->group].per == POLICY_PER_PROJECT
+		        ? "project"
+		        : "beneficiary",
+		    ben, period);
 	/* the pools' figures are running totals of each voucher's split
 	 * (book_pools_move): other pools or shares would book a voucher's
 	 * next movement against parts it never had */

@@ -383,8 +383,11 @@ static int accept(struct book *b, const struct ledger_record *u,
 	        0 ||
 	    (rc = add_basis(b, &c, &r, u->provider, period, 0, 1)) < 0 ||
 	    (rc = settle_counted(b, &c, u->provider, u->org, u->project,
-	                         period)) < 0)
+	                         period)) < 0) {
+		if (rc == VD_ELIMIT)
+			rc = ops_refuse(why, rc, GROUP_UNITS_WHY);
 		goto out;
+	}
 	*status = LEDGER_ACCEPTED;
 	*seq = r.seq;
 out:

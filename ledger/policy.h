@@ -143,6 +143,7 @@ struct policy_program {
 	char region[REGION_MAX + 1];
 	int ben_any; /* beneficiary_region = any */
 	enum policy_per per;
+	struct policy_origin per_where; /* of the `per` key, else where */
 	struct policy_origin where;
 };
 

@@ -351,6 +351,7 @@ static int build_program(struct conv *c, struct policy_program *g)
 	memcpy(g->id, c->s->id, sizeof(g->id));
 	g->where.file = c->s->file;
 	g->where.line = c->s->line;
+	g->per_where = g->where;
 	g->group = POLICY_NO_GROUP;
 	g->basis = POLICY_AMOUNT;
 	g->rule = (enum policy_rule) - 1;
@@ -488,6 +489,8 @@ static int build_program(struct conv *c, struct policy_program *g)
 			              &v) == 0)
 				g->ben_any = v == 1;
 		} else if (strcmp(k, "per") == 0) {
+			g->per_where.file = c->s->file;
+			g->per_where.line = c->kv->line;
 			if (conv_enum(c, per_names, 2, "beneficiary or project",
 			              &v) == 0)
 				g->per = (enum policy_per)v;

@@ -183,7 +183,8 @@ static void test_projects_in_vouchctl(void **state)
 	assert_int_equal(ctl("dc", "report %s", csv), 1);
 	assert_string_equal(out,
 	                    "2 lines: 1 accepted, 0 duplicate, 1 refused\n");
-	expect_in(err, "line 3: bad id, org, unit, class or project");
+	expect_in(err,
+	          "line 3: project '-' is not allowed: leave the cell empty");
 	assert_int_equal(ctl("bureau", "accrual --org o --csv"), 0);
 	expect_in(out, ",p3,100000,100.00,100.00,0.00");
 	o = NULL;

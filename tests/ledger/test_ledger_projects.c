@@ -11,9 +11,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "group.h"
 #include "ledger_fixture.h"
 
 #define PROJECTS VD_SOURCE_DIR "/tests/data/policy-projects/projects.ini"
+#define MIXED VD_SOURCE_DIR "/tests/data/policy-mixed/mixed.ini"
 
 struct vouchers {
 	struct ledger_voucher v[16];
@@ -94,13 +96,14 @@ static int usage(struct fx *f, const char *id, const char *org, int kind,
 	return fx_usage_rec(f, &r, NULL);
 }
 
-static int issue(struct fx *f, const char *org, const char *project,
-                 int64_t need, const char *ref, struct ledger_op *out)
+static int issue_of(struct fx *f, const char *program, const char *org,
+                    const char *project, int64_t need, const char *ref,
+                    struct ledger_op *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->type = OP_ISSUE;
-	snprintf(out->u.issue.program, sizeof(out->u.issue.program),
-	         "yinchuan-model");
+	snprintf(out->u.issue.program, sizeof(out->u.issue.program), "%s",
+	         program);
 	snprintf(out->u.issue.org, sizeof(out->u.issue.org), "%s", org);
 	snprintf(out->u.issue.project, sizeof(out->u.issue.project), "%s",
 	         project);
@@ -108,6 +111,23 @@ static int issue(struct fx *f, const char *org, const char *project,
 	out->u.issue.asked = -1;
 	snprintf(out->u.issue.ref, sizeof(out->u.issue.ref), "%s", ref);
 	return fx_run(f, out);
+}
+
+static int issue(struct fx *f, const char *org, const char *project,
+                 int64_t need, const char *ref, struct ledger_op *out)
+{
+	return issue_of(f, "yinchuan-model", org, project, need, ref, out);
+}
+
+/* A training record of dc for org at at, of project proj. */
+static int usage_at(struct fx *f, const char *id, const char *org, int64_t at,
+                    int64_t amount, const char *proj)
+{
+	struct ledger_record r;
+
+	fx_record(&r, "dc", id, org, at, amount, KIND_TRAINING);
+	snprintf(r.project, sizeof(r.project), "%s", proj);
+	return fx_usage_rec(f, &r, NULL);
 }
 
 struct preview {
@@ -294,6 +314,125 @@ static void test_per_project_in_firm_group(void **state)
 	fx_close(&f);
 }
 
+/* Group gm (max, per beneficiary): gm-imm 10% of the firm's inference,
+ * gm-grant 50% of a project's need. A bill of 400,000: gm-imm 40,000.
+ * Application a1 (p1, need 100,000, 50,000): the group is worth
+ * max(40,000, 50,000), 10,000 more, to p1. a2 (p2, 50,000): worth
+ * max(40,000, 100,000), 50,000 more, all to the applicant p2, whatever
+ * p1 earned above its grant (the max is already paid for it). */
+static void test_grant_per_project_in_max_group(void **state)
+{
+	static const char *const files[] = {MIXED, NULL};
+	struct ledger_op op;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "om", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(usage(&f, "i1", "om", KIND_INFERENCE, 400000, ""), 0);
+	assert_int_equal(
+	    issue_of(&f, "gm-grant", "om", "p1", 100000, "a1", &op), 0);
+	assert_true(op.amount == 10000 && op.remaining == 0);
+	assert_int_equal(
+	    issue_of(&f, "gm-grant", "om", "p2", 100000, "a2", &op), 0);
+	assert_true(op.amount == 50000 && op.remaining == 0);
+	assert_true(row(&f, "om", "gm-grant", "p1", 2026).unfunded == 0);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* Group gs (sum, at most 150,000 a year): x 10% per project (at most
+ * 100,000 in a project's life), y 5% of the firm. 2025: p1 and p2 bills
+ * of 1,000,000 each, in either order: x and y earn 200,000 and 100,000,
+ * the group pays 150,000: x its 100,000 (id order), shared in project
+ * order, all to p1, and y 50,000. An org whose p2 bill came first gets
+ * its p2 grant taken back and p1's made. 2026: a p1 bill of 1,000,000
+ * earns x nothing (p1's life cap is used), y 50,000. A third org's p1
+ * bill of 2025 is voided: x's 100,000 goes to p2, p1's grant comes back,
+ * and in 2026 the p1 bill earns x 100,000. */
+static void test_shared_in_project_order(void **state)
+{
+	static const char *const files[] = {MIXED, NULL};
+	static const char *const orgs[] = {"ob", "oc", "od"};
+	int64_t y25 = T2026 - 20LL * 86400, y26 = JUNE_2026;
+	struct ledger_voucher v;
+	struct fx f;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(
+		    fx_register(&f, orgs[i], ROLE_ORG, "enterprise", 0), 0);
+	f.now = y25 + 3600;
+	assert_int_equal(usage_at(&f, "b1", "ob", y25, 1000000, "p1"), 0);
+	assert_int_equal(usage_at(&f, "b2", "ob", y25, 1000000, "p2"), 0);
+	assert_int_equal(usage_at(&f, "c2", "oc", y25, 1000000, "p2"), 0);
+	assert_true(voucher(&f, "oc", "x", "p2", 2025).granted == 100000);
+	assert_int_equal(usage_at(&f, "c1", "oc", y25, 1000000, "p1"), 0);
+	assert_int_equal(usage_at(&f, "d1", "od", y25, 1000000, "p1"), 0);
+	assert_int_equal(usage_at(&f, "d2", "od", y25, 1000000, "p2"), 0);
+	for (i = 0; i < 3; i++) {
+		v = voucher(&f, orgs[i], "x", "p1", 2025);
+		assert_true(v.granted == 100000 && v.remaining == 100000);
+		assert_true(voucher(&f, orgs[i], "y", "", 2025).granted ==
+		            50000);
+	}
+	v = voucher(&f, "oc", "x", "p2", 2025);
+	assert_true(v.granted == 100000 && v.revoked == 100000 &&
+	            v.remaining == 0);
+	assert_int_equal(fx_void(&f, "dc", "d1"), 0);
+	v = voucher(&f, "od", "x", "p1", 2025);
+	assert_true(v.revoked == 100000 && v.remaining == 0);
+	assert_true(voucher(&f, "od", "x", "p2", 2025).remaining == 100000);
+	f.now = y26 + 3600;
+	for (i = 0; i < 3; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "n%zu", i);
+		assert_int_equal(usage_at(&f, id, orgs[i], y26, 1000000, "p1"),
+		                 0);
+		assert_true(voucher(&f, orgs[i], "y", "", 2026).granted ==
+		            50000);
+		assert_true(row(&f, orgs[i], "x", "p1", 2026).earned ==
+		            (i == 2 ? 100000 : 0));
+	}
+	assert_true(voucher(&f, "od", "x", "p1", 2026).granted == 100000);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* A per-project program in a group per beneficiary is computed with all
+ * the org's rows of the period: past GROUP_UNITS_MAX of them (x's 4,095
+ * projects and y's row make 4,096) a record of one more project is
+ * refused, with the reason, and nothing is written. */
+static void test_too_many_projects(void **state)
+{
+	static const char *const files[] = {MIXED, NULL};
+	struct ledger_op op;
+	char id[16];
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "o", ROLE_ORG, "enterprise", 0), 0);
+	for (i = 0; i < GROUP_UNITS_MAX - 1; i++) {
+		snprintf(id, sizeof(id), "p%04d", i);
+		assert_int_equal(usage_at(&f, id, "o", JUNE_2026, 10, id), 0);
+	}
+	memset(&op, 0, sizeof(op));
+	op.type = OP_USAGE;
+	fx_record(&op.u.usage, "dc", "last", "o", JUNE_2026, 10, KIND_TRAINING);
+	snprintf(op.u.usage.project, sizeof(op.u.usage.project), "p9999");
+	assert_int_equal(fx_run(&f, &op), VD_ELIMIT);
+	assert_string_equal(op.why, GROUP_UNITS_WHY);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 /* A group per project may hold only per-project programs; a reload may
  * not change a program's `per` while the store has its rows. */
 static void test_policy_rules(void **state)
@@ -334,8 +473,49 @@ static void test_policy_rules(void **state)
 	                 "kinds = inference\nsettlement = immediate\n",
 	                 path, sizeof(path));
 	assert_int_equal(fx_reload(&f, p, f.p, why, sizeof(why)), VD_EPOLICY);
-	if (strstr(why, "program proj-capped's per would change, but the "
-	                "store has its rows") == NULL)
+	if (strstr(why, "flat.ini:3: program proj-capped's per would change, "
+	                "but the store has its rows") == NULL)
+		fail_msg("why: %s", why);
+	policy_free(p);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* Nor may a reload change what a group combines: g per project with
+ * a's row granted, then g per beneficiary, is refused at a's `group =`
+ * line. */
+static void test_group_per_kept(void **state)
+{
+	static const char *const text =
+	    "[pool p]\nbudget = 1000\n[group g]\ncombine = max\n"
+	    "per = project\n[program a]\npool = p\ngroup = g\n"
+	    "beneficiary = consumer\nrate = 10%\nper = project\n"
+	    "settlement = immediate\n";
+	char file[] = "/tmp/vd_group_XXXXXX", path[300], why[512];
+	const char *files[] = {file, NULL};
+	struct policy *p;
+	struct fx f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(file);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	unlink(file);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "o", ROLE_ORG, "enterprise", 0), 0);
+	assert_int_equal(usage(&f, "r1", "o", KIND_TRAINING, 1000, "p1"), 0);
+	p = fx_policy_of(&f, "flat.ini",
+	                 "[pool p]\nbudget = 1000\n[group g]\ncombine = max\n"
+	                 "[program a]\npool = p\ngroup = g\n"
+	                 "beneficiary = consumer\nrate = 10%\nper = project\n"
+	                 "settlement = immediate\n",
+	                 path, sizeof(path));
+	assert_int_equal(fx_reload(&f, p, f.p, why, sizeof(why)), VD_EPOLICY);
+	if (strstr(why, "flat.ini:7: program a's group g would combine per "
+	                "beneficiary instead of per project") == NULL)
 		fail_msg("why: %s", why);
 	policy_free(p);
 	fx_check_ok(&f);
@@ -349,7 +529,11 @@ int main(void)
 	    cmocka_unit_test(test_lifetime_cap_per_project),
 	    cmocka_unit_test(test_cap_per_project),
 	    cmocka_unit_test(test_per_project_in_firm_group),
+	    cmocka_unit_test(test_grant_per_project_in_max_group),
+	    cmocka_unit_test(test_shared_in_project_order),
+	    cmocka_unit_test(test_too_many_projects),
 	    cmocka_unit_test(test_policy_rules),
+	    cmocka_unit_test(test_group_per_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
