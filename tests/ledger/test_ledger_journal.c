@@ -262,7 +262,7 @@ static int provider_void(struct fx *f, const char *id, const char *reason,
  * written; the longest ASCII reason fits. */
 static void test_void_entries(void **state)
 {
-	static char reason[1100], line[4200];
+	static char reason[LEDGER_TEXT + 1], line[4200];
 	struct ledger_recinfo ri;
 	struct ledger_op op;
 	struct entries x;
