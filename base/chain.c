@@ -24,3 +24,15 @@ int chain_hash(const uint8_t prev[CHAIN_HASH_LEN], const char *bytes,
 	memcpy(out, h, CHAIN_HASH_LEN);
 	return 0;
 }
+
+int chain_digest(const void *bytes, size_t len, uint8_t out[CHAIN_HASH_LEN])
+{
+	uint8_t h[CHAIN_HASH_LEN];
+	unsigned int n = 0;
+
+	if (EVP_Digest(bytes, len, h, &n, EVP_sha256(), NULL) != 1 ||
+	    n != CHAIN_HASH_LEN)
+		return VD_EINTERNAL;
+	memcpy(out, h, CHAIN_HASH_LEN);
+	return 0;
+}

@@ -25,4 +25,10 @@
 int chain_hash(const uint8_t prev[CHAIN_HASH_LEN], const char *bytes,
                size_t len, uint8_t out[CHAIN_HASH_LEN]);
 
+/* out = SHA-256 of the len bytes at bytes alone: what an entry carries
+ * for bytes it binds without holding them (a BATCH's signed lines, its
+ * "lines_sha256"), so that the ledger writing it and an auditor checking
+ * it hash alike. Returns and thread safety as chain_hash. */
+int chain_digest(const void *bytes, size_t len, uint8_t out[CHAIN_HASH_LEN]);
+
 #endif

@@ -12,9 +12,11 @@
 #include "money.h"
 #include "output.h"
 #include "reply.h"
+#include "req.h"
 #include "sig.h"
 
 #define PAGE 1000
+#define LINES_PAGE 10000 /* the daemon's most per LINES */
 
 static int is_hex64(const char *s, size_t n)
 {
@@ -108,15 +110,126 @@ int audit_entry_csv(const char *row, FILE *out)
 	return 0;
 }
 
-/* One JOURNAL page; *got is the number of rows written. */
+/* One JSON object per line of the BATCH whose entry is seq, read with
+ * LINES a page at a time: {"batch":seq,"i":I,"line":"<the line>"}. 0,
+ * 1 (ERR, printed), 3 (the connection). */
+static int export_lines(struct session *s, uint64_t seq, FILE *out, FILE *err)
+{
+	char req[96], text[REQ_TEXT_MAX + 1];
+	uint64_t after = 0;
+	const char *l;
+	struct reply r;
+
+	for (;;) {
+		int64_t n, k, i;
+		size_t len, tl;
+		const char *t, *next;
+		snprintf(req, sizeof(req),
+		         "LINES seq=%" PRIu64 " after=%" PRIu64 " limit=%d",
+		         seq, after, LINES_PAGE);
+		if (session_send(s, req) < 0 || (l = session_line(s)) == NULL ||
+		    reply_parse(l, strlen(l), &r) != 0)
+			return 3;
+		if (r.kind == REPLY_ERR) {
+			fprintf(err, "vouchctl journal: %s\n", l + 4);
+			return 1;
+		}
+		/* next= names the last line given when more follow */
+		next = reply_get(&r, "next", &len);
+		n = r.n;
+		for (k = 0; k < n; k++) {
+			json_t *o;
+			char *js;
+			if ((l = session_line(s)) == NULL)
+				return 3;
+			if (reply_parse(l, strlen(l), &r) != 0 ||
+			    r.kind != REPLY_ROW ||
+			    reply_get_i64(&r, "i", &i) != 0 ||
+			    (uint64_t)i != after + 1 ||
+			    (t = reply_get(&r, "text", &tl)) == NULL ||
+			    req_pct_decode(t, tl, text, sizeof(text), &len) <
+			        0) {
+				fprintf(err,
+				        "vouchctl journal: not a line of batch "
+				        "seq %" PRIu64 ": %.60s\n",
+				        seq, l);
+				return 1;
+			}
+			after = (uint64_t)i;
+			o = json_pack("{sIsIss%}", "batch", (json_int_t)seq,
+			              "i", (json_int_t)i, "line", text, len);
+			js = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			json_decref(o);
+			if (js == NULL)
+				return 3;
+			fprintf(out, "%s\n", js);
+			free(js);
+		}
+		if (next == NULL)
+			return 0;
+	}
+}
+
+/* A page's NDJSON, held until the JOURNAL reply has been read whole, so
+ * that a batch's lines can be asked for (LINES) with the connection in
+ * step: cut[k] ends the row of the k-th batch entry, seq[k]. */
+struct held {
+	char *buf;
+	size_t len, cap;
+	size_t cut[PAGE];
+	uint64_t seq[PAGE];
+	size_t ncut;
+};
+
+static int hold(struct held *h, const char *json, uint64_t batch)
+{
+	size_t n = strlen(json) + 1;
+
+	if (h->len + n > h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 1 << 16;
+		char *p;
+		while (cap < h->len + n)
+			cap *= 2;
+		if ((p = realloc(h->buf, cap)) == NULL)
+			return VD_ENOMEM;
+		h->buf = p;
+		h->cap = cap;
+	}
+	memcpy(h->buf + h->len, json, n - 1);
+	h->len += n;
+	h->buf[h->len - 1] = '\n';
+	if (batch != 0) {
+		h->cut[h->ncut] = h->len;
+		h->seq[h->ncut++] = batch;
+	}
+	return 0;
+}
+
+/* The seq of an "ENTRY seq=S time=T type=batch ..." row, else 0. */
+static uint64_t batch_seq(const char *row)
+{
+	const char *t = strstr(row, " type=");
+	int64_t seq;
+	size_t n = strspn(row + 10, "0123456789");
+
+	if (t == NULL || strncmp(t, " type=batch ", 12) != 0 ||
+	    strncmp(row, "ENTRY seq=", 10) != 0 ||
+	    money_parse_uint(row + 10, n, &seq) < 0)
+		return 0;
+	return (uint64_t)seq;
+}
+
+/* One JOURNAL page; *got is the number of entries written. */
 static int export_page(struct session *s, uint64_t after, uint64_t want,
                        int csv, FILE *out, FILE *err, uint64_t *got)
 {
-	static char json[AUDIT_LINE_MAX];
-	char req[80];
+	char json[AUDIT_LINE_MAX], req[80];
+	struct held *h = NULL;
 	const char *l;
 	struct reply r;
 	int64_t n, i;
+	size_t k, from = 0;
+	int rc = 0;
 
 	snprintf(req, sizeof(req), "JOURNAL after=%" PRIu64 " limit=%" PRIu64,
 	         after, want);
@@ -128,20 +241,34 @@ static int export_page(struct session *s, uint64_t after, uint64_t want,
 		return 1;
 	}
 	n = r.n;
-	for (i = 0; i < n; i++) {
-		if ((l = session_line(s)) == NULL)
-			return 3;
-		if ((csv ? audit_entry_csv(l, out)
-		         : audit_entry_json(l, json, sizeof(json))) < 0) {
+	if (!csv && (h = calloc(1, sizeof(*h))) == NULL)
+		return 3;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((l = session_line(s)) == NULL) {
+			rc = 3;
+		} else if ((csv ? audit_entry_csv(l, out)
+		                : audit_entry_json(l, json, sizeof(json))) <
+		           0) {
 			fprintf(err, "vouchctl journal: not an entry: %.60s\n",
 			        l);
-			return 1;
+			rc = 1;
+		} else if (!csv && hold(h, json, batch_seq(l)) < 0) {
+			rc = 3;
 		}
-		if (!csv)
-			fprintf(out, "%s\n", json);
 	}
+	/* the page's entries, each batch's lines after its entry */
+	for (k = 0; h != NULL && rc == 0 && k <= h->ncut; k++) {
+		size_t to = k < h->ncut ? h->cut[k] : h->len;
+		fwrite(h->buf + from, 1, to - from, out);
+		from = to;
+		if (k < h->ncut)
+			rc = export_lines(s, h->seq[k], out, err);
+	}
+	if (h != NULL)
+		free(h->buf);
+	free(h);
 	*got = (uint64_t)n;
-	return 0;
+	return rc;
 }
 
 int audit_export(struct session *s, uint64_t after, uint64_t limit, int csv,
@@ -324,91 +451,181 @@ static const char *entry_bytes(json_t *o, char *bytes, size_t size, size_t *len,
 	return NULL;
 }
 
+/* {"batch":S,"i":I,"line":"..."}: line I of the batch whose entry is S,
+ * as vouchctl journal writes it after that entry; NULL or a reason. The
+ * text is o's. */
+static const char *line_object(json_t *o, uint64_t *batch, uint64_t *i,
+                               const char **text, size_t *tl)
+{
+	static const char *const keys[3] = {"batch", "i", "line"};
+	void *it = json_object_iter(o);
+	json_t *v[3];
+	size_t k;
+
+	for (k = 0; k < 3; k++, it = json_object_iter_next(o, it)) {
+		if (it == NULL || strcmp(json_object_iter_key(it), keys[k]))
+			return "a batch line is {\"batch\":S,\"i\":I,"
+			       "\"line\":\"...\"}";
+		v[k] = json_object_iter_value(it);
+	}
+	if (it != NULL || !json_is_integer(v[0]) ||
+	    json_integer_value(v[0]) < 1 || !json_is_integer(v[1]) ||
+	    json_integer_value(v[1]) < 1 || !json_is_string(v[2]))
+		return "a batch line is {\"batch\":S,\"i\":I,\"line\":\"...\"}";
+	*batch = (uint64_t)json_integer_value(v[0]);
+	*i = (uint64_t)json_integer_value(v[1]);
+	*text = json_string_value(v[2]);
+	*tl = json_string_length(v[2]);
+	return NULL;
+}
+
+/* A line of the export: an entry, checked against the chain and fed to
+ * the signature checker, or a batch's line, fed to it. NULL, or a reason
+ * (sw holds the checker's); *rc a code other than VD_EINVAL. */
+struct verify {
+	const struct audit_cp *cp;
+	struct audit_result *res;
+	struct audit_sig *sig;
+	uint8_t prev[32];
+	int cp_seen;
+	char sw[300];
+	char bytes[CHAIN_FIELDS_MAX + 64];
+};
+
+static const char *verify_entry(struct verify *x, json_t *o, int *rc)
+{
+	struct audit_result *res = x->res;
+	uint8_t hash[32], calc[32];
+	const char *bad;
+	uint64_t seq = 0;
+	size_t bl = 0;
+
+	if ((bad = entry_bytes(o, x->bytes, sizeof(x->bytes), &bl, &seq,
+	                       hash)) != NULL)
+		return bad;
+	if (res->entries == 0) {
+		res->first = seq;
+		res->from_genesis = seq == 1;
+		/* a later start: trust the first entry's hash */
+		if (seq != 1)
+			memcpy(x->prev, hash, 32);
+	} else if (seq != res->last + 1) {
+		return "the seq does not follow the previous line's";
+	}
+	if ((res->entries > 0 || seq == 1) &&
+	    (chain_hash(x->prev, x->bytes, bl, calc) < 0 ||
+	     memcmp(calc, hash, 32) != 0))
+		return "the hash does not match the chain (the entry or an "
+		       "earlier one was changed)";
+	memcpy(x->prev, hash, 32);
+	res->entries++;
+	res->last = seq;
+	if (x->cp != NULL && x->cp->seq == seq) {
+		if (memcmp(x->cp->hash, hash, 32) != 0) {
+			snprintf(x->sw, sizeof(x->sw),
+			         "seq %" PRIu64
+			         " has another hash than the checkpoint",
+			         seq);
+			return x->sw;
+		}
+		x->cp_seen = 1;
+	}
+	/* the chain holds up to here: the entry is the journal's */
+	*rc = audit_sig_entry(x->sig, seq, x->bytes, bl, x->sw, sizeof(x->sw));
+	return *rc < 0 ? x->sw : NULL;
+}
+
+static const char *verify_line(struct verify *x, const char *line, size_t n,
+                               int *rc)
+{
+	const char *bad = NULL, *text, *k;
+	uint64_t batch, i;
+	json_t *o;
+	char *canon;
+	size_t tl;
+
+	o = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+	canon = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (o == NULL || !json_is_object(o))
+		bad = "not a JSON object";
+	else if (canon == NULL || strcmp(canon, line))
+		bad = "not in the export's exact form (a byte changed?)";
+	k = bad ? NULL : json_object_iter_key(json_object_iter(o));
+	if (bad == NULL && k != NULL && strcmp(k, "batch") == 0) {
+		if ((bad = line_object(o, &batch, &i, &text, &tl)) == NULL &&
+		    (*rc = audit_sig_line(x->sig, batch, i, text, tl, x->sw,
+		                          sizeof(x->sw))) < 0)
+			bad = x->sw;
+	} else if (bad == NULL) {
+		bad = verify_entry(x, o, rc);
+	}
+	free(canon);
+	json_decref(o);
+	return bad;
+}
+
 int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
                  struct audit_result *res, char *why, size_t len)
 {
 	static char line[AUDIT_LINE_MAX + 2];
-	char bytes[CHAIN_FIELDS_MAX + 64];
-	uint8_t prev[32], hash[32], calc[32];
-	int cp_seen = 0;
+	struct verify *x = calloc(1, sizeof(*x));
 	long lineno = 0;
+	int rc = VD_EINVAL;
 
 	memset(res, 0, sizeof(*res));
-	memset(prev, 0, sizeof(prev));
+	if (x == NULL || (x->sig = audit_sig_new()) == NULL) {
+		snprintf(why, len, "out of memory");
+		rc = VD_ENOMEM;
+		goto out;
+	}
+	x->cp = cp;
+	x->res = res;
 	while (fgets(line, sizeof(line), in)) {
-		size_t n = strlen(line), bl = 0;
-		uint64_t seq = 0;
+		size_t n = strlen(line);
 		const char *bad = NULL;
-		json_t *o;
-		char *canon;
 		lineno++;
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
 		else if (!feof(in))
 			bad = "the line is too long";
-		o = bad ? NULL
-		        : json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
-		canon = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		if (bad == NULL && (o == NULL || !json_is_object(o)))
-			bad = "not a JSON object";
-		else if (bad == NULL && (canon == NULL || strcmp(canon, line)))
-			bad =
-			    "not in the export's exact form (a byte changed?)";
+		rc = VD_EINVAL;
 		if (bad == NULL)
-			bad = entry_bytes(o, bytes, sizeof(bytes), &bl, &seq,
-			                  hash);
-		free(canon);
-		json_decref(o);
-		if (bad == NULL && res->entries == 0) {
-			res->first = seq;
-			res->from_genesis = seq == 1;
-			/* a later start: trust the first entry's hash */
-			if (seq != 1)
-				memcpy(prev, hash, 32);
-		} else if (bad == NULL && seq != res->last + 1) {
-			bad = "the seq does not follow the previous line's";
-		}
-		if (bad == NULL && (res->entries > 0 || seq == 1) &&
-		    (chain_hash(prev, bytes, bl, calc) < 0 ||
-		     memcmp(calc, hash, 32) != 0))
-			bad = "the hash does not match the chain (the entry "
-			      "or an earlier one was changed)";
+			bad = verify_line(x, line, n, &rc);
 		if (bad != NULL) {
 			snprintf(why, len, "line %ld: %s", lineno, bad);
-			return VD_EINVAL;
-		}
-		memcpy(prev, hash, 32);
-		res->entries++;
-		res->last = seq;
-		if (cp != NULL && cp->seq == seq) {
-			if (memcmp(cp->hash, hash, 32) != 0) {
-				snprintf(
-				    why, len,
-				    "line %ld: seq %" PRIu64
-				    " has another hash than the checkpoint",
-				    lineno, seq);
-				return VD_EINVAL;
-			}
-			cp_seen = 1;
+			rc = rc < 0 ? rc : VD_EINVAL;
+			goto out;
 		}
 	}
-	memcpy(res->head, prev, 32);
+	memcpy(res->head, x->prev, 32);
+	rc = VD_EINVAL;
 	if (res->entries == 0) {
 		snprintf(why, len, "the file has no entries");
-		return VD_EINVAL;
+		goto out;
 	}
+	if ((rc = audit_sig_end(x->sig, &res->sigs, x->sw, sizeof(x->sw))) <
+	    0) {
+		snprintf(why, len, "at the end: %s", x->sw);
+		goto out;
+	}
+	rc = VD_EINVAL;
 	if (cp != NULL) {
-		if (!cp_seen) {
+		if (!x->cp_seen) {
 			snprintf(why, len,
 			         "the checkpoint's seq %" PRIu64
 			         " is not in the file (seq %" PRIu64
 			         " to %" PRIu64 ")",
 			         cp->seq, res->first, res->last);
-			return VD_EINVAL;
+			goto out;
 		}
 		if (cp_verify(cp, pin, why, len) < 0)
-			return VD_EINVAL;
+			goto out;
 		res->checkpoint = 1;
 	}
-	return 0;
+	rc = 0;
+out:
+	if (x != NULL)
+		audit_sig_free(x->sig);
+	free(x);
+	return rc;
 }

@@ -1,6 +1,7 @@
 /* The journal outside the daemon: export as NDJSON (or CSV for a
  * spreadsheet), and the offline audit of an export and a checkpoint
- * (protocol.md, "Journal bytes and checkpoints").
+ * (protocol.md, "Journal bytes and checkpoints") and of every signed
+ * record in it (audit_sig.h).
  *
  * One export line per entry: a compact JSON object whose keys are the
  * entry's keys in their order, then "hash". A value is a JSON integer
@@ -8,13 +9,20 @@
  * same bytes), a string otherwise. So the entry's bytes are rebuilt
  * exactly as "k=v" joined by spaces, and the audit also requires each
  * line to be exactly the compact form of what it parses to: a changed
- * byte anywhere, even in JSON whitespace, is found. */
+ * byte anywhere, even in JSON whitespace, is found.
+ *
+ * After a "batch" entry's line come its signed lines (LINES), one
+ * object each: {"batch":S,"i":I,"line":"USAGE ..."}, S the batch entry's
+ * seq, I from 1 to its n, the line as signed without its LF. They are
+ * not entries (no seq, no hash): the batch entry's lines_sha256 binds
+ * them to the chain. The CSV export has no such rows. */
 #ifndef VD_AUDIT_H
 #define VD_AUDIT_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "audit_sig.h"
 #include "session.h"
 
 #define AUDIT_LINE_MAX 16384 /* an ENTRY row is at most 4 KiB of fields */
@@ -29,9 +37,10 @@ struct audit_cp {
 
 struct audit_result {
 	uint64_t entries, first, last;
-	uint8_t head[32]; /* the last entry's hash */
-	int from_genesis; /* the file starts at seq 1: the whole chain */
-	int checkpoint;   /* a checkpoint was given and verified */
+	uint8_t head[32];       /* the last entry's hash */
+	int from_genesis;       /* the file starts at seq 1: the whole chain */
+	int checkpoint;         /* a checkpoint was given and verified */
+	struct audit_sigs sigs; /* the records' signatures (audit_sig.h) */
 };
 
 /* An "ENTRY seq=.. ... hash=.." row as one NDJSON line (no LF) in buf.
@@ -45,11 +54,14 @@ int audit_entry_json(const char *row, char *buf, size_t size);
  * written for a row that is not an entry: VD_EINVAL. */
 int audit_entry_csv(const char *row, FILE *out);
 
-/* Page through JOURNAL from after (0: the start) and write NDJSON to out,
- * or with csv a header row "seq,time,type,fields,hash" and one record per
- * entry; at most limit entries (0: all). Returns 0, 1 when the server said
- * ERR (printed on err), 3 when the connection failed; *count gets the
- * entries written. */
+/* Page through JOURNAL from after (0: the start) and write NDJSON to out
+ * (each batch entry followed by its lines, read with LINES once the page
+ * is in), or with csv a header row "seq,time,type,fields,hash" and one
+ * record per entry; at most limit entries (0: all). A page is held in
+ * memory until written (1,000 entries of at most AUDIT_LINE_MAX bytes).
+ * Returns 0, 1 when the server said ERR (printed on err), 3 when the
+ * connection failed or memory ran out; *count gets the entries
+ * written. */
 int audit_export(struct session *s, uint64_t after, uint64_t limit, int csv,
                  FILE *out, FILE *err, uint64_t *count);
 
@@ -61,10 +73,12 @@ int audit_checkpoint_parse(const char *text, size_t len, struct audit_cp *cp);
 /* Verify an export read from in: every line canonical, seqs consecutive,
  * every hash the SHA-256 of the previous hash and the entry's bytes (from
  * 32 zero bytes when the file starts at seq 1; a file that starts later
- * is checked from its first entry on). With cp, the checkpoint's
+ * is checked from its first entry on), and every signed record as
+ * audit_sig.h says, its counts in res->sigs. With cp, the checkpoint's
  * signature must verify under its key, and its seq must be in the file
  * with the same hash; with pin (32 bytes), its key must be that key.
- * 0, or VD_EINVAL with the first failure (and its line) in why. */
+ * 0, or VD_EINVAL with the first failure (and its line) in why;
+ * VD_ENOMEM, VD_EINTERNAL (OpenSSL failed) with why. */
 int audit_verify(FILE *in, const struct audit_cp *cp, const uint8_t *pin,
                  struct audit_result *res, char *why, size_t len);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "err.h"
 #include "cmds.h"
 #include "hex.h"
 #include "money.h"
@@ -289,6 +290,24 @@ static int read_checkpoint(const char *file, struct audit_cp *cp)
 	return 0;
 }
 
+/* What the records' signatures came to; the entries not verifiable are
+ * no failure, and where they are is said. */
+static void print_sigs(const struct audit_sigs *g)
+{
+	printf("signatures: %" PRIu64 " verified: %" PRIu64 " USAGE, %" PRIu64
+	       " BATCH covering %" PRIu64 " records, %" PRIu64 " VOID; %" PRIu64
+	       " entries not verifiable",
+	       g->usage + g->batches + g->voids, g->usage, g->batches,
+	       g->batch_records, g->voids, g->unverifiable);
+	if (g->unverifiable > 0)
+		printf(" (seq %" PRIu64 " to %" PRIu64
+		       "): written before the journal carried signed bytes, "
+		       "or signed by a key, or in a batch, that the export "
+		       "does not show",
+		       g->unv_first, g->unv_last);
+	putchar('\n');
+}
+
 /* Offline: no connection, only the file, the checkpoint and the key. */
 int cmd_audit(struct ctl *c)
 {
@@ -318,8 +337,12 @@ int cmd_audit(struct ctl *c)
 	                  c->server_key ? pin : NULL, &res, why, sizeof(why));
 	if (f != stdin)
 		fclose(f);
-	if (rc < 0) {
+	if (rc == VD_EINVAL) {
 		fprintf(stderr, "vouchctl audit: REFUSED: %s\n", why);
+		return 1;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "vouchctl audit: cannot check: %s\n", why);
 		return 1;
 	}
 	hex_encode(res.head, 32, head);
@@ -330,6 +353,7 @@ int cmd_audit(struct ctl *c)
 	                        : " (the file does not start at seq 1: the "
 	                          "first entry's hash is taken as given)");
 	printf("head: seq %" PRIu64 " hash %s\n", res.last, head);
+	print_sigs(&res.sigs);
 	if (res.checkpoint) {
 		char key[65];
 		hex_encode(cp.key, 32, key);

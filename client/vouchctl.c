@@ -190,7 +190,8 @@ static const struct sub subs[] = {
     {"journal", cmd_journal, CONN | B(O_AFTER) | B(O_LIMIT) | B(O_CSV),
      "[--after SEQ] [--limit N] [--csv]",
      "Bureau: export the journal as NDJSON on stdout, from the entry "
-     "after SEQ (default: the first), for vouchctl audit. --csv gives "
+     "after SEQ (default: the first), for vouchctl audit; each batch "
+     "entry is followed by its signed lines. --csv gives "
      "one row per entry instead (seq, time, type, fields, hash; fields "
      "as on the wire, amounts in fen), for a spreadsheet: vouchctl "
      "audit reads NDJSON only."},
@@ -200,8 +201,10 @@ static const struct sub subs[] = {
     {"audit", cmd_audit, B(O_CHECKPOINT) | B(O_SERVERKEY),
      "FILE [--checkpoint CPFILE] [--server-key HEX]",
      "Offline, without the daemon: verify an exported journal's hash "
-     "chain and, with --checkpoint, that the daemon signed its head; "
-     "--server-key pins the key. Exit 1 and the first bad line if not."},
+     "chain, every record's signature against its provider's key in "
+     "force at its seq (across REKEYs), and, with --checkpoint, that "
+     "the daemon signed its head; --server-key pins the key. Exit 1 "
+     "and the first bad line if not."},
     {"reload", cmd_reload, CONN | B(O_JSON), "",
      "Bureau: re-read the policy files; refused whole on any error."},
     {"stats", cmd_stats, CONN | B(O_JSON), "",

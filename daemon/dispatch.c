@@ -62,6 +62,7 @@ const struct dispatch_row dispatch_rows[] = {
     WRITE(CMD_SUSPEND, bureau_suspend),
     WRITE(CMD_REINSTATE, bureau_suspend),
     WRITE(CMD_REKEY, bureau_rekey),
+    READ(CMD_LINES, listing_lines),
 };
 _Static_assert(sizeof(dispatch_rows) / sizeof(dispatch_rows[0]) == CMD_COUNT,
                "one row per command of proto/cmd.h");

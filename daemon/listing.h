@@ -1,5 +1,5 @@
 /* The reads: BALANCE, ACCRUAL, RECORDS, PROGRAMS, POOL, RECEIVABLES,
- * JOURNAL, CHECKPOINT and STATS. Rows of the table in dispatch.c, run on
+ * JOURNAL, LINES, CHECKPOINT and STATS. Rows of the table in dispatch.c, run on
  * the loop thread; each checks its arguments, reads (one LMDB read
  * transaction, so one snapshot), and writes its whole reply into c->out.
  * A listing is "OK n=N ..." and N rows. An org sees only its own, a
@@ -19,6 +19,11 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r);
 enum dispatch_next listing_settle_preview(struct conn *c, const struct req *r);
 enum dispatch_next listing_receivables(struct conn *c, const struct req *r);
 enum dispatch_next listing_journal(struct conn *c, const struct req *r);
+/* LINES seq=S [after=I] [limit=N]: the signed lines of the BATCH whose
+ * journal entry is S, "LINE i=.. text=<pct-encoded, without its LF>",
+ * with next=<the last i> when more follow; NOTFOUND when S is no batch
+ * entry */
+enum dispatch_next listing_lines(struct conn *c, const struct req *r);
 enum dispatch_next listing_checkpoint(struct conn *c, const struct req *r);
 enum dispatch_next listing_stats(struct conn *c, const struct req *r);
 

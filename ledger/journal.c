@@ -48,24 +48,53 @@ void journal_i64(struct jfields *f, const char *key, int64_t v)
 	journal_str(f, key, tmp);
 }
 
-void journal_text(struct jfields *f, const char *key, const char *text)
+void journal_textn(struct jfields *f, const char *key, const char *text,
+                   size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char enc[3 * 1024 + 1];
-	size_t i, n = 0;
+	size_t kl = strlen(key), n, i;
 
-	for (i = 0; text[i] != '\0' && n + 4 < sizeof(enc); i++) {
+	if (f->err)
+		return;
+	if (len == 0) {
+		journal_str(f, key, "-");
+		return;
+	}
+	/* encoded in place: a value that does not fit is refused whole
+	 * (VD_ELIMIT), never cut, since a cut signed line no longer
+	 * verifies and a cut reason may end inside a UTF-8 sequence */
+	n = f->len;
+	if (n + kl + 3 > sizeof(f->buf)) {
+		f->err = VD_ELIMIT;
+		return;
+	}
+	f->buf[n++] = ' ';
+	memcpy(f->buf + n, key, kl);
+	n += kl;
+	f->buf[n++] = '=';
+	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if (c > ' ' && c < 0x7f && c != '%') {
-			enc[n++] = (char)c;
+		int plain = c > ' ' && c < 0x7f && c != '%';
+		if (n + (plain ? 1 : 3) + 1 > sizeof(f->buf)) {
+			f->buf[f->len] = '\0';
+			f->err = VD_ELIMIT;
+			return;
+		}
+		if (plain) {
+			f->buf[n++] = (char)c;
 		} else {
-			enc[n++] = '%';
-			enc[n++] = hex[c >> 4];
-			enc[n++] = hex[c & 0xf];
+			f->buf[n++] = '%';
+			f->buf[n++] = hex[c >> 4];
+			f->buf[n++] = hex[c & 0xf];
 		}
 	}
-	enc[n] = '\0';
-	journal_str(f, key, n ? enc : "-");
+	f->buf[n] = '\0';
+	f->len = n;
+}
+
+void journal_text(struct jfields *f, const char *key, const char *text)
+{
+	journal_textn(f, key, text, strlen(text));
 }
 
 void journal_hex(struct jfields *f, const char *key, const uint8_t *raw,

@@ -31,8 +31,14 @@ void journal_fields_init(struct jfields *f);
 void journal_str(struct jfields *f, const char *key, const char *val);
 void journal_i64(struct jfields *f, const char *key, int64_t v);
 /* Free text, percent-encoded (bytes other than printable ASCII, space and
- * '%' become %XX) so that it stays one token. */
+ * '%' become %XX, upper case) so that it stays one token; "-" when empty.
+ * Encoded whole or not at all: text whose encoding does not fit makes
+ * the append fail with VD_ELIMIT, never a cut value. */
 void journal_text(struct jfields *f, const char *key, const char *text);
+/* The same for len bytes that need not be text or NUL-terminated (a
+ * signed line as sent). */
+void journal_textn(struct jfields *f, const char *key, const char *text,
+                   size_t len);
 /* Bytes as lowercase hex. */
 void journal_hex(struct jfields *f, const char *key, const uint8_t *raw,
                  size_t n);

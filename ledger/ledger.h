@@ -88,10 +88,16 @@ enum ledger_op_type {
 };
 
 /* A usage record as the ledger takes it. line is the signed line as
- * sent (for USAGE: the bytes before " sig="), stored so that an auditor can
- * re-verify the signature years later; a record of a BATCH stores none of
- * its own (the batch's lines are stored once). The ledger reads line
- * during ledger_batch only and keeps no pointer. */
+ * sent (for USAGE: the bytes before " sig="; for a record of a BATCH:
+ * its line without the LF), kept so that an auditor can re-verify the
+ * signature years later: the record's usage entry carries it (line=,
+ * percent-encoded as journal_text does), a USAGE's with its sig=, a
+ * batch record's with batch=<the batch entry's seq> instead (the batch
+ * entry binds the batch's signature and lines). The record's row keeps
+ * a USAGE's line too; a record of a BATCH stores none of its own there
+ * (the batch's lines are stored once, DB_BATCHES). line_len 0: no line
+ * (nothing journaled for it). The ledger reads line during ledger_batch
+ * only and keeps no pointer. */
 struct ledger_record {
 	char provider[LEDGER_ID + 1];
 	char id[LEDGER_ID + 1];
@@ -139,7 +145,9 @@ struct ledger_op {
 		struct ledger_record usage;
 		struct {
 			/* records and the lines they came in; the batch's
-			 * signature covers lines */
+			 * signature covers lines. The "batch" entry carries
+			 * sig= and lines_sha256= (chain_digest of lines);
+			 * lines go to DB_BATCHES (ledger_batch_lines) */
 			const struct ledger_record *recs;
 			size_t n;
 			const char *lines;
@@ -151,6 +159,10 @@ struct ledger_op {
 			char id[LEDGER_ID + 1];
 			int64_t at;
 			char reason[LEDGER_TEXT + 1];
+			/* a provider's signed bytes (before " sig="), which
+			 * its "void" entry carries with sig=; an entry that
+			 * cannot hold them (a long non-ASCII reason) is
+			 * refused, VD_ELIMIT, nothing written */
 			const char *line;
 			size_t line_len;
 			uint8_t sig[64];

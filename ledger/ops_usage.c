@@ -6,13 +6,21 @@
 #include <string.h>
 
 #include "accrual.h"
+#include "chain.h"
 #include "err.h"
 #include "group.h"
 #include "money.h"
 #include "ops.h"
 #include "period.h"
 
-#define COUNTS_MAX 2048 /* see JOURNAL_ENTRY_MAX */
+/* The programs a record counts for, as its row and its usage entry list
+ * them. With them a usage entry stays under JOURNAL_ENTRY_MAX: the
+ * record's fields take at most 383 bytes (three ids of 64, unit and
+ * class of 32, four numbers), counts= 2,056, the signed line (the
+ * parser bounds a USAGE line by its keys: 384 bytes, 408 encoded with
+ * its key) and sig= 134: 2,981 of 4,096, room left for a project= in
+ * both the entry and the line. */
+#define COUNTS_MAX 2048
 
 /* the refusals a USAGE, a BATCH's record and a VOID share */
 #define CLOSED_WHY "the record's period ended more than late_days ago"
@@ -356,6 +364,15 @@ static int accept(struct book *b, const struct ledger_record *u,
 	if (u->project[0])
 		journal_str(f, "project", u->project);
 	journal_str(f, "counts", cn ? counts : "-");
+	/* the signed bytes, so that an auditor re-verifies the record from
+	 * the journal alone: a USAGE's with its signature, a batch record's
+	 * naming its batch (whose entry binds the signature) */
+	if (batch)
+		journal_str(f, "batch", batch);
+	if (u->line_len > 0)
+		journal_textn(f, "line", u->line, u->line_len);
+	if (!batch && u->line_len > 0)
+		journal_hex(f, "sig", u->sig, sizeof(u->sig));
 	if ((rc = journal_append(b->t, b->now, "usage", f, &r.seq)) < 0)
 		goto out;
 	val = malloc(sizeof(r) + r.line_len + cn);
@@ -410,6 +427,7 @@ int ops_usage(struct book *b, struct ledger_op *op)
 
 int ops_batch(struct book *b, struct ledger_op *op)
 {
+	uint8_t digest[CHAIN_HASH_LEN];
 	char first[24];
 	struct jfields f;
 	uint64_t seq = 0, bseq;
@@ -424,10 +442,17 @@ int ops_batch(struct book *b, struct ledger_op *op)
 		return rc;
 	memset(&memo, 0, sizeof(memo));
 	/* the batch's own entry first: its records refer to it */
+	/* the signed lines stay out of the entry (up to max_batch of
+	 * them, megabytes: DB_BATCHES keeps them, LINES reads them); their
+	 * SHA-256 in the entry binds them to the chain */
+	if ((rc = chain_digest(op->u.batch.lines, op->u.batch.lines_len,
+	                       digest)) < 0)
+		return rc;
 	journal_fields_init(&f);
 	journal_str(&f, "provider", op->u.batch.recs[0].provider);
 	journal_i64(&f, "n", (int64_t)op->u.batch.n);
 	journal_hex(&f, "sig", op->u.batch.sig, 64);
+	journal_hex(&f, "lines_sha256", digest, sizeof(digest));
 	if ((rc = journal_append(b->t, b->now, "batch", &f, &bseq)) < 0)
 		return rc;
 	snprintf(first, sizeof(first), "%" PRIu64, bseq);
@@ -525,6 +550,18 @@ int ops_void(struct book *b, struct ledger_op *op)
 		return rc;
 	if (redeemed != 0)
 		journal_i64(f, "redeemed", redeemed);
+	/* a provider's signed bytes and signature, for an auditor; with a
+	 * long non-ASCII reason (in the line pct-encoded twice) they may
+	 * not fit: refused before anything is written, never cut */
+	if (!op->u.void_.by_bureau && op->u.void_.line_len > 0) {
+		journal_textn(f, "line", op->u.void_.line,
+		              op->u.void_.line_len);
+		journal_hex(f, "sig", op->u.void_.sig, sizeof(op->u.void_.sig));
+		if (f->err == VD_ELIMIT)
+			return ops_refuse(&op->why, VD_ELIMIT,
+			                  "the reason is too long to journal "
+			                  "with the signed line");
+	}
 	/* the row keeps the record; only its status changes. Copied before
 	 * the first write: rest points into a page of the transaction,
 	 * valid only until its next write (store.h) */

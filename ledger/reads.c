@@ -486,6 +486,80 @@ int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
 	return rc;
 }
 
+/* The provider of batch entry seq, from the entry's own bytes: the
+ * batch's DB_BATCHES key is (provider, seq). */
+static int batch_provider(struct ltx *t, uint64_t seq, char *prov, size_t size)
+{
+	const char *e;
+	char type[16];
+	uint8_t k[8];
+	MDB_val v;
+	int rc;
+
+	store_key_u64(k, 0, seq);
+	if ((rc = ltx_get(t, DB_JOURNAL, k, sizeof(k), &v)) < 0)
+		return rc;
+	if (v.mv_size < CHAIN_HASH_LEN)
+		return VD_EINTERNAL;
+	e = (const char *)v.mv_data + CHAIN_HASH_LEN;
+	if (!journal_field(e, v.mv_size - CHAIN_HASH_LEN, "type", type,
+	                   sizeof(type)) ||
+	    strcmp(type, "batch") != 0)
+		return VD_ENOENT;
+	if (!journal_field(e, v.mv_size - CHAIN_HASH_LEN, "provider", prov,
+	                   size))
+		return VD_EINTERNAL;
+	return 0;
+}
+
+int ledger_batch_lines(struct ledger *l, uint64_t seq, uint64_t after,
+                       size_t limit, ledger_line_fn fn, void *arg, int *more)
+{
+	char prov[LEDGER_ID + 1];
+	uint8_t k[STORE_ID + 8];
+	const char *p, *end;
+	uint64_t i = 0;
+	size_t given = 0;
+	struct ltx t;
+	MDB_val v;
+	int rc;
+
+	*more = 0;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	if ((rc = batch_provider(&t, seq, prov, sizeof(prov))) < 0)
+		goto out;
+	store_key_u64(k, store_key_id(k, 0, prov), seq);
+	if ((rc = ltx_get(&t, DB_BATCHES, k, sizeof(k), &v)) < 0) {
+		/* the entry and its lines are written in one transaction */
+		rc = rc == VD_ENOENT ? VD_EINTERNAL : rc;
+		goto out;
+	}
+	p = v.mv_data;
+	end = p + v.mv_size;
+	/* the message is its lines, each ending in LF */
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		if (lf == NULL) {
+			rc = VD_EINTERNAL;
+			goto out;
+		}
+		if (++i > after) {
+			if (limit > 0 && given == limit) {
+				*more = 1;
+				break;
+			}
+			if ((rc = fn(arg, i, p, (size_t)(lf - p))) != 0)
+				break;
+			given++;
+		}
+		p = lf + 1;
+	}
+out:
+	ltx_abort(&t);
+	return rc < 0 ? rc : 0;
+}
+
 int ledger_head(struct ledger *l, uint64_t *seq, uint8_t hash[32])
 {
 	struct ltx t;

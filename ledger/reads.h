@@ -138,6 +138,18 @@ int ledger_balance(struct ledger *l, const char *ben, int32_t period,
 int ledger_journal(struct ledger *l, uint64_t after, size_t limit,
                    ledger_entry_fn fn, void *arg);
 
+/* LINES: the signed message of the BATCH whose journal entry is seq (its
+ * record lines as sent, DB_BATCHES), one line at a time: fn gets the
+ * lines after the first `after`, at most limit of them (0: all), each
+ * with its number from 1 and its bytes without the LF (valid during the
+ * call only). *more is set to 1 when lines follow the last one given,
+ * else 0. VD_ENOENT when seq is not a batch entry. fn returns 0 to go
+ * on. */
+typedef int (*ledger_line_fn)(void *arg, uint64_t i, const char *line,
+                              size_t len);
+int ledger_batch_lines(struct ledger *l, uint64_t seq, uint64_t after,
+                       size_t limit, ledger_line_fn fn, void *arg, int *more);
+
 /* SETTLE dry=1: the settlement of program for period computed as SETTLE
  * would at now, nothing written. fn gets each beneficiary (with the
  * project of the row: "" for a per-beneficiary program) with a row of the

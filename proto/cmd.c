@@ -37,11 +37,13 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
     [KEY_BY] = {"by", TYPE_WORD, 0, 0},
     [KEY_REGION] = {"region", TYPE_REGION, 0, 0},
     [KEY_PROJECT] = {"project", TYPE_PROJECT, 0, 0},
+    [KEY_SEQ] = {"seq", TYPE_NUM, 1, INT64_MAX},
 };
 
 /* kind= is a usage kind in USAGE (CMD_KIND_USAGE) and an org kind in
- * REGISTER; after= is a record cursor in RECORDS and a journal sequence
- * number in JOURNAL (CMD_AFTER_SEQ). req.c applies the flags. */
+ * REGISTER; after= is a record cursor in RECORDS, a journal sequence
+ * number in JOURNAL and a line number in LINES (CMD_AFTER_SEQ). req.c
+ * applies the flags. */
 
 const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_HELLO, "HELLO", ROLES_ALL, 0, 0, 0},
@@ -91,6 +93,10 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_SUSPEND, "SUSPEND", R(BUREAU), B(ID) | B(REASON), 0, CMD_WRITE},
     {CMD_REINSTATE, "REINSTATE", R(BUREAU), B(ID), 0, CMD_WRITE},
     {CMD_REKEY, "REKEY", R(BUREAU), B(ID) | B(KEY), 0, CMD_WRITE},
+    /* a BATCH's signed lines, which its journal entry binds by their
+     * SHA-256 only (an auditor re-verifies the batch's signature) */
+    {CMD_LINES, "LINES", R(BUREAU), B(SEQ), B(AFTER) | B(LIMIT),
+     CMD_LISTING | CMD_AFTER_SEQ},
 };
 
 const struct cmd_spec *cmd_lookup(const char *s, size_t len)

@@ -48,6 +48,7 @@ enum cmd_id {
 	CMD_SUSPEND,
 	CMD_REINSTATE,
 	CMD_REKEY,
+	CMD_LINES,
 	CMD_COUNT
 };
 
@@ -83,6 +84,7 @@ enum cmd_key {
 	KEY_BY,
 	KEY_REGION,
 	KEY_PROJECT,
+	KEY_SEQ,
 	KEY_COUNT
 };
 
@@ -113,7 +115,7 @@ struct cmd_keyspec {
 #define CMD_SIG_LAST 0x1u  /* sig= must be the last token; it signs the rest */
 #define CMD_WRITE 0x2u     /* changes the ledger: answered after commit */
 #define CMD_LISTING 0x4u   /* answered with OK n=N and N lines */
-#define CMD_AFTER_SEQ 0x8u /* after= is a journal sequence number */
+#define CMD_AFTER_SEQ 0x8u /* after= is a number: a journal seq, a line's */
 #define CMD_KIND_USAGE 0x10u /* kind= is a usage kind (else an org kind) */
 
 #define KEYBIT(k) ((uint32_t)1 << (k))

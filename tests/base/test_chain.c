@@ -45,10 +45,34 @@ static void test_chain(void **state)
 	    "6a5f51db195bfd1cc165f015e2455a0470ba34d617fc7f318083e0692bd74dd3");
 }
 
+/* chain_digest: SHA-256 of the bytes alone (a batch's lines_sha256);
+ * the first is the well-known SHA-256 of nothing, the second Python's
+ * hashlib.sha256(b"USAGE provider=dc id=r1\nUSAGE provider=dc id=r2\n") */
+static void test_digest(void **state)
+{
+	static const char lines[] = "USAGE provider=dc id=r1\n"
+	                            "USAGE provider=dc id=r2\n";
+	uint8_t h[CHAIN_HASH_LEN];
+	char hex[65];
+
+	(void)state;
+	assert_int_equal(chain_digest("", 0, h), 0);
+	hash_hex(h, hex);
+	assert_string_equal(
+	    hex,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(chain_digest(lines, strlen(lines), h), 0);
+	hash_hex(h, hex);
+	assert_string_equal(
+	    hex,
+	    "53b23d5be3384184831d493a1ccb47d29b9d708e9757d35c4bd78fc4e9753670");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_chain),
+	    cmocka_unit_test(test_digest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

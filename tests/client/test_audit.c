@@ -1,27 +1,32 @@
 /* client/audit: an ENTRY row as NDJSON, the offline verification of a
  * chain built here by hand with OpenSSL's SHA-256 (not chain.h's
  * chain_hash, which audit.c uses, so that the two are checked against
- * each other), and
- * checkpoints in both forms. */
+ * each other), checkpoints in both forms, and the records' signatures
+ * (audit_sig.h) in exports built here entry by entry: signed with keys
+ * from fixed seeds, a batch's lines_sha256 computed with OpenSSL here
+ * too, each refusal's message written out in full. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "err.h"
 #include "hex.h"
+#include "req.h"
 #include "sig.h"
 
 #define HEX64 "0000000000000000000000000000000000000000000000000000000000000000"
 
 static void sha(const uint8_t prev[32], const char *bytes, uint8_t out[32])
 {
-	uint8_t buf[4096];
+	uint8_t buf[8192];
 	unsigned int n = 32;
 
 	memcpy(buf, prev, 32);
@@ -194,12 +199,485 @@ static void test_checkpoint(void **state)
 	sig_key_free(k);
 }
 
+/* An export built entry by entry, each hashed onto the previous. */
+struct exp {
+	FILE *f;
+	uint8_t prev[32];
+	uint64_t seq;
+};
+
+static void exp_open(struct exp *e, uint64_t first)
+{
+	memset(e, 0, sizeof(*e));
+	e->f = tmpfile();
+	assert_non_null(e->f);
+	e->seq = first - 1;
+}
+
+/* The next entry: "seq=S time=T " and fields; its seq. */
+static uint64_t exp_entry(struct exp *e, const char *fields)
+{
+	char bytes[6000], row[6200], json[8192], hex[65];
+
+	e->seq++;
+	snprintf(bytes, sizeof(bytes), "seq=%llu time=2026-06-01T01:00:00Z %s",
+	         (unsigned long long)e->seq, fields);
+	sha(e->prev, bytes, e->prev);
+	hex_encode(e->prev, 32, hex);
+	snprintf(row, sizeof(row), "ENTRY %s hash=%s", bytes, hex);
+	assert_int_equal(audit_entry_json(row, json, sizeof(json)), 0);
+	fprintf(e->f, "%s\n", json);
+	return e->seq;
+}
+
+/* A batch's line as vouchctl journal writes it after the entry. */
+static void exp_line(struct exp *e, uint64_t batch, uint64_t i,
+                     const char *line)
+{
+	json_t *o = json_pack("{sIsIss}", "batch", (json_int_t)batch, "i",
+	                      (json_int_t)i, "line", line);
+	char *js = json_dumps(o, JSON_COMPACT);
+
+	fprintf(e->f, "%s\n", js);
+	free(js);
+	json_decref(o);
+}
+
+static int exp_verify(struct exp *e, struct audit_result *res, char *why)
+{
+	int rc;
+
+	rewind(e->f);
+	rc = audit_verify(e->f, NULL, NULL, res, why, 400);
+	fclose(e->f);
+	return rc;
+}
+
+static struct sig_key *seed_key(uint8_t b)
+{
+	uint8_t seed[32];
+	struct sig_key *k = NULL;
+
+	memset(seed, b, sizeof(seed));
+	assert_int_equal(sig_key_from_seed(seed, &k), 0);
+	return k;
+}
+
+static void key_hex(struct sig_key *k, char out[65])
+{
+	uint8_t pub[32];
+
+	assert_int_equal(sig_key_public(k, pub), 0);
+	hex_encode(pub, 32, out);
+}
+
+static void sign_hex(struct sig_key *k, const char *msg, size_t len,
+                     char out[129])
+{
+	uint8_t sig[64];
+
+	assert_int_equal(sig_sign(k, msg, len, sig), 0);
+	hex_encode(sig, 64, out);
+}
+
+#define AT_LINE "2026-06-01T00:00:00Z"
+#define AT_ENTRY "1780272000"
+
+/* A USAGE line of dc for s (and its org, amount, extra keys). */
+static void usage_line(char *buf, size_t size, const char *id,
+                       const char *amount, const char *extra)
+{
+	snprintf(buf, size,
+	         "USAGE provider=dc id=%s org=s at=" AT_LINE " amount=%s "
+	         "qty=1 unit=gpu-hour kind=training%s",
+	         id, amount, extra);
+}
+
+/* The usage entry of a record: with sig= (k signs line) or batch=. */
+static uint64_t usage_entry(struct exp *e, const char *id, const char *amount,
+                            const char *extra, const char *line,
+                            struct sig_key *k, uint64_t batch)
+{
+	char enc[3 * 600 + 1], f[3000], tail[2200], sig[129];
+
+	req_pct_encode(line, strlen(line), enc);
+	if (batch) {
+		snprintf(tail, sizeof(tail), "batch=%llu line=%s",
+		         (unsigned long long)batch, enc);
+	} else {
+		sign_hex(k, line, strlen(line), sig);
+		snprintf(tail, sizeof(tail), "line=%s sig=%s", enc, sig);
+	}
+	snprintf(f, sizeof(f),
+	         "type=usage provider=dc id=%s org=s at=" AT_ENTRY
+	         " period=2026 amount=%s qty=1 unit=gpu-hour kind=training%s "
+	         "counts=- %s",
+	         id, amount, extra, tail);
+	return exp_entry(e, f);
+}
+
+/* register dc (provider, key k) and s (org): seqs 1 and 2 */
+static void registers(struct exp *e, struct sig_key *k, struct sig_key *ks)
+{
+	char f[300], kh[65];
+
+	key_hex(k, kh);
+	snprintf(f, sizeof(f),
+	         "type=register id=dc role=provider key=%s local=1", kh);
+	exp_entry(e, f);
+	key_hex(ks, kh);
+	snprintf(f, sizeof(f),
+	         "type=register id=s role=org key=%s kind=school local=0", kh);
+	exp_entry(e, f);
+}
+
+/* A batch entry for lines (each with its LF) signed by k: "type=batch
+ * provider=dc n=N sig=.. lines_sha256=..". */
+static uint64_t batch_entry(struct exp *e, const char *lines, size_t n,
+                            struct sig_key *k)
+{
+	char f[600], sig[129], dh[65];
+	uint8_t d[32];
+	unsigned int dl = 32;
+
+	sign_hex(k, lines, strlen(lines), sig);
+	assert_int_equal(
+	    EVP_Digest(lines, strlen(lines), d, &dl, EVP_sha256(), NULL), 1);
+	hex_encode(d, 32, dh);
+	snprintf(f, sizeof(f),
+	         "type=batch provider=dc n=%zu sig=%s lines_sha256=%s", n, sig,
+	         dh);
+	return exp_entry(e, f);
+}
+
+/* A good export: two USAGEs; a BATCH of three lines, the second a record
+ * already in (no entry of its own), with a grant between its records;
+ * a provider's VOID; the bureau's VOID (nothing signed). Every
+ * signature verifies. */
+static void test_sigs_good(void **state)
+{
+	struct sig_key *k = seed_key(1), *ks = seed_key(2);
+	char l1[300], l2[300], l3[300], u[300], lines[1000], f[2400], enc[1000],
+	    sig[129], why[400];
+	struct audit_result res;
+	struct exp e;
+	uint64_t b;
+
+	(void)state;
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	/* the wire takes a command in any case: signed as sent */
+	usage_line(u, sizeof(u), "u0", "500", "");
+	memcpy(u, "Usage", 5);
+	usage_entry(&e, "u0", "500", "", u, k, 0);
+	usage_line(u, sizeof(u), "u1", "1000", "");
+	usage_entry(&e, "u1", "1000", "", u, k, 0);
+	usage_line(l1, sizeof(l1), "b1", "2000", "");
+	usage_line(l3, sizeof(l3), "b3", "3000", "");
+	snprintf(lines, sizeof(lines), "%s\n%s\n%s\n", l1, u, l3);
+	b = batch_entry(&e, lines, 3, k);
+	assert_int_equal(b, 5);
+	exp_line(&e, b, 1, l1);
+	exp_line(&e, b, 2, u);
+	exp_line(&e, b, 3, l3);
+	usage_entry(&e, "b1", "2000", "", l1, NULL, b);
+	exp_entry(&e, "type=grant voucher=V1 program=p beneficiary=s "
+	              "period=2026 amount=60");
+	usage_entry(&e, "b3", "3000", "", l3, NULL, b);
+	/* the provider's VOID: its reason as the wire had it, %xx in lower
+	 * case; the entry's in journal_text's upper case */
+	snprintf(l2, sizeof(l2),
+	         "VOID provider=dc id=u1 at=" AT_LINE " reason=billed%%20twice"
+	         "%%e2%%80%%94");
+	req_pct_encode(l2, strlen(l2), enc);
+	sign_hex(k, l2, strlen(l2), sig);
+	snprintf(f, sizeof(f),
+	         "type=void provider=dc id=u1 at=" AT_ENTRY " period=2026 "
+	         "reason=billed%%20twice%%E2%%80%%94 by=provider line=%s "
+	         "sig=%s",
+	         enc, sig);
+	exp_entry(&e, f);
+	exp_entry(&e, "type=void provider=dc id=b1 at=1780280000 "
+	              "period=2026 reason=fraud by=bureau");
+	assert_int_equal(exp_verify(&e, &res, why), 0);
+	assert_int_equal(res.entries, 10);
+	assert_int_equal(res.sigs.usage, 2);
+	assert_int_equal(res.sigs.batches, 1);
+	assert_int_equal(res.sigs.batch_records, 2);
+	assert_int_equal(res.sigs.voids, 1);
+	assert_int_equal(res.sigs.unverifiable, 0);
+	sig_key_free(k);
+	sig_key_free(ks);
+}
+
+/* The operator rewrites an entry and its chain: a signature that is not
+ * the provider's, a field the signed line does not say, an extra key
+ * (project=) the entry and the line must agree on, a void's reason. */
+static void test_sigs_tampered(void **state)
+{
+	struct sig_key *k = seed_key(1), *ks = seed_key(2),
+	               *other = seed_key(3);
+	struct audit_result res;
+	char u[300], why[400], enc[1000], sig[129], f[2400];
+	struct exp e;
+
+	(void)state;
+	/* signed by another key than dc's */
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	usage_line(u, sizeof(u), "u1", "1000", "");
+	usage_entry(&e, "u1", "1000", "", u, other, 0);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 3: seq 3: the USAGE signature does "
+	                         "not verify under dc's key in force at that "
+	                         "seq (from seq 1)");
+	/* the entry's amount is not the one signed */
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	usage_entry(&e, "u1", "9000", "", u, k, 0);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 3: seq 3: the signed line and the "
+	                         "entry disagree on amount");
+	/* project=: the same in both, fine; another in the entry, refused;
+	 * in the line only, refused */
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	usage_line(u, sizeof(u), "u1", "1000", " project=m1");
+	usage_entry(&e, "u1", "1000", " project=m1", u, k, 0);
+	usage_entry(&e, "u1", "1000", " project=m2", u, k, 0);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 4: seq 4: the signed line and the "
+	                         "entry disagree on project");
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	usage_entry(&e, "u1", "1000", "", u, k, 0);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 3: seq 3: the signed line and the "
+	                         "entry disagree on project");
+	/* a provider's VOID whose entry gives another reason */
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	snprintf(u, sizeof(u),
+	         "VOID provider=dc id=u1 at=" AT_LINE
+	         " reason=billed%%20twice");
+	req_pct_encode(u, strlen(u), enc);
+	sign_hex(k, u, strlen(u), sig);
+	snprintf(f, sizeof(f),
+	         "type=void provider=dc id=u1 at=" AT_ENTRY " period=2026 "
+	         "reason=billed%%20once by=provider line=%s sig=%s",
+	         enc, sig);
+	exp_entry(&e, f);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 3: seq 3: the signed line and the "
+	                         "entry disagree on reason");
+	sig_key_free(k);
+	sig_key_free(ks);
+	sig_key_free(other);
+}
+
+/* REKEY: each record is checked against the key in force at its seq.
+ * The old key's record before the rekey verifies, the new key's after
+ * it; the old key's after it does not, a USAGE's or a BATCH's. */
+static void test_sigs_rekey(void **state)
+{
+	struct sig_key *k = seed_key(1), *ks = seed_key(2), *k2 = seed_key(4);
+	struct audit_result res;
+	char u[300], lines[400], f[200], kh[65], why[400];
+	struct exp e, e2;
+	uint64_t b;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct exp *x = i ? &e2 : &e;
+		exp_open(x, 1);
+		registers(x, k, ks);
+		usage_line(u, sizeof(u), "u1", "1000", "");
+		usage_entry(x, "u1", "1000", "", u, k, 0);
+		key_hex(k2, kh);
+		snprintf(f, sizeof(f), "type=rekey id=dc key=%s", kh);
+		assert_int_equal(exp_entry(x, f), 4);
+		usage_line(u, sizeof(u), "u2", "2000", "");
+		usage_entry(x, "u2", "2000", "", u, k2, 0);
+		usage_line(u, sizeof(u), "b1", "3000", "");
+		snprintf(lines, sizeof(lines), "%s\n", u);
+		b = batch_entry(x, lines, 1, k2);
+		exp_line(x, b, 1, u);
+		usage_entry(x, "b1", "3000", "", u, NULL, b);
+	}
+	assert_int_equal(exp_verify(&e, &res, why), 0);
+	assert_int_equal(res.sigs.usage, 2);
+	assert_int_equal(res.sigs.batches, 1);
+	assert_int_equal(res.sigs.batch_records, 1);
+	assert_int_equal(res.sigs.unverifiable, 0);
+	/* the old key after the rekey: a USAGE, then a BATCH */
+	usage_line(u, sizeof(u), "u3", "1000", "");
+	usage_entry(&e2, "u3", "1000", "", u, k, 0);
+	assert_int_equal(exp_verify(&e2, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 9: seq 8: the USAGE signature does "
+	                         "not verify under dc's key in force at that "
+	                         "seq (from seq 4)");
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	key_hex(k2, kh);
+	snprintf(f, sizeof(f), "type=rekey id=dc key=%s", kh);
+	exp_entry(&e, f);
+	snprintf(lines, sizeof(lines), "%s\n", u);
+	b = batch_entry(&e, lines, 1, k);
+	exp_line(&e, b, 1, u);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 5: seq 4: the BATCH signature does "
+	                         "not verify under dc's key in force at that "
+	                         "seq (from seq 3)");
+	sig_key_free(k);
+	sig_key_free(ks);
+	sig_key_free(k2);
+}
+
+/* Not verifiable, counted: entries written before the journal carried
+ * signed bytes; an export that starts after the provider's register; a
+ * batch whose lines the export lacks, and its records. Refused: an
+ * entry without signed bytes after one with them. */
+static void test_sigs_unverifiable(void **state)
+{
+	struct sig_key *k = seed_key(1), *ks = seed_key(2);
+	struct audit_result res;
+	char u[300], lines[400], why[400];
+	static const char old[] =
+	    "type=usage provider=dc id=o1 org=s at=" AT_ENTRY " period=2026 "
+	    "amount=1 qty=1 unit=gpu-hour kind=training counts=-";
+	struct exp e;
+	uint64_t b;
+
+	(void)state;
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	exp_entry(&e, old);
+	exp_entry(&e, "type=batch provider=dc n=1 sig=" HEX64 HEX64);
+	exp_entry(&e, old);
+	exp_entry(&e, "type=void provider=dc id=o1 at=1 period=2026 "
+	              "reason=x by=provider");
+	usage_line(u, sizeof(u), "u1", "1000", "");
+	usage_entry(&e, "u1", "1000", "", u, k, 0);
+	assert_int_equal(exp_verify(&e, &res, why), 0);
+	assert_int_equal(res.sigs.unverifiable, 4);
+	assert_int_equal(res.sigs.unv_first, 3);
+	assert_int_equal(res.sigs.unv_last, 6);
+	assert_int_equal(res.sigs.usage, 1);
+
+	/* from seq 3 on: dc's key is not in the export */
+	exp_open(&e, 3);
+	usage_entry(&e, "u1", "1000", "", u, k, 0);
+	snprintf(lines, sizeof(lines), "%s\n", u);
+	b = batch_entry(&e, lines, 1, k);
+	exp_line(&e, b, 1, u);
+	usage_entry(&e, "u1", "1000", "", u, NULL, b);
+	/* a batch whose lines the export does not carry */
+	b = batch_entry(&e, lines, 1, k);
+	usage_entry(&e, "u1", "1000", "", u, NULL, b);
+	assert_int_equal(exp_verify(&e, &res, why), 0);
+	assert_int_equal(res.sigs.unverifiable, 5);
+	assert_int_equal(res.sigs.unv_first, 3);
+	assert_int_equal(res.sigs.unv_last, 7);
+	assert_int_equal(res.sigs.usage + res.sigs.batches, 0);
+
+	/* signed, then unsigned: refused */
+	exp_open(&e, 1);
+	registers(&e, k, ks);
+	usage_entry(&e, "u1", "1000", "", u, k, 0);
+	exp_entry(&e, old);
+	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+	assert_string_equal(why, "line 4: seq 4: a usage entry without its "
+	                         "signed bytes after seq 3, which carries "
+	                         "them");
+	sig_key_free(k);
+	sig_key_free(ks);
+}
+
+/* A batch's lines: changed, out of order, one missing; a record after
+ * a later line's, and a record that is none of them. */
+static void test_sigs_batch_lines(void **state)
+{
+	struct sig_key *k = seed_key(1), *ks = seed_key(2);
+	struct audit_result res;
+	char l1[300], l2[300], lines[700], why[400];
+	struct exp e;
+	uint64_t b;
+	int t;
+
+	(void)state;
+	usage_line(l1, sizeof(l1), "b1", "1000", "");
+	usage_line(l2, sizeof(l2), "b2", "2000", "");
+	snprintf(lines, sizeof(lines), "%s\n%s\n", l1, l2);
+	for (t = 0; t < 5; t++) {
+		exp_open(&e, 1);
+		registers(&e, k, ks);
+		b = batch_entry(&e, lines, 2, k);
+		if (t == 0) { /* amount=1000 became 1001 in line 1 */
+			char bad[300];
+			snprintf(bad, sizeof(bad), "%s", l1);
+			strstr(bad, "amount=1000")[10] = '1';
+			exp_line(&e, b, 1, bad);
+			exp_line(&e, b, 2, l2);
+		} else if (t == 1) {
+			exp_line(&e, b, 2, l2);
+		} else if (t == 2) {
+			exp_line(&e, b, 1, l1);
+		} else if (t == 4) {
+			char l3[300];
+			usage_line(l3, sizeof(l3), "b3", "3000", "");
+			exp_line(&e, b, 1, l1);
+			exp_line(&e, b, 2, l2);
+			usage_entry(&e, "b3", "3000", "", l3, NULL, b);
+		} else {
+			exp_line(&e, b, 1, l1);
+			exp_line(&e, b, 2, l2);
+			usage_entry(&e, "b2", "2000", "", l2, NULL, b);
+			/* b1 after b2: not a later line of the batch */
+			usage_entry(&e, "b1", "1000", "", l1, NULL, b);
+		}
+		exp_entry(&e, "type=pay provider=dc amount=1 ref=r");
+		assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
+		if (t == 0)
+			assert_string_equal(why,
+			                    "line 5: seq 3: the batch's lines "
+			                    "do not hash to its "
+			                    "lines_sha256");
+		else if (t == 1)
+			assert_string_equal(why,
+			                    "line 4: line 2 of batch seq 3 "
+			                    "is out of place (each batch's "
+			                    "lines follow its entry, in "
+			                    "order)");
+		else if (t == 2)
+			assert_string_equal(why,
+			                    "line 5: seq 3: the export gives "
+			                    "1 of the batch's 2 lines");
+		else if (t == 3)
+			assert_string_equal(why,
+			                    "line 7: seq 5: its line is none "
+			                    "of batch seq 3's lines after "
+			                    "line 2, the previous record's");
+		else
+			assert_string_equal(why,
+			                    "line 6: seq 4: its line is none "
+			                    "of batch seq 3's lines");
+	}
+	sig_key_free(k);
+	sig_key_free(ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_entry_json),
 	    cmocka_unit_test(test_verify),
 	    cmocka_unit_test(test_checkpoint),
+	    cmocka_unit_test(test_sigs_good),
+	    cmocka_unit_test(test_sigs_tampered),
+	    cmocka_unit_test(test_sigs_rekey),
+	    cmocka_unit_test(test_sigs_unverifiable),
+	    cmocka_unit_test(test_sigs_batch_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
