@@ -348,7 +348,7 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 struct pool_tot {
 	struct listing L;
 	int64_t t[POOL_FIGS];
-	int by_program;
+	int by_program; /* or by day: the pool rows are totals only */
 };
 
 /* The figures of a POOL row and of its totals, in protocol.md's order. */
@@ -404,23 +404,51 @@ static int pool_program_row(void *arg, const struct ledger_pool_program *p)
 	return 0;
 }
 
+/* A (pool, period, CST day) row: the day's movements, all programs. */
+static int pool_day_row(void *arg, const struct ledger_pool_day *d)
+{
+	struct pool_tot *T = arg;
+	struct rbuf *b = &T->L.rows;
+	char day[11];
+
+	period_format_date((int64_t)d->day * 86400 - 8 * 3600, day);
+	reply_row(b, "POOL");
+	reply_kv_str(b, "id", d->pool);
+	reply_kv_i64(b, "period", d->period);
+	reply_kv_str(b, "day", day);
+	reply_kv_i64(b, "granted", d->granted);
+	reply_kv_i64(b, "redeemed", d->redeemed);
+	reply_kv_i64(b, "paid_out", d->paid_out);
+	reply_kv_i64(b, "expired", d->expired);
+	reply_kv_i64(b, "revoked", d->revoked);
+	reply_kv_i64(b, "recovered", d->recovered);
+	reply_kv_i64(b, "unfunded", d->unfunded);
+	reply_end(b);
+	T->L.n++;
+	return 0;
+}
+
 enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 {
-	char pool[LEDGER_ID + 1], by[16];
+	char pool[LEDGER_ID + 1], by[16] = "";
 	struct pool_tot T;
 	int rc;
 
-	/* by=day is the daily rollup's (not built yet) */
-	if (req_has(r, KEY_BY) && (req_copy(r, KEY_BY, by, sizeof(by)) < 0 ||
-	                           strcmp(by, "program") != 0)) {
-		srv_err(c, VD_EINVAL, "by: only by=program is served");
+	if (req_has(r, KEY_BY) &&
+	    (req_copy(r, KEY_BY, by, sizeof(by)) < 0 ||
+	     (strcmp(by, "program") != 0 && strcmp(by, "day") != 0))) {
+		srv_err(c, VD_EINVAL, "by: by=program or by=day");
 		return DISPATCH_DONE;
 	}
 	memset(&T, 0, sizeof(T));
 	listing_init(&T.L, c);
 	T.by_program = req_has(r, KEY_BY);
 	req_copy(r, KEY_POOL, pool, sizeof(pool));
-	if (T.by_program)
+	if (strcmp(by, "day") == 0)
+		rc = ledger_pools_by_day(c->s->l, pool[0] ? pool : NULL,
+		                         (int32_t)r->num[KEY_PERIOD], srv_now(),
+		                         pool_row, pool_day_row, &T);
+	else if (T.by_program)
 		rc = ledger_pools_by_program(
 		    c->s->l, pool[0] ? pool : NULL, (int32_t)r->num[KEY_PERIOD],
 		    srv_now(), pool_row, pool_program_row, &T);

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "money.h"
 #include "period.h"
+#include "rollup.h"
 
 #define ACC_KEY BOOK_ACC_KEY
 
@@ -276,7 +277,9 @@ int book_pools_move(struct book *b, const struct policy_program *g,
 		f = (int64_t *)((char *)&row + figure);
 		if ((rc = money_add(*f, d, f)) < 0)
 			return rc;
-		if ((rc = book_pool_put(b, pool, period, &row)) < 0)
+		if ((rc = book_pool_put(b, pool, period, &row)) < 0 ||
+		    (rc = rollup_add(b, pool, period, g->id,
+		                     (size_t)rollup_field(figure), d)) < 0)
 			return rc;
 	}
 	*total = next;
@@ -551,7 +554,10 @@ int book_set_unfunded(struct book *b, const struct policy_program *g,
 		if ((rc = book_pool_get(b, pool, period, &row)) < 0)
 			return rc;
 		row.unfunded += pn[i] - po[i];
-		if ((rc = book_pool_put(b, pool, period, &row)) < 0)
+		if ((rc = book_pool_put(b, pool, period, &row)) < 0 ||
+		    (rc = rollup_add(b, pool, period, g->id,
+		                     offsetof(struct rollup_row, unfunded),
+		                     pn[i] - po[i])) < 0)
 			return rc;
 	}
 	acc->unfunded = u;

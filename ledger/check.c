@@ -7,68 +7,15 @@
 
 #include "book.h"
 #include "check_principals.h"
+#include "check_rollup.h"
 #include "err.h"
+#include "figures.h"
 #include "journal.h"
 #include "money.h"
 #include "num.h"
+#include "rollup.h"
+#include "civil.h"
 #include "store.h"
-
-/* A small string-keyed table of figures, rebuilt from the journal. */
-#define KEY_LEN 264
-
-struct slot {
-	char key[KEY_LEN];
-	int64_t v[8];
-	int used, seen;
-};
-
-struct figures {
-	struct slot *s;
-	size_t cap, n;
-};
-
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
-	return h;
-}
-
-static struct slot *find(struct figures *t, const char *key, int add)
-{
-	size_t i;
-
-	if (add && (t->n + 1) * 10 > t->cap * 7) {
-		struct figures nt = {
-		    calloc(t->cap ? t->cap * 2 : 1024, sizeof(struct slot)),
-		    t->cap ? t->cap * 2 : 1024, 0};
-		if (nt.s == NULL)
-			return NULL;
-		for (i = 0; i < t->cap; i++)
-			if (t->s[i].used) {
-				struct slot *d = find(&nt, t->s[i].key, 1);
-				*d = t->s[i];
-			}
-		free(t->s);
-		*t = nt;
-	}
-	if (t->cap == 0)
-		return NULL;
-	for (i = fnv(key) % t->cap;; i = (i + 1) % t->cap) {
-		if (!t->s[i].used) {
-			if (!add)
-				return NULL;
-			t->s[i].used = 1;
-			snprintf(t->s[i].key, KEY_LEN, "%s", key);
-			t->n++;
-			return &t->s[i];
-		}
-		if (strcmp(t->s[i].key, key) == 0)
-			return &t->s[i];
-	}
-}
 
 struct check {
 	struct ltx *t;
@@ -83,6 +30,10 @@ struct check {
 	 * a clawback entry of schema 3 (which names none) came through */
 	struct figures newest;
 	struct figures rows; /* basis, granted, applications */
+	/* pool|period|day|program: the pools' figures as `pools` (paid_out
+	 * and recovered too), moved on that CST day (rollup.h) */
+	struct figures days;
+	int32_t day; /* the CST day of the entry being replayed */
 	struct cprincipals *principals;
 	char *msg;
 	size_t msglen;
@@ -123,21 +74,12 @@ static int num(struct check *c, const char *e, size_t len, const char *key,
 	return journal_span(e, len, key, &v, &n) ? jnum(c, v, n, key, out) : 0;
 }
 
-static int add(struct figures *f, const char *key, int i, int64_t d)
-{
-	struct slot *s = find(f, key, 1);
-
-	if (s == NULL)
-		return VD_ENOMEM;
-	return money_add(s->v[i], d, &s->v[i]);
-}
-
 /* "pool:part,pool:part" into pool figure i of period, each part times
- * sign */
+ * sign, and into the day's figure of program prog */
 static int add_parts(struct check *c, const char *parts, int64_t period, int i,
-                     int sign)
+                     int sign, const char *prog)
 {
-	char key[KEY_LEN], pool[STORE_ID + 1];
+	char key[FIGURES_KEY], day[FIGURES_KEY], pool[STORE_ID + 1];
 	const char *p = parts;
 	int64_t part;
 	int neg, rc;
@@ -150,14 +92,18 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i,
 		memcpy(pool, p, l);
 		pool[l] = '\0';
 		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
+		snprintf(day, sizeof(day), "%s|%" PRId64 "|%" PRId32 "|%s",
+		         pool, period, c->day, prog);
 		/* with 3 or more pools a running total's part can move
 		 * against the entry's direction (book_pools_move) */
 		neg = colon[1] == '-';
 		if ((rc =
 		         jnum(c, colon + 1 + neg, strcspn(colon + 1 + neg, ","),
 		              "pools", &part)) != 0 ||
-		    (rc = add(&c->pools, key, i, (neg ? -sign : sign) * part)) <
-		        0)
+		    (rc = figures_add(&c->pools, key, i,
+		                      (neg ? -sign : sign) * part)) < 0 ||
+		    (rc = figures_add(&c->days, day, i,
+		                      (neg ? -sign : sign) * part)) < 0)
 			return rc;
 		p = strchr(colon, ',');
 		if (p == NULL)
@@ -172,7 +118,7 @@ static int add_parts(struct check *c, const char *parts, int64_t period, int i,
 static int row_key(char *key, const char *prog, const char *ben,
                    const char *proj, int64_t period)
 {
-	return snprintf(key, KEY_LEN, "%s|%s|%s|%" PRId64, prog, ben, proj,
+	return snprintf(key, FIGURES_KEY, "%s|%s|%s|%" PRId64, prog, ben, proj,
 	                period);
 }
 
@@ -191,7 +137,7 @@ static int counts(struct check *c, const char *list, const char *provider,
                   const char *org, const char *project, int64_t period,
                   int64_t amount, int64_t qty, int64_t redeemed, int sign)
 {
-	char key[KEY_LEN], prog[STORE_ID + 1];
+	char key[FIGURES_KEY], prog[STORE_ID + 1];
 	const char *p = list;
 	int rc;
 
@@ -208,11 +154,11 @@ static int counts(struct check *c, const char *list, const char *provider,
 			row_key(key, prog, p[0] == 'c' ? org : provider,
 			        book_row_project(g, project), period);
 		if (g != NULL &&
-		    (rc = add(&c->rows, key, 0,
-		              sign * (g->basis == POLICY_QUANTITY ? qty
-		                      : g->basis == POLICY_NET
-		                          ? amount - redeemed
-		                          : amount))) < 0)
+		    (rc = figures_add(&c->rows, key, 0,
+		                      sign * (g->basis == POLICY_QUANTITY ? qty
+		                              : g->basis == POLICY_NET
+		                                  ? amount - redeemed
+		                                  : amount))) < 0)
 			return rc;
 		if (end == NULL)
 			break;
@@ -225,7 +171,8 @@ static int counts(struct check *c, const char *list, const char *provider,
  * (net=, with the record's org and period). */
 static int net_entry(struct check *c, const char *e, size_t len, int64_t amount)
 {
-	char list[1024], org[STORE_ID + 1], key[KEY_LEN], proj[STORE_ID + 1];
+	char list[1024], org[STORE_ID + 1], key[FIGURES_KEY],
+	    proj[STORE_ID + 1];
 	const char *p = list;
 	int64_t period;
 	int rc;
@@ -249,7 +196,7 @@ static int net_entry(struct check *c, const char *e, size_t len, int64_t amount)
 		if ((g = policy_program(c->pol, prog)) != NULL) {
 			row_key(key, prog, org, book_row_project(g, proj),
 			        period);
-			if ((rc = add(&c->rows, key, 0, -amount)) < 0)
+			if ((rc = figures_add(&c->rows, key, 0, -amount)) < 0)
 				return rc;
 		}
 		p += l + (p[l] == ',');
@@ -291,14 +238,23 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 {
 	struct check *c = arg;
 	char type[16], vid[STORE_ID + 1], prog[STORE_ID + 1], ben[STORE_ID + 1],
-	    proj[STORE_ID + 1], key[KEY_LEN], parts[1024], list[16384];
+	    proj[STORE_ID + 1], key[FIGURES_KEY], parts[1024], list[16384];
 	int64_t amount, period, n;
 	const struct policy_program *g;
-	struct slot *s;
+	struct figures_slot *s;
 	int rc = 0;
 
 	(void)hash;
 	c->seq = seq;
+	{
+		const char *tv;
+		size_t tn;
+		int64_t t = 0;
+		if (!journal_span(e, len, "time", &tv, &tn) ||
+		    civil_parse_utc(tv, tn, &t) < 0)
+			return VD_EINTERNAL;
+		c->day = rollup_day(t);
+	}
 	if ((rc = num(c, e, len, "amount", &amount)) != 0 ||
 	    (rc = num(c, e, len, "period", &period)) != 0)
 		return rc;
@@ -321,7 +277,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
 			return VD_EINTERNAL;
 		row_key(key, prog, ben, proj, period);
-		return add(&c->rows, key, 1, -amount);
+		return figures_add(&c->rows, key, 1, -amount);
 	}
 	if (strcmp(type, "grant") == 0 || strcmp(type, "reduce") == 0 ||
 	    strcmp(type, "clawback") == 0) {
@@ -330,27 +286,31 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
 			return VD_EINTERNAL;
 		row_key(key, prog, ben, proj, period);
-		if ((rc = add(&c->rows, key, 1, grant ? amount : -amount)) < 0)
+		if ((rc = figures_add(&c->rows, key, 1,
+		                      grant ? amount : -amount)) < 0)
 			return rc;
 		if (type[0] == 'c') {
 			/* owed back through a voucher: the one named, or
 			 * (schema 3) the newest of the row (upgrade.h) */
 			if (!journal_field(e, len, "voucher", vid,
 			                   sizeof(vid))) {
-				s = find(&c->newest, key, 0);
+				s = figures_find(&c->newest, key, 0);
 				if (s == NULL)
 					return VD_EINTERNAL;
 				snprintf(vid, sizeof(vid), "V%012" PRId64,
 				         s->v[0]);
 			}
-			return add(&c->vouchers, vid, 5, amount);
+			return figures_add(&c->vouchers, vid, 5, amount);
 		}
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
-		    (rc = add(&c->vouchers, vid, grant ? 0 : 3, amount)) < 0)
+		    (rc = figures_add(&c->vouchers, vid, grant ? 0 : 3,
+		                      amount)) < 0)
 			return rc < 0 ? rc : VD_EINTERNAL;
 		if (grant) {
-			find(&c->vouchers, vid, 0)->v[4] = period;
-			if ((s = find(&c->newest, key, 1)) == NULL)
+			s = figures_find(&c->vouchers, vid, 0);
+			s->v[4] = period;
+			snprintf(s->tag, sizeof(s->tag), "%s", prog);
+			if ((s = figures_find(&c->newest, key, 1)) == NULL)
 				return VD_ENOMEM;
 			/* "V" and 12 digits (book.c's new_voucher_id) */
 			if (vid[0] != 'V' || strlen(vid) != 13 ||
@@ -358,7 +318,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 				return VD_EINTERNAL;
 			s->v[0] = strtoll(vid + 1, NULL, 10);
 		}
-		return add_parts(c, parts, period, grant ? 0 : 3, 1);
+		return add_parts(c, parts, period, grant ? 0 : 3, 1, prog);
 	}
 	if (strcmp(type, "redeem") == 0 || strcmp(type, "expire") == 0 ||
 	    strcmp(type, "revoke") == 0) {
@@ -366,7 +326,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		        : type[0] == 'e'                 ? 2
 		                                         : 3;
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
-		    (s = find(&c->vouchers, vid, 0)) == NULL)
+		    (s = figures_find(&c->vouchers, vid, 0)) == NULL)
 			return VD_EINTERNAL;
 		s->v[i] += amount;
 		if (i == 1 && (rc = net_entry(c, e, len, amount)) != 0)
@@ -377,12 +337,12 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 				return rc;
 			s->v[5] += n;
 		}
-		return add_parts(c, parts, s->v[4], i, 1);
+		return add_parts(c, parts, s->v[4], i, 1, s->tag);
 	}
 	if (strcmp(type, "payout") == 0 || strcmp(type, "repay") == 0) {
 		int out = type[0] == 'p';
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
-		    (s = find(&c->vouchers, vid, 0)) == NULL)
+		    (s = figures_find(&c->vouchers, vid, 0)) == NULL)
 			return VD_EINTERNAL;
 		/* paid out; or repaid: no longer due, recovered */
 		if (out)
@@ -391,7 +351,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 			s->v[5] -= amount;
 			s->v[7] += amount;
 		}
-		return add_parts(c, parts, s->v[4], out ? 6 : 7, 1);
+		return add_parts(c, parts, s->v[4], out ? 6 : 7, 1, s->tag);
 	}
 	if (strcmp(type, "unredeem") == 0) {
 		/* a voided record's redemption undone: back to the voucher,
@@ -400,7 +360,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		char to[16], cp[1024], lp[1024], rp[1024], fp[1024];
 		int64_t cancel, lapse, refund;
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
-		    (s = find(&c->vouchers, vid, 0)) == NULL ||
+		    (s = figures_find(&c->vouchers, vid, 0)) == NULL ||
 		    !journal_field(e, len, "lapse_to", to, sizeof(to)) ||
 		    !journal_field(e, len, "cancel_pools", cp, sizeof(cp)) ||
 		    !journal_field(e, len, "lapse_pools", lp, sizeof(lp)))
@@ -420,17 +380,18 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		s->v[5] -= cancel + refund;
 		s->v[3] += cancel + refund;
 		s->v[7] -= refund;
-		if (refund && ((rc = add_parts(c, rp, s->v[4], 7, -1)) != 0 ||
-		               (rc = add_parts(c, fp, s->v[4], 3, 1)) != 0))
+		if (refund &&
+		    ((rc = add_parts(c, rp, s->v[4], 7, -1, s->tag)) != 0 ||
+		     (rc = add_parts(c, fp, s->v[4], 3, 1, s->tag)) != 0))
 			return rc;
 		if (lapse)
 			s->v[to[0] == 'e' ? 2 : 3] += lapse;
-		if ((rc = add_parts(c, parts, s->v[4], 1, -1)) != 0 ||
-		    (rc = add_parts(c, cp, s->v[4], 3, 1)) != 0)
+		if ((rc = add_parts(c, parts, s->v[4], 1, -1, s->tag)) != 0 ||
+		    (rc = add_parts(c, cp, s->v[4], 3, 1, s->tag)) != 0)
 			return rc;
-		return lapse
-		           ? add_parts(c, lp, s->v[4], to[0] == 'e' ? 2 : 3, 1)
-		           : 0;
+		return lapse ? add_parts(c, lp, s->v[4], to[0] == 'e' ? 2 : 3,
+		                         1, s->tag)
+		             : 0;
 	}
 	if (strcmp(type, "budget") == 0) {
 		char pool[STORE_ID + 1];
@@ -439,7 +400,7 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		if ((rc = num(c, e, len, "budget", &n)) != 0)
 			return rc;
 		snprintf(key, sizeof(key), "%s|%" PRId64, pool, period);
-		if ((s = find(&c->pools, key, 1)) == NULL)
+		if ((s = figures_find(&c->pools, key, 1)) == NULL)
 			return VD_ENOMEM;
 		s->v[4] = n;
 		s->v[5] = 1;
@@ -468,9 +429,9 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		row_key(key, prog, ben, g ? book_row_project(g, proj) : proj,
 		        period);
 		if ((rc = num(c, e, len, "need", &n)) != 0 ||
-		    (rc = add(&c->rows, key, 0, n)) < 0)
+		    (rc = figures_add(&c->rows, key, 0, n)) < 0)
 			return rc;
-		return add(&c->rows, key, 2, amount);
+		return figures_add(&c->rows, key, 2, amount);
 	}
 	return 0;
 }
@@ -493,7 +454,7 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	struct book b = {c->t, c->pol, 0};
 	struct voucher_row r;
 	int64_t got[8];
-	struct slot *s;
+	struct figures_slot *s;
 	int i, rc;
 
 	if (k->mv_size != STORE_ID)
@@ -501,7 +462,7 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	store_key_get_id(k->mv_data, id);
 	if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 		return rc;
-	s = find(&c->vouchers, id, 0);
+	s = figures_find(&c->vouchers, id, 0);
 	got[0] = r.granted;
 	got[1] = r.redeemed;
 	got[2] = r.expired;
@@ -541,10 +502,10 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 	static const char *const names[8] = {"granted",  "redeemed", "expired",
 	                                     "revoked",  "budget",   "fixed",
 	                                     "paid_out", "recovered"};
-	char pool[STORE_ID + 1], key[KEY_LEN], what[KEY_LEN + 16];
+	char pool[STORE_ID + 1], key[FIGURES_KEY], what[FIGURES_KEY + 16];
 	struct pool_row r;
 	int64_t got[8];
-	struct slot *s;
+	struct figures_slot *s;
 	int i;
 
 	if (v->mv_size != sizeof(r) || k->mv_size != STORE_ID + 2)
@@ -553,7 +514,7 @@ static int cmp_pool(void *arg, const MDB_val *k, const MDB_val *v)
 	store_key_get_id(k->mv_data, pool);
 	snprintf(key, sizeof(key), "%s|%u", pool,
 	         store_get_u16((const uint8_t *)k->mv_data + STORE_ID));
-	s = find(&c->pools, key, 0);
+	s = figures_find(&c->pools, key, 0);
 	got[0] = r.granted;
 	got[1] = r.redeemed;
 	got[2] = r.expired;
@@ -581,12 +542,12 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct check *c = arg;
 	char prog[STORE_ID + 1], ben[STORE_ID + 1], proj[STORE_ID + 1],
-	    key[KEY_LEN], what[KEY_LEN + 16];
+	    key[FIGURES_KEY], what[FIGURES_KEY + 16];
 	const struct policy_program *g;
 	struct book b = {c->t, c->pol, 0};
 	struct acc_row r;
 	int64_t earned;
-	struct slot *s;
+	struct figures_slot *s;
 	int32_t period;
 	int rc;
 
@@ -597,7 +558,7 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 		return rc;
 	memcpy(&r, v->mv_data, sizeof(r));
 	row_key(key, prog, ben, proj, period);
-	s = find(&c->rows, key, 0);
+	s = figures_find(&c->rows, key, 0);
 	snprintf(what, sizeof(what), "accrual %s basis", key);
 	/* a program no longer in the policy: the records' basis for it
 	 * cannot be counted (its basis kind is gone), its row stays */
@@ -692,6 +653,11 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 	if (!c.bad &&
 	    (rc = ltx_walk(&t, DB_POOLS, NULL, 0, NULL, 0, cmp_pool, &c)) < 0)
 		goto out;
+	if (!c.bad && (rc = crollup_compare(&t, &c.days, msg, msglen)) != 0) {
+		if (rc < 0)
+			goto out;
+		c.bad = 1;
+	}
 	if (!c.bad &&
 	    (rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, cmp_row, &c)) < 0)
 		goto out;
@@ -706,8 +672,9 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 		         c.records, c.usage_entries);
 		c.bad = 1;
 	}
-	if (!c.bad && (unseen(&c, &c.vouchers, "voucher") ||
-	               unseen(&c, &c.pools, "pool")))
+	if (!c.bad &&
+	    (unseen(&c, &c.vouchers, "voucher") ||
+	     unseen(&c, &c.pools, "pool") || unseen(&c, &c.days, "rollup")))
 		c.bad = 1;
 	/* every principal as its register, amend, suspend, reinstate and
 	 * rekey entries leave it */
@@ -725,5 +692,36 @@ out:
 	free(c.pools.s);
 	free(c.rows.s);
 	free(c.newest.s);
+	free(c.days.s);
+	return rc;
+}
+
+int ledger_rollup_rebuild(struct ltx *t, const struct policy *pol, int64_t now,
+                          char *msg, size_t msglen)
+{
+	struct check c;
+	int rc;
+
+	/* no policy ever loaded: nothing ever drew on a pool */
+	if (pol == NULL)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.pol = pol;
+	c.t = t;
+	c.msg = msg;
+	c.msglen = msglen;
+	if ((c.principals = cprincipals_new()) == NULL)
+		return VD_ENOMEM;
+	rc = journal_read(t, 0, 0, replay, &c);
+	if (rc == 0 && c.bad)
+		rc = VD_EINTERNAL;
+	if (rc == 0)
+		rc = crollup_write(t, pol, &c.days, now);
+	cprincipals_free(c.principals);
+	free(c.vouchers.s);
+	free(c.pools.s);
+	free(c.rows.s);
+	free(c.newest.s);
+	free(c.days.s);
 	return rc;
 }

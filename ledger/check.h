@@ -20,4 +20,17 @@
  * on success. */
 int ledger_check(struct ledger *l, char *msg, size_t msglen);
 
+struct ltx;
+struct policy;
+
+/* For `vouchd upgrade` (upgrade.c) of a store without the daily rollup:
+ * rebuild its flows from the journal, as ledger_check does, and write
+ * them in t (a write transaction), with the unfunded demand of the
+ * accrual rows as a change on the CST day of now (check_rollup.h). pol
+ * is the policy the store recorded (NULL: none ever loaded). 0, or
+ * VD_EINTERNAL (msg says which entry) for a journal the checker would
+ * refuse, or the store's failure. */
+int ledger_rollup_rebuild(struct ltx *t, const struct policy *pol, int64_t now,
+                          char *msg, size_t msglen);
+
 #endif

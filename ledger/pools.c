@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accrual.h"
 #include "book.h"
 #include "err.h"
 #include "money.h"
 #include "period.h"
+#include "rollup.h"
 #include "store.h"
 
 /* The pool rows to list, gathered before they are answered: the stored
@@ -170,77 +170,34 @@ static int part_of(struct bwalk *w, const char *pool, int32_t period,
 	return 0;
 }
 
-/* Add the split of n figures of program prog (vals[i] to the figure at
- * offsetof offs[i]) to its parts of period. */
-static int add_split(struct bwalk *w, const char *prog, int32_t period,
-                     const int64_t *vals, const size_t *offs, size_t n)
+/* A rollup row into its (pool, period, program) part. */
+static int rollup_part(void *arg, const MDB_val *k, const MDB_val *v)
 {
-	const struct policy_program *g = policy_program(w->pol, prog);
-	int64_t parts[POLICY_MAX_SHARES];
+	struct bwalk *w = arg;
+	char pool[STORE_ID + 1], prog[STORE_ID + 1];
 	struct ledger_pool_program *p;
-	size_t i, k;
+	struct rollup_row r;
+	int32_t period, day;
 	int rc;
 
-	if (g == NULL || (w->period && w->period != period))
+	if (v->mv_size != sizeof(r) ||
+	    rollup_key_parse(k->mv_data, k->mv_size, pool, &period, &day,
+	                     prog) < 0)
+		return VD_EINTERNAL;
+	if ((w->pool && strcmp(w->pool, pool) != 0) ||
+	    (w->period && w->period != period))
 		return 0;
-	for (k = 0; k < n; k++) {
-		if (vals[k] == 0)
-			continue;
-		if ((rc = accrual_split(g, vals[k], parts)) < 0)
-			return rc == VD_EINVAL ? VD_EINTERNAL : rc;
-		for (i = 0; i < g->nshares; i++) {
-			const char *pool = w->pol->pools[g->shares[i].pool].id;
-			int64_t *f;
-			if (w->pool && strcmp(w->pool, pool) != 0)
-				continue;
-			if ((rc = part_of(w, pool, period, prog, &p)) < 0)
-				return rc;
-			f = (int64_t *)((char *)p + offs[k]);
-			if ((rc = money_add(*f, parts[i], f)) < 0)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-#define OFF(x) offsetof(struct ledger_pool_program, x)
-
-static int voucher_part(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	static const size_t offs[] = {OFF(granted),  OFF(redeemed),
-	                              OFF(paid_out), OFF(expired),
-	                              OFF(revoked),  OFF(recovered)};
-	struct voucher_row r;
-	int64_t vals[6];
-
-	(void)k;
-	if (v->mv_size != sizeof(r))
-		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
-	vals[0] = r.granted;
-	vals[1] = r.redeemed;
-	vals[2] = r.paid_out;
-	vals[3] = r.expired;
-	vals[4] = r.revoked;
-	vals[5] = r.recovered;
-	return add_split(arg, r.program, r.period, vals, offs, 6);
-}
-
-static int unfunded_part(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	static const size_t offs[] = {OFF(unfunded)};
-	char prog[STORE_ID + 1], ben[STORE_ID + 1];
-	struct acc_row r;
-	int32_t period;
-	int rc;
-
-	if (v->mv_size != sizeof(r))
-		return VD_EINTERNAL;
-	memcpy(&r, v->mv_data, sizeof(r));
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, NULL,
-	                             &period)) < 0)
+	if ((rc = part_of(w, pool, period, prog, &p)) < 0 ||
+	    (rc = money_add(p->granted, r.granted, &p->granted)) < 0 ||
+	    (rc = money_add(p->redeemed, r.redeemed, &p->redeemed)) < 0 ||
+	    (rc = money_add(p->paid_out, r.paid_out, &p->paid_out)) < 0 ||
+	    (rc = money_add(p->expired, r.expired, &p->expired)) < 0 ||
+	    (rc = money_add(p->revoked, r.revoked, &p->revoked)) < 0 ||
+	    (rc = money_add(p->recovered, r.recovered, &p->recovered)) < 0 ||
+	    (rc = money_add(p->unfunded, r.unfunded, &p->unfunded)) < 0)
 		return rc;
-	return add_split(arg, prog, period, &r.unfunded, offs, 1);
+	return 0;
 }
 
 static int part_cmp(const void *a, const void *b)
@@ -273,12 +230,14 @@ int ledger_pools_by_program(struct ledger *l, const char *pool, int32_t period,
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
 	rc = gather(&t, &w, now);
-	if (rc == 0 && bw.pol != NULL)
-		rc = ltx_walk(&t, DB_VOUCHERS_BY, NULL, 0, NULL, 0,
-		              voucher_part, &bw);
-	if (rc == 0 && bw.pol != NULL)
-		rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, unfunded_part,
-		              &bw);
+	/* the rollup's rows, summed over their days (a pool's are one
+	 * range) */
+	if (rc == 0) {
+		uint8_t k[STORE_ID];
+		rc = ltx_walk(&t, DB_ROLLUP, k,
+		              pool ? store_key_id(k, 0, pool) : 0, NULL, 0,
+		              rollup_part, &bw);
+	}
 	ltx_abort(&t);
 	if (rc == 0 && bw.n > 1)
 		qsort(bw.v, bw.n, sizeof(*bw.v), part_cmp);
@@ -289,5 +248,110 @@ int ledger_pools_by_program(struct ledger *l, const char *pool, int32_t period,
 			rc = fn(arg, &bw.v[i]);
 	free(w.v);
 	free(bw.v);
+	return rc == 1 ? 0 : rc;
+}
+
+struct dwalk {
+	const char *pool;
+	int32_t period;
+	ledger_pool_day_fn fn;
+	void *arg;
+	struct ledger_pool_day cur; /* the day being summed */
+	int have;
+};
+
+static int day_zero(const struct ledger_pool_day *d)
+{
+	return d->granted == 0 && d->redeemed == 0 && d->paid_out == 0 &&
+	       d->expired == 0 && d->revoked == 0 && d->recovered == 0 &&
+	       d->unfunded == 0;
+}
+
+/* The day summed so far to fn, if any of it moved. */
+static int day_flush(struct dwalk *w)
+{
+	int rc = 0;
+
+	if (w->have && !day_zero(&w->cur))
+		rc = w->fn(w->arg, &w->cur);
+	w->have = 0;
+	return rc;
+}
+
+/* Rows come in (pool, period, day, program) order: a day's programs are
+ * next to each other, summed as they come. */
+static int day_part(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct dwalk *w = arg;
+	char pool[STORE_ID + 1], prog[STORE_ID + 1];
+	struct ledger_pool_day *d = &w->cur;
+	struct rollup_row r;
+	int32_t period, day;
+	int rc;
+
+	if (v->mv_size != sizeof(r) ||
+	    rollup_key_parse(k->mv_data, k->mv_size, pool, &period, &day,
+	                     prog) < 0)
+		return VD_EINTERNAL;
+	if ((w->pool && strcmp(w->pool, pool) != 0) ||
+	    (w->period && w->period != period))
+		return 0;
+	memcpy(&r, v->mv_data, sizeof(r));
+	if (w->have &&
+	    (d->day != day || d->period != period ||
+	     strcmp(d->pool, pool) != 0) &&
+	    (rc = day_flush(w)) != 0)
+		return rc;
+	if (!w->have) {
+		memset(d, 0, sizeof(*d));
+		snprintf(d->pool, sizeof(d->pool), "%s", pool);
+		d->period = period;
+		d->day = day;
+		w->have = 1;
+	}
+	if ((rc = money_add(d->granted, r.granted, &d->granted)) < 0 ||
+	    (rc = money_add(d->redeemed, r.redeemed, &d->redeemed)) < 0 ||
+	    (rc = money_add(d->paid_out, r.paid_out, &d->paid_out)) < 0 ||
+	    (rc = money_add(d->expired, r.expired, &d->expired)) < 0 ||
+	    (rc = money_add(d->revoked, r.revoked, &d->revoked)) < 0 ||
+	    (rc = money_add(d->recovered, r.recovered, &d->recovered)) < 0 ||
+	    (rc = money_add(d->unfunded, r.unfunded, &d->unfunded)) < 0)
+		return rc;
+	return 0;
+}
+
+int ledger_pools_by_day(struct ledger *l, const char *pool, int32_t period,
+                        int64_t now, ledger_pool_fn pfn, ledger_pool_day_fn fn,
+                        void *arg)
+{
+	struct pwalk w = {ledger_policy(l), pool, period, NULL, 0, 0};
+	struct dwalk dw;
+	uint8_t k[STORE_ID + 2];
+	size_t i, n = 0;
+	struct ltx t;
+	int rc;
+
+	memset(&dw, 0, sizeof(dw));
+	dw.pool = pool;
+	dw.period = period;
+	dw.fn = fn;
+	dw.arg = arg;
+	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+		return rc;
+	rc = gather(&t, &w, now);
+	for (i = 0; rc == 0 && i < w.n; i++)
+		rc = pfn(arg, &w.v[i]);
+	/* one (pool, period) is one range of the rollup */
+	if (pool != NULL) {
+		n = store_key_id(k, 0, pool);
+		if (period)
+			n = store_key_u16(k, n, (uint16_t)period);
+	}
+	if (rc == 0)
+		rc = ltx_walk(&t, DB_ROLLUP, k, n, NULL, 0, day_part, &dw);
+	if (rc == 0)
+		rc = day_flush(&dw);
+	ltx_abort(&t);
+	free(w.v);
 	return rc == 1 ? 0 : rc;
 }

@@ -45,13 +45,33 @@ typedef int (*ledger_pool_program_fn)(void *arg,
 /* POOL by=program: first pfn with each row ledger_pools would list for
  * the same arguments (for the totals), then fn with each (pool, period,
  * program) that has a non-zero figure, in that order, both from one
- * snapshot. A program's part is the split of each of its vouchers'
- * figures (and of its accrual rows' unfunded) by its pool shares: the
- * pools' figures are running totals of those splits (book_pools_move),
- * so the parts of a (pool, period) add up to its row. Vouchers of a
- * program no longer in the policy cannot be split and are left out. */
+ * snapshot. A program's part is the sum of its daily rollup rows
+ * (rollup.h): every movement of a pool figure is booked there with its
+ * program, so the parts of a (pool, period) add up to its row, a program
+ * since removed from the policy included. */
 int ledger_pools_by_program(struct ledger *l, const char *pool, int32_t period,
                             int64_t now, ledger_pool_fn pfn,
                             ledger_pool_program_fn fn, void *arg);
+
+/* One CST day's movements of one pool's figures, all programs. day is
+ * days since 1970-01-01 (CST); unfunded is the day's change of unfunded
+ * demand (may be below 0). */
+struct ledger_pool_day {
+	char pool[LEDGER_ID + 1];
+	int32_t period;
+	int32_t day;
+	int64_t granted, redeemed, paid_out, expired, revoked, recovered,
+	    unfunded;
+};
+
+typedef int (*ledger_pool_day_fn)(void *arg, const struct ledger_pool_day *d);
+
+/* POOL by=day: as ledger_pools_by_program, then fn with each (pool,
+ * period, day) that has a non-zero movement, in that order: the daily
+ * rollup's rows of pool (NULL: all) and period (0: all) summed over
+ * programs (protocol.md). */
+int ledger_pools_by_day(struct ledger *l, const char *pool, int32_t period,
+                        int64_t now, ledger_pool_fn pfn, ledger_pool_day_fn fn,
+                        void *arg);
 
 #endif

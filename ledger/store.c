@@ -44,6 +44,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_JOURNAL] = "journal",
     [DB_POLICIES] = "policies",
     [DB_CASH_REFS] = "cash_refs",
+    [DB_ROLLUP] = "rollup",
 };
 
 /* LMDB's codes stop here. */

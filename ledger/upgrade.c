@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "book.h"
+#include "check.h"
 #include "err.h"
 #include "journal.h"
 #include "money.h"
@@ -558,14 +559,18 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		ltx_abort(&t);
 		goto fail;
 	}
-	if (schema >= 4) {
+	/* the policy the store recorded: NULL when none was ever loaded (no
+	 * grant, no pool, no row to convert) */
+	if ((rc = stored_policy(&t, &pol)) == VD_ENOENT)
+		rc = 0;
+	if (rc < 0) {
+		ltx_abort(&t);
+		goto fail;
+	}
+	if (schema >= 4 || pol == NULL) {
 		/* the rest of 4 to 5 is the principals' */
 		rc = 0;
-	} else if ((rc = stored_policy(&t, &pol)) == VD_ENOENT) {
-		/* no policy ever loaded: no grant, no pool, no row to
-		 * convert */
-		rc = 0;
-	} else if (rc == 0) {
+	} else {
 		struct book b = {&t, pol, now};
 		struct sums s = {&t, c, msg, len};
 		msg[0] = '\0';
@@ -580,6 +585,15 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 				snprintf(msg, len, "%s: %s", dir, err_str(rc));
 			goto out;
 		}
+	}
+	/* 5 to 6: the daily rollup, from the journal as the checker
+	 * rebuilds it, once every row is of schema 6 */
+	msg[0] = '\0';
+	if ((rc = ledger_rollup_rebuild(&t, pol, now, msg, len)) < 0) {
+		ltx_abort(&t);
+		if (msg[0] == '\0')
+			snprintf(msg, len, "%s: %s", dir, err_str(rc));
+		goto out;
 	}
 	journal_fields_init(&f);
 	journal_i64(&f, "from", schema);

@@ -8,7 +8,10 @@
  *     per-beneficiary program), its figures unchanged;
  *   - record rows gain a project, "" (none: the unnamed project), their
  *     signed line and counts unchanged;
- *   - voucher rows of schema 4 and 5 gain a project, "".
+ *   - voucher rows of schema 4 and 5 gain a project, "";
+ *   - the daily rollup (rollup.h) is written from the journal by
+ *     ledger_rollup_rebuild (check.h): every past movement on the CST
+ *     day of its entry, the unfunded demand on the day of the upgrade.
  * Grant applications are not rewritten: a row without a project reads
  * as none (ops_grant.c).
  *
