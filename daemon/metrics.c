@@ -11,34 +11,97 @@
 #include "err.h"
 #include "reads.h"
 
+/* The pools' and programs' figures of one snapshot, gathered to be
+ * printed metric by metric (each name once, with its TYPE line). */
 struct pool_out {
-	struct evbuffer *b;
+	struct ledger_pool *p;
+	size_t np, capp;
+	struct ledger_pool_program *g;
+	size_t ng, capg;
 };
 
-static int pool_metric(void *arg, const struct ledger_pool *p)
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	if ((q = realloc(*v, (*cap ? *cap * 2 : 16) * size)) == NULL)
+		return VD_ENOMEM;
+	*v = q;
+	*cap = *cap ? *cap * 2 : 16;
+	return 0;
+}
+
+static int pool_one(void *arg, const struct ledger_pool *p)
 {
 	struct pool_out *o = arg;
-	static const char *const names[7] = {"budget",  "granted", "redeemed",
-	                                     "expired", "revoked", "remaining",
-	                                     "unfunded"};
-	int64_t v[7] = {p->budget,  p->granted,   p->redeemed, p->expired,
-	                p->revoked, p->remaining, p->unfunded};
-	int i;
 
-	for (i = 0; i < 7; i++)
-		evbuffer_add_printf(
-		    o->b,
-		    "vouchd_pool_%s_fen{pool=\"%s\",period=\"%d\"}"
-		    " %" PRId64 "\n",
-		    names[i], p->pool, (int)p->period, v[i]);
+	if (grow((void **)&o->p, &o->capp, o->np, sizeof(*p)) < 0)
+		return VD_ENOMEM;
+	o->p[o->np++] = *p;
 	return 0;
+}
+
+static int program_one(void *arg, const struct ledger_pool_program *g)
+{
+	struct pool_out *o = arg;
+
+	if (grow((void **)&o->g, &o->capg, o->ng, sizeof(*g)) < 0)
+		return VD_ENOMEM;
+	o->g[o->ng++] = *g;
+	return 0;
+}
+
+/* vouchd_pool_<figure>_fen{pool,period} for every pool row, and
+ * vouchd_program_granted_fen{pool,period,program} (docs/daemon.md) */
+static void pool_metrics(struct server *s, struct evbuffer *b)
+{
+	static const char *const names[9] = {
+	    "budget",  "granted",   "redeemed",  "paid_out", "expired",
+	    "revoked", "recovered", "remaining", "unfunded"};
+	struct pool_out o;
+	size_t i, k;
+
+	memset(&o, 0, sizeof(o));
+	if (ledger_pools_by_program(s->l, NULL, 0, srv_now(), pool_one,
+	                            program_one, &o) < 0) {
+		free(o.p);
+		free(o.g);
+		return;
+	}
+	for (k = 0; k < 9; k++) {
+		evbuffer_add_printf(b, "# TYPE vouchd_pool_%s_fen gauge\n",
+		                    names[k]);
+		for (i = 0; i < o.np; i++) {
+			const struct ledger_pool *p = &o.p[i];
+			int64_t v[9] = {
+			    p->budget,    p->granted,   p->redeemed,
+			    p->paid_out,  p->expired,   p->revoked,
+			    p->recovered, p->remaining, p->unfunded};
+			evbuffer_add_printf(
+			    b,
+			    "vouchd_pool_%s_fen{pool=\"%s\",period=\"%d\"}"
+			    " %" PRId64 "\n",
+			    names[k], p->pool, (int)p->period, v[k]);
+		}
+	}
+	evbuffer_add_printf(b, "# TYPE vouchd_program_granted_fen gauge\n");
+	for (i = 0; i < o.ng; i++)
+		evbuffer_add_printf(b,
+		                    "vouchd_program_granted_fen{pool=\"%s\","
+		                    "period=\"%d\",program=\"%s\"} %" PRId64
+		                    "\n",
+		                    o.g[i].pool, (int)o.g[i].period,
+		                    o.g[i].program, o.g[i].granted);
+	free(o.p);
+	free(o.g);
 }
 
 static void metrics_cb(struct evhttp_request *req, void *arg)
 {
 	struct server *s = arg;
 	struct evbuffer *b = evbuffer_new();
-	struct pool_out o = {b};
 	const struct srv_stats *st = &s->st;
 	int k;
 
@@ -92,8 +155,7 @@ static void metrics_cb(struct evhttp_request *req, void *arg)
 		    "vouchd_commit_seconds_count %" PRIu64 "\n",
 		    cum, (double)sum / 1e6, n);
 	}
-	evbuffer_add_printf(b, "# TYPE vouchd_pool_budget_fen gauge\n");
-	ledger_pools(s->l, NULL, 0, srv_now(), pool_metric, &o);
+	pool_metrics(s, b);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	                  "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);

@@ -299,7 +299,24 @@ static void test_redeem_and_bureau_views(void **state)
 	         "revoked=0 recovered=0 unfunded=0",
 	         y);
 	expect_prefix(client_line(&c), want);
-	expect_prefix(client_req(&c, "POOL by=day"), "ERR BADREQ by:");
+	/* by=day: today's (CST) movements, all programs (the daily rollup) */
+	{
+		time_t now = time(NULL) + 8 * 3600;
+		struct tm tm;
+		char day[16];
+		gmtime_r(&now, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		expect_prefix(
+		    client_req(&c, "POOL pool=xinxing period=%d by=day", y),
+		    "OK n=1 budget=2000000000 granted=500150 ");
+		snprintf(want, sizeof(want),
+		         "POOL id=xinxing period=%d day=%s granted=500150 "
+		         "redeemed=100000 paid_out=0 expired=0 revoked=0 "
+		         "recovered=0 unfunded=0",
+		         y, day);
+		expect_prefix(client_line(&c), want);
+	}
+	expect_prefix(client_req(&c, "POOL by=week"), "ERR BADREQ by:");
 	expect_prefix(client_req(&c, "PAY provider=dc amount=100001 ref=p1"),
 	              "ERR FUNDS");
 	expect_prefix(client_req(&c, "PAY provider=dc amount=100000 ref=p1"),
@@ -567,7 +584,7 @@ static void test_sigterm_loses_nothing_acknowledged(void **state)
 
 static void test_metrics(void **state)
 {
-	char body[65536], want[128];
+	char body[65536], want[256];
 
 	(void)state;
 	assert_int_equal(
@@ -584,6 +601,22 @@ static void test_metrics(void **state)
 	snprintf(want, sizeof(want),
 	         "vouchd_pool_granted_fen{pool=\"xinxing\",period=\"%d\"} "
 	         "504150",
+	         e2e_year());
+	assert_non_null(strstr(body, want));
+	/* each metric's TYPE once; the programs' part: 3% and 2% */
+	assert_non_null(strstr(body, "# TYPE vouchd_pool_granted_fen gauge\n"));
+	assert_null(strstr(strstr(body, "# TYPE vouchd_pool_granted_fen") + 1,
+	                   "# TYPE vouchd_pool_granted_fen"));
+	snprintf(want, sizeof(want),
+	         "vouchd_program_granted_fen{pool=\"xinxing\",period=\"%d\","
+	         "program=\"xinxing-demand\"} 302490\n"
+	         "vouchd_program_granted_fen{pool=\"xinxing\",period=\"%d\","
+	         "program=\"xinxing-supply\"} 201660\n",
+	         e2e_year(), e2e_year());
+	if (strstr(body, want) == NULL)
+		fail_msg("want %s in %s", want, body);
+	snprintf(want, sizeof(want),
+	         "vouchd_pool_paid_out_fen{pool=\"xinxing\",period=\"%d\"} 0\n",
 	         e2e_year());
 	assert_non_null(strstr(body, want));
 	/* the REDEEM and the PAY refused with FUNDS in
