@@ -47,7 +47,7 @@ const struct cmd_keyspec cmd_keys[KEY_COUNT] = {
 
 const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_HELLO, "HELLO", ROLES_ALL, 0, 0, 0},
-    {CMD_AUTH, "AUTH", ROLES_ALL, B(ID) | B(SIG), 0, 0},
+    {CMD_AUTH, "AUTH", ROLES_ALL, B(ID) | B(SIG), 0, CMD_ID_PRINCIPAL},
     {CMD_PING, "PING", ROLES_ALL, 0, 0, 0},
     {CMD_QUIT, "QUIT", ROLES_ALL, 0, 0, 0},
     {CMD_USAGE, "USAGE", R(PROVIDER),
@@ -68,7 +68,7 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_REDEEM, "REDEEM", R(PROVIDER),
      B(VOUCHER) | B(RECORD) | B(AMOUNT) | B(REF), 0, CMD_WRITE},
     {CMD_REGISTER, "REGISTER", R(BUREAU), B(ID) | B(ROLE) | B(KEY),
-     B(KIND) | B(LOCAL) | B(REGION), CMD_WRITE},
+     B(KIND) | B(LOCAL) | B(REGION), CMD_WRITE | CMD_ID_PRINCIPAL},
     {CMD_ISSUE, "ISSUE", R(BUREAU), B(PROGRAM) | B(ORG) | B(NEED) | B(REF),
      B(AMOUNT) | B(PROJECT), CMD_WRITE},
     {CMD_SETTLE, "SETTLE", R(BUREAU), B(PROGRAM) | B(PERIOD), B(FORCE) | B(DRY),
@@ -89,10 +89,13 @@ const struct cmd_spec cmd_table[CMD_COUNT] = {
     {CMD_RELOAD, "RELOAD", R(BUREAU), 0, 0, 0},
     {CMD_STATS, "STATS", R(BUREAU), 0, 0, 0},
     {CMD_AMEND, "AMEND", R(BUREAU), B(ID), B(KIND) | B(REGION) | B(LOCAL),
-     CMD_WRITE},
-    {CMD_SUSPEND, "SUSPEND", R(BUREAU), B(ID) | B(REASON), 0, CMD_WRITE},
-    {CMD_REINSTATE, "REINSTATE", R(BUREAU), B(ID), 0, CMD_WRITE},
-    {CMD_REKEY, "REKEY", R(BUREAU), B(ID) | B(KEY), 0, CMD_WRITE},
+     CMD_WRITE | CMD_ID_PRINCIPAL},
+    {CMD_SUSPEND, "SUSPEND", R(BUREAU), B(ID) | B(REASON), 0,
+     CMD_WRITE | CMD_ID_PRINCIPAL},
+    {CMD_REINSTATE, "REINSTATE", R(BUREAU), B(ID), 0,
+     CMD_WRITE | CMD_ID_PRINCIPAL},
+    {CMD_REKEY, "REKEY", R(BUREAU), B(ID) | B(KEY), 0,
+     CMD_WRITE | CMD_ID_PRINCIPAL},
     /* a BATCH's signed lines, which its journal entry binds by their
      * SHA-256 only (an auditor re-verifies the batch's signature) */
     {CMD_LINES, "LINES", R(BUREAU), B(SEQ), B(AFTER) | B(LIMIT),

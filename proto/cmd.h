@@ -117,6 +117,8 @@ struct cmd_keyspec {
 #define CMD_LISTING 0x4u   /* answered with OK n=N and N lines */
 #define CMD_AFTER_SEQ 0x8u /* after= is a number: a journal seq, a line's */
 #define CMD_KIND_USAGE 0x10u /* kind= is a usage kind (else an org kind) */
+/* id= names a principal (TYPE_PID), not a record (TYPE_RID) */
+#define CMD_ID_PRINCIPAL 0x20u
 
 #define KEYBIT(k) ((uint32_t)1 << (k))
 _Static_assert(KEY_COUNT <= 32, "key sets are uint32_t bit sets");

@@ -185,6 +185,10 @@ static int check_value(struct req *r, enum cmd_key k, const char *v, size_t n)
 	}
 	if (k == KEY_AFTER && (r->spec->flags & CMD_AFTER_SEQ))
 		return check_num(v, n, 0, INT64_MAX, &r->num[k]);
+	/* a principal's id has the principal grammar: REGISTER took
+	 * "Mixed" and "a/b", which no program, key or listing expects */
+	if (k == KEY_ID && (r->spec->flags & CMD_ID_PRINCIPAL))
+		return check_pid(v, n);
 	switch (ks->type) {
 	case TYPE_NUM:
 		return check_num(v, n, ks->min, ks->max, &r->num[k]);

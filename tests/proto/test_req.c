@@ -298,6 +298,16 @@ static void test_bad_id(void **state)
 	   CMD_BALANCE); /* 64 */
 	bad("REDEEM voucher=V#1 record=r ref=k amount=1", PROTO_EID);
 	bad(USAGE_BODY " class=dom;estic sig=" SIG128, PROTO_EID);
+	/* a principal's id= has the principal grammar (REGISTER took
+	 * "Mixed" and "a/b"); a record's id= keeps the record grammar */
+	bad("REGISTER id=Mixed role=org key=" KEY64, PROTO_EID);
+	bad("REGISTER id=a/b role=org key=" KEY64, PROTO_EID);
+	bad("AUTH id=Mixed sig=" SIG128, PROTO_EID);
+	bad("AMEND id=a:b kind=school", PROTO_EID);
+	bad("SUSPEND id=X reason=r", PROTO_EID);
+	bad("REINSTATE id=-x", PROTO_EID);
+	bad("REKEY id=a/b key=" KEY64, PROTO_EID);
+	ok("VOID provider=dc1 id=Rec/1:A reason=x", CMD_VOID);
 }
 
 static void test_bad_hex(void **state)
