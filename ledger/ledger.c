@@ -121,7 +121,16 @@ static int run_op(struct ledger *l, struct ltx *t, struct ledger_op *op)
 		return rc < 0 ? rc
 		              : ops_refuse(&op->why, VD_EDENIED,
 		                           "you are suspended");
-	return dispatch(&b, op);
+	rc = dispatch(&b, op);
+	/* every figure is a sum of amounts clients sent: one that would
+	 * leave int64 is the request's fault (BADREQ), not the server's;
+	 * what the operation wrote is undone as for any refusal */
+	if (rc == VD_EOVERFLOW)
+		rc = ops_refuse(&op->why, VD_EINVAL,
+		                "a figure would pass the largest amount the "
+		                "ledger holds (2^63 - 1 fen): an amount too "
+		                "large");
+	return rc;
 }
 
 /* One operation in a child transaction of top: undone alone if it fails. */

@@ -156,10 +156,40 @@ static void test_refusal_reasons(void **state)
 	fx_close(&f);
 }
 
+/* A second record of 2^63 - 1 fen would take the school's basis past
+ * int64: the client's fault, refused VD_EINVAL with the reason (it was
+ * VD_EOVERFLOW, INTERNAL on the wire), and nothing of it is kept. */
+static void test_overflow_is_the_clients(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_op op;
+	char msg[256];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	memset(&op, 0, sizeof(op));
+	op.type = OP_USAGE;
+	fx_record(&op.u.usage, "dc", "r1", "s", JUNE_2026, INT64_MAX,
+	          KIND_TRAINING);
+	assert_int_equal(fx_run(&f, &op), 0);
+	fx_record(&op.u.usage, "dc", "r2", "s", JUNE_2026, INT64_MAX,
+	          KIND_TRAINING);
+	assert_int_equal(fx_run(&f, &op), VD_EINVAL);
+	assert_string_equal(op.why, "a figure would pass the largest amount "
+	                            "the ledger holds (2^63 - 1 fen): an "
+	                            "amount too large");
+	assert_int_equal(fx_check(&f, msg, sizeof(msg)), 0);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refusal_reasons),
+	    cmocka_unit_test(test_overflow_is_the_clients),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
