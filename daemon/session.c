@@ -27,8 +27,12 @@ enum dispatch_next session_hello(struct conn *c, const struct req *r)
 	return DISPATCH_DONE;
 }
 
-/* The failure record of c's address (its host, without the port). */
-static struct auth_fail *fail_slot(struct conn *c)
+/* The failure record of AUTHs as id from c's address (its host, without
+ * the port). Per id too: a client that keeps failing as one principal
+ * must not lock out the others that share its address (a NAT, a
+ * bureau's office, 127.0.0.1), and their successes must not reset its
+ * count. */
+static struct auth_fail *fail_slot(struct conn *c, const char *id)
 {
 	struct server *s = c->s;
 	char addr[64];
@@ -43,12 +47,17 @@ static struct auth_fail *fail_slot(struct conn *c)
 	addr[n] = '\0';
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)addr[i]) * 16777619u;
+	h = (h ^ 0) * 16777619u;
+	for (i = 0; id[i]; i++)
+		h = (h ^ (unsigned char)id[i]) * 16777619u;
 	/* one slot per hash; a collision shares a counter, which only
 	 * errs towards slowing down */
 	i = h % (sizeof(s->fails) / sizeof(s->fails[0]));
-	if (strcmp(s->fails[i].addr, addr) != 0) {
+	if (strcmp(s->fails[i].addr, addr) != 0 ||
+	    strcmp(s->fails[i].id, id) != 0) {
 		snprintf(s->fails[i].addr, sizeof(s->fails[i].addr), "%s",
 		         addr);
+		snprintf(s->fails[i].id, sizeof(s->fails[i].id), "%s", id);
 		s->fails[i].failures = 0;
 		s->fails[i].until = 0;
 	}
@@ -72,12 +81,13 @@ enum dispatch_next session_auth(struct conn *c, const struct req *r)
 		srv_err(c, VD_EINVAL, "send HELLO first");
 		return DISPATCH_DONE;
 	}
-	f = fail_slot(c);
+	f = fail_slot(c, id);
 	if (srv_now() < f->until) {
-		char msg[80];
+		char msg[96];
 		c->nonce[0] = '\0';
 		snprintf(msg, sizeof(msg),
-		         "too many failed attempts from here; retry in %lld s",
+		         "too many failed attempts as this id from here; retry "
+		         "in %lld s",
 		         (long long)(f->until - srv_now()));
 		srv_err(c, VD_EAUTH, msg);
 		return DISPATCH_DONE;

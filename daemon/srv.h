@@ -67,8 +67,11 @@ struct server {
 	struct evhttp *http;
 	unsigned next_worker;
 	/* AUTH failures per address (without port): slowed down */
+	/* failed AUTHs per (address, id): one client failing as one id
+	 * slows that id from that address, not everyone behind it */
 	struct auth_fail {
 		char addr[64];
+		char id[LEDGER_ID + 1];
 		int failures;
 		int64_t until;
 	} fails[256];
