@@ -42,6 +42,7 @@ static void conn_release(struct conn *c)
 	if (c->pend)
 		evbuffer_free(c->pend);
 	rbuf_free(&c->out);
+	free(c->line);
 	free(c);
 	srv_maybe_exit(s);
 }
@@ -278,6 +279,26 @@ static void serve_line(struct conn *c, size_t len)
 	}
 }
 
+/* Room for a line of len bytes (and a NUL) in c->line: doubled from
+ * 256 bytes as lines need it, never past max_line + 2. 0 or VD_ENOMEM. */
+static int line_room(struct conn *c, size_t len)
+{
+	size_t cap = c->line_cap ? c->line_cap : 256;
+	char *p;
+
+	if (len < c->line_cap)
+		return 0;
+	while (cap <= len)
+		cap *= 2;
+	if (cap > (size_t)c->s->cfg.max_line + 2)
+		cap = (size_t)c->s->cfg.max_line + 2;
+	if ((p = realloc(c->line, cap)) == NULL)
+		return VD_ENOMEM;
+	c->line = p;
+	c->line_cap = cap;
+	return 0;
+}
+
 /* Serve the whole lines buffered while c is READING and under its output
  * limit. Returns 1 when it stopped for want of a whole line (the next
  * bytes will bring c back), 0 when c's state or output stopped it. A
@@ -307,6 +328,12 @@ static int read_lines(struct conn *c)
 			return 1;
 		}
 		len = (size_t)eol.pos;
+		if (len <= max + 1 && line_room(c, len) < 0) {
+			srv_err(c, VD_ENOMEM, "out of memory");
+			flush(c);
+			c->state = CONN_CLOSING;
+			return 0;
+		}
 		/* a CR before the LF is dropped by the parser: allow it */
 		if (len > max + 1 ||
 		    (len == max + 1 &&

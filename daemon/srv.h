@@ -115,7 +115,10 @@ struct conn {
 	struct slot *slots, *slots_tail; /* replies in request order */
 	size_t npending;                 /* writes queued, not answered */
 	unsigned worker; /* the signature worker serving this connection */
-	char line[REQ_MAX_LINE + 2];
+	/* the line being served: grown on demand up to max_line + 1, so an
+	 * idle connection costs a few KiB, not max_line (conn.c) */
+	char *line;
+	size_t line_cap;
 };
 
 void srv_log(struct server *s, int level, const char *fmt, ...)
