@@ -1,5 +1,7 @@
 #include "audit_sig.h"
 
+#include "audit_line.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,6 @@
 #include "sig.h"
 
 #define ID_MAX 64
-#define TOKENS_MAX 24 /* a USAGE line has at most 11 keys, a VOID 5 */
 
 /* A principal and its key in force: entries come in seq order, so the
  * last register or rekey seen is the key in force at the entry being
@@ -25,6 +26,9 @@ struct principal {
 	uint8_t raw[SIG_PUB_LEN];
 	struct sig_pub *pub; /* parsed on first use */
 	int bad;             /* does not parse */
+	int registered;      /* its register entry is in the export */
+	int provider;        /* 1 provider, 0 another role, -1 not known */
+	int keyless;         /* its register carried no key= */
 	struct principal *next;
 };
 
@@ -55,9 +59,16 @@ struct audit_sig {
 	struct audit_sigs c;
 	uint64_t first;       /* the export's first seq */
 	uint64_t signed_from; /* the first entry with signed bytes (0: none) */
+	/* the export's first entries are records of a batch before it
+	 * (lead_batch), as when it starts inside a batch's transaction */
+	int lead;
+	uint64_t lead_batch;
+	/* (provider, id) of every record seen: a record is journaled once */
+	uint64_t *seen;
+	size_t seen_cap, seen_n;
 	struct batch b;
-	char line[AUDIT_SIG_LINE_MAX + 1], x[AUDIT_SIG_LINE_MAX + 1],
-	    y[AUDIT_SIG_LINE_MAX + 1];
+	char line[AUDIT_SIG_LINE_MAX + 1];
+	struct audit_scratch scratch;
 };
 
 struct audit_sig *audit_sig_new(void)
@@ -93,68 +104,13 @@ void audit_sig_free(struct audit_sig *a)
 	sig_verifier_free(a->v);
 	free(a->b.buf);
 	free(a->b.offs);
+	free(a->seen);
 	free(a);
-}
-
-/* The value of key in an entry's bytes (a token after a space: values
- * hold no spaces), or NULL. */
-static const char *field(const char *e, size_t len, const char *key, size_t *vl)
-{
-	size_t kl = strlen(key), i;
-
-	for (i = 0; i + kl + 1 < len; i++) {
-		size_t j;
-		if (e[i] != ' ' || memcmp(e + i + 1, key, kl) != 0 ||
-		    e[i + 1 + kl] != '=')
-			continue;
-		i += kl + 2;
-		for (j = i; j < len && e[j] != ' '; j++)
-			;
-		*vl = j - i;
-		return e + i;
-	}
-	return NULL;
 }
 
 static int is(const char *v, size_t vl, const char *s)
 {
 	return v != NULL && vl == strlen(s) && memcmp(v, s, vl) == 0;
-}
-
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* %XX (either case) is a byte, any other byte itself: the inverse of
- * journal_text, and of the wire's encoding. The length, or -1 if
- * malformed or over size - 1 bytes. */
-static long pct_decode(const char *s, size_t n, char *out, size_t size)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c == '%') {
-			int hi = i + 2 < n ? hexv(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexv(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0)
-				return -1;
-			c = hi << 4 | lo;
-			i += 2;
-		}
-		if (o + 1 >= size)
-			return -1;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return (long)o;
 }
 
 static uint64_t fnv(const char *s, size_t n)
@@ -210,18 +166,38 @@ static int add_key(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 	struct principal *p;
 	size_t il, hl;
 
-	id = field(e, len, "id", &il);
-	hx = field(e, len, "key", &hl);
-	/* a test's hand-made register without a key: nothing to check
-	 * against, the records it would sign are not verifiable */
-	if (id == NULL || il == 0 || il > ID_MAX || hx == NULL)
+	const char *type, *role;
+	size_t tl, rl;
+	int reg;
+
+	id = audit_field(e, len, "id", &il);
+	hx = audit_field(e, len, "key", &hl);
+	type = audit_field(e, len, "type", &tl);
+	role = audit_field(e, len, "role", &rl);
+	reg = is(type, tl, "register");
+	if (id == NULL || il == 0 || il > ID_MAX)
 		return 0;
-	if (hex_decode(hx, hl, raw, sizeof(raw)) < 0) {
+	/* a partial export's first entry is taken as given (its hash starts
+	 * the chain, nothing binds its bytes): a key in it proves nothing,
+	 * and what that key would sign is not verifiable */
+	if (seq == a->first && a->first != 1)
+		return 0;
+	if (hx != NULL && hex_decode(hx, hl, raw, sizeof(raw)) < 0) {
 		snprintf(why, wlen, "seq %" PRIu64 ": the key is not 64 hex",
 		         seq);
 		return VD_EINVAL;
 	}
-	if ((p = find(a, id, il)) == NULL) {
+	p = find(a, id, il);
+	/* vouchd registers an id once; a second register would act as an
+	 * unjournaled rekey */
+	if (reg && p != NULL && p->registered) {
+		snprintf(why, wlen,
+		         "seq %" PRIu64 ": a second register of %.*s (the "
+		         "first is at seq %" PRIu64 ")",
+		         seq, (int)il, id, p->from);
+		return VD_EINVAL;
+	}
+	if (p == NULL) {
 		size_t h;
 		if ((2 * (a->count + 1) > a->cap && grow(a) < 0) ||
 		    (p = calloc(1, sizeof(*p))) == NULL)
@@ -231,12 +207,20 @@ static int add_key(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 		p->next = a->tab[h];
 		a->tab[h] = p;
 		a->count++;
+		p->provider = -1;
+	}
+	if (reg) {
+		p->registered = 1;
+		p->provider = is(role, rl, "provider");
 	}
 	sig_pub_free(p->pub);
 	p->pub = NULL;
 	p->bad = 0;
 	p->from = seq;
-	memcpy(p->raw, raw, sizeof(raw));
+	/* a hand-made register without a key: nothing signs as it */
+	p->keyless = hx == NULL;
+	if (hx != NULL)
+		memcpy(p->raw, raw, sizeof(raw));
 	return 0;
 }
 
@@ -250,8 +234,24 @@ static int check_sig(struct audit_sig *a, const char *what, const char *prov,
 	struct principal *p = find(a, prov, pl);
 	int rc;
 
-	if (p == NULL)
-		return 0;
+	/* an export from seq 1 shows every principal's register: one
+	 * without a key there is no principal's record */
+	if (p == NULL || p->keyless) {
+		if (a->first != 1)
+			return 0;
+		snprintf(why, wlen,
+		         "seq %" PRIu64 ": a %s of %.*s, which the export "
+		         "registers %s",
+		         seq, what, (int)pl, prov,
+		         p == NULL ? "nowhere" : "without a key");
+		return VD_EINVAL;
+	}
+	if (p->provider == 0) {
+		snprintf(why, wlen,
+		         "seq %" PRIu64 ": a %s of %.*s, which is no provider",
+		         seq, what, (int)pl, prov);
+		return VD_EINVAL;
+	}
 	if (p->pub == NULL && !p->bad && sig_pub_parse(p->raw, &p->pub) < 0)
 		p->bad = 1;
 	rc = p->bad ? PROTO_EBADSIG
@@ -292,139 +292,25 @@ static int unsigned_entry(struct audit_sig *a, uint64_t seq, const char *type,
 	return VD_EINVAL;
 }
 
-struct toks {
-	const char *cmd;
-	size_t cmdl, n;
-	struct {
-		const char *k, *v;
-		size_t kl, vl;
-	} t[TOKENS_MAX];
-};
-
-/* "CMD k=v k=v ..." split at single spaces; 0 or -1 (an empty key, a
- * token without '=', a repeated key, too many). */
-static int tokens(const char *s, size_t len, struct toks *o)
-{
-	const char *p = s, *end = s + len;
-
-	o->n = 0;
-	o->cmd = s;
-	p = memchr(s, ' ', len);
-	o->cmdl = p ? (size_t)(p - s) : len;
-	while (p != NULL && p < end) {
-		const char *tok = p + 1, *sp, *eq;
-		size_t i, tl;
-		sp = memchr(tok, ' ', (size_t)(end - tok));
-		tl = (size_t)((sp ? sp : end) - tok);
-		eq = memchr(tok, '=', tl);
-		if (eq == NULL || eq == tok || o->n == TOKENS_MAX)
-			return -1;
-		for (i = 0; i < o->n; i++)
-			if (o->t[i].kl == (size_t)(eq - tok) &&
-			    memcmp(o->t[i].k, tok, o->t[i].kl) == 0)
-				return -1;
-		o->t[o->n].k = tok;
-		o->t[o->n].kl = (size_t)(eq - tok);
-		o->t[o->n].v = eq + 1;
-		o->t[o->n].vl = tl - (size_t)(eq - tok) - 1;
-		o->n++;
-		p = sp;
-	}
-	return 0;
-}
-
-static const char *tok(const struct toks *t, const char *k, size_t kl,
-                       size_t *vl)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->t[i].kl == kl && memcmp(t->t[i].k, k, kl) == 0) {
-			*vl = t->t[i].vl;
-			return t->t[i].v;
-		}
-	return NULL;
-}
-
-/* A value of the line against the entry's: at= is RFC 3339 in the line
- * and Unix seconds in the entry; reason= is percent-encoded on both
- * sides, maybe not alike (the wire takes %xx in either case): compared
- * decoded. */
-static int same(struct audit_sig *a, const char *k, size_t kl, const char *lv,
-                size_t ll, const char *ev, size_t el)
-{
-	if (kl == 2 && memcmp(k, "at", 2) == 0) {
-		char ts[CIVIL_UTC_LEN + 1];
-		int64_t t;
-		return money_parse_uint(ev, el, &t) == 0 &&
-		       civil_format_utc(t, ts) == 0 && ll == CIVIL_UTC_LEN &&
-		       memcmp(ts, lv, ll) == 0;
-	}
-	if (kl == 6 && memcmp(k, "reason", 6) == 0) {
-		long x = pct_decode(lv, ll, a->x, sizeof(a->x));
-		long y = pct_decode(ev, el, a->y, sizeof(a->y));
-		return x >= 0 && x == y && memcmp(a->x, a->y, (size_t)x) == 0;
-	}
-	return ll == el && memcmp(lv, ev, ll) == 0;
-}
-
-/* NULL when the signed line says what the entry says, else the key
- * that differs (or "the command"). named: the keys both must have or
- * both lack; any other key of the line must be the entry's too. */
-static const char *agree(struct audit_sig *a, const struct toks *t,
-                         const char *cmd, const char *const *named,
-                         const char *e, size_t len, char *key, size_t ksize)
-{
-	size_t i, j, ll, el;
-
-	/* the wire takes a command's name in any case */
-	if (t->cmdl != strlen(cmd) || strncasecmp(t->cmd, cmd, t->cmdl) != 0)
-		return "the command";
-	for (i = 0; named[i] != NULL; i++) {
-		const char *lv = tok(t, named[i], strlen(named[i]), &ll);
-		const char *ev = field(e, len, named[i], &el);
-		if ((lv == NULL) != (ev == NULL) ||
-		    (lv &&
-		     !same(a, named[i], strlen(named[i]), lv, ll, ev, el)))
-			return named[i];
-	}
-	for (i = 0; i < t->n; i++) {
-		const char *ev;
-		int was_named = 0;
-		for (j = 0; named[j] != NULL; j++)
-			was_named |=
-			    t->t[i].kl == strlen(named[j]) &&
-			    memcmp(t->t[i].k, named[j], t->t[i].kl) == 0;
-		if (was_named)
-			continue;
-		snprintf(key, ksize, "%.*s", (int)t->t[i].kl, t->t[i].k);
-		ev = field(e, len, key, &el);
-		if (ev == NULL || !same(a, t->t[i].k, t->t[i].kl, t->t[i].v,
-		                        t->t[i].vl, ev, el))
-			return key;
-	}
-	return NULL;
-}
-
 /* The entry's line= decoded into a->line and checked against the entry;
  * its length, or VD_EINVAL with why. */
 static long signed_line(struct audit_sig *a, uint64_t seq, const char *cmd,
                         const char *const *named, const char *e, size_t len,
                         const char *lv, size_t ll, char *why, size_t wlen)
 {
-	struct toks t;
-	const char *bad;
+	const char *bad = "";
 	char key[40];
-	long n = pct_decode(lv, ll, a->line, sizeof(a->line));
+	long n = audit_pct_decode(lv, ll, a->line, sizeof(a->line));
 
-	if (n < 0 || memchr(a->line, '\n', (size_t)n) != NULL ||
-	    tokens(a->line, (size_t)n, &t) < 0) {
+	if (n >= 0 && memchr(a->line, '\n', (size_t)n) == NULL)
+		bad = audit_line_agree(&a->scratch, a->line, (size_t)n, cmd,
+		                       named, e, len, key, sizeof(key));
+	if (bad != NULL && bad[0] == '\0') {
 		snprintf(why, wlen,
 		         "seq %" PRIu64 ": line= is not a signed line", seq);
 		return VD_EINVAL;
 	}
-	if ((bad = agree(a, &t, cmd, named, e, len, key, sizeof(key))) !=
-	    NULL) {
+	if (bad != NULL) {
 		snprintf(why, wlen,
 		         "seq %" PRIu64 ": the signed line and the entry "
 		         "disagree on %s",
@@ -439,32 +325,43 @@ static long signed_line(struct audit_sig *a, uint64_t seq, const char *cmd,
 static int sig_field(const char *e, size_t len, uint8_t sig[SIG_LEN])
 {
 	size_t sl;
-	const char *s = field(e, len, "sig", &sl);
+	const char *s = audit_field(e, len, "sig", &sl);
 
 	return s != NULL && hex_decode(s, sl, sig, SIG_LEN) == 0;
 }
 
-static const char *const usage_keys[] = {"provider", "id",  "org",  "at",
-                                         "amount",   "qty", "unit", "kind",
-                                         "class",    NULL};
+/* project too: the entry's project moves a record between per-project
+ * caps, so it must be the line's, present or absent alike */
+static const char *const usage_keys[] = {"provider", "id",      "org",  "at",
+                                         "amount",   "qty",     "unit", "kind",
+                                         "class",    "project", NULL};
 static const char *const void_keys[] = {"provider", "id", "at", "reason", NULL};
 
 /* A record of the batch before it: one of its lines, after the
  * previous record's. */
 static int batch_record(struct audit_sig *a, uint64_t seq, const char *bv,
-                        size_t bl, size_t n, char *why, size_t wlen)
+                        size_t bl, const char *pv, size_t pl, size_t n,
+                        char *why, size_t wlen)
 {
 	struct batch *b = &a->b;
 	int64_t bseq;
 	uint64_t j;
 
-	if (money_parse_uint(bv, bl, &bseq) < 0) {
+	if (money_parse_uint(bv, bl, &bseq) < 0 || bseq < 1) {
 		snprintf(why, wlen, "seq %" PRIu64 ": batch= is no seq", seq);
 		return VD_EINVAL;
 	}
-	/* its batch entry is before the export, or not verifiable */
-	if ((uint64_t)bseq < a->first ||
-	    (b->st == B_UNKNOWN && b->seq == (uint64_t)bseq)) {
+	/* its batch entry is before the export: only where the export
+	 * starts inside that batch's transaction (its first entries are
+	 * records of one earlier batch) */
+	if ((uint64_t)bseq < a->first && a->lead &&
+	    (a->lead_batch == 0 || a->lead_batch == (uint64_t)bseq)) {
+		a->lead_batch = (uint64_t)bseq;
+		unverifiable(a, seq);
+		return 0;
+	}
+	/* a batch written before the journal carried signed bytes */
+	if (b->st == B_UNKNOWN && b->seq == (uint64_t)bseq) {
 		unverifiable(a, seq);
 		return 0;
 	}
@@ -473,6 +370,15 @@ static int batch_record(struct audit_sig *a, uint64_t seq, const char *bv,
 		         "seq %" PRIu64 ": batch=%" PRId64
 		         " is not the batch before it",
 		         seq, bseq);
+		return VD_EINVAL;
+	}
+	/* the batch's signature is its provider's: a record of another
+	 * provider in it is signed by nobody of that name */
+	if (strlen(b->provider) != pl || memcmp(b->provider, pv, pl) != 0) {
+		snprintf(why, wlen,
+		         "seq %" PRIu64 ": a record of %.*s in batch seq "
+		         "%" PRIu64 " of %s",
+		         seq, (int)pl, pv, b->seq, b->provider);
 		return VD_EINVAL;
 	}
 	for (j = b->next; j < b->n; j++)
@@ -502,19 +408,76 @@ static int batch_record(struct audit_sig *a, uint64_t seq, const char *bv,
 	return 0;
 }
 
+/* Whether (provider, id) was seen before (a record journaled twice: a
+ * replayed entry); adds it. 1, 0, or VD_ENOMEM. A set of 64-bit hashes:
+ * two records colliding would be a false alarm, at odds of about n^2 /
+ * 2^65. */
+static int seen_before(struct audit_sig *a, const char *pv, size_t pl,
+                       const char *iv, size_t il)
+{
+	uint64_t h = fnv(pv, pl), i;
+
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (i = 0; i < il; i++)
+		h = (h ^ (unsigned char)iv[i]) * 1099511628211ULL;
+	h = h ? h : 1;
+	if (2 * (a->seen_n + 1) > a->seen_cap) {
+		size_t cap = a->seen_cap ? a->seen_cap * 2 : 1024, j;
+		uint64_t *t = calloc(cap, sizeof(*t));
+		if (t == NULL)
+			return VD_ENOMEM;
+		for (j = 0; j < a->seen_cap; j++) {
+			uint64_t k = a->seen[j];
+			if (k == 0)
+				continue;
+			for (i = k & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = k;
+		}
+		free(a->seen);
+		a->seen = t;
+		a->seen_cap = cap;
+	}
+	for (i = h & (a->seen_cap - 1); a->seen[i];
+	     i = (i + 1) & (a->seen_cap - 1))
+		if (a->seen[i] == h)
+			return 1;
+	a->seen[i] = h;
+	a->seen_n++;
+	return 0;
+}
+
+/* The entry's period is the CST year of its at= (the line's, checked
+ * equal): the period moves a record between caps and budgets. */
+static int period_agrees(const char *e, size_t len)
+{
+	char ts[CIVIL_UTC_LEN + 1];
+	const char *av, *pv;
+	size_t al, pl;
+	int64_t t, p;
+
+	av = audit_field(e, len, "at", &al);
+	pv = audit_field(e, len, "period", &pl);
+	return av != NULL && pv != NULL && money_parse_uint(av, al, &t) == 0 &&
+	       money_parse_uint(pv, pl, &p) == 0 &&
+	       civil_format_utc(t + 8 * 3600, ts) == 0 &&
+	       p == (ts[0] - '0') * 1000 + (ts[1] - '0') * 100 +
+	                (ts[2] - '0') * 10 + (ts[3] - '0');
+}
+
 static int usage(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
                  char *why, size_t wlen)
 {
 	const char *lv, *pv, *bv;
 	size_t ll, pl, bl, sl;
 	uint8_t sig[SIG_LEN];
-	int has_sig = field(e, len, "sig", &sl) != NULL;
+	int has_sig = audit_field(e, len, "sig", &sl) != NULL;
 	long n;
 	int rc;
 
-	lv = field(e, len, "line", &ll);
-	bv = field(e, len, "batch", &bl);
-	pv = field(e, len, "provider", &pl);
+	lv = audit_field(e, len, "line", &ll);
+	bv = audit_field(e, len, "batch", &bl);
+	pv = audit_field(e, len, "provider", &pl);
 	if (lv == NULL && bv == NULL && !has_sig)
 		return unsigned_entry(a, seq, "usage", why, wlen);
 	if (lv == NULL || pv == NULL || (bv != NULL) == has_sig) {
@@ -527,8 +490,29 @@ static int usage(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 	if ((n = signed_line(a, seq, "USAGE", usage_keys, e, len, lv, ll, why,
 	                     wlen)) < 0)
 		return (int)n;
+	if (!period_agrees(e, len)) {
+		snprintf(
+		    why, wlen,
+		    "seq %" PRIu64 ": period= is not the CST year of at=", seq);
+		return VD_EINVAL;
+	}
+	{
+		size_t il;
+		const char *iv = audit_field(e, len, "id", &il);
+		if (iv == NULL || (rc = seen_before(a, pv, pl, iv, il)) == 1) {
+			snprintf(why, wlen,
+			         "seq %" PRIu64 ": record %.*s of %.*s is "
+			         "journaled again (a record is accepted once)",
+			         seq, iv ? (int)il : 0, iv ? iv : "", (int)pl,
+			         pv);
+			return VD_EINVAL;
+		}
+		if (rc < 0)
+			return rc;
+	}
 	if (bv != NULL)
-		return batch_record(a, seq, bv, bl, (size_t)n, why, wlen);
+		return batch_record(a, seq, bv, bl, pv, pl, (size_t)n, why,
+		                    wlen);
 	if (!sig_field(e, len, sig)) {
 		snprintf(why, wlen, "seq %" PRIu64 ": sig= is not 128 hex",
 		         seq);
@@ -552,13 +536,13 @@ static int void_entry(struct audit_sig *a, uint64_t seq, const char *e,
 	long n;
 	int rc;
 
-	by = field(e, len, "by", &byl);
+	by = audit_field(e, len, "by", &byl);
 	/* the bureau's own session is the authority: nothing signed */
 	if (is(by, byl, "bureau"))
 		return 0;
-	lv = field(e, len, "line", &ll);
-	pv = field(e, len, "provider", &pl);
-	if (lv == NULL && field(e, len, "sig", &ll) == NULL)
+	lv = audit_field(e, len, "line", &ll);
+	pv = audit_field(e, len, "provider", &pl);
+	if (lv == NULL && audit_field(e, len, "sig", &ll) == NULL)
 		return unsigned_entry(a, seq, "void", why, wlen);
 	if (lv == NULL || pv == NULL || !sig_field(e, len, sig)) {
 		snprintf(why, wlen,
@@ -587,8 +571,8 @@ static int batch_open(struct audit_sig *a, uint64_t seq, const char *e,
 	size_t pl, nl, dl;
 	int64_t n;
 
-	pv = field(e, len, "provider", &pl);
-	nv = field(e, len, "n", &nl);
+	pv = audit_field(e, len, "provider", &pl);
+	nv = audit_field(e, len, "n", &nl);
 	if (pv == NULL || pl > ID_MAX || nv == NULL ||
 	    money_parse_uint(nv, nl, &n) < 0 || n < 1 ||
 	    n > AUDIT_SIG_BATCH_MAX || !sig_field(e, len, b->sig)) {
@@ -605,7 +589,7 @@ static int batch_open(struct audit_sig *a, uint64_t seq, const char *e,
 	b->verified = 0;
 	memcpy(b->provider, pv, pl);
 	b->provider[pl] = '\0';
-	dv = field(e, len, "lines_sha256", &dl);
+	dv = audit_field(e, len, "lines_sha256", &dl);
 	if (dv == NULL) {
 		b->st = B_UNKNOWN;
 		return unsigned_entry(a, seq, "batch", why, wlen);
@@ -629,30 +613,32 @@ static int batch_close(struct audit_sig *a, char *why, size_t wlen)
 
 	if (b->st != B_LINES)
 		return 0;
-	if (b->got > 0) {
-		snprintf(why, wlen,
-		         "seq %" PRIu64 ": the export gives %" PRIu64
-		         " of the batch's %" PRIu64 " lines",
-		         b->seq, b->got, b->n);
-		return VD_EINVAL;
-	}
-	b->st = B_UNKNOWN;
-	unverifiable(a, b->seq);
-	return 0;
+	/* vouchctl journal writes every batch's lines after its entry: an
+	 * export without them would let records pass unsigned */
+	snprintf(why, wlen,
+	         "seq %" PRIu64 ": the export gives %" PRIu64
+	         " of the batch's %" PRIu64 " lines",
+	         b->seq, b->got, b->n);
+	return VD_EINVAL;
 }
 
 int audit_sig_entry(struct audit_sig *a, uint64_t seq, const char *bytes,
                     size_t len, char *why, size_t wlen)
 {
 	const char *type;
-	size_t tl;
+	size_t tl, bl;
 	int rc;
 
-	if (a->first == 0)
+	if (a->first == 0) {
 		a->first = seq;
+		a->lead = 1;
+	}
 	if ((rc = batch_close(a, why, wlen)) < 0)
 		return rc;
-	type = field(bytes, len, "type", &tl);
+	type = audit_field(bytes, len, "type", &tl);
+	if (!is(type, tl, "usage") ||
+	    audit_field(bytes, len, "batch", &bl) == NULL)
+		a->lead = 0;
 	if (is(type, tl, "register") || is(type, tl, "rekey"))
 		return add_key(a, seq, bytes, len, why, wlen);
 	if (is(type, tl, "usage"))
@@ -694,13 +680,18 @@ int audit_sig_line(struct audit_sig *a, uint64_t batch, uint64_t i,
 	uint8_t d[CHAIN_HASH_LEN];
 	int rc;
 
+	/* a batch written before lines_sha256: its stored lines are
+	 * exported (LINES serves them) but nothing in the chain binds them */
+	if (b->st == B_UNKNOWN && batch == b->seq && i >= 1 && i <= b->n)
+		return 0;
 	if (b->st != B_LINES || batch != b->seq || i != b->got + 1 ||
 	    i > b->n) {
 		snprintf(why, wlen,
 		         "line %" PRIu64 " of batch seq %" PRIu64
-		         " is out of place (each batch's lines follow its "
-		         "entry, in order)",
-		         i, batch);
+		         " does not follow its batch entry and line %" PRIu64
+		         " (each batch's lines come right after its entry, in "
+		         "order)",
+		         i, batch, i - 1);
 		return VD_EINVAL;
 	}
 	if (len > AUDIT_SIG_LINE_MAX || memchr(line, '\n', len) != NULL) {

@@ -21,23 +21,34 @@
  * - a "void" entry by=provider with line= and sig=: as a USAGE's;
  * and in each case that the line says what the entry says: the same
  * command (USAGE, VOID), the same provider, id, org, at (RFC 3339 in the
- * line, Unix seconds in the entry), amount, qty, unit, kind and class
- * (a void: provider, id, at and reason, decoded), and for any other key
- * of the line (a project=) the same value in the entry.
+ * line, Unix seconds in the entry), amount, qty, unit, kind, class and
+ * project, present in both or absent from both (a void: provider, id, at
+ * and reason, decoded), and for any other key of the line the same value
+ * in the entry; a usage entry's period is the CST year of its at; a
+ * batch's records are its provider's; the signer is a provider (its
+ * register says role=provider); every (provider, id) is journaled once;
+ * every id is registered once.
  *
  * Not verifiable, counted, not refused: an entry written before the
- * journal carried signed bytes (no line=, no lines_sha256=), a record
- * whose provider's key the export does not show (it starts after the
- * register), a batch whose lines the export does not carry, and the
- * records of such a batch or of a batch before the export's start. Once
- * an entry has carried signed bytes, a later usage, batch or provider
- * void without them is refused: vouchd's writer never drops them, and an
+ * journal carried signed bytes (no line=, no lines_sha256=: a store
+ * upgraded from before them; such a batch's lines, which the export
+ * carries too, are passed over), and, in an export that does not start
+ * at seq 1, a record whose provider's key the export does not show (its
+ * register is before the export; a key in the export's first entry,
+ * whose bytes nothing binds, counts as not shown) and the records that
+ * open the export when it starts inside a batch's transaction. Once an
+ * entry has carried signed bytes, a later usage, batch or provider void
+ * without them is refused: vouchd's writer never drops them, and an
  * entry without them would let anyone add a record nobody signed.
  *
  * Refused, with the seq in why: a signature that does not verify, a line
  * that disagrees with its entry, lines that do not hash to lines_sha256,
- * lines out of place or incomplete, a record that is none of its batch's
- * lines, a malformed signed field.
+ * lines out of place or missing (vouchctl journal writes every batch's
+ * lines), a record that is none of its batch's lines or of another
+ * provider than its batch, a record of a provider that an export from
+ * seq 1 registers nowhere (or without a key), a signer that is no
+ * provider, a record journaled twice, a second register, a malformed
+ * signed field.
  *
  * Bounds: a batch's lines are held until the next batch entry: at most
  * AUDIT_SIG_BATCH_MAX lines (vouchd's highest max_batch) of at most

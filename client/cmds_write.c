@@ -362,6 +362,16 @@ int cmd_audit(struct ctl *c)
 		       cp.seq, cp.time_text, key,
 		       c->server_key ? " (the pinned key)"
 		                     : " (compare the key with the bureau's)");
+		/* what the daemon did not sign for */
+		if (res.last > cp.seq)
+			printf("after the checkpoint: seq %" PRIu64
+			       " to %" PRIu64 " are chained to it but no "
+			       "checkpoint covers them\n",
+			       cp.seq + 1, res.last);
+	} else {
+		printf("no checkpoint: the chain shows the export is whole "
+		       "and unchanged since its first entry, not that it is "
+		       "the daemon's (take one with vouchctl checkpoint)\n");
 	}
 	return 0;
 }

@@ -1,0 +1,37 @@
+/* A signed line (USAGE, VOID) against the journal entry that carries it
+ * (audit_sig.h): the entry's fields read, the line's tokens split, and
+ * each value compared as the two sides write it. Internal to vouchctl's
+ * audit. */
+#ifndef VD_AUDIT_LINE_H
+#define VD_AUDIT_LINE_H
+
+#include <stddef.h>
+
+#include "audit_sig.h"
+
+/* Room to decode two percent-encoded values (a void's reason). */
+struct audit_scratch {
+	char x[AUDIT_SIG_LINE_MAX + 1], y[AUDIT_SIG_LINE_MAX + 1];
+};
+
+/* The value of key in an entry's bytes ("seq=S ... key=value ..."; values
+ * hold no spaces) and its length in *vl, or NULL. */
+const char *audit_field(const char *e, size_t len, const char *key, size_t *vl);
+
+/* %XX (either case) is a byte, any other byte itself: the inverse of
+ * journal_text and of the wire's encoding. Into out (size bytes, NUL
+ * ended); the length, or -1 if malformed or too long. */
+long audit_pct_decode(const char *s, size_t n, char *out, size_t size);
+
+/* Whether the signed line (n bytes, decoded) says what entry e says:
+ * NULL if so; "" if the line is no "CMD k=v ..." line; else what
+ * differs: "the command" (cmd, any case), or a key (written into key).
+ * named: the keys both must have or both lack; every other key of the
+ * line must be the entry's too, with the same value. at= is RFC 3339 in
+ * the line and Unix seconds in the entry; reason= is compared decoded. */
+const char *audit_line_agree(struct audit_scratch *a, const char *line,
+                             size_t n, const char *cmd,
+                             const char *const *named, const char *e,
+                             size_t len, char *key, size_t ksize);
+
+#endif
