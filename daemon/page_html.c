@@ -382,7 +382,9 @@ static void pool_section(struct page_out *o, const struct page *pg,
 	}
 	out_str(o, ">");
 	outlook_words(o, pp);
-	if (pp->window > 0 && pp->outlook != PAGE_DRY) {
+	/* the pace, where it says more than the outlook already does */
+	if (pp->window > 0 && pp->outlook != PAGE_DRY &&
+	    pp->outlook != PAGE_NO_PACE) {
 		out_printf(o, "<span class=\"pace\">近%d天日均净支出 ",
 		           (int)pp->window);
 		fig(o, "pace", pp->pace);

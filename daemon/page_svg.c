@@ -295,8 +295,8 @@ void svg_days(struct page_out *o, const struct page *pg,
 
 /* the bar chart */
 #define BW 900
-#define BL 250 /* the programs' names */
-#define BR 250 /* the figures */
+#define BL 230 /* the programs' names */
+#define BR 340 /* the figures */
 #define BROW 30
 
 static const char *const settle_tag[] = {"即时 immediate", "年度清算 annual",

@@ -5,7 +5,7 @@
 # non-zero when any build step, test or fuzzer fails.
 set -eu
 cd "$(dirname "$0")/.."
-deploy/install-deps.sh
+deploy/install-deps.sh --tests
 
 deploy/build.sh build/release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON
 ctest --test-dir build/release --output-on-failure -j"$(nproc)"
