@@ -25,7 +25,7 @@ if command -v clang >/dev/null 2>&1 &&
 	deploy/build.sh build/fuzz -DCMAKE_C_COMPILER=clang -DFUZZ=ON \
 		-DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	n=0
-	for t in req reply; do
+	for t in req reply route; do
 		mkdir -p "build/fuzz/corpus-$t"
 		rc=0
 		(cd build/fuzz && "tests/fuzz/fuzz_$t" -max_total_time=60 \
