@@ -98,7 +98,7 @@ static int64_t south_paid_out(void)
 /* Today's bill of feed i through the wire, as its provider. */
 static void wire_usage(struct gen *g, int i)
 {
-	char line[2048], id[96], date[11];
+	char line[2048], id[LEDGER_ID + 1], date[11];
 	struct client c;
 	int64_t at = T.now - 60;
 
