@@ -105,6 +105,8 @@ int config_set(struct config *c, const char *k, const char *v,
 	} else if (strcmp(k, "metrics") == 0)
 		bad = path(c->metrics, sizeof(c->metrics), v),
 		want = "host:port";
+	else if (strcmp(k, "http") == 0)
+		bad = path(c->http, sizeof(c->http), v), want = "host:port";
 	else if (strcmp(k, "max_connections") == 0)
 		bad = num(v, 1, 1000000, &c->max_connections),
 		want = "1 to 1000000";

@@ -21,6 +21,7 @@ struct config {
 	char tls_key[CONFIG_PATH];
 	enum config_plain plaintext;
 	char metrics[256];
+	char http[256]; /* the bureau's page (web.h); "" off */
 	int64_t max_connections;
 	int64_t max_line;
 	int64_t max_batch;

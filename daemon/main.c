@@ -17,7 +17,8 @@ static int usage(FILE *f)
 	    "[--bureau-id ID]\n"
 	    "       vouchd run [--config FILE] [--data DIR] [--policies DIR]\n"
 	    "                  [--listen ADDR]... [--metrics ADDR] "
-	    "[--log-level LEVEL]\n"
+	    "[--http ADDR]\n"
+	    "                  [--log-level LEVEL]\n"
 	    "       vouchd check-policy DIR\n"
 	    "       vouchd check --data DIR\n"
 	    "       vouchd upgrade --data DIR\n"
@@ -81,11 +82,13 @@ static int cmd_run(int argc, char **argv)
 	    {"policies", required_argument, NULL, 'p'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"metrics", required_argument, NULL, 'm'},
+	    {"http", required_argument, NULL, 'h'},
 	    {"log-level", required_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0}};
 	static const char *const keys[] = {['d'] = "data",
 	                                   ['p'] = "policies",
 	                                   ['m'] = "metrics",
+	                                   ['h'] = "http",
 	                                   ['v'] = "log_level"};
 	struct config cfg;
 	struct server *s = NULL;

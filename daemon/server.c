@@ -25,6 +25,7 @@
 #include "reads.h"
 #include "reload.h"
 #include "srv.h"
+#include "web.h"
 
 #define EXPIRE_EVERY 60 /* seconds between expiry sweeps */
 
@@ -257,6 +258,7 @@ static void stop_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	s->nlis = 0;
 	metrics_stop(s);
+	web_stop(s);
 	for (c = s->conns; c; c = next) {
 		next = c->next;
 		conn_stop(c);
@@ -378,7 +380,8 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	evsignal_add(s->ev_hup, NULL);
 	event_add(s->ev_expire, &every);
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = metrics_start(s, err, len)) < 0)
+	if ((rc = metrics_start(s, err, len)) < 0 ||
+	    (rc = web_start(s, err, len)) < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -404,6 +407,7 @@ void server_free(struct server *s)
 	/* what is queued commits; its replies go where they can */
 	commit_stop(s);
 	metrics_stop(s);
+	web_stop(s);
 	while (s->conns)
 		conn_close(s->conns);
 	for (i = 0; i < s->nlis; i++)

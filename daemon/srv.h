@@ -64,7 +64,8 @@ struct server {
 	int failed_told;
 	size_t inflight; /* writes submitted and not yet answered (loop) */
 	struct commitq *q;
-	struct evhttp *http;
+	struct evhttp *http; /* /metrics (metrics.h) */
+	struct evhttp *web;  /* the bureau's page (web.h) */
 	unsigned next_worker;
 	/* AUTH failures per address (without port): slowed down */
 	/* failed AUTHs per (address, id): one client failing as one id

@@ -14,7 +14,11 @@
 #             (a provider cannot redeem it), revokes it and records the
 #             firm's repayment, watches the pools; the bureau exports the
 #             journal and audits it offline.
-# Then the daemon stops and the store is verified offline.
+# Then the daemon stops and the store is verified offline. The bureau's
+# page of the pools is served while it runs (http = 127.0.0.1:7413, or
+# $VOUCHD_DEMO_HTTP); the demo ends by printing its URL, and with
+# VOUCHD_DEMO_KEEP=1 it starts vouchd again on the store and leaves it
+# running, so that the page can be opened in a browser.
 set -eu
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
@@ -34,8 +38,10 @@ M=$(printf '%d-%02d' "$Y" "$MM")
 if [ "$MM" -lt 12 ]; then NEXT=$(printf '%d-%02d-01' "$Y" $((MM + 1))); else NEXT=$(printf '%d-01-01' $((Y + 1))); fi
 
 DIR=$(mktemp -d /tmp/vouchd-demo.XXXXXX)
+HTTP=${VOUCHD_DEMO_HTTP:-127.0.0.1:7413}
+KEEP=${VOUCHD_DEMO_KEEP:-}
 PID=
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "$KEEP" ] || rm -rf "$DIR"' EXIT
 
 step "the seed policies load (vouchd check-policy deploy/policies)"
 "$VOUCHD" check-policy deploy/policies | head -n 12
@@ -44,7 +50,7 @@ echo "   ..."
 step "vouchd init: a store, the server key and the first bureau key in \$D=$DIR"
 "$VOUCHD" init --data "$DIR/data" --bureau-key "$DIR/bureau.pem"
 "$VOUCHD" run --data "$DIR/data" --policies deploy/policies \
-	--listen "unix:$DIR/vouchd.sock" --log-level warn &
+	--listen "unix:$DIR/vouchd.sock" --http "$HTTP" --log-level warn &
 PID=$!
 i=0
 while [ ! -S "$DIR/vouchd.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -158,8 +164,24 @@ awk -v L="$L" 'NR == L { i = index($0, "\"amount\":") + 9; d = substr($0, i, 1);
 echo "line $L: $(sed -n "${L}s/.*\\(\"amount\":[0-9]*\\).*/\\1/p" "$DIR/journal.ndjson") became $(sed -n "${L}s/.*\\(\"amount\":[0-9]*\\).*/\\1/p" "$DIR/tampered.ndjson")"
 show audit "$DIR/tampered.ndjson" --checkpoint "$DIR/checkpoint.json" || echo "(exit $?: refused)"
 
+if command -v curl >/dev/null 2>&1; then
+	step "bureau: the pools' figures behind the page (数据局看板), as CSV"
+	printf '$ curl http://%s/pools.csv\n' "$HTTP"
+	curl -s "http://$HTTP/pools.csv"
+fi
+
 kill "$PID"
 wait "$PID" || true
 PID=
 step "vouchd check --data (offline: hash chain and every figure rebuilt from the journal)"
 "$VOUCHD" check --data "$DIR/data"
+
+if [ -n "$KEEP" ]; then
+	"$VOUCHD" run --data "$DIR/data" --policies deploy/policies \
+		--listen "unix:$DIR/vouchd.sock" --http "$HTTP" --log-level warn &
+	step "the bureau's page of the pools (数据局看板): http://$HTTP/"
+	echo "vouchd keeps running (pid $!) on the store in $DIR; stop it with: kill $!"
+else
+	step "the bureau's page of the pools (数据局看板) was at http://$HTTP/ while vouchd ran"
+	echo "to open it in a browser: VOUCHD_DEMO_KEEP=1 sh deploy/demo.sh"
+fi

@@ -2,10 +2,21 @@
 # Install every build and test dependency of vouchd from Debian 12 packages.
 # Idempotent: when everything is installed already it changes nothing and
 # needs no network. Run as root, or as a user with sudo.
+#   deploy/install-deps.sh           what building and the demo need
+#   deploy/install-deps.sh --tests   and what the tests need besides:
+#                                    Debian's chromium (the bureau page's
+#                                    end-to-end test opens the page in it,
+#                                    headless) and a CJK font for its
+#                                    screenshot
 set -eu
 
 PKGS="build-essential cmake pkg-config \
 libevent-dev liblmdb-dev libssl-dev libcmocka-dev libinih-dev libjansson-dev"
+case "${1:-}" in
+--tests) PKGS="$PKGS chromium fonts-wqy-microhei" ;;
+"") ;;
+*) echo "usage: deploy/install-deps.sh [--tests]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do

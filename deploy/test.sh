@@ -5,7 +5,7 @@
 # non-zero when any build step, test or fuzzer fails.
 set -eu
 cd "$(dirname "$0")/.."
-deploy/install-deps.sh
+deploy/install-deps.sh --tests
 
 deploy/build.sh build/release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON
 ctest --test-dir build/release --output-on-failure -j"$(nproc)"
@@ -25,7 +25,7 @@ if command -v clang >/dev/null 2>&1 &&
 	deploy/build.sh build/fuzz -DCMAKE_C_COMPILER=clang -DFUZZ=ON \
 		-DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	n=0
-	for t in req reply; do
+	for t in req reply route; do
 		mkdir -p "build/fuzz/corpus-$t"
 		rc=0
 		(cd build/fuzz && "tests/fuzz/fuzz_$t" -max_total_time=60 \

@@ -1,7 +1,8 @@
 /* TLS end to end: vouchd with a throwaway self-signed certificate on a
  * loopback TCP port; a TLS client verifies the certificate and talks the
  * protocol; a plain client gets no answer; plain TCP off loopback is
- * refused at start. */
+ * refused at start. The bureau's page (http =) over the same
+ * certificate. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,7 +19,7 @@
 static struct daemon D;
 
 static char cert_path[160], key_path[160];
-static int port, notify_fd = -1;
+static int port, http_port, notify_fd = -1;
 
 /* A P-256 key and a self-signed certificate for CN=localhost, valid a
  * day. */
@@ -74,14 +75,15 @@ static int setup(void **state)
 	if (make_cert() < 0 || e2e_run(init) != 0)
 		return -1;
 	port = free_port();
+	http_port = free_port();
 	f = fopen(D.conf, "w");
 	if (f == NULL)
 		return -1;
 	fprintf(f,
 	        "[server]\nlisten = 127.0.0.1:%d, unix:%s/local.sock\n"
 	        "tls_cert = %s\ntls_key = %s\nunix_bureau = yes\n"
-	        "log_level = warn\n",
-	        port, D.dir, cert_path, key_path);
+	        "http = 127.0.0.1:%d\nlog_level = warn\n",
+	        port, D.dir, cert_path, key_path, http_port);
 	fclose(f);
 	/* systemd's side of sd_notify: a datagram socket named by
 	 * $NOTIFY_SOCKET */
@@ -332,6 +334,66 @@ static void test_plain_off_loopback_refused(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The bureau's page on the same certificate: HTTPS answers, plain
+ * HTTP to that port gets no page. */
+static void test_page_over_tls(void **state)
+{
+	static const char req[] =
+	    "GET /pools.csv HTTP/1.0\r\nHost: localhost\r\n\r\n";
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	struct sockaddr_in sa;
+	char buf[8192];
+	SSL *ssl;
+	int fd;
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(SSL_CTX_load_verify_locations(ctx, cert_path, NULL),
+	                 1);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)http_port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, fd);
+	SSL_set1_host(ssl, "localhost");
+	assert_int_equal(SSL_connect(ssl), 1);
+	assert_int_equal(SSL_get_verify_result(ssl), X509_V_OK);
+	assert_int_equal(SSL_write(ssl, req, (int)strlen(req)),
+	                 (int)strlen(req));
+	tls_read_all(ssl, buf, sizeof(buf));
+	expect_prefix(buf, "HTTP/1.0 200 OK\r\n");
+	assert_non_null(strstr(buf, "Content-Type: text/csv; charset=utf-8"));
+	/* the six seed pools, nothing drawn yet */
+	assert_non_null(strstr(buf, "\r\n\r\npool,period,budget,"));
+	assert_non_null(strstr(buf, "\r\nyuxi,"));
+	SSL_free(ssl);
+	close(fd);
+	SSL_CTX_free(ctx);
+	/* plain HTTP: a TLS alert or a closed connection, never a page */
+	assert_int_equal(http_get(http_port, "/pools.csv", buf, sizeof(buf)),
+	                 0);
+	assert_null(strstr(buf, " 200 OK"));
+	assert_null(strstr(buf, "pool,period"));
+}
+
+/* Plain HTTP off loopback, without a certificate: refused at start. */
+static void test_plain_http_off_loopback_refused(void **state)
+{
+	char cmd[768];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+	         "%s run --data %s --policies %s/deploy/policies --listen "
+	         "unix:%s/other.sock --http 0.0.0.0:%d 2>&1 | grep -q "
+	         "'plain HTTP is allowed only on loopback'",
+	         VOUCHD_BIN, D.data, VD_SOURCE_DIR, D.dir, free_port());
+	assert_int_equal(system(cmd), 0);
+}
+
 /* vouchctl over TLS: verified with --cacert; without it the certificate
  * does not verify and vouchctl says so; --plaintext against a TLS port
  * gets no answer. Exit codes 0, 3, 3. */
@@ -391,6 +453,8 @@ int main(void)
 	    cmocka_unit_test(test_vouchctl_tls),
 	    cmocka_unit_test(test_unix_bureau_without_auth),
 	    cmocka_unit_test(test_plain_off_loopback_refused),
+	    cmocka_unit_test(test_page_over_tls),
+	    cmocka_unit_test(test_plain_http_off_loopback_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
