@@ -72,6 +72,20 @@ int table_cell(struct table *t, const char *fmt, ...)
 	return 0;
 }
 
+/* The columns s takes: its code points, i.e. its bytes less UTF-8
+ * continuation bytes (10xxxxxx). printf's widths count bytes, which put
+ * vouchctl's sparkline blocks (3 bytes each) out of line. Each code point
+ * is one column: wide CJK characters would need wcwidth and a locale,
+ * and no table prints them. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static int print_line(const struct table *t, FILE *f, const char *indent,
                       const char *const *cells, const size_t *w)
 {
@@ -82,11 +96,12 @@ static int print_line(const struct table *t, FILE *f, const char *indent,
 	for (i = 0; i < t->ncols; i++) {
 		const char *c = cells[i] ? cells[i] : "";
 		int last = i + 1 == t->ncols;
-		int width = (int)w[i];
+		size_t cw = text_width(c);
+		int pad = w[i] > cw ? (int)(w[i] - cw) : 0;
 		if (t->right & (1u << i)) {
-			if (fprintf(f, "%*s", width, c) < 0)
+			if (fprintf(f, "%*s%s", pad, "", c) < 0)
 				return VD_EIO;
-		} else if (fprintf(f, "%-*s", last ? 0 : width, c) < 0)
+		} else if (fprintf(f, "%s%*s", c, last ? 0 : pad, "") < 0)
 			return VD_EIO;
 		if (!last && fputs("  ", f) < 0)
 			return VD_EIO;
@@ -103,11 +118,11 @@ int table_print(const struct table *t, FILE *f, const char *indent)
 	if (t->oom)
 		return VD_ENOMEM;
 	for (i = 0; i < t->ncols; i++) {
-		w[i] = strlen(t->heads[i]);
+		w[i] = text_width(t->heads[i]);
 		for (r = 0; r < t->nrows; r++) {
 			const char *c = t->cells[r * t->ncols + i];
-			if (c && strlen(c) > w[i])
-				w[i] = strlen(c);
+			if (c && text_width(c) > w[i])
+				w[i] = text_width(c);
 		}
 		total += w[i] + (i + 1 < t->ncols ? 2 : 0);
 	}

@@ -6,8 +6,10 @@
  * TABLE_CELL_MAX - 1 bytes each); heads are not, and must outlive the
  * table (string literals in practice). After a failed allocation the table
  * refuses further cells and table_print returns VD_ENOMEM, so a caller may
- * check once, at the end. ASCII content is assumed for alignment. No
- * global state; one table is not to be shared between threads. */
+ * check once, at the end. Text is UTF-8 and aligned by code points, each
+ * taken as one column (right for ASCII and vouchctl's block characters,
+ * wrong for wide CJK characters). No global state; one table is not to be
+ * shared between threads. */
 #ifndef VD_TABLE_H
 #define VD_TABLE_H
 

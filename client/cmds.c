@@ -283,46 +283,6 @@ int cmd_accrual(struct ctl *c)
 	return listing(c, req, cols, NCOLS(cols), NULL);
 }
 
-int cmd_pool(struct ctl *c)
-{
-	static const struct out_col cols[] = {
-	    {"id", "pool", OUT_TEXT, NULL},
-	    {"period", "period", OUT_TEXT, NULL},
-	    {"budget", ">budget", OUT_YUAN, NULL},
-	    {"granted", ">granted", OUT_YUAN, NULL},
-	    {"redeemed", ">redeemed", OUT_YUAN, NULL},
-	    {"paid_out", ">paid out", OUT_YUAN, NULL},
-	    {"expired", ">expired", OUT_YUAN, NULL},
-	    {"revoked", ">revoked", OUT_YUAN, NULL},
-	    {"recovered", ">recovered", OUT_YUAN, NULL},
-	    {"remaining", ">remaining", OUT_YUAN, NULL},
-	    {"unfunded", ">unfunded", OUT_YUAN, NULL},
-	    {"used", ">used", OUT_SHARE, "used_pct"}};
-	/* budgets stay per pool: a program's row has no budget, remaining
-	 * or share used */
-	static const struct out_col by_program[] = {
-	    {"id", "pool", OUT_TEXT, NULL},
-	    {"period", "period", OUT_TEXT, NULL},
-	    {"program", "program", OUT_TEXT, NULL},
-	    {"granted", ">granted", OUT_YUAN, NULL},
-	    {"redeemed", ">redeemed", OUT_YUAN, NULL},
-	    {"paid_out", ">paid out", OUT_YUAN, NULL},
-	    {"expired", ">expired", OUT_YUAN, NULL},
-	    {"revoked", ">revoked", OUT_YUAN, NULL},
-	    {"recovered", ">recovered", OUT_YUAN, NULL},
-	    {"unfunded", ">unfunded", OUT_YUAN, NULL}};
-	char req[400] = "POOL";
-
-	cmds_arg(req, sizeof(req), "pool", c->pool);
-	cmds_arg(req, sizeof(req), "period", c->period);
-	if (c->by_program) {
-		cmds_arg(req, sizeof(req), "by", "program");
-		return listing(c, req, by_program, NCOLS(by_program),
-		               "remaining");
-	}
-	return listing(c, req, cols, NCOLS(cols), "remaining");
-}
-
 int cmd_programs(struct ctl *c)
 {
 	static const struct out_col cols[] = {

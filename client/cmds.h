@@ -13,7 +13,7 @@ struct ctl {
 	const char *name; /* the subcommand, for messages */
 	struct conf conf; /* the config file with the environment on top */
 	struct session_cfg sc;
-	int json, csv, local, not_local, force, all, dry, by_program;
+	int json, csv, local, not_local, force, all, dry, by_program, by_day;
 	const char *out, *org, *provider, *pool, *period, *program, *need;
 	const char *amount, *ref, *reason, *role, *pubkey, *kind, *region,
 	    *voucher;

@@ -44,6 +44,7 @@ enum {
 	O_CHECKPOINT,
 	O_SERVERKEY,
 	O_BYPROGRAM,
+	O_BYDAY,
 	O_PROJECT,
 	O_HELP,
 	O_N
@@ -179,14 +180,23 @@ static const struct sub subs[] = {
      "--voucher V --amount YUAN --ref K",
      "Bureau: record that a holder paid back part of a voucher's clawback "
      "due; it returns to the voucher's pools as recovered."},
-    {"pool", cmd_pool, CONN | LIST | B(O_POOL) | B(O_PERIOD) | B(O_BYPROGRAM),
-     "[--pool P] [--period YEAR] [--by-program]",
+    {"pool", cmd_pool,
+     CONN | LIST | B(O_POOL) | B(O_PERIOD) | B(O_BYPROGRAM) | B(O_BYDAY),
+     "[--pool P] [--period YEAR] [--by-program | --by-day]",
      "Bureau: each pool and period with budget, granted, redeemed, paid "
      "out, expired, revoked, recovered, remaining, unfunded and the share "
-     "of budget used. --by-program splits each pool and period by "
-     "program (granted, redeemed, paid out, expired, revoked, recovered, "
-     "unfunded; budgets stay per pool, so a program's row has no budget "
-     "or remaining); the total remaining follows the table."},
+     "of budget used. The table ends with a sparkline of the last 30 days "
+     "(China Standard Time; for a period that is over, its last 30): each "
+     "day's net draw (granted less expired, revoked and recovered: what "
+     "the day took from the budget) as ▁▂▃▄▅▆▇█ in eighths of the row's "
+     "largest day, rounded up, and · for a day that drew nothing (0 or "
+     "less); --json and --csv have no sparkline. --by-program splits each pool "
+     "and period by program, "
+     "--by-day by CST day (the day's own granted, redeemed, paid out, "
+     "expired, revoked, recovered and change of unfunded, which may be "
+     "negative; only days with a movement); budgets stay per pool, so "
+     "these rows have no budget or remaining. The total remaining follows "
+     "the table."},
     {"journal", cmd_journal, CONN | B(O_AFTER) | B(O_LIMIT) | B(O_CSV),
      "[--after SEQ] [--limit N] [--csv]",
      "Bureau: export the journal as NDJSON on stdout, from the entry "
@@ -249,6 +259,7 @@ static const struct option longopts[] = {
     {"checkpoint", required_argument, NULL, O_CHECKPOINT},
     {"server-key", required_argument, NULL, O_SERVERKEY},
     {"by-program", no_argument, NULL, O_BYPROGRAM},
+    {"by-day", no_argument, NULL, O_BYDAY},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
 
@@ -287,13 +298,17 @@ static void list(FILE *f)
 	fprintf(f, "\n%s", conn_help);
 }
 
-/* Text wrapped at 76 columns on word boundaries. */
+/* Text wrapped at 76 columns on word boundaries. A word's columns are
+ * its UTF-8 code points, not its bytes: pool's help shows the
+ * sparkline's blocks, 3 bytes each. */
 static void wrap(const char *t)
 {
 	size_t col = 0;
 
 	while (*t) {
-		size_t w = strcspn(t, " ");
+		size_t n = strcspn(t, " "), w = 0, i;
+		for (i = 0; i < n; i++)
+			w += ((unsigned char)t[i] & 0xC0) != 0x80;
 		if (col > 0 && col + 1 + w > 76) {
 			printf("\n");
 			col = 0;
@@ -301,9 +316,9 @@ static void wrap(const char *t)
 			printf(" ");
 			col++;
 		}
-		printf("%.*s", (int)w, t);
+		printf("%.*s", (int)n, t);
 		col += w;
-		t += w;
+		t += n;
 		t += strspn(t, " ");
 	}
 	printf("\n");
@@ -430,6 +445,8 @@ static int take(struct ctl *c, uint64_t *seen, int o, char *arg)
 		c->dry = 1;
 	else if (o == O_BYPROGRAM)
 		c->by_program = 1;
+	else if (o == O_BYDAY)
+		c->by_day = 1;
 	else
 		*slot(c, o) = arg;
 	return 0;
@@ -513,7 +530,8 @@ static int parse_sub(int argc, char **argv, const struct sub *s, struct ctl *c,
 }
 
 /* Flags the command does not take, wherever they were given; --json
- * with --csv; --csv or --by-program where they mean nothing. 0 or 2. */
+ * with --csv; --csv or --by-program where they mean nothing; --by-program
+ * with --by-day. 0 or 2. */
 static int check_flags(const struct sub *s, const struct ctl *c, uint64_t seen)
 {
 	int o;
@@ -537,6 +555,11 @@ static int check_flags(const struct sub *s, const struct ctl *c, uint64_t seen)
 	if (c->csv && s->run == cmd_settle && !c->dry) {
 		fprintf(stderr, "vouchctl settle: --csv goes with --dry-run (a "
 		                "settlement's reply is one line)\n");
+		return 2;
+	}
+	if (c->by_program && c->by_day) {
+		fprintf(stderr, "vouchctl pool: --by-program or --by-day, not "
+		                "both\n");
 		return 2;
 	}
 	if (c->dry && c->force) {

@@ -40,10 +40,45 @@ static void test_alignment(void **state)
 	table_free(&t);
 }
 
+/* UTF-8 cells are as wide as their code points, not their bytes: "▁█"
+ * is 6 bytes and 2 columns, "·" 2 bytes and 1 column. The rule and the
+ * padding count columns: pool 4, drawn 5 ("1.00" and "·▁" pad to it),
+ * last 5 ("····█"): 4 + 2 + 5 + 2 + 5 = 18 dashes. */
+static void test_utf8_width(void **state)
+{
+	static const char *const heads[] = {"pool", ">drawn", "last"};
+	char *out = NULL;
+	size_t len = 0;
+	struct table t;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(table_init(&t, 3, heads), 0);
+	table_row(&t);
+	table_cell(&t, "a");
+	table_cell(&t, "·▁");
+	table_cell(&t, "▁█");
+	table_row(&t);
+	table_cell(&t, "bbb");
+	table_cell(&t, "1.00");
+	table_cell(&t, "····█");
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(table_print(&t, f, ""), 0);
+	fclose(f);
+	assert_string_equal(out, "pool  drawn  last\n"
+	                         "------------------\n"
+	                         "a        ·▁  ▁█\n"
+	                         "bbb    1.00  ····█\n");
+	free(out);
+	table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_alignment),
+	    cmocka_unit_test(test_utf8_width),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -117,6 +117,19 @@ static inline void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* Start D2 on policies, after stopping a D2 that a failed test left
+ * running (its assertion jumped past the stop): started over it, that
+ * daemon would outlive the tests, holding their output pipe open. */
+static inline int d2_start(const char *policies)
+{
+	if (D2.pid > 0) {
+		daemon_stop(&D2);
+		daemon_cleanup(&D2);
+		D2.pid = 0;
+	}
+	return daemon_start(&D2, VOUCHD_BIN, policies);
+}
+
 static inline int setup(void **state)
 {
 	(void)state;

@@ -28,7 +28,8 @@ static void test_help_and_usage(void **state)
 	expect_in(out, "Exit: 0 ok, 1 the server said ERR, 2 usage, 3");
 	assert_int_equal(ctl(NULL, "pool --help"), 0);
 	expect_in(out, "usage: vouchctl pool [--pool P] [--period YEAR] "
-	               "[--by-program] [--json | --csv]\n");
+	               "[--by-program | --by-day] [--json | --csv]\n");
+	expect_in(out, "ends with a sparkline of the last 30 days");
 	assert_int_equal(ctl(NULL, "journal --help"), 0);
 	expect_in(out, "usage: vouchctl journal [--after SEQ] [--limit N] "
 	               "[--csv]\n");
