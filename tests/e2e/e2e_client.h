@@ -288,7 +288,18 @@ static inline int daemon_start(struct daemon *d, const char *vouchd,
 	        d->sock, d->metrics_port);
 	fclose(f);
 	d->pid = daemon_spawn(d, vouchd, policies);
-	return d->pid > 0 ? 0 : -1;
+	if (d->pid <= 0)
+		return -1;
+	/* up when its socket accepts: a test that starts with vouchctl
+	 * (which does not retry) would otherwise race the daemon's start
+	 * (e2e_projects failed so, once in a parallel run) */
+	{
+		struct client c;
+		if (client_open(&c, d->sock) < 0)
+			return -1;
+		client_close(&c);
+	}
+	return 0;
 }
 
 /* GET path from the metrics listener; the body in buf. */
