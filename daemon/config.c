@@ -20,6 +20,7 @@ void config_defaults(struct config *c)
 	snprintf(c->policies, sizeof(c->policies), "/etc/vouchd/policies");
 	c->plaintext = PLAIN_LOOPBACK;
 	c->max_connections = 1024;
+	c->max_per_peer = 64;
 	c->max_line = REQ_DEFAULT_LINE;
 	c->max_batch = 10000;
 	c->idle_timeout = 300;
@@ -109,6 +110,9 @@ int config_set(struct config *c, const char *k, const char *v,
 		bad = path(c->http, sizeof(c->http), v), want = "host:port";
 	else if (strcmp(k, "max_connections") == 0)
 		bad = num(v, 1, 1000000, &c->max_connections),
+		want = "1 to 1000000";
+	else if (strcmp(k, "max_per_peer") == 0)
+		bad = num(v, 1, 1000000, &c->max_per_peer),
 		want = "1 to 1000000";
 	else if (strcmp(k, "max_line") == 0)
 		bad = num(v, 256, REQ_MAX_LINE, &c->max_line),

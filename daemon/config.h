@@ -23,6 +23,7 @@ struct config {
 	char metrics[256];
 	char http[256]; /* the bureau's page (web.h); "" off */
 	int64_t max_connections;
+	int64_t max_per_peer; /* TCP connections from one address */
 	int64_t max_line;
 	int64_t max_batch;
 	int64_t idle_timeout;  /* seconds */

@@ -513,6 +513,40 @@ static struct bufferevent *new_bev(struct server *s, int fd, int tls)
 	return bev;
 }
 
+/* The host part of a peer ("a.b.c.d:port", "[v6]:port"): its length. */
+static size_t peer_host(const char *peer)
+{
+	const char *colon = strrchr(peer, ':');
+
+	return colon ? (size_t)(colon - peer) : strlen(peer);
+}
+
+/* TCP connections open from peer's host: one address may not take every
+ * slot (slowloris from one host left others BUSY). A scan of the open
+ * connections: at most max_connections, once per accept. */
+static int64_t from_host(const struct server *s, const char *peer)
+{
+	size_t n = peer_host(peer);
+	const struct conn *c;
+	int64_t k = 0;
+
+	for (c = s->conns; c; c = c->next)
+		if (!c->is_unix && peer_host(c->peer) == n &&
+		    memcmp(c->peer, peer, n) == 0)
+			k++;
+	return k;
+}
+
+static void refuse(struct server *s, int fd, const char *peer, const char *msg)
+{
+	ssize_t w = send(fd, msg, strlen(msg), MSG_NOSIGNAL);
+
+	(void)w;
+	close(fd);
+	srv_count_error(s, "BUSY");
+	srv_log(s, 1, "%s refused: BUSY", peer);
+}
+
 void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
                  int tls)
 {
@@ -520,12 +554,12 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	struct timeval idle = {s->cfg.idle_timeout, 0};
 
 	if ((int64_t)s->nconns >= s->cfg.max_connections || s->stopping) {
-		static const char busy[] = "ERR BUSY too many connections\n";
-		ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
-		(void)w;
-		close(fd);
-		srv_count_error(s, "BUSY");
-		srv_log(s, 1, "%s refused: BUSY", peer);
+		refuse(s, fd, peer, "ERR BUSY too many connections\n");
+		return;
+	}
+	if (!is_unix && from_host(s, peer) >= s->cfg.max_per_peer) {
+		refuse(s, fd, peer,
+		       "ERR BUSY too many connections from your address\n");
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -535,6 +569,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	c->s = s;
 	c->state = CONN_READING;
 	c->role = ROLE_NONE;
+	c->is_unix = is_unix;
 	c->worker = s->next_worker++;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);

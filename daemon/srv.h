@@ -108,6 +108,7 @@ struct conn {
 	char why[400]; /* a refusal's reason built for this request */
 	struct event *deadline;
 	int eof;               /* the peer shut its sending side */
+	int is_unix;           /* on a Unix socket: not counted per peer */
 	struct batch *batch;   /* a BATCH whose lines are being read */
 	struct rbuf out;       /* the reply being built */
 	struct evbuffer *pend; /* replies of this read, not yet written;

@@ -501,6 +501,80 @@ static void test_sighup_while_stopping(void **state)
 	}
 }
 
+/* A plain TCP connection to 127.0.0.1:port; its fd or -1. */
+static int tcp_open(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* max_per_peer: one address takes at most that many TCP connections
+ * (2,000 slowloris sockets from one host held every slot); the next is
+ * told BUSY and closed, while the Unix socket and a freed place still
+ * serve. */
+static void test_busy_per_peer(void **state)
+{
+	struct daemon d2;
+	struct client c[3];
+	char buf[128];
+	int port, i;
+	ssize_t n;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(
+	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
+	assert_int_equal(daemon_stop(&d2), 0);
+	port = free_port();
+	f = fopen(d2.conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+	        "[server]\nlisten = unix:%s,127.0.0.1:%d\nmax_per_peer = 2\n"
+	        "log_level = error\n",
+	        d2.sock, port);
+	fclose(f);
+	d2.pid =
+	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(d2.pid > 0);
+	assert_int_equal(client_open(&c[2], d2.sock), 0);
+	expect_prefix(client_req(&c[2], "PING"), "OK");
+	for (i = 0; i < 2; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		assert_true((c[i].fd = tcp_open(port)) >= 0);
+		expect_prefix(client_req(&c[i], "PING"), "OK");
+	}
+	i = tcp_open(port);
+	assert_true(i >= 0);
+	n = recv(i, buf, sizeof(buf) - 1, 0);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(
+	    buf, "ERR BUSY too many connections from your address\n");
+	assert_int_equal(recv(i, buf, sizeof(buf), 0), 0); /* closed */
+	close(i);
+	/* the Unix socket is not counted */
+	expect_prefix(client_req(&c[2], "PING"), "OK");
+	client_close(&c[0]);
+	usleep(200000);
+	assert_true((c[0].fd = tcp_open(port)) >= 0);
+	expect_prefix(client_req(&c[0], "PING"), "OK");
+	for (i = 0; i < 3; i++)
+		client_close(&c[i]);
+	assert_int_equal(daemon_stop(&d2), 0);
+	daemon_cleanup(&d2);
+}
+
 static void test_busy_at_max_connections(void **state)
 {
 	struct client c[9];
@@ -589,6 +663,7 @@ int main(void)
 	    cmocka_unit_test(test_never_reading_client_closed),
 	    cmocka_unit_test(test_sighup_while_stopping),
 	    cmocka_unit_test(test_busy_at_max_connections),
+	    cmocka_unit_test(test_busy_per_peer),
 	    cmocka_unit_test(test_auth_failures_slowed),
 	    cmocka_unit_test(test_bad_config_refused),
 	};
