@@ -323,7 +323,7 @@ static int read_lines(struct conn *c)
 				struct timeval tv = {c->s->cfg.line_deadline,
 				                     0};
 				evtimer_add(c->deadline, &tv);
-			} else if (have == 0)
+			} else if (have == 0 && !c->handshaking)
 				evtimer_del(c->deadline);
 			return 1;
 		}
@@ -456,9 +456,15 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	(void)bev;
-	/* a finished TLS handshake is news, not an end */
-	if (what == BEV_EVENT_CONNECTED)
+	/* a finished TLS handshake is news, not an end: its deadline is
+	 * over */
+	if (what == BEV_EVENT_CONNECTED) {
+		if (c->handshaking) {
+			c->handshaking = 0;
+			evtimer_del(c->deadline);
+		}
 		return;
+	}
 	/* a half-close (shutdown(SHUT_WR) after the last request) is an
 	 * end of requests, not of the connection: what was sent is
 	 * answered first */
@@ -483,7 +489,8 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	srv_log(c->s, 2, "%s: no whole line within %lld s: closed", c->peer,
+	srv_log(c->s, 2, "%s: no %s within %lld s: closed", c->peer,
+	        c->handshaking ? "TLS handshake" : "whole line",
 	        (long long)c->s->cfg.line_deadline);
 	conn_close(c);
 }
@@ -604,6 +611,14 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	/* idle: no request for idle_timeout, or replies the peer has not
 	 * read for as long (reading is off while they wait) */
 	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	/* a TLS handshake gets line_deadline as a line does: a ClientHello
+	 * trickled a byte at a time kept a connection for hours (each byte
+	 * restarts the idle timeout, and no line has begun) */
+	if (tls) {
+		struct timeval hs = {s->cfg.line_deadline, 0};
+		c->handshaking = 1;
+		evtimer_add(c->deadline, &hs);
+	}
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->next = s->conns;
 	if (s->conns)

@@ -109,6 +109,7 @@ struct conn {
 	struct event *deadline;
 	int eof;               /* the peer shut its sending side */
 	int is_unix;           /* on a Unix socket: not counted per peer */
+	int handshaking;       /* TLS, handshake not done: on c->deadline too */
 	struct batch *batch;   /* a BATCH whose lines are being read */
 	struct rbuf out;       /* the reply being built */
 	struct evbuffer *pend; /* replies of this read, not yet written;

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <poll.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -82,7 +83,7 @@ static int setup(void **state)
 	fprintf(f,
 	        "[server]\nlisten = 127.0.0.1:%d, unix:%s/local.sock\n"
 	        "tls_cert = %s\ntls_key = %s\nunix_bureau = yes\n"
-	        "http = 127.0.0.1:%d\nlog_level = warn\n",
+	        "http = 127.0.0.1:%d\nline_deadline = 2\nlog_level = warn\n",
 	        port, D.dir, cert_path, key_path, http_port);
 	fclose(f);
 	/* systemd's side of sd_notify: a datagram socket named by
@@ -141,6 +142,32 @@ static int tcp_connect(void)
 		usleep(50000);
 	}
 	return -1;
+}
+
+/* A ClientHello trickled a byte every half second: the handshake has
+ * line_deadline (2 s here) like a line; it used to live for the whole
+ * idle timeout, each byte restarting it. Closed within 2 to 4 s. */
+static void test_trickled_handshake_cut_off(void **state)
+{
+	struct timespec t0, t1;
+	int fd = tcp_connect(), i, closed = 0;
+	char b;
+
+	(void)state;
+	assert_true(fd >= 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 16 && !closed; i++) {
+		struct pollfd p = {fd, POLLIN, 0};
+		b = i == 0 ? 0x16 : 0x03; /* a TLS record's first bytes */
+		if (send(fd, &b, 1, MSG_NOSIGNAL) != 1)
+			closed = 1;
+		else if (poll(&p, 1, 500) == 1 && recv(fd, &b, 1, 0) <= 0)
+			closed = 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	close(fd);
+	assert_true(closed);
+	assert_true(t1.tv_sec - t0.tv_sec >= 1 && t1.tv_sec - t0.tv_sec <= 4);
 }
 
 static void test_sd_notify_ready(void **state)
@@ -447,6 +474,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sd_notify_ready),
+	    cmocka_unit_test(test_trickled_handshake_cut_off),
 	    cmocka_unit_test(test_tls_session),
 	    cmocka_unit_test(test_tls_close_notify_answers_everything),
 	    cmocka_unit_test(test_plain_client_gets_nothing),
