@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "commit.h"
 #include "conn.h"
 #include "err.h"
@@ -229,6 +230,7 @@ static int listen_one(struct server *s, const char *spec, char *err, size_t len)
 		snprintf(err, len, "listen %s: %s", spec, strerror(errno));
 		return VD_EIO;
 	}
+	evconnlistener_set_error_cb(lis, accept_error_cb);
 	s->lis_unix[s->nlis] = is_unix;
 	s->lis_tls[s->nlis] = !is_unix && s->tls != NULL;
 	s->lis[s->nlis++] = lis;
@@ -331,6 +333,7 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	if (s == NULL)
 		return VD_ENOMEM;
 	s->cfg = *cfg;
+	s->reserve_fd = -1; /* none yet (accept.h): fd 0 is no reserve */
 	if (s->cfg.nlisten == 0) {
 		snprintf(s->cfg.listen[0], sizeof(s->cfg.listen[0]),
 		         "127.0.0.1:7411");
@@ -341,7 +344,8 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 		rc = VD_ENOMEM;
 		goto fail;
 	}
-	if ((rc = ledger_open(s->cfg.data, 0, 0, &s->l, err, len)) < 0)
+	if ((rc = accept_start(s, err, len)) < 0 ||
+	    (rc = ledger_open(s->cfg.data, 0, 0, &s->l, err, len)) < 0)
 		goto fail;
 	if ((rc = commit_start(s)) < 0) {
 		snprintf(err, len, "cannot start the commit thread");
@@ -413,6 +417,7 @@ void server_free(struct server *s)
 	for (i = 0; i < s->nlis; i++)
 		if (s->lis[i])
 			evconnlistener_free(s->lis[i]);
+	accept_stop(s);
 	if (s->ev_term)
 		event_free(s->ev_term);
 	if (s->ev_int)

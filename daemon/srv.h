@@ -54,6 +54,11 @@ struct server {
 	int lis_tls[SRV_MAX_LISTEN];
 	struct ssl_ctx_st *tls; /* SSL_CTX when tls_cert/tls_key are set */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_expire;
+	/* accept.h: the reserve descriptor, the pause after EMFILE, the
+	 * last second an accept failure was logged */
+	int reserve_fd;
+	struct event *ev_resume;
+	int64_t accept_logged;
 	struct conn *conns;
 	size_t nconns;
 	struct srv_stats st;

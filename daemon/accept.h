@@ -1,0 +1,35 @@
+/* Descriptors for connections: the limit checked at start, and what the
+ * listeners do when accept() fails. With systemd's default soft limit
+ * (1024) equal to max_connections' default, EMFILE came before BUSY:
+ * libevent's listener retried accept() at once, forever, logging each
+ * failure (100% CPU, 21 MB/s of log), and the connections waiting got
+ * neither a place nor BUSY.
+ *
+ * - At start (accept_start): the soft RLIMIT_NOFILE is raised towards
+ *   the hard one to cover max_connections plus ACCEPT_SPARE descriptors
+ *   the daemon needs besides (store, listeners, workers, log, HTTP);
+ *   when it cannot be, max_connections is lowered to fit, with a warning.
+ *   A reserve descriptor (/dev/null) is opened.
+ * - On EMFILE or ENFILE (accept_error_cb, each listener's error
+ *   callback): the reserve is closed, one waiting connection is accepted
+ *   and told `ERR BUSY out of descriptors` and closed, the reserve is
+ *   reopened, and the listeners pause ACCEPT_PAUSE_MS before accepting
+ *   again; any accept failure is logged at most once a second.
+ *
+ * Loop thread only. */
+#ifndef VD_ACCEPT_H
+#define VD_ACCEPT_H
+
+#include <event2/listener.h>
+
+#include "srv.h"
+
+#define ACCEPT_SPARE 64
+#define ACCEPT_PAUSE_MS 100
+
+/* 0, or VD_ENOMEM (err says so). */
+int accept_start(struct server *s, char *err, size_t len);
+void accept_error_cb(struct evconnlistener *lis, void *arg);
+void accept_stop(struct server *s);
+
+#endif
