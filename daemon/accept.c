@@ -20,6 +20,8 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < s->nlis; i++)
 		if (s->lis[i])
 			evconnlistener_enable(s->lis[i]);
+	if (s->web_lis)
+		evconnlistener_enable(s->web_lis);
 }
 
 int accept_start(struct server *s, char *err, size_t len)
@@ -95,6 +97,8 @@ void accept_error_cb(struct evconnlistener *lis, void *arg)
 	for (i = 0; i < s->nlis; i++)
 		if (s->lis[i])
 			evconnlistener_disable(s->lis[i]);
+	if (s->web_lis)
+		evconnlistener_disable(s->web_lis);
 	{
 		struct timeval tv = {0, ACCEPT_PAUSE_MS * 1000};
 		evtimer_add(s->ev_resume, &tv);

@@ -13,8 +13,9 @@
  * - On EMFILE or ENFILE (accept_error_cb, each listener's error
  *   callback): the reserve is closed, one waiting connection is accepted
  *   and told `ERR BUSY out of descriptors` and closed, the reserve is
- *   reopened, and the listeners pause ACCEPT_PAUSE_MS before accepting
- *   again; any accept failure is logged at most once a second.
+ *   reopened, and the listeners (the bureau page's too, web.h) pause
+ *   ACCEPT_PAUSE_MS before accepting again; any accept failure is
+ *   logged at most once a second.
  *
  * Loop thread only. */
 #ifndef VD_ACCEPT_H

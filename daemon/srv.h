@@ -38,6 +38,8 @@ struct commitq;
 struct batch;
 struct slot;
 
+struct page;
+
 struct server {
 	struct config cfg;
 	struct event_base *base;
@@ -71,6 +73,14 @@ struct server {
 	struct commitq *q;
 	struct evhttp *http; /* /metrics (metrics.h) */
 	struct evhttp *web;  /* the bureau's page (web.h) */
+	struct evconnlistener *web_lis;
+	/* the page's figures gathered per period, reused for
+	 * WEB_CACHE_SECONDS (web.c): a gather blocks the loop */
+	struct web_cached {
+		int32_t period;
+		int64_t at;
+		struct page *pg;
+	} web_cache[4]; /* WEB_CACHE_N */
 	unsigned next_worker;
 	/* AUTH failures per address (without port): slowed down */
 	/* failed AUTHs per (address, id): one client failing as one id
