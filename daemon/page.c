@@ -261,12 +261,17 @@ int page_project(const struct page *pg, struct page_pool *pp)
 	pp->dry_day = 0;
 	pp->pace = 0;
 	pp->window = 0;
-	if (pp->fig.remaining <= 0) {
-		pp->outlook = PAGE_DRY;
-		return 0;
-	}
+	/* a period not begun has drawn nothing: a pool without budget is
+	 * not "used up" before it starts (a hostile review's finding) */
 	if (pg->today < pg->first_day) {
 		pp->outlook = PAGE_NOT_BEGUN;
+		return 0;
+	}
+	if (pp->fig.remaining <= 0) {
+		/* nothing ever drawn from an ended period: it ended */
+		pp->outlook = pg->today > pg->last_day && pp->fig.granted == 0
+		                  ? PAGE_ENDED
+		                  : PAGE_DRY;
 		return 0;
 	}
 	from = pg->asof - (PAGE_WINDOW - 1);

@@ -280,10 +280,13 @@ static void web_cb(struct evhttp_request *req, void *arg)
 	                  "default-src 'none'; style-src 'unsafe-inline'; "
 	                  "img-src data:; base-uri 'none'; form-action "
 	                  "'none'; frame-ancestors 'none'");
-	evhttp_send_reply(req, 200, "OK", b);
-	srv_log(s, 3, "http %s: %zu bytes in %s ms",
-	        evhttp_request_get_uri(req), evbuffer_get_length(b),
-	        timing + 9);
+	/* the size before the reply drains b (it logged 0) */
+	{
+		size_t n = evbuffer_get_length(b);
+		evhttp_send_reply(req, 200, "OK", b);
+		srv_log(s, 3, "http %s: %zu bytes in %s ms",
+		        evhttp_request_get_uri(req), n, timing + 9);
+	}
 	evbuffer_free(b);
 }
 

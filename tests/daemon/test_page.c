@@ -191,12 +191,21 @@ static void test_project(void **state)
 	assert_int_equal(page_project(&pg, &pp), 0);
 	assert_int_equal(pp.outlook, PAGE_ENDED);
 	one_pool(&pg, &pp, D2027 + 3, -5, d, 30);
+	pp.fig.granted = 5;
 	assert_int_equal(page_project(&pg, &pp), 0);
 	assert_int_equal(pp.outlook, PAGE_DRY);
 	one_pool(&pg, &pp, D2026 - 3, 110000, d, 0);
 	assert_int_equal(page_project(&pg, &pp), 0);
 	assert_int_equal(pp.outlook, PAGE_NOT_BEGUN);
 	assert_int_equal(pp.window, 0);
+	/* a pool without budget is not "used up" before its period begins,
+	 * nor after it ended having drawn nothing (a hostile review) */
+	one_pool(&pg, &pp, D2026 - 3, 0, d, 0);
+	assert_int_equal(page_project(&pg, &pp), 0);
+	assert_int_equal(pp.outlook, PAGE_NOT_BEGUN);
+	one_pool(&pg, &pp, D2027 + 3, 0, d, 0);
+	assert_int_equal(page_project(&pg, &pp), 0);
+	assert_int_equal(pp.outlook, PAGE_ENDED);
 }
 
 /* page.ini's pools on a real store: north's 10% on two days (the
