@@ -127,10 +127,10 @@ static inline void usage_line(char *buf, size_t size, const char *id,
 }
 
 /* The usage entry of a record: with sig= (k signs line) or batch=. */
-static inline uint64_t usage_entry(struct exp *e, const char *id,
-                                   const char *amount, const char *extra,
-                                   const char *line, struct sig_key *k,
-                                   uint64_t batch)
+static inline uint64_t usage_entry_of(struct exp *e, const char *provider,
+                                      const char *id, const char *amount,
+                                      const char *extra, const char *line,
+                                      struct sig_key *k, uint64_t batch)
 {
 	char enc[3 * 600 + 1], f[3000], tail[2200], sig[129];
 
@@ -143,11 +143,20 @@ static inline uint64_t usage_entry(struct exp *e, const char *id,
 		snprintf(tail, sizeof(tail), "line=%s sig=%s", enc, sig);
 	}
 	snprintf(f, sizeof(f),
-	         "type=usage provider=dc id=%s org=s at=" AT_ENTRY
+	         "type=usage provider=%s id=%s org=s at=" AT_ENTRY
 	         " period=2026 amount=%s qty=1 unit=gpu-hour kind=training%s "
 	         "counts=- %s",
-	         id, amount, extra, tail);
+	         provider, id, amount, extra, tail);
 	return exp_entry(e, f);
+}
+
+/* The same for provider dc. */
+static inline uint64_t usage_entry(struct exp *e, const char *id,
+                                   const char *amount, const char *extra,
+                                   const char *line, struct sig_key *k,
+                                   uint64_t batch)
+{
+	return usage_entry_of(e, "dc", id, amount, extra, line, k, batch);
 }
 
 /* register dc (provider, key k) and s (org): seqs 1 and 2 */
@@ -168,8 +177,10 @@ static inline void registers(struct exp *e, struct sig_key *k,
 
 /* A batch entry for lines (each with its LF) signed by k: "type=batch
  * provider=dc n=N sig=.. lines_sha256=..". */
-static inline uint64_t batch_entry(struct exp *e, const char *lines, size_t n,
-                                   struct sig_key *k)
+/* A batch entry of provider whose lines k signs. */
+static inline uint64_t batch_entry_of(struct exp *e, const char *provider,
+                                      const char *lines, size_t n,
+                                      struct sig_key *k)
 {
 	char f[600], sig[129], dh[65];
 	uint8_t d[32];
@@ -180,9 +191,16 @@ static inline uint64_t batch_entry(struct exp *e, const char *lines, size_t n,
 	    EVP_Digest(lines, strlen(lines), d, &dl, EVP_sha256(), NULL), 1);
 	hex_encode(d, 32, dh);
 	snprintf(f, sizeof(f),
-	         "type=batch provider=dc n=%zu sig=%s lines_sha256=%s", n, sig,
-	         dh);
+	         "type=batch provider=%s n=%zu sig=%s lines_sha256=%s",
+	         provider, n, sig, dh);
 	return exp_entry(e, f);
+}
+
+/* The same for provider dc. */
+static inline uint64_t batch_entry(struct exp *e, const char *lines, size_t n,
+                                   struct sig_key *k)
+{
+	return batch_entry_of(e, "dc", lines, n, k);
 }
 
 #endif

@@ -17,11 +17,9 @@
 static void test_batch_of_another(void **state)
 {
 	struct sig_key *k = seed_key(1), *ks = seed_key(2), *kb = seed_key(3);
-	char f[600], sig[129], dh[65], kh[65], u[300], lines[400], why[400];
+	char f[600], kh[65], u[300], lines[400], why[400];
 	struct audit_result res;
-	unsigned int dl = 32;
 	struct exp e;
-	uint8_t d[32];
 	uint64_t b;
 
 	(void)state;
@@ -33,14 +31,7 @@ static void test_batch_of_another(void **state)
 	exp_entry(&e, f);
 	usage_line(u, sizeof(u), "forged-1", "99999999", "");
 	snprintf(lines, sizeof(lines), "%s\n", u);
-	sign_hex(kb, lines, strlen(lines), sig);
-	assert_int_equal(
-	    EVP_Digest(lines, strlen(lines), d, &dl, EVP_sha256(), NULL), 1);
-	hex_encode(d, 32, dh);
-	snprintf(f, sizeof(f),
-	         "type=batch provider=bureau n=1 sig=%s lines_sha256=%s", sig,
-	         dh);
-	b = exp_entry(&e, f);
+	b = batch_entry_of(&e, "bureau", lines, 1, kb);
 	exp_line(&e, b, 1, u);
 	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
 	assert_string_equal(why, "line 5: seq 4: a BATCH of bureau, which is "
@@ -48,9 +39,7 @@ static void test_batch_of_another(void **state)
 	/* signed as dc's batch by the bureau: the signature fails */
 	exp_open(&e, 1);
 	registers(&e, k, ks);
-	snprintf(f, sizeof(f),
-	         "type=batch provider=dc n=1 sig=%s lines_sha256=%s", sig, dh);
-	b = exp_entry(&e, f);
+	b = batch_entry_of(&e, "dc", lines, 1, kb);
 	exp_line(&e, b, 1, u);
 	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
 	assert_string_equal(why, "line 4: seq 3: the BATCH signature does not "
@@ -61,11 +50,14 @@ static void test_batch_of_another(void **state)
 	sig_key_free(kb);
 }
 
-/* 1b. A record of provider s (an org here) in dc's real batch */
+/* 1b. Provider dc signs a batch whose line is a record in provider pb's
+ * name: the batch verifies, the record is of another provider than its
+ * batch's, which signs nothing of pb's (the audit took it as one of
+ * dc's verified batch records) */
 static void test_record_in_anothers_batch(void **state)
 {
 	struct sig_key *k = seed_key(1), *ks = seed_key(2);
-	char u[300], lines[400], why[400], f[600];
+	char u[300], lines[400], why[400];
 	struct audit_result res;
 	struct exp e;
 	uint64_t b;
@@ -73,20 +65,16 @@ static void test_record_in_anothers_batch(void **state)
 	(void)state;
 	exp_open(&e, 1);
 	registers(&e, k, ks);
-	usage_line(u, sizeof(u), "b1", "10", "");
+	snprintf(u, sizeof(u),
+	         "USAGE provider=pb id=b1 org=s at=" AT_LINE
+	         " amount=10 qty=1 unit=gpu-hour kind=training");
 	snprintf(lines, sizeof(lines), "%s\n", u);
 	b = batch_entry(&e, lines, 1, k);
 	exp_line(&e, b, 1, u);
-	/* the entry claims provider s for dc's line */
-	snprintf(f, sizeof(f),
-	         "type=usage provider=s id=b1 org=s at=" AT_ENTRY
-	         " period=2026 amount=10 qty=1 unit=gpu-hour kind=training "
-	         "counts=- batch=%llu line=%s",
-	         (unsigned long long)b, "USAGE%20provider=s%20id=b1");
-	exp_entry(&e, f);
+	usage_entry_of(&e, "pb", "b1", "10", "", u, NULL, b);
 	assert_int_equal(exp_verify(&e, &res, why), VD_EINVAL);
-	assert_string_equal(why, "line 5: seq 4: the signed line and the "
-	                         "entry disagree on org");
+	assert_string_equal(why, "line 5: seq 4: a record of pb in batch seq 3 "
+	                         "of dc");
 	sig_key_free(k);
 	sig_key_free(ks);
 }
