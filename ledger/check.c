@@ -617,6 +617,17 @@ static int unseen(struct check *c, struct figures *f, const char *what)
 	return 0;
 }
 
+/* What a check holds, let go (c->principals may be NULL). */
+static void check_free(struct check *c)
+{
+	cprincipals_free(c->principals);
+	free(c->vouchers.s);
+	free(c->pools.s);
+	free(c->rows.s);
+	free(c->newest.s);
+	free(c->days.s);
+}
+
 int ledger_check(struct ledger *l, char *msg, size_t msglen)
 {
 	struct check c;
@@ -687,12 +698,7 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 	rc = c.bad ? VD_EINTERNAL : 0;
 out:
 	ltx_abort(&t);
-	cprincipals_free(c.principals);
-	free(c.vouchers.s);
-	free(c.pools.s);
-	free(c.rows.s);
-	free(c.newest.s);
-	free(c.days.s);
+	check_free(&c);
 	return rc;
 }
 
@@ -717,11 +723,6 @@ int ledger_rollup_rebuild(struct ltx *t, const struct policy *pol, int64_t now,
 		rc = VD_EINTERNAL;
 	if (rc == 0)
 		rc = crollup_write(t, pol, &c.days, now);
-	cprincipals_free(c.principals);
-	free(c.vouchers.s);
-	free(c.pools.s);
-	free(c.rows.s);
-	free(c.newest.s);
-	free(c.days.s);
+	check_free(&c);
 	return rc;
 }
