@@ -235,6 +235,9 @@ int book_pools_move(struct book *b, const struct policy_program *g,
                     int64_t delta, char *parts, size_t size)
 {
 	int64_t from[POLICY_MAX_SHARES], to[POLICY_MAX_SHARES], d, *f, next;
+	/* where the movement goes in the day's rollup row (every figure
+	 * moved here is one; -1 would be one that is not) */
+	long rf = rollup_field(figure);
 	struct pool_row row;
 	size_t i, n = 0;
 	int fix, rc;
@@ -278,8 +281,8 @@ int book_pools_move(struct book *b, const struct policy_program *g,
 		if ((rc = money_add(*f, d, f)) < 0)
 			return rc;
 		if ((rc = book_pool_put(b, pool, period, &row)) < 0 ||
-		    (rc = rollup_add(b, pool, period, g->id,
-		                     (size_t)rollup_field(figure), d)) < 0)
+		    (rf >= 0 && (rc = rollup_add(b, pool, period, g->id,
+		                                 (size_t)rf, d)) < 0))
 			return rc;
 	}
 	*total = next;
