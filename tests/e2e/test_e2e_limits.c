@@ -355,6 +355,31 @@ static void test_slow_reader_bounded(void **state)
 	client_close(&c);
 }
 
+/* A daemon of its own on a fresh store, stopped again, with its config
+ * written from fmt (the caller starts it: daemon_spawn, or under other
+ * limits). */
+static void own_store(struct daemon *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void own_store(struct daemon *d, const char *fmt, ...)
+{
+	struct client c;
+	va_list ap;
+	FILE *f;
+
+	assert_int_equal(
+	    daemon_start(d, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
+	assert_int_equal(client_open(&c, d->sock), 0);
+	expect_prefix(client_req(&c, "PING"), "OK");
+	client_close(&c);
+	assert_int_equal(daemon_stop(d), 0);
+	f = fopen(d->conf, "w");
+	assert_non_null(f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
 /* Replies that pass output_limit within one read: the daemon stops
  * reading, writes what it has, and must read on by itself once that is
  * written (nothing else will wake it: no bytes wait in its bufferevent). */
@@ -423,22 +448,12 @@ static void test_never_reading_client_closed(void **state)
 	size_t off = 0;
 	ssize_t n;
 	int i, eof = 0;
-	FILE *f;
 
 	(void)state;
-	assert_int_equal(
-	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	expect_prefix(client_req(&c, "PING"), "OK");
-	client_close(&c);
-	assert_int_equal(daemon_stop(&d2), 0);
-	f = fopen(d2.conf, "w");
-	assert_non_null(f);
-	fprintf(f,
-	        "[server]\nlisten = unix:%s\nidle_timeout = 2\n"
-	        "output_limit = 4096\nlog_level = warn\n",
-	        d2.sock);
-	fclose(f);
+	own_store(&d2,
+	          "[server]\nlisten = unix:%s\nidle_timeout = 2\n"
+	          "output_limit = 4096\nlog_level = warn\n",
+	          d2.sock);
 	d2.pid =
 	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
 	assert_true(d2.pid > 0);
@@ -534,20 +549,13 @@ static void test_busy_per_peer(void **state)
 	char buf[128];
 	int port, i;
 	ssize_t n;
-	FILE *f;
 
 	(void)state;
-	assert_int_equal(
-	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
-	assert_int_equal(daemon_stop(&d2), 0);
 	port = free_port();
-	f = fopen(d2.conf, "w");
-	assert_non_null(f);
-	fprintf(f,
-	        "[server]\nlisten = unix:%s,127.0.0.1:%d\nmax_per_peer = 2\n"
-	        "log_level = error\n",
-	        d2.sock, port);
-	fclose(f);
+	own_store(&d2,
+	          "[server]\nlisten = unix:%s,127.0.0.1:%d\nmax_per_peer = 2\n"
+	          "log_level = error\n",
+	          d2.sock, port);
 	d2.pid =
 	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
 	assert_true(d2.pid > 0);
@@ -593,16 +601,10 @@ static void test_out_of_descriptors(void **state)
 	struct rlimit rl = {100, 100};
 	int i, busy = 0, nfd = 0;
 	ssize_t n;
-	FILE *f;
 
 	(void)state;
-	assert_int_equal(
-	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
-	assert_int_equal(daemon_stop(&d2), 0);
-	f = fopen(d2.conf, "w");
-	assert_non_null(f);
-	fprintf(f, "[server]\nlisten = unix:%s\nlog_level = warn\n", d2.sock);
-	fclose(f);
+	own_store(&d2, "[server]\nlisten = unix:%s\nlog_level = warn\n",
+	          d2.sock);
 	d2.pid = fork();
 	if (d2.pid == 0) {
 		setrlimit(RLIMIT_NOFILE, &rl);
