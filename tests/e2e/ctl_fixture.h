@@ -69,6 +69,20 @@ static inline int ctl(const char *who, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* id's key made (D.dir/<id>.pem) and registered on D by the bureau
+ * with args (role, kind, region ...): fails the test otherwise. */
+static inline void ctl_register(const char *id, const char *args)
+{
+	char pub[65];
+
+	if (ctl(NULL, "keygen --out %s", pem(id)) != 0)
+		fail_msg("keygen %s: %s", id, err);
+	memcpy(pub, out, 64);
+	pub[64] = '\0';
+	if (ctl("bureau", "register %s %s --pubkey %s", id, args, pub) != 0)
+		fail_msg("register %s: %s", id, err);
+}
+
 static inline void expect_in(const char *hay, const char *needle)
 {
 	if (strstr(hay, needle) == NULL)

@@ -638,17 +638,8 @@ static void test_settle_preview_pro_rata(void **state)
  * status, no seq), reinstate, amend, a bureau's void; exit codes. */
 static void test_controls(void **state)
 {
-	char pub[65];
-
 	(void)state;
-	assert_int_equal(ctl(NULL, "keygen --out %s", pem("p1")), 0);
-	memcpy(pub, out, 64);
-	pub[64] = '\0';
-	assert_int_equal(ctl("bureau",
-	                     "register p1 --role provider --pubkey %s --local "
-	                     "--region xinjiang.xinxing",
-	                     pub),
-	                 0);
+	ctl_register("p1", "--role provider --local --region xinjiang.xinxing");
 	assert_int_equal(ctl("bureau", "suspend p1 --reason 'under review'"),
 	                 0);
 	expect_in(out, "id      p1\nstatus  suspended\nseq     ");
@@ -686,7 +677,7 @@ static void test_controls(void **state)
  * 500 in vouchctl's hands when it dies. */
 static void test_report_killed_and_resumed(void **state)
 {
-	char csv[200], addr[200], pub[65], at[CIVIL_UTC_LEN + 1];
+	char csv[200], addr[200], at[CIVIL_UTC_LEN + 1];
 	int fds[2], i, tries;
 	json_int_t have = -1;
 	pid_t pid;
@@ -694,22 +685,10 @@ static void test_report_killed_and_resumed(void **state)
 
 	(void)state;
 	/* its own provider and org, in Xinxing */
-	assert_int_equal(ctl(NULL, "keygen --out %s", pem("rep-dc")), 0);
-	memcpy(pub, out, 64);
-	pub[64] = '\0';
-	assert_int_equal(ctl("bureau",
-	                     "register rep-dc --role provider --local "
-	                     "--region xinjiang.xinxing --pubkey %s",
-	                     pub),
-	                 0);
-	assert_int_equal(ctl(NULL, "keygen --out %s", pem("rep")), 0);
-	memcpy(pub, out, 64);
-	pub[64] = '\0';
-	assert_int_equal(ctl("bureau",
-	                     "register rep --role org --kind school "
-	                     "--region xinjiang.xinxing --pubkey %s",
-	                     pub),
-	                 0);
+	ctl_register("rep-dc",
+	             "--role provider --local --region xinjiang.xinxing");
+	ctl_register("rep",
+	             "--role org --kind school --region xinjiang.xinxing");
 	snprintf(csv, sizeof(csv), "%s/month.csv", D.dir);
 	f = fopen(csv, "w");
 	assert_non_null(f);

@@ -47,21 +47,8 @@ static void line_of(struct sig_key *k, const char *id, int64_t amount,
 
 static void register_both(struct sig_key **k)
 {
-	char pub[65];
-
-	assert_int_equal(ctl(NULL, "keygen --out %s", pem("dc")), 0);
-	memcpy(pub, out, 64);
-	pub[64] = '\0';
-	if (ctl("bureau", "register dc --role provider --pubkey %s", pub) != 0)
-		fail_msg("register: %s", err);
-	assert_int_equal(ctl(NULL, "keygen --out %s", pem("o")), 0);
-	memcpy(pub, out, 64);
-	pub[64] = '\0';
-	assert_int_equal(ctl("bureau",
-	                     "register o --role org --kind enterprise "
-	                     "--pubkey %s",
-	                     pub),
-	                 0);
+	ctl_register("dc", "--role provider");
+	ctl_register("o", "--role org --kind enterprise");
 	assert_int_equal(sig_key_load(pem("dc"), k), 0);
 }
 
