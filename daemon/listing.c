@@ -381,6 +381,18 @@ static int pool_row(void *arg, const struct ledger_pool *p)
 	return 0;
 }
 
+/* What moved, in protocol.md's order (POOL by=program, by=day). */
+static void reply_flows(struct rbuf *b, const struct ledger_flows *f)
+{
+	reply_kv_i64(b, "granted", f->granted);
+	reply_kv_i64(b, "redeemed", f->redeemed);
+	reply_kv_i64(b, "paid_out", f->paid_out);
+	reply_kv_i64(b, "expired", f->expired);
+	reply_kv_i64(b, "revoked", f->revoked);
+	reply_kv_i64(b, "recovered", f->recovered);
+	reply_kv_i64(b, "unfunded", f->unfunded);
+}
+
 /* A (pool, period, program) row: no budget or remaining, which stay per
  * pool (protocol.md). */
 static int pool_program_row(void *arg, const struct ledger_pool_program *p)
@@ -392,13 +404,7 @@ static int pool_program_row(void *arg, const struct ledger_pool_program *p)
 	reply_kv_str(b, "id", p->pool);
 	reply_kv_i64(b, "period", p->period);
 	reply_kv_str(b, "program", p->program);
-	reply_kv_i64(b, "granted", p->granted);
-	reply_kv_i64(b, "redeemed", p->redeemed);
-	reply_kv_i64(b, "paid_out", p->paid_out);
-	reply_kv_i64(b, "expired", p->expired);
-	reply_kv_i64(b, "revoked", p->revoked);
-	reply_kv_i64(b, "recovered", p->recovered);
-	reply_kv_i64(b, "unfunded", p->unfunded);
+	reply_flows(b, &p->f);
 	reply_end(b);
 	T->L.n++;
 	return 0;
@@ -416,13 +422,7 @@ static int pool_day_row(void *arg, const struct ledger_pool_day *d)
 	reply_kv_str(b, "id", d->pool);
 	reply_kv_i64(b, "period", d->period);
 	reply_kv_str(b, "day", day);
-	reply_kv_i64(b, "granted", d->granted);
-	reply_kv_i64(b, "redeemed", d->redeemed);
-	reply_kv_i64(b, "paid_out", d->paid_out);
-	reply_kv_i64(b, "expired", d->expired);
-	reply_kv_i64(b, "revoked", d->revoked);
-	reply_kv_i64(b, "recovered", d->recovered);
-	reply_kv_i64(b, "unfunded", d->unfunded);
+	reply_flows(b, &d->f);
 	reply_end(b);
 	T->L.n++;
 	return 0;

@@ -93,7 +93,7 @@ static void pool_metrics(struct server *s, struct evbuffer *b)
 		                    "period=\"%d\",program=\"%s\"} %" PRId64
 		                    "\n",
 		                    o.g[i].pool, (int)o.g[i].period,
-		                    o.g[i].program, o.g[i].granted);
+		                    o.g[i].program, o.g[i].f.granted);
 	free(o.p);
 	free(o.g);
 }

@@ -84,13 +84,13 @@ static int add_into(struct page_day *t, const struct ledger_pool_day *d)
 {
 	int rc;
 
-	if ((rc = money_add(t->granted, d->granted, &t->granted)) < 0 ||
-	    (rc = money_add(t->redeemed, d->redeemed, &t->redeemed)) < 0 ||
-	    (rc = money_add(t->paid_out, d->paid_out, &t->paid_out)) < 0 ||
-	    (rc = money_add(t->expired, d->expired, &t->expired)) < 0 ||
-	    (rc = money_add(t->revoked, d->revoked, &t->revoked)) < 0 ||
-	    (rc = money_add(t->recovered, d->recovered, &t->recovered)) < 0 ||
-	    (rc = money_add(t->unfunded, d->unfunded, &t->unfunded)) < 0)
+	if ((rc = money_add(t->granted, d->f.granted, &t->granted)) < 0 ||
+	    (rc = money_add(t->redeemed, d->f.redeemed, &t->redeemed)) < 0 ||
+	    (rc = money_add(t->paid_out, d->f.paid_out, &t->paid_out)) < 0 ||
+	    (rc = money_add(t->expired, d->f.expired, &t->expired)) < 0 ||
+	    (rc = money_add(t->revoked, d->f.revoked, &t->revoked)) < 0 ||
+	    (rc = money_add(t->recovered, d->f.recovered, &t->recovered)) < 0 ||
+	    (rc = money_add(t->unfunded, d->f.unfunded, &t->unfunded)) < 0)
 		return rc;
 	return 0;
 }
@@ -137,13 +137,13 @@ static int part_row(void *arg, const struct ledger_pool_program *p)
 	memset(q, 0, sizeof(*q));
 	snprintf(q->id, sizeof(q->id), "%s", p->program);
 	q->settlement = q->pays = -1;
-	q->granted = p->granted;
-	q->redeemed = p->redeemed;
-	q->paid_out = p->paid_out;
-	q->expired = p->expired;
-	q->revoked = p->revoked;
-	q->recovered = p->recovered;
-	q->unfunded = p->unfunded;
+	q->granted = p->f.granted;
+	q->redeemed = p->f.redeemed;
+	q->paid_out = p->f.paid_out;
+	q->expired = p->f.expired;
+	q->revoked = p->f.revoked;
+	q->recovered = p->f.recovered;
+	q->unfunded = p->f.unfunded;
 	return 0;
 }
 

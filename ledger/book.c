@@ -559,7 +559,7 @@ int book_set_unfunded(struct book *b, const struct policy_program *g,
 		row.unfunded += pn[i] - po[i];
 		if ((rc = book_pool_put(b, pool, period, &row)) < 0 ||
 		    (rc = rollup_add(b, pool, period, g->id,
-		                     offsetof(struct rollup_row, unfunded),
+		                     offsetof(struct ledger_flows, unfunded),
 		                     pn[i] - po[i])) < 0)
 			return rc;
 	}

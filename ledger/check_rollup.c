@@ -15,12 +15,12 @@ static const struct {
 	const char *name;
 	int i;
 	size_t off;
-} flows[] = {{"granted", 0, offsetof(struct rollup_row, granted)},
-             {"redeemed", 1, offsetof(struct rollup_row, redeemed)},
-             {"expired", 2, offsetof(struct rollup_row, expired)},
-             {"revoked", 3, offsetof(struct rollup_row, revoked)},
-             {"paid_out", 6, offsetof(struct rollup_row, paid_out)},
-             {"recovered", 7, offsetof(struct rollup_row, recovered)}};
+} flows[] = {{"granted", 0, offsetof(struct ledger_flows, granted)},
+             {"redeemed", 1, offsetof(struct ledger_flows, redeemed)},
+             {"expired", 2, offsetof(struct ledger_flows, expired)},
+             {"revoked", 3, offsetof(struct ledger_flows, revoked)},
+             {"paid_out", 6, offsetof(struct ledger_flows, paid_out)},
+             {"recovered", 7, offsetof(struct ledger_flows, recovered)}};
 #define NFLOWS (sizeof(flows) / sizeof(flows[0]))
 
 struct cmp {
@@ -36,7 +36,7 @@ static int cmp_one(void *arg, const MDB_val *k, const MDB_val *v)
 	struct cmp *c = arg;
 	char pool[STORE_ID + 1], prog[STORE_ID + 1], key[FIGURES_KEY];
 	struct figures_slot *s;
-	struct rollup_row r;
+	struct ledger_flows r;
 	int32_t period, day;
 	size_t i;
 
@@ -141,7 +141,7 @@ static int unfunded_one(void *arg, const MDB_val *k, const MDB_val *v)
 	for (i = 0; i < g->nshares; i++)
 		if ((rc = rollup_add_on(
 		         u->t, u->pol->pools[g->shares[i].pool].id, period,
-		         u->day, prog, offsetof(struct rollup_row, unfunded),
+		         u->day, prog, offsetof(struct ledger_flows, unfunded),
 		         parts[i])) < 0)
 			return rc;
 	return 0;

@@ -13,6 +13,22 @@
 #include "rollup.h"
 #include "store.h"
 
+int ledger_flows_add(struct ledger_flows *to, const struct ledger_flows *add)
+{
+	int rc;
+
+	if ((rc = money_add(to->granted, add->granted, &to->granted)) < 0 ||
+	    (rc = money_add(to->redeemed, add->redeemed, &to->redeemed)) < 0 ||
+	    (rc = money_add(to->paid_out, add->paid_out, &to->paid_out)) < 0 ||
+	    (rc = money_add(to->expired, add->expired, &to->expired)) < 0 ||
+	    (rc = money_add(to->revoked, add->revoked, &to->revoked)) < 0 ||
+	    (rc = money_add(to->recovered, add->recovered, &to->recovered)) <
+	        0 ||
+	    (rc = money_add(to->unfunded, add->unfunded, &to->unfunded)) < 0)
+		return rc;
+	return 0;
+}
+
 /* The pool rows to list, gathered before they are answered: the stored
  * ones and the policy's pools without figures, then sorted. */
 struct pwalk {
@@ -176,7 +192,7 @@ static int rollup_part(void *arg, const MDB_val *k, const MDB_val *v)
 	struct bwalk *w = arg;
 	char pool[STORE_ID + 1], prog[STORE_ID + 1];
 	struct ledger_pool_program *p;
-	struct rollup_row r;
+	struct ledger_flows r;
 	int32_t period, day;
 	int rc;
 
@@ -188,16 +204,9 @@ static int rollup_part(void *arg, const MDB_val *k, const MDB_val *v)
 	    (w->period && w->period != period))
 		return 0;
 	memcpy(&r, v->mv_data, sizeof(r));
-	if ((rc = part_of(w, pool, period, prog, &p)) < 0 ||
-	    (rc = money_add(p->granted, r.granted, &p->granted)) < 0 ||
-	    (rc = money_add(p->redeemed, r.redeemed, &p->redeemed)) < 0 ||
-	    (rc = money_add(p->paid_out, r.paid_out, &p->paid_out)) < 0 ||
-	    (rc = money_add(p->expired, r.expired, &p->expired)) < 0 ||
-	    (rc = money_add(p->revoked, r.revoked, &p->revoked)) < 0 ||
-	    (rc = money_add(p->recovered, r.recovered, &p->recovered)) < 0 ||
-	    (rc = money_add(p->unfunded, r.unfunded, &p->unfunded)) < 0)
+	if ((rc = part_of(w, pool, period, prog, &p)) < 0)
 		return rc;
-	return 0;
+	return ledger_flows_add(&p->f, &r);
 }
 
 static int part_cmp(const void *a, const void *b)
@@ -210,11 +219,11 @@ static int part_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->program, y->program);
 }
 
-static int zero_part(const struct ledger_pool_program *p)
+static int flows_zero(const struct ledger_flows *f)
 {
-	return p->granted == 0 && p->redeemed == 0 && p->paid_out == 0 &&
-	       p->expired == 0 && p->revoked == 0 && p->recovered == 0 &&
-	       p->unfunded == 0;
+	return f->granted == 0 && f->redeemed == 0 && f->paid_out == 0 &&
+	       f->expired == 0 && f->revoked == 0 && f->recovered == 0 &&
+	       f->unfunded == 0;
 }
 
 int ledger_pools_by_program(struct ledger *l, const char *pool, int32_t period,
@@ -244,7 +253,7 @@ int ledger_pools_by_program(struct ledger *l, const char *pool, int32_t period,
 	for (i = 0; rc == 0 && i < w.n; i++)
 		rc = pfn(arg, &w.v[i]);
 	for (i = 0; rc == 0 && i < bw.n; i++)
-		if (!zero_part(&bw.v[i]))
+		if (!flows_zero(&bw.v[i].f))
 			rc = fn(arg, &bw.v[i]);
 	free(w.v);
 	free(bw.v);
@@ -260,19 +269,12 @@ struct dwalk {
 	int have;
 };
 
-static int day_zero(const struct ledger_pool_day *d)
-{
-	return d->granted == 0 && d->redeemed == 0 && d->paid_out == 0 &&
-	       d->expired == 0 && d->revoked == 0 && d->recovered == 0 &&
-	       d->unfunded == 0;
-}
-
 /* The day summed so far to fn, if any of it moved. */
 static int day_flush(struct dwalk *w)
 {
 	int rc = 0;
 
-	if (w->have && !day_zero(&w->cur))
+	if (w->have && !flows_zero(&w->cur.f))
 		rc = w->fn(w->arg, &w->cur);
 	w->have = 0;
 	return rc;
@@ -285,7 +287,7 @@ static int day_part(void *arg, const MDB_val *k, const MDB_val *v)
 	struct dwalk *w = arg;
 	char pool[STORE_ID + 1], prog[STORE_ID + 1];
 	struct ledger_pool_day *d = &w->cur;
-	struct rollup_row r;
+	struct ledger_flows r;
 	int32_t period, day;
 	int rc;
 
@@ -309,15 +311,7 @@ static int day_part(void *arg, const MDB_val *k, const MDB_val *v)
 		d->day = day;
 		w->have = 1;
 	}
-	if ((rc = money_add(d->granted, r.granted, &d->granted)) < 0 ||
-	    (rc = money_add(d->redeemed, r.redeemed, &d->redeemed)) < 0 ||
-	    (rc = money_add(d->paid_out, r.paid_out, &d->paid_out)) < 0 ||
-	    (rc = money_add(d->expired, r.expired, &d->expired)) < 0 ||
-	    (rc = money_add(d->revoked, r.revoked, &d->revoked)) < 0 ||
-	    (rc = money_add(d->recovered, r.recovered, &d->recovered)) < 0 ||
-	    (rc = money_add(d->unfunded, r.unfunded, &d->unfunded)) < 0)
-		return rc;
-	return 0;
+	return ledger_flows_add(&d->f, &r);
 }
 
 int ledger_pools_by_day(struct ledger *l, const char *pool, int32_t period,

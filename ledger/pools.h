@@ -30,13 +30,24 @@ typedef int (*ledger_pool_fn)(void *arg, const struct ledger_pool *p);
 int ledger_pools(struct ledger *l, const char *pool, int32_t period,
                  int64_t now, ledger_pool_fn fn, void *arg);
 
+/* What moved of a pool's figures: in one program on one day (a row of
+ * the daily rollup, rollup.h, stored as is), or summed over programs or
+ * days. unfunded is the change of unfunded demand (may be below 0). */
+struct ledger_flows {
+	int64_t granted, redeemed, paid_out, expired, revoked, recovered;
+	int64_t unfunded;
+};
+
+/* *to += *add, figure by figure: 0, or VD_EOVERFLOW (*to partly
+ * added). */
+int ledger_flows_add(struct ledger_flows *to, const struct ledger_flows *add);
+
 /* One program's part of one pool's figures for one period. */
 struct ledger_pool_program {
 	char pool[LEDGER_ID + 1];
 	int32_t period;
 	char program[LEDGER_ID + 1];
-	int64_t granted, redeemed, paid_out, expired, revoked, recovered,
-	    unfunded;
+	struct ledger_flows f;
 };
 
 typedef int (*ledger_pool_program_fn)(void *arg,
@@ -60,8 +71,7 @@ struct ledger_pool_day {
 	char pool[LEDGER_ID + 1];
 	int32_t period;
 	int32_t day;
-	int64_t granted, redeemed, paid_out, expired, revoked, recovered,
-	    unfunded;
+	struct ledger_flows f;
 };
 
 typedef int (*ledger_pool_day_fn)(void *arg, const struct ledger_pool_day *d);

@@ -50,19 +50,19 @@ int rollup_key_parse(const void *key, size_t len, char *pool, int32_t *period,
 long rollup_field(size_t f)
 {
 	if (f == offsetof(struct pool_row, granted))
-		return (long)offsetof(struct rollup_row, granted);
+		return (long)offsetof(struct ledger_flows, granted);
 	if (f == offsetof(struct pool_row, redeemed))
-		return (long)offsetof(struct rollup_row, redeemed);
+		return (long)offsetof(struct ledger_flows, redeemed);
 	if (f == offsetof(struct pool_row, paid_out))
-		return (long)offsetof(struct rollup_row, paid_out);
+		return (long)offsetof(struct ledger_flows, paid_out);
 	if (f == offsetof(struct pool_row, expired))
-		return (long)offsetof(struct rollup_row, expired);
+		return (long)offsetof(struct ledger_flows, expired);
 	if (f == offsetof(struct pool_row, revoked))
-		return (long)offsetof(struct rollup_row, revoked);
+		return (long)offsetof(struct ledger_flows, revoked);
 	if (f == offsetof(struct pool_row, recovered))
-		return (long)offsetof(struct rollup_row, recovered);
+		return (long)offsetof(struct ledger_flows, recovered);
 	if (f == offsetof(struct pool_row, unfunded))
-		return (long)offsetof(struct rollup_row, unfunded);
+		return (long)offsetof(struct ledger_flows, unfunded);
 	return -1;
 }
 
@@ -70,7 +70,7 @@ int rollup_add_on(struct ltx *t, const char *pool, int32_t period, int32_t day,
                   const char *prog, size_t field, int64_t delta)
 {
 	uint8_t k[ROLLUP_KEY];
-	struct rollup_row r;
+	struct ledger_flows r;
 	int64_t *f;
 	MDB_val v;
 	int rc;

@@ -21,15 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pools.h"
 #include "store.h"
 
 struct book;
 
-/* Stored as is (LMDB files are not portable across byte orders). */
-struct rollup_row {
-	int64_t granted, redeemed, paid_out, expired, revoked, recovered;
-	int64_t unfunded;
-};
+/* A row is a struct ledger_flows (pools.h), stored as is (LMDB files are
+ * not portable across byte orders). */
 
 #define ROLLUP_KEY (2 * STORE_ID + 2 + 4)
 
@@ -45,12 +43,12 @@ size_t rollup_key(uint8_t *k, const char *pool, int32_t period, int32_t day,
 int rollup_key_parse(const void *k, size_t len, char *pool, int32_t *period,
                      int32_t *day, char *prog);
 
-/* The rollup_row field for a pool_row figure (offsetof(struct pool_row,
- * x)): its offset in struct rollup_row, or -1 for one that is no
+/* The ledger_flows field for a pool_row figure (offsetof(struct pool_row,
+ * x)): its offset in struct ledger_flows, or -1 for one that is no
  * movement (budget). */
 long rollup_field(size_t pool_figure);
 
-/* Add delta to field (offsetof(struct rollup_row, x)) of the row of
+/* Add delta to field (offsetof(struct ledger_flows, x)) of the row of
  * (pool, period, the day of b->now, prog). 0, or the store's failure, or
  * VD_EOVERFLOW. */
 int rollup_add(struct book *b, const char *pool, int32_t period,

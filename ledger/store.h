@@ -67,7 +67,7 @@ enum store_db {
 	DB_CASH_REFS,    /* 'p' (PAYOUT) or 'r' (REPAY), ref -> struct
 	                    cash_ref_row (schema 4) */
 	DB_ROLLUP,       /* pool, period, CST day, program -> struct
-	                    rollup_row (schema 6, rollup.h) */
+	                    ledger_flows (schema 6, rollup.h) */
 	DB_COUNT
 };
 

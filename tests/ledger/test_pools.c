@@ -44,13 +44,13 @@ static void expect_part(const struct ledger_pool_program *p, const char *pool,
 	assert_string_equal(p->pool, pool);
 	assert_string_equal(p->program, program);
 	assert_int_equal(p->period, 2026);
-	assert_int_equal(p->granted, granted);
-	assert_int_equal(p->redeemed, redeemed);
-	assert_int_equal(p->revoked, revoked);
-	assert_int_equal(p->unfunded, unfunded);
-	assert_int_equal(p->paid_out, 0);
-	assert_int_equal(p->expired, 0);
-	assert_int_equal(p->recovered, 0);
+	assert_int_equal(p->f.granted, granted);
+	assert_int_equal(p->f.redeemed, redeemed);
+	assert_int_equal(p->f.revoked, revoked);
+	assert_int_equal(p->f.unfunded, unfunded);
+	assert_int_equal(p->f.paid_out, 0);
+	assert_int_equal(p->f.expired, 0);
+	assert_int_equal(p->f.recovered, 0);
 }
 
 /* small.ini: "life" 10% from prov:50% city:50%; "tiny-rate" 10% of
@@ -94,9 +94,9 @@ static void test_by_program(void **state)
 		int64_t g = 0, r = 0, u = 0;
 		for (k = 0; k < l.npart; k++)
 			if (strcmp(l.part[k].pool, l.pool[i].pool) == 0) {
-				g += l.part[k].granted;
-				r += l.part[k].redeemed;
-				u += l.part[k].unfunded;
+				g += l.part[k].f.granted;
+				r += l.part[k].f.redeemed;
+				u += l.part[k].f.unfunded;
 			}
 		assert_int_equal(g, l.pool[i].granted);
 		assert_int_equal(r, l.pool[i].redeemed);

@@ -121,26 +121,26 @@ static void test_rollup_adds_up(void **state)
 	            s.total.paid_out == 50000 && s.total.revoked == 200000 &&
 	            s.total.recovered == 20000 && s.total.expired == 200000);
 	assert_int_equal(s.nd, 7);
-	assert_true(s.d[0].day == d1 && s.d[0].granted == 550000 &&
-	            s.d[0].redeemed == 0);
-	assert_true(s.d[1].day == d1 + 1 && s.d[1].redeemed == 100000);
-	assert_true(s.d[2].day == d1 + 2 && s.d[2].paid_out == 50000);
-	assert_true(s.d[3].day == d1 + 3 && s.d[3].revoked == 50000 &&
-	            s.d[3].granted == 0);
-	assert_true(s.d[4].day == d1 + 4 && s.d[4].revoked == 150000);
-	assert_true(s.d[5].day == d1 + 5 && s.d[5].recovered == 20000);
+	assert_true(s.d[0].day == d1 && s.d[0].f.granted == 550000 &&
+	            s.d[0].f.redeemed == 0);
+	assert_true(s.d[1].day == d1 + 1 && s.d[1].f.redeemed == 100000);
+	assert_true(s.d[2].day == d1 + 2 && s.d[2].f.paid_out == 50000);
+	assert_true(s.d[3].day == d1 + 3 && s.d[3].f.revoked == 50000 &&
+	            s.d[3].f.granted == 0);
+	assert_true(s.d[4].day == d1 + 4 && s.d[4].f.revoked == 150000);
+	assert_true(s.d[5].day == d1 + 5 && s.d[5].f.recovered == 20000);
 	assert_true(s.d[6].day == rollup_day(T2028 + 86400) &&
-	            s.d[6].expired == 200000);
+	            s.d[6].f.expired == 200000);
 	assert_int_equal(ledger_pools_by_program(f.l, "xinxing", 2026, f.now,
 	                                         total_one, prog_one, &s),
 	                 0);
 	assert_int_equal(s.np, 2);
 	assert_string_equal(s.p[0].program, "xinxing-demand");
-	assert_true(s.p[0].granted == 330000 && s.p[0].redeemed == 100000 &&
-	            s.p[0].revoked == 30000 && s.p[0].expired == 200000);
+	assert_true(s.p[0].f.granted == 330000 && s.p[0].f.redeemed == 100000 &&
+	            s.p[0].f.revoked == 30000 && s.p[0].f.expired == 200000);
 	assert_string_equal(s.p[1].program, "xinxing-supply");
-	assert_true(s.p[1].granted == 220000 && s.p[1].paid_out == 50000 &&
-	            s.p[1].revoked == 170000 && s.p[1].recovered == 20000);
+	assert_true(s.p[1].f.granted == 220000 && s.p[1].f.paid_out == 50000 &&
+	            s.p[1].f.revoked == 170000 && s.p[1].f.recovered == 20000);
 	/* other pools and periods have no days */
 	s.nd = 0;
 	assert_int_equal(ledger_pools_by_day(f.l, "xinxing", 2027, f.now,
@@ -152,7 +152,7 @@ static void test_rollup_adds_up(void **state)
 	 * day 1's grant is found and named */
 	{
 		char msg[300], want[200];
-		struct rollup_row r;
+		struct ledger_flows r;
 		uint8_t k[ROLLUP_KEY];
 		struct ltx t;
 		MDB_val v;
