@@ -36,3 +36,22 @@ int chain_digest(const void *bytes, size_t len, uint8_t out[CHAIN_HASH_LEN])
 	memcpy(out, h, CHAIN_HASH_LEN);
 	return 0;
 }
+
+const char *chain_field(const char *e, size_t len, const char *key,
+                        size_t *vlen)
+{
+	size_t kl = strlen(key), i;
+
+	for (i = 0; i + kl + 1 < len; i++) {
+		size_t j;
+		if (e[i] != ' ' || memcmp(e + i + 1, key, kl) != 0 ||
+		    e[i + 1 + kl] != '=')
+			continue;
+		i += kl + 2;
+		for (j = i; j < len && e[j] != ' '; j++)
+			;
+		*vlen = j - i;
+		return e + i;
+	}
+	return NULL;
+}

@@ -31,4 +31,11 @@ int chain_hash(const uint8_t prev[CHAIN_HASH_LEN], const char *bytes,
  * it hash alike. Returns and thread safety as chain_hash. */
 int chain_digest(const void *bytes, size_t len, uint8_t out[CHAIN_HASH_LEN]);
 
+/* The value of key in an entry's bytes ("seq=S ... key=value ...":
+ * values hold no spaces), in place, its length in *vlen; NULL when the
+ * entry has no such key. The ledger reads its journal with it
+ * (journal_span) and vouchctl's audit an export. */
+const char *chain_field(const char *e, size_t len, const char *key,
+                        size_t *vlen);
+
 #endif

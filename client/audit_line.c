@@ -4,30 +4,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chain.h"
 #include "civil.h"
 #include "money.h"
 
 #define TOKENS_MAX 24 /* a USAGE line has at most 12 keys, a VOID 5 */
-
-/* The value of key in an entry's bytes (a token after a space: values
- * hold no spaces), or NULL. */
-const char *audit_field(const char *e, size_t len, const char *key, size_t *vl)
-{
-	size_t kl = strlen(key), i;
-
-	for (i = 0; i + kl + 1 < len; i++) {
-		size_t j;
-		if (e[i] != ' ' || memcmp(e + i + 1, key, kl) != 0 ||
-		    e[i + 1 + kl] != '=')
-			continue;
-		i += kl + 2;
-		for (j = i; j < len && e[j] != ' '; j++)
-			;
-		*vl = j - i;
-		return e + i;
-	}
-	return NULL;
-}
 
 static int hexv(char c)
 {
@@ -155,7 +136,7 @@ static const char *agree(struct audit_scratch *a, const struct toks *t,
 		return "the command";
 	for (i = 0; named[i] != NULL; i++) {
 		const char *lv = tok(t, named[i], strlen(named[i]), &ll);
-		const char *ev = audit_field(e, len, named[i], &el);
+		const char *ev = chain_field(e, len, named[i], &el);
 		if ((lv == NULL) != (ev == NULL) ||
 		    (lv &&
 		     !same(a, named[i], strlen(named[i]), lv, ll, ev, el)))
@@ -171,7 +152,7 @@ static const char *agree(struct audit_scratch *a, const struct toks *t,
 		if (was_named)
 			continue;
 		snprintf(key, ksize, "%.*s", (int)t->t[i].kl, t->t[i].k);
-		ev = audit_field(e, len, key, &el);
+		ev = chain_field(e, len, key, &el);
 		if (ev == NULL || !same(a, t->t[i].k, t->t[i].kl, t->t[i].v,
 		                        t->t[i].vl, ev, el))
 			return key;

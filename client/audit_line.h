@@ -14,10 +14,6 @@ struct audit_scratch {
 	char x[AUDIT_SIG_LINE_MAX + 1], y[AUDIT_SIG_LINE_MAX + 1];
 };
 
-/* The value of key in an entry's bytes ("seq=S ... key=value ..."; values
- * hold no spaces) and its length in *vl, or NULL. */
-const char *audit_field(const char *e, size_t len, const char *key, size_t *vl);
-
 /* %XX (either case) is a byte, any other byte itself: the inverse of
  * journal_text and of the wire's encoding. Into out (size bytes, NUL
  * ended); the length, or -1 if malformed or too long. */

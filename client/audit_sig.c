@@ -170,10 +170,10 @@ static int add_key(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 	size_t tl, rl;
 	int reg;
 
-	id = audit_field(e, len, "id", &il);
-	hx = audit_field(e, len, "key", &hl);
-	type = audit_field(e, len, "type", &tl);
-	role = audit_field(e, len, "role", &rl);
+	id = chain_field(e, len, "id", &il);
+	hx = chain_field(e, len, "key", &hl);
+	type = chain_field(e, len, "type", &tl);
+	role = chain_field(e, len, "role", &rl);
 	reg = is(type, tl, "register");
 	if (id == NULL || il == 0 || il > ID_MAX)
 		return 0;
@@ -325,7 +325,7 @@ static long signed_line(struct audit_sig *a, uint64_t seq, const char *cmd,
 static int sig_field(const char *e, size_t len, uint8_t sig[SIG_LEN])
 {
 	size_t sl;
-	const char *s = audit_field(e, len, "sig", &sl);
+	const char *s = chain_field(e, len, "sig", &sl);
 
 	return s != NULL && hex_decode(s, sl, sig, SIG_LEN) == 0;
 }
@@ -456,8 +456,8 @@ static int period_agrees(const char *e, size_t len)
 	size_t al, pl;
 	int64_t t, p;
 
-	av = audit_field(e, len, "at", &al);
-	pv = audit_field(e, len, "period", &pl);
+	av = chain_field(e, len, "at", &al);
+	pv = chain_field(e, len, "period", &pl);
 	return av != NULL && pv != NULL && money_parse_uint(av, al, &t) == 0 &&
 	       money_parse_uint(pv, pl, &p) == 0 &&
 	       civil_format_utc(t + 8 * 3600, ts) == 0 &&
@@ -471,13 +471,13 @@ static int usage(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 	const char *lv, *pv, *bv;
 	size_t ll, pl, bl, sl;
 	uint8_t sig[SIG_LEN];
-	int has_sig = audit_field(e, len, "sig", &sl) != NULL;
+	int has_sig = chain_field(e, len, "sig", &sl) != NULL;
 	long n;
 	int rc;
 
-	lv = audit_field(e, len, "line", &ll);
-	bv = audit_field(e, len, "batch", &bl);
-	pv = audit_field(e, len, "provider", &pl);
+	lv = chain_field(e, len, "line", &ll);
+	bv = chain_field(e, len, "batch", &bl);
+	pv = chain_field(e, len, "provider", &pl);
 	if (lv == NULL && bv == NULL && !has_sig)
 		return unsigned_entry(a, seq, "usage", why, wlen);
 	if (lv == NULL || pv == NULL || (bv != NULL) == has_sig) {
@@ -498,7 +498,7 @@ static int usage(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 	}
 	{
 		size_t il;
-		const char *iv = audit_field(e, len, "id", &il);
+		const char *iv = chain_field(e, len, "id", &il);
 		if (iv == NULL || (rc = seen_before(a, pv, pl, iv, il)) == 1) {
 			snprintf(why, wlen,
 			         "seq %" PRIu64 ": record %.*s of %.*s is "
@@ -536,13 +536,13 @@ static int void_entry(struct audit_sig *a, uint64_t seq, const char *e,
 	long n;
 	int rc;
 
-	by = audit_field(e, len, "by", &byl);
+	by = chain_field(e, len, "by", &byl);
 	/* the bureau's own session is the authority: nothing signed */
 	if (is(by, byl, "bureau"))
 		return 0;
-	lv = audit_field(e, len, "line", &ll);
-	pv = audit_field(e, len, "provider", &pl);
-	if (lv == NULL && audit_field(e, len, "sig", &ll) == NULL)
+	lv = chain_field(e, len, "line", &ll);
+	pv = chain_field(e, len, "provider", &pl);
+	if (lv == NULL && chain_field(e, len, "sig", &ll) == NULL)
 		return unsigned_entry(a, seq, "void", why, wlen);
 	if (lv == NULL || pv == NULL || !sig_field(e, len, sig)) {
 		snprintf(why, wlen,
@@ -571,8 +571,8 @@ static int batch_open(struct audit_sig *a, uint64_t seq, const char *e,
 	size_t pl, nl, dl;
 	int64_t n;
 
-	pv = audit_field(e, len, "provider", &pl);
-	nv = audit_field(e, len, "n", &nl);
+	pv = chain_field(e, len, "provider", &pl);
+	nv = chain_field(e, len, "n", &nl);
 	if (pv == NULL || pl > ID_MAX || nv == NULL ||
 	    money_parse_uint(nv, nl, &n) < 0 || n < 1 ||
 	    n > AUDIT_SIG_BATCH_MAX || !sig_field(e, len, b->sig)) {
@@ -589,7 +589,7 @@ static int batch_open(struct audit_sig *a, uint64_t seq, const char *e,
 	b->verified = 0;
 	memcpy(b->provider, pv, pl);
 	b->provider[pl] = '\0';
-	dv = audit_field(e, len, "lines_sha256", &dl);
+	dv = chain_field(e, len, "lines_sha256", &dl);
 	if (dv == NULL) {
 		b->st = B_UNKNOWN;
 		return unsigned_entry(a, seq, "batch", why, wlen);
@@ -635,9 +635,9 @@ int audit_sig_entry(struct audit_sig *a, uint64_t seq, const char *bytes,
 	}
 	if ((rc = batch_close(a, why, wlen)) < 0)
 		return rc;
-	type = audit_field(bytes, len, "type", &tl);
+	type = chain_field(bytes, len, "type", &tl);
 	if (!is(type, tl, "usage") ||
-	    audit_field(bytes, len, "batch", &bl) == NULL)
+	    chain_field(bytes, len, "batch", &bl) == NULL)
 		a->lead = 0;
 	if (is(type, tl, "register") || is(type, tl, "rekey"))
 		return add_key(a, seq, bytes, len, why, wlen);

@@ -252,21 +252,7 @@ int journal_verify(struct ltx *t, uint64_t *bad)
 int journal_span(const char *e, size_t len, const char *key, const char **v,
                  size_t *vlen)
 {
-	size_t kl = strlen(key), i;
-
-	for (i = 0; i + kl + 1 < len; i++) {
-		size_t j;
-		if (e[i] != ' ' || memcmp(e + i + 1, key, kl) != 0 ||
-		    e[i + 1 + kl] != '=')
-			continue;
-		i += kl + 2;
-		for (j = i; j < len && e[j] != ' '; j++)
-			;
-		*v = e + i;
-		*vlen = j - i;
-		return 1;
-	}
-	return 0;
+	return (*v = chain_field(e, len, key, vlen)) != NULL;
 }
 
 int journal_field(const char *e, size_t len, const char *key, char *out,

@@ -68,11 +68,34 @@ static void test_digest(void **state)
 	    "53b23d5be3384184831d493a1ccb47d29b9d708e9757d35c4bd78fc4e9753670");
 }
 
+/* An entry's field: the whole key after a space, up to the next space;
+ * a key that is only a prefix of another is not it. */
+static void test_field(void **state)
+{
+	static const char e[] = "seq=7 time=2026-06-01T00:00:00Z type=usage "
+	                        "project=p1 proj=x id=";
+	size_t n = 0;
+	const char *v;
+
+	(void)state;
+	v = chain_field(e, sizeof(e) - 1, "project", &n);
+	assert_non_null(v);
+	assert_int_equal(n, 2);
+	assert_memory_equal(v, "p1", 2);
+	v = chain_field(e, sizeof(e) - 1, "proj", &n);
+	assert_true(v != NULL && n == 1 && v[0] == 'x');
+	v = chain_field(e, sizeof(e) - 1, "id", &n);
+	assert_true(v != NULL && n == 0);
+	assert_null(chain_field(e, sizeof(e) - 1, "pro", &n));
+	assert_null(chain_field(e, sizeof(e) - 1, "class", &n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_chain),
 	    cmocka_unit_test(test_digest),
+	    cmocka_unit_test(test_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
