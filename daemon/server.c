@@ -143,18 +143,6 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	conn_accept(s, fd, host, is_unix, tls);
 }
 
-static int is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)
-		                  ->sin_addr.s_addr) >>
-		        24) == 127;
-	if (sa->sa_family == AF_INET6)
-		return IN6_IS_ADDR_LOOPBACK(
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
-	return 0;
-}
-
 static int listen_one(struct server *s, const char *spec, char *err, size_t len)
 {
 	unsigned flags =
@@ -208,7 +196,7 @@ static int listen_one(struct server *s, const char *spec, char *err, size_t len)
 		 * TCP only where the config allows it */
 		if (s->tls == NULL && (s->cfg.plaintext == PLAIN_NO ||
 		                       (s->cfg.plaintext == PLAIN_LOOPBACK &&
-		                        !is_loopback(ai->ai_addr)))) {
+		                        !srv_is_loopback(ai->ai_addr)))) {
 			snprintf(err, len,
 			         "listen %s: plain TCP %s; set tls_cert and "
 			         "tls_key%s",

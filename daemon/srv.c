@@ -1,6 +1,8 @@
 /* What every part of the server uses: the log, the clock, ERR replies. */
 #include "srv.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -50,4 +52,16 @@ void srv_maybe_exit(struct server *s)
 {
 	if (s->stopping && s->conns == NULL && s->inflight == 0)
 		event_base_loopexit(s->base, NULL);
+}
+
+int srv_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)
+		                  ->sin_addr.s_addr) >>
+		        24) == 127;
+	if (sa->sa_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return 0;
 }

@@ -155,4 +155,10 @@ void srv_err(struct conn *c, int code, const char *msg);
  * leave the loop. */
 void srv_maybe_exit(struct server *s);
 
+struct sockaddr;
+/* Whether a listener's address is loopback (127/8, ::1): where
+ * `plaintext = loopback` allows plain TCP (server.c) and plain HTTP
+ * (web.c). */
+int srv_is_loopback(const struct sockaddr *sa);
+
 #endif

@@ -303,18 +303,6 @@ static struct bufferevent *tls_bev(struct event_base *base, void *arg)
 	    base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 }
 
-static int is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)
-		                  ->sin_addr.s_addr) >>
-		        24) == 127;
-	if (sa->sa_family == AF_INET6)
-		return IN6_IS_ADDR_LOOPBACK(
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
-	return 0;
-}
-
 int web_start(struct server *s, char *err, size_t len)
 {
 	unsigned flags =
@@ -349,7 +337,7 @@ int web_start(struct server *s, char *err, size_t len)
 	/* the same rule as the line protocol's listeners (server.c) */
 	if (s->tls == NULL && (s->cfg.plaintext == PLAIN_NO ||
 	                       (s->cfg.plaintext == PLAIN_LOOPBACK &&
-	                        !is_loopback(ai->ai_addr)))) {
+	                        !srv_is_loopback(ai->ai_addr)))) {
 		snprintf(
 		    err, len,
 		    "http %s: plain HTTP %s; set tls_cert and tls_key%s", spec,
