@@ -17,8 +17,9 @@
  *   CLOSING  -> freed     every write answered and every reply sent
  *   any      -> DEAD      the peer is gone (an error, idle_timeout with
  *                         nothing read or nothing of its replies taken,
- *                         a line late): freed when its queued writes are
- *                         answered
+ *                         replies queued idle_timeout ago not all taken
+ *                         yet, a line late): freed when its queued
+ *                         writes are answered
  *
  * Every line is bounded twice: the bytes buffered while no LF has come
  * (max_line, and line_deadline seconds from its first byte waiting alone
@@ -45,5 +46,9 @@ void conn_stop(struct conn *c);
  * this returns). Safe on a half-built connection and on one already
  * closed. */
 void conn_close(struct conn *c);
+
+/* The ev_trim event's callback (struct server): gives the memory of
+ * freed connections back to the system. */
+void conn_trim(evutil_socket_t fd, short what, void *arg);
 
 #endif

@@ -357,7 +357,9 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	s->ev_int = evsignal_new(s->base, SIGINT, stop_cb, s);
 	s->ev_hup = evsignal_new(s->base, SIGHUP, hup_cb, s);
 	s->ev_expire = event_new(s->base, -1, EV_PERSIST, expire_cb, s);
-	if (!s->ev_term || !s->ev_int || !s->ev_hup || !s->ev_expire) {
+	s->ev_trim = evtimer_new(s->base, conn_trim, s);
+	if (!s->ev_term || !s->ev_int || !s->ev_hup || !s->ev_expire ||
+	    !s->ev_trim) {
 		rc = VD_ENOMEM;
 		goto fail;
 	}
@@ -415,6 +417,8 @@ void server_free(struct server *s)
 		event_free(s->ev_hup);
 	if (s->ev_expire)
 		event_free(s->ev_expire);
+	if (s->ev_trim)
+		event_free(s->ev_trim);
 	ledger_close(s->l);
 	policy_free(s->pol);
 	sig_key_free(s->key);

@@ -56,6 +56,9 @@ struct server {
 	int lis_tls[SRV_MAX_LISTEN];
 	struct ssl_ctx_st *tls; /* SSL_CTX when tls_cert/tls_key are set */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_expire;
+	/* a second after a connection that held much output is freed: its
+	 * memory goes back to the system (conn.c) */
+	struct event *ev_trim;
 	/* accept.h: the reserve descriptor, the pause after EMFILE, the
 	 * last second an accept failure was logged */
 	int reserve_fd;
@@ -82,7 +85,6 @@ struct server {
 		struct page *pg;
 	} web_cache[4]; /* WEB_CACHE_N */
 	unsigned next_worker;
-	/* AUTH failures per address (without port): slowed down */
 	/* failed AUTHs per (address, id): one client failing as one id
 	 * slows that id from that address, not everyone behind it */
 	struct auth_fail {
@@ -122,6 +124,14 @@ struct conn {
 	char nonce[65];
 	char why[400]; /* a refusal's reason built for this request */
 	struct event *deadline;
+	/* the output deadline: every reply byte queued when it was set must
+	 * be written within idle_timeout (a reader taking a byte a second
+	 * restarted the bufferevent's write timeout each time, and held
+	 * output_limit of replies for ever) */
+	struct event *out_deadline;
+	uint64_t out_added;    /* reply bytes ever handed to the socket */
+	uint64_t out_mark;     /* out_added when out_deadline was set */
+	size_t out_peak;       /* the most reply bytes it had waiting */
 	int eof;               /* the peer shut its sending side */
 	int is_unix;           /* on a Unix socket: not counted per peer */
 	int handshaking;       /* TLS, handshake not done: on c->deadline too */

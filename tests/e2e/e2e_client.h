@@ -6,6 +6,7 @@
 #define VD_E2E_CLIENT_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,6 +368,48 @@ static inline const char *key_hex(struct sig_key *k, char hex[65])
 	sig_key_public(k, pub);
 	hex_encode(pub, 32, hex);
 	return hex;
+}
+
+/* the resident set of process pid, in KiB (-1: unknown) */
+static inline long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* A daemon of its own on a fresh store, stopped again, with its config
+ * written from fmt (the caller starts it: daemon_spawn, or under other
+ * limits). */
+static inline void daemon_own(struct daemon *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void daemon_own(struct daemon *d, const char *fmt, ...)
+{
+	struct client c;
+	va_list ap;
+	FILE *f;
+
+	assert_int_equal(
+	    daemon_start(d, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
+	assert_int_equal(client_open(&c, d->sock), 0);
+	expect_prefix(client_req(&c, "PING"), "OK");
+	client_close(&c);
+	assert_int_equal(daemon_stop(d), 0);
+	f = fopen(d->conf, "w");
+	assert_non_null(f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
 }
 
 #endif

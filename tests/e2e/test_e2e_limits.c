@@ -1,18 +1,19 @@
 /* End to end, the limits: malformed input, every role denied every
  * command it may not run, a trickling writer, a steady one that is not
- * cut off, a half-closing client, a reader that never reads,
- * max_connections, AUTH slow-down and a bad config; on a daemon of its
- * own (the short limits of e2e_client.h's config). */
+ * cut off, a half-closing client, a slow reader's memory,
+ * max_connections and max_per_peer, running out of descriptors, AUTH
+ * slow-down and a bad config; on a daemon of its own (the short limits
+ * of e2e_client.h's config). Readers that do not keep up are in
+ * test_e2e_slow.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
-#include <poll.h>
-#include <sys/resource.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 
 #include "cmd.h"
 #include "e2e_client.h"
@@ -299,22 +300,6 @@ static void test_half_close_answers_everything(void **state)
 	client_close(&c);
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 static void test_slow_reader_bounded(void **state)
 {
 	static char req[9 * 1000];
@@ -353,139 +338,6 @@ static void test_slow_reader_bounded(void **state)
 	expect_prefix(client_req(&other, "PING"), "OK");
 	client_close(&other);
 	client_close(&c);
-}
-
-/* A daemon of its own on a fresh store, stopped again, with its config
- * written from fmt (the caller starts it: daemon_spawn, or under other
- * limits). */
-static void own_store(struct daemon *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void own_store(struct daemon *d, const char *fmt, ...)
-{
-	struct client c;
-	va_list ap;
-	FILE *f;
-
-	assert_int_equal(
-	    daemon_start(d, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
-	assert_int_equal(client_open(&c, d->sock), 0);
-	expect_prefix(client_req(&c, "PING"), "OK");
-	client_close(&c);
-	assert_int_equal(daemon_stop(d), 0);
-	f = fopen(d->conf, "w");
-	assert_non_null(f);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
-}
-
-/* Replies that pass output_limit within one read: the daemon stops
- * reading, writes what it has, and must read on by itself once that is
- * written (nothing else will wake it: no bytes wait in its bufferevent). */
-static void test_pipelined_past_output_limit(void **state)
-{
-	static char req[9 * 400];
-	struct daemon d2;
-	struct client c;
-	struct timeval tv = {10, 0};
-	FILE *f;
-	int i, got, bad = 0, ping_ok = 0, stopped;
-
-	(void)state;
-	/* started with the test config, then again with a small limit */
-	assert_int_equal(
-	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	expect_prefix(client_req(&c, "PING"), "OK");
-	client_close(&c);
-	assert_int_equal(daemon_stop(&d2), 0);
-
-	f = fopen(d2.conf, "a");
-	assert_non_null(f);
-	fputs("output_limit = 4096\n", f); /* the least it may be */
-	fclose(f);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	/* a stall fails the test instead of hanging it */
-	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	/* 400 requests before AUTH: 400 ERR AUTH replies, ~12 KB; the
-	 * daemon is stopped before any assertion, so that a stall fails
-	 * the test instead of leaving a daemon behind */
-	for (i = 0; i < 400; i++)
-		memcpy(req + 9 * i, "PROGRAMS\n", 9);
-	assert_int_equal(client_send(&c, req, sizeof(req)), 0);
-	for (got = 0; got < 400; got++) {
-		const char *l = client_line(&c);
-		if (l == NULL)
-			break;
-		bad += strncmp(l, "ERR AUTH", 8) != 0;
-	}
-	if (got == 400) {
-		const char *l = client_req(&c, "PING");
-		ping_ok = l != NULL && strncmp(l, "OK", 2) == 0;
-	}
-	client_close(&c);
-	stopped = daemon_stop(&d2);
-	daemon_cleanup(&d2);
-	if (got < 400)
-		fail_msg("reply %d of 400 never came", got + 1);
-	assert_int_equal(bad, 0);
-	assert_true(ping_ok);
-	assert_int_equal(stopped, 0);
-}
-
-/* A client that sends and never reads is closed idle_timeout after its
- * replies stop moving (with reading off while they wait, nothing timed
- * it out: such a connection stayed open until the daemon stopped). */
-static void test_never_reading_client_closed(void **state)
-{
-	static char hellos[6 * 200000];
-	struct daemon d2;
-	struct client c;
-	size_t off = 0;
-	ssize_t n;
-	int i, eof = 0;
-
-	(void)state;
-	own_store(&d2,
-	          "[server]\nlisten = unix:%s\nidle_timeout = 2\n"
-	          "output_limit = 4096\nlog_level = warn\n",
-	          d2.sock);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	/* 200,000 HELLOs: 1.2 MB of requests, 30 MB of replies (each ~150
-	 * bytes), far more than the sockets hold; as much of it as the
-	 * daemon takes before it stops reading */
-	for (i = 0; i < (int)sizeof(hellos) / 6; i++)
-		memcpy(hellos + 6 * i, "HELLO\n", 6);
-	fcntl(c.fd, F_SETFL, O_NONBLOCK);
-	for (i = 0; i < 300 && off < sizeof(hellos); i++) {
-		n = send(c.fd, hellos + off, sizeof(hellos) - off,
-		         MSG_NOSIGNAL);
-		if (n > 0)
-			off += (size_t)n;
-		else
-			usleep(10000);
-	}
-	/* without reading a byte (reading would let it go on): has the
-	 * daemon closed its end? */
-	sleep(4);
-	{
-		struct pollfd p = {c.fd, POLLRDHUP, 0};
-		eof = poll(&p, 1, 0) == 1 &&
-		      (p.revents & (POLLRDHUP | POLLHUP)) != 0;
-	}
-	client_close(&c);
-	assert_int_equal(daemon_stop(&d2), 0);
-	daemon_cleanup(&d2);
-	print_message("sent %zu bytes of requests\n", off);
-	assert_true(off < sizeof(hellos)); /* it did stop reading */
-	assert_true(eof);
 }
 
 /* SIGHUPs that arrive while the daemon stops (a reload asked for too
@@ -552,10 +404,10 @@ static void test_busy_per_peer(void **state)
 
 	(void)state;
 	port = free_port();
-	own_store(&d2,
-	          "[server]\nlisten = unix:%s,127.0.0.1:%d\nmax_per_peer = 2\n"
-	          "log_level = error\n",
-	          d2.sock, port);
+	daemon_own(&d2,
+	           "[server]\nlisten = unix:%s,127.0.0.1:%d\nmax_per_peer = 2\n"
+	           "log_level = error\n",
+	           d2.sock, port);
 	d2.pid =
 	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
 	assert_true(d2.pid > 0);
@@ -603,8 +455,8 @@ static void test_out_of_descriptors(void **state)
 	ssize_t n;
 
 	(void)state;
-	own_store(&d2, "[server]\nlisten = unix:%s\nlog_level = warn\n",
-	          d2.sock);
+	daemon_own(&d2, "[server]\nlisten = unix:%s\nlog_level = warn\n",
+	           d2.sock);
 	d2.pid = fork();
 	if (d2.pid == 0) {
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -760,8 +612,6 @@ int main(void)
 	    cmocka_unit_test(test_steady_lines_not_cut_off),
 	    cmocka_unit_test(test_half_close_answers_everything),
 	    cmocka_unit_test(test_slow_reader_bounded),
-	    cmocka_unit_test(test_pipelined_past_output_limit),
-	    cmocka_unit_test(test_never_reading_client_closed),
 	    cmocka_unit_test(test_sighup_while_stopping),
 	    cmocka_unit_test(test_busy_at_max_connections),
 	    cmocka_unit_test(test_busy_per_peer),
