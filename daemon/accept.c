@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "httpd.h"
 
 static void resume_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -20,8 +21,8 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 	for (i = 0; i < s->nlis; i++)
 		if (s->lis[i])
 			evconnlistener_enable(s->lis[i]);
-	if (s->web_lis)
-		evconnlistener_enable(s->web_lis);
+	httpd_accepting(s->web, 1);
+	httpd_accepting(s->metrics, 1);
 }
 
 int accept_start(struct server *s, char *err, size_t len)
@@ -97,8 +98,8 @@ void accept_error_cb(struct evconnlistener *lis, void *arg)
 	for (i = 0; i < s->nlis; i++)
 		if (s->lis[i])
 			evconnlistener_disable(s->lis[i]);
-	if (s->web_lis)
-		evconnlistener_disable(s->web_lis);
+	httpd_accepting(s->web, 0);
+	httpd_accepting(s->metrics, 0);
 	{
 		struct timeval tv = {0, ACCEPT_PAUSE_MS * 1000};
 		evtimer_add(s->ev_resume, &tv);

@@ -559,50 +559,17 @@ static void out_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	conn_close(c);
 }
 
-/* The socket as a bufferevent (TLS or plain); NULL if it cannot be. On
- * NULL the fd is still the caller's. */
-static struct bufferevent *new_bev(struct server *s, int fd, int tls)
-{
-	struct bufferevent *bev;
-	SSL *ssl;
-
-	if (!tls)
-		return bufferevent_socket_new(s->base, fd,
-		                              BEV_OPT_CLOSE_ON_FREE);
-	/* freed with the bufferevent (BEV_OPT_CLOSE_ON_FREE) */
-	if ((ssl = SSL_new(s->tls)) == NULL)
-		return NULL;
-	bev = bufferevent_openssl_socket_new(
-	    s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL)
-		SSL_free(ssl);
-	else
-		/* a TCP half-close without close_notify ends the requests as
-		 * on a plain socket: only whole lines are ever served, so a
-		 * truncation cannot forge one */
-		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
-}
-
-/* The host part of a peer ("a.b.c.d:port", "[v6]:port"): its length. */
-static size_t peer_host(const char *peer)
-{
-	const char *colon = strrchr(peer, ':');
-
-	return colon ? (size_t)(colon - peer) : strlen(peer);
-}
-
 /* TCP connections open from peer's host: one address may not take every
  * slot (slowloris from one host left others BUSY). A scan of the open
  * connections: at most max_connections, once per accept. */
 static int64_t from_host(const struct server *s, const char *peer)
 {
-	size_t n = peer_host(peer);
+	size_t n = srv_peer_host(peer);
 	const struct conn *c;
 	int64_t k = 0;
 
 	for (c = s->conns; c; c = c->next)
-		if (!c->is_unix && peer_host(c->peer) == n &&
+		if (!c->is_unix && srv_peer_host(c->peer) == n &&
 		    memcmp(c->peer, peer, n) == 0)
 			k++;
 	return k;
@@ -644,7 +611,7 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	c->worker = s->next_worker++;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);
-	if ((c->bev = new_bev(s, fd, tls)) == NULL) {
+	if ((c->bev = srv_bev_new(s, fd, tls)) == NULL) {
 		close(fd);
 		conn_close(c);
 		return;

@@ -1,7 +1,7 @@
 #include "metrics.h"
 
 #include <event2/buffer.h>
-#include <event2/http.h>
+#include <sys/socket.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "commit.h"
 #include "err.h"
+#include "httpd.h"
 #include "reads.h"
 
 /* The pools' and programs' figures of one snapshot, gathered to be
@@ -98,17 +99,12 @@ static void pool_metrics(struct server *s, struct evbuffer *b)
 	free(o.g);
 }
 
-static void metrics_cb(struct evhttp_request *req, void *arg)
+static void metrics_cb(struct server *s, struct httpd_reply *out)
 {
-	struct server *s = arg;
-	struct evbuffer *b = evbuffer_new();
+	struct evbuffer *b = out->body;
 	const struct srv_stats *st = &s->st;
 	int k;
 
-	if (b == NULL) {
-		evhttp_send_error(req, 500, "out of memory");
-		return;
-	}
 	evbuffer_add_printf(
 	    b,
 	    "# TYPE vouchd_connections_total counter\n"
@@ -156,66 +152,61 @@ static void metrics_cb(struct evhttp_request *req, void *arg)
 		    cum, (double)sum / 1e6, n);
 	}
 	pool_metrics(s, b);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	                  "Content-Type", "text/plain; version=0.0.4");
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
+	out->code = 200;
+	out->reason = "OK";
+	out->headers[0] = "Content-Type: text/plain; version=0.0.4";
 }
 
-static void healthz_cb(struct evhttp_request *req, void *arg)
+static void healthz_cb(struct server *s, struct httpd_reply *out)
 {
-	struct server *s = arg;
-	struct evbuffer *b = evbuffer_new();
+	evbuffer_add_printf(out->body, "%s\n", s->failed ? "failed" : "ok");
+	out->code = s->failed ? 503 : 200;
+	out->reason = s->failed ? "FAILED" : "OK";
+	out->headers[0] = "Content-Type: text/plain; charset=utf-8";
+}
 
-	if (b == NULL) {
-		evhttp_send_error(req, 500, "out of memory");
-		return;
+/* The routes: a path, with or without a query. */
+static void route_cb(const char *target, struct httpd_reply *out, void *arg)
+{
+	size_t n = strcspn(target, "?");
+
+	if (n == 8 && memcmp(target, "/metrics", 8) == 0)
+		metrics_cb(arg, out);
+	else if (n == 8 && memcmp(target, "/healthz", 8) == 0)
+		healthz_cb(arg, out);
+	else {
+		out->code = 404;
+		out->reason = "Not Found";
+		out->headers[0] = "Content-Type: text/plain; charset=utf-8";
+		evbuffer_add_printf(out->body, "/metrics or /healthz\n");
 	}
-	evbuffer_add_printf(b, "%s\n", s->failed ? "failed" : "ok");
-	evhttp_send_reply(req, s->failed ? 503 : 200,
-	                  s->failed ? "FAILED" : "OK", b);
-	evbuffer_free(b);
 }
 
 int metrics_start(struct server *s, char *err, size_t len)
 {
-	char host[256], *port;
-	long p;
+	struct sockaddr_storage ss;
+	int sslen, rc;
 
 	if (s->cfg.metrics[0] == '\0')
 		return 0;
-	snprintf(host, sizeof(host), "%s", s->cfg.metrics);
-	port = strrchr(host, ':');
-	if (port == NULL || (p = strtol(port + 1, NULL, 10)) <= 0 ||
-	    p > 65535) {
-		snprintf(err, len, "metrics %s: want host:port",
-		         s->cfg.metrics);
-		return VD_EINVAL;
-	}
-	*port = '\0';
-	if (s->cfg.plaintext != PLAIN_YES && strcmp(host, "127.0.0.1") != 0 &&
-	    strcmp(host, "::1") != 0 && strcmp(host, "localhost") != 0) {
+	if ((rc = httpd_resolve(s->cfg.metrics, &ss, &sslen, err, len)) < 0)
+		return rc;
+	if (s->cfg.plaintext != PLAIN_YES &&
+	    !srv_is_loopback((struct sockaddr *)&ss)) {
 		snprintf(err, len,
 		         "metrics %s: off loopback needs plaintext = yes",
 		         s->cfg.metrics);
 		return VD_EINVAL;
 	}
-	s->http = evhttp_new(s->base);
-	if (s->http == NULL ||
-	    evhttp_bind_socket(s->http, host, (uint16_t)p) != 0) {
-		snprintf(err, len, "metrics %s: cannot listen", s->cfg.metrics);
-		return VD_EIO;
-	}
-	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET);
-	evhttp_set_cb(s->http, "/metrics", metrics_cb, s);
-	evhttp_set_cb(s->http, "/healthz", healthz_cb, s);
+	if ((rc = httpd_start(s, (struct sockaddr *)&ss, sslen, 0, "metrics",
+	                      route_cb, s, &s->metrics, err, len)) < 0)
+		return rc;
 	srv_log(s, 2, "metrics on http://%s/metrics", s->cfg.metrics);
 	return 0;
 }
 
 void metrics_stop(struct server *s)
 {
-	if (s->http)
-		evhttp_free(s->http);
-	s->http = NULL;
+	httpd_free(s->metrics);
+	s->metrics = NULL;
 }

@@ -1,5 +1,5 @@
 /* The HTTP side door for monitoring: GET /metrics (Prometheus text) and
- * GET /healthz, with libevent's evhttp on the server's event base. Off
+ * GET /healthz, with httpd.h on the server's event base. Off
  * unless `metrics` names an address; loopback only unless plaintext =
  * yes. */
 #ifndef VD_METRICS_H

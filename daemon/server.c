@@ -119,7 +119,7 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
                       struct sockaddr *sa, int salen, void *arg)
 {
 	struct server *s = arg;
-	char host[INET6_ADDRSTRLEN + 16] = "unix";
+	char host[SRV_PEER_MAX] = "unix";
 	int i, is_unix = sa->sa_family == AF_UNIX, tls = 0;
 
 	(void)salen;
@@ -128,18 +128,8 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 			is_unix = s->lis_unix[i];
 			tls = s->lis_tls[i];
 		}
-	if (sa->sa_family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *)sa;
-		char a[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
-		snprintf(host, sizeof(host), "%s:%u", a, ntohs(in->sin_port));
-	} else if (sa->sa_family == AF_INET6) {
-		struct sockaddr_in6 *in = (struct sockaddr_in6 *)sa;
-		char a[INET6_ADDRSTRLEN];
-		inet_ntop(AF_INET6, &in->sin6_addr, a, sizeof(a));
-		snprintf(host, sizeof(host), "[%s]:%u", a,
-		         ntohs(in->sin6_port));
-	}
+	if (!is_unix)
+		srv_peer_name(sa, host, sizeof(host));
 	conn_accept(s, fd, host, is_unix, tls);
 }
 

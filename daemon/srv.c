@@ -2,9 +2,13 @@
 #include "srv.h"
 
 #include <arpa/inet.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "err.h"
@@ -64,4 +68,51 @@ int srv_is_loopback(const struct sockaddr *sa)
 		return IN6_IS_ADDR_LOOPBACK(
 		    &((const struct sockaddr_in6 *)sa)->sin6_addr);
 	return 0;
+}
+
+void srv_peer_name(const struct sockaddr *sa, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+		snprintf(buf, size, "%s:%u", a, ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in->sin6_addr, a, sizeof(a));
+		snprintf(buf, size, "[%s]:%u", a, ntohs(in->sin6_port));
+	} else
+		snprintf(buf, size, "unix");
+}
+
+size_t srv_peer_host(const char *peer)
+{
+	const char *colon = strrchr(peer, ':');
+
+	return colon ? (size_t)(colon - peer) : strlen(peer);
+}
+
+struct bufferevent *srv_bev_new(struct server *s, int fd, int tls)
+{
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	if (!tls)
+		return bufferevent_socket_new(s->base, fd,
+		                              BEV_OPT_CLOSE_ON_FREE);
+	/* freed with the bufferevent (BEV_OPT_CLOSE_ON_FREE) */
+	if ((ssl = SSL_new(s->tls)) == NULL)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(
+	    s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		SSL_free(ssl);
+	else
+		/* a TCP half-close without close_notify ends the requests as
+		 * on a plain socket: only whole lines are ever served, so a
+		 * truncation cannot forge one (and HTTP replies carry their
+		 * Content-Length) */
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
 }

@@ -39,6 +39,9 @@ struct batch;
 struct slot;
 
 struct page;
+struct httpd;
+
+#define SRV_PEER_MAX 80 /* a peer's name (srv_peer_name), with its NUL */
 
 struct server {
 	struct config cfg;
@@ -74,9 +77,8 @@ struct server {
 	int failed_told;
 	size_t inflight; /* writes submitted and not yet answered (loop) */
 	struct commitq *q;
-	struct evhttp *http; /* /metrics (metrics.h) */
-	struct evhttp *web;  /* the bureau's page (web.h) */
-	struct evconnlistener *web_lis;
+	struct httpd *metrics; /* /metrics (metrics.h) */
+	struct httpd *web;     /* the bureau's page (web.h) */
 	/* the page's figures gathered per period, reused for
 	 * WEB_CACHE_SECONDS (web.c): a gather blocks the loop */
 	struct web_cached {
@@ -112,7 +114,7 @@ struct conn {
 	enum conn_state state;
 	struct bufferevent *bev;
 	struct conn *prev, *next;
-	char peer[80];
+	char peer[SRV_PEER_MAX];
 	enum role role; /* role.h; ROLE_NONE until AUTH */
 	char id[LEDGER_ID + 1];
 	/* the Unix socket's administrator (unix_bureau): a bureau session
@@ -170,5 +172,17 @@ struct sockaddr;
  * `plaintext = loopback` allows plain TCP (server.c) and plain HTTP
  * (web.c). */
 int srv_is_loopback(const struct sockaddr *sa);
+
+/* A peer's name for the log and for counting per address: "a.b.c.d:port",
+ * "[v6]:port", or "unix" for any other family. */
+void srv_peer_name(const struct sockaddr *sa, char *buf, size_t size);
+
+/* The host part of such a name ("a.b.c.d", "[v6]"): its length. */
+size_t srv_peer_host(const char *peer);
+
+/* A connected socket as a bufferevent on s->base, TLS (accepting, with
+ * s->tls) or plain; NULL if it cannot be made, the fd then still the
+ * caller's. Either frees the fd with the bufferevent. */
+struct bufferevent *srv_bev_new(struct server *s, int fd, int tls);
 
 #endif

@@ -1,5 +1,5 @@
 /* The bureau's HTTP listener (`http = ADDR`): the page of the pools and
- * its figures as JSON and CSV, with libevent's evhttp on the server's
+ * its figures as JSON and CSV, with httpd.h on the server's
  * event base, beside /metrics. TLS with the server's certificate when
  * tls_cert is set; plain HTTP otherwise, where plaintext allows it (as
  * for `listen`: loopback only unless plaintext = yes; never with

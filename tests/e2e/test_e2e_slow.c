@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/time.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include "e2e_client.h"
 
@@ -234,6 +236,139 @@ static void test_output_memory_returned(void **state)
 	assert_true(after - before < 1024);
 }
 
+/* A TCP connection to 127.0.0.1:port from the loopback address
+ * 127.0.0.<src>; -1 if it cannot be made. */
+static int tcp_from(int src, int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)src);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* What the server says on fd within 2 s (NUL-terminated, "" for a
+ * close without a word). */
+static const char *answer(int fd, char *buf, size_t size)
+{
+	struct timeval tv = {2, 0};
+	size_t n = 0;
+	ssize_t r;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (n + 1 < size && (r = recv(fd, buf + n, size - n - 1, 0)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* An HTTP reply's status code; 0 for none. */
+static int status_of(const char *reply)
+{
+	return strncmp(reply, "HTTP/1.", 7) == 0 ? atoi(reply + 9) : 0;
+}
+
+/* The bureau page's listener is bounded as the line protocol's are: a
+ * request must be whole within line_deadline of the accept (evhttp's
+ * timeout restarted with each header line: a client sending one every
+ * half second was still connected after 6 s with a 2 s deadline), at
+ * most 8 connections from one address and 64 in all (evhttp took every
+ * one it was offered). The line protocol serves on meanwhile. */
+static void test_http_listener_bounded(void **state)
+{
+	static int fds[80];
+	struct daemon d2;
+	struct client c;
+	struct timeval t0, t1;
+	char buf[4096];
+	double secs;
+	int port = free_port(), fd, i, n = 0, open_after = 0, closed = 0;
+	int first, per_peer, in_all, ping, last;
+	const char *l;
+
+	(void)state;
+	daemon_own(&d2,
+	           "[server]\nlisten = unix:%s\nhttp = 127.0.0.1:%d\n"
+	           "line_deadline = 2\nlog_level = error\n",
+	           d2.sock, port);
+	d2.pid =
+	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(d2.pid > 0);
+	assert_int_equal(client_open(&c, d2.sock), 0);
+	/* from here the daemon is stopped before any assertion */
+	http_get(port, "/pools.csv", buf, sizeof(buf));
+	first = status_of(buf);
+
+	/* a header line every half second, never the blank line */
+	fd = tcp_from(1, port);
+	gettimeofday(&t0, NULL);
+	if (send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL) == 16)
+		for (i = 0; i < 12; i++) {
+			char b;
+			usleep(500000);
+			if (send(fd, "X-A: b\r\n", 8, MSG_NOSIGNAL) != 8 ||
+			    recv(fd, &b, 1, MSG_DONTWAIT) == 0)
+				break;
+		}
+	gettimeofday(&t1, NULL);
+	close(fd);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+
+	/* 8 from 127.0.0.1 are held, the 9th is told 503; 8 more from
+	 * each of 127.0.0.2 to .8 take the 64 places, and one from .9
+	 * finds none */
+	for (i = 0; i < 64; i++)
+		if ((fds[n] = tcp_from(1 + i / 8, port)) >= 0)
+			n++;
+	fd = tcp_from(1, port);
+	per_peer = status_of(answer(fd, buf, sizeof(buf)));
+	close(fd);
+	fd = tcp_from(9, port);
+	in_all = status_of(answer(fd, buf, sizeof(buf)));
+	close(fd);
+	l = client_req(&c, "PING");
+	ping = l != NULL && strncmp(l, "OK", 2) == 0;
+	/* they were held until now; the deadline closes them all */
+	for (i = 0; i < n; i++)
+		open_after += !peer_closed(fds[i]);
+	sleep(3);
+	for (i = 0; i < n; i++) {
+		closed += peer_closed(fds[i]);
+		close(fds[i]);
+	}
+	http_get(port, "/pools.csv", buf, sizeof(buf));
+	last = status_of(buf);
+	client_close(&c);
+	assert_int_equal(daemon_stop(&d2), 0);
+	daemon_cleanup(&d2);
+	print_message("header trickle open for %.1f s; %d of 64 connections "
+	              "held, %d closed by the deadline; a 9th from one "
+	              "address: %d, a 65th: %d\n",
+	              secs, open_after, closed, per_peer, in_all);
+	assert_int_equal(first, 200);
+	assert_true(secs < 3.0);
+	assert_int_equal(n, 64);
+	assert_int_equal(per_peer, 503);
+	assert_int_equal(in_all, 503);
+	assert_true(ping);
+	assert_int_equal(open_after, 64);
+	assert_int_equal(closed, 64);
+	assert_int_equal(last, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +376,7 @@ int main(void)
 	    cmocka_unit_test(test_never_reading_client_closed),
 	    cmocka_unit_test(test_slow_reader_closed),
 	    cmocka_unit_test(test_output_memory_returned),
+	    cmocka_unit_test(test_http_listener_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

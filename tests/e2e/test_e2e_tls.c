@@ -392,7 +392,7 @@ static void test_page_over_tls(void **state)
 	assert_int_equal(SSL_write(ssl, req, (int)strlen(req)),
 	                 (int)strlen(req));
 	tls_read_all(ssl, buf, sizeof(buf));
-	expect_prefix(buf, "HTTP/1.0 200 OK\r\n");
+	expect_prefix(buf, "HTTP/1.1 200 OK\r\n");
 	assert_non_null(strstr(buf, "Content-Type: text/csv; charset=utf-8"));
 	/* the six seed pools, nothing drawn yet */
 	assert_non_null(strstr(buf, "\r\n\r\npool,period,budget,"));
