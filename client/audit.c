@@ -357,7 +357,8 @@ int audit_checkpoint_parse(const char *text, size_t len, struct audit_cp *cp)
 		return VD_EINVAL;
 	/* "OK seq=.. hash=.." as sent, or the same without "OK " */
 	n = (size_t)snprintf(line, sizeof(line), "%s%.*s",
-	                     strncmp(text, "OK ", 3) == 0 ? "" : "OK ",
+	                     len >= 3 && memcmp(text, "OK ", 3) == 0 ? ""
+	                                                             : "OK ",
 	                     (int)len, text);
 	if (reply_parse(line, n, &r) != 0 || r.kind != REPLY_OK)
 		return VD_EINVAL;

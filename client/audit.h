@@ -67,7 +67,8 @@ int audit_export(struct session *s, uint64_t after, uint64_t limit, int csv,
 
 /* Parse a checkpoint: the JSON `vouchctl checkpoint --json` prints, or a
  * line of key=value pairs ("OK seq=.. hash=.. time=.. key=.. sig=..").
- * 0 or VD_EINVAL. */
+ * text is len bytes (no NUL needed; none is read past them). 0 or
+ * VD_EINVAL. */
 int audit_checkpoint_parse(const char *text, size_t len, struct audit_cp *cp);
 
 /* Verify an export read from in: every line canonical, seqs consecutive,

@@ -256,14 +256,89 @@ static int json_columns(const char *line, char store[C_N][96], char **v,
 	return rc;
 }
 
-int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
-                int progress, struct report_stats *st)
+/* report_file's side of report_read: records gathered into pend and
+ * sent as a batch when REPORT_BATCH are in. */
+struct sender {
+	struct session *s;
+	const char *provider;
+	FILE *err;
+	int progress;
+	struct report_stats *st;
+	struct pend *pend;
+	size_t n;
+};
+
+static int gather(void *arg, long line, const char *text)
 {
-	static struct pend pend[REPORT_BATCH];
-	static char store[C_N][96];
-	char buf[4096], *fields[16], *v[C_N];
-	int idx[C_N], nf, i, rc, ndjson, have = 1;
-	size_t n = 0;
+	struct sender *x = arg;
+	int rc;
+
+	snprintf(x->pend[x->n].text, sizeof(x->pend[x->n].text), "%s", text);
+	x->pend[x->n++].line = line;
+	if (x->n < REPORT_BATCH)
+		return 0;
+	if ((rc = send_batch(x->s, x->provider, x->pend, x->n, x->err,
+	                     x->st)) != 0)
+		return rc;
+	x->n = 0;
+	if (x->progress)
+		fprintf(stderr,
+		        "\r%ld lines: %ld accepted, %ld duplicate, %ld refused",
+		        x->st->lines, x->st->accepted, x->st->duplicate,
+		        x->st->refused);
+	return 0;
+}
+
+/* The CSV header's columns into idx; 0, or 2 when a needed one is
+ * missing (reported on err). */
+static int csv_header(char *buf, int *idx, FILE *err)
+{
+	char *fields[16];
+	int nf = split(buf, fields, 16), i, k;
+
+	for (i = 0; i < nf; i++)
+		for (k = 0; k < C_N; k++)
+			if (strcmp(fields[i], col_names[k]) == 0)
+				idx[k] = i;
+	for (i = 0; i < C_CLASS; i++)
+		if (idx[i] < 0) {
+			fprintf(err, "line 1: the header has no '%s' column\n",
+			        col_names[i]);
+			return 2;
+		}
+	return 0;
+}
+
+/* One record line (buf, NUL-ended) into its canonical text; 0, or -1
+ * with the reason on err. */
+static int read_line(const char *provider, char *buf, int ndjson,
+                     const int *idx, long lineno, FILE *err,
+                     char text[RECORD_LINE_MAX])
+{
+	char store[C_N][96], *v[C_N];
+	const char *why = "too few columns";
+	struct record r;
+
+	if ((ndjson ? json_columns(buf, store, v, &why)
+	            : csv_columns(buf, idx, v)) < 0) {
+		fprintf(err, "line %ld: %s\n", lineno, why);
+		return -1;
+	}
+	if (make_record(provider, v, lineno, err, &r) < 0)
+		return -1;
+	if (record_format(&r, text, RECORD_LINE_MAX) < 0) {
+		fprintf(err, "line %ld: bad id, org, unit, class or project\n",
+		        lineno);
+		return -1;
+	}
+	return 0;
+}
+
+int report_read(FILE *f, const char *provider, FILE *err,
+                struct report_stats *st, report_each_fn each, void *arg)
+{
+	char buf[4096], text[RECORD_LINE_MAX];
+	int idx[C_N], i, rc, ndjson, have = 1;
 	long lineno = 1;
 
 	memset(st, 0, sizeof(*st));
@@ -273,28 +348,13 @@ int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
 	for (i = 0; i < C_N; i++)
 		idx[i] = -1;
 	if (!ndjson) {
-		nf = split(buf, fields, 16);
-		for (i = 0; i < nf; i++) {
-			int k;
-			for (k = 0; k < C_N; k++)
-				if (strcmp(fields[i], col_names[k]) == 0)
-					idx[k] = i;
-		}
-		for (i = 0; i < C_CLASS; i++)
-			if (idx[i] < 0) {
-				fprintf(err,
-				        "line 1: the header has no '%s' "
-				        "column\n",
-				        col_names[i]);
-				return 2;
-			}
+		if ((rc = csv_header(buf, idx, err)) != 0)
+			return rc;
 		lineno++;
 		have = fgets(buf, sizeof(buf), f) != NULL;
 	}
 	/* buf holds line `lineno` (the first record line) */
 	for (; have; lineno++, have = fgets(buf, sizeof(buf), f) != NULL) {
-		const char *why = "too few columns";
-		struct record r;
 		size_t len = strlen(buf);
 		if (len == sizeof(buf) - 1 && buf[len - 1] != '\n') {
 			int ch;
@@ -306,38 +366,26 @@ int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
 			st->refused++;
 		} else if (strspn(buf, " \t\r\n") != len) {
 			st->lines++;
-			if ((ndjson ? json_columns(buf, store, v, &why)
-			            : csv_columns(buf, idx, v)) < 0) {
-				fprintf(err, "line %ld: %s\n", lineno, why);
+			if (read_line(provider, buf, ndjson, idx, lineno, err,
+			              text) < 0)
 				st->refused++;
-			} else if (make_record(provider, v, lineno, err, &r) <
-			           0) {
-				st->refused++;
-			} else if (record_format(&r, pend[n].text,
-			                         sizeof(pend[n].text)) < 0) {
-				fprintf(err,
-				        "line %ld: bad id, org, unit, class or "
-				        "project\n",
-				        lineno);
-				st->refused++;
-			} else {
-				pend[n++].line = lineno;
-			}
-		}
-		if (n == REPORT_BATCH) {
-			if ((rc = send_batch(s, provider, pend, n, err, st)) !=
-			    0)
+			else if ((rc = each(arg, lineno, text)) != 0)
 				return rc;
-			n = 0;
-			if (progress)
-				fprintf(stderr,
-				        "\r%ld lines: %ld accepted, %ld "
-				        "duplicate, %ld refused",
-				        st->lines, st->accepted, st->duplicate,
-				        st->refused);
 		}
 	}
-	if (n > 0 && (rc = send_batch(s, provider, pend, n, err, st)) != 0)
+	return 0;
+}
+
+int report_file(struct session *s, const char *provider, FILE *f, FILE *err,
+                int progress, struct report_stats *st)
+{
+	static struct pend pend[REPORT_BATCH];
+	struct sender x = {s, provider, err, progress, st, pend, 0};
+	int rc;
+
+	if ((rc = report_read(f, provider, err, st, gather, &x)) != 0)
+		return rc;
+	if (x.n > 0 && (rc = send_batch(s, provider, pend, x.n, err, st)) != 0)
 		return rc;
 	if (progress)
 		fprintf(stderr, "\r%*s\r", 60, "");

@@ -219,21 +219,30 @@ static int handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
-int config_load(struct config *c, const char *file, char *err, size_t len)
+int config_read(struct config *c, FILE *f, const char *name, char *err,
+                size_t len)
 {
-	struct parse p = {c, NULL, file, 0, 0, 0, err, len};
+	struct parse p = {c, f, name, 0, 0, 0, err, len};
 	int rc;
 
-	p.f = fopen(file, "r");
-	if (p.f == NULL) {
-		snprintf(err, len, "%s: %s", file, strerror(errno));
-		return VD_EIO;
-	}
 	rc = ini_parse_stream(reader, &p, handler, &p);
-	fclose(p.f);
 	if (!p.failed && rc > 0) {
-		snprintf(err, len, "%s:%d: expected 'key = value'", file, rc);
+		snprintf(err, len, "%s:%d: expected 'key = value'", name, rc);
 		p.failed = 1;
 	}
 	return p.failed ? VD_EINVAL : 0;
+}
+
+int config_load(struct config *c, const char *file, char *err, size_t len)
+{
+	FILE *f = fopen(file, "r");
+	int rc;
+
+	if (f == NULL) {
+		snprintf(err, len, "%s: %s", file, strerror(errno));
+		return VD_EIO;
+	}
+	rc = config_read(c, f, file, err, len);
+	fclose(f);
+	return rc;
 }

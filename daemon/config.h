@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CONFIG_PATH 1024
 #define CONFIG_MAX_LISTEN 8
@@ -37,8 +38,18 @@ struct config {
 
 void config_defaults(struct config *c);
 
-/* Read [server] of file into c (on top of what c holds). */
+/* Read [server] of file into c (on top of what c holds) with config_read.
+ * 0; VD_EIO when file cannot be opened, VD_EINVAL for a bad setting, with
+ * the reason in err. */
 int config_load(struct config *c, const char *file, char *err, size_t len);
+
+/* The same from an open stream, read to its end (not closed); name is
+ * the file's for messages ("name:line: reason"). An unknown section or
+ * key, a bad value, a line that is no "key = value" or longer than
+ * inih's line buffer: VD_EINVAL, the first reason in err, c possibly
+ * changed by the lines before it. */
+int config_read(struct config *c, FILE *f, const char *name, char *err,
+                size_t len);
 
 /* Set one key as the file would; where names the source for messages
  * ("file:line" or "--key"). */

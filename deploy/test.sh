@@ -1,7 +1,7 @@
 #!/bin/sh
 # The README's second command and what CI runs: install the dependencies,
 # build twice (optimised, and with AddressSanitizer + UBSan), run every test
-# in both trees, then each fuzzer for 60 s where clang is available. Exits
+# in both trees, then each fuzzer for 30 s where clang is available. Exits
 # non-zero when any build step, test or fuzzer fails.
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,8 +15,12 @@ ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build/asan --output-on-failure -j"$(nproc)"
 
-# The parsers' fuzzers, 60 seconds each, when clang with libFuzzer is here
-# (deploy/install-deps.sh does not install clang: it is optional).
+# The parsers' fuzzers, 30 seconds each (seven of them: about 3.5 minutes),
+# when clang with libFuzzer is here (deploy/install-deps.sh does not
+# install clang: it is optional). Each has its own input bound: a request
+# or reply line is at most 4 KiB, a policy source several files of a few
+# KiB, a billing export and a journal export many lines (an export line
+# may be 16 KiB).
 fuzz_probe=$(mktemp -d)
 if command -v clang >/dev/null 2>&1 &&
 	printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$fuzz_probe/p.c" &&
@@ -25,11 +29,13 @@ if command -v clang >/dev/null 2>&1 &&
 	deploy/build.sh build/fuzz -DCMAKE_C_COMPILER=clang -DFUZZ=ON \
 		-DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	n=0
-	for t in req reply route; do
+	for tl in req:4200 reply:4200 route:4200 policy:16384 config:4200 \
+		report:16384 audit:40000; do
+		t=${tl%%:*}
 		mkdir -p "build/fuzz/corpus-$t"
 		rc=0
-		(cd build/fuzz && "tests/fuzz/fuzz_$t" -max_total_time=60 \
-			-max_len=4200 -print_final_stats=1 \
+		(cd build/fuzz && "tests/fuzz/fuzz_$t" -max_total_time=30 \
+			-max_len="${tl#*:}" -print_final_stats=1 \
 			-dict="../../tests/fuzz/$t.dict" "corpus-$t" \
 			"../../tests/fuzz/corpus/$t" >"fuzz-$t.log" 2>&1) || rc=$?
 		tail -n 12 "build/fuzz/fuzz-$t.log"

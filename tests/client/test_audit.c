@@ -187,6 +187,25 @@ static void test_checkpoint(void **state)
 	sig_key_free(k);
 }
 
+/* The text is len bytes, not a string: a checkpoint file of blanks or a
+ * short "OK" must be refused without a byte read past it (the ASan tree
+ * saw audit_checkpoint_parse read past " \n" looking for "OK "). */
+static void test_checkpoint_bounds(void **state)
+{
+	static const char *const texts[] = {" \n", "OK", "O", "\n"};
+	struct audit_cp cp;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t n = strlen(texts[i]);
+		char *t = malloc(n);
+		memcpy(t, texts[i], n);
+		assert_int_equal(audit_checkpoint_parse(t, n, &cp), VD_EINVAL);
+		free(t);
+	}
+}
+
 /* A good export: two USAGEs; a BATCH of three lines, the second a record
  * already in (no entry of its own), with a grant between its records;
  * a provider's VOID; the bureau's VOID (nothing signed). Every
@@ -518,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(test_entry_json),
 	    cmocka_unit_test(test_verify),
 	    cmocka_unit_test(test_checkpoint),
+	    cmocka_unit_test(test_checkpoint_bounds),
 	    cmocka_unit_test(test_sigs_good),
 	    cmocka_unit_test(test_sigs_tampered),
 	    cmocka_unit_test(test_sigs_rekey),
