@@ -80,96 +80,92 @@ static void send_reply(struct hconn *c, struct httpd_reply *r)
 	evtimer_add(c->timer, &tv);
 }
 
-/* A reply made here: a refusal of the request, its reason the body. */
-static void refuse(struct hconn *c, struct httpd_reply *r, int code,
-                   const char *reason, const char *why)
+int httpd_parse(char *buf, size_t n, struct httpd_head *h)
 {
-	r->code = code;
-	r->reason = reason;
-	r->headers[0] = "Content-Type: text/plain; charset=utf-8";
-	r->headers[1] = code == 405 ? "Allow: GET" : NULL;
-	r->headers[2] = NULL;
-	evbuffer_add_printf(r->body, "%s\n", why);
-	send_reply(c, r);
-}
+	char *target, *version;
+	size_t i;
 
-/* The request line of a whole head (NUL-terminated, at its first line
- * end): answer it. */
-static void serve(struct hconn *c, char *head)
-{
-	struct httpd_reply r;
-	char *target, *version, *end;
-
-	memset(&r, 0, sizeof(r));
-	if ((r.body = evbuffer_new()) == NULL) {
-		hconn_free(c);
-		return;
+	memset(h, 0, sizeof(*h));
+	if (n > HTTPD_HEAD_MAX)
+		n = HTTPD_HEAD_MAX;
+	/* a NUL byte in a head is no HTTP */
+	if (memchr(buf, '\0', n) != NULL)
+		return VD_EINVAL;
+	buf[n] = '\0';
+	for (i = 0; i + 1 < n; i++)
+		if (buf[i] == '\n' &&
+		    (buf[i + 1] == '\n' ||
+		     (buf[i + 1] == '\r' && i + 2 < n && buf[i + 2] == '\n')))
+			break;
+	if (i + 1 >= n) {
+		if (n < HTTPD_HEAD_MAX)
+			return 0;
+		h->status = 431;
+		h->reason = "Request Header Fields Too Large";
+		h->why = "request line and headers over 8 KiB";
+		return 1;
 	}
-	end = head + strcspn(head, "\r\n");
-	*end = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
 	/* METHOD SP target SP version, nothing else */
-	target = strchr(head, ' ');
+	target = strchr(buf, ' ');
 	version = target ? strchr(target + 1, ' ') : NULL;
 	if (target == NULL || version == NULL || target[1] != '/' ||
 	    strchr(version + 1, ' ') != NULL) {
-		refuse(c, &r, 400, "Bad Request", "bad request line");
-		evbuffer_free(r.body);
-		return;
+		h->status = 400;
+		h->reason = "Bad Request";
+		h->why = "bad request line";
+		return 1;
 	}
 	*target++ = '\0';
 	*version++ = '\0';
 	if (strcmp(version, "HTTP/1.1") != 0 &&
-	    strcmp(version, "HTTP/1.0") != 0)
-		refuse(c, &r, 505, "HTTP Version Not Supported",
-		       "HTTP/1.0 or HTTP/1.1 only");
-	else if (strcmp(head, "GET") != 0)
-		refuse(c, &r, 405, "Method Not Allowed", "GET only");
-	else {
-		c->h->cb(target, &r, c->h->arg);
-		send_reply(c, &r);
-	}
-	evbuffer_free(r.body);
+	    strcmp(version, "HTTP/1.0") != 0) {
+		h->status = 505;
+		h->reason = "HTTP Version Not Supported";
+		h->why = "HTTP/1.0 or HTTP/1.1 only";
+	} else if (strcmp(buf, "GET") != 0) {
+		h->status = 405;
+		h->reason = "Method Not Allowed";
+		h->why = "GET only";
+	} else
+		h->target = target;
+	return 1;
 }
 
 /* Bytes of the head have come: serve it once it is whole (its blank
- * line), refuse it past HTTPD_HEAD_MAX. */
+ * line), refuse it when it cannot be served. */
 static void read_cb(struct bufferevent *bev, void *arg)
 {
 	struct hconn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	char head[HTTPD_HEAD_MAX + 1];
-	size_t n = evbuffer_get_length(in), i;
+	size_t n = evbuffer_get_length(in);
+	struct httpd_head h;
+	struct httpd_reply r;
+	int rc;
 
 	if (c->replying)
 		return;
 	if (n > HTTPD_HEAD_MAX)
 		n = HTTPD_HEAD_MAX;
 	evbuffer_copyout(in, head, n);
-	head[n] = '\0';
-	/* a NUL byte in a head is no HTTP; the line protocol's listeners
-	 * are where lines go */
-	if (memchr(head, '\0', n) != NULL) {
+	if ((rc = httpd_parse(head, n, &h)) == 0)
+		return;
+	memset(&r, 0, sizeof(r));
+	if (rc < 0 || (r.body = evbuffer_new()) == NULL) {
 		hconn_free(c);
 		return;
 	}
-	for (i = 0; i + 1 < n; i++)
-		if (head[i] == '\n' &&
-		    (head[i + 1] == '\n' || (head[i + 1] == '\r' && i + 2 < n &&
-		                             head[i + 2] == '\n'))) {
-			serve(c, head);
-			return;
-		}
-	if (evbuffer_get_length(in) >= HTTPD_HEAD_MAX) {
-		struct httpd_reply r;
-		memset(&r, 0, sizeof(r));
-		if ((r.body = evbuffer_new()) == NULL) {
-			hconn_free(c);
-			return;
-		}
-		refuse(c, &r, 431, "Request Header Fields Too Large",
-		       "request line and headers over 8 KiB");
-		evbuffer_free(r.body);
-	}
+	if (h.status != 0) {
+		r.code = h.status;
+		r.reason = h.reason;
+		r.headers[0] = "Content-Type: text/plain; charset=utf-8";
+		r.headers[1] = h.status == 405 ? "Allow: GET" : NULL;
+		evbuffer_add_printf(r.body, "%s\n", h.why);
+	} else
+		c->h->cb(h.target, &r, c->h->arg);
+	send_reply(c, &r);
+	evbuffer_free(r.body);
 }
 
 /* The reply is out: done. */

@@ -60,6 +60,23 @@ struct sockaddr_storage;
 int httpd_resolve(const char *spec, struct sockaddr_storage *ss, int *sslen,
                   char *err, size_t len);
 
+/* A request head, parsed. */
+struct httpd_head {
+	int status;         /* 0: a GET to serve; else the refusal's code */
+	const char *reason; /* the refusal's reason phrase */
+	const char *why;    /* and its body, for people */
+	char *target;       /* the GET's target, in the parsed buffer */
+};
+
+/* Parse the request head in buf[0..n) (the bytes as received; buf has
+ * room for a NUL at n, n at most HTTPD_HEAD_MAX), cutting it up in
+ * place. 0: not whole yet (no blank line, under HTTPD_HEAD_MAX); 1: *h
+ * says what to answer (400 a bad request line, 405 not GET, 431 no
+ * blank line within HTTPD_HEAD_MAX, 505 another version, or a target);
+ * VD_EINVAL: a NUL byte, no HTTP: close without a word. Headers are not
+ * read: no header changes how a GET is answered. */
+int httpd_parse(char *buf, size_t n, struct httpd_head *h);
+
 /* Listen on the address sa (a TCP one); tls: speak TLS with s->tls.
  * name says in the log which listener it is ("bureau page", "metrics").
  * 0, or VD_EIO (cannot bind) or VD_ENOMEM, with a message for people in
