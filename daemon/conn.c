@@ -127,13 +127,34 @@ static void push(struct conn *c)
 		evbuffer_add_buffer(out, c->pend);
 }
 
+/* A reply that cannot be kept (out of memory). Dropped alone, the next
+ * reply would be taken for it (a pipelining client pairs them by
+ * order; tests/fault saw a write committed and never answered, its
+ * connection left open): nothing more is read or sent. */
+static void lose(struct conn *c)
+{
+	if (c->state == CONN_DEAD || c->state == CONN_LOST)
+		return;
+	c->state = CONN_LOST;
+	srv_log(c->s, 1, "%s: out of memory for a reply: closing", c->peer);
+}
+
+/* Nothing more is read; the replies owed are sent, then c closes (a
+ * LOST connection stays LOST: it sends none). */
+static void stop_reading(struct conn *c)
+{
+	if (c->state != CONN_DEAD && c->state != CONN_LOST)
+		c->state = CONN_CLOSING;
+}
+
 static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	const char *b = p;
 
 	if (c->pend == NULL || evbuffer_get_length(out) > 0) {
-		evbuffer_add(out, p, n);
+		if (evbuffer_add(out, p, n) < 0)
+			lose(c);
 		return;
 	}
 	if (lone && evbuffer_get_length(c->pend) == 0) {
@@ -145,8 +166,8 @@ static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 			n -= (size_t)w;
 		}
 	}
-	if (n > 0)
-		evbuffer_add(c->pend, b, n);
+	if (n > 0 && evbuffer_add(c->pend, b, n) < 0)
+		lose(c);
 	if (lone)
 		push(c);
 }
@@ -160,7 +181,7 @@ static void drain_slots(struct conn *c)
 		 * still in flight more replies come with the same commit */
 		int lone =
 		    (sl->next == NULL || !sl->next->ready) && c->npending == 0;
-		if (sl->len)
+		if (sl->len && c->state != CONN_LOST)
 			send_reply(c, sl->data, sl->len, lone);
 		c->slots = sl->next;
 		if (c->slots == NULL)
@@ -186,8 +207,10 @@ static void flush(struct conn *c)
 			sl->len = c->out.len;
 			sl->ready = 1;
 			push_slot(c, sl);
-		} else
+		} else {
 			free(sl);
+			lose(c);
+		}
 	} else if (c->out.len)
 		/* lone: no more request bytes are waiting to be read */
 		send_reply(c, c->out.data, c->out.len,
@@ -220,7 +243,8 @@ static void job_done(struct job *j)
 		if (sl->data) {
 			memcpy(sl->data, c->out.data, c->out.len);
 			sl->len = c->out.len;
-		}
+		} else
+			lose(c);
 		rbuf_reset(&c->out);
 	}
 	sl->ready = 1;
@@ -231,7 +255,8 @@ static void job_done(struct job *j)
 	 * a connection that may read again or close acts now */
 	if (c->push)
 		event_active(c->push, 0, 0);
-	if (c->state == CONN_WAITING || c->state == CONN_CLOSING)
+	if (c->state == CONN_WAITING || c->state == CONN_CLOSING ||
+	    c->state == CONN_LOST)
 		conn_update(c);
 }
 
@@ -274,7 +299,7 @@ static void serve_line(struct conn *c, size_t len)
 	}
 	case DISPATCH_CLOSE:
 		flush(c);
-		c->state = CONN_CLOSING;
+		stop_reading(c);
 		break;
 	}
 }
@@ -331,7 +356,7 @@ static int read_lines(struct conn *c)
 		if (len <= max + 1 && line_room(c, len) < 0) {
 			srv_err(c, VD_ENOMEM, "out of memory");
 			flush(c);
-			c->state = CONN_CLOSING;
+			stop_reading(c);
 			return 0;
 		}
 		/* a CR before the LF is dropped by the parser: allow it */
@@ -351,7 +376,7 @@ static int read_lines(struct conn *c)
 toobig:
 	srv_err(c, VD_ELIMIT, "line too long");
 	flush(c);
-	c->state = CONN_CLOSING;
+	stop_reading(c);
 	return 0;
 }
 
@@ -372,6 +397,7 @@ static void conn_update(struct conn *c)
 		case CONN_DEAD:
 			return;
 		case CONN_CLOSING:
+		case CONN_LOST:
 			/* nothing more is read, so no line is late */
 			evtimer_del(c->deadline);
 			bufferevent_disable(c->bev, EV_READ);
@@ -425,7 +451,7 @@ void conn_stop(struct conn *c)
 {
 	if (c->state == CONN_DEAD)
 		return;
-	c->state = CONN_CLOSING;
+	stop_reading(c);
 	conn_update(c);
 }
 

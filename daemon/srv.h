@@ -101,6 +101,10 @@ enum conn_state {
 	                 answered, so that it sees them */
 	CONN_OUTPUT,  /* over output_limit: not read until the peer reads */
 	CONN_CLOSING, /* nothing more is read; close once all is sent */
+	CONN_LOST,    /* a reply could not be kept (out of memory): the
+	                 client would take the next one for it, so nothing
+	                 more is read or sent; close once the queued writes
+	                 are answered and what was sent before has left */
 	CONN_DEAD     /* the socket is gone; the struct waits for the
 	                 replies of its queued writes, then is freed */
 };
