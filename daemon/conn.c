@@ -420,8 +420,12 @@ static void conn_update(struct conn *c)
 				break;
 			}
 			if (!c->eof &&
-			    !(bufferevent_get_enabled(c->bev) & EV_READ))
-				bufferevent_enable(c->bev, EV_READ);
+			    !(bufferevent_get_enabled(c->bev) & EV_READ) &&
+			    bufferevent_enable(c->bev, EV_READ) < 0) {
+				/* never read again: its client would wait */
+				conn_close(c);
+				return;
+			}
 			if (read_lines(c)) {
 				if (c->eof) {
 					/* every whole line the peer sent
@@ -499,8 +503,10 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		/* libevent's TLS bufferevent stops writing too when it reads
 		 * the peer's close_notify, and would not start again for
 		 * replies added behind those it holds */
-		bufferevent_enable(c->bev, EV_WRITE);
-		conn_update(c);
+		if (bufferevent_enable(c->bev, EV_WRITE) < 0)
+			conn_close(c);
+		else
+			conn_update(c);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
@@ -645,7 +651,12 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		c->handshaking = 1;
 		evtimer_add(c->deadline, &hs);
 	}
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/* libevent allocates to watch a socket: without it the connection
+	 * would never be read, and its client would wait for ever */
+	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) < 0) {
+		conn_close(c);
+		return;
+	}
 	c->next = s->conns;
 	if (s->conns)
 		s->conns->prev = c;
