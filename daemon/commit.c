@@ -18,6 +18,9 @@
 struct worker {
 	pthread_t thread;
 	struct server *s;
+	/* made before the thread starts: its failure refuses the start
+	 * (made by the thread, it was an abort(); tests/fault) */
+	struct sig_verifier *v;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
@@ -178,12 +181,9 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct commitq *q = w->s->q;
-	struct sig_verifier *v = NULL;
 	struct job *j;
 	int ok;
 
-	if (sig_verifier_new(&v) < 0)
-		abort();
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->head == NULL && !w->stop)
@@ -199,9 +199,9 @@ static void *worker_main(void *arg)
 		j->next = NULL;
 		pthread_mutex_unlock(&w->mu);
 
-		ok = !j->is_signed ||
-		     sig_verifier_check(v, j->pub, j->msg, j->msglen, j->sig) ==
-		         0;
+		ok =
+		    !j->is_signed || sig_verifier_check(w->v, j->pub, j->msg,
+		                                        j->msglen, j->sig) == 0;
 		pthread_mutex_lock(&q->mu);
 		if (ok) {
 			/* into the next group commit, in this connection's
@@ -221,7 +221,6 @@ static void *worker_main(void *arg)
 			/* the loop finds it on its next wake-up */
 		}
 	}
-	sig_verifier_free(v);
 	return NULL;
 }
 
@@ -281,15 +280,16 @@ static void teardown(struct server *s)
 
 	for (i = 0; q->workers && i < q->nworkers; i++) {
 		struct worker *w = &q->workers[i];
-		if (!w->started)
-			continue;
-		pthread_mutex_lock(&w->mu);
-		w->stop = 1;
-		pthread_cond_signal(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-		pthread_join(w->thread, NULL);
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
+		if (w->started) {
+			pthread_mutex_lock(&w->mu);
+			w->stop = 1;
+			pthread_cond_signal(&w->cv);
+			pthread_mutex_unlock(&w->mu);
+			pthread_join(w->thread, NULL);
+			pthread_mutex_destroy(&w->mu);
+			pthread_cond_destroy(&w->cv);
+		}
+		sig_verifier_free(w->v);
 	}
 	free(q->workers);
 	q->workers = NULL;
@@ -350,6 +350,10 @@ int commit_start(struct server *s)
 	for (i = 0; i < q->nworkers; i++) {
 		struct worker *w = &q->workers[i];
 		w->s = s;
+		if (sig_verifier_new(&w->v) < 0) {
+			rc = VD_ENOMEM;
+			goto fail;
+		}
 		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->cv, NULL);
 		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {

@@ -153,19 +153,41 @@ static void push(struct conn *c)
 }
 
 /* Bytes are waiting to be written: unless the output deadline is set,
- * set it for them (out_deadline_cb). */
+ * set it for the first output_limit of them (out_deadline_cb). Not all
+ * of them: one reply may be far larger (JOURNAL, LINES: tens of MB),
+ * and a reader taking 300 KB/s was cut off in the middle of a 3 MB one
+ * with idle_timeout = 2. */
 static void out_deadline_set(struct conn *c)
 {
 	struct timeval tv = {c->s->cfg.idle_timeout, 0};
-
-	size_t q = queued(c);
+	size_t q = queued(c), limit = (size_t)c->s->cfg.output_limit;
 
 	if (q > c->out_peak)
 		c->out_peak = q;
 	if (q == 0 || evtimer_pending(c->out_deadline, NULL))
 		return;
-	c->out_mark = c->out_added;
+	c->out_mark = c->out_added - q + (q < limit ? q : limit);
 	evtimer_add(c->out_deadline, &tv);
+}
+
+/* A reply that cannot be kept (out of memory). Dropped alone, the next
+ * reply would be taken for it (a pipelining client pairs them by
+ * order; tests/fault saw a write committed and never answered, its
+ * connection left open): nothing more is read or sent. */
+static void lose(struct conn *c)
+{
+	if (c->state == CONN_DEAD || c->state == CONN_LOST)
+		return;
+	c->state = CONN_LOST;
+	srv_log(c->s, 1, "%s: out of memory for a reply: closing", c->peer);
+}
+
+/* Nothing more is read; the replies owed are sent, then c closes (a
+ * LOST connection stays LOST: it sends none). */
+static void stop_reading(struct conn *c)
+{
+	if (c->state != CONN_DEAD && c->state != CONN_LOST)
+		c->state = CONN_CLOSING;
 }
 
 static void send_reply(struct conn *c, const void *p, size_t n, int lone)
@@ -175,7 +197,8 @@ static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 
 	c->out_added += n;
 	if (c->pend == NULL || evbuffer_get_length(out) > 0) {
-		evbuffer_add(out, p, n);
+		if (evbuffer_add(out, p, n) < 0)
+			lose(c);
 		out_deadline_set(c);
 		return;
 	}
@@ -188,8 +211,8 @@ static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 			n -= (size_t)w;
 		}
 	}
-	if (n > 0)
-		evbuffer_add(c->pend, b, n);
+	if (n > 0 && evbuffer_add(c->pend, b, n) < 0)
+		lose(c);
 	if (lone)
 		push(c);
 	out_deadline_set(c);
@@ -204,7 +227,7 @@ static void drain_slots(struct conn *c)
 		 * still in flight more replies come with the same commit */
 		int lone =
 		    (sl->next == NULL || !sl->next->ready) && c->npending == 0;
-		if (sl->len)
+		if (sl->len && c->state != CONN_LOST)
 			send_reply(c, sl->data, sl->len, lone);
 		c->slots = sl->next;
 		if (c->slots == NULL)
@@ -230,8 +253,10 @@ static void flush(struct conn *c)
 			sl->len = c->out.len;
 			sl->ready = 1;
 			push_slot(c, sl);
-		} else
+		} else {
 			free(sl);
+			lose(c);
+		}
 	} else if (c->out.len)
 		/* lone: no more request bytes are waiting to be read */
 		send_reply(c, c->out.data, c->out.len,
@@ -264,7 +289,8 @@ static void job_done(struct job *j)
 		if (sl->data) {
 			memcpy(sl->data, c->out.data, c->out.len);
 			sl->len = c->out.len;
-		}
+		} else
+			lose(c);
 		rbuf_reset(&c->out);
 	}
 	sl->ready = 1;
@@ -275,7 +301,8 @@ static void job_done(struct job *j)
 	 * a connection that may read again or close acts now */
 	if (c->push)
 		event_active(c->push, 0, 0);
-	if (c->state == CONN_WAITING || c->state == CONN_CLOSING)
+	if (c->state == CONN_WAITING || c->state == CONN_CLOSING ||
+	    c->state == CONN_LOST)
 		conn_update(c);
 }
 
@@ -318,7 +345,7 @@ static void serve_line(struct conn *c, size_t len)
 	}
 	case DISPATCH_CLOSE:
 		flush(c);
-		c->state = CONN_CLOSING;
+		stop_reading(c);
 		break;
 	}
 }
@@ -375,7 +402,7 @@ static int read_lines(struct conn *c)
 		if (len <= max + 1 && line_room(c, len) < 0) {
 			srv_err(c, VD_ENOMEM, "out of memory");
 			flush(c);
-			c->state = CONN_CLOSING;
+			stop_reading(c);
 			return 0;
 		}
 		/* a CR before the LF is dropped by the parser: allow it */
@@ -395,7 +422,7 @@ static int read_lines(struct conn *c)
 toobig:
 	srv_err(c, VD_ELIMIT, "line too long");
 	flush(c);
-	c->state = CONN_CLOSING;
+	stop_reading(c);
 	return 0;
 }
 
@@ -416,6 +443,7 @@ static void conn_update(struct conn *c)
 		case CONN_DEAD:
 			return;
 		case CONN_CLOSING:
+		case CONN_LOST:
 			/* nothing more is read, so no line is late */
 			evtimer_del(c->deadline);
 			bufferevent_disable(c->bev, EV_READ);
@@ -438,8 +466,12 @@ static void conn_update(struct conn *c)
 				break;
 			}
 			if (!c->eof &&
-			    !(bufferevent_get_enabled(c->bev) & EV_READ))
-				bufferevent_enable(c->bev, EV_READ);
+			    !(bufferevent_get_enabled(c->bev) & EV_READ) &&
+			    bufferevent_enable(c->bev, EV_READ) < 0) {
+				/* never read again: its client would wait */
+				conn_close(c);
+				return;
+			}
 			if (read_lines(c)) {
 				if (c->eof) {
 					/* every whole line the peer sent
@@ -469,7 +501,7 @@ void conn_stop(struct conn *c)
 {
 	if (c->state == CONN_DEAD)
 		return;
-	c->state = CONN_CLOSING;
+	stop_reading(c);
 	conn_update(c);
 }
 
@@ -517,8 +549,10 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		/* libevent's TLS bufferevent stops writing too when it reads
 		 * the peer's close_notify, and would not start again for
 		 * replies added behind those it holds */
-		bufferevent_enable(c->bev, EV_WRITE);
-		conn_update(c);
+		if (bufferevent_enable(c->bev, EV_WRITE) < 0)
+			conn_close(c);
+		else
+			conn_update(c);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)
@@ -539,11 +573,12 @@ static void deadline_cb(evutil_socket_t fd, short what, void *arg)
 	conn_close(c);
 }
 
-/* idle_timeout after the output deadline was set: were the bytes then
- * queued all written? Then it is set again for what waits now, if
- * anything does; else the peer reads too slowly to be served (it must
- * take output_limit in idle_timeout, 3.5 KB/s with the defaults), and a
- * connection whose replies pile up unread is closed as an idle one is. */
+/* idle_timeout after the output deadline was set: were the bytes it was
+ * set for written? Then it is set again for what waits now, if anything
+ * does; else the peer reads too slowly to be served (it must take
+ * output_limit, or all there was if less, in idle_timeout: 3.5 KB/s with
+ * the defaults), and a connection whose replies pile up unread is closed
+ * as an idle one is. */
 static void out_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -652,7 +687,12 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 		c->handshaking = 1;
 		evtimer_add(c->deadline, &hs);
 	}
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/* libevent allocates to watch a socket: without it the connection
+	 * would never be read, and its client would wait for ever */
+	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) < 0) {
+		conn_close(c);
+		return;
+	}
 	c->next = s->conns;
 	if (s->conns)
 		s->conns->prev = c;

@@ -15,6 +15,10 @@
  *                         half-close, or TLS close_notify) and every whole
  *                         line it sent before is served
  *   CLOSING  -> freed     every write answered and every reply sent
+ *   any      -> LOST      a reply could not be kept (out of memory):
+ *                         the replies before it are sent, none after
+ *   LOST     -> freed     every write answered and what was sent before
+ *                         has left
  *   any      -> DEAD      the peer is gone (an error, idle_timeout with
  *                         nothing read or nothing of its replies taken,
  *                         replies queued idle_timeout ago not all taken
@@ -38,7 +42,8 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
                  int tls);
 
 /* Stop reading c; close it once what it has read is answered and sent
- * (SIGTERM). */
+ * (SIGTERM; a LOST connection sends nothing more and closes as it
+ * would). */
 void conn_stop(struct conn *c);
 
 /* The destructor: unlinks c, frees its socket and events at once and the

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <netdb.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -297,6 +298,35 @@ static int tls_setup(struct server *s, char *err, size_t len)
 	return 0;
 }
 
+/* OpenSSL makes its random generators, and fetches the Ed25519
+ * signature algorithm, on their first use. When an allocation failed
+ * then (the first HELLO, the first AUTH), every later use in the process
+ * failed too: the daemon ran on and answered each HELLO "ERR INTERNAL no
+ * randomness", or each AUTH "ERR AUTH" (tests/fault). Their first use is
+ * here, where a failure refuses the start: randomness, and a signature
+ * of the server's key verified. */
+static int crypto_ready(struct server *s, char *err, size_t len)
+{
+	static const char msg[] = "vouchd-start";
+	uint8_t b[32], sig[SIG_LEN];
+	struct sig_pub *p = NULL;
+	int ok;
+
+	if (RAND_bytes(b, sizeof(b)) != 1) {
+		snprintf(err, len, "no randomness (OpenSSL's RAND_bytes)");
+		return VD_EINTERNAL;
+	}
+	ok = sig_sign(s->key, msg, sizeof(msg), sig) == 0 &&
+	     sig_pub_parse(s->pub, &p) == 0 &&
+	     sig_verify(p, msg, sizeof(msg), sig) == 0;
+	sig_pub_free(p);
+	if (!ok) {
+		snprintf(err, len, "cannot sign and verify with Ed25519");
+		return VD_EINTERNAL;
+	}
+	return 0;
+}
+
 int server_new(const struct config *cfg, struct server **out, char *err,
                size_t len)
 {
@@ -338,7 +368,8 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 		rc = VD_EIO;
 		goto fail;
 	}
-	if ((rc = tls_setup(s, err, len)) < 0)
+	if ((rc = crypto_ready(s, err, len)) < 0 ||
+	    (rc = tls_setup(s, err, len)) < 0)
 		goto fail;
 	for (i = 0; i < s->cfg.nlisten; i++)
 		if ((rc = listen_one(s, s->cfg.listen[i], err, len)) < 0)

@@ -13,7 +13,9 @@ struct server;
 
 /* Open the store in cfg->data, load the policy from cfg->policies (and
  * journal it if it differs from the one the store last recorded), read
- * the server key, bind every listener. On error err says why. */
+ * the server key and sign and verify with it once (OpenSSL's first use
+ * of randomness and Ed25519 happens here, not at a client's HELLO or
+ * AUTH), bind every listener. On error err says why. */
 int server_new(const struct config *cfg, struct server **out, char *err,
                size_t len);
 /* Serve until SIGTERM or SIGINT has been handled (everything read is

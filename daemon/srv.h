@@ -105,6 +105,10 @@ enum conn_state {
 	                 answered, so that it sees them */
 	CONN_OUTPUT,  /* over output_limit: not read until the peer reads */
 	CONN_CLOSING, /* nothing more is read; close once all is sent */
+	CONN_LOST,    /* a reply could not be kept (out of memory): the
+	                 client would take the next one for it, so nothing
+	                 more is read or sent; close once the queued writes
+	                 are answered and what was sent before has left */
 	CONN_DEAD     /* the socket is gone; the struct waits for the
 	                 replies of its queued writes, then is freed */
 };
@@ -132,7 +136,7 @@ struct conn {
 	 * output_limit of replies for ever) */
 	struct event *out_deadline;
 	uint64_t out_added;    /* reply bytes ever handed to the socket */
-	uint64_t out_mark;     /* out_added when out_deadline was set */
+	uint64_t out_mark;     /* what out_added must reach by the deadline */
 	size_t out_peak;       /* the most reply bytes it had waiting */
 	int eof;               /* the peer shut its sending side */
 	int is_unix;           /* on a Unix socket: not counted per peer */

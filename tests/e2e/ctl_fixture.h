@@ -26,15 +26,6 @@ static inline const char *pem(const char *id)
 	return p[i];
 }
 
-static inline void slurp(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-}
-
 /* Run "env -i HOME=.. VOUCHD_ADDR=.. [VOUCHD_ID=who VOUCHD_KEY=<its key>]
  * vouchctl <args>"; stdout in out, stderr in err; the exit code. */
 static inline int ctl(const char *who, const char *fmt, ...)

@@ -56,10 +56,13 @@ static inline int e2e_run(const char *const *argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static inline int client_open(struct client *c, const char *sock)
+/* Connect to the Unix socket sock, trying up to tries times 50 ms apart
+ * (a daemon starting binds it a moment after it is spawned). 0, or -1. */
+static inline int client_open_tries(struct client *c, const char *sock,
+                                    int tries)
 {
 	struct sockaddr_un sa;
-	int tries;
+	int i;
 
 	memset(c, 0, sizeof(*c));
 	memset(&sa, 0, sizeof(sa));
@@ -67,14 +70,20 @@ static inline int client_open(struct client *c, const char *sock)
 	if (strlen(sock) >= sizeof(sa.sun_path))
 		return -1;
 	memcpy(sa.sun_path, sock, strlen(sock));
-	for (tries = 0; tries < 100; tries++) {
+	for (i = 0; i < tries; i++) {
 		c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			return 0;
 		close(c->fd);
-		usleep(50000);
+		if (i + 1 < tries)
+			usleep(50000);
 	}
 	return -1;
+}
+
+static inline int client_open(struct client *c, const char *sock)
+{
+	return client_open_tries(c, sock, 100);
 }
 
 static inline void client_close(struct client *c)
@@ -331,6 +340,17 @@ static inline int http_get(int port, const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 	close(fd);
 	return 0;
+}
+
+/* The file at path in buf (at most size - 1 bytes, NUL-terminated; empty
+ * if it cannot be read). */
+static inline void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
 }
 
 /* SIGTERM; the exit status */
