@@ -27,7 +27,9 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 
 int accept_start(struct server *s, char *err, size_t len)
 {
-	int64_t need = s->cfg.max_connections + ACCEPT_SPARE;
+	/* the HTTP listeners' connections are beside max_connections */
+	int64_t need =
+	    s->cfg.max_connections + ACCEPT_SPARE + 2 * HTTPD_MAX_CONNS;
 	struct rlimit rl;
 
 	s->reserve_fd = -1;
@@ -66,7 +68,14 @@ int accept_start(struct server *s, char *err, size_t len)
 
 void accept_error_cb(struct evconnlistener *lis, void *arg)
 {
-	struct server *s = arg;
+	static const char busy[] = "ERR BUSY out of descriptors\n";
+
+	accept_failed(arg, lis, busy);
+}
+
+void accept_failed(struct server *s, struct evconnlistener *lis,
+                   const char *busy)
+{
 	int e = EVUTIL_SOCKET_ERROR(), i;
 	int64_t now = srv_now();
 
@@ -81,13 +90,13 @@ void accept_error_cb(struct evconnlistener *lis, void *arg)
 		return;
 	/* the reserve makes room to tell one waiting client why */
 	if (s->reserve_fd >= 0) {
-		static const char busy[] = "ERR BUSY out of descriptors\n";
 		int fd;
 		close(s->reserve_fd);
 		fd = accept(evconnlistener_get_fd(lis), NULL, NULL);
 		if (fd >= 0) {
-			ssize_t w = send(fd, busy, sizeof(busy) - 1,
-			                 MSG_NOSIGNAL | MSG_DONTWAIT);
+			ssize_t w = busy ? send(fd, busy, strlen(busy),
+			                        MSG_NOSIGNAL | MSG_DONTWAIT)
+			                 : 0;
 			(void)w;
 			close(fd);
 			srv_count_error(s, "BUSY");

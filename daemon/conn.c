@@ -1,7 +1,6 @@
 #include "conn.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
@@ -27,33 +26,16 @@ struct slot {
 
 static void conn_update(struct conn *c);
 
-/* A connection that had this much output waiting gives its memory
- * back when it goes (conn_trim). */
-#define CONN_TRIM_PEAK (256u << 10)
-
-void conn_trim(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	malloc_trim(0);
-}
-
 /* What remains of a closed connection once nothing refers to it. */
 static void conn_release(struct conn *c)
 {
 	struct server *s = c->s;
 	struct slot *sl, *next;
-	struct timeval later = {1, 0};
 
-	/* glibc keeps freed memory for reuse: 100 connections that had
-	 * filled output_limit left RSS at 93 MB after they closed, 7 MB
-	 * once trimmed. Not at once: libevent frees a bufferevent's buffers
-	 * after this round of callbacks, and a second's delay trims once
-	 * for many closing together */
-	if (c->out_peak >= CONN_TRIM_PEAK && s->ev_trim &&
-	    !evtimer_pending(s->ev_trim, NULL))
-		evtimer_add(s->ev_trim, &later);
+	/* 100 connections that had filled output_limit left RSS at 93 MB
+	 * after they closed, 7 MB once trimmed */
+	if (c->out_peak >= SRV_TRIM_BYTES)
+		srv_trim_later(s);
 
 	for (sl = c->slots; sl; sl = next) {
 		next = sl->next;

@@ -52,8 +52,4 @@ void conn_stop(struct conn *c);
  * closed. */
 void conn_close(struct conn *c);
 
-/* The ev_trim event's callback (struct server): gives the memory of
- * freed connections back to the system. */
-void conn_trim(evutil_socket_t fd, short what, void *arg);
-
 #endif

@@ -14,13 +14,23 @@
 #include "accept.h"
 #include "err.h"
 
-/* A connection: reading its request head, then writing its reply. */
+/* A connection: reading its request head, then writing its reply, then
+ * lingering until the client closes (HTTPD_LINGER seconds at most). */
+enum hstate { H_HEAD, H_REPLY, H_LINGER };
+
+/* Bytes a client may send after its head that are read and dropped
+ * while its reply is written: closing with unread bytes is a reset,
+ * which throws away reply bytes not yet sent (a page lost its last
+ * 570 KB behind a 20 KB body); past this, the reset is the client's. */
+#define HTTPD_LINGER 2
+
 struct hconn {
 	struct httpd *h;
 	struct bufferevent *bev;
-	struct event *timer; /* the head's deadline, then the reply's */
+	struct event *timer; /* the head's deadline, the reply's, the linger */
 	struct hconn *prev, *next;
-	int replying;
+	enum hstate state;
+	size_t reply_len; /* the reply's bytes, for the trim */
 	char peer[SRV_PEER_MAX];
 };
 
@@ -31,8 +41,9 @@ struct httpd {
 	char name[32];
 	httpd_cb cb;
 	void *arg;
-	struct hconn *conns;
+	struct hconn *conns; /* newest first */
 	size_t n;
+	int64_t logged; /* the second a refusal was last logged */
 };
 
 static void hconn_free(struct hconn *c)
@@ -46,6 +57,9 @@ static void hconn_free(struct hconn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	h->n--;
+	/* a large reply's buffers go back to the system (srv.h) */
+	if (c->reply_len >= SRV_TRIM_BYTES)
+		srv_trim_later(h->s);
 	if (c->timer)
 		event_free(c->timer);
 	if (c->bev)
@@ -53,7 +67,8 @@ static void hconn_free(struct hconn *c)
 	free(c);
 }
 
-/* Queue the reply, stop reading, and give it idle_timeout to go out. */
+/* Queue the reply and give it idle_timeout to go out; what the client
+ * sends from now on is dropped. */
 static void send_reply(struct hconn *c, struct httpd_reply *r)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
@@ -75,8 +90,10 @@ static void send_reply(struct hconn *c, struct httpd_reply *r)
 		evbuffer_add_printf(out, "%s\r\n", r->headers[i]);
 	evbuffer_add(out, "\r\n", 2);
 	evbuffer_add_buffer(out, r->body);
-	c->replying = 1;
-	bufferevent_disable(c->bev, EV_READ);
+	c->reply_len = evbuffer_get_length(out);
+	c->state = H_REPLY;
+	evbuffer_drain(bufferevent_get_input(c->bev),
+	               evbuffer_get_length(bufferevent_get_input(c->bev)));
 	evtimer_add(c->timer, &tv);
 }
 
@@ -88,15 +105,15 @@ int httpd_parse(char *buf, size_t n, struct httpd_head *h)
 	memset(h, 0, sizeof(*h));
 	if (n > HTTPD_HEAD_MAX)
 		n = HTTPD_HEAD_MAX;
-	/* a NUL byte in a head is no HTTP */
-	if (memchr(buf, '\0', n) != NULL)
-		return VD_EINVAL;
-	buf[n] = '\0';
 	for (i = 0; i + 1 < n; i++)
 		if (buf[i] == '\n' &&
 		    (buf[i + 1] == '\n' ||
 		     (buf[i + 1] == '\r' && i + 2 < n && buf[i + 2] == '\n')))
 			break;
+	/* a NUL byte in a head is no HTTP (after it, a body is not read) */
+	if (memchr(buf, '\0', i + 1 < n ? i + 1 : n) != NULL)
+		return VD_EINVAL;
+	buf[n] = '\0';
 	if (i + 1 >= n) {
 		if (n < HTTPD_HEAD_MAX)
 			return 0;
@@ -144,8 +161,10 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	struct httpd_reply r;
 	int rc;
 
-	if (c->replying)
+	if (c->state != H_HEAD) {
+		evbuffer_drain(in, n);
 		return;
+	}
 	if (n > HTTPD_HEAD_MAX)
 		n = HTTPD_HEAD_MAX;
 	evbuffer_copyout(in, head, n);
@@ -168,37 +187,66 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	evbuffer_free(r.body);
 }
 
-/* The reply is out: done. */
+/* The reply is out: say so with a FIN and wait a moment for the
+ * client's, dropping what it still sends (a lingering close). */
 static void write_cb(struct bufferevent *bev, void *arg)
 {
 	struct hconn *c = arg;
+	struct timeval tv = {HTTPD_LINGER, 0};
 
-	if (c->replying &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		hconn_free(c);
+	if (c->state != H_REPLY ||
+	    evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+		return;
+	c->state = H_LINGER;
+	shutdown(bufferevent_getfd(bev), SHUT_WR);
+	evtimer_add(c->timer, &tv);
 }
 
 static void event_cb(struct bufferevent *bev, short what, void *arg)
 {
-	(void)bev;
+	struct hconn *c = arg;
+
 	/* a finished TLS handshake is news, not an end */
 	if (what == BEV_EVENT_CONNECTED)
 		return;
-	hconn_free(arg);
+	/* nor is a half-close after the request: its reply goes out */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    c->state == H_REPLY) {
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
+	hconn_free(c);
 }
 
-/* The head not whole within line_deadline, or the reply not out within
- * idle_timeout. */
+/* The head not whole within line_deadline, the reply not out within
+ * idle_timeout, or the linger over. */
 static void timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hconn *c = arg;
 
 	(void)fd;
 	(void)what;
-	srv_log(c->h->s, 2, "%s %s: %s: closed", c->h->name, c->peer,
-	        c->replying ? "reply not read in time"
-	                    : "no whole request in time");
+	if (c->state != H_LINGER)
+		srv_log(c->h->s, 3, "%s %s: %s: closed", c->h->name, c->peer,
+		        c->state == H_REPLY ? "reply not read in time"
+		                            : "no whole request in time");
 	hconn_free(c);
+}
+
+/* The oldest connection still sending its head, if it is from another
+ * host than peer: the one to close for a newcomer when every place is
+ * taken (refusing the newcomer let 8 addresses keep the page from
+ * everyone by reconnecting). */
+static struct hconn *oldest_head(const struct httpd *h, const char *peer)
+{
+	size_t n = srv_peer_host(peer);
+	struct hconn *c, *old = NULL;
+
+	for (c = h->conns; c; c = c->next)
+		if (c->state == H_HEAD && !(srv_peer_host(c->peer) == n &&
+		                            memcmp(c->peer, peer, n) == 0))
+			old = c;
+	return old;
 }
 
 static size_t from_host(const struct httpd *h, const char *peer)
@@ -213,12 +261,13 @@ static size_t from_host(const struct httpd *h, const char *peer)
 	return k;
 }
 
+static const char busy_503[] =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+    "Connection: close\r\n\r\n";
+
 static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
                       struct sockaddr *sa, int salen, void *arg)
 {
-	static const char busy[] =
-	    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-	    "Connection: close\r\n\r\n";
 	struct httpd *h = arg;
 	struct timeval tv = {h->s->cfg.line_deadline, 0};
 	char peer[SRV_PEER_MAX];
@@ -227,17 +276,25 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	(void)lis;
 	(void)salen;
 	srv_peer_name(sa, peer, sizeof(peer));
+	if (from_host(h, peer) < HTTPD_PER_PEER && h->n >= HTTPD_MAX_CONNS &&
+	    (c = oldest_head(h, peer)) != NULL)
+		hconn_free(c);
 	if (h->n >= HTTPD_MAX_CONNS || from_host(h, peer) >= HTTPD_PER_PEER) {
 		/* said in plain HTTP only where HTTP is plain */
 		if (!h->tls) {
-			ssize_t w = send(fd, busy, sizeof(busy) - 1,
+			ssize_t w = send(fd, busy_503, sizeof(busy_503) - 1,
 			                 MSG_NOSIGNAL | MSG_DONTWAIT);
 			(void)w;
 		}
 		close(fd);
-		srv_log(h->s, 2, "%s %s refused: %s", h->name, peer,
-		        h->n >= HTTPD_MAX_CONNS ? "too many connections"
-		                                : "too many from its address");
+		/* a flood of them is one line a second */
+		if (srv_now() != h->logged) {
+			h->logged = srv_now();
+			srv_log(h->s, 2, "%s %s refused: %s", h->name, peer,
+			        h->n >= HTTPD_MAX_CONNS
+			            ? "too many connections"
+			            : "too many from its address");
+		}
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -309,7 +366,9 @@ int httpd_resolve(const char *spec, struct sockaddr_storage *ss, int *sslen,
  * server. */
 static void error_cb(struct evconnlistener *lis, void *arg)
 {
-	accept_error_cb(lis, ((struct httpd *)arg)->s);
+	struct httpd *h = arg;
+
+	accept_failed(h->s, lis, h->tls ? NULL : busy_503);
 }
 
 int httpd_start(struct server *s, const struct sockaddr *sa, int salen, int tls,

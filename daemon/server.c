@@ -378,7 +378,7 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	s->ev_int = evsignal_new(s->base, SIGINT, stop_cb, s);
 	s->ev_hup = evsignal_new(s->base, SIGHUP, hup_cb, s);
 	s->ev_expire = event_new(s->base, -1, EV_PERSIST, expire_cb, s);
-	s->ev_trim = evtimer_new(s->base, conn_trim, s);
+	s->ev_trim = evtimer_new(s->base, srv_trim_cb, s);
 	if (!s->ev_term || !s->ev_int || !s->ev_hup || !s->ev_expire ||
 	    !s->ev_trim) {
 		rc = VD_ENOMEM;

@@ -2,6 +2,7 @@
 #include "srv.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
@@ -115,4 +116,20 @@ struct bufferevent *srv_bev_new(struct server *s, int fd, int tls)
 		 * Content-Length) */
 		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	return bev;
+}
+
+void srv_trim_later(struct server *s)
+{
+	struct timeval later = {1, 0};
+
+	if (s->ev_trim && !evtimer_pending(s->ev_trim, NULL))
+		evtimer_add(s->ev_trim, &later);
+}
+
+void srv_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	malloc_trim(0);
 }

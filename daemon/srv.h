@@ -59,9 +59,7 @@ struct server {
 	int lis_tls[SRV_MAX_LISTEN];
 	struct ssl_ctx_st *tls; /* SSL_CTX when tls_cert/tls_key are set */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_expire;
-	/* a second after a connection that held much output is freed: its
-	 * memory goes back to the system (conn.c) */
-	struct event *ev_trim;
+	struct event *ev_trim; /* srv_trim_later */
 	/* accept.h: the reserve descriptor, the pause after EMFILE, the
 	 * last second an accept failure was logged */
 	int reserve_fd;
@@ -176,6 +174,16 @@ struct sockaddr;
  * `plaintext = loopback` allows plain TCP (server.c) and plain HTTP
  * (web.c). */
 int srv_is_loopback(const struct sockaddr *sa);
+
+/* Memory freed goes back to the system a second from now (malloc_trim:
+ * glibc keeps what is freed for reuse), once for many frees together;
+ * for a connection that held SRV_TRIM_BYTES of replies or more. Not at
+ * once: libevent frees a bufferevent's buffers after the current round
+ * of callbacks. */
+#define SRV_TRIM_BYTES (256u << 10)
+void srv_trim_later(struct server *s);
+/* s->ev_trim's callback */
+void srv_trim_cb(evutil_socket_t fd, short what, void *arg);
 
 /* A peer's name for the log and for counting per address: "a.b.c.d:port",
  * "[v6]:port", or "unix" for any other family. */

@@ -65,8 +65,11 @@ static void test_refused(void **state)
 	assert_int_equal(PARSE("GET\r\n\r\n", &h), 1);
 	assert_int_equal(h.status, 400);
 	assert_string_equal(h.why, "bad request line");
-	/* a NUL is no HTTP: closed without a word */
+	/* a NUL is no HTTP: closed without a word; after the head (a
+	 * body's) it is not looked at */
 	assert_int_equal(PARSE("GET /\0 HTTP/1.1\r\n\r\n", &h), VD_EINVAL);
+	assert_int_equal(PARSE("POST / HTTP/1.1\r\n\r\n\0\0", &h), 1);
+	assert_int_equal(h.status, 405);
 }
 
 /* HTTPD_HEAD_MAX bytes without a blank line are refused, one less may
