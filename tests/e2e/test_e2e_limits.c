@@ -134,6 +134,20 @@ static void test_refused_batch_headers(void **state)
 	              "ERR TOOBIG batch over max_batch");
 	assert_null(client_line(&c));
 	client_close(&c);
+	/* before AUTH too (issue 16, item 6): the lines are consumed, and
+	 * a batch over max_batch closes the connection */
+	assert_int_equal(client_open(&c, D.sock), 0);
+	expect_prefix(client_req(&c, "BATCH provider=dc n=2 sig=zz"),
+	              "ERR AUTH");
+	assert_int_equal(client_send(&c, "PING\nPING\n", 10), 0);
+	expect_prefix(client_req(&c, "HELLO"), "OK server=");
+	client_close(&c);
+	assert_int_equal(client_open(&c, D.sock), 0);
+	expect_prefix(client_req(&c, "BATCH provider=dc n=20000 sig=%0128d", 0),
+	              "ERR");
+	assert_int_equal(client_send(&c, "PING\nPING\n", 10), 0);
+	assert_null(client_line(&c));
+	client_close(&c);
 }
 
 static void test_every_role_denied_what_it_may_not_run(void **state)
