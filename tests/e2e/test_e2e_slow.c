@@ -298,7 +298,7 @@ static void test_http_listener_bounded(void **state)
 	char buf[4096];
 	double secs;
 	int port = free_port(), fd, i, n = 0, open_after = 0, closed = 0;
-	int first, per_peer, in_all, ping, last;
+	int first, per_peer, in_all = 0, ping, last;
 	const char *l;
 
 	(void)state;
