@@ -145,7 +145,8 @@ static void test_refused_batch_headers(void **state)
 	assert_int_equal(client_open(&c, D.sock), 0);
 	expect_prefix(client_req(&c, "BATCH provider=dc n=20000 sig=%0128d", 0),
 	              "ERR");
-	assert_int_equal(client_send(&c, "PING\nPING\n", 10), 0);
+	/* the daemon may have closed already: the send may fail */
+	(void)client_send(&c, "PING\nPING\n", 10);
 	assert_null(client_line(&c));
 	client_close(&c);
 }

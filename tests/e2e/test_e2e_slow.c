@@ -25,6 +25,23 @@ static int peer_closed(int fd)
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
 }
 
+/* Start d (written by daemon_own) on the seed policies. */
+static void spawn(struct daemon *d)
+{
+	d->pid = daemon_spawn(d, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
+	assert_true(d->pid > 0);
+}
+
+/* Seconds since *t0. */
+static double since(const struct timeval *t0)
+{
+	struct timeval t1;
+
+	gettimeofday(&t1, NULL);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_usec - t0->tv_usec) / 1e6;
+}
+
 /* n HELLOs sent without reading (fd non-blocking): as many as the
  * daemon takes before it stops reading, trying for at most tries times
  * 10 ms; the bytes it took. */
@@ -74,9 +91,7 @@ static void test_pipelined_past_output_limit(void **state)
 	assert_non_null(f);
 	fputs("output_limit = 4096\n", f); /* the least it may be */
 	fclose(f);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
+	spawn(&d2);
 	assert_int_equal(client_open(&c, d2.sock), 0);
 	/* a stall fails the test instead of hanging it */
 	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -121,9 +136,7 @@ static void test_never_reading_client_closed(void **state)
 	           "[server]\nlisten = unix:%s\nidle_timeout = 2\n"
 	           "output_limit = 4096\nlog_level = warn\n",
 	           d2.sock);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
+	spawn(&d2);
 	assert_int_equal(client_open(&c, d2.sock), 0);
 	/* 200,000 HELLOs: 1.2 MB of requests, 30 MB of replies (each ~150
 	 * bytes), far more than the sockets hold */
@@ -150,7 +163,7 @@ static void test_slow_reader_closed(void **state)
 {
 	struct daemon d2;
 	struct client c, other;
-	struct timeval t0, t1;
+	struct timeval t0;
 	static char buf[1 << 18];
 	int i, eof = 0;
 	double secs;
@@ -160,9 +173,7 @@ static void test_slow_reader_closed(void **state)
 	           "[server]\nlisten = unix:%s\nidle_timeout = 2\n"
 	           "log_level = warn\n",
 	           d2.sock);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
+	spawn(&d2);
 	assert_int_equal(client_open(&c, d2.sock), 0);
 	/* half a second of requests (30 MB of replies), well within
 	 * idle_timeout */
@@ -178,9 +189,7 @@ static void test_slow_reader_closed(void **state)
 		usleep(1500000);
 		eof = peer_closed(c.fd);
 	}
-	gettimeofday(&t1, NULL);
-	secs = (double)(t1.tv_sec - t0.tv_sec) +
-	       (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+	secs = since(&t0);
 	assert_int_equal(client_open(&other, d2.sock), 0);
 	expect_prefix(client_req(&other, "PING"), "OK");
 	client_close(&other);
@@ -214,9 +223,7 @@ static void test_output_memory_returned(void **state)
 	           "[server]\nlisten = unix:%s\nmax_connections = 32\n"
 	           "log_level = warn\n",
 	           d2.sock);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
+	spawn(&d2);
 	assert_int_equal(client_open(&c[0], d2.sock), 0);
 	before = rss_kib(d2.pid);
 	for (i = 1; i < 24; i++)
@@ -294,7 +301,7 @@ static void test_http_listener_bounded(void **state)
 	static int fds[80];
 	struct daemon d2;
 	struct client c;
-	struct timeval t0, t1;
+	struct timeval t0;
 	char buf[4096];
 	double secs;
 	int port = free_port(), fd, i, n = 0, open_after = 0, closed = 0;
@@ -306,9 +313,7 @@ static void test_http_listener_bounded(void **state)
 	           "[server]\nlisten = unix:%s\nhttp = 127.0.0.1:%d\n"
 	           "line_deadline = 2\nlog_level = error\n",
 	           d2.sock, port);
-	d2.pid =
-	    daemon_spawn(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies");
-	assert_true(d2.pid > 0);
+	spawn(&d2);
 	assert_int_equal(client_open(&c, d2.sock), 0);
 	/* from here the daemon is stopped before any assertion */
 	http_get(port, "/pools.csv", buf, sizeof(buf));
@@ -325,10 +330,8 @@ static void test_http_listener_bounded(void **state)
 			    recv(fd, &b, 1, MSG_DONTWAIT) == 0)
 				break;
 		}
-	gettimeofday(&t1, NULL);
+	secs = since(&t0);
 	close(fd);
-	secs = (double)(t1.tv_sec - t0.tv_sec) +
-	       (double)(t1.tv_usec - t0.tv_usec) / 1e6;
 
 	/* 8 from each of 127.0.0.1 to .8 take the 64 places; a 9th from
 	 * .1 is told 503; a GET from .9 is served all the same, in the
@@ -463,10 +466,11 @@ static void test_http_reply_whole(void **state)
 	}
 	/* a POST with a binary body gets its 405 */
 	{
+		static const char post[] =
+		    "POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\n\0\0\0\0";
 		int fd = tcp_from(1, port);
-		if (send(fd,
-		         "POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\n\0\0\0\0",
-		         45, MSG_NOSIGNAL) == 45)
+		if (send(fd, post, sizeof(post) - 1, MSG_NOSIGNAL) ==
+		    (ssize_t)sizeof(post) - 1)
 			n405 = status_of(answer(fd, buf, sizeof(buf))) == 405;
 		close(fd);
 	}
