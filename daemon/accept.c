@@ -28,8 +28,9 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 int accept_start(struct server *s, char *err, size_t len)
 {
 	/* the HTTP listeners' connections are beside max_connections */
-	int64_t need =
-	    s->cfg.max_connections + ACCEPT_SPARE + 2 * HTTPD_MAX_CONNS;
+	int64_t http = HTTPD_MAX_CONNS *
+	               ((s->cfg.http[0] != '\0') + (s->cfg.metrics[0] != '\0'));
+	int64_t need = s->cfg.max_connections + ACCEPT_SPARE + http;
 	struct rlimit rl;
 
 	s->reserve_fd = -1;
@@ -43,7 +44,8 @@ int accept_start(struct server *s, char *err, size_t len)
 		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
 			rl.rlim_cur = want;
 		if ((int64_t)rl.rlim_cur < need) {
-			int64_t cap = (int64_t)rl.rlim_cur - ACCEPT_SPARE;
+			int64_t cap =
+			    (int64_t)rl.rlim_cur - ACCEPT_SPARE - http;
 			s->cfg.max_connections = cap > 1 ? cap : 1;
 			srv_log(s, 1,
 			        "descriptor limit %lld (hard %lld) is below "
@@ -53,7 +55,7 @@ int accept_start(struct server *s, char *err, size_t len)
 			        rl.rlim_max == RLIM_INFINITY
 			            ? -1LL
 			            : (long long)rl.rlim_max,
-			        ACCEPT_SPARE,
+			        (int)(ACCEPT_SPARE + http),
 			        (long long)s->cfg.max_connections);
 		}
 	}
@@ -83,7 +85,7 @@ void accept_failed(struct server *s, struct evconnlistener *lis,
 		s->accept_logged = now;
 		srv_log(s, 1, "accept: %s%s", strerror(e),
 		        e == EMFILE || e == ENFILE
-		            ? ": refusing with BUSY, pausing accept"
+		            ? ": refusing one, pausing accept"
 		            : "");
 	}
 	if (e != EMFILE && e != ENFILE)

@@ -7,8 +7,8 @@
  *
  * - At start (accept_start): the soft RLIMIT_NOFILE is raised towards
  *   the hard one to cover max_connections plus ACCEPT_SPARE descriptors
- *   the daemon needs besides (store, listeners, workers, log) plus the
- *   HTTP listeners' connections (httpd.h, two listeners);
+ *   the daemon needs besides (store, listeners, workers, log) plus
+ *   HTTPD_MAX_CONNS for each HTTP listener configured (httpd.h);
  *   when it cannot be, max_connections is lowered to fit, with a warning.
  *   A reserve descriptor (/dev/null) is opened.
  * - On EMFILE or ENFILE (accept_error_cb, each listener's error

@@ -21,9 +21,10 @@
  *                         has left
  *   any      -> DEAD      the peer is gone (an error, idle_timeout with
  *                         nothing read or nothing of its replies taken,
- *                         replies queued idle_timeout ago not all taken
- *                         yet, a line late): freed when its queued
- *                         writes are answered
+ *                         the first output_limit of the replies
+ *                         waiting idle_timeout ago not all taken yet,
+ *                         a line late): freed when its queued writes
+ *                         are answered
  *
  * Every line is bounded twice: the bytes buffered while no LF has come
  * (max_line, and line_deadline seconds from its first byte waiting alone

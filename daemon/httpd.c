@@ -24,13 +24,17 @@ enum hstate { H_HEAD, H_REPLY, H_LINGER };
  * 570 KB behind a 20 KB body); past this, the reset is the client's. */
 #define HTTPD_LINGER 2
 
+/* A reply's bytes that must be taken per line_deadline (timer_cb). */
+#define HTTPD_REPLY_STEP (64u << 10)
+
 struct hconn {
 	struct httpd *h;
 	struct bufferevent *bev;
 	struct event *timer; /* the head's deadline, the reply's, the linger */
 	struct hconn *prev, *next;
 	enum hstate state;
-	size_t reply_len; /* the reply's bytes, for the trim */
+	size_t reply_len;  /* the reply's bytes, for the trim */
+	size_t reply_mark; /* bytes it may have left at the deadline */
 	char peer[SRV_PEER_MAX];
 };
 
@@ -67,14 +71,30 @@ static void hconn_free(struct hconn *c)
 	free(c);
 }
 
-/* Queue the reply and give it idle_timeout to go out; what the client
- * sends from now on is dropped. */
+/* With left bytes of the reply still to go: what must be left by the
+ * next deadline (timer_cb). */
+static void reply_deadline(struct hconn *c, size_t left)
+{
+	struct timeval tv = {c->h->s->cfg.line_deadline, 0};
+
+	c->reply_mark = left > HTTPD_REPLY_STEP ? left - HTTPD_REPLY_STEP : 0;
+	evtimer_add(c->timer, &tv);
+}
+
+/* Queue the reply and set its deadline; what the client sends from now
+ * on is dropped. */
 static void send_reply(struct hconn *c, struct httpd_reply *r)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-	struct timeval tv = {c->h->s->cfg.idle_timeout, 0};
 	size_t i;
 
+	/* a line break in a header or the reason would let what follows
+	 * pass for headers of its own: not sent */
+	for (i = 0; i < HTTPD_HEADERS && r->headers[i]; i++)
+		if (strpbrk(r->headers[i], "\r\n") != NULL)
+			r->code = 0;
+	if (r->reason && strpbrk(r->reason, "\r\n") != NULL)
+		r->code = 0;
 	if (r->code == 0) {
 		r->code = 500;
 		r->reason = "Internal Server Error";
@@ -94,7 +114,7 @@ static void send_reply(struct hconn *c, struct httpd_reply *r)
 	c->state = H_REPLY;
 	evbuffer_drain(bufferevent_get_input(c->bev),
 	               evbuffer_get_length(bufferevent_get_input(c->bev)));
-	evtimer_add(c->timer, &tv);
+	reply_deadline(c, c->reply_len);
 }
 
 int httpd_parse(char *buf, size_t n, struct httpd_head *h)
@@ -149,42 +169,52 @@ int httpd_parse(char *buf, size_t n, struct httpd_head *h)
 	return 1;
 }
 
-/* Bytes of the head have come: serve it once it is whole (its blank
- * line), refuse it when it cannot be served. */
-static void read_cb(struct bufferevent *bev, void *arg)
+/* The head as far as it has come: serve it once it is whole (its blank
+ * line), refuse it when it cannot be served. 0, or -1 when c is freed
+ * (no HTTP, or out of memory). */
+static int head_in(struct hconn *c)
 {
-	struct hconn *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *in = bufferevent_get_input(c->bev);
 	char head[HTTPD_HEAD_MAX + 1];
 	size_t n = evbuffer_get_length(in);
 	struct httpd_head h;
 	struct httpd_reply r;
 	int rc;
 
-	if (c->state != H_HEAD) {
-		evbuffer_drain(in, n);
-		return;
-	}
 	if (n > HTTPD_HEAD_MAX)
 		n = HTTPD_HEAD_MAX;
 	evbuffer_copyout(in, head, n);
 	if ((rc = httpd_parse(head, n, &h)) == 0)
-		return;
+		return 0;
 	memset(&r, 0, sizeof(r));
 	if (rc < 0 || (r.body = evbuffer_new()) == NULL) {
 		hconn_free(c);
-		return;
+		return -1;
 	}
 	if (h.status != 0) {
 		r.code = h.status;
 		r.reason = h.reason;
 		r.headers[0] = "Content-Type: text/plain; charset=utf-8";
-		r.headers[1] = h.status == 405 ? "Allow: GET" : NULL;
+		r.headers[1] = "X-Content-Type-Options: nosniff";
+		r.headers[2] = h.status == 405 ? "Allow: GET" : NULL;
 		evbuffer_add_printf(r.body, "%s\n", h.why);
 	} else
 		c->h->cb(h.target, &r, c->h->arg);
 	send_reply(c, &r);
 	evbuffer_free(r.body);
+	return 0;
+}
+
+/* Bytes have come: the head's, or ones after it, which are dropped. */
+static void read_cb(struct bufferevent *bev, void *arg)
+{
+	struct hconn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	if (c->state != H_HEAD)
+		evbuffer_drain(in, evbuffer_get_length(in));
+	else
+		head_in(c);
 }
 
 /* The reply is out: say so with a FIN and wait a moment for the
@@ -209,23 +239,40 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	/* a finished TLS handshake is news, not an end */
 	if (what == BEV_EVENT_CONNECTED)
 		return;
-	/* nor is a half-close after the request: its reply goes out */
-	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    c->state == H_REPLY) {
-		bufferevent_disable(bev, EV_READ);
-		return;
+	/* nor is a half-close after the request (TLS close_notify, or a
+	 * FIN): the request is served, its reply goes out. On TLS the EOF
+	 * can come before the read callback for the same bytes, and
+	 * libevent's TLS layer stops writing too at close_notify */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
+		if (c->state == H_HEAD && head_in(c) < 0)
+			return;
+		if (c->state == H_REPLY) {
+			bufferevent_disable(bev, EV_READ);
+			if (bufferevent_enable(bev, EV_WRITE) == 0)
+				return;
+		}
 	}
 	hconn_free(c);
 }
 
-/* The head not whole within line_deadline, the reply not out within
- * idle_timeout, or the linger over. */
+/* The head not whole within line_deadline, the reply not moving, or
+ * the linger over. A reply must have its first HTTPD_REPLY_STEP bytes
+ * (all if fewer) taken within line_deadline, then the next ones, and so
+ * on: 8 addresses sending GET / and never reading held every place for
+ * the whole idle_timeout. */
 static void timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct hconn *c = arg;
+	size_t left;
 
 	(void)fd;
 	(void)what;
+	if (c->state == H_REPLY &&
+	    (left = evbuffer_get_length(bufferevent_get_output(c->bev))) <=
+	        c->reply_mark) {
+		reply_deadline(c, left);
+		return;
+	}
 	if (c->state != H_LINGER)
 		srv_log(c->h->s, 3, "%s %s: %s: closed", c->h->name, c->peer,
 		        c->state == H_REPLY ? "reply not read in time"
@@ -233,20 +280,23 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 	hconn_free(c);
 }
 
-/* The oldest connection still sending its head, if it is from another
- * host than peer: the one to close for a newcomer when every place is
- * taken (refusing the newcomer let 8 addresses keep the page from
- * everyone by reconnecting). */
-static struct hconn *oldest_head(const struct httpd *h, const char *peer)
+/* The connection to close for a newcomer from peer when every place is
+ * taken: the oldest of another host's, one lingering first, then one
+ * still sending its head, then one whose reply is being written.
+ * Refusing the newcomer let 8 addresses keep the page from everyone,
+ * reconnecting (heads) or never reading (replies). */
+static struct hconn *to_evict(const struct httpd *h, const char *peer)
 {
 	size_t n = srv_peer_host(peer);
-	struct hconn *c, *old = NULL;
+	struct hconn *c, *old[3] = {NULL, NULL, NULL};
 
 	for (c = h->conns; c; c = c->next)
-		if (c->state == H_HEAD && !(srv_peer_host(c->peer) == n &&
-		                            memcmp(c->peer, peer, n) == 0))
-			old = c;
-	return old;
+		if (!(srv_peer_host(c->peer) == n &&
+		      memcmp(c->peer, peer, n) == 0))
+			old[c->state == H_LINGER ? 0
+			    : c->state == H_HEAD ? 1
+			                         : 2] = c;
+	return old[0] ? old[0] : old[1] ? old[1] : old[2];
 }
 
 static size_t from_host(const struct httpd *h, const char *peer)
@@ -277,7 +327,7 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	(void)salen;
 	srv_peer_name(sa, peer, sizeof(peer));
 	if (from_host(h, peer) < HTTPD_PER_PEER && h->n >= HTTPD_MAX_CONNS &&
-	    (c = oldest_head(h, peer)) != NULL)
+	    (c = to_evict(h, peer)) != NULL)
 		hconn_free(c);
 	if (h->n >= HTTPD_MAX_CONNS || from_host(h, peer) >= HTTPD_PER_PEER) {
 		/* said in plain HTTP only where HTTP is plain */
@@ -320,8 +370,10 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	/* no more buffered than a head may be, and a byte to tell */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, HTTPD_HEAD_MAX + 1);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	evtimer_add(c->timer, &tv);
+	/* one libevent cannot watch is closed (conn.c does the same) */
+	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE) < 0 ||
+	    evtimer_add(c->timer, &tv) < 0)
+		hconn_free(c);
 }
 
 int httpd_resolve(const char *spec, struct sockaddr_storage *ss, int *sslen,

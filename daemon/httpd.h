@@ -8,19 +8,29 @@
  * every descriptor the line protocol needs. Here each listener is bounded
  * as the line protocol is:
  *
- * - at most HTTPD_MAX_CONNS connections open, HTTPD_PER_PEER from one
- *   address (host, any port); over either the client gets a 503 and is
- *   closed;
+ * - at most HTTPD_PER_PEER connections from one address (host, any
+ *   port); the next is sent a 503 on plain HTTP, closed without a word
+ *   on TLS;
+ * - at most HTTPD_MAX_CONNS connections open: a newcomer from another
+ *   address takes the place of the oldest connection of another host,
+ *   one lingering first, then one still sending its head, then one whose
+ *   reply is being written (refusing newcomers let 8 addresses keep the
+ *   page from everyone);
  * - the TLS handshake, request line and headers (at most HTTPD_HEAD_MAX
  *   bytes, 431 beyond) must be whole within line_deadline of the accept
  *   (the whole request, not each line of it); else the connection is
  *   closed without a reply;
- * - the reply must be written within idle_timeout of being queued;
+ * - a reply must move: its first 64 KiB (all if fewer) taken within
+ *   line_deadline, then the next 64 KiB within as long, and so on;
  * - one request per connection: every reply says Connection: close
  *   (a page and its figures are a few requests; nobody needs keep-alive);
- * - GET only (405 otherwise), HTTP/1.0 or 1.1 (505 otherwise); a GET's
- *   body is never read (the connection closes after the reply, so
- *   nothing after the headers can be taken as a request).
+ *   what the client sends after its head is read and dropped, and after
+ *   the reply the server half-closes and waits up to 2 s for the
+ *   client's close (closing with bytes unread is a reset, which throws
+ *   away reply bytes not yet sent); a half-close after the request (a
+ *   FIN, TLS close_notify) still gets the reply;
+ * - GET only (405 otherwise), HTTP/1.0 or 1.1 (505 otherwise); nothing
+ *   after the head is taken as a request.
  *
  * accept() failing for want of descriptors pauses every listener, these
  * too (accept.h). Loop thread only. */
@@ -37,7 +47,8 @@
 #define HTTPD_HEADERS 8 /* extra reply headers a handler may add */
 
 /* What a handler answers. code 0 means 500. headers: "Name: value"
- * strings (no CR or LF), NULL after the last. */
+ * strings, NULL after the last; a CR or LF in one, or in reason, makes
+ * the answer a 500. */
 struct httpd_reply {
 	int code;
 	const char *reason;
@@ -78,7 +89,7 @@ struct httpd_head {
 int httpd_parse(char *buf, size_t n, struct httpd_head *h);
 
 /* Listen on the address sa (a TCP one); tls: speak TLS with s->tls.
- * name says in the log which listener it is ("bureau page", "metrics").
+ * name says in the log which listener it is ("http", "metrics").
  * 0, or VD_EIO (cannot bind) or VD_ENOMEM, with a message for people in
  * err. */
 int httpd_start(struct server *s, const struct sockaddr *sa, int salen, int tls,

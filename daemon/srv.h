@@ -128,10 +128,11 @@ struct conn {
 	char nonce[65];
 	char why[400]; /* a refusal's reason built for this request */
 	struct event *deadline;
-	/* the output deadline: every reply byte queued when it was set must
-	 * be written within idle_timeout (a reader taking a byte a second
-	 * restarted the bufferevent's write timeout each time, and held
-	 * output_limit of replies for ever) */
+	/* the output deadline: the first output_limit of the reply bytes
+	 * waiting when it was set (all if fewer) must be written within
+	 * idle_timeout (a reader taking a byte a second restarted the
+	 * bufferevent's write timeout each time, and held output_limit of
+	 * replies for ever) */
 	struct event *out_deadline;
 	uint64_t out_added;    /* reply bytes ever handed to the socket */
 	uint64_t out_mark;     /* what out_added must reach by the deadline */

@@ -185,6 +185,7 @@ static void web_cb(const char *target, struct httpd_reply *out, void *arg)
 	struct web_route r;
 	struct timespec t0;
 	const char *why, *type;
+	char dur[32];
 	int64_t now = srv_now();
 	int rc;
 
@@ -240,8 +241,9 @@ static void web_cb(const char *target, struct httpd_reply *out, void *arg)
 	}
 	/* what the server spent, for a browser's developer tools and the
 	 * bench (bench/page.sh): Server-Timing is the standard header */
-	snprintf(out->text, sizeof(out->text), "Server-Timing: page;dur=%.3f",
-	         ms_since(&t0));
+	snprintf(dur, sizeof(dur), "%.3f", ms_since(&t0));
+	snprintf(out->text, sizeof(out->text), "Server-Timing: page;dur=%s",
+	         dur);
 	out->code = 200;
 	out->reason = "OK";
 	out->headers[0] = type;
@@ -255,8 +257,10 @@ static void web_cb(const char *target, struct httpd_reply *out, void *arg)
 	    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
 	    "form-action 'none'; frame-ancestors 'none'";
 	out->headers[5] = NULL;
+	/* the target is logged only once routed: its bytes are then the
+	 * routes' own */
 	srv_log(s, 3, "http %s: %zu bytes in %s ms", target,
-	        evbuffer_get_length(b), out->text + 24);
+	        evbuffer_get_length(b), dur);
 }
 
 int web_start(struct server *s, char *err, size_t len)

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -23,6 +24,23 @@ static int peer_closed(int fd)
 	struct pollfd p = {fd, POLLRDHUP, 0};
 
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+}
+
+/* Descriptors process pid has open. */
+static int fds_of(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
 }
 
 /* Start d (written by daemon_own) on the seed policies. */
@@ -481,6 +499,64 @@ static void test_http_reply_whole(void **state)
 	assert_true(n405);
 }
 
+/* Clients that ask for a large page and never read it do not keep the
+ * listener from others: a newcomer takes the oldest one's place (with
+ * all 64 places holding replies, newcomers were refused for the whole
+ * idle_timeout), and a reply that does not move is closed after a
+ * line_deadline or two. */
+static void test_http_replies_unread(void **state)
+{
+	static int fds[64];
+	struct daemon d2;
+	struct client c;
+	char pol[128], buf[8192];
+	int port = free_port(), i, n = 0, newcomer = 0, fd, held, after;
+	int small = 4096;
+
+	(void)state;
+	daemon_own(&d2,
+	           "[server]\nlisten = unix:%s\nhttp = 127.0.0.1:%d\n"
+	           "line_deadline = 2\nlog_level = error\n",
+	           d2.sock, port);
+	snprintf(pol, sizeof(pol), "%s/policies", d2.dir);
+	assert_int_equal(mkdir(pol, 0700), 0);
+	many_pools(pol);
+	d2.pid = daemon_spawn(&d2, VOUCHD_BIN, pol);
+	assert_true(d2.pid > 0);
+	assert_int_equal(client_open(&c, d2.sock), 0);
+	client_close(&c);
+	for (i = 0; i < 64; i++) {
+		fd = tcp_from(1 + i / 8, port);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+		if (send(fd, "GET / HTTP/1.1\r\n\r\n", 18, MSG_NOSIGNAL) == 18)
+			fds[n++] = fd;
+		else
+			close(fd);
+	}
+	usleep(300000);
+	held = fds_of(d2.pid);
+	fd = tcp_from(9, port);
+	if (send(fd, "GET /pools.csv HTTP/1.1\r\n\r\n", 28, MSG_NOSIGNAL) == 28)
+		newcomer = status_of(answer(fd, buf, sizeof(buf)));
+	close(fd);
+	/* closed by the daemon: its descriptors go (the clients cannot
+	 * tell: the FIN waits behind the reply they do not read) */
+	sleep(5);
+	after = fds_of(d2.pid);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	assert_int_equal(daemon_stop(&d2), 0);
+	daemon_cleanup(&d2);
+	print_message("64 unread pages: a newcomer got %d; the daemon's "
+	              "descriptors %d with them, %d 5 s later\n",
+	              newcomer, held, after);
+	assert_int_equal(n, 64);
+	assert_int_equal(newcomer, 200);
+	assert_true(held - after >= 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +566,7 @@ int main(void)
 	    cmocka_unit_test(test_output_memory_returned),
 	    cmocka_unit_test(test_http_listener_bounded),
 	    cmocka_unit_test(test_http_reply_whole),
+	    cmocka_unit_test(test_http_replies_unread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
