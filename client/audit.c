@@ -446,6 +446,9 @@ static const char *entry_bytes(json_t *o, char *bytes, size_t size, size_t *len,
 		n += (size_t)w;
 		i++;
 	}
+	/* a hash alone is no entry: it passed as one at seq 0 */
+	if (i == 0)
+		return "the first key is not a seq";
 	if (last == NULL || strcmp(last, "hash") != 0)
 		return "the last key is not hash";
 	*len = n;

@@ -139,6 +139,17 @@ static void test_verify(void **state)
 	fclose(f);
 	assert_string_equal(why, "line 2: the hash does not match the chain "
 	                         "(the entry or an earlier one was changed)");
+	/* a line of nothing but a hash: no entry (fuzz_audit: it passed as
+	 * a verified journal of one entry at seq 0) */
+	f = tmpfile();
+	fputs("{\"hash\":\"f6bc05676feb20112115f6e74792626202a7caebc28304a31"
+	      "97f1d9ff0148c6e\"}\n",
+	      f);
+	rewind(f);
+	assert_int_equal(audit_verify(f, NULL, NULL, &res, why, sizeof(why)),
+	                 VD_EINVAL);
+	fclose(f);
+	assert_string_equal(why, "line 1: the first key is not a seq");
 }
 
 static void test_checkpoint(void **state)
