@@ -395,14 +395,22 @@ static void test_http_listener_bounded(void **state)
 	assert_int_equal(last, 200);
 }
 
-/* A policy of 120 pools, one program each, in dir/many.ini: a page of
- * about 700 KB. */
-static void many_pools(const char *dir)
+/* A daemon of its own with the page on port and line_deadline ld, on a
+ * policy of 120 pools, one program each (a page of about 700 KB),
+ * started and answering. */
+static void many_pools(struct daemon *d, int port, int ld)
 {
-	char path[256];
+	char dir[128], path[256];
+	struct client c;
 	FILE *f;
 	int i;
 
+	daemon_own(d,
+	           "[server]\nlisten = unix:%s\nhttp = 127.0.0.1:%d\n"
+	           "line_deadline = %d\nlog_level = error\n",
+	           d->sock, port, ld);
+	snprintf(dir, sizeof(dir), "%s/policies", d->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(path, sizeof(path), "%s/many.ini", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -415,6 +423,11 @@ static void many_pools(const char *dir)
 		        "valid_until = 2099-12-31\n\n",
 		        i, 1000000 + i, i, i, i);
 	fclose(f);
+	d->pid = daemon_spawn(d, VOUCHD_BIN, dir);
+	assert_true(d->pid > 0);
+	/* up when its line socket answers */
+	assert_int_equal(client_open(&c, d->sock), 0);
+	client_close(&c);
 }
 
 /* A reply is whole even when the client sent more than its head (a
@@ -427,24 +440,11 @@ static void test_http_reply_whole(void **state)
 {
 	static char req[20000 + 256], buf[1 << 20];
 	struct daemon d2;
-	struct client c;
-	char pol[128];
 	int port = free_port(), k, whole = 0, n405 = 0;
 	int small = 8192, mss = 536;
 
 	(void)state;
-	daemon_own(&d2,
-	           "[server]\nlisten = unix:%s\nhttp = 127.0.0.1:%d\n"
-	           "log_level = error\n",
-	           d2.sock, port);
-	snprintf(pol, sizeof(pol), "%s/policies", d2.dir);
-	assert_int_equal(mkdir(pol, 0700), 0);
-	many_pools(pol);
-	d2.pid = daemon_spawn(&d2, VOUCHD_BIN, pol);
-	assert_true(d2.pid > 0);
-	/* up when its line socket answers */
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	client_close(&c);
+	many_pools(&d2, port, 30);
 	for (k = 0; k < 3; k++) {
 		struct sockaddr_in sa;
 		size_t head, n = 0;
@@ -508,23 +508,12 @@ static void test_http_replies_unread(void **state)
 {
 	static int fds[64];
 	struct daemon d2;
-	struct client c;
-	char pol[128], buf[8192];
+	char buf[8192];
 	int port = free_port(), i, n = 0, newcomer = 0, fd, held, after;
 	int small = 4096;
 
 	(void)state;
-	daemon_own(&d2,
-	           "[server]\nlisten = unix:%s\nhttp = 127.0.0.1:%d\n"
-	           "line_deadline = 2\nlog_level = error\n",
-	           d2.sock, port);
-	snprintf(pol, sizeof(pol), "%s/policies", d2.dir);
-	assert_int_equal(mkdir(pol, 0700), 0);
-	many_pools(pol);
-	d2.pid = daemon_spawn(&d2, VOUCHD_BIN, pol);
-	assert_true(d2.pid > 0);
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	client_close(&c);
+	many_pools(&d2, port, 2);
 	for (i = 0; i < 64; i++) {
 		fd = tcp_from(1 + i / 8, port);
 		if (fd < 0)
