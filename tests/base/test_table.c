@@ -10,13 +10,25 @@
 
 #include "table.h"
 
+/* What t prints with prefix (the caller frees it); t is freed. */
+static char *printed(struct table *t, const char *prefix)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	assert_int_equal(table_print(t, f, prefix), 0);
+	fclose(f);
+	table_free(t);
+	return out;
+}
+
 static void test_alignment(void **state)
 {
 	static const char *const heads[] = {"id", ">amount", "note"};
-	char *out = NULL;
-	size_t len = 0;
 	struct table t;
-	FILE *f;
+	char *out;
 
 	(void)state;
 	assert_int_equal(table_init(&t, 3, heads), 0);
@@ -28,16 +40,12 @@ static void test_alignment(void **state)
 	table_cell(&t, "bbb");
 	table_cell(&t, "12,345.67");
 	/* third cell missing: printed empty */
-	f = open_memstream(&out, &len);
-	assert_non_null(f);
-	assert_int_equal(table_print(&t, f, "> "), 0);
-	fclose(f);
+	out = printed(&t, "> ");
 	assert_string_equal(out, "> id      amount  note\n"
 	                         "> --------------------\n"
 	                         "> a         1.00  x\n"
 	                         "> bbb  12,345.67  \n");
 	free(out);
-	table_free(&t);
 }
 
 /* UTF-8 cells are as wide as their code points, not their bytes: "▁█"
@@ -47,10 +55,8 @@ static void test_alignment(void **state)
 static void test_utf8_width(void **state)
 {
 	static const char *const heads[] = {"pool", ">drawn", "last"};
-	char *out = NULL;
-	size_t len = 0;
 	struct table t;
-	FILE *f;
+	char *out;
 
 	(void)state;
 	assert_int_equal(table_init(&t, 3, heads), 0);
@@ -62,16 +68,12 @@ static void test_utf8_width(void **state)
 	table_cell(&t, "bbb");
 	table_cell(&t, "1.00");
 	table_cell(&t, "····█");
-	f = open_memstream(&out, &len);
-	assert_non_null(f);
-	assert_int_equal(table_print(&t, f, ""), 0);
-	fclose(f);
+	out = printed(&t, "");
 	assert_string_equal(out, "pool  drawn  last\n"
 	                         "------------------\n"
 	                         "a        ·▁  ▁█\n"
 	                         "bbb    1.00  ····█\n");
 	free(out);
-	table_free(&t);
 }
 
 int main(void)

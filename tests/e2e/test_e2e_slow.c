@@ -93,22 +93,14 @@ static void test_pipelined_past_output_limit(void **state)
 	struct daemon d2;
 	struct client c;
 	struct timeval tv = {10, 0};
-	FILE *f;
 	int i, got, bad = 0, ping_ok = 0, stopped;
 
 	(void)state;
-	/* started with the test config, then again with a small limit */
-	assert_int_equal(
-	    daemon_start(&d2, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies"), 0);
-	assert_int_equal(client_open(&c, d2.sock), 0);
-	expect_prefix(client_req(&c, "PING"), "OK");
-	client_close(&c);
-	assert_int_equal(daemon_stop(&d2), 0);
-
-	f = fopen(d2.conf, "a");
-	assert_non_null(f);
-	fputs("output_limit = 4096\n", f); /* the least it may be */
-	fclose(f);
+	/* output_limit: the least it may be */
+	daemon_own(&d2,
+	           "[server]\nlisten = unix:%s\noutput_limit = 4096\n"
+	           "log_level = warn\n",
+	           d2.sock);
 	spawn(&d2);
 	assert_int_equal(client_open(&c, d2.sock), 0);
 	/* a stall fails the test instead of hanging it */
