@@ -33,9 +33,11 @@ const uint64_t commit_bucket_us[COMMIT_BUCKETS] = {
 struct commitq {
 	pthread_t thread;
 	pthread_mutex_t mu; /* the queues, busy, stop, the histogram */
-	pthread_cond_t cv;  /* the commit thread waits for work */
+	pthread_cond_t cv;  /* the commit thread waits for work (monotonic
+	                       clock: commit_wait_us) */
 	pthread_cond_t ran; /* commit_run waits for its job */
 	struct job *head, *tail, *done, *done_tail;
+	uint64_t queued; /* the weight (job_weight) of head .. tail */
 	int stop, started;
 	int pipe[2];
 	struct event *ev;
@@ -63,25 +65,69 @@ void commit_job_free(struct job *j)
 	free(j);
 }
 
-/* Take the next group off the queue (the caller holds q->mu): every job
- * up to commit_batch, but a policy swap alone, so that the jobs before
- * it run under the old policy and those after it under the new. */
-static struct job *take_group(struct commitq *q, size_t max, size_t *n)
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+/* What a job counts towards commit_batch: the records it writes (a BATCH
+ * its n), at least 1. A group's commit time and its dirty pages (the
+ * commit thread's private memory) grow with its records, not with its
+ * operations: counted by operations, 16 frames of 10,000 records made one
+ * group of 160,000. */
+static uint64_t job_weight(const struct job *j)
+{
+	if (j->op.type == OP_BATCH && j->op.u.batch.n > 1)
+		return j->op.u.batch.n;
+	return 1;
+}
+
+/* Take the next group off the queue (the caller holds q->mu): jobs in
+ * order while their weights add up to at most max (the first always,
+ * however heavy), but a policy swap alone, so that the jobs before it
+ * run under the old policy and those after it under the new. */
+static struct job *take_group(struct commitq *q, uint64_t max, size_t *n)
 {
 	struct job *first = q->head, *last = first;
+	uint64_t w = job_weight(first);
 
 	*n = 1;
 	if (first->op.type != OP_POLICY)
-		while (last->next && *n < max &&
-		       last->next->op.type != OP_POLICY) {
+		while (last->next && last->next->op.type != OP_POLICY &&
+		       w + job_weight(last->next) <= max) {
 			last = last->next;
+			w += job_weight(last);
 			(*n)++;
 		}
+	q->queued -= w;
 	q->head = last->next;
 	if (q->head == NULL)
 		q->tail = NULL;
 	last->next = NULL;
 	return first;
+}
+
+/* Wait (holding q->mu) until the group at the head may close: its oldest
+ * job has waited wait_us, or what is queued reaches max, or the server
+ * stops. Under load the head has waited through the previous commit and
+ * the group closes at once; when jobs arrive one by one, waiting lets a
+ * few share one fsync (wait_us 0: never wait). */
+static void await_group(struct commitq *q, uint64_t wait_us, uint64_t max)
+{
+	uint64_t end = q->head->queued_us + wait_us;
+	struct timespec ts;
+
+	/* a policy swap queued closes the group before it: nothing after
+	 * it may join */
+	while (!q->stop && q->queued < max && q->head->op.type != OP_POLICY &&
+	       q->tail->op.type != OP_POLICY && now_us() < end) {
+		ts.tv_sec = (time_t)(end / 1000000u);
+		ts.tv_nsec = (long)(end % 1000000u) * 1000;
+		pthread_cond_timedwait(&q->cv, &q->mu, &ts);
+	}
 }
 
 /* A policy swap: the ledger takes the new policy and records it (the
@@ -104,7 +150,8 @@ static void *commit_main(void *arg)
 {
 	struct server *s = arg;
 	struct commitq *q = s->q;
-	size_t max = (size_t)s->cfg.commit_batch;
+	uint64_t max = (uint64_t)s->cfg.commit_batch;
+	uint64_t wait_us = (uint64_t)s->cfg.commit_wait_us;
 	struct job *group, *j, *last;
 	struct timespec t0, t1;
 	uint64_t us;
@@ -119,6 +166,8 @@ static void *commit_main(void *arg)
 			pthread_mutex_unlock(&q->mu);
 			break;
 		}
+		if (wait_us > 0)
+			await_group(q, wait_us, max);
 		group = take_group(q, max, &n);
 		pthread_mutex_unlock(&q->mu);
 
@@ -169,6 +218,8 @@ static void *commit_main(void *arg)
 /* Into the next group commit; the caller holds q->mu. */
 static void queue_push(struct commitq *q, struct job *j)
 {
+	j->queued_us = now_us();
+	q->queued += job_weight(j);
 	if (q->tail)
 		q->tail->next = j;
 	else
@@ -320,6 +371,7 @@ static void teardown(struct server *s)
 int commit_start(struct server *s)
 {
 	struct commitq *q = calloc(1, sizeof(*q));
+	pthread_condattr_t ca;
 	size_t i;
 	int rc = VD_ENOMEM;
 
@@ -328,7 +380,10 @@ int commit_start(struct server *s)
 	s->q = q;
 	q->pipe[0] = q->pipe[1] = -1;
 	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q->ran, NULL);
 	q->ops = malloc((size_t)s->cfg.commit_batch * sizeof(*q->ops));
 	q->nworkers = (size_t)s->cfg.workers;

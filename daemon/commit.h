@@ -1,12 +1,15 @@
 /* The one write path. Every change to the ledger while the daemon serves
  * is a job submitted here: a client's write, the expiry sweep, a policy
- * swap (RELOAD, SIGHUP, the start). A commit thread runs every job that
- * arrived while the previous commit was in progress (up to commit_batch)
- * as one LMDB transaction, synced once; a policy swap runs alone, between
- * two group commits. A client's jobs first go to a signature worker, the
- * same one for all of a connection's jobs, signed or not, so that they
- * reach the commit thread in the order the client sent them; a signed
- * job's signature is checked there.
+ * swap (RELOAD, SIGHUP, the start). A commit thread runs the jobs queued
+ * as one LMDB transaction, synced once (a group commit), and closes a
+ * group when its oldest job has waited commit_wait_us (0: at once, with
+ * what arrived while the previous commit ran) or when the group's records
+ * reach commit_batch (a BATCH counts its n, any other job 1; a group
+ * takes its first job however heavy), whichever comes first; a policy
+ * swap runs alone, between two group commits. A client's jobs first go to a
+ * signature worker, the same one for all of a connection's jobs, signed or not,
+ * so that they reach the commit thread in the order the client sent them; a
+ * signed job's signature is checked there.
  *
  * When its commit is on disk (or the job was refused) the job's `done` is
  * called on the event-loop thread, then the job and what it owns are
@@ -23,7 +26,9 @@
 #include "srv.h"
 
 struct job {
-	struct job *next; /* the queues' link: the commit module's */
+	struct job *next;   /* the queues' link: the commit module's */
+	uint64_t queued_us; /* when it reached the commit queue (monotonic):
+	                       the commit module's */
 	struct ledger_op op;
 	/* filled by whoever submits: */
 	struct conn *c;    /* the client it answers, or NULL */

@@ -129,7 +129,11 @@ int config_set(struct config *c, const char *k, const char *v,
 		bad = num(v, 4096, 1 << 30, &c->output_limit),
 		want = "4096 to 1073741824 bytes";
 	else if (strcmp(k, "commit_batch") == 0)
-		bad = num(v, 1, 100000, &c->commit_batch), want = "1 to 100000";
+		bad = num(v, 1, 1000000, &c->commit_batch),
+		want = "1 to 1000000";
+	else if (strcmp(k, "commit_wait_us") == 0)
+		bad = num(v, 0, 1000000, &c->commit_wait_us),
+		want = "0 to 1000000 microseconds";
 	else if (strcmp(k, "workers") == 0)
 		bad = num(v, 1, 256, &c->workers), want = "1 to 256";
 	else if (strcmp(k, "unix_bureau") == 0) {

@@ -27,10 +27,11 @@ struct config {
 	int64_t max_per_peer; /* TCP connections from one address */
 	int64_t max_line;
 	int64_t max_batch;
-	int64_t idle_timeout;  /* seconds */
-	int64_t line_deadline; /* seconds for one whole line */
-	int64_t output_limit;  /* bytes of unread replies */
-	int64_t commit_batch;  /* operations per group commit */
+	int64_t idle_timeout;   /* seconds */
+	int64_t line_deadline;  /* seconds for one whole line */
+	int64_t output_limit;   /* bytes of unread replies */
+	int64_t commit_batch;   /* records per group commit (commit.h) */
+	int64_t commit_wait_us; /* a group closes when its oldest waited this */
 	int64_t workers;
 	int unix_bureau;
 	int log_level; /* 0 error, 1 warn, 2 info, 3 debug */

@@ -43,7 +43,8 @@ static void check(const struct config *c)
 	in(c->idle_timeout, 1, 86400);
 	in(c->line_deadline, 1, 3600);
 	in(c->output_limit, 4096, 1 << 30);
-	in(c->commit_batch, 1, 100000);
+	in(c->commit_batch, 1, 1000000);
+	in(c->commit_wait_us, 0, 1000000);
 	in(c->workers, 1, 256);
 	in(c->unix_bureau, 0, 1);
 	in(c->log_level, 0, 3);
