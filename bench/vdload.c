@@ -15,6 +15,7 @@
  * seconds, rate, p50_ms, p99_ms, errors. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +199,46 @@ static void *build_thread(void *arg)
 	return NULL;
 }
 
+/* Read the reply to frame *got and count its latency for each of its
+ * records. */
+static void take_reply(struct worker *w, struct session *s, size_t *got)
+{
+	const char *l = session_line(s);
+	struct frame *f = &w->frames[*got];
+	double ms = (now() - f->sent) * 1000.0;
+	int i;
+
+	if (l == NULL) {
+		fprintf(stderr, "vdload: closed\n");
+		exit(1);
+	}
+	if (strncmp(l, "OK", 2) != 0 && w->errors++ < 3)
+		fprintf(stderr, "vdload: %s\n", l);
+	for (i = 0; i < f->records; i++)
+		w->lat[w->nlat++] = ms;
+	(*got)++;
+}
+
+/* Paced: wait until due, reading the replies that come meanwhile (read
+ * only after the wait, they were counted late by up to depth - 1 gaps:
+ * the paced latencies of earlier results measured vdload's schedule). */
+static void wait_until(struct worker *w, struct session *s, size_t sent,
+                       size_t *got, double due)
+{
+	double wait;
+
+	while ((wait = due - now()) > 0) {
+		struct timespec ts = {
+		    (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+		struct pollfd pf = {s->fd, POLLIN, 0};
+		if (*got < sent && (memchr(s->buf, '\n', s->len) != NULL ||
+		                    ppoll(&pf, 1, &ts, NULL) > 0))
+			take_reply(w, s, got);
+		else if (*got == sent)
+			nanosleep(&ts, NULL);
+	}
+}
+
 /* Send this worker's frames, provider by provider, depth in flight. */
 static void *ingest_thread(void *arg)
 {
@@ -228,21 +269,11 @@ static void *ingest_thread(void *arg)
 					 * the workers staggered: no bursts */
 					double gap = (double)f->records *
 					             (double)c->conns / c->rate;
-					double due =
-					    t0 + ((double)sent +
-					          (double)w->index /
-					              (double)c->conns) *
-					             gap;
-					double wait = due - now();
-					if (wait > 0) {
-						struct timespec ts = {
-						    (time_t)wait,
-						    (long)((wait -
-						            (double)(time_t)
-						                wait) *
-						           1e9)};
-						nanosleep(&ts, NULL);
-					}
+					wait_until(w, &s, sent, &got,
+					           t0 + ((double)sent +
+					                 (double)w->index /
+					                     (double)c->conns) *
+					                    gap);
 				}
 				f->sent = now();
 				if (session_write(&s, f->bytes, f->len) < 0) {
@@ -251,19 +282,7 @@ static void *ingest_thread(void *arg)
 				}
 				sent++;
 			}
-			const char *l = session_line(&s);
-			struct frame *f = &w->frames[got];
-			double ms = (now() - f->sent) * 1000.0;
-			int i;
-			if (l == NULL) {
-				fprintf(stderr, "vdload: closed\n");
-				exit(1);
-			}
-			if (strncmp(l, "OK", 2) != 0 && w->errors++ < 3)
-				fprintf(stderr, "vdload: %s\n", l);
-			for (i = 0; i < f->records; i++)
-				w->lat[w->nlat++] = ms;
-			got++;
+			take_reply(w, &s, &got);
 		}
 		fi = last;
 		session_close(&s);
