@@ -16,6 +16,7 @@
 #include "ops.h"
 #include "store.h"
 #include "upgrade6.h"
+#include "upgrade7.h"
 
 /* A row read during a walk, rewritten after it (LMDB's cursor must not
  * see its own writes). */
@@ -526,7 +527,7 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	struct claws *c = calloc(1, sizeof(*c));
 	struct policy *pol = NULL;
 	struct store *st = NULL;
-	size_t nv = 0, np = 0, na = 0, npr = 0, nacc = 0, nrec = 0;
+	size_t nv = 0, np = 0, na = 0, npr = 0, nacc = 0, nrec = 0, nno = 0;
 	uint32_t schema = 0, to = STORE_SCHEMA;
 	struct jfields f;
 	struct ltx t;
@@ -552,9 +553,13 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	 * (they write voucher rows of schema 6 themselves) */
 	if (schema < 5)
 		rc = principals(&t, &npr);
-	if (rc == 0 && (rc = upgrade6_accrual(&t, &nacc)) == 0 &&
+	if (rc == 0 && schema < 6 && (rc = upgrade6_accrual(&t, &nacc)) == 0 &&
 	    (rc = upgrade6_records(&t, &nrec)) == 0 && schema >= 4)
 		rc = upgrade6_vouchers(&t, &nv);
+	/* 6 to 7: principal numbers, then the records and their org index
+	 * in the numbers' layout (upgrade7.h) */
+	if (rc == 0 && (rc = upgrade7_numbers(&t, &nno)) == 0)
+		rc = upgrade7_records(&t, &nrec);
 	if (rc < 0) {
 		ltx_abort(&t);
 		goto fail;
@@ -587,9 +592,11 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		}
 	}
 	/* 5 to 6: the daily rollup, from the journal as the checker
-	 * rebuilds it, once every row is of schema 6 */
+	 * rebuilds it, once every row is of schema 7 (its replay reads the
+	 * voided records) */
 	msg[0] = '\0';
-	if ((rc = ledger_rollup_rebuild(&t, pol, now, msg, len)) < 0) {
+	if (schema < 6 &&
+	    (rc = ledger_rollup_rebuild(&t, pol, now, msg, len)) < 0) {
 		ltx_abort(&t);
 		if (msg[0] == '\0')
 			snprintf(msg, len, "%s: %s", dir, err_str(rc));
@@ -608,7 +615,12 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		ltx_abort(&t);
 	if (rc < 0)
 		goto fail;
-	{
+	if (schema == 6) {
+		snprintf(msg, len,
+		         "%s: schema 6 to %u: %zu records, %zu principals "
+		         "numbered",
+		         dir, to, nrec, nno);
+	} else {
 		int n =
 		    snprintf(msg, len,
 		             "%s: schema %u to %u: %zu records, %zu accrual "
@@ -619,10 +631,15 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 			at += (size_t)snprintf(msg + at, len - at,
 			                       ", %zu principals", npr);
 		if (schema < 4 && at < len)
+			at +=
+			    (size_t)snprintf(msg + at, len - at,
+			                     ", %zu pool periods (budgets "
+			                     "fixed), %zu annual accrual rows "
+			                     "recomputed",
+			                     np, na);
+		if (at < len)
 			snprintf(msg + at, len - at,
-			         ", %zu pool periods (budgets fixed), %zu "
-			         "annual accrual rows recomputed",
-			         np, na);
+			         ", %zu principals numbered", nno);
 	}
 	goto out;
 fail:
