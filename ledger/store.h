@@ -40,7 +40,8 @@
 
 enum store_db {
 	DB_META,         /* "schema" -> u32, "policy" -> sha256, "jhead" ->
-	                    seq (u64 BE) + hash, "vseq" -> last voucher no. */
+	                    seq (u64 BE) + hash, "vseq" -> last voucher no.,
+	                    "pno" -> last principal number (u32 BE, pno.h) */
 	DB_PRINCIPALS,   /* id -> struct principal_row */
 	DB_RECORDS,      /* schema 7: provider's number (u32), id at its
 	                    own length -> the record row (recrow.h); schema
