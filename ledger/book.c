@@ -75,6 +75,27 @@ int book_principal(struct book *b, const char *id, struct principal_row *r)
 	return 0;
 }
 
+int book_record(struct book *b, const char *provider, const char *id,
+                uint32_t *pno, struct recrow *r, char *org)
+{
+	uint8_t k[RECROW_KEY];
+	uint32_t no;
+	MDB_val v;
+	int rc;
+
+	if ((rc = pno_get(b->t, provider, &no)) < 0 ||
+	    (rc = ltx_get(b->t, DB_RECORDS, k, recrow_key(k, no, id), &v)) <
+	        0 ||
+	    (rc = recrow_decode(v.mv_data, v.mv_size, r)) < 0)
+		return rc;
+	if (pno)
+		*pno = no;
+	/* every record's org is a principal */
+	if (org && (rc = pno_id(b->t, r->org, org)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	return 0;
+}
+
 int book_acc_get(struct book *b, const char *prog, const char *ben,
                  const char *proj, int32_t period, struct acc_row *r)
 {

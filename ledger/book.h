@@ -23,7 +23,9 @@
 #include <stdint.h>
 
 #include "journal.h"
+#include "pno.h"
 #include "policy.h"
+#include "recrow.h"
 #include "region.h"
 #include "store.h"
 
@@ -55,10 +57,11 @@ struct principal_row_v4 {
  * the org's programs, ever (its provider's programs as usual) */
 enum { REC_COUNTED = 0, REC_VOIDED = 1, REC_EXCLUDED = 2 };
 
-/* Schema 6: project. Followed by line_len bytes of the signed line and
- * counts_len bytes of the programs it counted for ("c:prog,p:prog": c
- * credits the consumer org, p the provider) */
-struct rec_row {
+/* Record rows are encoded in recrow.h's layout (schema 7). Schema 6's
+ * row, which `vouchd upgrade` reads: followed by line_len bytes of the
+ * signed line and counts_len bytes of the programs it counted for
+ * ("c:prog,p:prog": c credits the consumer org, p the provider) */
+struct rec_row_v6 {
 	char org[65];
 	int64_t at, amount, qty;
 	char unit[33];
@@ -160,6 +163,15 @@ struct book {
 
 /* A principal by id; VD_ENOENT if not registered. */
 int book_principal(struct book *b, const char *id, struct principal_row *r);
+
+/* A record by its provider's id and its own id: its row decoded into *r
+ * (recrow_decode: r->line and r->counts point into the store's page,
+ * valid as ltx_get's values are, store.h), its org's id into org
+ * (STORE_ID + 1 bytes; NULL: not wanted) and its provider's number into
+ * *pno (NULL: not wanted). VD_ENOENT if there is no such record (or
+ * provider is no principal). */
+int book_record(struct book *b, const char *provider, const char *id,
+                uint32_t *pno, struct recrow *r, char *org);
 
 /* The project of g's accrual row (and voucher) for a record or an
  * application of project project ("" for the unnamed one): "" for a

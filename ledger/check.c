@@ -7,6 +7,7 @@
 
 #include "book.h"
 #include "check_principals.h"
+#include "check_records.h"
 #include "check_rollup.h"
 #include "err.h"
 #include "figures.h"
@@ -206,11 +207,11 @@ static int net_entry(struct check *c, const char *e, size_t len, int64_t amount)
 
 static int void_entry(struct check *c, const char *e, size_t len)
 {
-	char provider[STORE_ID + 1], id[STORE_ID + 1], list[16384];
-	uint8_t k[2 * STORE_ID];
-	struct rec_row r;
+	char provider[STORE_ID + 1], id[STORE_ID + 1], org[STORE_ID + 1],
+	    list[16384];
+	struct book b = {c->t, NULL, 0};
+	struct recrow r;
 	int64_t period, redeemed;
-	MDB_val v;
 	size_t n;
 	int rc;
 
@@ -220,16 +221,12 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	if ((rc = num(c, e, len, "period", &period)) != 0 ||
 	    (rc = num(c, e, len, "redeemed", &redeemed)) != 0)
 		return rc;
-	store_key_id(k, store_key_id(k, 0, provider), id);
-	if ((rc = ltx_get(c->t, DB_RECORDS, k, sizeof(k), &v)) < 0)
+	if ((rc = book_record(&b, provider, id, NULL, &r, org)) < 0)
 		return rc;
-	if (v.mv_size < sizeof(r))
-		return VD_EINTERNAL;
-	memcpy(&r, v.mv_data, sizeof(r));
 	n = r.counts_len < sizeof(list) - 1 ? r.counts_len : sizeof(list) - 1;
-	memcpy(list, (const char *)v.mv_data + sizeof(r) + r.line_len, n);
+	memcpy(list, r.counts, n);
 	list[n] = '\0';
-	return counts(c, list, provider, r.org, r.project, period, r.amount,
+	return counts(c, list, provider, org, r.project, period, r.amount,
 	              r.qty, redeemed, -1);
 }
 
@@ -588,14 +585,6 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 	return 0;
 }
 
-static int count_record(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	(void)k;
-	(void)v;
-	((struct check *)arg)->records++;
-	return 0;
-}
-
 static int unseen(struct check *c, struct figures *f, const char *what)
 {
 	size_t i;
@@ -672,9 +661,12 @@ int ledger_check(struct ledger *l, char *msg, size_t msglen)
 	if (!c.bad &&
 	    (rc = ltx_walk(&t, DB_ACCRUAL, NULL, 0, NULL, 0, cmp_row, &c)) < 0)
 		goto out;
-	if (!c.bad && (rc = ltx_walk(&t, DB_RECORDS, NULL, 0, NULL, 0,
-	                             count_record, &c)) < 0)
-		goto out;
+	if (!c.bad &&
+	    (rc = crecords_compare(&t, &c.records, msg, msglen)) != 0) {
+		if (rc < 0)
+			goto out;
+		c.bad = 1;
+	}
 	/* a record is stored exactly when its usage entry is journaled */
 	if (!c.bad && c.records != c.usage_entries) {
 		snprintf(msg, msglen,

@@ -14,12 +14,14 @@
 struct cp {
 	char id[STORE_ID + 1];
 	struct principal_row r;
+	uint32_t no; /* its register entry's place (pno.h) */
 	int used, seen;
 };
 
 struct cprincipals {
 	struct cp *v;
 	size_t cap, n;
+	uint32_t registers; /* register entries so far */
 };
 
 static uint64_t fnv(const char *s)
@@ -51,7 +53,7 @@ static struct cp *slot(struct cprincipals *p, const char *id, int add)
 	if (add && (p->n + 1) * 10 > p->cap * 7) {
 		struct cprincipals np = {
 		    calloc(p->cap ? p->cap * 2 : 256, sizeof(struct cp)),
-		    p->cap ? p->cap * 2 : 256, 0};
+		    p->cap ? p->cap * 2 : 256, 0, p->registers};
 		if (np.v == NULL)
 			return NULL;
 		for (i = 0; i < p->cap; i++)
@@ -113,6 +115,8 @@ int cprincipals_entry(struct cprincipals *p, const char *type, const char *e,
 		if (journal_field(e, len, "region", v, sizeof(v)))
 			snprintf(s->r.region, sizeof(s->r.region), "%s", v);
 		s->r.status = P_ACTIVE;
+		if (s->no == 0)
+			s->no = ++p->registers;
 	} else if (type[0] == 'a') {
 		journal_field(e, len, "kind", s->r.kind, sizeof(s->r.kind));
 		if (journal_field(e, len, "region", v, sizeof(v)))
@@ -134,7 +138,8 @@ struct walk {
 	struct cprincipals *p;
 	char *msg;
 	size_t msglen;
-	int bad; /* ltx_walk stops at a 1 and returns 0: remember it */
+	int bad;        /* ltx_walk stops at a 1 and returns 0: remember it */
+	size_t numbers; /* DB_PNOS entries seen */
 };
 
 static int one(void *arg, const MDB_val *k, const MDB_val *val)
@@ -173,16 +178,74 @@ static int one(void *arg, const MDB_val *k, const MDB_val *val)
 	return 0;
 }
 
+/* One entry of DB_PNOS: 'i' + id -> number or 'n' + number -> id, as
+ * the register entries' order gives them. */
+static int number_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct walk *w = arg;
+	const uint8_t *kp = k->mv_data;
+	char id[STORE_ID + 1];
+	uint32_t no;
+	struct cp *s;
+
+	if (k->mv_size >= 2 && k->mv_size <= STORE_ID + 1 && kp[0] == 'i' &&
+	    v->mv_size == 4) {
+		memcpy(id, kp + 1, k->mv_size - 1);
+		id[k->mv_size - 1] = '\0';
+		no = store_get_u32(v->mv_data);
+	} else if (k->mv_size == 5 && kp[0] == 'n' && v->mv_size >= 1 &&
+	           v->mv_size <= STORE_ID) {
+		memcpy(id, v->mv_data, v->mv_size);
+		id[v->mv_size] = '\0';
+		no = store_get_u32(kp + 1);
+	} else {
+		snprintf(w->msg, w->msglen,
+		         "a principal number entry of the "
+		         "wrong shape");
+		return w->bad = 1;
+	}
+	if ((s = slot(w->p, id, 0)) == NULL)
+		return w->bad = bad(w->msg, w->msglen,
+		                    "numbered, not in the journal", id);
+	if (s->no != no) {
+		snprintf(w->msg, w->msglen,
+		         "principal %s: number %u stored, %u from the journal",
+		         id, no, s->no);
+		return w->bad = 1;
+	}
+	w->numbers++;
+	return 0;
+}
+
 int cprincipals_compare(struct cprincipals *p, struct ltx *t, char *msg,
                         size_t msglen)
 {
-	struct walk w = {p, msg, msglen, 0};
+	struct walk w = {p, msg, msglen, 0, 0};
+	uint32_t last = 0;
+	MDB_val v;
 	size_t i;
 	int rc;
 
 	if ((rc = ltx_walk(t, DB_PRINCIPALS, NULL, 0, NULL, 0, one, &w)) != 0 ||
 	    w.bad)
 		return rc < 0 ? rc : 1;
+	/* schema 7: every principal's number, both ways, and the last one
+	 * given */
+	if ((rc = ltx_walk(t, DB_PNOS, NULL, 0, NULL, 0, number_one, &w)) !=
+	        0 ||
+	    w.bad)
+		return rc < 0 ? rc : 1;
+	if ((rc = ltx_get(t, DB_META, "pno", 3, &v)) == 0 && v.mv_size == 4)
+		last = store_get_u32(v.mv_data);
+	else if (rc != VD_ENOENT && rc < 0)
+		return rc;
+	if (w.numbers != 2 * (size_t)p->n || last != p->registers) {
+		snprintf(msg, msglen,
+		         "%zu principal number entries and last number %u "
+		         "stored, %u principals in the journal",
+		         w.numbers, last, p->registers);
+		return 1;
+	}
 	for (i = 0; i < p->cap; i++)
 		if (p->v[i].used && !p->v[i].seen)
 			return bad(msg, msglen, "in the journal, not stored",

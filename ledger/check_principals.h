@@ -1,7 +1,9 @@
 /* The invariant checker's part for principals (check.c): every principal
  * as its journal entries leave it (register, amend, suspend, reinstate,
  * rekey), compared with the stored rows: role, kind, local flag, region,
- * status and key. Internal to the ledger. */
+ * status and key; and (schema 7) every principal's number, the place of
+ * its register entry among them, both ways in DB_PNOS (pno.h), and the
+ * last number given. Internal to the ledger. */
 #ifndef VD_CHECK_PRINCIPALS_H
 #define VD_CHECK_PRINCIPALS_H
 
@@ -21,9 +23,10 @@ void cprincipals_free(struct cprincipals *p);
 int cprincipals_entry(struct cprincipals *p, const char *type, const char *e,
                       size_t len, char *msg, size_t msglen);
 
-/* Compare with DB_PRINCIPALS: 0 if every stored row is as the journal
- * says and every principal of the journal is stored; 1 and msg saying the
- * first difference; or a negative code of a failed read. */
+/* Compare with DB_PRINCIPALS and DB_PNOS: 0 if every stored row and
+ * number is as the journal says and every principal of the journal is
+ * stored; 1 and msg saying the first difference; or a negative code of a
+ * failed read. */
 int cprincipals_compare(struct cprincipals *p, struct ltx *t, char *msg,
                         size_t msglen);
 

@@ -94,8 +94,9 @@ enum ledger_op_type {
  * percent-encoded as journal_text does), a USAGE's with its sig=, a
  * batch record's with batch=<the batch entry's seq> instead (the batch
  * entry binds the batch's signature and lines). The record's row keeps
- * a USAGE's line too; a record of a BATCH stores none of its own there
- * (the batch's lines are stored once, DB_BATCHES). line_len 0: no line
+ * a USAGE's line and signature too; a record of a BATCH keeps where its
+ * line is in the batch's lines (stored once, DB_BATCHES), found when
+ * line points into op->u.batch.lines (recrow.h). line_len 0: no line
  * (nothing journaled for it). The ledger reads line during ledger_batch
  * only and keeps no pointer. */
 struct ledger_record {

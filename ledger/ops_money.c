@@ -102,15 +102,13 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	/* a suspended holder's voucher: DENIED, after an unknown voucher
 	 * or record (NOTFOUND) and before a replay (protocol.md's order) */
 	{
-		uint8_t rek[2 * STORE_ID];
-		MDB_val rv;
+		struct recrow rr;
 		if ((rc = book_voucher_get(b, op->u.redeem.voucher, &v)) < 0)
 			return rc == VD_ENOENT
 			           ? ops_refuse(&op->why, rc, "unknown voucher")
 			           : rc;
-		store_key_id(rek, store_key_id(rek, 0, provider),
-		             op->u.redeem.record);
-		if ((rc = ltx_get(b->t, DB_RECORDS, rek, sizeof(rek), &rv)) < 0)
+		if ((rc = book_record(b, provider, op->u.redeem.record, NULL,
+		                      &rr, NULL)) < 0)
 			return rc == VD_ENOENT
 			           ? ops_refuse(&op->why, rc, "unknown record")
 			           : rc;
@@ -155,18 +153,13 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 		           : rc;
 	{
 		/* the usage record this redemption pays part of */
-		uint8_t rek[2 * STORE_ID];
-		struct rec_row r;
-		store_key_id(rek, store_key_id(rek, 0, provider),
-		             op->u.redeem.record);
-		if ((rc = ltx_get(b->t, DB_RECORDS, rek, sizeof(rek), &val)) <
-		    0)
+		char org[STORE_ID + 1];
+		struct recrow r;
+		if ((rc = book_record(b, provider, op->u.redeem.record, NULL,
+		                      &r, org)) < 0)
 			return rc == VD_ENOENT
 			           ? ops_refuse(&op->why, rc, "unknown record")
 			           : rc;
-		if (val.mv_size < sizeof(r))
-			return VD_EINTERNAL;
-		memcpy(&r, val.mv_data, sizeof(r));
 		if (r.status == REC_VOIDED)
 			return ops_refuse(&op->why, VD_EINVAL,
 			                  "the record is voided");
@@ -174,7 +167,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 			return ops_refuse(&op->why, VD_EDENIED,
 			                  "a cash entitlement is paid out by "
 			                  "the bureau, not redeemed");
-		if (strcmp(r.org, v.beneficiary) != 0)
+		if (strcmp(org, v.beneficiary) != 0)
 			return ops_refuse(&op->why, VD_EDENIED,
 			                  "the voucher is not the record's "
 			                  "org's");

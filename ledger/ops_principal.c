@@ -12,6 +12,7 @@ int ops_register(struct book *b, struct ledger_op *op)
 	struct principal_row r, old;
 	uint8_t k[STORE_ID];
 	struct jfields f;
+	uint32_t no;
 	int rc;
 
 	if (op->u.reg.role < ROLE_PROVIDER || op->u.reg.role > ROLE_BUREAU)
@@ -53,7 +54,10 @@ int ops_register(struct book *b, struct ledger_op *op)
 	if ((rc = journal_append(b->t, b->now, "register", &f, &r.seq)) < 0)
 		return rc;
 	store_key_id(k, 0, op->u.reg.id);
-	if ((rc = ltx_put(b->t, DB_PRINCIPALS, k, STORE_ID, &r, sizeof(r))) < 0)
+	/* its number: the order of its register entry (pno.h) */
+	if ((rc = ltx_put(b->t, DB_PRINCIPALS, k, STORE_ID, &r, sizeof(r))) <
+	        0 ||
+	    (rc = pno_assign(b->t, op->u.reg.id, &no)) < 0)
 		return rc;
 	op->status = LEDGER_ACCEPTED;
 	op->seq = r.seq;

@@ -27,32 +27,6 @@
 #define SETTLED_WHY                                                            \
 	"an annual program the record counts for is settled for its period"
 
-static size_t rec_key(uint8_t *k, const char *provider, const char *id)
-{
-	return store_key_id(k, store_key_id(k, 0, provider), id);
-}
-
-/* The record's row, or VD_ENOENT; *rest points at line then counts. */
-static int rec_get(struct book *b, const char *provider, const char *id,
-                   struct rec_row *r, const char **rest)
-{
-	uint8_t k[2 * STORE_ID];
-	MDB_val v;
-	int rc;
-
-	rec_key(k, provider, id);
-	if ((rc = ltx_get(b->t, DB_RECORDS, k, sizeof(k), &v)) < 0)
-		return rc;
-	if (v.mv_size < sizeof(*r))
-		return VD_EINTERNAL;
-	memcpy(r, v.mv_data, sizeof(*r));
-	if (v.mv_size != sizeof(*r) + r->line_len + r->counts_len)
-		return VD_EINTERNAL;
-	if (rest)
-		*rest = (const char *)v.mv_data + sizeof(*r);
-	return 0;
-}
-
 static int closed(struct book *b, int32_t period)
 {
 	/* a period ended more than late_days ago takes no more changes */
@@ -70,12 +44,12 @@ int ops_settled(struct book *b, const char *prog, int32_t period)
 	return rc == 0 ? 1 : rc == VD_ENOENT ? 0 : rc;
 }
 
-static int same_record(const struct rec_row *r, const struct ledger_record *u)
+static int same_record(const struct recrow *r, uint32_t org,
+                       const struct ledger_record *u)
 {
-	return strcmp(r->org, u->org) == 0 && r->at == u->at &&
-	       r->amount == u->amount && r->qty == u->qty &&
-	       strcmp(r->unit, u->unit) == 0 && r->kind == u->kind &&
-	       strcmp(r->klass, u->klass) == 0 &&
+	return r->org == org && r->at == u->at && r->amount == u->amount &&
+	       r->qty == u->qty && strcmp(r->unit, u->unit) == 0 &&
+	       r->kind == u->kind && strcmp(r->klass, u->klass) == 0 &&
 	       strcmp(r->project, u->project) == 0;
 }
 
@@ -154,8 +128,9 @@ static int settle_counted(struct book *b, const struct counted *c,
  * off (-1); redeemed: what vouchers paid of it, which a net basis does
  * not count. */
 static int add_basis(struct book *b, const struct counted *c,
-                     const struct rec_row *r, const char *provider,
-                     int32_t period, int64_t redeemed, int sign)
+                     const struct recrow *r, const char *org,
+                     const char *provider, int32_t period, int64_t redeemed,
+                     int sign)
 {
 	struct acc_row row;
 	size_t i;
@@ -163,7 +138,7 @@ static int add_basis(struct book *b, const struct counted *c,
 
 	for (i = 0; i < c->n; i++) {
 		const struct policy_program *g;
-		const char *ben = c->consumer[i] ? r->org : provider, *proj;
+		const char *ben = c->consumer[i] ? org : provider, *proj;
 		int64_t d;
 		if (c->prog[i] < 0)
 			continue;
@@ -196,6 +171,7 @@ static int add_basis(struct book *b, const struct counted *c,
 struct memo {
 	int have_prov;
 	struct principal_row prov;
+	uint32_t pno;
 	struct {
 		int prog;
 		int32_t period;
@@ -224,34 +200,46 @@ static int memo_settled(struct book *b, struct memo *m, int prog,
 	return rc;
 }
 
-/* One record, in a USAGE or a BATCH (batch: the batch's journal seq as
- * text, memo its reads). A refusal sets *why. */
+/* A record's batch: its entry's seq and the batch's lines, in which the
+ * record's line is found (recrow.h). */
+struct bref {
+	uint64_t seq;
+	const char *lines;
+	size_t len;
+};
+
+/* One record, in a USAGE or a BATCH (batch: its entry and lines, memo
+ * its reads). A refusal sets *why. */
 static int accept(struct book *b, const struct ledger_record *u,
-                  const char *batch, struct memo *memo,
+                  const struct bref *batch, struct memo *memo,
                   enum ledger_status *status, uint64_t *seq, const char **why)
 {
 	struct principal_row prov, org;
 	struct accrual_record ar;
 	struct counted c;
-	struct rec_row r;
+	struct recrow r;
 	struct jfields fields, *f = &fields;
-	uint8_t k[2 * STORE_ID], ok[STORE_ID + 2 + 8];
-	char ref[2 * STORE_ID + 2];
-	size_t reflen;
-	char counts[COUNTS_MAX], *val = NULL;
-	size_t cn = 0, i;
+	uint8_t k[RECROW_KEY], ok[4 + 2 + 8], ref[RECROW_KEY];
+	char counts[COUNTS_MAX], bseq[24], *val = NULL;
+	size_t cn = 0, i, klen, len;
+	uint32_t pno, ono;
 	int32_t period;
 	int rc;
 
 	if (memo != NULL && memo->have_prov) {
 		prov = memo->prov;
+		pno = memo->pno;
 	} else {
 		if ((rc = book_principal(b, u->provider, &prov)) < 0)
 			return rc == VD_ENOENT
 			           ? ops_refuse(why, rc, "unknown provider")
 			           : rc;
+		/* every principal has its number (pno.h) */
+		if ((rc = pno_get(b->t, u->provider, &pno)) < 0)
+			return rc == VD_ENOENT ? VD_EINTERNAL : rc;
 		if (memo != NULL) {
 			memo->prov = prov;
+			memo->pno = pno;
 			memo->have_prov = 1;
 		}
 	}
@@ -275,15 +263,22 @@ static int accept(struct book *b, const struct ledger_record *u,
 	if (org.role != ROLE_ORG)
 		return ops_refuse(why, VD_ENOENT,
 		                  "the org named is not an org");
-	rc = rec_get(b, u->provider, u->id, &r, NULL);
-	if (rc == 0) {
-		if (!same_record(&r, u))
-			return ops_refuse(why, VD_ECONFLICT,
-			                  "record id already used with other "
-			                  "fields");
-		*status = LEDGER_DUPLICATE;
-		*seq = r.seq;
-		return 0;
+	if ((rc = pno_get(b->t, u->org, &ono)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	klen = recrow_key(k, pno, u->id);
+	{
+		MDB_val v;
+		rc = ltx_get(b->t, DB_RECORDS, k, klen, &v);
+		if (rc == 0 &&
+		    (rc = recrow_decode(v.mv_data, v.mv_size, &r)) == 0) {
+			if (!same_record(&r, ono, u))
+				return ops_refuse(why, VD_ECONFLICT,
+				                  "record id already used with "
+				                  "other fields");
+			*status = LEDGER_DUPLICATE;
+			*seq = r.seq;
+			return 0;
+		}
 	}
 	if (rc != VD_ENOENT)
 		return rc;
@@ -334,7 +329,7 @@ static int accept(struct book *b, const struct ledger_record *u,
 		c.consumer[c.n++] = g->beneficiary == POLICY_CONSUMER;
 	}
 	memset(&r, 0, sizeof(r));
-	snprintf(r.org, sizeof(r.org), "%s", u->org);
+	r.org = ono;
 	r.at = u->at;
 	r.amount = u->amount;
 	r.qty = u->qty;
@@ -343,11 +338,27 @@ static int accept(struct book *b, const struct ledger_record *u,
 	snprintf(r.project, sizeof(r.project), "%s", u->project);
 	r.kind = (uint8_t)u->kind;
 	r.status = org.status == P_SUSPENDED ? REC_EXCLUDED : REC_COUNTED;
-	memcpy(r.sig, u->sig, sizeof(r.sig));
-	snprintf(r.batch, sizeof(r.batch), "%s", batch ? batch : "");
-	/* a record of a BATCH keeps its signed bytes once: in the batch's
-	 * row (DB_BATCHES), which its batch field names */
-	r.line_len = batch ? 0 : (uint32_t)u->line_len;
+	if (batch) {
+		/* a record of a BATCH keeps its signed bytes once: in the
+		 * batch's lines (DB_BATCHES), which it points into */
+		r.flags = RECROW_BATCH;
+		r.batch = batch->seq;
+		if (u->line_len > 0 && u->line >= batch->lines &&
+		    u->line_len <= batch->len &&
+		    (size_t)(u->line - batch->lines) <=
+		        batch->len - u->line_len &&
+		    batch->len <= UINT32_MAX) {
+			r.line_off = (uint32_t)(u->line - batch->lines);
+			r.line_len = (uint32_t)u->line_len;
+		}
+		snprintf(bseq, sizeof(bseq), "%" PRIu64, batch->seq);
+	} else if (u->line_len > 0) {
+		r.flags = RECROW_LINE;
+		r.line = u->line;
+		r.line_len = (uint32_t)u->line_len;
+		memcpy(r.sig, u->sig, sizeof(r.sig));
+	}
+	r.counts = counts;
 	r.counts_len = (uint32_t)cn;
 	journal_fields_init(f);
 	journal_str(f, "provider", u->provider);
@@ -368,37 +379,34 @@ static int accept(struct book *b, const struct ledger_record *u,
 	 * the journal alone: a USAGE's with its signature, a batch record's
 	 * naming its batch (whose entry binds the signature) */
 	if (batch)
-		journal_str(f, "batch", batch);
+		journal_str(f, "batch", bseq);
 	if (u->line_len > 0)
 		journal_textn(f, "line", u->line, u->line_len);
 	if (!batch && u->line_len > 0)
 		journal_hex(f, "sig", u->sig, sizeof(u->sig));
 	if ((rc = journal_append(b->t, b->now, "usage", f, &r.seq)) < 0)
 		goto out;
-	val = malloc(sizeof(r) + r.line_len + cn);
+	val = malloc(recrow_size(&r));
 	if (val == NULL) {
 		rc = VD_ENOMEM;
 		goto out;
 	}
-	memcpy(val, &r, sizeof(r));
-	memcpy(val + sizeof(r), u->line, r.line_len);
-	memcpy(val + sizeof(r) + r.line_len, counts, cn);
-	rec_key(k, u->provider, u->id);
+	if ((rc = recrow_encode(&r, (uint8_t *)val, recrow_size(&r), &len)) < 0)
+		goto out;
 	/* records of an org by period, for RECORDS org=, in the order they
 	 * came (the journal seq): a new record goes at the end of its org's
 	 * run, so a group commit touches about one index page per org, not
 	 * one per record at a random place in a tree that grows with the
-	 * store (bench/README.md) */
-	store_key_id(ok, 0, u->org);
-	store_key_u16(ok, STORE_ID, (uint16_t)period);
-	store_key_u64(ok, STORE_ID + 2, r.seq);
-	reflen =
-	    (size_t)snprintf(ref, sizeof(ref), "%s%c%s", u->provider, 0, u->id);
-	if ((rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val,
-	                  sizeof(r) + r.line_len + cn)) < 0 ||
-	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), ref, reflen)) <
+	 * store (bench/README.md); the value is the record's key */
+	store_key_u32(ok, 0, ono);
+	store_key_u16(ok, 4, (uint16_t)period);
+	store_key_u64(ok, 6, r.seq);
+	memcpy(ref, k, klen);
+	if ((rc = ltx_put(b->t, DB_RECORDS, k, klen, val, len)) < 0 ||
+	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), ref, klen)) <
 	        0 ||
-	    (rc = add_basis(b, &c, &r, u->provider, period, 0, 1)) < 0 ||
+	    (rc = add_basis(b, &c, &r, u->org, u->provider, period, 0, 1)) <
+	        0 ||
 	    (rc = settle_counted(b, &c, u->provider, u->org, u->project,
 	                         period)) < 0) {
 		if (rc == VD_ELIMIT)
@@ -428,7 +436,7 @@ int ops_usage(struct book *b, struct ledger_op *op)
 int ops_batch(struct book *b, struct ledger_op *op)
 {
 	uint8_t digest[CHAIN_HASH_LEN];
-	char first[24];
+	struct bref first;
 	struct jfields f;
 	uint64_t seq = 0, bseq;
 	uint8_t k[STORE_ID + 8];
@@ -455,7 +463,7 @@ int ops_batch(struct book *b, struct ledger_op *op)
 	journal_hex(&f, "lines_sha256", digest, sizeof(digest));
 	if ((rc = journal_append(b->t, b->now, "batch", &f, &bseq)) < 0)
 		return rc;
-	snprintf(first, sizeof(first), "%" PRIu64, bseq);
+	first = (struct bref){bseq, op->u.batch.lines, op->u.batch.lines_len};
 	op->accepted = op->duplicate = 0;
 	for (i = 0; i < op->u.batch.n; i++) {
 		enum ledger_status st;
@@ -466,7 +474,7 @@ int ops_batch(struct book *b, struct ledger_op *op)
 			                  "record of another provider than the "
 			                  "batch's first");
 		}
-		if ((rc = accept(b, u, first, &memo, &st, &seq, &op->why)) <
+		if ((rc = accept(b, u, &first, &memo, &st, &seq, &op->why)) <
 		    0) {
 			op->bad_index = i;
 			return rc;
@@ -490,17 +498,18 @@ int ops_void(struct book *b, struct ledger_op *op)
 {
 	const char *provider = op->u.void_.provider;
 	struct jfields fields, *f = &fields;
-	const char *rest;
+	char org[STORE_ID + 1];
 	struct counted c;
-	struct rec_row r;
-	uint8_t k[2 * STORE_ID];
-	char *val;
+	struct recrow r;
+	uint8_t k[RECROW_KEY];
+	uint8_t *val;
 	int64_t redeemed;
 	int32_t period;
+	uint32_t pno;
 	size_t i, len;
 	int rc;
 
-	if ((rc = rec_get(b, provider, op->u.void_.id, &r, &rest)) < 0)
+	if ((rc = book_record(b, provider, op->u.void_.id, &pno, &r, org)) < 0)
 		return rc == VD_ENOENT
 		           ? ops_refuse(&op->why, rc, "unknown record")
 		           : rc;
@@ -524,7 +533,7 @@ int ops_void(struct book *b, struct ledger_op *op)
 	period = (int32_t)period_of(r.at);
 	if (closed(b, period))
 		return ops_refuse(&op->why, VD_ECLOSED, CLOSED_WHY);
-	if ((rc = parse_counts(b, rest + r.line_len, r.counts_len, &c)) < 0)
+	if ((rc = parse_counts(b, r.counts, r.counts_len, &c)) < 0)
 		return rc;
 	for (i = 0; i < c.n; i++) {
 		const struct policy_program *g;
@@ -562,27 +571,26 @@ int ops_void(struct book *b, struct ledger_op *op)
 			                  "the reason is too long to journal "
 			                  "with the signed line");
 	}
-	/* the row keeps the record; only its status changes. Copied before
-	 * the first write: rest points into a page of the transaction,
-	 * valid only until its next write (store.h) */
-	len = sizeof(r) + r.line_len + r.counts_len;
-	val = malloc(len);
+	/* the row keeps the record; only its status changes. Encoded
+	 * before the first write: r's line and counts point into a page of
+	 * the transaction, valid only until its next write (store.h) */
+	val = malloc(recrow_size(&r));
 	if (val == NULL)
 		return VD_ENOMEM;
 	r.status = REC_VOIDED;
-	memcpy(val, &r, sizeof(r));
-	memcpy(val + sizeof(r), rest, r.line_len + r.counts_len);
-	rc = journal_append(b->t, b->now, "void", f, &op->seq);
-	if (rc == 0) {
-		rec_key(k, provider, op->u.void_.id);
-		rc = ltx_put(b->t, DB_RECORDS, k, sizeof(k), val, len);
-	}
+	rc = recrow_encode(&r, val, recrow_size(&r), &len);
+	r.line = r.counts = NULL;
+	if (rc == 0)
+		rc = journal_append(b->t, b->now, "void", f, &op->seq);
+	if (rc == 0)
+		rc = ltx_put(b->t, DB_RECORDS, k,
+		             recrow_key(k, pno, op->u.void_.id), val, len);
 	free(val);
 	if (rc < 0 ||
 	    (rc = ops_unredeem_record(b, provider, op->u.void_.id)) < 0 ||
-	    (rc = add_basis(b, &c, &r, provider, period, redeemed, -1)) < 0 ||
-	    (rc = settle_counted(b, &c, provider, r.org, r.project, period)) <
-	        0)
+	    (rc = add_basis(b, &c, &r, org, provider, period, redeemed, -1)) <
+	        0 ||
+	    (rc = settle_counted(b, &c, provider, org, r.project, period)) < 0)
 		return rc;
 	op->status = LEDGER_VOIDED;
 	return 0;
@@ -593,25 +601,23 @@ int ops_net_lower(struct book *b, const char *provider, const char *record,
 {
 	struct acc_row row;
 	struct counted c;
-	const char *rest;
-	struct rec_row r;
+	struct recrow r;
 	size_t i, n = 0;
 	int rc;
 
 	list[0] = '\0';
 	memset(todo, 0, sizeof(*todo));
-	if ((rc = rec_get(b, provider, record, &r, &rest)) < 0 ||
-	    (rc = parse_counts(b, rest + r.line_len, r.counts_len, &c)) < 0)
+	if ((rc = book_record(b, provider, record, NULL, &r, todo->org)) < 0 ||
+	    (rc = parse_counts(b, r.counts, r.counts_len, &c)) < 0)
 		return rc;
 	todo->period = (int32_t)period_of(r.at);
-	memcpy(todo->org, r.org, sizeof(todo->org));
 	memcpy(todo->project, r.project, sizeof(todo->project));
 	/* a period that ended more than late_days ago is frozen */
 	if (closed(b, todo->period))
 		return 0;
 	for (i = 0; i < c.n; i++) {
 		const struct policy_program *g;
-		const char *ben = c.consumer[i] ? r.org : provider, *proj;
+		const char *ben = c.consumer[i] ? todo->org : provider, *proj;
 		if (c.prog[i] < 0)
 			continue;
 		g = &b->pol->programs[c.prog[i]];

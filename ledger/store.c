@@ -45,6 +45,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_POLICIES] = "policies",
     [DB_CASH_REFS] = "cash_refs",
     [DB_ROLLUP] = "rollup",
+    [DB_PNOS] = "principal_nos",
 };
 
 /* LMDB's codes stop here. */
@@ -393,6 +394,15 @@ size_t store_key_u16(uint8_t *buf, size_t n, uint16_t v)
 	return n + 2;
 }
 
+size_t store_key_u32(uint8_t *buf, size_t n, uint32_t v)
+{
+	buf[n] = (uint8_t)(v >> 24);
+	buf[n + 1] = (uint8_t)(v >> 16);
+	buf[n + 2] = (uint8_t)(v >> 8);
+	buf[n + 3] = (uint8_t)v;
+	return n + 4;
+}
+
 size_t store_key_u64(uint8_t *buf, size_t n, uint64_t v)
 {
 	int i;
@@ -421,4 +431,10 @@ uint64_t store_get_u64(const uint8_t *p)
 uint16_t store_get_u16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+uint32_t store_get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
 }

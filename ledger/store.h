@@ -34,16 +34,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 6
+#define STORE_SCHEMA 7
 #define STORE_UPGRADABLE 3 /* the oldest schema `vouchd upgrade` reads */
 #define STORE_ID 64        /* ids are NUL-padded to 64 bytes in keys */
 
 enum store_db {
 	DB_META,         /* "schema" -> u32, "policy" -> sha256, "jhead" ->
-	                    seq (u64 BE) + hash, "vseq" -> last voucher no. */
+	                    seq (u64 BE) + hash, "vseq" -> last voucher no.,
+	                    "pno" -> last principal number (u32 BE, pno.h) */
 	DB_PRINCIPALS,   /* id -> struct principal_row */
-	DB_RECORDS,      /* provider, id -> struct rec_row + line + counts */
-	DB_RECS_BY_ORG,  /* org, period, seq -> "provider\0id" */
+	DB_RECORDS,      /* schema 7: provider's number (u32), id at its
+	                    own length -> the record row (recrow.h); schema
+	                    6 and before: provider, id NUL-padded -> struct
+	                    rec_row_v6 + line + counts */
+	DB_RECS_BY_ORG,  /* schema 7: org's number (u32), period, seq ->
+	                    provider's number (u32) + id; before: org
+	                    padded, period, seq -> "provider\0id" */
 	DB_ACCRUAL,      /* beneficiary, program, period -> struct acc_row */
 	DB_VOUCHERS,     /* voucher id -> beneficiary */
 	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> struct voucher_row */
@@ -68,6 +74,8 @@ enum store_db {
 	                    cash_ref_row (schema 4) */
 	DB_ROLLUP,       /* pool, period, CST day, program -> struct
 	                    ledger_flows (schema 6, rollup.h) */
+	DB_PNOS,         /* schema 7, principal numbers (pno.h): 'i' + id
+	                    -> number (u32), 'n' + number -> id */
 	DB_COUNT
 };
 
@@ -162,10 +170,12 @@ int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
  * so callers pass ids of at most STORE_ID bytes (LEDGER_ID). */
 size_t store_key_id(uint8_t *buf, size_t n, const char *id);
 size_t store_key_u16(uint8_t *buf, size_t n, uint16_t v);
+size_t store_key_u32(uint8_t *buf, size_t n, uint32_t v);
 size_t store_key_u64(uint8_t *buf, size_t n, uint64_t v);
 /* Read back an id field of a key (64 bytes, NUL-padded). */
 void store_key_get_id(const uint8_t *p, char out[STORE_ID + 1]);
 uint64_t store_get_u64(const uint8_t *p);
 uint16_t store_get_u16(const uint8_t *p);
+uint32_t store_get_u32(const uint8_t *p);
 
 #endif

@@ -16,6 +16,7 @@
 #include "ops.h"
 #include "store.h"
 #include "upgrade6.h"
+#include "upgrade7.h"
 
 /* A row read during a walk, rewritten after it (LMDB's cursor must not
  * see its own writes). */
@@ -521,15 +522,87 @@ static int stored_policy(struct ltx *t, struct policy **out)
 	return policy_load_blob(blob.mv_data, blob.mv_size, out, NULL);
 }
 
+/* What an upgrade rewrote, for its message. */
+struct done {
+	size_t nv, np, na, npr, nacc, nrec, nno;
+};
+
+/* One attempt of the upgrade's transaction: 0 once committed, or a
+ * negative code with msg saying why (VD_ENOSPC: the map is full, nothing
+ * kept; the caller grows it and tries again). *pol gets the store's
+ * recorded policy (the caller frees it). */
+static int upgrade_txn(struct store *st, const char *dir, uint32_t schema,
+                       int64_t now, struct claws *c, struct policy **pol,
+                       struct done *d, char *msg, size_t len)
+{
+	uint32_t to = STORE_SCHEMA;
+	struct jfields f;
+	struct ltx t;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	msg[0] = '\0';
+	if ((rc = ltx_begin(st, NULL, 0, &t)) < 0)
+		goto fail;
+	/* 4 to 5 first: the 3-to-4 steps read principals as schema 5; then
+	 * 5 to 6's accrual keys and records, which they read as schema 6
+	 * (they write voucher rows of schema 6 themselves) */
+	if (schema < 5)
+		rc = principals(&t, &d->npr);
+	if (rc == 0 && schema < 6 &&
+	    (rc = upgrade6_accrual(&t, &d->nacc)) == 0 &&
+	    (rc = upgrade6_records(&t, &d->nrec)) == 0 && schema >= 4)
+		rc = upgrade6_vouchers(&t, &d->nv);
+	/* 6 to 7: principal numbers, then the records and their org index
+	 * in the numbers' layout (upgrade7.h) */
+	if (rc == 0 && (rc = upgrade7_numbers(&t, &d->nno)) == 0)
+		rc = upgrade7_records(&t, &d->nrec);
+	/* the policy the store recorded: NULL when none was ever loaded (no
+	 * grant, no pool, no row to convert) */
+	if (rc == 0 && (rc = stored_policy(&t, pol)) == VD_ENOENT)
+		rc = 0;
+	if (rc == 0 && schema < 4 && *pol != NULL) {
+		/* (for schema 4, the rest of 4 to 5 is the principals') */
+		struct book b = {&t, *pol, now};
+		struct sums s = {&t, c, msg, len};
+		if ((rc = claws_read(&t, c)) == 0 &&
+		    (rc = vouchers(&t, *pol, c, &d->nv, msg, len)) == 0 &&
+		    (rc = clear_clawbacks(&t, &s)) == 0 &&
+		    (rc = pools(&b, &d->np)) == 0 &&
+		    (rc = settled_budgets(&b)) == 0)
+			rc = annual_rows(&b, &d->na);
+	}
+	/* 5 to 6: the daily rollup, from the journal as the checker
+	 * rebuilds it, once every row is of schema 7 (its replay reads the
+	 * voided records) */
+	if (rc == 0 && schema < 6)
+		rc = ledger_rollup_rebuild(&t, *pol, now, msg, len);
+	journal_fields_init(&f);
+	journal_i64(&f, "from", schema);
+	journal_i64(&f, "to", to);
+	if (rc == 0)
+		rc = journal_append(&t, now, "upgrade", &f, NULL);
+	if (rc == 0)
+		rc = ltx_put(&t, DB_META, "schema", 6, &to, sizeof(to));
+	if (rc == 0) {
+		if ((rc = ltx_commit(&t)) < 0)
+			goto fail;
+		return 0;
+	}
+	ltx_abort(&t);
+fail:
+	if (msg[0] == '\0')
+		snprintf(msg, len, "%s: %s", dir, err_str(rc));
+	return rc;
+}
+
 int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 {
 	struct claws *c = calloc(1, sizeof(*c));
 	struct policy *pol = NULL;
 	struct store *st = NULL;
-	size_t nv = 0, np = 0, na = 0, npr = 0, nacc = 0, nrec = 0;
 	uint32_t schema = 0, to = STORE_SCHEMA;
-	struct jfields f;
-	struct ltx t;
+	struct done d;
 	int rc;
 
 	if (c == NULL) {
@@ -545,88 +618,48 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 		         schema);
 		goto out;
 	}
-	if ((rc = ltx_begin(st, NULL, 0, &t)) < 0)
-		goto fail;
-	/* 4 to 5 first: the 3-to-4 steps read principals as schema 5; then
-	 * 5 to 6's accrual keys and records, which they read as schema 6
-	 * (they write voucher rows of schema 6 themselves) */
-	if (schema < 5)
-		rc = principals(&t, &npr);
-	if (rc == 0 && (rc = upgrade6_accrual(&t, &nacc)) == 0 &&
-	    (rc = upgrade6_records(&t, &nrec)) == 0 && schema >= 4)
-		rc = upgrade6_vouchers(&t, &nv);
-	if (rc < 0) {
-		ltx_abort(&t);
-		goto fail;
-	}
-	/* the policy the store recorded: NULL when none was ever loaded (no
-	 * grant, no pool, no row to convert) */
-	if ((rc = stored_policy(&t, &pol)) == VD_ENOENT)
-		rc = 0;
-	if (rc < 0) {
-		ltx_abort(&t);
-		goto fail;
-	}
-	if (schema >= 4 || pol == NULL) {
-		/* the rest of 4 to 5 is the principals' */
-		rc = 0;
-	} else {
-		struct book b = {&t, pol, now};
-		struct sums s = {&t, c, msg, len};
-		msg[0] = '\0';
-		if ((rc = claws_read(&t, c)) < 0 ||
-		    (rc = vouchers(&t, pol, c, &nv, msg, len)) < 0 ||
-		    (rc = clear_clawbacks(&t, &s)) < 0 ||
-		    (rc = pools(&b, &np)) < 0 ||
-		    (rc = settled_budgets(&b)) < 0 ||
-		    (rc = annual_rows(&b, &na)) < 0) {
-			ltx_abort(&t);
-			if (msg[0] == '\0')
-				snprintf(msg, len, "%s: %s", dir, err_str(rc));
+	/* a store of 10^6 records needs room for its new rows beside the
+	 * old ones until the commit frees them: a full map is grown and the
+	 * whole transaction run again, as ledger_batch does */
+	while ((rc = upgrade_txn(st, dir, schema, now, c, &pol, &d, msg,
+	                         len)) == VD_ENOSPC) {
+		policy_free(pol);
+		pol = NULL;
+		claws_free(c);
+		memset(c, 0, sizeof(*c));
+		if ((rc = store_grow(st)) < 0) {
+			snprintf(msg, len, "%s: %s", dir, err_str(rc));
 			goto out;
 		}
 	}
-	/* 5 to 6: the daily rollup, from the journal as the checker
-	 * rebuilds it, once every row is of schema 6 */
-	msg[0] = '\0';
-	if ((rc = ledger_rollup_rebuild(&t, pol, now, msg, len)) < 0) {
-		ltx_abort(&t);
-		if (msg[0] == '\0')
-			snprintf(msg, len, "%s: %s", dir, err_str(rc));
-		goto out;
-	}
-	journal_fields_init(&f);
-	journal_i64(&f, "from", schema);
-	journal_i64(&f, "to", to);
-	if (rc == 0)
-		rc = journal_append(&t, now, "upgrade", &f, NULL);
-	if (rc == 0)
-		rc = ltx_put(&t, DB_META, "schema", 6, &to, sizeof(to));
-	if (rc == 0)
-		rc = ltx_commit(&t);
-	else
-		ltx_abort(&t);
 	if (rc < 0)
-		goto fail;
-	{
+		goto out;
+	if (schema == 6) {
+		snprintf(msg, len,
+		         "%s: schema 6 to %u: %zu records, %zu principals "
+		         "numbered",
+		         dir, to, d.nrec, d.nno);
+	} else {
 		int n =
 		    snprintf(msg, len,
 		             "%s: schema %u to %u: %zu records, %zu accrual "
 		             "rows, %zu vouchers",
-		             dir, schema, to, nrec, nacc, nv);
+		             dir, schema, to, d.nrec, d.nacc, d.nv);
 		size_t at = n < 0 ? len : (size_t)n;
 		if (schema < 5 && at < len)
 			at += (size_t)snprintf(msg + at, len - at,
-			                       ", %zu principals", npr);
+			                       ", %zu principals", d.npr);
 		if (schema < 4 && at < len)
+			at +=
+			    (size_t)snprintf(msg + at, len - at,
+			                     ", %zu pool periods (budgets "
+			                     "fixed), %zu annual accrual rows "
+			                     "recomputed",
+			                     d.np, d.na);
+		if (at < len)
 			snprintf(msg + at, len - at,
-			         ", %zu pool periods (budgets fixed), %zu "
-			         "annual accrual rows recomputed",
-			         np, na);
+			         ", %zu principals numbered", d.nno);
 	}
-	goto out;
-fail:
-	snprintf(msg, len, "%s: %s", dir, err_str(rc));
 out:
 	policy_free(pol);
 	store_close(st);

@@ -1,6 +1,9 @@
-/* `vouchd upgrade --data DIR`: a store written by an earlier vouchd, in
- * place, in one write transaction (all or nothing), journaled ("upgrade
- * from=4 to=5", or from=3). From schema 4 to 5 (and from 3):
+/* `vouchd upgrade --data DIR`: a store written by an earlier vouchd
+ * (schema 3 to 6), in place, in one write transaction (all or nothing),
+ * journaled ("upgrade from=6 to=7", or from=5, 4, 3), then checked by the
+ * caller. From schema 6 to 7 (and from every older one, last): principal
+ * numbers and compact record rows (upgrade7.h). From 5 to 6 (and older):
+ * projects (upgrade6.h). From schema 4 to 5 (and from 3):
  *   - principal rows gain a region (none: within no region; the `local`
  *     flag keeps working for programs without a region) and a status
  *     (active).

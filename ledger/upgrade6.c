@@ -98,7 +98,7 @@ int upgrade6_records(struct ltx *t, size_t *n)
 		goto out;
 	while (rc == 0 && copy_next(&c, &off, &k, &v)) {
 		struct rec_row_v5 o;
-		struct rec_row r;
+		struct rec_row_v6 r;
 		size_t rest, len;
 		if (v.mv_size < sizeof(o)) {
 			rc = VD_EINTERNAL;

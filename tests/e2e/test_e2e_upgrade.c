@@ -1,6 +1,7 @@
 /* End to end, the store upgrade, from each older schema:
- * tests/data/store-v3, store-v4 and store-v5 (stores written by the vouchd
- * of e917dae, a117ea8 and 5957c01, see their make.sh) are refused by
+ * tests/data/store-v3, store-v4, store-v5 and store-v6 (stores written by
+ * the vouchd of e917dae, a117ea8, 5957c01 and a8b65ee, see their make.sh)
+ * are refused by
  * `vouchd run` and `vouchd check` with the command to run; `vouchd
  * upgrade` converts each in one go and checks it; the daemon then answers
  * every balance (and accrual row and record, where expected/ has them)
@@ -33,15 +34,17 @@ static const char *const who5[] = {
     "yinco", "dc",     "ce",   "yx",  "mg",    "yinchuan-dc1", NULL};
 static const struct fixture
     v3 = {VD_SOURCE_DIR "/tests/data/store-v3", 3,
-          "schema 3 to 6: 5 records, 14 accrual rows, 8 vouchers, 7 "
+          "schema 3 to 7: 5 records, 14 accrual rows, 8 vouchers, 7 "
           "principals, 3 pool periods",
           who4},
     v4 = {VD_SOURCE_DIR "/tests/data/store-v4", 4,
-          "schema 4 to 6: 5 records, 9 accrual rows, 6 vouchers, 7 "
+          "schema 4 to 7: 5 records, 9 accrual rows, 6 vouchers, 7 "
           "principals",
           who4},
     v5 = {VD_SOURCE_DIR "/tests/data/store-v5", 5,
-          "schema 5 to 6: 17 records, 13 accrual rows, 12 vouchers", who5};
+          "schema 5 to 7: 17 records, 13 accrual rows, 12 vouchers", who5},
+    v6 = {VD_SOURCE_DIR "/tests/data/store-v6", 6,
+          "schema 6 to 7: 20 records, 14 principals numbered", who5};
 static const struct fixture *F;
 #define FIXTURE F->dir
 
@@ -123,7 +126,7 @@ static void test_upgrade_then_check(void **state)
 	/* once is enough */
 	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, D.data),
 	                 0);
-	if (strstr(out, "already schema 6") == NULL)
+	if (strstr(out, "already schema 7") == NULL)
 		fail_msg("second upgrade said: %s", out);
 	assert_int_equal(sh("%s check --data %s", VOUCHD_BIN, D.data), 0);
 }
@@ -266,6 +269,59 @@ static void v5_rows(void)
 	}
 }
 
+/* store-v6's own: every provider's records and the bureau's listing of
+ * all of them, two to a page, as the old daemon listed them (in
+ * (provider, id) order, which schema 7's keys by provider number would
+ * not give by themselves: the providers registered in another order);
+ * then a principal registered after the upgrade gets the next number and
+ * its records are stored and listed, and the store still checks. */
+static void v6_rows(void)
+{
+	static const char *const providers[] = {"dc", "ce", "yx", "mg",
+	                                        "yinchuan-dc1"};
+	char args[200], file[100];
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(args, sizeof(args), "records --provider %s --all",
+		         providers[i]);
+		snprintf(file, sizeof(file), "records-by-%s.json",
+		         providers[i]);
+		compare(args, file);
+	}
+	compare("records --all --limit 2", "records-all.json");
+	assert_int_equal(sh("%s keygen --out %s/new.pem > %s/new.pub",
+	                    VOUCHCTL_BIN, D.dir, D.dir),
+	                 0);
+	assert_int_equal(
+	    sh("env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s "
+	       "register aa-new --role provider --region xinjiang.xinxing "
+	       "--pubkey $(cat %s/new.pub) && printf '%%s\\n' "
+	       "'id,org,at,amount,qty,unit,kind' "
+	       "'n-1,hosp,2026-11-01T00:00:00Z,1000,50,gpu-hour,training' > "
+	       "%s/new.csv && env -i PATH=/usr/bin:/bin HOME=%s "
+	       "VOUCHD_ADDR=unix:%s VOUCHD_ID=aa-new VOUCHD_KEY=%s/new.pem "
+	       "%s report %s/new.csv 2>&1",
+	       D.dir, D.sock, VOUCHCTL_BIN, D.dir, D.dir, D.dir, D.sock, D.dir,
+	       VOUCHCTL_BIN, D.dir),
+	    0);
+	if (strstr(out, "1 accepted") == NULL)
+		fail_msg("report after the upgrade: %s", out);
+	{
+		json_t *recs = ctl_json("records --all --limit 1");
+		json_t *r = json_array_get(json_object_get(recs, "rows"), 0);
+		/* aa-new sorts first by id, though numbered last */
+		if (r == NULL ||
+		    strcmp(json_string_value(json_object_get(r, "id")),
+		           "n-1") != 0 ||
+		    strcmp(json_string_value(json_object_get(r, "org")),
+		           "hosp") != 0)
+			fail_msg("the first record listed is not aa-new's n-1");
+		json_decref(recs);
+	}
+	assert_int_equal(sh("%s check --data %s 2>&1", VOUCHD_BIN, D.data), 0);
+}
+
 static void test_balances_unchanged(void **state)
 {
 	char args[100], file[100];
@@ -315,19 +371,27 @@ static void test_balances_unchanged(void **state)
 	}
 	compare("pool --period 2026 --pool xinxing", "pool-xinxing.json");
 	compare("receivables", "receivables.json");
-	if (F->schema == 5)
+	if (F->schema >= 5)
 		v5_rows();
 	/* its export audits: entries from before the journal carried signed
-	 * bytes are counted, not refused (old batches' lines included) */
+	 * bytes are counted, not refused (old batches' lines included); a
+	 * store-v6's carry them, and every one verifies */
 	if (sh("env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s "
 	       "journal > %s/export.ndjson && %s audit %s/export.ndjson",
 	       D.dir, D.sock, VOUCHCTL_BIN, D.dir, VOUCHCTL_BIN, D.dir) != 0 ||
-	    strstr(out, "signatures: 0 verified") == NULL)
+	    strstr(out, F->schema < 6
+	                    ? "signatures: 0 verified"
+	                    : "12 verified: 1 USAGE, 10 BATCH covering "
+	                      "19 records, 1 VOID; 0 entries not "
+	                      "verifiable") == NULL)
 		fail_msg("audit of the upgraded store: %s", out);
 	if (F->schema >= 4) {
 		compare("pool --period 2026", "pool-2026.json");
 		compare("pool --period 2026 --by-program",
 		        "pool-by-program.json");
+		/* last: it writes */
+		if (F->schema == 6)
+			v6_rows();
 		return;
 	}
 	/* clawbacks now per voucher: corp's 9,970 yuan came through its
@@ -392,6 +456,12 @@ static int setup_v5(void **state)
 	return setup(state);
 }
 
+static int setup_v6(void **state)
+{
+	F = &v6;
+	return setup(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest from3[] = {
@@ -412,6 +482,8 @@ int main(void)
 	failed += cmocka_run_group_tests_name("from schema 4", from4, setup_v4,
 	                                      teardown);
 	failed += cmocka_run_group_tests_name("from schema 5", from4, setup_v5,
+	                                      teardown);
+	failed += cmocka_run_group_tests_name("from schema 6", from4, setup_v6,
 	                                      teardown);
 	return failed;
 }

@@ -1,12 +1,15 @@
 /* For tests that make an older store out of a current one (to upgrade
- * it): the rows schema 6 changed, put back as schema 5 (and 4) wrote
- * them. Accrual keys lose their project, records and vouchers the
- * project field (ledger/upgrade6.h says what the upgrade does the other
- * way). Only for the small stores of unit tests: at most FX5_ROWS rows a
- * table. */
+ * it): the rows schemas 6 and 7 changed, put back as schema 5 (and 4)
+ * wrote them. Principal numbers go (schema 7), records and the org index
+ * go back to padded ids and fixed rows (ledger/upgrade7.h says what the
+ * upgrade does the other way); accrual keys lose their project, records
+ * and vouchers the project field (upgrade6.h). Only for the small stores
+ * of unit tests: at most FX5_ROWS rows a table. */
 #ifndef VD_SCHEMA5_FIXTURE_H
 #define VD_SCHEMA5_FIXTURE_H
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,19 +62,76 @@ static inline int fx_as_schema5(struct ltx *t)
 			rc = ltx_put(t, DB_ACCRUAL, ok, sizeof(ok), s->r[i].v,
 			             s->r[i].vlen);
 	}
-	/* records: the row without its project, then line and counts */
+	/* records: (provider, id) padded -> the fixed row without its
+	 * project, then line and counts */
 	s->n = 0;
 	if (rc == 0)
 		rc = ltx_walk(t, DB_RECORDS, NULL, 0, NULL, 0, fx5_save, s);
 	for (i = 0; rc == 0 && i < s->n; i++) {
-		uint8_t v[2048];
-		size_t rest = s->r[i].vlen - sizeof(struct rec_row);
-		memcpy(v, s->r[i].v, sizeof(struct rec_row_v5));
-		memcpy(v + sizeof(struct rec_row_v5),
-		       s->r[i].v + sizeof(struct rec_row), rest);
-		rc = ltx_put(t, DB_RECORDS, s->r[i].k, s->r[i].klen, v,
-		             sizeof(struct rec_row_v5) + rest);
+		uint8_t v[2048], ok[2 * STORE_ID];
+		char prov[STORE_ID + 1], id[STORE_ID + 1];
+		struct rec_row_v5 o;
+		struct recrow r;
+		uint32_t pno;
+		memset(&o, 0, sizeof(o));
+		if ((rc = recrow_key_parse(s->r[i].k, s->r[i].klen, &pno, id)) <
+		        0 ||
+		    (rc = recrow_decode(s->r[i].v, s->r[i].vlen, &r)) < 0 ||
+		    (rc = pno_id(t, pno, prov)) < 0 ||
+		    (rc = pno_id(t, r.org, o.org)) < 0)
+			break;
+		o.at = r.at;
+		o.amount = r.amount;
+		o.qty = r.qty;
+		memcpy(o.unit, r.unit, sizeof(o.unit));
+		memcpy(o.klass, r.klass, sizeof(o.klass));
+		o.kind = r.kind;
+		o.status = r.status;
+		memcpy(o.sig, r.sig, sizeof(o.sig));
+		o.seq = r.seq;
+		o.line_len = r.flags & RECROW_LINE ? r.line_len : 0;
+		o.counts_len = r.counts_len;
+		if (r.flags & RECROW_BATCH)
+			snprintf(o.batch, sizeof(o.batch), "%" PRIu64, r.batch);
+		memcpy(v, &o, sizeof(o));
+		memcpy(v + sizeof(o), r.line, o.line_len);
+		memcpy(v + sizeof(o) + o.line_len, r.counts, r.counts_len);
+		store_key_id(ok, store_key_id(ok, 0, prov), id);
+		if ((rc = ltx_del(t, DB_RECORDS, s->r[i].k, s->r[i].klen)) == 0)
+			rc = ltx_put(t, DB_RECORDS, ok, sizeof(ok), v,
+			             sizeof(o) + o.line_len + o.counts_len);
 	}
+	/* the org index: (org padded, period, seq) -> "provider\0id" */
+	s->n = 0;
+	if (rc == 0)
+		rc = ltx_walk(t, DB_RECS_BY_ORG, NULL, 0, NULL, 0, fx5_save, s);
+	for (i = 0; rc == 0 && i < s->n; i++) {
+		char org[STORE_ID + 1], prov[STORE_ID + 1], id[STORE_ID + 1];
+		uint8_t ok[STORE_ID + 2 + 8];
+		char ref[2 * STORE_ID + 2];
+		uint32_t pno;
+		int n;
+		if ((rc = recrow_key_parse(s->r[i].v, s->r[i].vlen, &pno, id)) <
+		        0 ||
+		    (rc = pno_id(t, pno, prov)) < 0 ||
+		    (rc = pno_id(t, store_get_u32(s->r[i].k), org)) < 0)
+			break;
+		store_key_id(ok, 0, org);
+		memcpy(ok + STORE_ID, s->r[i].k + 4, 2 + 8);
+		n = snprintf(ref, sizeof(ref), "%s%c%s", prov, 0, id);
+		if ((rc = ltx_del(t, DB_RECS_BY_ORG, s->r[i].k,
+		                  s->r[i].klen)) == 0)
+			rc = ltx_put(t, DB_RECS_BY_ORG, ok, sizeof(ok), ref,
+			             (size_t)n);
+	}
+	/* no principal numbers before schema 7 */
+	s->n = 0;
+	if (rc == 0)
+		rc = ltx_walk(t, DB_PNOS, NULL, 0, NULL, 0, fx5_save, s);
+	for (i = 0; rc == 0 && i < s->n; i++)
+		rc = ltx_del(t, DB_PNOS, s->r[i].k, s->r[i].klen);
+	if (rc == 0)
+		rc = ltx_del(t, DB_META, "pno", 3);
 	/* vouchers: the row without its project (the last field) */
 	s->n = 0;
 	if (rc == 0)

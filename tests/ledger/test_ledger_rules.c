@@ -329,7 +329,7 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	ledger_close(f.l);
 	f.l = NULL;
 	assert_int_equal(ledger_upgrade(f.dir, f.now, msg, sizeof(msg)), 0);
-	assert_non_null(strstr(msg, "schema 3 to 6: 1 records, 1 accrual rows, "
+	assert_non_null(strstr(msg, "schema 3 to 7: 1 records, 1 accrual rows, "
 	                            "0 vouchers, 2 principals"));
 	assert_non_null(strstr(msg, "1 annual accrual rows recomputed"));
 	assert_int_equal(ledger_open(f.dir, 0, 0, &f.l, msg, sizeof(msg)), 0);

@@ -420,8 +420,8 @@ static void test_schema_mismatch(void **state)
 	assert_int_equal(ltx_commit(&t), 0);
 	assert_int_equal(ledger_open(f.dir, 0, 0, &l, err, sizeof(err)),
 	                 VD_EINVAL);
-	assert_non_null(strstr(err, "store schema version 7, this vouchd reads "
-	                            "version 6"));
+	assert_non_null(strstr(err, "store schema version 8, this vouchd reads "
+	                            "version 7"));
 	/* an older one: the message names the upgrade */
 	other = 3;
 	assert_int_equal(ltx_begin(ledger_store(f.l), NULL, 0, &t), 0);

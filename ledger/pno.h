@@ -1,0 +1,33 @@
+/* Principal numbers (schema 7): every registered principal has a 4-byte
+ * number, its place in the order of the journal's register entries (1
+ * for the first, the bureau of `vouchd init`; 2 for the next, ...), so
+ * that the journal alone gives the table (ledger_check compares it,
+ * check_principals.c). Record keys and the org index name principals by
+ * number (recrow.h): 4 bytes instead of 64.
+ *
+ * DB_PNOS holds both directions: 'i' + id (its own length) -> number,
+ * and 'n' + number (u32 BE) -> id; DB_META "pno" the last number given
+ * (u32). Nothing is cached outside the transaction: a group that aborts
+ * and runs again gives the same numbers again. Internal to ledger/.
+ *
+ * Each returns 0, VD_ENOENT where it says, VD_EINTERNAL for a stored
+ * entry of the wrong shape, or the store's failure (store.h). */
+#ifndef VD_PNO_H
+#define VD_PNO_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+/* The number of principal id; VD_ENOENT if it has none (not
+ * registered). */
+int pno_get(struct ltx *t, const char *id, uint32_t *no);
+/* The id of number no into id (STORE_ID + 1 bytes); VD_ENOENT if no
+ * principal has it. */
+int pno_id(struct ltx *t, uint32_t no, char id[STORE_ID + 1]);
+/* Give id the next number (the last given + 1) in t, both directions
+ * and the counter; *no gets it. The caller registers id in the same
+ * transaction (ops_register), and gives none twice. */
+int pno_assign(struct ltx *t, const char *id, uint32_t *no);
+
+#endif

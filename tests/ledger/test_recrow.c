@@ -1,0 +1,227 @@
+/* recrow (ledger/recrow.h): the record row's key and compact value,
+ * encoded by hand from the layout in the header; and, on a real store,
+ * where a BATCH record's line is found and a USAGE's is kept. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "book.h"
+#include "ledger_fixture.h"
+#include "recrow.h"
+#include "store.h"
+
+#define SMALL VD_SOURCE_DIR "/tests/data/policy-small/small.ini"
+
+/* LMDB's default order: memcmp over the shorter, then the shorter first */
+static int key_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c ? c : al < bl ? -1 : al > bl;
+}
+
+static void test_encode_by_hand(void **state)
+{
+	/* status 1, kind 2, no line; org 300 = varint ac 02; at -1 = zz 1;
+	 * amount 5 = zz 10; qty 0; seq 1; unit "kWh"; no class; project
+	 * "p"; counts "c:x" to the end */
+	static const uint8_t want[] = {1, 2,   0,   0xac, 0x02, 1,   10,
+	                               0, 1,   3,   'k',  'W',  'h', 0,
+	                               1, 'p', 'c', ':',  'x'};
+	struct recrow r, d;
+	uint8_t buf[RECROW_FIXED + 16];
+	size_t len;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.status = 1;
+	r.kind = 2;
+	r.org = 300;
+	r.at = -1;
+	r.amount = 5;
+	r.seq = 1;
+	snprintf(r.unit, sizeof(r.unit), "kWh");
+	snprintf(r.project, sizeof(r.project), "p");
+	r.counts = "c:x";
+	r.counts_len = 3;
+	assert_true(recrow_size(&r) <= sizeof(buf));
+	assert_int_equal(recrow_encode(&r, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(recrow_decode(buf, len, &d), 0);
+	assert_true(d.status == 1 && d.kind == 2 && d.flags == 0 &&
+	            d.org == 300 && d.at == -1 && d.amount == 5 && d.qty == 0 &&
+	            d.seq == 1);
+	assert_string_equal(d.unit, "kWh");
+	assert_string_equal(d.klass, "");
+	assert_string_equal(d.project, "p");
+	assert_int_equal(d.counts_len, 3);
+	assert_memory_equal(d.counts, "c:x", 3);
+	assert_ptr_equal(d.counts, buf + 16);
+	/* one byte short of the fixed part: refused, never read past */
+	assert_int_equal(recrow_decode(buf, 15, &d), VD_EINTERNAL);
+	/* the buffer too small */
+	assert_int_equal(recrow_encode(&r, buf, 10, &len), VD_ELIMIT);
+}
+
+static void test_round_trips(void **state)
+{
+	struct recrow r, d;
+	uint8_t buf[RECROW_FIXED + 600];
+	size_t len, n;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.org = UINT32_MAX;
+	r.at = INT64_MIN;
+	r.amount = INT64_MAX;
+	r.qty = 123456789;
+	r.seq = UINT64_MAX;
+	memset(r.unit, 'u', RECROW_UNIT);
+	memset(r.klass, 'k', RECROW_UNIT);
+	memset(r.project, 'p', RECROW_PROJECT);
+	/* a USAGE's: its line and signature */
+	r.flags = RECROW_LINE;
+	r.line = "USAGE provider=dc id=1";
+	r.line_len = 22;
+	memset(r.sig, 0xab, sizeof(r.sig));
+	r.counts = "c:a,p:b";
+	r.counts_len = 7;
+	assert_int_equal(recrow_encode(&r, buf, recrow_size(&r), &len), 0);
+	assert_true(len <= recrow_size(&r));
+	assert_int_equal(recrow_decode(buf, len, &d), 0);
+	assert_true(d.org == r.org && d.at == r.at && d.amount == r.amount &&
+	            d.qty == r.qty && d.seq == r.seq &&
+	            d.flags == RECROW_LINE && d.line_len == 22);
+	assert_memory_equal(d.line, r.line, 22);
+	assert_memory_equal(d.sig, r.sig, sizeof(r.sig));
+	assert_string_equal(d.unit, r.unit);
+	assert_string_equal(d.klass, r.klass);
+	assert_string_equal(d.project, r.project);
+	assert_memory_equal(d.counts, "c:a,p:b", 7);
+	/* cut anywhere before the counts: refused */
+	for (n = 0; n < len - 7; n++)
+		assert_int_equal(recrow_decode(buf, n, &d), VD_EINTERNAL);
+	/* a BATCH record's: where its line is in the batch */
+	r.flags = RECROW_BATCH;
+	r.batch = 77;
+	r.line_off = 1000;
+	r.line_len = 90;
+	r.line = NULL;
+	assert_int_equal(recrow_encode(&r, buf, sizeof(buf), &len), 0);
+	assert_int_equal(recrow_decode(buf, len, &d), 0);
+	assert_true(d.flags == RECROW_BATCH && d.batch == 77 &&
+	            d.line_off == 1000 && d.line_len == 90 && d.line == NULL);
+	/* both, another flag, a unit over 32 bytes: not encoded */
+	r.flags = RECROW_BATCH | RECROW_LINE;
+	assert_int_equal(recrow_encode(&r, buf, sizeof(buf), &len), VD_EINVAL);
+	r.flags = 4;
+	assert_int_equal(recrow_encode(&r, buf, sizeof(buf), &len), VD_EINVAL);
+	buf[2] = 4;
+	assert_int_equal(recrow_decode(buf, len, &d), VD_EINTERNAL);
+	r.flags = 0;
+	memset(r.unit, 'u', sizeof(r.unit)); /* no NUL in 33 bytes */
+	assert_int_equal(recrow_encode(&r, buf, sizeof(buf), &len), VD_EINVAL);
+}
+
+static void test_key_order(void **state)
+{
+	uint8_t a[RECROW_KEY], b[RECROW_KEY];
+	char id[RECROW_ID + 1];
+	uint32_t no;
+	size_t al, bl;
+
+	(void)state;
+	al = recrow_key(a, 1, "a");
+	assert_int_equal(al, 5);
+	assert_memory_equal(a, "\0\0\0\1a", 5);
+	/* a provider's records in id order: "a" < "ab" < "b" ... */
+	bl = recrow_key(b, 1, "ab");
+	assert_true(key_cmp(a, al, b, bl) < 0);
+	al = recrow_key(a, 1, "b");
+	assert_true(key_cmp(b, bl, a, al) < 0);
+	/* ... and before the next provider's */
+	bl = recrow_key(b, 2, "0");
+	assert_true(key_cmp(a, al, b, bl) < 0);
+	assert_int_equal(recrow_key_parse(b, bl, &no, id), 0);
+	assert_int_equal(no, 2);
+	assert_string_equal(id, "0");
+	assert_int_equal(recrow_key_parse(b, 4, &no, id), VD_EINTERNAL);
+}
+
+/* The row of (provider, id) from the store, decoded. */
+static void row_of(struct fx *f, const char *provider, const char *id,
+                   struct recrow *r, uint8_t *copy, size_t size)
+{
+	uint8_t k[RECROW_KEY];
+	struct ltx t;
+	uint32_t no;
+	MDB_val v;
+
+	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 1, &t), 0);
+	assert_int_equal(pno_get(&t, provider, &no), 0);
+	assert_int_equal(ltx_get(&t, DB_RECORDS, k, recrow_key(k, no, id), &v),
+	                 0);
+	assert_true(v.mv_size <= size);
+	memcpy(copy, v.mv_data, v.mv_size);
+	ltx_abort(&t);
+	assert_int_equal(recrow_decode(copy, v.mv_size, r), 0);
+}
+
+static void test_lines_in_the_store(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	static const char lines[] = "USAGE provider=dc id=b1\n"
+	                            "USAGE provider=dc id=b2 x\n";
+	struct ledger_record recs[2], one;
+	struct ledger_op op;
+	struct recrow r;
+	uint8_t copy[1024];
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	fx_record(&recs[0], "dc", "b1", "s", JUNE_2026, 100, 0);
+	fx_record(&recs[1], "dc", "b2", "s", JUNE_2026, 200, 0);
+	recs[0].line = lines;
+	recs[0].line_len = 23;
+	recs[1].line = lines + 24;
+	recs[1].line_len = 25;
+	memset(&op, 0, sizeof(op));
+	op.type = OP_BATCH;
+	op.u.batch.recs = recs;
+	op.u.batch.n = 2;
+	op.u.batch.lines = lines;
+	op.u.batch.lines_len = sizeof(lines) - 1;
+	assert_int_equal(fx_run(&f, &op), 0);
+	/* the second line: 24 bytes in, 25 long, in the batch's entry's
+	 * lines (the batch entry is seq 3, after the two registers) */
+	row_of(&f, "dc", "b2", &r, copy, sizeof(copy));
+	assert_true(r.flags == RECROW_BATCH && r.batch == 3 &&
+	            r.line_off == 24 && r.line_len == 25 && r.amount == 200);
+	/* a USAGE keeps its line and signature in its row */
+	fx_record(&one, "dc", "u1", "s", JUNE_2026, 300, 0);
+	memset(one.sig, 0x5a, sizeof(one.sig));
+	assert_int_equal(fx_usage_rec(&f, &one, NULL), 0);
+	row_of(&f, "dc", "u1", &r, copy, sizeof(copy));
+	assert_true(r.flags == RECROW_LINE && r.line_len == 12 &&
+	            r.sig[0] == 0x5a && r.sig[63] == 0x5a);
+	assert_memory_equal(r.line, "USAGE (test)", 12);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_encode_by_hand),
+	    cmocka_unit_test(test_round_trips),
+	    cmocka_unit_test(test_key_order),
+	    cmocka_unit_test(test_lines_in_the_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
