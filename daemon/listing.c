@@ -133,7 +133,7 @@ enum dispatch_next listing_balance(struct conn *c, const struct req *r)
 		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
-	rc = ledger_balance(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
+	rc = ledger_balance(c->s->l, c->s->rd, who, (int32_t)r->num[KEY_PERIOD],
 	                    voucher_row, &L, &due);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
@@ -177,8 +177,8 @@ enum dispatch_next listing_accrual(struct conn *c, const struct req *r)
 		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
-	rc = ledger_accruals(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
-	                     accrual_row, &L);
+	rc = ledger_accruals(c->s->l, c->s->rd, who,
+	                     (int32_t)r->num[KEY_PERIOD], accrual_row, &L);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
 		srv_err(c, rc, err_str(rc));
@@ -248,9 +248,9 @@ enum dispatch_next listing_records(struct conn *c, const struct req *r)
 		p = c->id;
 	}
 	listing_init(&L, c);
-	rc = ledger_records(c->s->l, o, p, (int32_t)r->num[KEY_PERIOD], after,
-	                    (size_t)limit, record_row, &L, next, sizeof(next),
-	                    &why);
+	rc = ledger_records(c->s->l, c->s->rd, o, p,
+	                    (int32_t)r->num[KEY_PERIOD], after, (size_t)limit,
+	                    record_row, &L, next, sizeof(next), &why);
 	if (rc < 0) {
 		rbuf_free(&L.rows);
 		srv_err(c, rc, why);

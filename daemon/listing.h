@@ -1,7 +1,9 @@
 /* The reads: BALANCE, ACCRUAL, RECORDS, PROGRAMS, POOL, RECEIVABLES,
  * JOURNAL, LINES, CHECKPOINT and STATS. Rows of the table in dispatch.c, run on
  * the loop thread; each checks its arguments, reads (one LMDB read
- * transaction, so one snapshot), and writes its whole reply into c->out.
+ * transaction, so one snapshot of the last commit: BALANCE, ACCRUAL and
+ * RECORDS in the loop's reader, s->rd, renewed for the request), and
+ * writes its whole reply into c->out.
  * A listing is "OK n=N ..." and N rows. An org sees only its own, a
  * provider what concerns it, the bureau everything; naming someone else
  * is DENIED. */

@@ -47,6 +47,10 @@ struct server {
 	struct config cfg;
 	struct event_base *base;
 	struct ledger *l;
+	/* the loop thread's read transaction, renewed for each BALANCE,
+	 * ACCRUAL and RECORDS (reads.h); made in server_new, freed in
+	 * server_free, both on the loop's thread */
+	struct ledger_reader *rd;
 	/* the policy the loop reads (PROGRAMS); the commit thread swaps the
 	 * ledger's between two group commits and the loop follows when the
 	 * swap is answered (reload.h) */
