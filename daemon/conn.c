@@ -4,6 +4,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,14 @@
 #include "commit.h"
 #include "dispatch.h"
 #include "err.h"
+
+/* What c->out and c->pend keep between replies: enough for a pipelined
+ * read's replies; a larger buffer (a JOURNAL of megabytes) is freed once
+ * sent rather than held for the connection's life. */
+#define CONN_BUF_KEEP (64u << 10)
+/* c->pend is bounded by output_limit (reading stops past it) and each
+ * reply by c->out's bound, not by its own */
+#define CONN_PEND_MAX (SIZE_MAX / 2)
 
 /* A reply in a connection's order: written when every reply before it
  * has been. */
@@ -44,8 +53,7 @@ static void conn_release(struct conn *c)
 	}
 	batch_free(c->batch);
 	sig_pub_free(c->pub);
-	if (c->pend)
-		evbuffer_free(c->pend);
+	rbuf_free(&c->pend);
 	rbuf_free(&c->out);
 	free(c->line);
 	free(c);
@@ -90,7 +98,7 @@ void conn_close(struct conn *c)
 static size_t queued(const struct conn *c)
 {
 	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
-	       (c->pend ? evbuffer_get_length(c->pend) : 0);
+	       c->pend.len;
 }
 
 static int drained(const struct conn *c)
@@ -107,10 +115,24 @@ static void push_slot(struct conn *c, struct slot *sl)
 	c->slots_tail = sl;
 }
 
+/* A reply that cannot be kept (out of memory). Dropped alone, the next
+ * reply would be taken for it (a pipelining client pairs them by
+ * order; tests/fault saw a write committed and never answered, its
+ * connection left open): nothing more is read or sent. */
+static void lose(struct conn *c)
+{
+	if (c->state == CONN_DEAD || c->state == CONN_LOST)
+		return;
+	c->state = CONN_LOST;
+	srv_log(c->s, 1, "%s: out of memory for a reply: closing", c->peer);
+}
+
 /* Replies on a plain socket gather in c->pend and go out with one
- * writev when the connection waits for nothing more (no request bytes
- * left, or the end of a read or of a commit's replies). Through the
- * bufferevent every write costs registering for EV_WRITE, an epoll round
+ * send when the connection waits for nothing more (no request bytes
+ * left, or the end of a read or of a commit's replies). c->pend is plain
+ * memory kept from one read to the next: an evbuffer allocated a chain
+ * or three for each read's replies and freed them once written. Through
+ * the bufferevent every write costs registering for EV_WRITE, an epoll round
  * and unregistering: under pipelined BALANCE (16 requests a read) strace
  * counted two epoll_ctl per read beside one readv and one writev, and
  * perf put the event loop's system calls at two fifths of its time;
@@ -122,16 +144,23 @@ static void push_slot(struct conn *c, struct slot *sl)
 static void push(struct conn *c)
 {
 	struct evbuffer *out;
+	size_t sent = 0;
 
-	if (c->pend == NULL || evbuffer_get_length(c->pend) == 0)
+	if (c->tls || c->pend.len == 0)
 		return;
 	out = bufferevent_get_output(c->bev);
 	/* an error (EAGAIN, a reset) leaves the bytes for the bufferevent,
 	 * which retries or reports it */
-	if (evbuffer_get_length(out) == 0)
-		evbuffer_write(c->pend, bufferevent_getfd(c->bev));
-	if (evbuffer_get_length(c->pend) > 0)
-		evbuffer_add_buffer(out, c->pend);
+	if (evbuffer_get_length(out) == 0) {
+		ssize_t w = send(bufferevent_getfd(c->bev), c->pend.data,
+		                 c->pend.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0)
+			sent = (size_t)w;
+	}
+	if (sent < c->pend.len &&
+	    evbuffer_add(out, c->pend.data + sent, c->pend.len - sent) < 0)
+		lose(c);
+	rbuf_reuse(&c->pend, CONN_BUF_KEEP);
 }
 
 /* Bytes are waiting to be written: unless the output deadline is set,
@@ -152,18 +181,6 @@ static void out_deadline_set(struct conn *c)
 	evtimer_add(c->out_deadline, &tv);
 }
 
-/* A reply that cannot be kept (out of memory). Dropped alone, the next
- * reply would be taken for it (a pipelining client pairs them by
- * order; tests/fault saw a write committed and never answered, its
- * connection left open): nothing more is read or sent. */
-static void lose(struct conn *c)
-{
-	if (c->state == CONN_DEAD || c->state == CONN_LOST)
-		return;
-	c->state = CONN_LOST;
-	srv_log(c->s, 1, "%s: out of memory for a reply: closing", c->peer);
-}
-
 /* Nothing more is read; the replies owed are sent, then c closes (a
  * LOST connection stays LOST: it sends none). */
 static void stop_reading(struct conn *c)
@@ -178,13 +195,13 @@ static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 	const char *b = p;
 
 	c->out_added += n;
-	if (c->pend == NULL || evbuffer_get_length(out) > 0) {
+	if (c->tls || evbuffer_get_length(out) > 0) {
 		if (evbuffer_add(out, p, n) < 0)
 			lose(c);
 		out_deadline_set(c);
 		return;
 	}
-	if (lone && evbuffer_get_length(c->pend) == 0) {
+	if (lone && c->pend.len == 0) {
 		/* a reply alone: one send, no buffer in between */
 		ssize_t w = send(bufferevent_getfd(c->bev), b, n,
 		                 MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -193,7 +210,8 @@ static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 			n -= (size_t)w;
 		}
 	}
-	if (n > 0 && evbuffer_add(c->pend, b, n) < 0)
+	/* a failure leaves the replies before this one in c->pend */
+	if (n > 0 && reply_raw(&c->pend, b, n) < 0)
 		lose(c);
 	if (lone)
 		push(c);
@@ -244,7 +262,7 @@ static void flush(struct conn *c)
 		send_reply(c, c->out.data, c->out.len,
 		           evbuffer_get_length(bufferevent_get_input(c->bev)) ==
 		               0);
-	rbuf_reset(&c->out);
+	rbuf_reuse(&c->out, CONN_BUF_KEEP);
 }
 
 /* A queued write was committed or refused (on the loop thread). */
@@ -628,6 +646,8 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	c->worker = s->next_worker++;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	rbuf_init(&c->out, 64u << 20);
+	rbuf_init(&c->pend, CONN_PEND_MAX);
+	c->tls = tls;
 	if ((c->bev = srv_bev_new(s, fd, tls)) == NULL) {
 		close(fd);
 		conn_close(c);
@@ -635,12 +655,10 @@ void conn_accept(struct server *s, int fd, const char *peer, int is_unix,
 	}
 	c->deadline = evtimer_new(s->base, deadline_cb, c);
 	c->out_deadline = evtimer_new(s->base, out_deadline_cb, c);
-	if (!tls) {
-		c->pend = evbuffer_new();
+	if (!tls)
 		c->push = event_new(s->base, -1, 0, push_cb, c);
-	}
 	if (c->deadline == NULL || c->out_deadline == NULL ||
-	    (!tls && (!c->pend || !c->push))) {
+	    (!tls && !c->push)) {
 		conn_close(c);
 		return;
 	}

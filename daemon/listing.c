@@ -41,9 +41,17 @@ static int whose(struct conn *c, const struct req *r, enum cmd_key key,
 	return 0;
 }
 
+/* The first line of a listing: "OK n=N", at most POOL_FIGS totals and
+ * a next= cursor of at most 255 bytes. */
+#define LISTING_HEAD_MAX 1024
+
+/* A listing is written straight into c->out: its rows from start as they
+ * come, then its first line, which carries their count and totals, put
+ * before them (reply_insert). No buffer of its own: BALANCE allocates
+ * nothing once c->out has grown to its replies. */
 struct listing {
 	struct conn *c;
-	struct rbuf rows;
+	size_t start; /* where the reply begins in c->out */
 	int64_t n, total;
 	int32_t period;
 	const char *provider; /* RECORDS: a provider sees only its own */
@@ -53,32 +61,39 @@ static void listing_init(struct listing *L, struct conn *c)
 {
 	memset(L, 0, sizeof(*L));
 	L->c = c;
-	rbuf_init(&L->rows, 64u << 20);
+	L->start = c->out.len;
 }
 
-/* "OK n=N" [k1=v1] [k2=v2] [next=...], then the rows */
+/* The rows written so far are dropped and ERR code msg answered. */
+static void listing_fail(struct listing *L, int code, const char *msg)
+{
+	rbuf_cut(&L->c->out, L->start);
+	srv_err(L->c, code, msg);
+}
+
 /* "OK n=N" and the nk totals keys[i]=vals[i] (and next= for a page),
- * then the rows; or TOOBIG if the rows did not fit. */
+ * before the rows; or TOOBIG if the rows did not fit. */
 static void listing_reply(struct listing *L, const char *const *keys,
                           const int64_t *vals, size_t nk, const char *next)
 {
-	struct rbuf *o = &L->c->out;
+	char mem[LISTING_HEAD_MAX];
+	struct rbuf h;
 	size_t i;
 
-	if (L->rows.err) {
-		srv_err(L->c, VD_ELIMIT, "listing too large");
-		rbuf_free(&L->rows);
+	if (L->c->out.err) {
+		listing_fail(L, VD_ELIMIT, "listing too large");
 		return;
 	}
-	reply_ok(o);
-	reply_kv_i64(o, "n", L->n);
+	rbuf_init_fixed(&h, mem, sizeof(mem));
+	reply_ok(&h);
+	reply_kv_i64(&h, "n", L->n);
 	for (i = 0; i < nk; i++)
-		reply_kv_i64(o, keys[i], vals[i]);
+		reply_kv_i64(&h, keys[i], vals[i]);
 	if (next && next[0])
-		reply_kv_str(o, "next", next);
-	reply_end(o);
-	reply_raw(o, L->rows.data, L->rows.len);
-	rbuf_free(&L->rows);
+		reply_kv_str(&h, "next", next);
+	reply_end(&h);
+	if (h.err || reply_insert(&L->c->out, L->start, h.data, h.len) < 0)
+		listing_fail(L, VD_EINTERNAL, "reply too large or malformed");
 }
 
 static void listing_send(struct listing *L, const char *k1, int64_t v1,
@@ -93,7 +108,7 @@ static void listing_send(struct listing *L, const char *k1, int64_t v1,
 static int voucher_row(void *arg, const struct ledger_voucher *v)
 {
 	struct listing *L = arg;
-	struct rbuf *b = &L->rows;
+	struct rbuf *b = &L->c->out;
 
 	reply_row(b, "VOUCHER");
 	reply_kv_str(b, "id", v->id);
@@ -133,11 +148,10 @@ enum dispatch_next listing_balance(struct conn *c, const struct req *r)
 		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
-	rc = ledger_balance(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
+	rc = ledger_balance(c->s->l, c->s->rd, who, (int32_t)r->num[KEY_PERIOD],
 	                    voucher_row, &L, &due);
 	if (rc < 0) {
-		rbuf_free(&L.rows);
-		srv_err(c, rc, err_str(rc));
+		listing_fail(&L, rc, err_str(rc));
 		return DISPATCH_DONE;
 	}
 	listing_send(&L, "total_remaining", L.total,
@@ -148,7 +162,7 @@ enum dispatch_next listing_balance(struct conn *c, const struct req *r)
 static int accrual_row(void *arg, const struct ledger_accrual *a)
 {
 	struct listing *L = arg;
-	struct rbuf *b = &L->rows;
+	struct rbuf *b = &L->c->out;
 
 	reply_row(b, "ACCRUAL");
 	reply_kv_str(b, "program", a->program);
@@ -177,11 +191,10 @@ enum dispatch_next listing_accrual(struct conn *c, const struct req *r)
 		return DISPATCH_DONE;
 	}
 	listing_init(&L, c);
-	rc = ledger_accruals(c->s->l, who, (int32_t)r->num[KEY_PERIOD],
-	                     accrual_row, &L);
+	rc = ledger_accruals(c->s->l, c->s->rd, who,
+	                     (int32_t)r->num[KEY_PERIOD], accrual_row, &L);
 	if (rc < 0) {
-		rbuf_free(&L.rows);
-		srv_err(c, rc, err_str(rc));
+		listing_fail(&L, rc, err_str(rc));
 		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
@@ -191,7 +204,7 @@ enum dispatch_next listing_accrual(struct conn *c, const struct req *r)
 static int record_row(void *arg, const struct ledger_recinfo *x)
 {
 	struct listing *L = arg;
-	struct rbuf *b = &L->rows;
+	struct rbuf *b = &L->c->out;
 
 	reply_row(b, "RECORD");
 	reply_kv_str(b, "provider", x->provider);
@@ -248,12 +261,11 @@ enum dispatch_next listing_records(struct conn *c, const struct req *r)
 		p = c->id;
 	}
 	listing_init(&L, c);
-	rc = ledger_records(c->s->l, o, p, (int32_t)r->num[KEY_PERIOD], after,
-	                    (size_t)limit, record_row, &L, next, sizeof(next),
-	                    &why);
+	rc = ledger_records(c->s->l, c->s->rd, o, p,
+	                    (int32_t)r->num[KEY_PERIOD], after, (size_t)limit,
+	                    record_row, &L, next, sizeof(next), &why);
 	if (rc < 0) {
-		rbuf_free(&L.rows);
-		srv_err(c, rc, why);
+		listing_fail(&L, rc, why);
 		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, next);
@@ -270,7 +282,7 @@ enum dispatch_next listing_programs(struct conn *c, const struct req *r)
 	listing_init(&L, c);
 	for (i = 0; i < p->nprograms; i++) {
 		const struct policy_program *g = &p->programs[i];
-		struct rbuf *b = &L.rows;
+		struct rbuf *b = &c->out;
 		char pools[512], day[11];
 		size_t n = 0;
 		for (k = 0; k < g->nshares && n < sizeof(pools); k++)
@@ -361,7 +373,7 @@ static const char *const pool_keys[POOL_FIGS] = {
 static int pool_row(void *arg, const struct ledger_pool *p)
 {
 	struct pool_tot *T = arg;
-	struct rbuf *b = &T->L.rows;
+	struct rbuf *b = &T->L.c->out;
 	int64_t v[POOL_FIGS] = {p->budget,    p->granted,   p->redeemed,
 	                        p->paid_out,  p->expired,   p->revoked,
 	                        p->recovered, p->remaining, p->unfunded};
@@ -398,7 +410,7 @@ static void reply_flows(struct rbuf *b, const struct ledger_flows *f)
 static int pool_program_row(void *arg, const struct ledger_pool_program *p)
 {
 	struct pool_tot *T = arg;
-	struct rbuf *b = &T->L.rows;
+	struct rbuf *b = &T->L.c->out;
 
 	reply_row(b, "POOL");
 	reply_kv_str(b, "id", p->pool);
@@ -414,7 +426,7 @@ static int pool_program_row(void *arg, const struct ledger_pool_program *p)
 static int pool_day_row(void *arg, const struct ledger_pool_day *d)
 {
 	struct pool_tot *T = arg;
-	struct rbuf *b = &T->L.rows;
+	struct rbuf *b = &T->L.c->out;
 	char day[11];
 
 	period_format_date((int64_t)d->day * 86400 - 8 * 3600, day);
@@ -457,8 +469,7 @@ enum dispatch_next listing_pool(struct conn *c, const struct req *r)
 		                  (int32_t)r->num[KEY_PERIOD], srv_now(),
 		                  pool_row, &T);
 	if (rc < 0) {
-		rbuf_free(&T.L.rows);
-		srv_err(c, rc, err_str(rc));
+		listing_fail(&T.L, rc, err_str(rc));
 		return DISPATCH_DONE;
 	}
 	listing_reply(&T.L, pool_keys, T.t, POOL_FIGS, NULL);
@@ -469,7 +480,7 @@ static int settlement_row(void *arg, const char *ben, const char *proj,
                           int64_t due, int64_t paid)
 {
 	struct listing *L = arg;
-	struct rbuf *b = &L->rows;
+	struct rbuf *b = &L->c->out;
 
 	reply_row(b, "SETTLEMENT");
 	reply_kv_str(b, "beneficiary", ben);
@@ -497,8 +508,7 @@ enum dispatch_next listing_settle_preview(struct conn *c, const struct req *r)
 	    c->s->l, program, (int32_t)r->num[KEY_PERIOD], srv_now(),
 	    settlement_row, &L, &v[0], &v[1], &v[2], &why);
 	if (rc < 0) {
-		rbuf_free(&L.rows);
-		srv_err(c, rc, why ? why : err_str(rc));
+		listing_fail(&L, rc, why ? why : err_str(rc));
 		return DISPATCH_DONE;
 	}
 	listing_reply(&L, keys, v, 3, NULL);
@@ -508,7 +518,7 @@ enum dispatch_next listing_settle_preview(struct conn *c, const struct req *r)
 static int receivable_row(void *arg, const struct ledger_receivable *x)
 {
 	struct listing *L = arg;
-	struct rbuf *b = &L->rows;
+	struct rbuf *b = &L->c->out;
 
 	reply_row(b, "RECEIVABLE");
 	reply_kv_str(b, "provider", x->provider);
@@ -534,8 +544,7 @@ enum dispatch_next listing_receivables(struct conn *c, const struct req *r)
 	listing_init(&L, c);
 	rc = ledger_receivables(c->s->l, who, receivable_row, &L);
 	if (rc < 0) {
-		rbuf_free(&L.rows);
-		srv_err(c, rc, err_str(rc));
+		listing_fail(&L, rc, err_str(rc));
 		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
@@ -546,7 +555,7 @@ static int entry_row(void *arg, uint64_t seq, const char *bytes, size_t len,
                      const uint8_t hash[32])
 {
 	struct listing *L = arg;
-	struct rbuf *b = &L->rows;
+	struct rbuf *b = &L->c->out;
 	char hex[65];
 
 	(void)seq;
@@ -576,8 +585,7 @@ enum dispatch_next listing_journal(struct conn *c, const struct req *r)
 	rc = ledger_journal(c->s->l, (uint64_t)r->num[KEY_AFTER], (size_t)limit,
 	                    entry_row, &L);
 	if (rc < 0) {
-		rbuf_free(&L.rows);
-		srv_err(c, rc, err_str(rc));
+		listing_fail(&L, rc, err_str(rc));
 		return DISPATCH_DONE;
 	}
 	listing_send(&L, NULL, 0, NULL, 0, NULL);
@@ -593,7 +601,7 @@ struct lines {
 static int line_row(void *arg, uint64_t i, const char *line, size_t len)
 {
 	struct lines *x = arg;
-	struct rbuf *b = &x->L.rows;
+	struct rbuf *b = &x->L.c->out;
 	size_t n;
 
 	if (len > LINES_LINE_MAX)
@@ -631,10 +639,9 @@ enum dispatch_next listing_lines(struct conn *c, const struct req *r)
 	                        (uint64_t)r->num[KEY_AFTER], (size_t)limit,
 	                        line_row, x, &more);
 	if (rc < 0) {
-		rbuf_free(&x->L.rows);
-		srv_err(c, rc,
-		        rc == VD_ENOENT ? "no batch entry at that seq"
-		                        : err_str(rc));
+		listing_fail(&x->L, rc,
+		             rc == VD_ENOENT ? "no batch entry at that seq"
+		                             : err_str(rc));
 		free(x);
 		return DISPATCH_DONE;
 	}

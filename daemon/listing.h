@@ -1,10 +1,13 @@
 /* The reads: BALANCE, ACCRUAL, RECORDS, PROGRAMS, POOL, RECEIVABLES,
  * JOURNAL, LINES, CHECKPOINT and STATS. Rows of the table in dispatch.c, run on
  * the loop thread; each checks its arguments, reads (one LMDB read
- * transaction, so one snapshot), and writes its whole reply into c->out.
- * A listing is "OK n=N ..." and N rows. An org sees only its own, a
- * provider what concerns it, the bureau everything; naming someone else
- * is DENIED. */
+ * transaction, so one snapshot of the last commit: BALANCE, ACCRUAL and
+ * RECORDS in the loop's reader, s->rd, renewed for the request), and
+ * writes its whole reply into c->out, rows and all (nothing else is
+ * allocated for BALANCE). A listing is "OK n=N ..." and N rows; one
+ * whose rows pass c->out's bound is TOOBIG, nothing of it sent. An org
+ * sees only its own, a provider what concerns it, the bureau everything;
+ * naming someone else is DENIED. */
 #ifndef VD_LISTING_H
 #define VD_LISTING_H
 

@@ -355,6 +355,10 @@ int server_new(const struct config *cfg, struct server **out, char *err,
 	if ((rc = accept_start(s, err, len)) < 0 ||
 	    (rc = ledger_open(s->cfg.data, 0, 0, &s->l, err, len)) < 0)
 		goto fail;
+	if ((rc = ledger_reader_new(s->l, &s->rd)) < 0) {
+		snprintf(err, len, "out of memory");
+		goto fail;
+	}
 	if ((rc = commit_start(s)) < 0) {
 		snprintf(err, len, "cannot start the commit thread");
 		goto fail;
@@ -440,6 +444,8 @@ void server_free(struct server *s)
 		event_free(s->ev_expire);
 	if (s->ev_trim)
 		event_free(s->ev_trim);
+	/* its transaction ends on the thread that began it: this one */
+	ledger_reader_free(s->rd);
 	ledger_close(s->l);
 	policy_free(s->pol);
 	sig_key_free(s->key);

@@ -47,6 +47,10 @@ struct server {
 	struct config cfg;
 	struct event_base *base;
 	struct ledger *l;
+	/* the loop thread's read transaction, renewed for each BALANCE,
+	 * ACCRUAL and RECORDS (reads.h); made in server_new, freed in
+	 * server_free, both on the loop's thread */
+	struct ledger_reader *rd;
 	/* the policy the loop reads (PROGRAMS); the commit thread swaps the
 	 * ledger's between two group commits and the loop follows when the
 	 * swap is answered (reload.h) */
@@ -134,17 +138,18 @@ struct conn {
 	 * bufferevent's write timeout each time, and held output_limit of
 	 * replies for ever) */
 	struct event *out_deadline;
-	uint64_t out_added;    /* reply bytes ever handed to the socket */
-	uint64_t out_mark;     /* what out_added must reach by the deadline */
-	size_t out_peak;       /* the most reply bytes it had waiting */
-	int eof;               /* the peer shut its sending side */
-	int is_unix;           /* on a Unix socket: not counted per peer */
-	int handshaking;       /* TLS, handshake not done: on c->deadline too */
-	struct batch *batch;   /* a BATCH whose lines are being read */
-	struct rbuf out;       /* the reply being built */
-	struct evbuffer *pend; /* replies of this read, not yet written;
-	                          NULL on TLS (all through the bufferevent) */
-	struct event *push;    /* writes pend once the current callbacks end */
+	uint64_t out_added;  /* reply bytes ever handed to the socket */
+	uint64_t out_mark;   /* what out_added must reach by the deadline */
+	size_t out_peak;     /* the most reply bytes it had waiting */
+	int eof;             /* the peer shut its sending side */
+	int is_unix;         /* on a Unix socket: not counted per peer */
+	int handshaking;     /* TLS, handshake not done: on c->deadline too */
+	struct batch *batch; /* a BATCH whose lines are being read */
+	int tls;             /* every reply through the bufferevent */
+	struct rbuf out;     /* the reply being built */
+	struct rbuf pend;    /* plain sockets: replies of this read, not
+	                        yet written (its memory kept for the next) */
+	struct event *push;  /* writes pend once the current callbacks end */
 	struct slot *slots, *slots_tail; /* replies in request order */
 	size_t npending;                 /* writes queued, not answered */
 	unsigned worker; /* the signature worker serving this connection */

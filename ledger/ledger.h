@@ -15,9 +15,11 @@
  * Threads: one writer. ledger_batch, ledger_batchv and ledger_set_policy
  * must not run concurrently with each other; reads (reads.h, check.h)
  * may run beside them on other threads, each in a read transaction of
- * its own, and see the last committed state and the policy set before
- * or after a concurrent ledger_set_policy, whole. A write that grows the
- * map waits for the reads open at that moment to end.
+ * its own (or of the thread's reader, renewed for it: reads.h), and see
+ * the last committed state and the policy set before or after a
+ * concurrent ledger_set_policy, whole. A write that grows the map waits
+ * for the reads running at that moment to end (a reader between reads
+ * holds nothing: it is not waited for).
  *
  * The int functions return 0 or a negative VD_E* code (err.h). */
 #ifndef VD_LEDGER_H
@@ -265,7 +267,8 @@ struct ledger;
  * translates to). The handle has no policy yet. */
 int ledger_open(const char *dir, int create, size_t map_size,
                 struct ledger **out, char *err, size_t errlen);
-/* Close the store; l may be NULL. No read or write may be running. */
+/* Close the store; l may be NULL. No read or write may be running, and
+ * every reader of l must have been freed (ledger_reader_free). */
 void ledger_close(struct ledger *l);
 /* The policy operations use from now on (NULL: none). The ledger keeps
  * the pointer, not a copy: the caller keeps p alive and unchanged until
@@ -300,5 +303,11 @@ int ledger_batchv(struct ledger *l, struct ledger_op *const *ops, size_t n);
  * (NULL if none); owned by the ledger. */
 struct store *ledger_store(struct ledger *l);
 const struct policy *ledger_policy(const struct ledger *l);
+/* The read transaction of one read (reads.h): rd's, renewed (rd not
+ * NULL), or one of its own; end it with ltx_abort. */
+struct ledger_reader;
+struct ltx;
+int ledger_read_begin(struct ledger *l, struct ledger_reader *rd,
+                      struct ltx *t);
 
 #endif

@@ -9,9 +9,39 @@
 #include "civil.h"
 #include "err.h"
 #include "journal.h"
+#include "money.h"
 #include "ops.h"
 #include "period.h"
 #include "store.h"
+
+_Static_assert(LEDGER_ID == STORE_ID, "ids are copied between the two");
+
+struct ledger_reader {
+	struct store_reader sr;
+};
+
+int ledger_reader_new(struct ledger *l, struct ledger_reader **out)
+{
+	if ((*out = malloc(sizeof(**out))) == NULL)
+		return VD_ENOMEM;
+	store_reader_init(&(*out)->sr, ledger_store(l));
+	return 0;
+}
+
+void ledger_reader_free(struct ledger_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	store_reader_release(&rd->sr);
+	free(rd);
+}
+
+int ledger_read_begin(struct ledger *l, struct ledger_reader *rd, struct ltx *t)
+{
+	if (rd != NULL)
+		return ltx_begin_reader(&rd->sr, t);
+	return ltx_begin(ledger_store(l), NULL, 1, t);
+}
 
 const char *ledger_voucher_status(int status)
 {
@@ -48,8 +78,11 @@ int ledger_principal(struct ledger *l, const char *id,
 static void to_voucher(const char *id, const struct voucher_row *r,
                        struct ledger_voucher *v)
 {
+	size_t n = strnlen(id, LEDGER_ID);
+
+	/* a copy per row listed: no snprintf */
 	memset(v, 0, sizeof(*v));
-	snprintf(v->id, sizeof(v->id), "%s", id);
+	memcpy(v->id, id, n);
 	memcpy(v->program, r->program, sizeof(v->program));
 	memcpy(v->beneficiary, r->beneficiary, sizeof(v->beneficiary));
 	v->period = r->period;
@@ -90,6 +123,8 @@ struct vwalk {
 	ledger_voucher_fn fn;
 	void *arg;
 	int by_ben;
+	int64_t *due; /* by_ben: the clawback due summed here, or NULL */
+	int done;     /* fn asked to stop: only the sum goes on */
 };
 
 static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
@@ -98,17 +133,24 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 	struct ledger_voucher out;
 	struct voucher_row r;
 	char id[STORE_ID + 1];
+	int rc;
 
 	if (w->by_ben) {
 		/* (beneficiary, id) -> the row: one range, no lookups */
 		if (k->mv_size != 2 * STORE_ID || v->mv_size != sizeof(r))
 			return VD_EINTERNAL;
-		store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
 		memcpy(&r, v->mv_data, sizeof(r));
+		/* every voucher's, listed or not: book_clawback_get's sum,
+		 * without a second walk of the same range */
+		if (w->due != NULL &&
+		    (rc = money_add(*w->due, r.clawback_due, w->due)) < 0)
+			return rc;
+		if (w->done || (w->period && r.period != w->period))
+			return 0;
+		store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
 	} else {
 		/* every voucher, in id order: id -> beneficiary -> row */
 		struct book b = {w->t, NULL, 0};
-		int rc;
 		if (k->mv_size != STORE_ID)
 			return VD_EINTERNAL;
 		store_key_get_id(k->mv_data, id);
@@ -118,15 +160,21 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if (w->period && r.period != w->period)
 		return 0;
 	to_voucher(id, &r, &out);
-	return w->fn(w->arg, &out);
+	rc = w->fn(w->arg, &out);
+	if (rc == 1 && w->due != NULL) {
+		w->done = 1;
+		return 0;
+	}
+	return rc;
 }
 
-/* The vouchers of ben (every voucher when NULL) in transaction t. */
+/* The vouchers of ben (every voucher when NULL) in transaction t; with
+ * due (ben given), ben's clawback due summed into it. */
 static int vouchers_in(struct ltx *t, const char *ben, int32_t period,
-                       ledger_voucher_fn fn, void *arg)
+                       ledger_voucher_fn fn, void *arg, int64_t *due)
 {
 	uint8_t k[STORE_ID];
-	struct vwalk w = {t, period, fn, arg, ben != NULL};
+	struct vwalk w = {t, period, fn, arg, ben != NULL, due, 0};
 
 	if (ben == NULL)
 		return ltx_walk(t, DB_VOUCHERS, NULL, 0, NULL, 0, voucher_one,
@@ -144,26 +192,25 @@ int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
 
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
-	rc = vouchers_in(&t, ben, period, fn, arg);
+	rc = vouchers_in(&t, ben, period, fn, arg, NULL);
 	ltx_abort(&t);
 	return rc;
 }
 
-int ledger_balance(struct ledger *l, const char *ben, int32_t period,
-                   ledger_voucher_fn fn, void *arg, int64_t *due)
+int ledger_balance(struct ledger *l, struct ledger_reader *rd, const char *ben,
+                   int32_t period, ledger_voucher_fn fn, void *arg,
+                   int64_t *due)
 {
 	struct ltx t;
-	struct book b;
 	int rc;
 
 	*due = 0;
-	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+	if ((rc = ledger_read_begin(l, rd, &t)) < 0)
 		return rc;
-	b = (struct book){&t, ledger_policy(l), 0};
-	rc = vouchers_in(&t, ben, period, fn, arg);
-	if (rc == 0 && ben != NULL)
-		rc = book_clawback_get(&b, ben, due);
+	rc = vouchers_in(&t, ben, period, fn, arg, ben != NULL ? due : NULL);
 	ltx_abort(&t);
+	if (rc < 0)
+		*due = 0;
 	return rc;
 }
 
@@ -196,15 +243,15 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return w->fn(w->arg, &a);
 }
 
-int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
-                    ledger_accrual_fn fn, void *arg)
+int ledger_accruals(struct ledger *l, struct ledger_reader *rd, const char *ben,
+                    int32_t period, ledger_accrual_fn fn, void *arg)
 {
 	struct awalk w = {period, fn, arg};
 	uint8_t k[STORE_ID];
 	struct ltx t;
 	int rc;
 
-	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+	if ((rc = ledger_read_begin(l, rd, &t)) < 0)
 		return rc;
 	/* one beneficiary's rows are one range of the table */
 	rc =

@@ -1,8 +1,11 @@
-/* Reads of the ledger. Each call runs in a read transaction of its own,
- * opened and closed inside the call, and sees the last committed state
- * (ledger_balance reads its two parts from that one snapshot); it may run
- * while ledger_batch writes on another thread. The ledger keeps no
- * pointer the caller gave it.
+/* Reads of the ledger. Each call runs in one read transaction, opened
+ * and ended inside the call, and sees the last committed state (a write
+ * committed before the call began is seen; ledger_balance reads its two
+ * parts from that one snapshot); it may run while ledger_batch writes on
+ * another thread. The calls that take a reader (rd) run in its
+ * transaction, renewed for the call and reset at its end, instead of one
+ * begun and freed for the call (rd NULL: so they do). The ledger keeps no
+ * pointer the caller gave it but rd's, for the reader's life.
  *
  * Listings call fn once per row, in the order each function states; the
  * row (and every string in it) is valid during that call only: copy what
@@ -59,6 +62,21 @@ struct ledger_receivable {
 	int64_t redeemed, paid, owed;
 };
 
+/* A reader: a read transaction one thread keeps for its life and renews
+ * for each read it passes rd to, with the cursors its reads opened: no
+ * allocation per read once each table it reads has been read once (the
+ * daemon's loop thread keeps one for BALANCE, ACCRUAL and RECORDS).
+ * Between reads it holds no snapshot and no lock: a growing map waits for
+ * a read in it only while the read runs. ledger_reader_new allocates it
+ * (no transaction yet: VD_ENOMEM or 0); it belongs to the thread of its
+ * first read, which must make every read with it and free it
+ * (ledger_reader_free; rd may be NULL), before ledger_close. A reader
+ * serves one read at a time: a read passed rd from inside another read's
+ * callback fails with VD_EINTERNAL. */
+struct ledger_reader;
+int ledger_reader_new(struct ledger *l, struct ledger_reader **out);
+void ledger_reader_free(struct ledger_reader *rd);
+
 typedef int (*ledger_voucher_fn)(void *arg, const struct ledger_voucher *v);
 typedef int (*ledger_accrual_fn)(void *arg, const struct ledger_accrual *a);
 typedef int (*ledger_record_fn)(void *arg, const struct ledger_recinfo *r);
@@ -95,12 +113,13 @@ int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
                     ledger_voucher_fn fn, void *arg);
 
 /* Accrual rows of ben (NULL: all), period (0: all), in (beneficiary,
- * program, project, period) order. */
-int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
-                    ledger_accrual_fn fn, void *arg);
+ * program, project, period) order; in rd's transaction when rd is not
+ * NULL. */
+int ledger_accruals(struct ledger *l, struct ledger_reader *rd, const char *ben,
+                    int32_t period, ledger_accrual_fn fn, void *arg);
 
 /* Usage records, at most limit of them (0: 100), of period (0: every
- * period):
+ * period), in rd's transaction when rd is not NULL:
  * - org given: the org's records in arrival order (by period, then
  *   journal seq), those of provider only when provider is not NULL;
  * - else provider given: the provider's records in id order;
@@ -114,10 +133,10 @@ int ledger_accruals(struct ledger *l, const char *ben, int32_t period,
  * A cursor that is not "provider/id" (or, for an org's listing, names no
  * record) is refused with VD_EINVAL and, if why is not NULL, *why set to
  * a static English reason (set to NULL otherwise, and on success). */
-int ledger_records(struct ledger *l, const char *org, const char *provider,
-                   int32_t period, const char *after, size_t limit,
-                   ledger_record_fn fn, void *arg, char *next, size_t nextlen,
-                   const char **why);
+int ledger_records(struct ledger *l, struct ledger_reader *rd, const char *org,
+                   const char *provider, int32_t period, const char *after,
+                   size_t limit, ledger_record_fn fn, void *arg, char *next,
+                   size_t nextlen, const char **why);
 
 /* What the bureau owes each provider that redeemed something (provider
  * given: that one only), in provider order. */
@@ -127,10 +146,15 @@ int ledger_receivables(struct ledger *l, const char *provider,
 /* The clawback ben owes back (0 if none) into *due. */
 int ledger_clawback(struct ledger *l, const char *ben, int64_t *due);
 
-/* BALANCE: ben's vouchers (everyone's when NULL) and ben's clawback due
- * (0 when NULL), read from one snapshot so the two agree. */
-int ledger_balance(struct ledger *l, const char *ben, int32_t period,
-                   ledger_voucher_fn fn, void *arg, int64_t *due);
+/* BALANCE: ben's vouchers (everyone's when NULL) of period (0: every
+ * period), in voucher id order, and ben's clawback due over all its
+ * vouchers, of every period (0 when ben is NULL), read from one snapshot
+ * so the two agree (one walk of ben's vouchers gives both); in rd's
+ * transaction when rd is not NULL. fn returning 1 stops the listing, not
+ * the sum. */
+int ledger_balance(struct ledger *l, struct ledger_reader *rd, const char *ben,
+                   int32_t period, ledger_voucher_fn fn, void *arg,
+                   int64_t *due);
 
 /* Journal entries after seq `after`, in seq order, at most limit of them
  * (0: all); bytes (len bytes, not terminated) and hash as journal.h

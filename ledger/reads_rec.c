@@ -184,10 +184,10 @@ static int number_or_none(struct ltx *t, const char *id, uint32_t *no)
 	return rc;
 }
 
-int ledger_records(struct ledger *l, const char *org, const char *provider,
-                   int32_t period, const char *after, size_t limit,
-                   ledger_record_fn fn, void *arg, char *next, size_t nextlen,
-                   const char **why)
+int ledger_records(struct ledger *l, struct ledger_reader *rd, const char *org,
+                   const char *provider, int32_t period, const char *after,
+                   size_t limit, ledger_record_fn fn, void *arg, char *next,
+                   size_t nextlen, const char **why)
 {
 	char cp[STORE_ID + 1], cid[STORE_ID + 1];
 	uint8_t prefix[4 + 2], start[4 + 2 + 8], pk[STORE_ID];
@@ -226,7 +226,7 @@ int ledger_records(struct ledger *l, const char *org, const char *provider,
 		cursor = 1;
 	}
 	next[0] = '\0';
-	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
+	if ((rc = ledger_read_begin(l, rd, &t)) < 0)
 		return rc;
 	b = (struct book){&t, NULL, 0};
 	if (cursor && (rc = number_or_none(&t, cp, &cpno)) == 0 && cpno) {

@@ -11,6 +11,8 @@
 
 #define STORE_DEFAULT_MAP (64u << 20)
 
+_Static_assert(DB_COUNT <= 32, "store_reader.walking has a bit per db");
+
 struct store {
 	MDB_env *env;
 	MDB_dbi dbi[DB_COUNT];
@@ -223,22 +225,17 @@ static void end_shared(struct ltx *t)
 	t->shared = 0;
 }
 
-int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
+/* Begin *txn (renew: renew the reset read transaction *txn), once more
+ * after clearing the slots of dead processes or adopting a map another
+ * process grew. LMDB's code. */
+static int start(struct store *st, MDB_txn *parent, unsigned flags,
+                 MDB_txn **txn, int renew)
 {
-	int rc, tries;
+	int rc = 0, tries;
 
-	memset(t, 0, sizeof(*t));
-	t->st = st;
-	t->parent = parent;
-	if (parent != NULL && parent->err)
-		return t->err = parent->err;
-	if (rdonly) {
-		pthread_rwlock_rdlock(&st->grow);
-		t->shared = 1;
-	}
 	for (tries = 0; tries < 2; tries++) {
-		rc = mdb_txn_begin(st->env, parent ? parent->txn : NULL,
-		                   rdonly ? MDB_RDONLY : 0, &t->txn);
+		rc = renew ? mdb_txn_renew(*txn)
+		           : mdb_txn_begin(st->env, parent, flags, txn);
 		if (rc == MDB_READERS_FULL) {
 			/* slots of dead processes: clear them and retry */
 			int dead = 0;
@@ -251,12 +248,114 @@ int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
 		}
 		break;
 	}
+	return rc;
+}
+
+int ltx_begin(struct store *st, struct ltx *parent, int rdonly, struct ltx *t)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->st = st;
+	t->parent = parent;
+	if (parent != NULL && parent->err)
+		return t->err = parent->err;
+	if (rdonly) {
+		pthread_rwlock_rdlock(&st->grow);
+		t->shared = 1;
+	}
+	rc = start(st, parent ? parent->txn : NULL, rdonly ? MDB_RDONLY : 0,
+	           &t->txn, 0);
 	if (rc != 0) {
 		t->txn = NULL;
 		end_shared(t);
 		return t->err = xlate(rc);
 	}
 	return 0;
+}
+
+/* Why a reset transaction may wait out store_grow, and why its renewal
+ * sees the new map (LMDB 0.9, mdb.c):
+ * - mdb_txn_reset (mdb_txn_end with MDB_END_RESET) gives the reader slot
+ *   back (mr_txnid = -1; without MDB_NOTLS the slot is the thread's and
+ *   the txn drops its pointer to it) and keeps only memory of its own:
+ *   the MDB_txn with its copy of the db records. Nothing of it points
+ *   into the map, and LMDB counts it as no open transaction.
+ * - mdb_env_set_mapsize refuses only while a write transaction is open
+ *   (env->me_txn); it unmaps and maps again (mdb_env_map), which sets
+ *   env->me_map, env->me_metas and env->me_maxpg anew. Only a live read
+ *   transaction would be left with pointers into the old map: the rwlock
+ *   keeps store_grow out while one is live, and a reader holds it only
+ *   while begun (taken before the renew, given back after the reset).
+ * - mdb_txn_renew (mdb_txn_renew0) takes the thread's slot again, the
+ *   newest txnid, and reads the meta page through env->me_metas: the new
+ *   map. It copies the core db records and marks the named ones stale,
+ *   to be read again from the new map at first use, and answers
+ *   MDB_MAP_RESIZED (the txn then stays reset) if the data has outgrown
+ *   env->me_maxpg: a map another process grew.
+ * - A cursor kept across transactions holds page pointers of its last
+ *   walk; mdb_cursor_renew (mdb_cursor_init) drops them before any use:
+ *   ltx_walk renews it first each time. A read transaction's cursors are
+ *   not tracked by it (mt_cursors is NULL), so they survive its reset and
+ *   are closed by store_reader_release. */
+void store_reader_init(struct store_reader *r, struct store *st)
+{
+	memset(r, 0, sizeof(*r));
+	r->st = st;
+}
+
+void store_reader_release(struct store_reader *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < DB_COUNT; i++)
+		if (r->cur[i] != NULL)
+			mdb_cursor_close(r->cur[i]);
+	/* reset already (a reader is not released while begun): the abort
+	 * frees it */
+	if (r->txn != NULL)
+		mdb_txn_abort(r->txn);
+	store_reader_init(r, r->st);
+}
+
+int ltx_begin_reader(struct store_reader *r, struct ltx *t)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->st = r->st;
+	/* LMDB: one read transaction per thread at a time */
+	if (r->live)
+		return t->err = VD_EINTERNAL;
+	pthread_rwlock_rdlock(&r->st->grow);
+	t->shared = 1;
+	rc = start(r->st, NULL, MDB_RDONLY, &r->txn, r->txn != NULL);
+	if (rc != 0) {
+		/* a first begin that failed left r->txn NULL (LMDB sets it on
+		 * success only), a renew left it reset: either may be begun
+		 * again */
+		end_shared(t);
+		return t->err = xlate(rc);
+	}
+	r->live = 1;
+	t->txn = r->txn;
+	t->rd = r;
+	return 0;
+}
+
+/* End t's LMDB transaction: a reader's is reset, to be renewed. */
+static void end_txn(struct ltx *t)
+{
+	if (t->rd != NULL) {
+		mdb_txn_reset(t->txn);
+		t->rd->live = 0;
+		t->rd = NULL;
+	} else {
+		mdb_txn_abort(t->txn);
+	}
+	t->txn = NULL;
 }
 
 int ltx_commit(struct ltx *t)
@@ -269,6 +368,12 @@ int ltx_commit(struct ltx *t)
 		rc = t->err;
 		ltx_abort(t);
 		return rc;
+	}
+	if (t->rd != NULL) {
+		/* a read: nothing to commit */
+		end_txn(t);
+		end_shared(t);
+		return 0;
 	}
 	rc = mdb_txn_commit(t->txn);
 	t->txn = NULL;
@@ -283,8 +388,7 @@ int ltx_commit(struct ltx *t)
 void ltx_abort(struct ltx *t)
 {
 	if (t->txn != NULL)
-		mdb_txn_abort(t->txn);
-	t->txn = NULL;
+		end_txn(t);
 	end_shared(t);
 }
 
@@ -347,14 +451,28 @@ int ltx_del(struct ltx *t, enum store_db db, const void *key, size_t klen)
 int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
              const void *start, size_t slen, ltx_walk_fn fn, void *arg)
 {
-	MDB_cursor *c;
+	uint32_t bit = (uint32_t)1 << db;
+	MDB_cursor *c, **kept = NULL;
 	MDB_val k, v;
 	int rc, r = 0;
 
 	if (t->err)
 		return t->err;
-	if ((rc = mdb_cursor_open(t->txn, t->st->dbi[db], &c)) != 0)
+	/* a reader's cursor for db, unless a walk outside this one has it */
+	if (t->rd != NULL && !(t->rd->walking & bit))
+		kept = &t->rd->cur[db];
+	if (kept != NULL && *kept != NULL) {
+		c = *kept;
+		rc = mdb_cursor_renew(t->txn, c);
+	} else {
+		rc = mdb_cursor_open(t->txn, t->st->dbi[db], &c);
+		if (rc == 0 && kept != NULL)
+			*kept = c;
+	}
+	if (rc != 0)
 		return t->err = xlate(rc);
+	if (kept != NULL)
+		t->rd->walking |= bit;
 	if (start == NULL) {
 		start = prefix;
 		slen = plen;
@@ -372,7 +490,10 @@ int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
 			break;
 		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 	}
-	mdb_cursor_close(c);
+	if (kept != NULL)
+		t->rd->walking &= ~bit;
+	else
+		mdb_cursor_close(c);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return t->err = xlate(rc);
 	return r < 0 ? r : 0;

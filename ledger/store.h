@@ -20,13 +20,20 @@
  *
  * Map full: a write (or a commit) that finds the map full fails with
  * VD_ENOSPC; the caller (ledger_batchv) aborts, calls store_grow() and
- * runs its group again. Readers full: ltx_begin runs mdb_reader_check
- * (slots of dead processes) and retries once; a map grown by another
- * process is adopted and the begin retried once.
+ * runs its group again. Readers full: ltx_begin (and ltx_begin_reader)
+ * runs mdb_reader_check (slots of dead processes) and retries once; a map
+ * grown by another process is adopted and the begin retried once.
  *
  * Threads: one writer thread; read transactions on any threads, beside
  * it (each ended on the thread that began it, LMDB's rule without
- * MDB_NOTLS). */
+ * MDB_NOTLS), at most one open per thread at a time.
+ *
+ * A reader (struct store_reader) is one read transaction that a thread
+ * keeps and renews for each read instead of beginning one (a calloc, a
+ * reader-slot lookup) and freeing it; it also keeps the cursors its walks
+ * opened. Renewed, it is a fresh snapshot of the last commit and holds
+ * off store_grow like any read transaction; between reads it is reset:
+ * no snapshot, no lock, nothing of the map. */
 #ifndef VD_STORE_H
 #define VD_STORE_H
 
@@ -96,7 +103,8 @@ int store_open(const char *dir, int create, size_t map_size, struct store **out,
  * that schema: only the upgrade may touch them. */
 int store_open_old(const char *dir, size_t map_size, struct store **out,
                    uint32_t *schema, char *err, size_t errlen);
-/* Close; st may be NULL. No transaction of it may be open. */
+/* Close; st may be NULL. No transaction of it may be open, and every
+ * reader of it must be released first. */
 void store_close(struct store *st);
 size_t store_map_size(const struct store *st);
 
@@ -108,16 +116,47 @@ size_t store_map_size(const struct store *st);
  * store_map_size may be called from any thread. */
 int store_grow(struct store *st);
 
-/* The caller's, on its stack: ltx_begin fills it, ltx_commit or ltx_abort
- * ends it. */
+struct store_reader;
+
+/* The caller's, on its stack: ltx_begin (or ltx_begin_reader) fills it,
+ * ltx_commit or ltx_abort ends it. */
 struct ltx {
 	struct store *st;
 	MDB_txn *txn; /* NULL once ended, or if the begin failed */
 	struct ltx *parent;
-	int err;              /* the sticky error, 0 if none */
-	int shared;           /* a read transaction: holds off store_grow */
-	unsigned long writes; /* puts and deletes tried: "did this write?" */
+	int err;                 /* the sticky error, 0 if none */
+	int shared;              /* a read transaction: holds off store_grow */
+	unsigned long writes;    /* puts and deletes tried: "did this write?" */
+	struct store_reader *rd; /* the reader whose transaction this is: its
+	                            end resets it instead of freeing it */
 };
+
+/* A reader: the caller's (it may sit in a struct of the caller's), filled
+ * by store_reader_init, released by store_reader_release. It belongs to
+ * the thread that first begins it: every ltx_begin_reader and the release
+ * on that thread. The fields are the store's. */
+struct store_reader {
+	struct store *st;
+	MDB_txn *txn;              /* NULL until the first begin */
+	MDB_cursor *cur[DB_COUNT]; /* opened by a first walk, renewed after */
+	uint32_t walking;          /* per db: its cursor is in a walk */
+	int live;                  /* begun and not yet ended */
+};
+
+/* An idle reader of st: no transaction until the first ltx_begin_reader.
+ * Cannot fail. */
+void store_reader_init(struct store_reader *r, struct store *st);
+/* Free its cursors and its transaction (mdb_txn_abort), on the thread
+ * that began it; r may be NULL, or never begun. Not while a read in it is
+ * open. Afterwards r is idle again (and may be freed). */
+void store_reader_release(struct store_reader *r);
+/* A read transaction in *t on r's: begun (mdb_txn_begin) the first time,
+ * renewed (mdb_txn_renew) after, so that it sees the last commit each
+ * time; ended with ltx_abort (or ltx_commit), which resets it
+ * (mdb_txn_reset). Returns 0, or as ltx_begin does (on failure t->txn is
+ * NULL, r stays reset and may be begun again); VD_EINTERNAL if r is
+ * already begun (one read at a time per thread). */
+int ltx_begin_reader(struct store_reader *r, struct ltx *t);
 
 /* Begin a read-only (rdonly != 0) or write transaction in *t. A write
  * transaction may have a parent write transaction: a child whose changes
@@ -159,7 +198,10 @@ int ltx_del(struct ltx *t, enum store_db db, const void *key, size_t klen);
  * in key order, from the first key >= start (start NULL: from the
  * prefix). k and v are valid during the call only, and fn must not write
  * in t. fn returns 0 to go on, 1 to stop (the walk returns 0), or a
- * negative code that stops the walk and is returned (not sticky). */
+ * negative code that stops the walk and is returned (not sticky). In a
+ * reader's transaction the walk uses the reader's cursor for db (none is
+ * allocated after the first); a walk of the same db inside fn opens a
+ * cursor of its own. */
 typedef int (*ltx_walk_fn)(void *arg, const MDB_val *k, const MDB_val *v);
 int ltx_walk(struct ltx *t, enum store_db db, const void *prefix, size_t plen,
              const void *start, size_t slen, ltx_walk_fn fn, void *arg);

@@ -26,29 +26,72 @@ void rbuf_free(struct rbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int put(struct rbuf *b, const char *s, size_t n)
+void rbuf_init_fixed(struct rbuf *b, char *mem, size_t size)
 {
+	memset(b, 0, sizeof(*b));
+	b->data = mem;
+	b->cap = b->max = size;
+}
+
+void rbuf_cut(struct rbuf *b, size_t len)
+{
+	if (len < b->len)
+		b->len = len;
+	b->err = 0;
+}
+
+void rbuf_reuse(struct rbuf *b, size_t keep)
+{
+	if (b->cap > keep) {
+		size_t max = b->max;
+		rbuf_free(b);
+		rbuf_init(b, max);
+	}
+	rbuf_reset(b);
+}
+
+/* n more bytes at the end, grown if need be (never past max): where to
+ * write them, counted in len; NULL with the sticky error set if they
+ * cannot be had. A fixed buffer never grows (cap == max). */
+static char *room(struct rbuf *b, size_t n)
+{
+	char *p;
+
 	if (b->err)
-		return b->err;
-	if (n == 0)
-		return 0; /* an empty listing: nothing to copy */
-	if (n > b->max || b->len > b->max - n)
-		return b->err = PROTO_ERANGE;
+		return NULL;
+	if (n > b->max || b->len > b->max - n) {
+		b->err = PROTO_ERANGE;
+		return NULL;
+	}
 	if (b->len + n > b->cap) {
 		size_t nc = b->cap ? b->cap : 256;
-		char *p;
 		while (nc < b->len + n)
 			nc *= 2;
 		if (nc > b->max)
 			nc = b->max;
-		p = realloc(b->data, nc);
-		if (p == NULL)
-			return b->err = PROTO_ENOMEM;
+		if ((p = realloc(b->data, nc)) == NULL) {
+			b->err = PROTO_ENOMEM;
+			return NULL;
+		}
 		b->data = p;
 		b->cap = nc;
 	}
-	memcpy(b->data + b->len, s, n);
+	p = b->data + b->len;
 	b->len += n;
+	return p;
+}
+
+static int put(struct rbuf *b, const char *s, size_t n)
+{
+	char *p;
+
+	if (b->err)
+		return b->err;
+	if (n == 0)
+		return 0; /* an empty listing: nothing to copy */
+	if ((p = room(b, n)) == NULL)
+		return b->err;
+	memcpy(p, s, n);
 	return 0;
 }
 
@@ -79,19 +122,33 @@ int reply_row(struct rbuf *b, const char *type)
 	return put(b, type, strlen(type));
 }
 
+/* " key=val" with one reservation (a listing writes thousands); val is
+ * known to be a value: made here of digits, or checked by reply_kv. */
+static int kv(struct rbuf *b, const char *key, const char *val, size_t len)
+{
+	size_t kl = strlen(key);
+	char *p;
+
+	if (!word_ok(key, kl, 0) || len == 0)
+		return b->err ? b->err : (b->err = PROTO_EINVAL);
+	if ((p = room(b, kl + len + 2)) == NULL)
+		return b->err;
+	*p++ = ' ';
+	memcpy(p, key, kl);
+	p += kl;
+	*p++ = '=';
+	memcpy(p, val, len);
+	return 0;
+}
+
 int reply_kv(struct rbuf *b, const char *key, const char *val, size_t len)
 {
 	size_t i;
 
-	if (!word_ok(key, strlen(key), 0) || len == 0)
-		return b->err ? b->err : (b->err = PROTO_EINVAL);
 	for (i = 0; i < len; i++)
 		if (val[i] <= ' ' || val[i] > '~')
 			return b->err ? b->err : (b->err = PROTO_EINVAL);
-	put(b, " ", 1);
-	put(b, key, strlen(key));
-	put(b, "=", 1);
-	return put(b, val, len);
+	return kv(b, key, val, len);
 }
 
 int reply_kv_str(struct rbuf *b, const char *key, const char *val)
@@ -113,7 +170,7 @@ int reply_kv_i64(struct rbuf *b, const char *key, int64_t v)
 	} while (m > 0);
 	if (v < 0)
 		tmp[--n] = '-';
-	return reply_kv(b, key, tmp + n, sizeof(tmp) - n);
+	return kv(b, key, tmp + n, sizeof(tmp) - n);
 }
 
 int reply_kv_time(struct rbuf *b, const char *key, int64_t t)
@@ -138,6 +195,23 @@ int reply_kv_hex(struct rbuf *b, const char *key, const uint8_t *raw, size_t n)
 int reply_raw(struct rbuf *b, const void *p, size_t n)
 {
 	return put(b, p, n);
+}
+
+int reply_insert(struct rbuf *b, size_t at, const void *p, size_t n)
+{
+	size_t len = b->len;
+
+	if (b->err)
+		return b->err;
+	if (at > len)
+		return b->err = PROTO_EINVAL;
+	if (n == 0)
+		return 0;
+	if (room(b, n) == NULL)
+		return b->err;
+	memmove(b->data + at + n, b->data + at, len - at);
+	memcpy(b->data + at, p, n);
+	return 0;
 }
 
 int reply_end(struct rbuf *b)

@@ -24,6 +24,16 @@ struct rbuf {
 void rbuf_init(struct rbuf *b, size_t max);
 void rbuf_reset(struct rbuf *b); /* len = 0, err = 0; keeps memory */
 void rbuf_free(struct rbuf *b);
+/* A buffer in the caller's memory (size bytes, kept by the caller while b
+ * is used): it never grows, writing past size is PROTO_ERANGE, and it
+ * must not be passed to rbuf_free, rbuf_reuse or realloc'd. */
+void rbuf_init_fixed(struct rbuf *b, char *mem, size_t size);
+/* Drop what was written after the first len bytes, and the sticky error:
+ * a reply begun in a buffer that already held others, abandoned. */
+void rbuf_cut(struct rbuf *b, size_t len);
+/* rbuf_reset, keeping the memory only if it is at most keep bytes (a
+ * buffer reused for every reply need not hold on to its largest). */
+void rbuf_reuse(struct rbuf *b, size_t keep);
 
 int reply_ok(struct rbuf *b);                    /* "OK" */
 int reply_row(struct rbuf *b, const char *type); /* "VOUCHER" */
@@ -36,6 +46,10 @@ int reply_end(struct rbuf *b); /* "\n" */
 /* Append bytes already in reply form (rows built in another rbuf, or
  * journal entry bytes): the caller vouches for them. */
 int reply_raw(struct rbuf *b, const void *p, size_t n);
+/* Insert such bytes at offset at (at most b->len), before the bytes
+ * there: a listing's first line, known only once its rows are written
+ * after it. PROTO_EINVAL if at is past the end. */
+int reply_insert(struct rbuf *b, size_t at, const void *p, size_t n);
 /* A whole "ERR CODE message\n" line; code is one of protocol.md's words. */
 int reply_err(struct rbuf *b, const char *code, const char *msg);
 

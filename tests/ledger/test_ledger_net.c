@@ -42,7 +42,8 @@ static void row(struct fx *f, const char *program, const char *ben,
 	memset(&q, 0, sizeof(q));
 	q.program = program;
 
-	assert_int_equal(ledger_accruals(f->l, ben, period, acc_one, &q), 0);
+	assert_int_equal(ledger_accruals(f->l, NULL, ben, period, acc_one, &q),
+	                 0);
 	assert_true(q.found);
 	*a = q.a;
 }

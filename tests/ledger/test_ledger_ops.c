@@ -348,8 +348,18 @@ static void test_void_after_grant_claws_back(void **state)
 		q.program = "xinxing-demand";
 		q.period = 2026;
 		assert_int_equal(
-		    ledger_balance(f.l, "s", 0, fx_find_one, &q, &due2), 0);
+		    ledger_balance(f.l, NULL, "s", 0, fx_find_one, &q, &due2),
+		    0);
 		assert_true(q.found && q.v.remaining == 0 && due2 == 70000);
+		/* the due is the org's over every period: another period
+		 * lists no voucher and still owes it */
+		memset(&q, 0, sizeof(q));
+		q.program = "xinxing-demand";
+		due2 = -1;
+		assert_int_equal(ledger_balance(f.l, NULL, "s", 2025,
+		                                fx_find_one, &q, &due2),
+		                 0);
+		assert_true(!q.found && due2 == 70000);
 	}
 	/* the provider's 2% entitlement (220,000) had not been paid out:
 	 * the 200,000 no longer earned all come back */
@@ -579,21 +589,21 @@ static void test_records_paging(void **state)
 	}
 	assert_int_equal(fx_usage(&f, "dc", "other", "t", JUNE_2026, 100), 0);
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, "", 2, page_one,
-	                                &p, next, sizeof(next), NULL),
+	assert_int_equal(ledger_records(f.l, NULL, "s", NULL, 2026, "", 2,
+	                                page_one, &p, next, sizeof(next), NULL),
 	                 0);
 	assert_int_equal(p.n, 2);
 	assert_string_equal(p.ids[0], "r0");
 	assert_string_equal(next, "dc/r1");
 	/* the cursor goes back as after= (a copy: next is rewritten) */
 	snprintf(cur, sizeof(cur), "%s", next);
-	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
-	                                &p, next, sizeof(next), NULL),
+	assert_int_equal(ledger_records(f.l, NULL, "s", NULL, 2026, cur, 2,
+	                                page_one, &p, next, sizeof(next), NULL),
 	                 0);
 	assert_string_equal(p.ids[2], "r2");
 	snprintf(cur, sizeof(cur), "%s", next);
-	assert_int_equal(ledger_records(f.l, "s", NULL, 2026, cur, 2, page_one,
-	                                &p, next, sizeof(next), NULL),
+	assert_int_equal(ledger_records(f.l, NULL, "s", NULL, 2026, cur, 2,
+	                                page_one, &p, next, sizeof(next), NULL),
 	                 0);
 	assert_int_equal(p.n, 5);
 	assert_string_equal(p.ids[4], "r4");
@@ -603,7 +613,7 @@ static void test_records_paging(void **state)
 	memset(&p, 0, sizeof(p));
 	cur[0] = '\0';
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(ledger_records(f.l, "s", NULL, 0, cur, 2,
+		assert_int_equal(ledger_records(f.l, NULL, "s", NULL, 0, cur, 2,
 		                                page_one, &p, next,
 		                                sizeof(next), NULL),
 		                 0);
@@ -617,21 +627,21 @@ static void test_records_paging(void **state)
 	/* a cursor naming no record is refused, and so is one that is not
 	 * provider/id, each with its reason */
 	why = "stale";
-	assert_int_equal(ledger_records(f.l, "s", NULL, 0, "dc/nope", 2,
+	assert_int_equal(ledger_records(f.l, NULL, "s", NULL, 0, "dc/nope", 2,
 	                                page_one, &p, next, sizeof(next), &why),
 	                 VD_EINVAL);
 	assert_non_null(why);
 	assert_string_equal(why, "the cursor names no record");
 	why = "stale";
-	assert_int_equal(ledger_records(f.l, "s", NULL, 0, "dc-r1", 2, page_one,
-	                                &p, next, sizeof(next), &why),
+	assert_int_equal(ledger_records(f.l, NULL, "s", NULL, 0, "dc-r1", 2,
+	                                page_one, &p, next, sizeof(next), &why),
 	                 VD_EINVAL);
 	assert_non_null(why);
 	assert_string_equal(why, "bad cursor");
 	/* the provider's view lists t's record too; no reason on success */
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(ledger_records(f.l, NULL, "dc", 0, "", 10, page_one,
-	                                &p, next, sizeof(next), &why),
+	assert_int_equal(ledger_records(f.l, NULL, NULL, "dc", 0, "", 10,
+	                                page_one, &p, next, sizeof(next), &why),
 	                 0);
 	assert_null(why);
 	assert_int_equal(p.n, 6);

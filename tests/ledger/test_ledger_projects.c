@@ -77,7 +77,8 @@ static struct ledger_accrual row(struct fx *f, const char *ben,
 	struct rows r = {0};
 	size_t i;
 
-	assert_int_equal(ledger_accruals(f->l, ben, period, a_one, &r), 0);
+	assert_int_equal(ledger_accruals(f->l, NULL, ben, period, a_one, &r),
+	                 0);
 	for (i = 0; i < r.n; i++)
 		if (strcmp(r.a[i].program, program) == 0 &&
 		    strcmp(r.a[i].project, proj) == 0)

@@ -157,7 +157,7 @@ static void test_ex12_territory(void **state)
 	assert_true(fx_granted(&f, "xinxing-demand", "q", 2026, NULL) == -1);
 	assert_true(fx_granted(&f, "xinxing-supply", "p", 2026, NULL) ==
 	            200000);
-	assert_int_equal(ledger_accruals(f.l, "q", 0, count_row, &n), 0);
+	assert_int_equal(ledger_accruals(f.l, NULL, "q", 0, count_row, &n), 0);
 	assert_int_equal(n, 0);
 	fx_check_ok(&f);
 	fx_close(&f);

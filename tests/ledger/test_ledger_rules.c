@@ -90,7 +90,7 @@ static void test_annual_rows_show_earned(void **state)
 	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	fx_record(&rec, "dc", "r1", "s", JUNE_2026, 100000, KIND_INFERENCE);
 	assert_int_equal(fx_usage_rec(&f, &rec, NULL), 0);
-	assert_int_equal(ledger_accruals(f.l, "s", 2026, acc_one, &r), 0);
+	assert_int_equal(ledger_accruals(f.l, NULL, "s", 2026, acc_one, &r), 0);
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.a[0].program, "annual30");
 	assert_true(r.a[0].basis == 100000 && r.a[0].earned == 30000 &&
@@ -253,8 +253,8 @@ static void test_revoked_voucher_takes_no_more(void **state)
 	assert_int_equal(v.status, LEDGER_V_REVOKED);
 	{
 		struct rows r = {0};
-		assert_int_equal(ledger_accruals(f.l, "s", 2026, acc_one, &r),
-		                 0);
+		assert_int_equal(
+		    ledger_accruals(f.l, NULL, "s", 2026, acc_one, &r), 0);
 		for (size_t i = 0; i < r.n; i++)
 			if (strcmp(r.a[i].program, "xinxing-demand") == 0) {
 				assert_true(r.a[i].granted == 30000);
@@ -334,7 +334,7 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	assert_non_null(strstr(msg, "1 annual accrual rows recomputed"));
 	assert_int_equal(ledger_open(f.dir, 0, 0, &f.l, msg, sizeof(msg)), 0);
 	ledger_set_policy(f.l, f.p);
-	assert_int_equal(ledger_accruals(f.l, "s", 2026, acc_one, &r), 0);
+	assert_int_equal(ledger_accruals(f.l, NULL, "s", 2026, acc_one, &r), 0);
 	assert_int_equal(r.n, 1);
 	assert_true(r.a[0].earned == 30000 && r.a[0].granted == 0);
 	fx_check_ok(&f);

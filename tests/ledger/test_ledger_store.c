@@ -160,6 +160,174 @@ static void test_map_grows_under_readers(void **state)
 	fx_close(&f);
 }
 
+/* The remaining of the active vouchers a BALANCE lists, and how many. */
+struct tally {
+	int64_t total, n;
+};
+
+static int tally_one(void *arg, const struct ledger_voucher *v)
+{
+	struct tally *t = arg;
+
+	t->n++;
+	t->total += v->status == LEDGER_V_ACTIVE ? v->remaining : 0;
+	return 0;
+}
+
+static int page_count(void *arg, const struct ledger_recinfo *r)
+{
+	(void)r;
+	((struct tally *)arg)->n++;
+	return 0;
+}
+
+struct nest {
+	struct ledger *l;
+	struct ledger_reader *rd;
+};
+
+/* A read passed the reader from inside another read of it */
+static int nested_one(void *arg, const struct ledger_voucher *v)
+{
+	struct nest *n = arg;
+	struct tally t = {0, 0};
+	int64_t due;
+
+	(void)v;
+	return ledger_balance(n->l, n->rd, "s", 0, tally_one, &t, &due);
+}
+
+/* A reader renewed for each read sees every commit before it (a reader
+ * that kept its first snapshot would answer 300 each time); the thread's
+ * own transactions (ledger_record) run between its reads; a read inside
+ * a read of the same reader is refused, not run in a transaction LMDB
+ * would refuse (one per thread). */
+static void test_reader_sees_each_commit(void **state)
+{
+	static const char *const files[] = {"xinxing.ini", NULL};
+	struct ledger_reader *rd = NULL;
+	struct ledger_recinfo rec;
+	struct tally t;
+	char id[16];
+	int64_t due;
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 0), 0);
+	assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1), 0);
+	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
+	assert_int_equal(ledger_reader_new(f.l, &rd), 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(id, sizeof(id), "r%d", i);
+		/* 3% of 100 yuan each time */
+		assert_int_equal(fx_usage(&f, "dc", id, "s", JUNE_2026, 10000),
+		                 0);
+		memset(&t, 0, sizeof(t));
+		assert_int_equal(
+		    ledger_balance(f.l, rd, "s", 0, tally_one, &t, &due), 0);
+		assert_true(t.n == 1 && t.total == 300 * (i + 1) && due == 0);
+		assert_int_equal(ledger_record(f.l, "dc", id, &rec), 0);
+		assert_true(rec.amount == 10000);
+	}
+	/* the same reader for the other per-org reads */
+	{
+		char next[160];
+		struct tally a = {0, 0};
+		assert_int_equal(ledger_records(f.l, rd, "s", NULL, 0, "", 5,
+		                                page_count, &a, next,
+		                                sizeof(next), NULL),
+		                 0);
+		assert_true(a.n == 5 && strcmp(next, "dc/r4") == 0);
+	}
+	{
+		struct nest n = {f.l, rd};
+		assert_int_equal(
+		    ledger_balance(f.l, rd, "s", 0, nested_one, &n, &due),
+		    VD_EINTERNAL);
+	}
+	/* and the reader is usable again after that refusal */
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ledger_balance(f.l, rd, "s", 0, tally_one, &t, &due),
+	                 0);
+	assert_true(t.total == 300 * 20);
+	ledger_reader_free(rd);
+	fx_close(&f);
+}
+
+struct bal_reader {
+	struct ledger *l;
+	atomic_int stop;
+	long reads, wrong;
+};
+
+/* BALANCE and RECORDS of o0 over and over in a reader of this thread's
+ * own (made, used and freed here), as the daemon's loop does while the
+ * commit thread writes and grows the map. */
+static void *balance_loop(void *arg)
+{
+	struct bal_reader *b = arg;
+	struct ledger_reader *rd = NULL;
+	int64_t due, last = 0;
+	char next[160];
+
+	if (ledger_reader_new(b->l, &rd) < 0) {
+		b->wrong++;
+		return NULL;
+	}
+	while (!atomic_load(&b->stop)) {
+		struct tally t = {0, 0}, r = {0, 0};
+		if (ledger_balance(b->l, rd, "o0", 0, tally_one, &t, &due) <
+		        0 ||
+		    t.total < last ||
+		    ledger_records(b->l, rd, "o0", NULL, 0, "", 1, page_count,
+		                   &r, next, sizeof(next), NULL) < 0)
+			b->wrong++;
+		last = t.total;
+		b->reads++;
+	}
+	ledger_reader_free(rd);
+	return NULL;
+}
+
+/* The map doubles (LMDB unmaps and maps it again) between two reads of
+ * a reader: the reset transaction holds nothing of the old map, and the
+ * renewal reads the new one (store.c says why). Under ASan a read of the
+ * old map would be a use of unmapped memory. */
+static void test_reader_across_map_growth(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	struct bal_reader b = {0};
+	struct ledger_reader *rd = NULL;
+	struct tally t = {0, 0};
+	pthread_t th;
+	int64_t due;
+	struct fx f;
+	int i;
+
+	(void)state;
+	assert_int_equal(fx_open(&f, files, 1 << 20), 0);
+	setup_principals(&f);
+	b.l = f.l;
+	assert_int_equal(pthread_create(&th, NULL, balance_loop, &b), 0);
+	for (i = 0; i < 60; i++)
+		assert_int_equal(write_batch(&f, "g", i, 1000), 0);
+	atomic_store(&b.stop, 1);
+	pthread_join(th, NULL);
+	assert_true(ledger_map_size(f.l) >= 8 << 20);
+	assert_true(b.reads > 0 && b.wrong == 0);
+	print_message("map grew to %zu MiB under %ld reads of a reader\n",
+	              ledger_map_size(f.l) >> 20, b.reads);
+	/* the tiny pool's 10,000 fen went to o0's first records */
+	assert_int_equal(ledger_reader_new(f.l, &rd), 0);
+	assert_int_equal(ledger_balance(f.l, rd, "o0", 0, tally_one, &t, &due),
+	                 0);
+	assert_true(t.total == 10000);
+	ledger_reader_free(rd);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 static uint64_t head_seq(struct fx *f)
 {
 	uint8_t h[32];
@@ -522,6 +690,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_map_growth_and_reopen),
 	    cmocka_unit_test(test_map_grows_under_readers),
+	    cmocka_unit_test(test_reader_sees_each_commit),
+	    cmocka_unit_test(test_reader_across_map_growth),
 	    cmocka_unit_test(test_policy_recorded_once),
 	    cmocka_unit_test(test_check_catches_tampering),
 	    cmocka_unit_test(test_check_reads_journal_numbers),

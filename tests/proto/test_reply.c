@@ -172,6 +172,52 @@ static void test_raw_empty(void **state)
 	rbuf_free(&b);
 }
 
+/* A listing's first line goes before its rows, in a buffer that may
+ * hold other replies already (the daemon's c->out); a fixed buffer never
+ * grows; a cut drops a reply begun, and its error; a reused buffer gives
+ * back memory over what it keeps. */
+static void test_insert_cut_fixed_reuse(void **state)
+{
+	static char big[1000];
+	char mem[16];
+	struct rbuf b, h;
+	size_t start;
+
+	(void)state;
+	rbuf_init(&b, 4096);
+	reply_ok(&b);
+	reply_end(&b);
+	start = b.len;
+	reply_row(&b, "VOUCHER");
+	reply_kv_str(&b, "id", "V-1");
+	reply_end(&b);
+	rbuf_init_fixed(&h, mem, sizeof(mem));
+	reply_ok(&h);
+	reply_kv_i64(&h, "n", 1);
+	reply_end(&h);
+	assert_int_equal(h.err, 0);
+	assert_int_equal(reply_insert(&b, start, h.data, h.len), 0);
+	expect(&b, "OK\nOK n=1\nVOUCHER id=V-1\n");
+	assert_int_equal(reply_insert(&b, b.len, "OK\n", 3), 0);
+	expect(&b, "OK\nOK n=1\nVOUCHER id=V-1\nOK\n");
+	assert_int_equal(reply_insert(&b, b.len + 1, "OK\n", 3), PROTO_EINVAL);
+	assert_int_equal(reply_end(&b), PROTO_EINVAL);
+	rbuf_cut(&b, start);
+	expect(&b, "OK\n");
+	/* 16 bytes and no more: never realloc'd */
+	assert_int_equal(reply_kv_str(&h, "id", "0123456789"), PROTO_ERANGE);
+	assert_true(h.data == mem && h.cap == sizeof(mem) && h.len == 7);
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(reply_raw(&b, big, sizeof(big)), 0);
+	assert_true(b.cap >= sizeof(big));
+	rbuf_reuse(&b, 512);
+	assert_true(b.data == NULL && b.len == 0 && b.max == 4096);
+	reply_ok(&b);
+	rbuf_reuse(&b, 512);
+	assert_true(b.data != NULL && b.len == 0 && b.err == 0);
+	rbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +228,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_refuses),
 	    cmocka_unit_test(test_written_replies_parse_back),
 	    cmocka_unit_test(test_raw_empty),
+	    cmocka_unit_test(test_insert_cut_fixed_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
