@@ -393,10 +393,12 @@ static int accept(struct book *b, const struct ledger_record *u,
 	journal_str(f, "counts", cn ? counts : "-");
 	/* the signed bytes, so that an auditor re-verifies the record from
 	 * the journal alone: a USAGE's with its signature, a batch record's
-	 * naming its batch (whose entry binds the signature) */
+	 * naming its batch (whose entry binds the signature); the line only
+	 * when it is not the canonical form of the fields above, which the
+	 * auditor rebuilds (docs/protocol.md) */
 	if (batch)
 		journal_str(f, "batch", bseq);
-	if (u->line_len > 0)
+	if (u->line_len > 0 && !u->canonical)
 		journal_textn(f, "line", u->line, u->line_len);
 	if (!batch && u->line_len > 0)
 		journal_hex(f, "sig", u->sig, sizeof(u->sig));

@@ -194,6 +194,67 @@ static void test_usage_and_batch_entries(void **state)
 	fx_close(&f);
 }
 
+/* A line the daemon found canonical (ledger.h's canonical) is not
+ * journaled: the entry's fields rebuild it (docs/protocol.md); a USAGE
+ * keeps its sig=, a batch record its batch=. */
+static void test_canonical_line_not_journaled(void **state)
+{
+	static const char lines[] = REC("b1", "2000") "\n";
+	struct ledger_record r, rec;
+	struct ledger_op op;
+	struct entries x;
+	uint64_t useq;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(open_xinxing(&f), 0);
+	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000, KIND_TRAINING);
+	r.line = REC("r1", "1000");
+	r.line_len = strlen(r.line);
+	r.canonical = 1;
+	memset(r.sig, 0xab, sizeof(r.sig));
+	memset(&op, 0, sizeof(op));
+	op.type = OP_USAGE;
+	op.u.usage = r;
+	assert_int_equal(fx_run(&f, &op), 0);
+	useq = op.seq;
+	fx_record(&rec, "dc", "b1", "s", JUNE_2026, 2000, KIND_TRAINING);
+	rec.line = lines;
+	rec.line_len = strlen(lines) - 1;
+	rec.canonical = 1;
+	memset(&op, 0, sizeof(op));
+	op.type = OP_BATCH;
+	op.u.batch.recs = &rec;
+	op.u.batch.n = 1;
+	op.u.batch.lines = lines;
+	op.u.batch.lines_len = strlen(lines);
+	assert_int_equal(fx_run(&f, &op), 0);
+	entries_read(&f, &x);
+	assert_string_equal(
+	    entry(&x, useq),
+	    "type=usage provider=dc id=r1 org=s at=1780243200 period=2026 "
+	    "amount=1000 qty=1 unit=gpu-hour kind=training " COUNTS
+	    " sig=" SIG_AB
+	    " grant1=V000000000001/xinxing-demand/s/2026/30/0/xinxing:30/"
+	    "2027-12-31T16:00:00Z"
+	    " grant2=V000000000002/xinxing-supply/dc/2026/20/0/xinxing:20/"
+	    "cash");
+	/* the budget, the batch, then b1's entry */
+	assert_string_equal(
+	    entry(&x, useq + 3),
+	    "type=usage provider=dc id=b1 org=s at=1780243200 "
+	    "period=2026 amount=2000 qty=1 unit=gpu-hour "
+	    "kind=training " COUNTS " batch=5"
+	    " grant1=V000000000001/xinxing-demand/s/2026/60/0/xinxing:60/"
+	    "2027-12-31T16:00:00Z"
+	    " grant2=V000000000002/xinxing-supply/dc/2026/40/0/xinxing:40/"
+	    "cash");
+	entries_free(&x);
+	/* the batch's line is still stored whole, for LINES */
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
 struct got_lines {
 	char text[4][200];
 	uint64_t i[4];
@@ -391,6 +452,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_usage_and_batch_entries),
+	    cmocka_unit_test(test_canonical_line_not_journaled),
 	    cmocka_unit_test(test_batch_lines),
 	    cmocka_unit_test(test_void_entries),
 	    cmocka_unit_test(test_text_not_cut),
