@@ -6,7 +6,9 @@
 
 #include "chain.h"
 #include "civil.h"
+#include "kind.h"
 #include "money.h"
+#include "record.h"
 
 #define TOKENS_MAX 24 /* a USAGE line has at most 12 keys, a VOID 5 */
 
@@ -170,4 +172,55 @@ const char *audit_line_agree(struct audit_scratch *a, const char *line,
 	if (tokens(line, n, &t) < 0)
 		return "";
 	return agree(a, &t, cmd, named, e, len, key, ksize);
+}
+
+/* The value of key in e into out (size bytes); 1, or 0 if absent or too
+ * long (opt: absent is "" and 1). */
+static int copy_field(const char *e, size_t len, const char *key, char *out,
+                      size_t size, int opt)
+{
+	size_t n;
+	const char *v = chain_field(e, len, key, &n);
+
+	if (v == NULL) {
+		out[0] = '\0';
+		return opt;
+	}
+	if (n == 0 || n >= size)
+		return 0;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 1;
+}
+
+long audit_line_rebuild(const char *e, size_t len, char *out, size_t size)
+{
+	struct record r;
+	const char *kv;
+	size_t kl, n;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	kv = chain_field(e, len, "kind", &kl);
+	if (!copy_field(e, len, "provider", r.provider, sizeof(r.provider),
+	                0) ||
+	    !copy_field(e, len, "id", r.id, sizeof(r.id), 0) ||
+	    !copy_field(e, len, "org", r.org, sizeof(r.org), 0) ||
+	    !copy_field(e, len, "unit", r.unit, sizeof(r.unit), 0) ||
+	    !copy_field(e, len, "class", r.klass, sizeof(r.klass), 1) ||
+	    !copy_field(e, len, "project", r.project, sizeof(r.project), 1) ||
+	    kv == NULL || (r.kind = kind_lookup(kv, kl)) < 0)
+		return -1;
+	{
+		const char *v;
+		if ((v = chain_field(e, len, "at", &n)) == NULL ||
+		    money_parse_uint(v, n, &r.at) < 0 ||
+		    (v = chain_field(e, len, "amount", &n)) == NULL ||
+		    money_parse_uint(v, n, &r.amount) < 0 ||
+		    (v = chain_field(e, len, "qty", &n)) == NULL ||
+		    money_parse_uint(v, n, &r.qty) < 0)
+			return -1;
+	}
+	rc = record_format(&r, out, size);
+	return rc < 0 ? -1 : rc;
 }

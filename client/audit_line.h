@@ -30,4 +30,12 @@ const char *audit_line_agree(struct audit_scratch *a, const char *line,
                              const char *const *named, const char *e,
                              size_t len, char *key, size_t ksize);
 
+/* The canonical USAGE line (proto/record.h's record_format) of usage
+ * entry e's fields (provider id org at amount qty unit kind [class]
+ * [project]), into out (size bytes, NUL ended): what a usage entry
+ * without line= was signed as (docs/protocol.md). Its length, or -1 if
+ * a field is missing or malformed or would not make a line the daemon
+ * parses. */
+long audit_line_rebuild(const char *e, size_t len, char *out, size_t size);
+
 #endif

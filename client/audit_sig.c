@@ -480,15 +480,28 @@ static int usage(struct audit_sig *a, uint64_t seq, const char *e, size_t len,
 	pv = chain_field(e, len, "provider", &pl);
 	if (lv == NULL && bv == NULL && !has_sig)
 		return unsigned_entry(a, seq, "usage", why, wlen);
-	if (lv == NULL || pv == NULL || (bv != NULL) == has_sig) {
+	if (pv == NULL || (bv != NULL) == has_sig) {
 		snprintf(why, wlen,
-		         "seq %" PRIu64 ": a usage entry needs a line= and "
-		         "either sig= or batch=",
+		         "seq %" PRIu64 ": a usage entry needs either sig= or "
+		         "batch=",
 		         seq);
 		return VD_EINVAL;
 	}
-	if ((n = signed_line(a, seq, "USAGE", usage_keys, e, len, lv, ll, why,
-	                     wlen)) < 0)
+	/* without line= the line was the canonical form of the entry's
+	 * fields (schema 7): rebuilt, it must verify as sent */
+	if (lv == NULL) {
+		n = audit_line_rebuild(e, len, a->line, sizeof(a->line));
+		if (n < 0) {
+			snprintf(why, wlen,
+			         "seq %" PRIu64 ": without line=, its fields "
+			         "make no USAGE line",
+			         seq);
+			return VD_EINVAL;
+		}
+		if (a->signed_from == 0)
+			a->signed_from = seq;
+	} else if ((n = signed_line(a, seq, "USAGE", usage_keys, e, len, lv, ll,
+	                            why, wlen)) < 0)
 		return (int)n;
 	if (!period_agrees(e, len)) {
 		snprintf(

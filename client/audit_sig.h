@@ -18,6 +18,10 @@
  * - a "usage" entry with line= and batch=B: line is one of batch B's
  *   lines, later in the batch than the previous record's (the ledger
  *   journals a batch's records in line order, duplicates skipped);
+ * - a "usage" entry with sig= or batch= and no line= (schema 7: the
+ *   line as sent was the canonical form of the record's fields): the
+ *   line is rebuilt from the entry's fields (audit_line_rebuild), then
+ *   checked as above, so a changed field no longer verifies;
  * - a "void" entry by=provider with line= and sig=: as a USAGE's;
  * and in each case that the line says what the entry says: the same
  * command (USAGE, VOID), the same provider, id, org, at (RFC 3339 in the

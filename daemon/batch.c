@@ -75,6 +75,15 @@ int batch_record_of(const struct req *r, struct ledger_record *u)
 	u->amount = rec.amount;
 	u->qty = rec.qty;
 	u->kind = rec.kind;
+	/* the signed bytes (a USAGE's before " sig=", a batch line whole)
+	 * in the canonical form: the journal need not carry them */
+	{
+		char canon[RECORD_LINE_MAX];
+		size_t n = req_has(r, KEY_SIG) ? r->signed_len : r->len;
+		int cl = record_format(&rec, canon, sizeof(canon));
+		u->canonical =
+		    cl > 0 && (size_t)cl == n && memcmp(canon, r->line, n) == 0;
+	}
 	return 0;
 }
 

@@ -41,7 +41,10 @@ int batch_add(struct batch *b, const char *line, size_t len, size_t max_line,
               const char *provider);
 
 /* A parsed USAGE line's fields as the ledger takes them (record_from_req):
- * a single USAGE and a batch's lines alike. 0 or a PROTO_E* code. */
+ * a single USAGE and a batch's lines alike. u->canonical says whether the
+ * signed bytes (a USAGE's before " sig=", a batch line whole) are
+ * record_format's line of those fields, which the journal then does not
+ * carry (ledger.h). 0 or a PROTO_E* code. */
 int batch_record_of(const struct req *r, struct ledger_record *u);
 
 /* The whole batch as one OP_BATCH: records and lines move to own[0] and

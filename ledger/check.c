@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "book.h"
+#include "carry.h"
 #include "check_principals.h"
 #include "check_records.h"
 #include "check_rollup.h"
@@ -230,6 +231,68 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	              r.qty, redeemed, -1);
 }
 
+/* A grant, from its own entry or carried in a usage entry: its row's
+ * net grant, its voucher's granted (its period and program noted, and
+ * the newest voucher of the row), its pools' and the day's granted. */
+static int grant(struct check *c, const char *vid, const char *prog,
+                 const char *ben, const char *proj, int64_t period,
+                 int64_t amount, const char *parts)
+{
+	char key[FIGURES_KEY];
+	struct figures_slot *s;
+	int rc;
+
+	row_key(key, prog, ben, proj, period);
+	if ((rc = figures_add(&c->rows, key, 1, amount)) < 0 ||
+	    (rc = figures_add(&c->vouchers, vid, 0, amount)) < 0)
+		return rc;
+	s = figures_find(&c->vouchers, vid, 0);
+	s->v[4] = period;
+	snprintf(s->tag, sizeof(s->tag), "%s", prog);
+	if ((s = figures_find(&c->newest, key, 1)) == NULL)
+		return VD_ENOMEM;
+	/* "V" and 12 digits (book.c's new_voucher_id) */
+	if (vid[0] != 'V' || strlen(vid) != 13 ||
+	    strspn(vid + 1, "0123456789") != 12)
+		return VD_EINTERNAL;
+	s->v[0] = strtoll(vid + 1, NULL, 10);
+	return add_parts(c, parts, period, 0, 1, prog);
+}
+
+/* The grants a usage entry carries (grant1=, grant2=, ...: carry.h), as
+ * grant entries would give them. A malformed one is a finding. */
+static int carried(struct check *c, const char *e, size_t len)
+{
+	struct carry_grant g;
+	char key[24];
+	const char *v;
+	size_t i, n;
+	int64_t period, amount, unfunded;
+	int rc;
+
+	for (i = 1;; i++) {
+		snprintf(key, sizeof(key), "grant%zu", i);
+		if (!journal_span(e, len, key, &v, &n))
+			return 0;
+		if (carry_parse(v, n, &g) < 0) {
+			snprintf(c->msg, c->msglen,
+			         "journal entry %" PRIu64 ": %s: not a grant",
+			         c->seq, key);
+			c->bad = 1;
+			return 1;
+		}
+		if ((rc = jnum(c, g.period, strlen(g.period), key, &period)) !=
+		        0 ||
+		    (rc = jnum(c, g.amount, strlen(g.amount), key, &amount)) !=
+		        0 ||
+		    (rc = jnum(c, g.unfunded, strlen(g.unfunded), key,
+		               &unfunded)) != 0 ||
+		    (rc = grant(c, g.voucher, g.program, g.beneficiary,
+		                g.project, period, amount, g.pools)) != 0)
+			return rc;
+	}
+}
+
 static int replay(void *arg, uint64_t seq, const char *e, size_t len,
                   const uint8_t hash[32])
 {
@@ -276,15 +339,19 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		row_key(key, prog, ben, proj, period);
 		return figures_add(&c->rows, key, 1, -amount);
 	}
-	if (strcmp(type, "grant") == 0 || strcmp(type, "reduce") == 0 ||
-	    strcmp(type, "clawback") == 0) {
-		int grant = type[0] == 'g';
+	if (strcmp(type, "grant") == 0) {
+		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
+		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)) ||
+		    !journal_field(e, len, "voucher", vid, sizeof(vid)))
+			return VD_EINTERNAL;
+		return grant(c, vid, prog, ben, proj, period, amount, parts);
+	}
+	if (strcmp(type, "reduce") == 0 || strcmp(type, "clawback") == 0) {
 		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
 		    !journal_field(e, len, "beneficiary", ben, sizeof(ben)))
 			return VD_EINTERNAL;
 		row_key(key, prog, ben, proj, period);
-		if ((rc = figures_add(&c->rows, key, 1,
-		                      grant ? amount : -amount)) < 0)
+		if ((rc = figures_add(&c->rows, key, 1, -amount)) < 0)
 			return rc;
 		if (type[0] == 'c') {
 			/* owed back through a voucher: the one named, or
@@ -300,22 +367,9 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 			return figures_add(&c->vouchers, vid, 5, amount);
 		}
 		if (!journal_field(e, len, "voucher", vid, sizeof(vid)) ||
-		    (rc = figures_add(&c->vouchers, vid, grant ? 0 : 3,
-		                      amount)) < 0)
+		    (rc = figures_add(&c->vouchers, vid, 3, amount)) < 0)
 			return rc < 0 ? rc : VD_EINTERNAL;
-		if (grant) {
-			s = figures_find(&c->vouchers, vid, 0);
-			s->v[4] = period;
-			snprintf(s->tag, sizeof(s->tag), "%s", prog);
-			if ((s = figures_find(&c->newest, key, 1)) == NULL)
-				return VD_ENOMEM;
-			/* "V" and 12 digits (book.c's new_voucher_id) */
-			if (vid[0] != 'V' || strlen(vid) != 13 ||
-			    strspn(vid + 1, "0123456789") != 12)
-				return VD_EINTERNAL;
-			s->v[0] = strtoll(vid + 1, NULL, 10);
-		}
-		return add_parts(c, parts, period, grant ? 0 : 3, 1, prog);
+		return add_parts(c, parts, period, 3, 1, prog);
 	}
 	if (strcmp(type, "redeem") == 0 || strcmp(type, "expire") == 0 ||
 	    strcmp(type, "revoke") == 0) {
@@ -411,10 +465,11 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 		    !journal_field(e, len, "org", org, sizeof(org)) ||
 		    !journal_field(e, len, "counts", list, sizeof(list)))
 			return VD_EINTERNAL;
-		if ((rc = num(c, e, len, "qty", &n)) != 0)
+		if ((rc = num(c, e, len, "qty", &n)) != 0 ||
+		    (rc = counts(c, list, provider, org, proj, period, amount,
+		                 n, 0, 1)) != 0)
 			return rc;
-		return counts(c, list, provider, org, proj, period, amount, n,
-		              0, 1);
+		return carried(c, e, len);
 	}
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);

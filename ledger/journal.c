@@ -196,6 +196,38 @@ int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
 	return ltx_walk(t, DB_JOURNAL, NULL, 0, start, 8, read_one, &c);
 }
 
+int journal_takeback(struct ltx *t, uint64_t after, journal_fn fn, void *arg)
+{
+	uint8_t head[8 + CHAIN_HASH_LEN], key[8];
+	uint64_t last, s;
+	MDB_val v;
+	int rc;
+
+	if ((rc = journal_head(t, &last, head + 8)) < 0)
+		return rc;
+	if (last <= after)
+		return 0;
+	if ((rc = journal_read(t, after, 0, fn, arg)) != 0)
+		return rc < 0 ? rc : VD_EINTERNAL;
+	for (s = after + 1; s <= last; s++) {
+		store_key_u64(key, 0, s);
+		if ((rc = ltx_del(t, DB_JOURNAL, key, 8)) < 0)
+			return rc;
+	}
+	/* the head is after's: its hash is the next entry's previous */
+	memset(head + 8, 0, CHAIN_HASH_LEN);
+	if (after > 0) {
+		store_key_u64(key, 0, after);
+		if ((rc = ltx_get(t, DB_JOURNAL, key, 8, &v)) < 0)
+			return rc;
+		if (v.mv_size < CHAIN_HASH_LEN)
+			return VD_EINTERNAL;
+		memcpy(head + 8, v.mv_data, CHAIN_HASH_LEN);
+	}
+	store_key_u64(head, 0, after);
+	return ltx_put(t, DB_META, "jhead", 5, head, sizeof(head));
+}
+
 struct verify_ctx {
 	uint8_t prev[CHAIN_HASH_LEN];
 	uint64_t expect, bad;

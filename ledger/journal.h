@@ -58,6 +58,14 @@ typedef int (*journal_fn)(void *arg, uint64_t seq, const char *bytes,
 int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
                  void *arg);
 
+/* Take back the entries after seq `after`, appended in t and not yet
+ * committed: fn gets each (as journal_read gives them; it copies what it
+ * keeps and returns 0), then they are deleted and the head is after's
+ * again, as if they had never been appended. The caller appends them
+ * again in another order or form (carry.h: a usage entry before the
+ * entries its record caused). Nothing to take: 0, fn not called. */
+int journal_takeback(struct ltx *t, uint64_t after, journal_fn fn, void *arg);
+
 /* Reading an entry's fields (the checker, the upgrade): the value of key
  * in entry e of len bytes, in place (*v, *vlen), or into out as a string
  * (size bytes with its NUL). 1 if found (and, for journal_field, fits),

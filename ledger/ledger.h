@@ -99,8 +99,13 @@ enum ledger_op_type {
  * a USAGE's line and signature too; a record of a BATCH keeps where its
  * line is in the batch's lines (stored once, DB_BATCHES), found when
  * line points into op->u.batch.lines (recrow.h). line_len 0: no line
- * (nothing journaled for it). The ledger reads line during ledger_batch
- * only and keeps no pointer. */
+ * (nothing journaled for it). canonical 1: the caller found line to be
+ * exactly the canonical form of the record's fields (proto/record.h's
+ * record_format; the daemon checks it, the ledger cannot): the usage
+ * entry then carries no line=, an auditor rebuilds it from the entry's
+ * fields (docs/protocol.md), and a wrong 1 leaves a signature that no
+ * longer verifies in the audit. The ledger reads line during
+ * ledger_batch only and keeps no pointer. */
 struct ledger_record {
 	char provider[LEDGER_ID + 1];
 	char id[LEDGER_ID + 1];
@@ -112,6 +117,7 @@ struct ledger_record {
 	char project[LEDGER_ID + 1]; /* "": the unnamed project, '-' */
 	const char *line;
 	size_t line_len;
+	int canonical;
 	uint8_t sig[64];
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "accrual.h"
+#include "carry.h"
 #include "chain.h"
 #include "err.h"
 #include "group.h"
@@ -221,6 +222,8 @@ static int accept(struct book *b, const struct ledger_record *u,
 	struct jfields fields, *f = &fields;
 	uint8_t k[RECROW_KEY], ok[4 + 2 + 8], ref[RECROW_KEY];
 	char counts[COUNTS_MAX], bseq[24], *val = NULL;
+	uint8_t head[CHAIN_HASH_LEN];
+	uint64_t before;
 	size_t cn = 0, i, klen, len;
 	uint32_t pno, ono;
 	int32_t period;
@@ -360,6 +363,19 @@ static int accept(struct book *b, const struct ledger_record *u,
 	}
 	r.counts = counts;
 	r.counts_len = (uint32_t)cn;
+	/* applied first, journaled after: the usage entry carries the
+	 * grants it causes and comes before the other entries it causes
+	 * (carry.h) */
+	if ((rc = journal_head(b->t, &before, head)) < 0)
+		goto out;
+	if ((rc = add_basis(b, &c, &r, u->org, u->provider, period, 0, 1)) <
+	        0 ||
+	    (rc = settle_counted(b, &c, u->provider, u->org, u->project,
+	                         period)) < 0) {
+		if (rc == VD_ELIMIT)
+			rc = ops_refuse(why, rc, GROUP_UNITS_WHY);
+		goto out;
+	}
 	journal_fields_init(f);
 	journal_str(f, "provider", u->provider);
 	journal_str(f, "id", u->id);
@@ -377,14 +393,16 @@ static int accept(struct book *b, const struct ledger_record *u,
 	journal_str(f, "counts", cn ? counts : "-");
 	/* the signed bytes, so that an auditor re-verifies the record from
 	 * the journal alone: a USAGE's with its signature, a batch record's
-	 * naming its batch (whose entry binds the signature) */
+	 * naming its batch (whose entry binds the signature); the line only
+	 * when it is not the canonical form of the fields above, which the
+	 * auditor rebuilds (docs/protocol.md) */
 	if (batch)
 		journal_str(f, "batch", bseq);
-	if (u->line_len > 0)
+	if (u->line_len > 0 && !u->canonical)
 		journal_textn(f, "line", u->line, u->line_len);
 	if (!batch && u->line_len > 0)
 		journal_hex(f, "sig", u->sig, sizeof(u->sig));
-	if ((rc = journal_append(b->t, b->now, "usage", f, &r.seq)) < 0)
+	if ((rc = carry_journal(b, before, "usage", f, &r.seq)) < 0)
 		goto out;
 	val = malloc(recrow_size(&r));
 	if (val == NULL) {
@@ -403,16 +421,8 @@ static int accept(struct book *b, const struct ledger_record *u,
 	store_key_u64(ok, 6, r.seq);
 	memcpy(ref, k, klen);
 	if ((rc = ltx_put(b->t, DB_RECORDS, k, klen, val, len)) < 0 ||
-	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), ref, klen)) <
-	        0 ||
-	    (rc = add_basis(b, &c, &r, u->org, u->provider, period, 0, 1)) <
-	        0 ||
-	    (rc = settle_counted(b, &c, u->provider, u->org, u->project,
-	                         period)) < 0) {
-		if (rc == VD_ELIMIT)
-			rc = ops_refuse(why, rc, GROUP_UNITS_WHY);
+	    (rc = ltx_put(b->t, DB_RECS_BY_ORG, ok, sizeof(ok), ref, klen)) < 0)
 		goto out;
-	}
 	*status = LEDGER_ACCEPTED;
 	*seq = r.seq;
 out:

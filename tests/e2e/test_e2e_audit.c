@@ -6,7 +6,10 @@
  * key. vouchctl journal exports every entry and each batch's signed
  * lines (LINES), and vouchctl audit, offline, verifies every signature
  * with the key in force at its seq. A batch line changed in the export
- * is found. LINES on the wire: pages, refusals. */
+ * is found. Schema 7: a canonical line is not journaled (rebuilt by the
+ * audit), a USAGE with its keys in another order keeps its line=, and a
+ * record's grants are carried in its entry (a carried grant changed in
+ * the export breaks the chain). LINES on the wire: pages, refusals. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,6 +41,52 @@ static void usage(struct sig_key *k, const char *id, int h, int64_t amount)
 	snprintf(want, sizeof(want), "OK id=%s status=accepted", id);
 	expect_prefix(client_req(&c, "%s", line), want);
 	client_close(&c);
+}
+
+/* The same with its keys in another order (id first): not the canonical
+ * form, signed as sent. */
+static void usage_odd(struct sig_key *k, const char *id, int h, int64_t amount)
+{
+	char line[RECORD_LINE_MAX], t[CIVIL_UTC_LEN + 1], hex[129], want[100];
+	uint8_t sig[64];
+	struct client c;
+	int n;
+
+	n = snprintf(line, sizeof(line),
+	             "USAGE id=%s provider=dc org=s at=%s amount=%lld qty=10 "
+	             "unit=gpu-hour kind=training",
+	             id, e2e_time(h, t), (long long)amount);
+	assert_int_equal(sig_sign(k, line, (size_t)n, sig), 0);
+	hex_encode(sig, 64, hex);
+	snprintf(line + n, sizeof(line) - (size_t)n, " sig=%s", hex);
+	assert_int_equal(client_open(&c, D.sock), 0);
+	expect_prefix(client_auth(&c, "dc", k, NULL), "OK id=dc");
+	snprintf(want, sizeof(want), "OK id=%s status=accepted", id);
+	expect_prefix(client_req(&c, "%s", line), want);
+	client_close(&c);
+}
+
+/* The export's line (NDJSON) of the usage entry of record id. */
+static const char *usage_row(const char *export, const char *id, char *buf,
+                             size_t size)
+{
+	char key[100];
+	const char *p, *nl;
+
+	snprintf(key, sizeof(key),
+	         "\"type\":\"usage\",\"provider\":\"dc\","
+	         "\"id\":\"%s\",",
+	         id);
+	p = strstr(export, key);
+	assert_non_null(p);
+	while (p > export && p[-1] != '\n')
+		p--;
+	nl = strchr(p, '\n');
+	assert_non_null(nl);
+	assert_true((size_t)(nl - p) < size);
+	memcpy(buf, p, (size_t)(nl - p));
+	buf[nl - p] = '\0';
+	return buf;
 }
 
 /* vouchctl report as dc: a CSV of the records "id,hour,yuan". */
@@ -113,8 +162,10 @@ static void test_audit_across_rekey(void **state)
 	                 0);
 	sig_key_free(k_new);
 
-	/* the first key: a USAGE, a BATCH (u1 again: a duplicate), a VOID */
+	/* the first key: a USAGE, a BATCH (u1 again: a duplicate), a VOID;
+	 * and a USAGE whose keys came in another order */
 	usage(k_old, "u1", 1, 1000000);
+	usage_odd(k_old, "u0", 1, 700000);
 	report("b1,2,5000;u1,1,10000;b2,3,3000;",
 	       "3 lines: 2 accepted, 1 duplicate, 0 refused\n");
 	assert_int_equal(ctl("dc", "void b1 --reason 'billed twice'"), 0);
@@ -145,9 +196,51 @@ static void test_audit_across_rekey(void **state)
 	         "qty=10 unit=gpu-hour kind=training\"}\n",
 	         b1, e2e_time(1, t));
 	expect_in(out, want);
+	/* schema 7: a canonical line is not journaled (the auditor
+	 * rebuilds it), the other one is, as sent; u1's grants (3% to s, 2%
+	 * to dc) are carried in its entry */
+	{
+		char row[8192];
+		usage_row(out, "u1", row, sizeof(row));
+		if (strstr(row, "\"line\":") != NULL ||
+		    strstr(row, ",\"grant1\":\"V000000000001/xinxing-demand/"
+		                "s/2026/30000/0/xinxing:30000/") == NULL ||
+		    strstr(row, ",\"grant2\":\"V000000000002/xinxing-supply/"
+		                "dc/2026/20000/0/xinxing:20000/cash\"") == NULL)
+			fail_msg("u1's entry: %s", row);
+		usage_row(out, "b2", row, sizeof(row));
+		if (strstr(row, "\"line\":") != NULL)
+			fail_msg("b2's entry: %s", row);
+		usage_row(out, "u0", row, sizeof(row));
+		if (strstr(row, ",\"line\":\"USAGE%20id=u0%20provider=dc%20") ==
+		    NULL)
+			fail_msg("u0's entry: %s", row);
+	}
 	assert_int_equal(ctl(NULL, "audit %s", jf), 0);
-	expect_in(out, "signatures: 6 verified: 2 USAGE, 2 BATCH covering 4 "
+	expect_in(out, "signatures: 7 verified: 3 USAGE, 2 BATCH covering 4 "
 	               "records, 2 VOID; 0 entries not verifiable\n");
+
+	/* u1's carried grant changed in the export (300 yuan to s became
+	 * 900): its entry no longer hashes to the chain */
+	assert_int_equal(ctl("bureau", "journal"), 0);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	{
+		char *q = strstr(out, "/s/2026/30000/0/xinxing:30000/");
+		const char *r;
+		assert_non_null(q);
+		q[8] = '9';
+		for (at = 1, r = out; r < q; r++)
+			at += *r == '\n';
+	}
+	fputs(out, f);
+	fclose(f);
+	assert_int_equal(ctl(NULL, "audit %s", bad), 1);
+	snprintf(want, sizeof(want),
+	         "vouchctl audit: REFUSED: line %d: the hash does not match "
+	         "the chain (the entry or an earlier one was changed)\n",
+	         at);
+	assert_string_equal(err, want);
 
 	/* a batch line changed in the export: b2's amount, 3000.00 yuan,
 	 * became 4000.00; found once the batch's last line is in */

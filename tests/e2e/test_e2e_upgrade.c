@@ -320,6 +320,22 @@ static void v6_rows(void)
 		json_decref(recs);
 	}
 	assert_int_equal(sh("%s check --data %s 2>&1", VOUCHD_BIN, D.data), 0);
+	/* the export now holds both forms: store-v6's entries (each
+	 * record's grants in grant entries of their own, every usage entry
+	 * with its line) and n-1's, which carries its grants (3% to hosp,
+	 * 2% to aa-new: grant1=, grant2=); all of it audits */
+	if (sh("env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s "
+	       "journal > %s/export2.ndjson && grep -c "
+	       "'\"type\":\"usage\",\"provider\":\"aa-new\",.*"
+	       "\"grant1\":\"V[0-9]*/xinxing-demand/hosp/2026/3000/0/"
+	       "xinxing:3000/.*\"grant2\":\"V[0-9]*/xinxing-supply/"
+	       "aa-new/2026/2000/0/xinxing:2000/cash\"' %s/export2.ndjson "
+	       "&& %s audit %s/export2.ndjson",
+	       D.dir, D.sock, VOUCHCTL_BIN, D.dir, D.dir, VOUCHCTL_BIN,
+	       D.dir) != 0 ||
+	    strstr(out, "13 verified: 1 USAGE, 11 BATCH covering 20 records, "
+	                "1 VOID; 0 entries not verifiable") == NULL)
+		fail_msg("audit after a record of schema 7: %s", out);
 }
 
 static void test_balances_unchanged(void **state)

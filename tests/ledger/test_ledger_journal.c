@@ -137,10 +137,23 @@ static void test_usage_and_batch_entries(void **state)
 	    entry(&x, useq),
 	    "type=usage provider=dc id=r1 org=s at=1780243200 period=2026 "
 	    "amount=1000 qty=1 unit=gpu-hour kind=training " COUNTS
-	    " line=" ENC("r1", "1000") " sig=" SIG_AB);
-	/* the record's entry is followed by the pool period's budget (its
-	 * first draw) and its two grants (3% to s, 2% to dc) */
-	bseq = useq + 4;
+	    " line=" ENC(
+	        "r1",
+	        "1000") " sig=" SIG_AB
+	                /* its two grants, 3% of 1,000 fen to s (a voucher to
+	                 * the end of 2027 CST) and 2% to dc (cash), carried */
+	                " grant1=V000000000001/xinxing-demand/s/2026/30/0/"
+	                "xinxing:30/"
+	                "2027-12-31T16:00:00Z"
+	                " grant2=V000000000002/xinxing-supply/dc/2026/20/0/"
+	                "xinxing:20/"
+	                "cash");
+	/* then the pool period's budget (its first draw), after the record
+	 * whose grant drew it first */
+	assert_string_equal(entry(&x, useq + 1),
+	                    "type=budget pool=xinxing period=2026 "
+	                    "budget=2000000000");
+	bseq = useq + 2;
 	assert_string_equal(
 	    entry(&x, bseq),
 	    "type=batch provider=dc n=3 sig="
@@ -148,20 +161,96 @@ static void test_usage_and_batch_entries(void **state)
 	    "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
 	    " lines_sha256="
 	    "d670cf54f67105cff2e194bdfa58f45c7b77e28e668b3cbe3289b57e94167f6f");
-	assert_string_equal(entry(&x, bseq + 1),
-	                    "type=usage provider=dc id=b1 org=s at=1780243200 "
-	                    "period=2026 amount=2000 qty=1 unit=gpu-hour "
-	                    "kind=training " COUNTS
-	                    " batch=7 line=" ENC("b1", "2000"));
-	assert_int_equal(bseq, 7);
-	/* b1, its two grants, then b2 (r1 again has no entry) */
-	assert_string_equal(entry(&x, bseq + 4),
-	                    "type=usage provider=dc id=b2 org=s at=1780243200 "
-	                    "period=2026 amount=3000 qty=1 unit=gpu-hour "
-	                    "kind=training " COUNTS
-	                    " batch=7 line=" ENC("b2", "3000"));
-	assert_int_equal(x.n, bseq + 6);
+	/* b1: s earns 3% of 3,000 = 90, 60 more; dc 2% of 3,000 = 60, 40
+	 * more */
+	assert_string_equal(
+	    entry(&x, bseq + 1),
+	    "type=usage provider=dc id=b1 org=s at=1780243200 "
+	    "period=2026 amount=2000 qty=1 unit=gpu-hour "
+	    "kind=training " COUNTS " batch=5 line=" ENC(
+	        "b1", "2000") " grant1=V000000000001/xinxing-demand/s/2026/60/"
+	                      "0/xinxing:60/"
+	                      "2027-12-31T16:00:00Z"
+	                      " grant2=V000000000002/xinxing-supply/dc/2026/40/"
+	                      "0/xinxing:40/"
+	                      "cash");
+	assert_int_equal(bseq, 5);
+	/* then b2 (r1 again has no entry): 3% of 6,000 = 180, 90 more; 2%
+	 * = 120, 60 more */
+	assert_string_equal(
+	    entry(&x, bseq + 2),
+	    "type=usage provider=dc id=b2 org=s at=1780243200 "
+	    "period=2026 amount=3000 qty=1 unit=gpu-hour "
+	    "kind=training " COUNTS " batch=5 line=" ENC(
+	        "b2", "3000") " grant1=V000000000001/xinxing-demand/s/2026/90/"
+	                      "0/xinxing:90/"
+	                      "2027-12-31T16:00:00Z"
+	                      " grant2=V000000000002/xinxing-supply/dc/2026/60/"
+	                      "0/xinxing:60/"
+	                      "cash");
+	assert_int_equal(x.n, bseq + 2);
 	entries_free(&x);
+	fx_check_ok(&f);
+	fx_close(&f);
+}
+
+/* A line the daemon found canonical (ledger.h's canonical) is not
+ * journaled: the entry's fields rebuild it (docs/protocol.md); a USAGE
+ * keeps its sig=, a batch record its batch=. */
+static void test_canonical_line_not_journaled(void **state)
+{
+	static const char lines[] = REC("b1", "2000") "\n";
+	struct ledger_record r, rec;
+	struct ledger_op op;
+	struct entries x;
+	uint64_t useq;
+	struct fx f;
+
+	(void)state;
+	assert_int_equal(open_xinxing(&f), 0);
+	fx_record(&r, "dc", "r1", "s", JUNE_2026, 1000, KIND_TRAINING);
+	r.line = REC("r1", "1000");
+	r.line_len = strlen(r.line);
+	r.canonical = 1;
+	memset(r.sig, 0xab, sizeof(r.sig));
+	memset(&op, 0, sizeof(op));
+	op.type = OP_USAGE;
+	op.u.usage = r;
+	assert_int_equal(fx_run(&f, &op), 0);
+	useq = op.seq;
+	fx_record(&rec, "dc", "b1", "s", JUNE_2026, 2000, KIND_TRAINING);
+	rec.line = lines;
+	rec.line_len = strlen(lines) - 1;
+	rec.canonical = 1;
+	memset(&op, 0, sizeof(op));
+	op.type = OP_BATCH;
+	op.u.batch.recs = &rec;
+	op.u.batch.n = 1;
+	op.u.batch.lines = lines;
+	op.u.batch.lines_len = strlen(lines);
+	assert_int_equal(fx_run(&f, &op), 0);
+	entries_read(&f, &x);
+	assert_string_equal(
+	    entry(&x, useq),
+	    "type=usage provider=dc id=r1 org=s at=1780243200 period=2026 "
+	    "amount=1000 qty=1 unit=gpu-hour kind=training " COUNTS
+	    " sig=" SIG_AB
+	    " grant1=V000000000001/xinxing-demand/s/2026/30/0/xinxing:30/"
+	    "2027-12-31T16:00:00Z"
+	    " grant2=V000000000002/xinxing-supply/dc/2026/20/0/xinxing:20/"
+	    "cash");
+	/* the budget, the batch, then b1's entry */
+	assert_string_equal(
+	    entry(&x, useq + 3),
+	    "type=usage provider=dc id=b1 org=s at=1780243200 "
+	    "period=2026 amount=2000 qty=1 unit=gpu-hour "
+	    "kind=training " COUNTS " batch=5"
+	    " grant1=V000000000001/xinxing-demand/s/2026/60/0/xinxing:60/"
+	    "2027-12-31T16:00:00Z"
+	    " grant2=V000000000002/xinxing-supply/dc/2026/40/0/xinxing:40/"
+	    "cash");
+	entries_free(&x);
+	/* the batch's line is still stored whole, for LINES */
 	fx_check_ok(&f);
 	fx_close(&f);
 }
@@ -363,6 +452,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_usage_and_batch_entries),
+	    cmocka_unit_test(test_canonical_line_not_journaled),
 	    cmocka_unit_test(test_batch_lines),
 	    cmocka_unit_test(test_void_entries),
 	    cmocka_unit_test(test_text_not_cut),

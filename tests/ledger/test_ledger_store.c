@@ -542,9 +542,16 @@ static void test_check_reads_journal_numbers(void **state)
 	    /* past INT64_MAX, in a field this policy's rows never use */
 	    {"usage", " qty=1 ", " qty=99999999999999999999 ",
 	     "qty: too large"},
-	    /* a pool's part: strtoll read the digits before the 'x' */
-	    {"grant", " pools=xinxing:300000 ", " pools=xinxing:300000x ",
+	    /* a pool's part: strtoll read the digits before the 'x' (a
+	     * grant carried in the record's usage entry, carry.h) */
+	    {"usage", "/xinxing:300000/", "/xinxing:300000x/",
 	     "pools: not a number"},
+	    /* a carried grant's amount, its period; one that is no grant */
+	    {"usage", "/2026/300000/", "/2026/0300000/",
+	     "grant1: not a number"},
+	    {"usage", "/s/2026/", "/s/2026x/", "grant1: not a number"},
+	    {"usage", " grant1=V000000000001/", " grant1=V000000000001",
+	     "grant1: not a grant"},
 	};
 	char msg[512], want[128];
 	uint64_t seq;
