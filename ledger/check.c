@@ -222,8 +222,20 @@ static int void_entry(struct check *c, const char *e, size_t len)
 	if ((rc = num(c, e, len, "period", &period)) != 0 ||
 	    (rc = num(c, e, len, "redeemed", &redeemed)) != 0)
 		return rc;
-	if ((rc = book_record(&b, provider, id, NULL, &r, org)) < 0)
-		return rc;
+	if ((rc = book_record(&b, provider, id, NULL, &r, org)) < 0) {
+		/* said here: the replay stops, and the comparisons after it
+		 * (which would name the row) never run */
+		snprintf(c->msg, c->msglen,
+		         "journal entry %" PRIu64
+		         ": the record %s/%s it voids: "
+		         "%s",
+		         c->seq, provider, id,
+		         rc == VD_ENOENT ? "not stored, or its provider or org "
+		                           "unnumbered"
+		                         : err_str(rc));
+		c->bad = 1;
+		return 1;
+	}
 	n = r.counts_len < sizeof(list) - 1 ? r.counts_len : sizeof(list) - 1;
 	memcpy(list, r.counts, n);
 	list[n] = '\0';
@@ -473,6 +485,11 @@ static int replay(void *arg, uint64_t seq, const char *e, size_t len,
 	}
 	if (strcmp(type, "void") == 0)
 		return void_entry(c, e, len);
+	if (strcmp(type, "batch") == 0) {
+		c->bad = (rc = crecords_batch(c->t, seq, e, len, c->msg,
+		                              c->msglen)) > 0;
+		return rc;
+	}
 	if (strcmp(type, "issue") == 0) {
 		if (!journal_field(e, len, "program", prog, sizeof(prog)) ||
 		    !journal_field(e, len, "org", ben, sizeof(ben)))

@@ -38,7 +38,10 @@ int pno_id(struct ltx *t, uint32_t no, char id[STORE_ID + 1])
 	store_key_u32(k, 1, no);
 	if ((rc = ltx_get(t, DB_PNOS, k, sizeof(k), &v)) < 0)
 		return rc;
-	if (v.mv_size == 0 || v.mv_size > STORE_ID)
+	/* an id holds no NUL: one would cut the id short (a damaged row
+	 * made RECORDS answer TOOBIG) */
+	if (v.mv_size == 0 || v.mv_size > STORE_ID ||
+	    memchr(v.mv_data, '\0', v.mv_size) != NULL)
 		return VD_EINTERNAL;
 	memcpy(id, v.mv_data, v.mv_size);
 	id[v.mv_size] = '\0';

@@ -23,7 +23,8 @@
  * registered). */
 int pno_get(struct ltx *t, const char *id, uint32_t *no);
 /* The id of number no into id (STORE_ID + 1 bytes); VD_ENOENT if no
- * principal has it. */
+ * principal has it, VD_EINTERNAL if its row is no id (empty, too long,
+ * a NUL inside). */
 int pno_id(struct ltx *t, uint32_t no, char id[STORE_ID + 1]);
 /* Give id the next number (the last given + 1) in t, both directions
  * and the counter; *no gets it. The caller registers id in the same

@@ -125,7 +125,11 @@ int ledger_accruals(struct ledger *l, struct ledger_reader *rd, const char *ben,
  * - else provider given: the provider's records in id order;
  * - else every record, in (provider, id) order.
  * after is the cursor of the last row seen, "provider/id" (NULL or "":
- * from the start); the listing resumes after that record. next (nextlen
+ * from the start); the listing resumes after that record. With provider
+ * given and a cursor of another provider (no listing of this one gives
+ * it), the listing is taken as resuming in (provider, id) order: from
+ * its first record when the cursor's provider sorts before it, nothing
+ * when after (schema 6 answered nothing either way). next (nextlen
  * bytes; 2 * LEDGER_ID + 2 hold any cursor) gets the cursor of the last
  * row listed when more rows follow, else ""; after may be next itself
  * (it is read before next is written).

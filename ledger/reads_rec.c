@@ -22,6 +22,7 @@ struct rwalk {
 	char *next;
 	size_t nextlen;
 	int more;
+	int stop; /* the caller's fn asked to stop: no provider after */
 	/* the last numbers named, by id: rows of one provider or org come
 	 * together */
 	uint32_t pno, ono;
@@ -83,7 +84,9 @@ static int record_row(struct rwalk *w, const MDB_val *k, const MDB_val *v)
 	info.excluded = r.status == REC_EXCLUDED;
 	w->n++;
 	snprintf(w->next, w->nextlen, "%s/%s", info.provider, info.id);
-	return w->fn(w->arg, &info);
+	if ((rc = w->fn(w->arg, &info)) > 0)
+		w->stop = 1;
+	return rc;
 }
 
 static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
@@ -137,7 +140,7 @@ static int provider_one(void *arg, const MDB_val *k, const MDB_val *v)
 		slen = recrow_key(start, no, p->from_id);
 	rc = ltx_walk(w->t, DB_RECORDS, pre, sizeof(pre), slen ? start : NULL,
 	              slen, record_one, w);
-	return rc < 0 ? rc : w->more;
+	return rc < 0 ? rc : w->more || w->stop;
 }
 
 int ledger_record(struct ledger *l, const char *provider, const char *id,

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "book.h"
 #include "err.h"
+#include "kind.h"
 
 size_t recrow_key(uint8_t *k, uint32_t provider, const char *id)
 {
@@ -78,7 +80,10 @@ static int put_str(struct out *o, const char *s, size_t max)
 
 size_t recrow_size(const struct recrow *r)
 {
-	return RECROW_FIXED + r->line_len + r->counts_len;
+	/* a batch record's line is in its batch, not in the row: a damaged
+	 * row's length of up to 4 GiB once made this a 4 GiB malloc */
+	return RECROW_FIXED + (r->flags & RECROW_LINE ? r->line_len : 0) +
+	       r->counts_len;
 }
 
 int recrow_encode(const struct recrow *r, uint8_t *buf, size_t size,
@@ -157,9 +162,13 @@ static const uint8_t *get(struct in *in, size_t n)
 	return p;
 }
 
+/* A word of the wire (unit, class, project): printable ASCII, no space;
+ * anything else is a damaged row (a line feed in a unit broke RECORDS's
+ * reply). */
 static void get_str(struct in *in, char *out, size_t max)
 {
 	const uint8_t *l = get(in, 1), *s;
+	size_t i;
 
 	out[0] = '\0';
 	if (l == NULL || *l > max) {
@@ -168,6 +177,11 @@ static void get_str(struct in *in, char *out, size_t max)
 	}
 	if ((s = get(in, *l)) == NULL)
 		return;
+	for (i = 0; i < *l; i++)
+		if (s[i] <= ' ' || s[i] > '~') {
+			in->bad = 1;
+			return;
+		}
 	memcpy(out, s, *l);
 	out[*l] = '\0';
 }
@@ -184,6 +198,8 @@ int recrow_decode(const void *v, size_t len, struct recrow *r)
 	r->status = head[0];
 	r->kind = head[1];
 	r->flags = head[2];
+	if (r->status > REC_EXCLUDED || r->kind >= KIND_COUNT)
+		return VD_EINTERNAL;
 	if ((r->flags & ~(RECROW_BATCH | RECROW_LINE)) != 0 ||
 	    (r->flags & RECROW_BATCH && r->flags & RECROW_LINE))
 		return VD_EINTERNAL;

@@ -36,7 +36,8 @@
 #define RECROW_UNIT 32
 #define RECROW_PROJECT 64
 enum { RECROW_BATCH = 1, RECROW_LINE = 2 };
-/* the most a value holds beside its line and counts */
+/* the most a value holds beside its line and counts (recrow_size adds a
+ * RECROW_LINE row's line and the counts) */
 #define RECROW_FIXED                                                           \
 	(3 + 5 + 3 * 10 + 10 + 3 + 2 * RECROW_UNIT + RECROW_PROJECT + 3 * 10 + \
 	 64)
@@ -79,7 +80,9 @@ int recrow_encode(const struct recrow *r, uint8_t *buf, size_t size,
                   size_t *len);
 /* Decode a value of len bytes into *r: the strings are copied; r->line
  * and r->counts point into v (valid as long as v is). VD_EINTERNAL if v
- * is not such a value (short, trailing varint, a length past its end). */
+ * is not such a value (short, trailing varint, a length past its end, a
+ * status or kind out of range, a unit, class or project byte that is
+ * not printable ASCII without space). */
 int recrow_decode(const void *v, size_t len, struct recrow *r);
 
 #endif

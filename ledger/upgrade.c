@@ -603,7 +603,7 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	struct store *st = NULL;
 	uint32_t schema = 0, to = STORE_SCHEMA;
 	struct done d;
-	int rc;
+	int rc, grown;
 
 	if (c == NULL) {
 		snprintf(msg, len, "out of memory");
@@ -621,8 +621,11 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	/* a store of 10^6 records needs room for its new rows beside the
 	 * old ones until the commit frees them: a full map is grown and the
 	 * whole transaction run again, as ledger_batch does */
-	while ((rc = upgrade_txn(st, dir, schema, now, c, &pol, &d, msg,
-	                         len)) == VD_ENOSPC) {
+	/* at most 16 doublings, as ledger_batchv: 64 MiB grows to 4 TiB */
+	for (grown = 0; (rc = upgrade_txn(st, dir, schema, now, c, &pol, &d,
+	                                  msg, len)) == VD_ENOSPC &&
+	                grown < 16;
+	     grown++) {
 		policy_free(pol);
 		pol = NULL;
 		claws_free(c);

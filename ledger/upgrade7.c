@@ -249,10 +249,14 @@ static int org_index(struct ltx *t)
 			uint8_t nk[4 + 2 + 8], rk[RECROW_KEY];
 			char id[STORE_ID + 1];
 			uint32_t ono, pno;
+			/* a damaged row: refused, through the one exit
+			 * that frees c.buf */
 			if (pl >= v.mv_size || pl > STORE_ID ||
 			    v.mv_size - pl - 1 > STORE_ID ||
-			    v.mv_size - pl - 1 == 0)
-				return VD_EINTERNAL;
+			    v.mv_size - pl - 1 == 0) {
+				rc = VD_EINTERNAL;
+				break;
+			}
 			memcpy(prov, p, pl);
 			prov[pl] = '\0';
 			memcpy(id, p + pl + 1, v.mv_size - pl - 1);

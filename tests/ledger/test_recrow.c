@@ -170,13 +170,53 @@ static void row_of(struct fx *f, const char *provider, const char *id,
 	assert_int_equal(recrow_decode(copy, v.mv_size, r), 0);
 }
 
+/* Two batch lines naming their records as the checker reads them */
+#define B1 "USAGE provider=dc id=b1 org=s amount=100 qty=1 unit=gpu-hour"
+#define B2 "USAGE provider=dc id=b2 org=s amount=200 qty=1 unit=gpu-hour x"
+
+/* A BATCH of recs[0..1] whose lines are lines: rec i's line is line i */
+static void batch(struct fx *f, struct ledger_record *recs, const char *lines,
+                  size_t len)
+{
+	struct ledger_op op;
+	const char *nl = memchr(lines, '\n', len);
+
+	recs[0].line = lines;
+	recs[0].line_len = (size_t)(nl - lines);
+	recs[1].line = nl + 1;
+	recs[1].line_len = len - recs[0].line_len - 2;
+	memset(&op, 0, sizeof(op));
+	op.type = OP_BATCH;
+	op.u.batch.recs = recs;
+	op.u.batch.n = 2;
+	op.u.batch.lines = lines;
+	op.u.batch.lines_len = len;
+	assert_int_equal(fx_run(f, &op), 0);
+}
+
+/* Write r back as the row of (provider, id), as anyone who can write the
+ * store could. */
+static void row_put(struct fx *f, const char *provider, const char *id,
+                    const struct recrow *r)
+{
+	uint8_t k[RECROW_KEY], buf[2048];
+	struct ltx t;
+	uint32_t no;
+	size_t len;
+
+	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 0, &t), 0);
+	assert_int_equal(pno_get(&t, provider, &no), 0);
+	assert_int_equal(recrow_encode(r, buf, sizeof(buf), &len), 0);
+	assert_int_equal(
+	    ltx_put(&t, DB_RECORDS, k, recrow_key(k, no, id), buf, len), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+}
+
 static void test_lines_in_the_store(void **state)
 {
 	static const char *const files[] = {SMALL, NULL};
-	static const char lines[] = "USAGE provider=dc id=b1\n"
-	                            "USAGE provider=dc id=b2 x\n";
+	static const char lines[] = B1 "\n" B2 "\n";
 	struct ledger_record recs[2], one;
-	struct ledger_op op;
 	struct recrow r;
 	uint8_t copy[1024];
 	struct fx f;
@@ -187,22 +227,14 @@ static void test_lines_in_the_store(void **state)
 	assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0), 0);
 	fx_record(&recs[0], "dc", "b1", "s", JUNE_2026, 100, 0);
 	fx_record(&recs[1], "dc", "b2", "s", JUNE_2026, 200, 0);
-	recs[0].line = lines;
-	recs[0].line_len = 23;
-	recs[1].line = lines + 24;
-	recs[1].line_len = 25;
-	memset(&op, 0, sizeof(op));
-	op.type = OP_BATCH;
-	op.u.batch.recs = recs;
-	op.u.batch.n = 2;
-	op.u.batch.lines = lines;
-	op.u.batch.lines_len = sizeof(lines) - 1;
-	assert_int_equal(fx_run(&f, &op), 0);
-	/* the second line: 24 bytes in, 25 long, in the batch's entry's
-	 * lines (the batch entry is seq 3, after the two registers) */
+	batch(&f, recs, lines, sizeof(lines) - 1);
+	/* the second line: after the first and its LF, in the batch's
+	 * entry's lines (the batch entry is seq 3, after the two
+	 * registers) */
 	row_of(&f, "dc", "b2", &r, copy, sizeof(copy));
 	assert_true(r.flags == RECROW_BATCH && r.batch == 3 &&
-	            r.line_off == 24 && r.line_len == 25 && r.amount == 200);
+	            r.line_off == sizeof(B1) && r.line_len == sizeof(B2) - 1 &&
+	            r.amount == 200);
 	/* a USAGE keeps its line and signature in its row */
 	fx_record(&one, "dc", "u1", "s", JUNE_2026, 300, 0);
 	memset(one.sig, 0x5a, sizeof(one.sig));
@@ -215,6 +247,128 @@ static void test_lines_in_the_store(void **state)
 	fx_close(&f);
 }
 
+/* One byte of the batch's stored lines of key bk changed. */
+static void tamper_lines(struct fx *f, const uint8_t *bk)
+{
+	uint8_t copy[512];
+	struct ltx t;
+	MDB_val v;
+
+	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 0, &t), 0);
+	assert_int_equal(ltx_get(&t, DB_BATCHES, bk, STORE_ID + 8, &v), 0);
+	assert_true(v.mv_size <= sizeof(copy));
+	memcpy(copy, v.mv_data, v.mv_size);
+	copy[v.mv_size - 2] ^= 0x01;
+	assert_int_equal(
+	    ltx_put(&t, DB_BATCHES, bk, STORE_ID + 8, copy, v.mv_size), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+}
+
+/* The row of (provider, id) deleted. */
+static void row_gone(struct fx *f, const char *provider, const char *id)
+{
+	uint8_t k[RECROW_KEY];
+	struct ltx t;
+	uint32_t no;
+
+	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 0, &t), 0);
+	assert_int_equal(pno_get(&t, provider, &no), 0);
+	assert_int_equal(ltx_del(&t, DB_RECORDS, k, recrow_key(k, no, id)), 0);
+	assert_int_equal(ltx_commit(&t), 0);
+}
+
+/* The checker holds each row to the usage entry that wrote it, and a
+ * batch record's line to its batch (a review of schema 7 changed a row's
+ * amount, org or line and `vouchd check` passed: a VOID then took back
+ * the row's figures, and the replay, reading the same row, agreed). */
+static void test_check_holds_rows_to_entries(void **state)
+{
+	static const char *const files[] = {SMALL, NULL};
+	static const char lines[] = B1 "\n" B2 "\n";
+	/* dc is principal number 1 (the first registered here); the
+	 * batch's entry is seq 7 and the void's 10, after the three
+	 * registers, u1 and the budget entry its grant fixed, u2, and (for
+	 * the void) b1 and b2 */
+	enum { AMOUNT, ORG, MIDLINE, OTHERLINE, LINES, VOIDED, CASES };
+	static const char *const why[CASES] = {
+	    "record u1 of provider number 1: other figures than its usage "
+	    "entry",
+	    "record u1 of provider number 1: another provider, id or org "
+	    "than its usage entry",
+	    "record b2 of provider number 1: its line is not one of its "
+	    "batch's",
+	    "record b2 of provider number 1: its line in its batch names "
+	    "another record",
+	    "batch entry 7: its stored lines are not the lines it signed "
+	    "(lines_sha256)",
+	    "journal entry 10: the record dc/u1 it voids: not stored, or its "
+	    "provider or org unnumbered",
+	};
+	struct ledger_record recs[2], one;
+	struct recrow r, s2;
+	uint8_t copy[1024], copy2[1024];
+	char msg[512];
+	struct fx f;
+	int c;
+
+	(void)state;
+	for (c = 0; c < CASES; c++) {
+		assert_int_equal(fx_open(&f, files, 0), 0);
+		assert_int_equal(fx_register(&f, "dc", ROLE_PROVIDER, "", 1),
+		                 0);
+		assert_int_equal(fx_register(&f, "s", ROLE_ORG, "school", 0),
+		                 0);
+		assert_int_equal(fx_register(&f, "s2", ROLE_ORG, "school", 0),
+		                 0);
+		fx_record(&one, "dc", "u1", "s", JUNE_2026, 300, 0);
+		assert_int_equal(fx_usage_rec(&f, &one, NULL), 0);
+		fx_record(&one, "dc", "u2", "s2", JUNE_2026, 300, 0);
+		assert_int_equal(fx_usage_rec(&f, &one, NULL), 0);
+		fx_record(&recs[0], "dc", "b1", "s", JUNE_2026, 100, 0);
+		fx_record(&recs[1], "dc", "b2", "s", JUNE_2026, 200, 0);
+		batch(&f, recs, lines, sizeof(lines) - 1);
+		fx_check_ok(&f);
+		row_of(&f, "dc",
+		       c == MIDLINE || c == OTHERLINE || c == LINES ? "b2"
+		                                                    : "u1",
+		       &r, copy, sizeof(copy));
+		switch (c) {
+		case AMOUNT:
+			r.amount = 9000;
+			row_put(&f, "dc", "u1", &r);
+			break;
+		case ORG:
+			row_of(&f, "dc", "u2", &s2, copy2, sizeof(copy2));
+			r.org = s2.org;
+			row_put(&f, "dc", "u1", &r);
+			break;
+		case MIDLINE:
+			r.line_off = 4;
+			row_put(&f, "dc", "b2", &r);
+			break;
+		case OTHERLINE:
+			r.line_off = 0;
+			r.line_len = sizeof(B1) - 1;
+			row_put(&f, "dc", "b2", &r);
+			break;
+		case LINES: {
+			uint8_t bk[STORE_ID + 8];
+			store_key_u64(bk, store_key_id(bk, 0, "dc"), r.batch);
+			tamper_lines(&f, bk);
+			break;
+		}
+		case VOIDED:
+			assert_int_equal(fx_void(&f, "dc", "u1"), 0);
+			row_gone(&f, "dc", "u1");
+			break;
+		}
+		assert_int_equal(ledger_check(f.l, msg, sizeof(msg)),
+		                 VD_EINTERNAL);
+		assert_string_equal(msg, why[c]);
+		fx_close(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +376,7 @@ int main(void)
 	    cmocka_unit_test(test_round_trips),
 	    cmocka_unit_test(test_key_order),
 	    cmocka_unit_test(test_lines_in_the_store),
+	    cmocka_unit_test(test_check_holds_rows_to_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
