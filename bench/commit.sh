@@ -15,17 +15,13 @@ deploy/build.sh build/bench -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DBEN
 V=${1:-build/bench/daemon/vouchd}
 EXTRA=${2:-}
 L=build/bench/bench/vdload
+. bench/lib.sh
 W=$(mktemp -d /var/tmp/vouchd-commit.XXXXXX)
-P=
-trap '[ -n "$P" ] && kill "$P" 2>/dev/null; rm -rf "$W"' EXIT
-"$V" init --data "$W/data" --bureau-key "$W/bureau.pem" >/dev/null
-printf '[server]\nlisten = unix:%s/s.sock\nlog_level = warn\n%b' "$W" "$EXTRA" > "$W/conf"
-"$V" run --config "$W/conf" --data "$W/data" --policies deploy/policies > "$W/log" 2>&1 &
-P=$!
-i=0
-while [ ! -S "$W/s.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-A=unix:$W/s.sock
-"$L" setup --addr "$A" --bureau-key "$W/bureau.pem" >/dev/null
+VPID=
+trap '[ -n "$VPID" ] && kill "$VPID" 2>/dev/null; rm -rf "$W"' EXIT
+vouchd_up "$V" "$L" "$W" "$EXTRA"
+A=$ADDR
+P=$VPID
 get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 "$L" ingest --addr "$A" --mode batch --records 10000 --conns 16 --depth 4 >/dev/null
 G=$("$L" ingest --addr "$A" --mode batch --records 100000 --start 10000 --conns 16 --depth 4)

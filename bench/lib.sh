@@ -1,14 +1,15 @@
 # bench/lib.sh: what run.sh, windows.sh and cpu.sh share (sourced; run
 # from the repository's top directory).
 
-# vouchd_up VOUCHD VDLOAD DIR: a fresh store in DIR, vouchd on it in the
-# background on the Unix socket DIR/s.sock (its pid in VPID, the address
-# in ADDR, its output in DIR/log), and the 50 providers and 10,000 orgs
-# of `vdload setup` registered.
+# vouchd_up VOUCHD VDLOAD DIR [CONF]: a fresh store in DIR, vouchd on it
+# in the background on the Unix socket DIR/s.sock (its pid in VPID, the
+# address in ADDR, its output in DIR/log), and the 50 providers and
+# 10,000 orgs of `vdload setup` registered. CONF: more [server] lines
+# ("commit_batch = 2048\n").
 vouchd_up() {
 	mkdir -p "$3"
 	"$1" init --data "$3/data" --bureau-key "$3/bureau.pem" >/dev/null
-	printf '[server]\nlisten = unix:%s/s.sock\nlog_level = warn\n' "$3" > "$3/conf"
+	printf '[server]\nlisten = unix:%s/s.sock\nlog_level = warn\n%b' "$3" "${4:-}" > "$3/conf"
 	"$1" run --config "$3/conf" --data "$3/data" --policies deploy/policies > "$3/log" 2>&1 &
 	VPID=$!
 	_up=0

@@ -407,6 +407,17 @@ static inline long rss_kib(pid_t pid)
 	return kib;
 }
 
+/* STATS commits=: the group commits the daemon has made */
+static inline long stats_commits(struct client *c)
+{
+	const char *l = client_req(c, "STATS"), *p;
+
+	assert_non_null(l);
+	p = strstr(l, " commits=");
+	assert_non_null(p);
+	return strtol(p + 9, NULL, 10);
+}
+
 /* A daemon of its own on a fresh store, stopped again, with its config
  * written from fmt (the caller starts it: daemon_spawn, or under other
  * limits). */

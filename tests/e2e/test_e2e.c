@@ -369,16 +369,6 @@ static void test_refusals_carry_their_reason(void **state)
 	client_close(&c);
 }
 
-static long stats_commits(struct client *c)
-{
-	const char *l = client_req(c, "STATS"), *p;
-
-	assert_non_null(l);
-	p = strstr(l, " commits=");
-	assert_non_null(p);
-	return strtol(p + 9, NULL, 10);
-}
-
 /* EXPIRE now= and RELOAD are writes like any other: each is one group
  * commit of the commit thread (they once ran beside it on the loop
  * thread, outside the fail-stop rule, and were not counted). */

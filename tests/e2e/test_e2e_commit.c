@@ -30,16 +30,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static long stats_commits(struct client *c)
-{
-	const char *l = client_req(c, "STATS"), *p;
-
-	assert_non_null(l);
-	p = strstr(l, " commits=");
-	assert_non_null(p);
-	return strtol(p + 9, NULL, 10);
-}
-
 /* A daemon of its own under conf ("key = value" lines of [server]), with
  * the provider dc and the org s registered; b is the bureau's session,
  * p the provider's. */
