@@ -151,6 +151,36 @@ static void test_refused_batch_headers(void **state)
 	client_close(&c);
 }
 
+/* A batch line may end in one CR (dropped), not two: "...\r\r" was
+ * taken as a line ending in CR, journaled without line= (the parser's
+ * bytes were canonical) and signed with the CR, so that no audit could
+ * verify it. Signed here over the bytes the old daemon stored. */
+static void test_batch_line_two_crs_refused(void **state)
+{
+	char line[RECORD_LINE_MAX], signed_[RECORD_LINE_MAX + 4], hdr[400],
+	    req[2 * RECORD_LINE_MAX + 400];
+	struct client c;
+	size_t n;
+
+	(void)state;
+	auth_as(&c, "dc", k_dc);
+	assert_int_equal(usage_line_at(k_dc, "dc", "crcr", "school", e2e_at(3),
+	                               1000, line, sizeof(line)),
+	                 0);
+	*strstr(line, " sig=") = '\0';
+	n = (size_t)snprintf(signed_, sizeof(signed_), "%s\r\n", line);
+	assert_true(record_batch_header(k_dc, "dc", signed_, n, 1, hdr,
+	                                sizeof(hdr)) > 0);
+	snprintf(req, sizeof(req), "%s\n%s\r\r", hdr, line);
+	expect_prefix(client_req(&c, "%s", req), "ERR BADREQ");
+	/* nothing stored: the record is new to a USAGE of its own */
+	assert_int_equal(usage_line_at(k_dc, "dc", "crcr", "school", e2e_at(3),
+	                               1000, line, sizeof(line)),
+	                 0);
+	expect_prefix(client_req(&c, "%s", line), "OK id=crcr status=accepted");
+	client_close(&c);
+}
+
 static void test_every_role_denied_what_it_may_not_run(void **state)
 {
 	static const struct {
@@ -623,6 +653,7 @@ int main(void)
 	    cmocka_unit_test(test_roles_and_malformed),
 	    cmocka_unit_test(test_every_role_denied_what_it_may_not_run),
 	    cmocka_unit_test(test_refused_batch_headers),
+	    cmocka_unit_test(test_batch_line_two_crs_refused),
 	    cmocka_unit_test(test_trickle_writer_cut_off),
 	    cmocka_unit_test(test_steady_lines_not_cut_off),
 	    cmocka_unit_test(test_half_close_answers_everything),
