@@ -37,9 +37,13 @@ static int take(void *arg, uint64_t seq, const char *bytes, size_t len,
 		}
 	if (ty == NULL)
 		return VD_EINTERNAL;
-	tl = strcspn(ty, " ");
-	if (tl == 0 || tl >= sizeof(t->e[0].type) ||
-	    (size_t)(ty + tl - bytes) > len)
+	/* the type ends at the next space or at the entry's end: the
+	 * bytes are LMDB's, with no NUL after them */
+	{
+		const char *sp = memchr(ty, ' ', (size_t)(bytes + len - ty));
+		tl = sp ? (size_t)(sp - ty) : (size_t)(bytes + len - ty);
+	}
+	if (tl == 0 || tl >= sizeof(t->e[0].type))
 		return VD_EINTERNAL;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 8;

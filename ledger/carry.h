@@ -33,7 +33,9 @@
 /* Journal the entry of type with fields f (to which the carried grants
  * are added) before every entry appended after seq before, in b's
  * transaction; *seq gets its seq. 0, or the journal's or the store's
- * error (VD_ENOMEM). */
+ * error (VD_ENOMEM), or VD_EINTERNAL when an entry taken back is not
+ * "seq= time= type=X ..." or a grant entry among them lacks a field
+ * (the daemon's group then fails: fail-stop). */
 int carry_journal(struct book *b, uint64_t before, const char *type,
                   struct jfields *f, uint64_t *seq);
 
