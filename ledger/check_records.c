@@ -56,14 +56,20 @@ static int entry_copy(void *arg, uint64_t seq, const char *bytes, size_t len,
 
 /* Does entry field key hold exactly want ("" when want is absent from
  * the entry: absent)? */
-static int same(const struct entry *x, const char *key, const char *want)
+static int same_n(const struct entry *x, const char *key, const char *want,
+                  size_t wl)
 {
 	const char *v;
 	size_t n;
 
 	if (!journal_span(x->e, x->len, key, &v, &n))
-		return want[0] == '\0';
-	return strlen(want) == n && memcmp(v, want, n) == 0;
+		return wl == 0;
+	return wl == n && memcmp(v, want, n) == 0;
+}
+
+static int same(const struct entry *x, const char *key, const char *want)
+{
+	return same_n(x, key, want, strlen(want));
 }
 
 static int same_i64(const struct entry *x, const char *key, int64_t want)
@@ -111,8 +117,7 @@ static const char *row_vs_entry(const struct recrow *r, const char *prov,
                                 const char *id, const char *org,
                                 const struct entry *x)
 {
-	char b[24], counts[JOURNAL_ENTRY_MAX];
-	size_t n;
+	char b[24];
 
 	if (x->seq != r->seq || !same(x, "type", "usage"))
 		return "its seq names no usage entry";
@@ -124,11 +129,10 @@ static const char *row_vs_entry(const struct recrow *r, const char *prov,
 	    !same(x, "kind", kind_name(r->kind)) ||
 	    !same(x, "class", r->klass) || !same(x, "project", r->project))
 		return "other figures than its usage entry";
-	n = r->counts_len < sizeof(counts) - 1 ? r->counts_len
-	                                       : sizeof(counts) - 1;
-	memcpy(counts, r->counts, n);
-	counts[n] = '\0';
-	if (!same(x, "counts", n ? counts : "-"))
+	/* compared at the row's own length: a copy cut to a buffer let a
+	 * row with more programs than the entry pass on a matching prefix */
+	if (r->counts_len ? !same_n(x, "counts", r->counts, r->counts_len)
+	                  : !same(x, "counts", "-"))
 		return "other programs than its usage entry";
 	/* usage entries of schema 5 and before name no batch= (each
 	 * carries its line): their rows' batch is the upgrade's finding */
