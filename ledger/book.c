@@ -14,6 +14,7 @@
 #include "rollup.h"
 
 #define ACC_KEY BOOK_ACC_KEY
+#define ACC_KEY_MIN (4 + 1 + 1 + 2) /* empty program and project */
 
 const char *book_row_project(const struct policy_program *g,
                              const char *project)
@@ -27,37 +28,86 @@ const char *book_row_project(const struct policy_program *g,
  * sit together, so a record dirties one accrual page for its org, not
  * one per program it counts for (bench/README.md), and an org's
  * ACCRUAL listing is one range. The project before the period: a
- * per-project lifetime cap sums one range. */
-static size_t acc_key(uint8_t *k, const char *prog, const char *ben,
-                      const char *proj, int32_t period)
+ * per-project lifetime cap sums one range. Schema 8: the beneficiary as
+ * its number, program and project at their own length (store.h). */
+static int acc_key(struct ltx *t, uint8_t *k, size_t *n, const char *prog,
+                   const char *ben, const char *proj, int32_t period)
 {
-	size_t n = store_key_id(k, 0, ben);
+	int rc;
 
-	n = store_key_id(k, n, prog);
-	n = store_key_id(k, n, proj);
-	return store_key_u16(k, n, (uint16_t)period);
-}
-
-int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
-                       char *proj, int32_t *period)
-{
-	const uint8_t *p = key;
-
-	if (klen != ACC_KEY)
-		return VD_EINTERNAL;
-	store_key_get_id(p, ben);
-	store_key_get_id(p + STORE_ID, prog);
-	if (proj != NULL)
-		store_key_get_id(p + 2 * STORE_ID, proj);
-	*period = store_get_u16(p + 3 * STORE_ID);
+	if ((rc = book_acc_prefix(t, k, n, ben, prog)) < 0)
+		return rc;
+	*n = store_key_str(k, *n, proj);
+	*n = store_key_u16(k, *n, (uint16_t)period);
 	return 0;
 }
 
-size_t book_acc_prefix(uint8_t *k, const char *ben, const char *prog)
+int book_acc_key_parse(struct ltx *t, const void *key, size_t klen, char *prog,
+                       char *ben, char *proj, int32_t *period)
 {
-	size_t n = store_key_id(k, 0, ben);
+	const uint8_t *p = key, *end = p + klen;
+	char pj[STORE_ID + 1];
+	uint16_t u;
+	int rc;
 
-	return prog ? store_key_id(k, n, prog) : n;
+	if ((rc = pno_take(t, &p, end, ben)) < 0 ||
+	    (rc = store_key_take_str(&p, end, prog)) < 0 ||
+	    (rc = store_key_take_str(&p, end, proj ? proj : pj)) < 0 ||
+	    (rc = store_key_take_u16(&p, end, &u)) < 0)
+		return rc;
+	if (p != end)
+		return VD_EINTERNAL;
+	*period = u;
+	return 0;
+}
+
+int book_acc_prefix(struct ltx *t, uint8_t *k, size_t *n, const char *ben,
+                    const char *prog)
+{
+	int rc;
+
+	*n = 0;
+	if ((rc = pno_key(t, k, n, ben)) < 0)
+		return rc;
+	if (prog)
+		*n = store_key_str(k, *n, prog);
+	return 0;
+}
+
+struct acc_walk {
+	struct ltx *t;
+	ltx_walk_fn fn;
+	void *arg;
+	int stop; /* fn returned 1: no more beneficiaries */
+};
+
+static int acc_row_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct acc_walk *w = arg;
+	int rc = w->fn(w->arg, k, v);
+
+	if (rc == 1)
+		w->stop = 1;
+	return rc;
+}
+
+static int acc_ben(void *arg, const char *id, uint32_t no)
+{
+	struct acc_walk *w = arg;
+	uint8_t k[4];
+	int rc;
+
+	(void)id;
+	store_key_u32(k, 0, no);
+	rc = ltx_walk(w->t, DB_ACCRUAL, k, sizeof(k), NULL, 0, acc_row_one, w);
+	return rc < 0 ? rc : w->stop;
+}
+
+int book_acc_walk(struct ltx *t, ltx_walk_fn fn, void *arg)
+{
+	struct acc_walk w = {t, fn, arg, 0};
+
+	return pno_walk(t, acc_ben, &w);
 }
 
 int book_principal(struct book *b, const char *id, struct principal_row *r)
@@ -100,12 +150,14 @@ int book_acc_get(struct book *b, const char *prog, const char *ben,
                  const char *proj, int32_t period, struct acc_row *r)
 {
 	uint8_t k[ACC_KEY];
+	size_t n;
 	MDB_val v;
 	int rc;
 
-	acc_key(k, prog, ben, proj, period);
 	memset(r, 0, sizeof(*r));
-	rc = ltx_get(b->t, DB_ACCRUAL, k, ACC_KEY, &v);
+	/* an unregistered beneficiary has no rows */
+	if ((rc = acc_key(b->t, k, &n, prog, ben, proj, period)) == 0)
+		rc = ltx_get(b->t, DB_ACCRUAL, k, n, &v);
 	if (rc == VD_ENOENT)
 		return 0;
 	if (rc < 0)
@@ -120,9 +172,12 @@ int book_acc_put(struct book *b, const char *prog, const char *ben,
                  const char *proj, int32_t period, const struct acc_row *r)
 {
 	uint8_t k[ACC_KEY];
+	size_t n;
+	int rc;
 
-	acc_key(k, prog, ben, proj, period);
-	return ltx_put(b->t, DB_ACCRUAL, k, ACC_KEY, r, sizeof(*r));
+	if ((rc = acc_key(b->t, k, &n, prog, ben, proj, period)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	return ltx_put(b->t, DB_ACCRUAL, k, n, r, sizeof(*r));
 }
 
 int book_pool_get(struct book *b, const char *pool, int32_t period,
@@ -161,16 +216,41 @@ int book_pool_put(struct book *b, const char *pool, int32_t period,
 int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
                         struct voucher_row *r)
 {
-	uint8_t k[2 * STORE_ID];
+	uint8_t k[BOOK_VBY_KEY];
+	size_t n;
 	MDB_val v;
 	int rc;
 
-	store_key_id(k, store_key_id(k, 0, ben), vid);
-	if ((rc = ltx_get(b->t, DB_VOUCHERS_BY, k, sizeof(k), &v)) < 0)
+	if ((rc = book_vby_key(b->t, k, &n, ben, vid)) < 0 ||
+	    (rc = ltx_get(b->t, DB_VOUCHERS_BY, k, n, &v)) < 0)
 		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
 	if (v.mv_size != sizeof(*r))
 		return VD_EINTERNAL;
 	memcpy(r, v.mv_data, sizeof(*r));
+	return 0;
+}
+
+int book_vby_key(struct ltx *t, uint8_t *k, size_t *n, const char *ben,
+                 const char *vid)
+{
+	int rc;
+
+	*n = 0;
+	if ((rc = pno_key(t, k, n, ben)) < 0)
+		return rc;
+	*n = store_key_str(k, *n, vid);
+	return 0;
+}
+
+int book_batch_key(struct ltx *t, uint8_t k[BOOK_BATCH_KEY], const char *prov,
+                   uint64_t seq)
+{
+	size_t n = 0;
+	int rc;
+
+	if ((rc = pno_key(t, k, &n, prov)) < 0)
+		return rc;
+	store_key_u64(k, n, seq);
 	return 0;
 }
 
@@ -188,12 +268,12 @@ int book_voucher_at(struct book *b, const char *vid, const MDB_val *v,
 
 int book_voucher_get(struct book *b, const char *vid, struct voucher_row *r)
 {
-	uint8_t k[STORE_ID];
+	uint8_t k[STORE_KSTR];
 	MDB_val v;
 	int rc;
 
-	store_key_id(k, 0, vid);
-	if ((rc = ltx_get(b->t, DB_VOUCHERS, k, STORE_ID, &v)) < 0)
+	if ((rc = ltx_get(b->t, DB_VOUCHERS, k, store_key_str(k, 0, vid), &v)) <
+	    0)
 		return rc;
 	return book_voucher_at(b, vid, &v, r);
 }
@@ -216,26 +296,25 @@ static size_t expiry_key(uint8_t *k, const struct voucher_row *v,
 	/* offset so that negative times would still sort first */
 	size_t n = store_key_u64(k, 0, (uint64_t)v->expires_at ^ (1ull << 63));
 
-	return store_key_id(k, n, vid);
+	return store_key_str(k, n, vid);
 }
 
 int book_voucher_put(struct book *b, const char *vid,
                      const struct voucher_row *old, const struct voucher_row *r)
 {
-	uint8_t k[STORE_ID], ek[8 + STORE_ID], bk[2 * STORE_ID];
+	uint8_t k[STORE_KSTR], ek[8 + STORE_KSTR], bk[BOOK_VBY_KEY];
 	int rc, was, is, moved;
+	size_t n;
 
-	store_key_id(bk, store_key_id(bk, 0, r->beneficiary), vid);
-	if ((rc = ltx_put(b->t, DB_VOUCHERS_BY, bk, sizeof(bk), r,
-	                  sizeof(*r))) < 0)
+	if ((rc = book_vby_key(b->t, bk, &n, r->beneficiary, vid)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	if ((rc = ltx_put(b->t, DB_VOUCHERS_BY, bk, n, r, sizeof(*r))) < 0)
 		return rc;
-	if (old == NULL) {
-		store_key_id(k, 0, vid);
-		if ((rc =
-		         ltx_put(b->t, DB_VOUCHERS, k, STORE_ID, r->beneficiary,
-		                 strnlen(r->beneficiary, STORE_ID))) < 0)
-			return rc;
-	}
+	if (old == NULL &&
+	    (rc = ltx_put(b->t, DB_VOUCHERS, k, store_key_str(k, 0, vid),
+	                  r->beneficiary, strnlen(r->beneficiary, STORE_ID))) <
+	        0)
+		return rc;
 	/* the expiry index holds the active vouchers with money left; the
 	 * key changes only when that or the expiry does (a top-up within a
 	 * period under the default voucher_days leaves it where it is) */
@@ -361,10 +440,12 @@ static int life_one(void *arg, const MDB_val *k, const MDB_val *v)
 	struct acc_row r;
 	int32_t p;
 
-	if (k->mv_size != ACC_KEY || v->mv_size != sizeof(r))
+	/* the period ends the key (book_acc_key_parse) */
+	if (k->mv_size < ACC_KEY_MIN || k->mv_size > ACC_KEY ||
+	    v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
-	p = store_get_u16((const uint8_t *)k->mv_data + 3 * STORE_ID);
+	p = store_get_u16((const uint8_t *)k->mv_data + k->mv_size - 2);
 	if (money_add(l->basis, r.basis, &l->basis) < 0)
 		return VD_EOVERFLOW;
 	if (p != l->period) {
@@ -380,13 +461,16 @@ static int life_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int lifetime(struct book *b, const char *prog, const char *ben,
                     const char *proj, int32_t period, struct life *l)
 {
-	uint8_t k[3 * STORE_ID];
-	size_t n = book_acc_prefix(k, ben, prog);
+	uint8_t k[ACC_KEY];
+	size_t n;
+	int rc;
 
 	memset(l, 0, sizeof(*l));
 	l->period = period;
+	if ((rc = book_acc_prefix(b->t, k, &n, ben, prog)) < 0)
+		return rc == VD_ENOENT ? 0 : rc;
 	if (proj != NULL)
-		n = store_key_id(k, n, proj);
+		n = store_key_str(k, n, proj);
 	return ltx_walk(b->t, DB_ACCRUAL, k, n, NULL, 0, life_one, l);
 }
 
@@ -463,11 +547,14 @@ static int claw_one(void *arg, const MDB_val *k, const MDB_val *v)
 int book_clawback_get(struct book *b, const char *ben, int64_t *amount)
 {
 	struct cwalk w = {0};
-	uint8_t k[STORE_ID];
+	uint8_t k[4];
+	size_t n = 0;
 	int rc;
 
-	store_key_id(k, 0, ben);
-	rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0, claw_one, &w);
+	*amount = 0;
+	if ((rc = pno_key(b->t, k, &n, ben)) < 0)
+		return rc == VD_ENOENT ? 0 : rc;
+	rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, n, NULL, 0, claw_one, &w);
 	*amount = w.sum;
 	return rc;
 }

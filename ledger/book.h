@@ -181,14 +181,20 @@ const char *book_row_project(const struct policy_program *g,
                              const char *project);
 
 /* Accrual rows are keyed (beneficiary, program, project, period), the
- * project as book_row_project says: the key's parts (prog, ben and proj
- * of STORE_ID + 1 bytes; proj may be NULL), and the prefix of a
- * beneficiary's rows (of one program, or of all when prog is NULL), in
- * project then period order. */
-#define BOOK_ACC_KEY (3 * STORE_ID + 2)
-int book_acc_key_parse(const void *key, size_t klen, char *prog, char *ben,
-                       char *proj, int32_t *period);
-size_t book_acc_prefix(uint8_t *k, const char *ben, const char *prog);
+ * project as book_row_project says; schema 8: the beneficiary's number
+ * (pno.h), program and project at their own length (store.h). The key's
+ * parts (prog, ben and proj of STORE_ID + 1 bytes; proj may be NULL),
+ * and the prefix of a beneficiary's rows (of one program, or of all when
+ * prog is NULL: in project then period order) into k (BOOK_ACC_KEY
+ * bytes), its length in *n; VD_ENOENT if ben is no principal.
+ * book_acc_walk: every row, beneficiaries in id order (pno_walk), fn as
+ * ltx_walk's; its 1 ends the whole walk. */
+#define BOOK_ACC_KEY (4 + 2 * STORE_KSTR + 2)
+int book_acc_key_parse(struct ltx *t, const void *key, size_t klen, char *prog,
+                       char *ben, char *proj, int32_t *period);
+int book_acc_prefix(struct ltx *t, uint8_t *k, size_t *n, const char *ben,
+                    const char *prog);
+int book_acc_walk(struct ltx *t, ltx_walk_fn fn, void *arg);
 
 /* An accrual row; a zero row (no voucher) when there is none. */
 int book_acc_get(struct book *b, const char *prog, const char *ben,
@@ -213,6 +219,18 @@ int book_voucher_at(struct book *b, const char *vid, const MDB_val *v,
                     struct voucher_row *r);
 int book_voucher_get_of(struct book *b, const char *ben, const char *vid,
                         struct voucher_row *r);
+/* DB_VOUCHERS_BY's key (schema 8): ben's number, vid at its own length,
+ * into k (BOOK_VBY_KEY bytes), its length in *n; VD_ENOENT if ben is no
+ * principal. DB_VOUCHERS is keyed by vid, DB_EXPIRY by (expiry, vid),
+ * each at its own length (store_key_str). */
+#define BOOK_VBY_KEY (4 + STORE_KSTR)
+/* DB_BATCHES' key (schema 8): the provider's number, the batch entry's
+ * seq; VD_ENOENT if prov is no principal. */
+#define BOOK_BATCH_KEY (4 + 8)
+int book_batch_key(struct ltx *t, uint8_t k[BOOK_BATCH_KEY], const char *prov,
+                   uint64_t seq);
+int book_vby_key(struct ltx *t, uint8_t *k, size_t *n, const char *ben,
+                 const char *vid);
 /* Store voucher vid as r; old is its row before the change (NULL: a new
  * voucher, whose id -> beneficiary entry is written too). Keeps the
  * expiry index: active vouchers with money left, by expiry. */

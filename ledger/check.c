@@ -524,11 +524,13 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	struct voucher_row r;
 	int64_t got[8];
 	struct figures_slot *s;
+	const uint8_t *kp = k->mv_data;
 	int i, rc;
 
-	if (k->mv_size != STORE_ID)
+	/* the voucher's id at its own length (schema 8) */
+	if (store_key_take_str(&kp, kp + k->mv_size, id) < 0 ||
+	    kp != (const uint8_t *)k->mv_data + k->mv_size)
 		return VD_EINTERNAL;
-	store_key_get_id(k->mv_data, id);
 	if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 		return rc;
 	s = figures_find(&c->vouchers, id, 0);
@@ -622,8 +624,8 @@ static int cmp_row(void *arg, const MDB_val *k, const MDB_val *v)
 
 	if (v->mv_size != sizeof(r))
 		return VD_EINTERNAL;
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, proj,
-	                             &period)) < 0)
+	if ((rc = book_acc_key_parse(c->t, k->mv_data, k->mv_size, prog, ben,
+	                             proj, &period)) < 0)
 		return rc;
 	memcpy(&r, v->mv_data, sizeof(r));
 	row_key(key, prog, ben, proj, period);

@@ -156,12 +156,13 @@ static const char *batch_line(struct ltx *t, const struct recrow *r,
                               const char *prov, const char *id, const char *org,
                               int *rc)
 {
-	uint8_t bk[STORE_ID + 8];
+	uint8_t bk[BOOK_BATCH_KEY];
 	const char *l;
 	MDB_val b;
 
-	*rc = 0;
-	store_key_u64(bk, store_key_id(bk, 0, prov), r->batch);
+	/* the record's provider is registered (its row is keyed by it) */
+	if ((*rc = book_batch_key(t, bk, prov, r->batch)) < 0)
+		return NULL;
 	if ((*rc = ltx_get(t, DB_BATCHES, bk, sizeof(bk), &b)) == VD_ENOENT) {
 		*rc = 0;
 		return "its batch's lines are not stored";
@@ -280,7 +281,7 @@ int crecords_batch(struct ltx *t, uint64_t seq, const char *e, size_t len,
                    char *msg, size_t msglen)
 {
 	char prov[STORE_ID + 1], hex[2 * CHAIN_HASH_LEN + 1];
-	uint8_t bk[STORE_ID + 8], d[CHAIN_HASH_LEN];
+	uint8_t bk[BOOK_BATCH_KEY], d[CHAIN_HASH_LEN];
 	MDB_val b;
 	int rc;
 
@@ -291,7 +292,15 @@ int crecords_batch(struct ltx *t, uint64_t seq, const char *e, size_t len,
 	if (!journal_span(e, len, "lines_sha256", &(const char *){NULL},
 	                  &(size_t){0}))
 		return 0;
-	store_key_u64(bk, store_key_id(bk, 0, prov), seq);
+	if ((rc = book_batch_key(t, bk, prov, seq)) == VD_ENOENT) {
+		snprintf(msg, msglen,
+		         "batch entry %" PRIu64
+		         ": its provider %s has no number",
+		         seq, prov);
+		return 1;
+	}
+	if (rc < 0)
+		return rc;
 	if ((rc = ltx_get(t, DB_BATCHES, bk, sizeof(bk), &b)) == VD_ENOENT) {
 		snprintf(msg, msglen,
 		         "batch entry %" PRIu64 ": no lines stored", seq);

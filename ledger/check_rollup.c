@@ -129,7 +129,7 @@ static int unfunded_one(void *arg, const MDB_val *k, const MDB_val *v)
 	int rc;
 
 	if (v->mv_size != sizeof(r) ||
-	    book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, NULL,
+	    book_acc_key_parse(u->t, k->mv_data, k->mv_size, prog, ben, NULL,
 	                       &period) < 0)
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));

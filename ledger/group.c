@@ -66,6 +66,7 @@ static int every_project(const struct plan *p, const struct policy_program *g)
 }
 
 struct walk {
+	struct ltx *t;
 	struct plan *p;
 	size_t member;
 	int32_t period;
@@ -80,8 +81,8 @@ static int rows_one(void *arg, const MDB_val *k, const MDB_val *v)
 	int32_t period;
 	int rc;
 
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, proj,
-	                             &period)) < 0)
+	if ((rc = book_acc_key_parse(w->t, k->mv_data, k->mv_size, prog, ben,
+	                             proj, &period)) < 0)
 		return rc;
 	if (v->mv_size != sizeof(struct acc_row))
 		return VD_EINTERNAL;
@@ -145,11 +146,13 @@ static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
 		const struct policy_program *q = &b->pol->programs[p->idx[i]];
 		p->first[i] = p->nu;
 		if (every_project(p, q)) {
-			struct walk w = {p, i, period, 0};
-			uint8_t k[2 * STORE_ID];
-			if ((rc = ltx_walk(b->t, DB_ACCRUAL, k,
-			                   book_acc_prefix(k, ben, q->id), NULL,
-			                   0, rows_one, &w)) < 0)
+			struct walk w = {b->t, p, i, period, 0};
+			uint8_t k[BOOK_ACC_KEY];
+			size_t n;
+			if ((rc = book_acc_prefix(b->t, k, &n, ben, q->id)) <
+			        0 ||
+			    (rc = ltx_walk(b->t, DB_ACCRUAL, k, n, NULL, 0,
+			                   rows_one, &w)) < 0)
 				return rc;
 		} else {
 			struct unit *u;
@@ -289,15 +292,17 @@ static int vlist_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct vlist *l = arg;
 	struct voucher_row r;
+	const uint8_t *p = (const uint8_t *)k->mv_data + 4;
 	char id[STORE_ID + 1];
 
-	if (v->mv_size != sizeof(r) || k->mv_size != 2 * STORE_ID)
+	/* (the beneficiary's number, id) */
+	if (v->mv_size != sizeof(r) || k->mv_size < 4 ||
+	    store_key_take_str(&p, p + k->mv_size - 4, id) < 0)
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
 	if (r.period != l->period || strcmp(r.program, l->prog) != 0 ||
 	    strcmp(r.project, l->proj) != 0)
 		return 0;
-	store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
 	if (strlen(id) >= BOOK_VID)
 		return VD_EINTERNAL;
 	/* ids grow: keep the newest 16 */
@@ -319,14 +324,16 @@ static int reduce(struct book *b, const struct policy_program *g,
 	struct vlist l = {g->id, proj, period, {{0}}, 0};
 	struct voucher_row old, v;
 	int64_t take = 0, t;
-	uint8_t k[STORE_ID];
+	uint8_t k[4];
 	char parts[512];
-	size_t i;
+	size_t i, n = 0;
 	int rc;
 
-	store_key_id(k, 0, ben);
-	if ((rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0,
-	                   vlist_one, &l)) < 0)
+	/* the beneficiary has a granted row: it is registered */
+	if ((rc = pno_key(b->t, k, &n, ben)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	if ((rc = ltx_walk(b->t, DB_VOUCHERS_BY, k, n, NULL, 0, vlist_one,
+	                   &l)) < 0)
 		return rc;
 	for (i = l.n; i-- > 0 && take < cut;) {
 		if ((rc = book_voucher_get_of(b, ben, l.id[i], &old)) < 0)

@@ -190,6 +190,7 @@ int ops_issue(struct book *b, struct ledger_op *op)
 }
 
 struct bens {
+	struct ltx *t;
 	const char *prog;
 	int32_t period;
 	struct settle_ben *v;
@@ -204,8 +205,8 @@ static int collect(void *arg, const MDB_val *k, const MDB_val *v)
 	int rc;
 
 	(void)v;
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, proj,
-	                             &period)) < 0)
+	if ((rc = book_acc_key_parse(s->t, k->mv_data, k->mv_size, prog, ben,
+	                             proj, &period)) < 0)
 		return rc;
 	if (period != s->period || strcmp(prog, s->prog) != 0)
 		return 0;
@@ -264,7 +265,7 @@ int ops_settle_plan(struct book *b, const char *program, int32_t period,
                     const char **why, struct settle_plan *p)
 {
 	int64_t rem[POLICY_MAX_SHARES];
-	struct bens s = {NULL, 0, NULL, 0, 0};
+	struct bens s = {b->t, NULL, 0, NULL, 0, 0};
 	const struct policy_program *g;
 	size_t i;
 	int prog, rc;
@@ -287,9 +288,8 @@ int ops_settle_plan(struct book *b, const char *program, int32_t period,
 	s.period = period;
 	/* the rows are by beneficiary first: a settlement, once a year per
 	 * program, reads the whole table for the program's rows, in
-	 * beneficiary order */
-	if ((rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, collect, &s)) <
-	    0)
+	 * beneficiary id order (the order its grants are journaled in) */
+	if ((rc = book_acc_walk(b->t, collect, &s)) < 0)
 		goto fail;
 	p->n = s.n;
 	p->due = calloc(s.n + 1, sizeof(*p->due));

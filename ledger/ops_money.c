@@ -25,13 +25,15 @@ struct receivable_row {
 static int receivable_get(struct book *b, const char *provider,
                           struct receivable_row *r)
 {
-	uint8_t k[STORE_ID];
+	uint8_t k[4];
+	size_t n = 0;
 	MDB_val v;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	store_key_id(k, 0, provider);
-	rc = ltx_get(b->t, DB_RECEIVABLES, k, STORE_ID, &v);
+	/* keyed by the provider's number (schema 8); none: no row */
+	if ((rc = pno_key(b->t, k, &n, provider)) == 0)
+		rc = ltx_get(b->t, DB_RECEIVABLES, k, n, &v);
 	if (rc == VD_ENOENT)
 		return 0;
 	if (rc < 0)
@@ -45,27 +47,52 @@ static int receivable_get(struct book *b, const char *provider,
 static int receivable_put(struct book *b, const char *provider,
                           const struct receivable_row *r)
 {
-	uint8_t k[STORE_ID];
+	uint8_t k[4];
+	size_t n = 0;
+	int rc;
 
-	store_key_id(k, 0, provider);
-	return ltx_put(b->t, DB_RECEIVABLES, k, STORE_ID, r, sizeof(*r));
+	if ((rc = pno_key(b->t, k, &n, provider)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	return ltx_put(b->t, DB_RECEIVABLES, k, n, r, sizeof(*r));
+}
+
+/* DB_REDEMPTIONS' and DB_PAYMENTS' key: (provider's number, ref at its
+ * own length); VD_ENOENT if provider is no principal. */
+#define REF_KEY (4 + STORE_KSTR)
+static int ref_key(struct book *b, uint8_t *k, size_t *n, const char *provider,
+                   const char *ref)
+{
+	int rc;
+
+	*n = 0;
+	if ((rc = pno_key(b->t, k, n, provider)) < 0)
+		return rc;
+	*n = store_key_str(k, *n, ref);
+	return 0;
 }
 
 /* Redeemed so far against (provider, record) by vouchers of prog ("" for
- * every voucher). */
-static size_t rr_key(uint8_t *k, const char *provider, const char *record,
-                     const char *prog)
+ * every voucher): keyed (provider's number, record, prog), the strings
+ * at their own length (NULL prog: the prefix of the record's rows). */
+#define RR_KEY (4 + 2 * STORE_KSTR)
+static int rr_key(struct book *b, uint8_t *k, size_t *n, const char *provider,
+                  const char *record, const char *prog)
 {
-	size_t n = store_key_id(k, 0, provider);
+	int rc;
 
-	n = store_key_id(k, n, record);
-	return store_key_id(k, n, prog);
+	*n = 0;
+	if ((rc = pno_key(b->t, k, n, provider)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	*n = store_key_str(k, *n, record);
+	if (prog != NULL)
+		*n = store_key_str(k, *n, prog);
+	return 0;
 }
 
-static int rr_get(struct book *b, const uint8_t *k, int64_t *sum)
+static int rr_get(struct book *b, const uint8_t *k, size_t n, int64_t *sum)
 {
 	MDB_val v;
-	int rc = ltx_get(b->t, DB_REC_REDEEMED, k, 3 * STORE_ID, &v);
+	int rc = ltx_get(b->t, DB_REC_REDEEMED, k, n, &v);
 
 	*sum = 0;
 	if (rc == VD_ENOENT)
@@ -86,7 +113,8 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	struct principal_row prov;
 	struct receivable_row rcv;
 	const struct policy_program *g;
-	uint8_t k[2 * STORE_ID], kp[3 * STORE_ID], ka[3 * STORE_ID];
+	uint8_t k[REF_KEY], kp[RR_KEY], ka[RR_KEY];
+	size_t kn = 0, kpn, kan;
 	int64_t amount = op->u.redeem.amount, most, by_prog, by_all;
 	char parts[512], net[512];
 	struct ops_net todo;
@@ -118,8 +146,9 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 			                           "the voucher's holder is "
 			                           "suspended");
 	}
-	store_key_id(k, store_key_id(k, 0, provider), op->u.redeem.ref);
-	rc = ltx_get(b->t, DB_REDEMPTIONS, k, sizeof(k), &val);
+	/* an unregistered provider has none: "unknown provider" below */
+	if ((rc = ref_key(b, k, &kn, provider, op->u.redeem.ref)) == 0)
+		rc = ltx_get(b->t, DB_REDEMPTIONS, k, kn, &val);
 	if (rc == 0) {
 		if (val.mv_size != sizeof(red))
 			return VD_EINTERNAL;
@@ -201,10 +230,12 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 			                  "amount");
 		/* this program's share of the bill, and the bill itself
 		 * counting every voucher */
-		rr_key(kp, provider, op->u.redeem.record, g->id);
-		rr_key(ka, provider, op->u.redeem.record, "");
-		if ((rc = rr_get(b, kp, &by_prog)) < 0 ||
-		    (rc = rr_get(b, ka, &by_all)) < 0 ||
+		if ((rc = rr_key(b, kp, &kpn, provider, op->u.redeem.record,
+		                 g->id)) < 0 ||
+		    (rc = rr_key(b, ka, &kan, provider, op->u.redeem.record,
+		                 "")) < 0 ||
+		    (rc = rr_get(b, kp, kpn, &by_prog)) < 0 ||
+		    (rc = rr_get(b, ka, kan, &by_all)) < 0 ||
 		    (rc = money_apply_bp(r.amount, g->cover_bp, &most)) < 0)
 			return rc;
 		if (by_prog + amount > most)
@@ -227,9 +258,9 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	if ((rc = receivable_get(b, provider, &rcv)) < 0 ||
 	    (rc = money_add(rcv.redeemed, amount, &rcv.redeemed)) < 0 ||
 	    (rc = book_voucher_put(b, op->u.redeem.voucher, &old, &v)) < 0 ||
-	    (rc = ltx_put(b->t, DB_REC_REDEEMED, kp, sizeof(kp), &by_prog,
+	    (rc = ltx_put(b->t, DB_REC_REDEEMED, kp, kpn, &by_prog,
 	                  sizeof(by_prog))) < 0 ||
-	    (rc = ltx_put(b->t, DB_REC_REDEEMED, ka, sizeof(ka), &by_all,
+	    (rc = ltx_put(b->t, DB_REC_REDEEMED, ka, kan, &by_all,
 	                  sizeof(by_all))) < 0 ||
 	    (rc = receivable_put(b, provider, &rcv)) < 0)
 		return rc;
@@ -268,8 +299,7 @@ int ops_redeem(struct book *b, struct ledger_op *op)
 	red.amount = amount;
 	red.remaining = book_remaining(&v);
 	red.seq = op->seq;
-	if ((rc = ltx_put(b->t, DB_REDEMPTIONS, k, sizeof(k), &red,
-	                  sizeof(red))) < 0)
+	if ((rc = ltx_put(b->t, DB_REDEMPTIONS, k, kn, &red, sizeof(red))) < 0)
 		return rc;
 	op->amount = amount;
 	op->remaining = red.remaining;
@@ -289,8 +319,12 @@ static int red_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct reds *r = arg;
 	struct redemption_row row;
+	const uint8_t *p = (const uint8_t *)k->mv_data + 4;
+	char ref[STORE_ID + 1];
 
-	if (v->mv_size != sizeof(row) || k->mv_size != 2 * STORE_ID)
+	/* (the provider's number, ref) */
+	if (v->mv_size != sizeof(row) || k->mv_size < 4 ||
+	    store_key_take_str(&p, p + k->mv_size - 4, ref) < 0)
 		return VD_EINTERNAL;
 	memcpy(&row, v->mv_data, sizeof(row));
 	if (strcmp(row.record, r->record) != 0)
@@ -307,7 +341,7 @@ static int red_one(void *arg, const MDB_val *k, const MDB_val *v)
 		r->cap = nc;
 	}
 	r->v[r->n] = row;
-	store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, r->ref[r->n]);
+	memcpy(r->ref[r->n], ref, sizeof(ref));
 	r->n++;
 	return 0;
 }
@@ -411,24 +445,33 @@ struct rr_keys {
 static int rr_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct rr_keys *ks = arg;
+	const uint8_t *p = k->mv_data, *end = p + k->mv_size;
+	char record[STORE_ID + 1];
 
 	(void)v;
-	if (k->mv_size != 3 * STORE_ID)
-		return VD_EINTERNAL;
 	if (ks->n == POLICY_MAX_PROGRAMS + 1)
 		return VD_ELIMIT;
-	store_key_get_id((const uint8_t *)k->mv_data + 2 * STORE_ID,
-	                 ks->prog[ks->n++]);
+	/* (the provider's number, record, program): the last */
+	if (k->mv_size < 4)
+		return VD_EINTERNAL;
+	p += 4;
+	if (store_key_take_str(&p, end, record) < 0 ||
+	    store_key_take_str(&p, end, ks->prog[ks->n]) < 0 || p != end)
+		return VD_EINTERNAL;
+	ks->n++;
 	return 0;
 }
 
 int ops_record_redeemed(struct book *b, const char *provider,
                         const char *record, int64_t *sum)
 {
-	uint8_t k[3 * STORE_ID];
+	uint8_t k[RR_KEY];
+	size_t n;
+	int rc;
 
-	rr_key(k, provider, record, "");
-	return rr_get(b, k, sum);
+	if ((rc = rr_key(b, k, &n, provider, record, "")) < 0)
+		return rc;
+	return rr_get(b, k, n, sum);
 }
 
 int ops_unredeem_record(struct book *b, const char *provider,
@@ -436,15 +479,18 @@ int ops_unredeem_record(struct book *b, const char *provider,
 {
 	struct reds r = {record, NULL, NULL, 0, 0};
 	struct receivable_row rcv;
-	uint8_t k[STORE_ID], kr[3 * STORE_ID];
-	size_t i;
+	uint8_t k[4], kr[RR_KEY];
+	size_t i, n = 0;
 	int rc;
 
 	/* redemptions are keyed (provider, ref): the provider's are read
 	 * for those against this record */
-	store_key_id(k, 0, provider);
-	if ((rc = ltx_walk(b->t, DB_REDEMPTIONS, k, STORE_ID, NULL, 0, red_one,
-	                   &r)) < 0 ||
+	if ((rc = pno_key(b->t, k, &n, provider)) < 0) {
+		rc = rc == VD_ENOENT ? VD_EINTERNAL : rc;
+		goto out;
+	}
+	if ((rc = ltx_walk(b->t, DB_REDEMPTIONS, k, n, NULL, 0, red_one, &r)) <
+	        0 ||
 	    r.n == 0 || (rc = receivable_get(b, provider, &rcv)) < 0)
 		goto out;
 	for (i = 0; i < r.n && rc == 0; i++)
@@ -455,15 +501,15 @@ int ops_unredeem_record(struct book *b, const char *provider,
 	 * program and for all ("") */
 	{
 		struct rr_keys ks = {{{0}}, 0};
-		uint8_t pre[2 * STORE_ID];
-		size_t n =
-		    store_key_id(pre, store_key_id(pre, 0, provider), record);
-		rc = ltx_walk(b->t, DB_REC_REDEEMED, pre, n, NULL, 0, rr_one,
-		              &ks);
-		for (i = 0; rc == 0 && i < ks.n; i++) {
-			rr_key(kr, provider, record, ks.prog[i]);
-			rc = ltx_del(b->t, DB_REC_REDEEMED, kr, sizeof(kr));
-		}
+		uint8_t pre[RR_KEY];
+		size_t pn, kn;
+		if ((rc = rr_key(b, pre, &pn, provider, record, NULL)) == 0)
+			rc = ltx_walk(b->t, DB_REC_REDEEMED, pre, pn, NULL, 0,
+			              rr_one, &ks);
+		for (i = 0; rc == 0 && i < ks.n; i++)
+			if ((rc = rr_key(b, kr, &kn, provider, record,
+			                 ks.prog[i])) == 0)
+				rc = ltx_del(b->t, DB_REC_REDEEMED, kr, kn);
 	}
 out:
 	free(r.v);
@@ -480,12 +526,16 @@ struct due_list {
 static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct due_list *d = arg;
-	const uint8_t *p = k->mv_data;
+	const uint8_t *p = k->mv_data, *end = p + k->mv_size;
+	char vid[STORE_ID + 1];
+	uint64_t at;
 
 	(void)v;
-	if (k->mv_size != 8 + STORE_ID)
+	/* (the expiry, the voucher id at its own length) */
+	if (store_key_take_u64(&p, end, &at) < 0 ||
+	    store_key_take_str(&p, end, vid) < 0 || p != end)
 		return VD_EINTERNAL;
-	if ((int64_t)(store_get_u64(p) ^ (1ull << 63)) > d->now)
+	if ((int64_t)(at ^ (1ull << 63)) > d->now)
 		return 1; /* in time order: the rest are later */
 	if (d->n == d->cap) {
 		size_t nc = d->cap ? d->cap * 2 : 64;
@@ -495,7 +545,7 @@ static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
 		d->vid = q;
 		d->cap = nc;
 	}
-	store_key_get_id(p + 8, d->vid[d->n++]);
+	memcpy(d->vid[d->n++], vid, sizeof(vid));
 	return 0;
 }
 
@@ -592,9 +642,10 @@ int ops_pay(struct book *b, struct ledger_op *op)
 	const char *provider = op->u.pay.provider;
 	struct receivable_row rcv;
 	struct principal_row prov;
-	uint8_t k[2 * STORE_ID];
+	uint8_t k[REF_KEY];
 	struct jfields f;
 	int64_t amount = op->u.pay.amount, row[2];
+	size_t kn;
 	MDB_val v;
 	int rc;
 
@@ -607,8 +658,10 @@ int ops_pay(struct book *b, struct ledger_op *op)
 		                  "the provider named is not a provider");
 	if ((rc = receivable_get(b, provider, &rcv)) < 0)
 		return rc;
-	store_key_id(k, store_key_id(k, 0, provider), op->u.pay.ref);
-	rc = ltx_get(b->t, DB_PAYMENTS, k, sizeof(k), &v);
+	/* the provider is registered (above) */
+	if ((rc = ref_key(b, k, &kn, provider, op->u.pay.ref)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	rc = ltx_get(b->t, DB_PAYMENTS, k, kn, &v);
 	if (rc == 0) {
 		if (v.mv_size != sizeof(row))
 			return VD_EINTERNAL;
@@ -638,8 +691,7 @@ int ops_pay(struct book *b, struct ledger_op *op)
 	row[0] = amount;
 	row[1] = (int64_t)op->seq;
 	if ((rc = receivable_put(b, provider, &rcv)) < 0 ||
-	    (rc = ltx_put(b->t, DB_PAYMENTS, k, sizeof(k), row, sizeof(row))) <
-	        0)
+	    (rc = ltx_put(b->t, DB_PAYMENTS, k, kn, row, sizeof(row))) < 0)
 		return rc;
 	op->amount = rcv.paid;
 	op->remaining = rcv.redeemed - rcv.paid;

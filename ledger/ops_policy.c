@@ -154,8 +154,8 @@ static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
 	const struct policy_program *now, *was;
 	struct acc_row row;
 
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, prog, ben, NULL,
-	                             &period)) < 0)
+	if ((rc = book_acc_key_parse(j->b->t, k->mv_data, k->mv_size, prog, ben,
+	                             NULL, &period)) < 0)
 		return rc;
 	if ((now = policy_program(j->b->pol, prog)) == NULL)
 		return refuse(j,
@@ -262,8 +262,7 @@ static int judge_and_apply(struct judge *j)
 		return rc;
 	if ((rc = ltx_walk(b->t, DB_POOLS, NULL, 0, NULL, 0, pool_one, j)) !=
 	        0 ||
-	    (rc = ltx_walk(b->t, DB_ACCRUAL, NULL, 0, NULL, 0, row_one, j)) !=
-	        0)
+	    (rc = book_acc_walk(b->t, row_one, j)) != 0)
 		return rc;
 	for (i = 0; i < j->n; i++) {
 		const struct change *c = &j->ch[i];

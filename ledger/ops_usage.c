@@ -449,7 +449,7 @@ int ops_batch(struct book *b, struct ledger_op *op)
 	struct bref first;
 	struct jfields f;
 	uint64_t seq = 0, bseq;
-	uint8_t k[STORE_ID + 8];
+	uint8_t k[BOOK_BATCH_KEY];
 	struct memo memo;
 	size_t i;
 	int rc;
@@ -495,8 +495,9 @@ int ops_batch(struct book *b, struct ledger_op *op)
 			op->accepted++;
 	}
 	/* the lines and their signature, for an auditor to re-verify */
-	store_key_u64(k, store_key_id(k, 0, op->u.batch.recs[0].provider),
-	              bseq);
+	if ((rc = book_batch_key(b->t, k, op->u.batch.recs[0].provider, bseq)) <
+	    0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
 	if ((rc = ltx_put(b->t, DB_BATCHES, k, sizeof(k), op->u.batch.lines,
 	                  op->u.batch.lines_len)) < 0)
 		return rc;

@@ -74,3 +74,51 @@ int pno_assign(struct ltx *t, const char *id, uint32_t *no)
 		return rc;
 	return ltx_put(t, DB_META, "pno", 3, b, sizeof(b));
 }
+
+int pno_key(struct ltx *t, uint8_t *k, size_t *n, const char *id)
+{
+	uint32_t no;
+	int rc;
+
+	if ((rc = pno_get(t, id, &no)) < 0)
+		return rc;
+	*n = store_key_u32(k, *n, no);
+	return 0;
+}
+
+int pno_take(struct ltx *t, const uint8_t **p, const uint8_t *end,
+             char id[STORE_ID + 1])
+{
+	uint32_t no;
+	int rc;
+
+	if ((rc = store_key_take_u32(p, end, &no)) < 0)
+		return rc;
+	rc = pno_id(t, no, id);
+	return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+}
+
+struct pwalk {
+	pno_walk_fn fn;
+	void *arg;
+};
+
+static int walk_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct pwalk *w = arg;
+	char id[STORE_ID + 1];
+
+	if (k->mv_size < 2 || k->mv_size > STORE_ID + 1 || v->mv_size != 4 ||
+	    memchr((const char *)k->mv_data + 1, '\0', k->mv_size - 1) != NULL)
+		return VD_EINTERNAL;
+	memcpy(id, (const char *)k->mv_data + 1, k->mv_size - 1);
+	id[k->mv_size - 1] = '\0';
+	return w->fn(w->arg, id, store_get_u32(v->mv_data));
+}
+
+int pno_walk(struct ltx *t, pno_walk_fn fn, void *arg)
+{
+	struct pwalk w = {fn, arg};
+
+	return ltx_walk(t, DB_PNOS, "i", 1, NULL, 0, walk_one, &w);
+}

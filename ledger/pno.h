@@ -31,4 +31,20 @@ int pno_id(struct ltx *t, uint32_t no, char id[STORE_ID + 1]);
  * transaction (ops_register), and gives none twice. */
 int pno_assign(struct ltx *t, const char *id, uint32_t *no);
 
+/* Schema 8's principal field of a key: id's number (u32 BE) written at
+ * k + *n, *n moved past it; VD_ENOENT if id has none. Keys that name a
+ * principal first therefore sort in register order, not id order:
+ * listings of everyone's rows walk the principals in id order
+ * (pno_walk) and take each one's range. */
+int pno_key(struct ltx *t, uint8_t *k, size_t *n, const char *id);
+/* Take a principal field from *p (before end) into id (STORE_ID + 1
+ * bytes); VD_EINTERNAL if the key ends first or the number names no
+ * principal. */
+int pno_take(struct ltx *t, const uint8_t **p, const uint8_t *end,
+             char id[STORE_ID + 1]);
+/* Every principal in id order: fn(arg, id, its number) returns 0 to go
+ * on, 1 to stop (pno_walk returns 0), or a negative code it returns. */
+typedef int (*pno_walk_fn)(void *arg, const char *id, uint32_t no);
+int pno_walk(struct ltx *t, pno_walk_fn fn, void *arg);
+
 #endif

@@ -136,8 +136,10 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 	int rc;
 
 	if (w->by_ben) {
-		/* (beneficiary, id) -> the row: one range, no lookups */
-		if (k->mv_size != 2 * STORE_ID || v->mv_size != sizeof(r))
+		/* (beneficiary's number, id) -> the row: one range, no
+		 * lookups */
+		const uint8_t *p = (const uint8_t *)k->mv_data + 4;
+		if (k->mv_size < 4 || v->mv_size != sizeof(r))
 			return VD_EINTERNAL;
 		memcpy(&r, v->mv_data, sizeof(r));
 		/* every voucher's, listed or not: book_clawback_get's sum,
@@ -147,13 +149,14 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 			return rc;
 		if (w->done || (w->period && r.period != w->period))
 			return 0;
-		store_key_get_id((const uint8_t *)k->mv_data + STORE_ID, id);
+		if (store_key_take_str(&p, p + k->mv_size - 4, id) < 0)
+			return VD_EINTERNAL;
 	} else {
 		/* every voucher, in id order: id -> beneficiary -> row */
 		struct book b = {w->t, NULL, 0};
-		if (k->mv_size != STORE_ID)
+		const uint8_t *p = k->mv_data;
+		if (store_key_take_str(&p, p + k->mv_size, id) < 0)
 			return VD_EINTERNAL;
-		store_key_get_id(k->mv_data, id);
 		if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 			return rc;
 	}
@@ -173,15 +176,17 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int vouchers_in(struct ltx *t, const char *ben, int32_t period,
                        ledger_voucher_fn fn, void *arg, int64_t *due)
 {
-	uint8_t k[STORE_ID];
+	uint8_t k[4];
 	struct vwalk w = {t, period, fn, arg, ben != NULL, due, 0};
+	size_t n = 0;
+	int rc;
 
 	if (ben == NULL)
 		return ltx_walk(t, DB_VOUCHERS, NULL, 0, NULL, 0, voucher_one,
 		                &w);
-	store_key_id(k, 0, ben);
-	return ltx_walk(t, DB_VOUCHERS_BY, k, STORE_ID, NULL, 0, voucher_one,
-	                &w);
+	if ((rc = pno_key(t, k, &n, ben)) < 0)
+		return rc == VD_ENOENT ? 0 : rc; /* no principal, no rows */
+	return ltx_walk(t, DB_VOUCHERS_BY, k, n, NULL, 0, voucher_one, &w);
 }
 
 int ledger_vouchers(struct ledger *l, const char *ben, int32_t period,
@@ -215,6 +220,7 @@ int ledger_balance(struct ledger *l, struct ledger_reader *rd, const char *ben,
 }
 
 struct awalk {
+	struct ltx *t;
 	int32_t period;
 	ledger_accrual_fn fn;
 	void *arg;
@@ -231,7 +237,7 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
 	memset(&a, 0, sizeof(a));
-	if ((rc = book_acc_key_parse(k->mv_data, k->mv_size, a.program,
+	if ((rc = book_acc_key_parse(w->t, k->mv_data, k->mv_size, a.program,
 	                             a.beneficiary, a.project, &a.period)) < 0)
 		return rc;
 	if (w->period && w->period != a.period)
@@ -246,40 +252,52 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 int ledger_accruals(struct ledger *l, struct ledger_reader *rd, const char *ben,
                     int32_t period, ledger_accrual_fn fn, void *arg)
 {
-	struct awalk w = {period, fn, arg};
-	uint8_t k[STORE_ID];
+	struct awalk w = {NULL, period, fn, arg};
+	uint8_t k[BOOK_ACC_KEY];
 	struct ltx t;
+	size_t n;
 	int rc;
 
 	if ((rc = ledger_read_begin(l, rd, &t)) < 0)
 		return rc;
-	/* one beneficiary's rows are one range of the table */
-	rc =
-	    ltx_walk(&t, DB_ACCRUAL, k, ben ? book_acc_prefix(k, ben, NULL) : 0,
-	             NULL, 0, accrual_one, &w);
+	w.t = &t;
+	/* one beneficiary's rows are one range of the table; everyone's
+	 * in beneficiary id order */
+	if (ben == NULL)
+		rc = book_acc_walk(&t, accrual_one, &w);
+	else if ((rc = book_acc_prefix(&t, k, &n, ben, NULL)) == 0)
+		rc = ltx_walk(&t, DB_ACCRUAL, k, n, NULL, 0, accrual_one, &w);
+	else if (rc == VD_ENOENT)
+		rc = 0; /* no such principal: no rows */
 	ltx_abort(&t);
 	return rc;
 }
 
 struct cwalk {
-	const char *provider;
+	struct ltx *t;
 	ledger_receivable_fn fn;
 	void *arg;
 };
 
-static int receivable_one(void *arg, const MDB_val *k, const MDB_val *v)
+/* The provider numbered no's row, if it has one (keyed by the number,
+ * schema 8). */
+static int receivable_one(void *arg, const char *id, uint32_t no)
 {
 	struct cwalk *w = arg;
 	struct ledger_receivable r;
 	int64_t row[2];
+	uint8_t k[4];
+	MDB_val v;
+	int rc;
 
-	if (k->mv_size != STORE_ID || v->mv_size != sizeof(row))
+	store_key_u32(k, 0, no);
+	if ((rc = ltx_get(w->t, DB_RECEIVABLES, k, sizeof(k), &v)) < 0)
+		return rc == VD_ENOENT ? 0 : rc;
+	if (v.mv_size != sizeof(row))
 		return VD_EINTERNAL;
-	memcpy(row, v->mv_data, sizeof(row));
+	memcpy(row, v.mv_data, sizeof(row));
 	memset(&r, 0, sizeof(r));
-	store_key_get_id(k->mv_data, r.provider);
-	if (w->provider && strcmp(w->provider, r.provider) != 0)
-		return 0;
+	snprintf(r.provider, sizeof(r.provider), "%s", id);
 	r.redeemed = row[0];
 	r.paid = row[1];
 	r.owed = row[0] - row[1];
@@ -289,15 +307,22 @@ static int receivable_one(void *arg, const MDB_val *k, const MDB_val *v)
 int ledger_receivables(struct ledger *l, const char *provider,
                        ledger_receivable_fn fn, void *arg)
 {
-	struct cwalk w = {provider, fn, arg};
 	struct ltx t;
+	struct cwalk w = {&t, fn, arg};
+	uint32_t no;
 	int rc;
 
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
-	rc = ltx_walk(&t, DB_RECEIVABLES, NULL, 0, NULL, 0, receivable_one, &w);
+	/* everyone's in provider id order */
+	if (provider == NULL)
+		rc = pno_walk(&t, receivable_one, &w);
+	else if ((rc = pno_get(&t, provider, &no)) == 0)
+		rc = receivable_one(&w, provider, no);
+	else if (rc == VD_ENOENT)
+		rc = 0;
 	ltx_abort(&t);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 int ledger_clawback(struct ledger *l, const char *ben, int64_t *due)
@@ -357,7 +382,7 @@ int ledger_batch_lines(struct ledger *l, uint64_t seq, uint64_t after,
                        size_t limit, ledger_line_fn fn, void *arg, int *more)
 {
 	char prov[LEDGER_ID + 1];
-	uint8_t k[STORE_ID + 8];
+	uint8_t k[BOOK_BATCH_KEY];
 	const char *p, *end;
 	uint64_t i = 0;
 	size_t given = 0;
@@ -370,8 +395,9 @@ int ledger_batch_lines(struct ledger *l, uint64_t seq, uint64_t after,
 		return rc;
 	if ((rc = batch_provider(&t, seq, prov, sizeof(prov))) < 0)
 		goto out;
-	store_key_u64(k, store_key_id(k, 0, prov), seq);
-	if ((rc = ltx_get(&t, DB_BATCHES, k, sizeof(k), &v)) < 0) {
+	if ((rc = book_batch_key(&t, k, prov, seq)) == 0)
+		rc = ltx_get(&t, DB_BATCHES, k, sizeof(k), &v);
+	if (rc < 0) {
 		/* the entry and its lines are written in one transaction */
 		rc = rc == VD_ENOENT ? VD_EINTERNAL : rc;
 		goto out;

@@ -508,6 +508,56 @@ size_t store_key_id(uint8_t *buf, size_t n, const char *id)
 	return n + STORE_ID;
 }
 
+size_t store_key_str(uint8_t *buf, size_t n, const char *id)
+{
+	size_t l = strnlen(id, STORE_ID);
+
+	memcpy(buf + n, id, l);
+	buf[n + l] = '\0';
+	return n + l + 1;
+}
+
+int store_key_take_str(const uint8_t **p, const uint8_t *end,
+                       char out[STORE_ID + 1])
+{
+	size_t room = (size_t)(end - *p);
+	const uint8_t *nul =
+	    memchr(*p, '\0', room < STORE_KSTR ? room : STORE_KSTR);
+
+	if (nul == NULL)
+		return VD_EINTERNAL;
+	memcpy(out, *p, (size_t)(nul - *p) + 1);
+	*p = nul + 1;
+	return 0;
+}
+
+int store_key_take_u16(const uint8_t **p, const uint8_t *end, uint16_t *v)
+{
+	if (end - *p < 2)
+		return VD_EINTERNAL;
+	*v = store_get_u16(*p);
+	*p += 2;
+	return 0;
+}
+
+int store_key_take_u32(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+	if (end - *p < 4)
+		return VD_EINTERNAL;
+	*v = store_get_u32(*p);
+	*p += 4;
+	return 0;
+}
+
+int store_key_take_u64(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	if (end - *p < 8)
+		return VD_EINTERNAL;
+	*v = store_get_u64(*p);
+	*p += 8;
+	return 0;
+}
+
 size_t store_key_u16(uint8_t *buf, size_t n, uint16_t v)
 {
 	buf[n] = (uint8_t)(v >> 8);

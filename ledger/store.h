@@ -15,8 +15,8 @@
  * until the next put or delete in it, or its end, whichever comes first
  * (lmdb.h). Copy them out before writing.
  *
- * Keys are fixed-layout big-endian bytes built with the store_key_*
- * helpers, so that cursor order is the order the ledger lists things in.
+ * Keys are big-endian bytes built with the store_key_* helpers, so that
+ * cursor order is the order the ledger lists things in.
  *
  * Map full: a write (or a commit) that finds the map full fails with
  * VD_ENOSPC; the caller (ledger_batchv) aborts, calls store_grow() and
@@ -41,23 +41,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA 7
+#define STORE_SCHEMA 8
 #define STORE_UPGRADABLE 3 /* the oldest schema `vouchd upgrade` reads */
-#define STORE_ID 64        /* ids are NUL-padded to 64 bytes in keys */
+#define STORE_ID                                                               \
+	64                        /* the longest id; NUL-padded to it in keys  \
+	                             of schema 7 and before */
+#define STORE_KSTR (STORE_ID + 1) /* room for a string field (schema 8) */
 
 enum store_db {
-	DB_META,         /* "schema" -> u32, "policy" -> sha256, "jhead" ->
-	                    seq (u64 BE) + hash, "vseq" -> last voucher no.,
-	                    "pno" -> last principal number (u32 BE, pno.h) */
-	DB_PRINCIPALS,   /* id -> struct principal_row */
-	DB_RECORDS,      /* schema 7: provider's number (u32), id at its
-	                    own length -> the record row (recrow.h); schema
-	                    6 and before: provider, id NUL-padded -> struct
-	                    rec_row_v6 + line + counts */
-	DB_RECS_BY_ORG,  /* schema 7: org's number (u32), period, seq ->
-	                    provider's number (u32) + id; before: org
-	                    padded, period, seq -> "provider\0id" */
-	DB_ACCRUAL,      /* beneficiary, program, period -> struct acc_row */
+	DB_META,        /* "schema" -> u32, "policy" -> sha256, "jhead" ->
+	                   seq (u64 BE) + hash, "vseq" -> last voucher no.,
+	                   "pno" -> last principal number (u32 BE, pno.h) */
+	DB_PRINCIPALS,  /* id -> struct principal_row */
+	DB_RECORDS,     /* schema 7: provider's number (u32), id at its
+	                   own length -> the record row (recrow.h); schema
+	                   6 and before: provider, id NUL-padded -> struct
+	                   rec_row_v6 + line + counts */
+	DB_RECS_BY_ORG, /* schema 7: org's number (u32), period, seq ->
+	                   provider's number (u32) + id; before: org
+	                   padded, period, seq -> "provider\0id" */
+	/* schema 8 (upgrade8.h): in the next nine tables a principal is
+	   its number (pno.h), another id its own length and a NUL
+	   (store_key_str); schema 7 and before: ids NUL-padded */
+	DB_ACCRUAL,      /* beneficiary, program, project, period -> struct
+	                    acc_row (book.h) */
 	DB_VOUCHERS,     /* voucher id -> beneficiary */
 	DB_VOUCHERS_BY,  /* beneficiary, voucher id -> struct voucher_row */
 	DB_EXPIRY,       /* expires_at ^ 2^63 (u64), voucher id -> "": the
@@ -65,7 +72,7 @@ enum store_db {
 	DB_REDEMPTIONS,  /* provider, ref -> struct redemption_row */
 	DB_REC_REDEEMED, /* provider, record id, program ("": all) -> int64
 	                    redeemed against the record */
-	DB_POOLS,        /* pool, period -> struct pool_row */
+	DB_POOLS,        /* pool (padded), period -> struct pool_row */
 	DB_RECEIVABLES,  /* provider -> struct receivable_row */
 	DB_PAYMENTS,     /* provider, ref -> int64 amount, int64 seq */
 	DB_CLAWBACKS,    /* schema 3 only: beneficiary -> int64 due (schema 4
@@ -73,8 +80,9 @@ enum store_db {
 	DB_APPLICATIONS, /* program, ref -> struct application_row */
 	DB_SETTLED,      /* program, period -> int64 total, available, paid,
 	                    seq */
-	DB_BATCHES,      /* provider, the batch entry's seq (u64) -> the
-	                    signed lines (the signature is in that entry) */
+	DB_BATCHES,      /* provider (schema 8: its number), the batch
+	                    entry's seq (u64) -> the signed lines (the
+	                    signature is in that entry) */
 	DB_JOURNAL,      /* seq (u64) -> hash (32 bytes) + entry bytes */
 	DB_POLICIES,     /* sha256 -> the policy's source blob */
 	DB_CASH_REFS,    /* 'p' (PAYOUT) or 'r' (REPAY), ref -> struct
@@ -216,6 +224,18 @@ size_t store_key_u32(uint8_t *buf, size_t n, uint32_t v);
 size_t store_key_u64(uint8_t *buf, size_t n, uint64_t v);
 /* Read back an id field of a key (64 bytes, NUL-padded). */
 void store_key_get_id(const uint8_t *p, char out[STORE_ID + 1]);
+/* Schema 8's string field: the id at its own length (at most STORE_ID
+ * bytes) and a NUL. Ids hold no NUL, so keys sort as the NUL-padded
+ * form did, and a prefix ending in the NUL is one id's range. */
+size_t store_key_str(uint8_t *buf, size_t n, const char *id);
+/* Take a key's fields in order from *p (at most end): each copies the
+ * field out, moves *p past it and returns 0, or VD_EINTERNAL if the key
+ * ends first (a string: no NUL within STORE_KSTR bytes). */
+int store_key_take_str(const uint8_t **p, const uint8_t *end,
+                       char out[STORE_ID + 1]);
+int store_key_take_u16(const uint8_t **p, const uint8_t *end, uint16_t *v);
+int store_key_take_u32(const uint8_t **p, const uint8_t *end, uint32_t *v);
+int store_key_take_u64(const uint8_t **p, const uint8_t *end, uint64_t *v);
 uint64_t store_get_u64(const uint8_t *p);
 uint16_t store_get_u16(const uint8_t *p);
 uint32_t store_get_u32(const uint8_t *p);

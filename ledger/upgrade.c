@@ -17,11 +17,12 @@
 #include "store.h"
 #include "upgrade6.h"
 #include "upgrade7.h"
+#include "upgrade8.h"
 
 /* A row read during a walk, rewritten after it (LMDB's cursor must not
  * see its own writes). */
 struct saved {
-	uint8_t key[BOOK_ACC_KEY];
+	uint8_t key[3 * STORE_ID + 2]; /* the longest key a step saves */
 	size_t klen;
 	union {
 		struct voucher_row_v3 v;
@@ -253,10 +254,15 @@ static int vouchers(struct ltx *t, const struct policy *pol,
 		const struct voucher_row_v3 *o = &r.v[i].row.v;
 		const struct policy_program *g =
 		    policy_program(pol, o->program);
+		const uint8_t *kp = r.v[i].key + 4;
 		char vid[STORE_ID + 1];
 		struct voucher_row v;
 
-		store_key_get_id(r.v[i].key + STORE_ID, vid);
+		/* run after upgrade8_keys: (beneficiary's number, id) */
+		if (r.v[i].klen < 4 ||
+		    (rc = store_key_take_str(&kp, r.v[i].key + r.v[i].klen,
+		                             vid)) < 0)
+			break;
 		memset(&v, 0, sizeof(v));
 		memcpy(v.program, o->program, sizeof(v.program));
 		memcpy(v.beneficiary, o->beneficiary, sizeof(v.beneficiary));
@@ -300,10 +306,10 @@ static int vouchers(struct ltx *t, const struct policy *pol,
 		if (v.pays == POLICY_PAYS_CASH) {
 			/* out of the expiry index (it holds the active ones
 			 * with money left) and never to expire */
-			uint8_t ek[8 + STORE_ID];
+			uint8_t ek[8 + STORE_KSTR];
 			size_t kn = store_key_u64(
 			    ek, 0, (uint64_t)o->expires_at ^ (1ull << 63));
-			kn = store_key_id(ek, kn, vid);
+			kn = store_key_str(ek, kn, vid);
 			if ((rc = ltx_del(t, DB_EXPIRY, ek, kn)) < 0)
 				break;
 			if (v.status == V_ACTIVE)
@@ -487,8 +493,8 @@ static int annual_rows(struct book *b, size_t *n)
 		struct acc_row a = r.v[i].row.a;
 		int32_t period;
 
-		if ((rc = book_acc_key_parse(r.v[i].key, r.v[i].klen, prog, ben,
-		                             NULL, &period)) < 0)
+		if ((rc = book_acc_key_parse(b->t, r.v[i].key, r.v[i].klen,
+		                             prog, ben, NULL, &period)) < 0)
 			break;
 		g = policy_program(b->pol, prog);
 		if (g == NULL || g->settlement != POLICY_ANNUAL)
@@ -524,7 +530,7 @@ static int stored_policy(struct ltx *t, struct policy **out)
 
 /* What an upgrade rewrote, for its message. */
 struct done {
-	size_t nv, np, na, npr, nacc, nrec, nno;
+	size_t nv, np, na, npr, nacc, nrec, nno, nkey;
 };
 
 /* One attempt of the upgrade's transaction: 0 once committed, or a
@@ -555,8 +561,12 @@ static int upgrade_txn(struct store *st, const char *dir, uint32_t schema,
 		rc = upgrade6_vouchers(&t, &d->nv);
 	/* 6 to 7: principal numbers, then the records and their org index
 	 * in the numbers' layout (upgrade7.h) */
-	if (rc == 0 && (rc = upgrade7_numbers(&t, &d->nno)) == 0)
+	if (rc == 0 && schema < 7 && (rc = upgrade7_numbers(&t, &d->nno)) == 0)
 		rc = upgrade7_records(&t, &d->nrec);
+	/* 7 to 8: the other keys in numbers (upgrade8.h), before the 3 to
+	 * 4 steps and the rollup, which read and write through book.h */
+	if (rc == 0)
+		rc = upgrade8_keys(&t, &d->nkey);
 	/* the policy the store recorded: NULL when none was ever loaded (no
 	 * grant, no pool, no row to convert) */
 	if (rc == 0 && (rc = stored_policy(&t, pol)) == VD_ENOENT)
@@ -637,11 +647,14 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 	}
 	if (rc < 0)
 		goto out;
-	if (schema == 6) {
+	if (schema == 7) {
+		snprintf(msg, len, "%s: schema 7 to %u: %zu keys rewritten",
+		         dir, to, d.nkey);
+	} else if (schema == 6) {
 		snprintf(msg, len,
 		         "%s: schema 6 to %u: %zu records, %zu principals "
-		         "numbered",
-		         dir, to, d.nrec, d.nno);
+		         "numbered, %zu keys rewritten",
+		         dir, to, d.nrec, d.nno, d.nkey);
 	} else {
 		int n =
 		    snprintf(msg, len,
@@ -660,8 +673,10 @@ int ledger_upgrade(const char *dir, int64_t now, char *msg, size_t len)
 			                     "recomputed",
 			                     d.np, d.na);
 		if (at < len)
-			snprintf(msg + at, len - at,
-			         ", %zu principals numbered", d.nno);
+			snprintf(
+			    msg + at, len - at,
+			    ", %zu principals numbered, %zu keys rewritten",
+			    d.nno, d.nkey);
 	}
 out:
 	policy_free(pol);

@@ -1,7 +1,10 @@
 /* `vouchd upgrade --data DIR`: a store written by an earlier vouchd
- * (schema 3 to 6), in place, in one write transaction (all or nothing),
- * journaled ("upgrade from=6 to=7", or from=5, 4, 3), then checked by the
- * caller. From schema 6 to 7 (and from every older one, last): principal
+ * (schema 3 to 7), in place, in one write transaction (all or nothing),
+ * journaled ("upgrade from=7 to=8", or from=6, 5, 4, 3), then checked by
+ * the caller. From schema 7 to 8 (and from every older one): the other
+ * keys in principal numbers and ids at their own length (upgrade8.h),
+ * after the steps below that reach schema 7 and before those of schema
+ * 3, which go through book.h. From 6 to 7 (and older): principal
  * numbers and compact record rows (upgrade7.h). From 5 to 6 (and older):
  * projects (upgrade6.h). From schema 4 to 5 (and from 3):
  *   - principal rows gain a region (none: within no region; the `local`

@@ -56,7 +56,7 @@ static int copy_next(const struct copy *c, size_t *off, MDB_val *k, MDB_val *v)
 int upgrade6_accrual(struct ltx *t, size_t *n)
 {
 	struct copy c = {NULL, 0, 0, 0};
-	uint8_t nk[BOOK_ACC_KEY];
+	uint8_t nk[3 * STORE_ID + 2]; /* schemas 6 and 7 */
 	size_t off = 0;
 	MDB_val k, v;
 	int rc;

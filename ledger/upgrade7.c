@@ -10,8 +10,7 @@
 #include "err.h"
 #include "journal.h"
 #include "num.h"
-
-#define CHUNK 4096 /* rows copied out at a time */
+#include "rowcopy.h"
 
 /* Register entries' ids, in journal order. */
 struct ids {
@@ -66,65 +65,6 @@ int upgrade7_numbers(struct ltx *t, size_t *n)
 out:
 	free(s.id);
 	return rc;
-}
-
-/* Rows copied out of a walk (LMDB's cursor must not see its own
- * writes), at most CHUNK, of keys klen bytes long; last: the last key
- * copied, where the next chunk starts. */
-struct copy {
-	size_t klen, n;
-	uint8_t *buf;
-	size_t len, cap;
-	uint8_t last[2 * STORE_ID];
-};
-
-static int copy_one(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	struct copy *c = arg;
-	size_t need = sizeof(size_t) + k->mv_size + v->mv_size;
-
-	if (k->mv_size != c->klen)
-		return k->mv_size < c->klen ? 0 : VD_EINTERNAL;
-	if (c->n == CHUNK)
-		return 1;
-	if (c->cap - c->len < need) {
-		size_t nc = c->cap ? c->cap : 1 << 16;
-		void *q;
-		while (nc - c->len < need)
-			nc *= 2;
-		if ((q = realloc(c->buf, nc)) == NULL)
-			return VD_ENOMEM;
-		c->buf = q;
-		c->cap = nc;
-	}
-	memcpy(c->buf + c->len, &v->mv_size, sizeof(size_t));
-	memcpy(c->buf + c->len + sizeof(size_t), k->mv_data, k->mv_size);
-	memcpy(c->buf + c->len + sizeof(size_t) + k->mv_size, v->mv_data,
-	       v->mv_size);
-	c->len += need;
-	memcpy(c->last, k->mv_data, k->mv_size);
-	c->n++;
-	return 0;
-}
-
-/* The next chunk of old rows of db into c (c->n 0: none left). */
-static int chunk(struct ltx *t, enum store_db db, struct copy *c, int first)
-{
-	c->n = c->len = 0;
-	return ltx_walk(t, db, NULL, 0, first ? NULL : c->last,
-	                first ? 0 : c->klen, copy_one, c);
-}
-
-static int copy_next(const struct copy *c, size_t *off, const uint8_t **k,
-                     MDB_val *v)
-{
-	if (*off >= c->len)
-		return 0;
-	memcpy(&v->mv_size, c->buf + *off, sizeof(size_t));
-	*k = c->buf + *off + sizeof(size_t);
-	v->mv_data = c->buf + *off + sizeof(size_t) + c->klen;
-	*off += sizeof(size_t) + c->klen + v->mv_size;
-	return 1;
 }
 
 static int number(struct ltx *t, const char *id, uint32_t *no)
@@ -208,17 +148,17 @@ static int record_one(struct ltx *t, const uint8_t *k, const MDB_val *v,
 
 static int records(struct ltx *t, size_t *n)
 {
-	struct copy c = {2 * STORE_ID, 0, NULL, 0, 0, {0}};
+	struct rowcopy c = {2 * STORE_ID, 0, NULL, 0, 0, {0}};
 	uint8_t *val = NULL;
 	size_t vcap = 0;
 	int rc, first = 1;
 
-	while ((rc = chunk(t, DB_RECORDS, &c, first)) == 0 && c.n > 0) {
+	while ((rc = rowcopy_chunk(t, DB_RECORDS, &c, first)) == 0 && c.n > 0) {
 		size_t off = 0;
 		const uint8_t *k;
 		MDB_val v;
 		first = 0;
-		while (rc == 0 && copy_next(&c, &off, &k, &v)) {
+		while (rc == 0 && rowcopy_next(&c, &off, &k, &v)) {
 			rc = record_one(t, k, &v, &val, &vcap);
 			(*n)++;
 		}
@@ -234,15 +174,16 @@ static int records(struct ltx *t, size_t *n)
  * (org's number, period, seq) -> the record's key. */
 static int org_index(struct ltx *t)
 {
-	struct copy c = {STORE_ID + 2 + 8, 0, NULL, 0, 0, {0}};
+	struct rowcopy c = {STORE_ID + 2 + 8, 0, NULL, 0, 0, {0}};
 	int rc, first = 1;
 
-	while ((rc = chunk(t, DB_RECS_BY_ORG, &c, first)) == 0 && c.n > 0) {
+	while ((rc = rowcopy_chunk(t, DB_RECS_BY_ORG, &c, first)) == 0 &&
+	       c.n > 0) {
 		size_t off = 0;
 		const uint8_t *k;
 		MDB_val v;
 		first = 0;
-		while (rc == 0 && copy_next(&c, &off, &k, &v)) {
+		while (rc == 0 && rowcopy_next(&c, &off, &k, &v)) {
 			char org[STORE_ID + 1], prov[STORE_ID + 1];
 			const char *p = v.mv_data;
 			size_t pl = strnlen(p, v.mv_size);

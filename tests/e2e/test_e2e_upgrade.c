@@ -36,20 +36,22 @@ static const char *const who5[] = {
  * state (void *) */
 static struct fixture
     v3 = {VD_SOURCE_DIR "/tests/data/store-v3", 3,
-          "schema 3 to 7: 5 records, 14 accrual rows, 8 vouchers, 7 "
+          "schema 3 to 8: 5 records, 14 accrual rows, 8 vouchers, 7 "
           "principals, 3 pool periods",
           who4},
     v4 = {VD_SOURCE_DIR "/tests/data/store-v4", 4,
-          "schema 4 to 7: 5 records, 9 accrual rows, 6 vouchers, 7 "
+          "schema 4 to 8: 5 records, 9 accrual rows, 6 vouchers, 7 "
           "principals",
           who4},
     v5 = {VD_SOURCE_DIR "/tests/data/store-v5", 5,
-          "schema 5 to 7: 17 records, 13 accrual rows, 12 vouchers", who5},
+          "schema 5 to 8: 17 records, 13 accrual rows, 12 vouchers", who5},
     v6 = {VD_SOURCE_DIR "/tests/data/store-v6", 6,
-          "schema 6 to 7: 20 records, 14 principals numbered", who5},
-    /* the same rows as store-v6, written by schema 7's code; what the
-     * upgrade to 8 says after its counts is not yet known */
-    v7 = {VD_SOURCE_DIR "/tests/data/store-v7", 7, "schema 7 to 8", who5};
+          "schema 6 to 8: 20 records, 14 principals numbered, 69 keys "
+          "rewritten",
+          who5},
+    /* the same rows as store-v6, written by schema 7's code */
+    v7 = {VD_SOURCE_DIR "/tests/data/store-v7", 7,
+          "schema 7 to 8: 69 keys rewritten", who5};
 
 static struct daemon D;
 static char out[1 << 20];
@@ -131,7 +133,7 @@ static void test_upgrade_then_check(void **state)
 	/* once is enough */
 	assert_int_equal(sh("%s upgrade --data %s 2>&1", VOUCHD_BIN, D.data),
 	                 0);
-	if (strstr(out, "already schema 7") == NULL)
+	if (strstr(out, "already schema 8") == NULL)
 		fail_msg("second upgrade said: %s", out);
 	assert_int_equal(sh("%s check --data %s", VOUCHD_BIN, D.data), 0);
 }
@@ -344,6 +346,32 @@ static void v6_rows(const struct fixture *f)
 	    strstr(out, "13 verified: 1 USAGE, 11 BATCH covering 20 records, "
 	                "1 VOID; 0 entries not verifiable") == NULL)
 		fail_msg("audit after a record of the upgraded store: %s", out);
+	/* the money rows upgrade8.h re-keyed are found by their new keys:
+	 * dc's payment ref p-1 again with another amount conflicts (a row
+	 * not found would be paid again), and the bureau's void of ce-2
+	 * takes back lab's redemption r-3 against it (ce's 20,000 yuan
+	 * redeemed go back: the walk of ce's redemptions and the record's
+	 * redeemed sums) */
+	if (sh("env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s pay "
+	       "--provider dc --amount 1 --ref p-1 2>&1",
+	       D.dir, D.sock, VOUCHCTL_BIN) == 0 ||
+	    strstr(out, "CONFLICT") == NULL)
+		fail_msg("p-1 replayed with another amount: %s", out);
+	if (sh("env -i PATH=/usr/bin:/bin HOME=%s VOUCHD_ADDR=unix:%s %s void "
+	       "ce-2 --provider ce --reason after-upgrade 2>&1",
+	       D.dir, D.sock, VOUCHCTL_BIN) != 0)
+		fail_msg("void of ce-2: %s", out);
+	{
+		json_t *r = ctl_json("receivables");
+		json_t *ce = json_array_get(json_object_get(r, "rows"), 0);
+		if (ce == NULL ||
+		    strcmp(json_string_value(json_object_get(ce, "provider")),
+		           "ce") != 0 ||
+		    json_integer_value(json_object_get(ce, "redeemed")) != 0)
+			fail_msg("ce's redeemed after the void is not 0");
+		json_decref(r);
+	}
+	assert_int_equal(sh("%s check --data %s 2>&1", VOUCHD_BIN, D.data), 0);
 }
 
 static void test_balances_unchanged(void **state)

@@ -21,7 +21,7 @@
 
 struct fx5_rows {
 	struct {
-		uint8_t k[BOOK_ACC_KEY];
+		uint8_t k[3 * STORE_ID + 2];
 		size_t klen;
 		uint8_t v[2048];
 		size_t vlen;
@@ -44,6 +44,66 @@ static inline int fx5_save(void *arg, const MDB_val *k, const MDB_val *v)
 	return 0;
 }
 
+/* Schema 8's keys back to schema 7's (ledger/upgrade8.h the other way):
+ * fields P (a principal's number -> its id padded), S (an id and its
+ * NUL -> padded), 2 and 8 (copied). */
+static inline int fx7_key(struct ltx *t, const char *f, const uint8_t *k,
+                          size_t klen, uint8_t *ok, size_t *on)
+{
+	const uint8_t *p = k, *end = k + klen;
+	char id[STORE_ID + 1];
+	int rc;
+
+	*on = 0;
+	for (; *f; f++) {
+		if (*f == 'P' || *f == 'S') {
+			if ((rc = *f == 'P'
+			              ? pno_take(t, &p, end, id)
+			              : store_key_take_str(&p, end, id)) < 0)
+				return rc;
+			*on = store_key_id(ok, *on, id);
+		} else {
+			size_t l = *f == '2' ? 2 : 8;
+			if ((size_t)(end - p) < l)
+				return VD_EINTERNAL;
+			memcpy(ok + *on, p, l);
+			*on += l;
+			p += l;
+		}
+	}
+	return p == end ? 0 : VD_EINTERNAL;
+}
+
+static inline int fx_as_schema7(struct ltx *t, struct fx5_rows *s)
+{
+	static const struct {
+		enum store_db db;
+		const char *f;
+	} tb[] = {{DB_ACCRUAL, "PSS2"},   {DB_VOUCHERS, "S"},
+	          {DB_VOUCHERS_BY, "PS"}, {DB_EXPIRY, "8S"},
+	          {DB_REDEMPTIONS, "PS"}, {DB_REC_REDEEMED, "PSS"},
+	          {DB_RECEIVABLES, "P"},  {DB_PAYMENTS, "PS"},
+	          {DB_BATCHES, "P8"}};
+	size_t i, j, on;
+	int rc = 0;
+
+	for (j = 0; rc == 0 && j < sizeof(tb) / sizeof(tb[0]); j++) {
+		s->n = 0;
+		rc = ltx_walk(t, tb[j].db, NULL, 0, NULL, 0, fx5_save, s);
+		for (i = 0; rc == 0 && i < s->n; i++) {
+			uint8_t ok[3 * STORE_ID + 2];
+			if ((rc = fx7_key(t, tb[j].f, s->r[i].k, s->r[i].klen,
+			                  ok, &on)) == 0 &&
+			    (rc = ltx_del(t, tb[j].db, s->r[i].k,
+			                  s->r[i].klen)) == 0)
+				rc = ltx_put(t, tb[j].db, ok, on, s->r[i].v,
+				             s->r[i].vlen);
+		}
+	}
+	s->n = 0;
+	return rc;
+}
+
 static inline int fx_as_schema5(struct ltx *t)
 {
 	struct fx5_rows *s = calloc(1, sizeof(*s));
@@ -52,6 +112,11 @@ static inline int fx_as_schema5(struct ltx *t)
 
 	if (s == NULL)
 		return VD_ENOMEM;
+	/* schema 8's keys first: the steps below read schema 7's */
+	if ((rc = fx_as_schema7(t, s)) < 0) {
+		free(s);
+		return rc;
+	}
 	/* accrual: (ben, prog, proj, period) -> (ben, prog, period) */
 	rc = ltx_walk(t, DB_ACCRUAL, NULL, 0, NULL, 0, fx5_save, s);
 	for (i = 0; rc == 0 && i < s->n; i++) {

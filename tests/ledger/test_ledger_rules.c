@@ -299,8 +299,9 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	/* the rows and the schema as schema 3 left them */
 	assert_int_equal(ltx_begin(ledger_store(f.l), NULL, 0, &t), 0);
 	assert_int_equal(fx_as_schema5(&t), 0);
-	book_acc_prefix(k, "s", "annual30");
-	store_key_u16(k, 2 * STORE_ID, 2026);
+	/* schema 5's key: (beneficiary, program, period) padded */
+	store_key_u16(k, store_key_id(k, store_key_id(k, 0, "s"), "annual30"),
+	              2026);
 	assert_int_equal(ltx_get(&t, DB_ACCRUAL, k, sizeof(k), &v), 0);
 	memcpy(&row, v.mv_data, sizeof(row));
 	assert_true(row.earned == 30000);
@@ -329,7 +330,7 @@ static void test_upgrade_recomputes_annual_rows(void **state)
 	ledger_close(f.l);
 	f.l = NULL;
 	assert_int_equal(ledger_upgrade(f.dir, f.now, msg, sizeof(msg)), 0);
-	assert_non_null(strstr(msg, "schema 3 to 7: 1 records, 1 accrual rows, "
+	assert_non_null(strstr(msg, "schema 3 to 8: 1 records, 1 accrual rows, "
 	                            "0 vouchers, 2 principals"));
 	assert_non_null(strstr(msg, "1 annual accrual rows recomputed"));
 	assert_int_equal(ledger_open(f.dir, 0, 0, &f.l, msg, sizeof(msg)), 0);

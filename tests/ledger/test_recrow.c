@@ -255,12 +255,12 @@ static void tamper_lines(struct fx *f, const uint8_t *bk)
 	MDB_val v;
 
 	assert_int_equal(ltx_begin(ledger_store(f->l), NULL, 0, &t), 0);
-	assert_int_equal(ltx_get(&t, DB_BATCHES, bk, STORE_ID + 8, &v), 0);
+	assert_int_equal(ltx_get(&t, DB_BATCHES, bk, BOOK_BATCH_KEY, &v), 0);
 	assert_true(v.mv_size <= sizeof(copy));
 	memcpy(copy, v.mv_data, v.mv_size);
 	copy[v.mv_size - 2] ^= 0x01;
 	assert_int_equal(
-	    ltx_put(&t, DB_BATCHES, bk, STORE_ID + 8, copy, v.mv_size), 0);
+	    ltx_put(&t, DB_BATCHES, bk, BOOK_BATCH_KEY, copy, v.mv_size), 0);
 	assert_int_equal(ltx_commit(&t), 0);
 }
 
@@ -352,8 +352,13 @@ static void test_check_holds_rows_to_entries(void **state)
 			row_put(&f, "dc", "b2", &r);
 			break;
 		case LINES: {
-			uint8_t bk[STORE_ID + 8];
-			store_key_u64(bk, store_key_id(bk, 0, "dc"), r.batch);
+			uint8_t bk[BOOK_BATCH_KEY];
+			struct ltx t;
+			assert_int_equal(
+			    ltx_begin(ledger_store(f.l), NULL, 1, &t), 0);
+			assert_int_equal(book_batch_key(&t, bk, "dc", r.batch),
+			                 0);
+			ltx_abort(&t);
 			tamper_lines(&f, bk);
 			break;
 		}
