@@ -1,5 +1,6 @@
 #!/bin/sh
-# How tests/data/store-v6 was made: a store of schema 6 written by the
+# How tests/data/store-v6 (and, by 37b9ad8, store-v7: its README) was
+# made: a store of schema 6 written by the
 # vouchd of commit a8b65ee (the last of schema 6) through vouchctl, with
 # every kind of row that schema has: what store-v5 has (immediate grants
 # on both sides, cash entitlements, grant applications, an annual
