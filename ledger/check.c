@@ -524,12 +524,10 @@ static int cmp_voucher(void *arg, const MDB_val *k, const MDB_val *v)
 	struct voucher_row r;
 	int64_t got[8];
 	struct figures_slot *s;
-	const uint8_t *kp = k->mv_data;
 	int i, rc;
 
 	/* the voucher's id at its own length (schema 8) */
-	if (store_key_take_str(&kp, kp + k->mv_size, id) < 0 ||
-	    kp != (const uint8_t *)k->mv_data + k->mv_size)
+	if (store_key_tail_str(k, 0, id) < 0)
 		return VD_EINTERNAL;
 	if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 		return rc;

@@ -292,12 +292,10 @@ static int vlist_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct vlist *l = arg;
 	struct voucher_row r;
-	const uint8_t *p = (const uint8_t *)k->mv_data + 4;
 	char id[STORE_ID + 1];
 
 	/* (the beneficiary's number, id) */
-	if (v->mv_size != sizeof(r) || k->mv_size < 4 ||
-	    store_key_take_str(&p, p + k->mv_size - 4, id) < 0)
+	if (v->mv_size != sizeof(r) || store_key_tail_str(k, 4, id) < 0)
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
 	if (r.period != l->period || strcmp(r.program, l->prog) != 0 ||

@@ -319,12 +319,10 @@ static int red_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct reds *r = arg;
 	struct redemption_row row;
-	const uint8_t *p = (const uint8_t *)k->mv_data + 4;
 	char ref[STORE_ID + 1];
 
 	/* (the provider's number, ref) */
-	if (v->mv_size != sizeof(row) || k->mv_size < 4 ||
-	    store_key_take_str(&p, p + k->mv_size - 4, ref) < 0)
+	if (v->mv_size != sizeof(row) || store_key_tail_str(k, 4, ref) < 0)
 		return VD_EINTERNAL;
 	memcpy(&row, v->mv_data, sizeof(row));
 	if (strcmp(row.record, r->record) != 0)

@@ -3,7 +3,8 @@
  * for the first, the bureau of `vouchd init`; 2 for the next, ...), so
  * that the journal alone gives the table (ledger_check compares it,
  * check_principals.c). Record keys and the org index name principals by
- * number (recrow.h): 4 bytes instead of 64.
+ * number (recrow.h): 4 bytes instead of 64; from schema 8 so do the
+ * keys of the money tables (upgrade8.h lists them).
  *
  * DB_PNOS holds both directions: 'i' + id (its own length) -> number,
  * and 'n' + number (u32 BE) -> id; DB_META "pno" the last number given

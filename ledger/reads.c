@@ -138,8 +138,7 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if (w->by_ben) {
 		/* (beneficiary's number, id) -> the row: one range, no
 		 * lookups */
-		const uint8_t *p = (const uint8_t *)k->mv_data + 4;
-		if (k->mv_size < 4 || v->mv_size != sizeof(r))
+		if (v->mv_size != sizeof(r))
 			return VD_EINTERNAL;
 		memcpy(&r, v->mv_data, sizeof(r));
 		/* every voucher's, listed or not: book_clawback_get's sum,
@@ -149,13 +148,12 @@ static int voucher_one(void *arg, const MDB_val *k, const MDB_val *v)
 			return rc;
 		if (w->done || (w->period && r.period != w->period))
 			return 0;
-		if (store_key_take_str(&p, p + k->mv_size - 4, id) < 0)
+		if (store_key_tail_str(k, 4, id) < 0)
 			return VD_EINTERNAL;
 	} else {
 		/* every voucher, in id order: id -> beneficiary -> row */
 		struct book b = {w->t, NULL, 0};
-		const uint8_t *p = k->mv_data;
-		if (store_key_take_str(&p, p + k->mv_size, id) < 0)
+		if (store_key_tail_str(k, 0, id) < 0)
 			return VD_EINTERNAL;
 		if ((rc = book_voucher_at(&b, id, v, &r)) < 0)
 			return rc;
@@ -273,55 +271,88 @@ int ledger_accruals(struct ledger *l, struct ledger_reader *rd, const char *ben,
 	return rc;
 }
 
+/* Receivable rows are keyed by the provider's number (schema 8): the
+ * bureau's listing reads them all (one per provider that was ever
+ * redeemed at, a few), names each and sorts them by provider id, the
+ * order before schema 8. */
 struct cwalk {
 	struct ltx *t;
-	ledger_receivable_fn fn;
-	void *arg;
+	struct ledger_receivable *v;
+	size_t n, cap;
 };
 
-/* The provider numbered no's row, if it has one (keyed by the number,
- * schema 8). */
-static int receivable_one(void *arg, const char *id, uint32_t no)
+static int receivable_row(struct ltx *t, uint32_t no, const MDB_val *v,
+                          struct ledger_receivable *r)
 {
-	struct cwalk *w = arg;
-	struct ledger_receivable r;
 	int64_t row[2];
-	uint8_t k[4];
-	MDB_val v;
 	int rc;
 
-	store_key_u32(k, 0, no);
-	if ((rc = ltx_get(w->t, DB_RECEIVABLES, k, sizeof(k), &v)) < 0)
-		return rc == VD_ENOENT ? 0 : rc;
-	if (v.mv_size != sizeof(row))
+	if (v->mv_size != sizeof(row))
 		return VD_EINTERNAL;
-	memcpy(row, v.mv_data, sizeof(row));
-	memset(&r, 0, sizeof(r));
-	snprintf(r.provider, sizeof(r.provider), "%s", id);
-	r.redeemed = row[0];
-	r.paid = row[1];
-	r.owed = row[0] - row[1];
-	return w->fn(w->arg, &r);
+	memcpy(row, v->mv_data, sizeof(row));
+	memset(r, 0, sizeof(*r));
+	/* every row's provider is a principal */
+	if ((rc = pno_id(t, no, r->provider)) < 0)
+		return rc == VD_ENOENT ? VD_EINTERNAL : rc;
+	r->redeemed = row[0];
+	r->paid = row[1];
+	r->owed = row[0] - row[1];
+	return 0;
+}
+
+static int receivable_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	struct cwalk *w = arg;
+
+	if (k->mv_size != 4)
+		return VD_EINTERNAL;
+	if (w->n == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 16;
+		void *q = realloc(w->v, nc * sizeof(*w->v));
+		if (q == NULL)
+			return VD_ENOMEM;
+		w->v = q;
+		w->cap = nc;
+	}
+	return receivable_row(w->t, store_get_u32(k->mv_data), v,
+	                      &w->v[w->n++]);
+}
+
+static int by_provider(const void *a, const void *b)
+{
+	return strcmp(((const struct ledger_receivable *)a)->provider,
+	              ((const struct ledger_receivable *)b)->provider);
 }
 
 int ledger_receivables(struct ledger *l, const char *provider,
                        ledger_receivable_fn fn, void *arg)
 {
 	struct ltx t;
-	struct cwalk w = {&t, fn, arg};
-	uint32_t no;
+	struct cwalk w = {&t, NULL, 0, 0};
+	struct ledger_receivable r;
+	uint8_t k[4];
+	size_t i, n = 0;
+	MDB_val v;
 	int rc;
 
 	if ((rc = ltx_begin(ledger_store(l), NULL, 1, &t)) < 0)
 		return rc;
-	/* everyone's in provider id order */
-	if (provider == NULL)
-		rc = pno_walk(&t, receivable_one, &w);
-	else if ((rc = pno_get(&t, provider, &no)) == 0)
-		rc = receivable_one(&w, provider, no);
-	else if (rc == VD_ENOENT)
-		rc = 0;
+	if (provider != NULL) {
+		/* one provider: no number, or no row, is no row */
+		if ((rc = pno_key(&t, k, &n, provider)) == 0 &&
+		    (rc = ltx_get(&t, DB_RECEIVABLES, k, n, &v)) == 0 &&
+		    (rc = receivable_row(&t, store_get_u32(k), &v, &r)) == 0)
+			rc = fn(arg, &r);
+		ltx_abort(&t);
+		return rc == VD_ENOENT || rc > 0 ? 0 : rc;
+	}
+	rc = ltx_walk(&t, DB_RECEIVABLES, NULL, 0, NULL, 0, receivable_one, &w);
 	ltx_abort(&t);
+	if (rc == 0 && w.n > 1)
+		qsort(w.v, w.n, sizeof(*w.v), by_provider);
+	for (i = 0; rc == 0 && i < w.n; i++)
+		rc = fn(arg, &w.v[i]);
+	free(w.v);
 	return rc < 0 ? rc : 0;
 }
 

@@ -143,7 +143,7 @@ int ledger_records(struct ledger *l, struct ledger_reader *rd, const char *org,
                    size_t nextlen, const char **why);
 
 /* What the bureau owes each provider that redeemed something (provider
- * given: that one only), in provider order. */
+ * given: that one only), in provider id order. */
 int ledger_receivables(struct ledger *l, const char *provider,
                        ledger_receivable_fn fn, void *arg);
 

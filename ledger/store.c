@@ -531,6 +531,17 @@ int store_key_take_str(const uint8_t **p, const uint8_t *end,
 	return 0;
 }
 
+int store_key_tail_str(const MDB_val *k, size_t off, char out[STORE_ID + 1])
+{
+	const uint8_t *p = (const uint8_t *)k->mv_data + off,
+	              *end = (const uint8_t *)k->mv_data + k->mv_size;
+
+	if (k->mv_size < off || store_key_take_str(&p, end, out) < 0 ||
+	    p != end)
+		return VD_EINTERNAL;
+	return 0;
+}
+
 int store_key_take_u16(const uint8_t **p, const uint8_t *end, uint16_t *v)
 {
 	if (end - *p < 2)

@@ -233,6 +233,9 @@ size_t store_key_str(uint8_t *buf, size_t n, const char *id);
  * ends first (a string: no NUL within STORE_KSTR bytes). */
 int store_key_take_str(const uint8_t **p, const uint8_t *end,
                        char out[STORE_ID + 1]);
+/* The key's last field, a string at offset off: VD_EINTERNAL unless the
+ * key holds exactly that from off (a damaged key ends early or late). */
+int store_key_tail_str(const MDB_val *k, size_t off, char out[STORE_ID + 1]);
 int store_key_take_u16(const uint8_t **p, const uint8_t *end, uint16_t *v);
 int store_key_take_u32(const uint8_t **p, const uint8_t *end, uint32_t *v);
 int store_key_take_u64(const uint8_t **p, const uint8_t *end, uint64_t *v);

@@ -29,8 +29,8 @@ static size_t old_len(const char *f)
 	return n;
 }
 
-/* Old key k in the new layout into nk (ROWCOPY_KEY bytes: never longer
- * than the old), its length in *nn. */
+/* Old key k in the new layout into nk (ROWCOPY_KEY bytes), its length in
+ * *nn: shorter than the old, or VD_EINTERNAL (below). */
 static int convert(struct ltx *t, const char *f, const uint8_t *k, uint8_t *nk,
                    size_t *nn)
 {
@@ -80,8 +80,18 @@ static int table(struct ltx *t, enum store_db db, const char *fields, size_t *n)
 		MDB_val v;
 		first = 0;
 		while (rc == 0 && rowcopy_next(&c, &off, &k, &v)) {
+			/* a new key must be shorter than the old one
+			 * (rowcopy.h passes over the shorter ones) and
+			 * sort before it: true of every id below 63 bytes
+			 * (a number's 4 bytes replace 64; an id and its
+			 * NUL sort before the same id padded). Voucher ids
+			 * are 13 to 21 bytes; a key where it is not true
+			 * (a 63- or 64-byte voucher id) is refused, not
+			 * rewritten again and again */
 			if ((rc = convert(t, fields, k, nk, &nn)) == 0 &&
-			    (rc = ltx_del(t, db, k, c.klen)) == 0)
+			    nn >= c.klen)
+				rc = VD_EINTERNAL;
+			if (rc == 0 && (rc = ltx_del(t, db, k, c.klen)) == 0)
 				rc = ltx_put(t, db, nk, nn, v.mv_data,
 				             v.mv_size);
 			(*n)++;

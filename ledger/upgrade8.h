@@ -24,7 +24,8 @@
  *
  * Returns 0 and the number of keys rewritten in *n, or a negative code
  * (the caller aborts the transaction); VD_EINTERNAL for a key naming a
- * principal that has no number. */
+ * principal that has no number, or a voucher id of 63 or 64 bytes (its
+ * new key would not sort before its old one: vouchd never made one). */
 #ifndef VD_UPGRADE8_H
 #define VD_UPGRADE8_H
 
