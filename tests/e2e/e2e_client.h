@@ -381,6 +381,17 @@ static inline void expect_prefix(const char *got, const char *want)
 		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
 }
 
+/* c opened on sock and authenticated as id with k (server_pub as
+ * client_auth's: NULL, or where the daemon's key is put), or the test
+ * fails. */
+static inline void client_open_as(struct client *c, const char *sock,
+                                  const char *id, const struct sig_key *k,
+                                  uint8_t server_pub[32])
+{
+	assert_int_equal(client_open(c, sock), 0);
+	expect_prefix(client_auth(c, id, k, server_pub), "OK id=");
+}
+
 static inline const char *key_hex(struct sig_key *k, char hex[65])
 {
 	uint8_t pub[32];

@@ -39,12 +39,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void auth_as(struct client *c, const char *id, struct sig_key *k)
-{
-	assert_int_equal(client_open(c, D.sock), 0);
-	expect_prefix(client_auth(c, id, k, NULL), "OK id=");
-}
-
 static void usage(struct client *c, const char *id, const char *want)
 {
 	char line[RECORD_LINE_MAX];
@@ -66,7 +60,7 @@ static void test_controls(void **state)
 	int i;
 
 	(void)state;
-	auth_as(&b, "bureau", k_bureau);
+	client_open_as(&b, D.sock, "bureau", k_bureau, NULL);
 	expect_prefix(client_req(&b,
 	                         "REGISTER id=dc role=provider key=%s "
 	                         "local=1 region=xinjiang.xinxing",
@@ -77,7 +71,7 @@ static void test_controls(void **state)
 	                         "region=xinjiang.xinxing",
 	                         key_hex(k_s, hex)),
 	              "OK id=s status=registered");
-	auth_as(&p, "dc", k_dc);
+	client_open_as(&p, D.sock, "dc", k_dc, NULL);
 	usage(&p, "r1", "OK id=r1 status=accepted");
 
 	/* SUSPEND: the status, seq= when it changed; idempotent */

@@ -22,12 +22,6 @@ static struct daemon D;
 static struct sig_key *k_dc, *k_school, *k_bureau;
 static uint8_t server_pub[32];
 
-static void auth_as(struct client *c, const char *id, struct sig_key *k)
-{
-	assert_int_equal(client_open(c, D.sock), 0);
-	expect_prefix(client_auth(c, id, k, server_pub), "OK id=");
-}
-
 static int setup(void **state)
 {
 	struct client c;
@@ -79,7 +73,7 @@ static void test_roles_and_malformed(void **state)
 	expect_prefix(client_req(&c, "AUTH id=school sig=%0128d", 0),
 	              "ERR BADREQ send HELLO first");
 	client_close(&c);
-	auth_as(&c, "school", k_school);
+	client_open_as(&c, D.sock, "school", k_school, server_pub);
 	expect_prefix(client_req(&c, "REGISTER id=x role=org key=%064d", 0),
 	              "ERR DENIED");
 	expect_prefix(client_req(&c, "SETTLE program=yuxi-compute period=2026"),
@@ -106,7 +100,7 @@ static void test_refused_batch_headers(void **state)
 	struct client c;
 
 	(void)state;
-	auth_as(&c, "dc", k_dc);
+	client_open_as(&c, D.sock, "dc", k_dc, server_pub);
 	expect_prefix(client_req(&c, "BATCH provider=school n=2 sig=%0128d", 0),
 	              "ERR DENIED batches only in your own name");
 	assert_int_equal(client_send(&c, lines, sizeof(lines) - 1), 0);
@@ -126,7 +120,7 @@ static void test_refused_batch_headers(void **state)
 	assert_null(client_line(&c));
 	client_close(&c);
 	/* n past any number: over max_batch, as protocol.md says */
-	auth_as(&c, "dc", k_dc);
+	client_open_as(&c, D.sock, "dc", k_dc, server_pub);
 	expect_prefix(client_req(&c,
 	                         "BATCH provider=dc n=99999999999999999999 "
 	                         "sig=%0128d",
@@ -163,7 +157,7 @@ static void test_batch_line_two_crs_refused(void **state)
 	size_t n;
 
 	(void)state;
-	auth_as(&c, "dc", k_dc);
+	client_open_as(&c, D.sock, "dc", k_dc, server_pub);
 	assert_int_equal(usage_line_at(k_dc, "dc", "crcr", "school", e2e_at(3),
 	                               1000, line, sizeof(line)),
 	                 0);
@@ -199,7 +193,8 @@ static void test_every_role_denied_what_it_may_not_run(void **state)
 	for (w = 0; w <= 3; w++) {
 		unsigned role = w < 3 ? who[w].role : ROLE_NONE;
 		if (w < 3)
-			auth_as(&c, who[w].id, keys[w]);
+			client_open_as(&c, D.sock, who[w].id, keys[w],
+			               server_pub);
 		else
 			assert_int_equal(client_open(&c, D.sock), 0);
 		for (i = 0; i < CMD_COUNT; i++) {
@@ -317,7 +312,7 @@ static void test_half_close_answers_everything(void **state)
 	int i, n;
 
 	(void)state;
-	auth_as(&c, "dc", k_dc);
+	client_open_as(&c, D.sock, "dc", k_dc, server_pub);
 	for (i = 0; i < 3; i++) {
 		memset(&r, 0, sizeof(r));
 		snprintf(r.provider, sizeof(r.provider), "dc");
@@ -356,7 +351,7 @@ static void test_slow_reader_bounded(void **state)
 	(void)state;
 	for (i = 0; i < 1000; i++)
 		memcpy(req + 9 * i, "PROGRAMS\n", 9);
-	auth_as(&c, "school", k_school);
+	client_open_as(&c, D.sock, "school", k_school, server_pub);
 	before = rss_kib(D.pid);
 	/* ask and ask, never read: each reply is about 3.5 KB */
 	fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
@@ -379,7 +374,7 @@ static void test_slow_reader_bounded(void **state)
 	assert_true(sent < (64u << 20));
 	assert_true(after - before < 32 * 1024);
 	/* and it still serves everyone else */
-	auth_as(&other, "school", k_school);
+	client_open_as(&other, D.sock, "school", k_school, server_pub);
 	expect_prefix(client_req(&other, "PING"), "OK");
 	client_close(&other);
 	client_close(&c);

@@ -17,12 +17,6 @@
 static struct daemon D;
 static struct sig_key *k_dc, *k_school, *k_bureau;
 
-static void auth_as(struct client *c, const char *id, struct sig_key *k)
-{
-	assert_int_equal(client_open(c, D.sock), 0);
-	expect_prefix(client_auth(c, id, k, NULL), "OK id=");
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -96,7 +90,7 @@ static void test_register(void **state)
 	char hex[65];
 
 	(void)state;
-	auth_as(&c, "bureau", k_bureau);
+	client_open_as(&c, D.sock, "bureau", k_bureau, NULL);
 	expect_prefix(client_req(&c,
 	                         "REGISTER id=dc role=provider key=%s "
 	                         "local=1 region=xinjiang.xinxing",
@@ -125,7 +119,7 @@ static void test_balance_sees_each_pipelined_write(void **state)
 	int i;
 
 	(void)state;
-	auth_as(&c, "dc", k_dc);
+	client_open_as(&c, D.sock, "dc", k_dc, NULL);
 	for (i = 0; i < PAIRS; i++) {
 		snprintf(id, sizeof(id), "p%d", i);
 		fill(&r, id, 10000);
@@ -187,8 +181,8 @@ static void test_balance_across_map_growth(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/data.mdb", D.data);
-	auth_as(&p, "dc", k_dc);
-	auth_as(&b, "bureau", k_bureau);
+	client_open_as(&p, D.sock, "dc", k_dc, NULL);
+	client_open_as(&b, D.sock, "bureau", k_bureau, NULL);
 	setsockopt(p.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(b.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	for (f = 0; f < MAXF && sb.st_size <= (64 << 20); f++) {

@@ -67,12 +67,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void auth_as(struct client *c, const char *id, struct sig_key *k)
-{
-	assert_int_equal(client_open(c, D.sock), 0);
-	expect_prefix(client_auth(c, id, k, server_pub), "OK id=");
-}
-
 static void expect_in(const char *got, const char *want)
 {
 	if (strstr(got, want) == NULL)
@@ -119,7 +113,7 @@ static void test_reload_judged_against_the_store(void **state)
 	int y = e2e_year();
 
 	(void)state;
-	auth_as(&b, "bureau", k_bureau);
+	client_open_as(&b, D.sock, "bureau", k_bureau, server_pub);
 	expect_prefix(client_req(&b,
 	                         "REGISTER id=dc role=provider key=%s "
 	                         "local=1 region=xinjiang.xinxing",
@@ -135,7 +129,7 @@ static void test_reload_judged_against_the_store(void **state)
 	                         "kind=enterprise region=shanxi.datong",
 	                         key_hex(k_corp, hex)),
 	              "OK id=dt status=registered");
-	auth_as(&p, "dc", k_dc);
+	client_open_as(&p, D.sock, "dc", k_dc, server_pub);
 	/* two 300,000-yuan bills: 3% each, 9,000 yuan twice */
 	report(&p, "bill-1", "corp", 30000000);
 	report(&p, "bill-2", "corp", 30000000);
