@@ -50,7 +50,11 @@ int book_acc_key_parse(struct ltx *t, const void *key, size_t klen, char *prog,
 	uint16_t u;
 	int rc;
 
-	if ((rc = pno_take(t, &p, end, ben)) < 0 ||
+	uint32_t no;
+
+	/* ben NULL: the caller knows whose rows it walks (no lookup) */
+	if ((rc = ben ? pno_take(t, &p, end, ben)
+	              : store_key_take_u32(&p, end, &no)) < 0 ||
 	    (rc = store_key_take_str(&p, end, prog)) < 0 ||
 	    (rc = store_key_take_str(&p, end, proj ? proj : pj)) < 0 ||
 	    (rc = store_key_take_u16(&p, end, &u)) < 0)

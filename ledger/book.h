@@ -187,6 +187,8 @@ const char *book_row_project(const struct policy_program *g,
  * and the prefix of a beneficiary's rows (of one program, or of all when
  * prog is NULL: in project then period order) into k (BOOK_ACC_KEY
  * bytes), its length in *n; VD_ENOENT if ben is no principal.
+ * book_acc_key_parse with ben NULL leaves the beneficiary's number
+ * unread (a walk of one beneficiary's range knows it).
  * book_acc_walk: every row, beneficiaries in id order (pno_walk), fn as
  * ltx_walk's; its 1 ends the whole walk. */
 #define BOOK_ACC_KEY (4 + 2 * STORE_KSTR + 2)

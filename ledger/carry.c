@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "err.h"
+#include "num.h"
+#include "period.h"
 
 struct held {
 	char type[16];
@@ -24,26 +26,15 @@ static int take(void *arg, uint64_t seq, const char *bytes, size_t len,
                 const uint8_t hash[CHAIN_HASH_LEN])
 {
 	struct taken *t = arg;
-	const char *ty = NULL, *p;
+	const char *ty = NULL;
 	size_t tl;
 
 	(void)seq;
 	(void)hash;
-	/* "seq=S time=T type=X[ fields]" */
-	for (p = bytes; p + 6 <= bytes + len; p++)
-		if (memcmp(p, " type=", 6) == 0) {
-			ty = p + 6;
-			break;
-		}
-	if (ty == NULL)
-		return VD_EINTERNAL;
-	/* the type ends at the next space or at the entry's end: the
-	 * bytes are LMDB's, with no NUL after them */
-	{
-		const char *sp = memchr(ty, ' ', (size_t)(bytes + len - ty));
-		tl = sp ? (size_t)(sp - ty) : (size_t)(bytes + len - ty);
-	}
-	if (tl == 0 || tl >= sizeof(t->e[0].type))
+	/* "seq=S time=T type=X[ fields]": the bytes are LMDB's, with no
+	 * NUL after them, which journal_span keeps within */
+	if (!journal_span(bytes, len, "type", &ty, &tl) || tl == 0 ||
+	    tl >= sizeof(t->e[0].type))
 		return VD_EINTERNAL;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 8;
@@ -71,6 +62,7 @@ static int carried(struct book *b, const struct held *h, char *out, size_t size)
 	struct acc_row row;
 	const char *e = h->fields;
 	size_t n = h->len;
+	const char *why;
 	int64_t period;
 	int rc, w;
 
@@ -87,7 +79,10 @@ static int carried(struct book *b, const struct held *h, char *out, size_t size)
 		snprintf(g.expires, sizeof(g.expires), "cash");
 	if (!journal_field(e, n, "project", g.project, sizeof(g.project)))
 		g.project[0] = '\0';
-	period = strtoll(g.period, NULL, 10);
+	/* our own grant entry: a period of another shape is a damaged one */
+	if (num_parse(g.period, strlen(g.period), PERIOD_MIN, PERIOD_MAX,
+	              &period, &why) < 0)
+		return VD_EINTERNAL;
 	/* the row's unfunded once the record is applied: each of its rows
 	 * is funded once per record */
 	if ((rc = book_acc_get(b, g.program, g.beneficiary, g.project,
@@ -187,18 +182,12 @@ int carry_parse(const char *s, size_t len, struct carry_grant *g)
 	p = field(p, end, g->pools, sizeof(g->pools), 0);
 	if (p == NULL || p >= end)
 		return -1;
-	{
-		/* expires, then the project (which may hold '/') */
-		const char *q = p;
-		while (q < end && *q != '/')
-			q++;
-		if (q == p || (size_t)(q - p) >= sizeof(g->expires))
-			return -1;
-		memcpy(g->expires, p, (size_t)(q - p));
-		g->expires[q - p] = '\0';
-		if (q < end && field(q + 1, end, g->project, sizeof(g->project),
-		                     1) == NULL)
-			return -1;
-	}
+	p = field(p, end, g->expires, sizeof(g->expires), 0);
+	/* then the project (which may hold '/'), if a '/' follows: the
+	 * rest, not empty */
+	if (p == NULL || (p == end && p[-1] == '/') ||
+	    (p < end &&
+	     field(p, end, g->project, sizeof(g->project), 1) == NULL))
+		return -1;
 	return 0;
 }

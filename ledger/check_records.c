@@ -14,9 +14,16 @@
 #include "kind.h"
 #include "period.h"
 
+/* The entry at a row's seq, in place (journal_entry: the check writes
+ * nothing, so LMDB's bytes stay put); no bytes when there is none. */
+struct entry {
+	size_t len;
+	const char *e;
+};
+
 struct walk {
 	struct ltx *t;
-	struct entry *x; /* the usage entry of the row at hand */
+	struct entry x; /* the usage entry of the row at hand */
 	uint64_t records, indexed;
 	char *msg;
 	size_t msglen;
@@ -32,26 +39,6 @@ static int found(struct walk *w, const char *what, const MDB_val *k)
 	snprintf(w->msg, w->msglen, "record %s of provider number %u: %s", id,
 	         no, what);
 	return w->bad = 1;
-}
-
-/* The entry at one seq, copied out (journal_read's bytes live during its
- * call only). */
-struct entry {
-	uint64_t seq;
-	size_t len;
-	char e[JOURNAL_ENTRY_MAX];
-};
-
-static int entry_copy(void *arg, uint64_t seq, const char *bytes, size_t len,
-                      const uint8_t hash[CHAIN_HASH_LEN])
-{
-	struct entry *x = arg;
-
-	(void)hash;
-	x->seq = seq;
-	x->len = len < sizeof(x->e) ? len : sizeof(x->e);
-	memcpy(x->e, bytes, x->len);
-	return 1;
 }
 
 /* Does entry field key hold exactly want ("" when want is absent from
@@ -80,31 +67,13 @@ static int same_i64(const struct entry *x, const char *key, int64_t want)
 	return same(x, key, b);
 }
 
-/* Token key= of a wire line (tokens separated by spaces; the first is
- * the command): its value, or NULL. */
-static const char *line_tok(const char *line, size_t len, const char *key,
-                            size_t *vlen)
-{
-	size_t kl = strlen(key), i = 0, j;
-
-	while (i < len) {
-		for (j = i; j < len && line[j] != ' '; j++)
-			;
-		if (j - i > kl && memcmp(line + i, key, kl) == 0 &&
-		    line[i + kl] == '=') {
-			*vlen = j - i - kl - 1;
-			return line + i + kl + 1;
-		}
-		i = j + 1;
-	}
-	return NULL;
-}
-
+/* Token key= of a wire line is want: after the command, its tokens are
+ * " key=value" as an entry's fields are (chain.h). */
 static int line_is(const char *line, size_t len, const char *key,
                    const char *want)
 {
 	size_t n;
-	const char *v = line_tok(line, len, key, &n);
+	const char *v = chain_field(line, len, key, &n);
 
 	return v != NULL && strlen(want) == n && memcmp(v, want, n) == 0;
 }
@@ -119,7 +88,7 @@ static const char *row_vs_entry(const struct recrow *r, const char *prov,
 {
 	char b[24];
 
-	if (x->seq != r->seq || !same(x, "type", "usage"))
+	if (!same(x, "type", "usage"))
 		return "its seq names no usage entry";
 	if (!same(x, "provider", prov) || !same(x, "id", id) ||
 	    !same(x, "org", org))
@@ -207,10 +176,11 @@ static int record_one(void *arg, const MDB_val *k, const MDB_val *v)
 		return found(w, "names an unnumbered principal", k);
 	if (rc < 0)
 		return rc;
-	if ((rc = journal_read(w->t, r.seq ? r.seq - 1 : 0, 1, entry_copy,
-	                       w->x)) < 0)
+	if ((rc = journal_entry(w->t, r.seq, &w->x.e, &w->x.len)) == VD_ENOENT)
+		w->x = (struct entry){0, ""};
+	else if (rc < 0)
 		return rc;
-	if ((why = row_vs_entry(&r, prov, id, org, w->x)) != NULL)
+	if ((why = row_vs_entry(&r, prov, id, org, &w->x)) != NULL)
 		return found(w, why, k);
 	if (r.flags & RECROW_BATCH && r.line_len > 0) {
 		why = batch_line(w->t, &r, prov, id, org, &rc);
@@ -253,11 +223,9 @@ static int index_one(void *arg, const MDB_val *k, const MDB_val *v)
 
 int crecords_compare(struct ltx *t, uint64_t *n, char *msg, size_t msglen)
 {
-	struct walk w = {t, malloc(sizeof(struct entry)), 0, 0, msg, msglen, 0};
+	struct walk w = {t, {0, ""}, 0, 0, msg, msglen, 0};
 	int rc;
 
-	if (w.x == NULL)
-		return VD_ENOMEM;
 	if ((rc = ltx_walk(t, DB_RECORDS, NULL, 0, NULL, 0, record_one, &w)) <
 	        0 ||
 	    w.bad ||
@@ -273,7 +241,6 @@ int crecords_compare(struct ltx *t, uint64_t *n, char *msg, size_t msglen)
 		rc = 1;
 	} else
 		*n = w.records;
-	free(w.x);
 	return rc;
 }
 

@@ -66,7 +66,6 @@ static int every_project(const struct plan *p, const struct policy_program *g)
 }
 
 struct walk {
-	struct ltx *t;
 	struct plan *p;
 	size_t member;
 	int32_t period;
@@ -76,12 +75,13 @@ struct walk {
 static int rows_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	struct walk *w = arg;
-	char prog[STORE_ID + 1], ben[STORE_ID + 1], proj[STORE_ID + 1];
+	char prog[STORE_ID + 1], proj[STORE_ID + 1];
 	struct unit *u;
 	int32_t period;
 	int rc;
 
-	if ((rc = book_acc_key_parse(w->t, k->mv_data, k->mv_size, prog, ben,
+	/* one beneficiary's range: its number is not looked up */
+	if ((rc = book_acc_key_parse(NULL, k->mv_data, k->mv_size, prog, NULL,
 	                             proj, &period)) < 0)
 		return rc;
 	if (v->mv_size != sizeof(struct acc_row))
@@ -146,7 +146,7 @@ static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
 		const struct policy_program *q = &b->pol->programs[p->idx[i]];
 		p->first[i] = p->nu;
 		if (every_project(p, q)) {
-			struct walk w = {b->t, p, i, period, 0};
+			struct walk w = {p, i, period, 0};
 			uint8_t k[BOOK_ACC_KEY];
 			size_t n;
 			if ((rc = book_acc_prefix(b->t, k, &n, ben, q->id)) <

@@ -184,6 +184,22 @@ static int read_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return (c->limit && ++c->n >= c->limit) ? 1 : 0;
 }
 
+int journal_entry(struct ltx *t, uint64_t seq, const char **e, size_t *len)
+{
+	uint8_t k[8];
+	MDB_val v;
+	int rc;
+
+	store_key_u64(k, 0, seq);
+	if ((rc = ltx_get(t, DB_JOURNAL, k, sizeof(k), &v)) < 0)
+		return rc;
+	if (v.mv_size < CHAIN_HASH_LEN)
+		return VD_EINTERNAL;
+	*e = (const char *)v.mv_data + CHAIN_HASH_LEN;
+	*len = v.mv_size - CHAIN_HASH_LEN;
+	return 0;
+}
+
 int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
                  void *arg)
 {

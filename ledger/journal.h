@@ -55,6 +55,10 @@ int journal_head(struct ltx *t, uint64_t *seq, uint8_t hash[CHAIN_HASH_LEN]);
  * bytes and hash are valid during the call only. fn returns 0 to go on. */
 typedef int (*journal_fn)(void *arg, uint64_t seq, const char *bytes,
                           size_t len, const uint8_t hash[CHAIN_HASH_LEN]);
+/* The entry at seq, in place (valid as ltx_get's values are): its bytes
+ * without the hash in *e and *len. VD_ENOENT if there is none,
+ * VD_EINTERNAL for a row shorter than a hash. */
+int journal_entry(struct ltx *t, uint64_t seq, const char **e, size_t *len);
 int journal_read(struct ltx *t, uint64_t after, size_t limit, journal_fn fn,
                  void *arg);
 

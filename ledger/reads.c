@@ -219,6 +219,7 @@ int ledger_balance(struct ledger *l, struct ledger_reader *rd, const char *ben,
 
 struct awalk {
 	struct ltx *t;
+	const char *ben; /* the beneficiary whose range is walked, or NULL */
 	int32_t period;
 	ledger_accrual_fn fn;
 	void *arg;
@@ -235,9 +236,13 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 		return VD_EINTERNAL;
 	memcpy(&r, v->mv_data, sizeof(r));
 	memset(&a, 0, sizeof(a));
+	/* one beneficiary's range (w->ben): its id without a lookup */
 	if ((rc = book_acc_key_parse(w->t, k->mv_data, k->mv_size, a.program,
-	                             a.beneficiary, a.project, &a.period)) < 0)
+	                             w->ben ? NULL : a.beneficiary, a.project,
+	                             &a.period)) < 0)
 		return rc;
+	if (w->ben)
+		snprintf(a.beneficiary, sizeof(a.beneficiary), "%s", w->ben);
 	if (w->period && w->period != a.period)
 		return 0;
 	a.basis = r.basis;
@@ -250,7 +255,7 @@ static int accrual_one(void *arg, const MDB_val *k, const MDB_val *v)
 int ledger_accruals(struct ledger *l, struct ledger_reader *rd, const char *ben,
                     int32_t period, ledger_accrual_fn fn, void *arg)
 {
-	struct awalk w = {NULL, period, fn, arg};
+	struct awalk w = {NULL, ben, period, fn, arg};
 	uint8_t k[BOOK_ACC_KEY];
 	struct ltx t;
 	size_t n;
@@ -389,22 +394,15 @@ static int batch_provider(struct ltx *t, uint64_t seq, char *prov, size_t size)
 {
 	const char *e;
 	char type[16];
-	uint8_t k[8];
-	MDB_val v;
+	size_t len;
 	int rc;
 
-	store_key_u64(k, 0, seq);
-	if ((rc = ltx_get(t, DB_JOURNAL, k, sizeof(k), &v)) < 0)
+	if ((rc = journal_entry(t, seq, &e, &len)) < 0)
 		return rc;
-	if (v.mv_size < CHAIN_HASH_LEN)
-		return VD_EINTERNAL;
-	e = (const char *)v.mv_data + CHAIN_HASH_LEN;
-	if (!journal_field(e, v.mv_size - CHAIN_HASH_LEN, "type", type,
-	                   sizeof(type)) ||
+	if (!journal_field(e, len, "type", type, sizeof(type)) ||
 	    strcmp(type, "batch") != 0)
 		return VD_ENOENT;
-	if (!journal_field(e, v.mv_size - CHAIN_HASH_LEN, "provider", prov,
-	                   size))
+	if (!journal_field(e, len, "provider", prov, size))
 		return VD_EINTERNAL;
 	return 0;
 }
