@@ -80,7 +80,8 @@ int batch_record_of(const struct req *r, struct ledger_record *u)
 	{
 		char canon[RECORD_LINE_MAX];
 		size_t n = req_has(r, KEY_SIG) ? r->signed_len : r->len;
-		int cl = record_format(&rec, canon, sizeof(canon));
+		/* r->line parsed: equal bytes need no second parse */
+		int cl = record_print(&rec, canon, sizeof(canon));
 		u->canonical =
 		    cl > 0 && (size_t)cl == n && memcmp(canon, r->line, n) == 0;
 	}

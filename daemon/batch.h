@@ -22,7 +22,8 @@ struct batch {
 	size_t bad; /* the line it is about, from 1 (0: the header) */
 	int silent; /* refused at its header and answered there */
 	uint8_t sig[SIG_LEN];
-	char *lines; /* the record lines as sent, each with its LF */
+	char *lines; /* the record lines the signature covers, each with its
+	                LF (batch_add) */
 	size_t lines_len, lines_cap;
 	struct ledger_record *recs; /* their line fields index lines */
 };
@@ -34,7 +35,9 @@ struct batch *batch_new(const struct req *h, int refusal);
 void batch_free(struct batch *b);
 
 /* The next record line of b (without its LF), in the name of provider
- * (the authenticated one: a line for another provider is refused).
+ * (the authenticated one: a line for another provider is refused). One
+ * trailing CR is dropped, as req_parse drops it; a line ending in two is
+ * refused (protocol.md's framing); b->lines keeps the bytes parsed.
  * Returns 1 when it was the last line, else 0. A refused line is
  * remembered in b->err/why/bad; the lines after it are only counted. */
 int batch_add(struct batch *b, const char *line, size_t len, size_t max_line,

@@ -92,8 +92,12 @@ static void listing_reply(struct listing *L, const char *const *keys,
 	if (next && next[0])
 		reply_kv_str(&h, "next", next);
 	reply_end(&h);
-	if (h.err || reply_insert(&L->c->out, L->start, h.data, h.len) < 0)
-		listing_fail(L, VD_EINTERNAL, "reply too large or malformed");
+	/* the first line is ours and fits mem; rows and it past c->out's
+	 * bound is the listing too large (listing.h) */
+	if (h.err)
+		listing_fail(L, VD_EINTERNAL, "malformed first line");
+	else if (reply_insert(&L->c->out, L->start, h.data, h.len) < 0)
+		listing_fail(L, VD_ELIMIT, "listing too large");
 }
 
 static void listing_send(struct listing *L, const char *k1, int64_t v1,

@@ -9,11 +9,10 @@
 #include "hex.h"
 #include "kind.h"
 
-int record_format(const struct record *r, char *buf, size_t size)
+int record_print(const struct record *r, char *buf, size_t size)
 {
 	char at[CIVIL_UTC_LEN + 1];
-	struct req q;
-	int n, rc;
+	int n;
 
 	if (r == NULL || buf == NULL || r->kind < 0 || r->kind >= KIND_COUNT)
 		return PROTO_EINVAL;
@@ -25,8 +24,16 @@ int record_format(const struct record *r, char *buf, size_t size)
 	             r->provider, r->id, r->org, at, r->amount, r->qty, r->unit,
 	             kind_name(r->kind), r->klass[0] ? " class=" : "", r->klass,
 	             r->project[0] ? " project=" : "", r->project);
-	if (n < 0 || (size_t)n >= size)
-		return PROTO_ERANGE;
+	return n < 0 || (size_t)n >= size ? PROTO_ERANGE : n;
+}
+
+int record_format(const struct record *r, char *buf, size_t size)
+{
+	struct req q;
+	int n, rc;
+
+	if ((n = record_print(r, buf, size)) < 0)
+		return n;
 	/* what we sign must be what the daemon's parser accepts */
 	if ((rc = req_parse(buf, (size_t)n, REQ_MAX_LINE, REQ_BATCH_LINE, &q)) <
 	    0)

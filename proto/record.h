@@ -38,6 +38,10 @@ struct record {
  * length, or PROTO_E* if a field would not parse back (the line is checked
  * with req_parse, so what is built is what the daemon accepts). */
 int record_format(const struct record *r, char *buf, size_t size);
+/* The same line without that check: PROTO_EINVAL (kind out of range),
+ * PROTO_ETIME or PROTO_ERANGE only. For comparing with a line already
+ * parsed (the daemon's canonical test), where equal bytes parse alike. */
+int record_print(const struct record *r, char *buf, size_t size);
 
 /* The canonical line with " sig=<128 hex>" appended, signed by k. */
 int record_sign(const struct sig_key *k, const struct record *r, char *buf,

@@ -48,7 +48,8 @@ int reply_end(struct rbuf *b); /* "\n" */
 int reply_raw(struct rbuf *b, const void *p, size_t n);
 /* Insert such bytes at offset at (at most b->len), before the bytes
  * there: a listing's first line, known only once its rows are written
- * after it. PROTO_EINVAL if at is past the end. */
+ * after it. PROTO_EINVAL if at is past the end; as an append fails
+ * otherwise (b's sticky error, PROTO_ERANGE past its bound, PROTO_ENOMEM). */
 int reply_insert(struct rbuf *b, size_t at, const void *p, size_t n);
 /* A whole "ERR CODE message\n" line; code is one of protocol.md's words. */
 int reply_err(struct rbuf *b, const char *code, const char *msg);
