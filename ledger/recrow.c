@@ -11,10 +11,7 @@ size_t recrow_key(uint8_t *k, uint32_t provider, const char *id)
 {
 	size_t l = strnlen(id, RECROW_ID);
 
-	k[0] = (uint8_t)(provider >> 24);
-	k[1] = (uint8_t)(provider >> 16);
-	k[2] = (uint8_t)(provider >> 8);
-	k[3] = (uint8_t)provider;
+	store_key_u32(k, 0, provider);
 	memcpy(k + 4, id, l);
 	return 4 + l;
 }
@@ -26,8 +23,7 @@ int recrow_key_parse(const void *k, size_t klen, uint32_t *provider,
 
 	if (klen < 5 || klen > RECROW_KEY || memchr(p + 4, 0, klen - 4))
 		return VD_EINTERNAL;
-	*provider = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	            (uint32_t)p[2] << 8 | p[3];
+	*provider = store_get_u32(p);
 	memcpy(id, p + 4, klen - 4);
 	id[klen - 4] = '\0';
 	return 0;

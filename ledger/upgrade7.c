@@ -240,9 +240,15 @@ static int batch_lines(struct ltx *t, const uint8_t *bk, uint32_t pno)
 		return rc;
 	{
 		const char *b = v.mv_data, *p = b, *end = b + v.mv_size;
+		size_t lines = 0;
 		if (v.mv_size > UINT32_MAX)
 			return VD_EINTERNAL;
-		pl = calloc(v.mv_size / 2 + 1, sizeof(*pl));
+		/* a place per line, not per two bytes */
+		for (p = b; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
+		     p++)
+			lines++;
+		p = b;
+		pl = calloc(lines + 1, sizeof(*pl));
 		if (pl == NULL)
 			return VD_ENOMEM;
 		while (p < end) {
