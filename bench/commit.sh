@@ -21,11 +21,9 @@ VPID=
 trap '[ -n "$VPID" ] && kill "$VPID" 2>/dev/null; rm -rf "$W"' EXIT
 vouchd_up "$V" "$L" "$W" "$EXTRA"
 A=$ADDR
-P=$VPID
-get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 "$L" ingest --addr "$A" --mode batch --records 10000 --conns 16 --depth 4 >/dev/null
 G=$("$L" ingest --addr "$A" --mode batch --records 100000 --start 10000 --conns 16 --depth 4)
-AN=$(sed -n 's/^RssAnon:[[:space:]]*//p' "/proc/$P/status")
+AN="$(anon) kB"
 PACE=$(( $(get "$G" rate) * 8 / 10 ))
 VL=$("$L" ingest --addr "$A" --mode batch --records 100000 --start 110000 --conns 16 --depth 4 --rate "$PACE")
 V1=$("$L" ingest --addr "$A" --mode batch --records 30000 --start 210000 --conns 1 --depth 1)

@@ -22,7 +22,6 @@ VPID=
 trap '[ -n "$VPID" ] && kill "$VPID" 2>/dev/null; rm -rf "$W"' EXIT
 vouchd_up "$V" "$L" "$W"
 "$L" ingest --addr "$ADDR" --records "$WARM" --conns 16 --depth 4 >/dev/null
-snap() { for t in /proc/"$VPID"/task/*; do echo "$(basename "$t") $(awk '{print $14 " " $15}' "$t/stat")"; done; }
 snap > "$W/a"
 WB0=$(sed -n "s/^write_bytes: //p" /proc/"$VPID"/io)
 WC0=$(sed -n "s/^wchar: //p" /proc/"$VPID"/io)

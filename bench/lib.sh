@@ -1,4 +1,4 @@
-# bench/lib.sh: what run.sh, windows.sh and cpu.sh share (sourced; run
+# bench/lib.sh: what the bench scripts share (sourced; run
 # from the repository's top directory).
 
 # vouchd_up VOUCHD VDLOAD DIR [CONF]: a fresh store in DIR, vouchd on it
@@ -20,3 +20,10 @@ vouchd_up() {
 
 # vouchd_down: stop the vouchd of vouchd_up.
 vouchd_down() { kill "$VPID"; wait "$VPID" || true; VPID=; }
+
+# get LINE KEY: KEY's value in a "key=value ..." line of vdload's
+get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# anon: the vouchd's RssAnon, kB
+anon() { sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$VPID/status"; }
+# snap: each vouchd thread's id, user and system CPU (clock ticks)
+snap() { for t in /proc/"$VPID"/task/*; do echo "$(basename "$t") $(awk '{print $14 " " $15}' "$t/stat")"; done; }

@@ -54,13 +54,11 @@ trap cleanup EXIT
 LOG=$W/log
 : > "$LOG"
 say() { printf '%s\n' "$*" | tee -a "$LOG" >&2; }
-get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # one vouchd on a fresh store: start_vouchd NAME
 start_vouchd() { vouchd_up "$VOUCHD" "$VDLOAD" "$W/$1"; }
 stop_vouchd() { vouchd_down; }
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$VPID/status"; }
-anon() { sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$VPID/status"; }
 mib() { echo $(( $1 / 1024 )); }
 
 CORES=$(nproc)

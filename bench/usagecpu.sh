@@ -15,12 +15,10 @@ W=$(mktemp -d /var/tmp/vouchd-usagecpu.XXXXXX)
 VPID=
 trap '[ -n "$VPID" ] && kill "$VPID" 2>/dev/null; rm -rf "$W"' EXIT
 vouchd_up "$V" "$L" "$W" "${EXTRA:-}"
-get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 "$L" ingest --addr "$ADDR" --records 10000 --conns 16 --depth 4 >/dev/null
 U=$("$L" ingest --addr "$ADDR" --mode usage --records 100000 --start 10000 --conns 16 --depth 256)
 echo "peak: $U"
 UP=$(( $(get "$U" rate) * ${PCT:-80} / 100 ))
-snap() { for t in /proc/"$VPID"/task/*; do echo "$(basename "$t") $(awk '{print $14 " " $15}' "$t/stat")"; done; }
 snap > "$W/a"
 UL=$("$L" ingest --addr "$ADDR" --mode usage --records 60000 --start 110000 --conns 16 --depth 256 --rate "$UP")
 snap > "$W/b"
