@@ -209,6 +209,13 @@ static void send_reply(struct conn *c, const void *p, size_t n, int lone)
 			b += w;
 			n -= (size_t)w;
 		}
+		/* what the socket did not take (a large JOURNAL or LINES
+		 * page) goes to the bufferevent once, not through c->pend
+		 * and a second send to a full socket */
+		if (n > 0 && evbuffer_add(out, b, n) < 0)
+			lose(c);
+		out_deadline_set(c);
+		return;
 	}
 	/* a failure leaves the replies before this one in c->pend */
 	if (n > 0 && reply_raw(&c->pend, b, n) < 0)
