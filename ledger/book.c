@@ -150,18 +150,20 @@ int book_record(struct book *b, const char *provider, const char *id,
 	return 0;
 }
 
-int book_acc_get(struct book *b, const char *prog, const char *ben,
-                 const char *proj, int32_t period, struct acc_row *r)
+int book_acc_find(struct book *b, const char *prog, const char *ben,
+                  const char *proj, int32_t period, struct acc_row *r,
+                  struct book_acc_at *at)
 {
-	uint8_t k[ACC_KEY];
-	size_t n;
 	MDB_val v;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	at->n = 0;
 	/* an unregistered beneficiary has no rows */
-	if ((rc = acc_key(b->t, k, &n, prog, ben, proj, period)) == 0)
-		rc = ltx_get(b->t, DB_ACCRUAL, k, n, &v);
+	if ((rc = acc_key(b->t, at->k, &at->n, prog, ben, proj, period)) < 0)
+		at->n = 0;
+	else
+		rc = ltx_get(b->t, DB_ACCRUAL, at->k, at->n, &v);
 	if (rc == VD_ENOENT)
 		return 0;
 	if (rc < 0)
@@ -170,6 +172,23 @@ int book_acc_get(struct book *b, const char *prog, const char *ben,
 		return VD_EINTERNAL;
 	memcpy(r, v.mv_data, sizeof(*r));
 	return 0;
+}
+
+int book_acc_get(struct book *b, const char *prog, const char *ben,
+                 const char *proj, int32_t period, struct acc_row *r)
+{
+	struct book_acc_at at;
+
+	return book_acc_find(b, prog, ben, proj, period, r, &at);
+}
+
+int book_acc_put_at(struct book *b, const struct book_acc_at *at,
+                    const struct acc_row *r)
+{
+	/* found no principal: its rows are never written */
+	if (at->n == 0)
+		return VD_EINTERNAL;
+	return ltx_put(b->t, DB_ACCRUAL, at->k, at->n, r, sizeof(*r));
 }
 
 int book_acc_put(struct book *b, const char *prog, const char *ben,

@@ -198,7 +198,22 @@ int book_acc_prefix(struct ltx *t, uint8_t *k, size_t *n, const char *ben,
                     const char *prog);
 int book_acc_walk(struct ltx *t, ltx_walk_fn fn, void *arg);
 
-/* An accrual row; a zero row (no voucher) when there is none. */
+/* Where an accrual row is, kept from its read for the write after it
+ * (book_acc_find, book_acc_put_at): one lookup of the beneficiary's
+ * number, not two. n 0: the beneficiary is no principal. */
+struct book_acc_at {
+	uint8_t k[BOOK_ACC_KEY];
+	size_t n;
+};
+
+/* An accrual row; a zero row (no voucher) when there is none.
+ * book_acc_find also puts where it is in *at; book_acc_put_at writes
+ * there (VD_EINTERNAL when at names no principal's row). */
+int book_acc_find(struct book *b, const char *prog, const char *ben,
+                  const char *proj, int32_t period, struct acc_row *r,
+                  struct book_acc_at *at);
+int book_acc_put_at(struct book *b, const struct book_acc_at *at,
+                    const struct acc_row *r);
 int book_acc_get(struct book *b, const char *prog, const char *ben,
                  const char *proj, int32_t period, struct acc_row *r);
 int book_acc_put(struct book *b, const char *prog, const char *ben,

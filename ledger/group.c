@@ -14,6 +14,7 @@ struct unit {
 	size_t member; /* index into the group's programs */
 	char proj[STORE_ID + 1];
 	struct acc_row row, orig;
+	struct book_acc_at at; /* where row is: written back there */
 	int64_t earned, granted;
 	int64_t share; /* what the row is to be granted now */
 	int64_t over;  /* what it is to give back (plan_share) */
@@ -91,6 +92,10 @@ static int rows_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if ((rc = unit_add(w->p, w->member, proj, &u)) < 0)
 		return rc;
 	memcpy(&u->row, v->mv_data, sizeof(u->row));
+	/* the walk's key is where the row is (BOOK_ACC_KEY at most: it
+	 * parsed) */
+	memcpy(u->at.k, k->mv_data, k->mv_size);
+	u->at.n = k->mv_size;
 	return 0;
 }
 
@@ -159,8 +164,8 @@ static int plan_build(struct book *b, struct plan *p, int prog, const char *ben,
 			if ((rc = unit_add(p, i, book_row_project(q, project),
 			                   &u)) < 0)
 				return rc;
-			if ((rc = book_acc_get(b, q->id, ben, u->proj, period,
-			                       &u->row)) < 0)
+			if ((rc = book_acc_find(b, q->id, ben, u->proj, period,
+			                        &u->row, &u->at)) < 0)
 				return rc;
 		}
 		p->m[i].earned = p->m[i].granted = 0;
@@ -446,7 +451,7 @@ static int fund_unit(struct book *b, const struct policy_program *g,
 		return rc;
 	if (memcmp(&u->row, &u->orig, sizeof(u->row)) == 0)
 		return 0; /* unchanged: no write, no empty rows */
-	return book_acc_put(b, g->id, ben, u->proj, period, &u->row);
+	return book_acc_put_at(b, &u->at, &u->row);
 }
 
 int group_settle(struct book *b, int prog, const char *ben, const char *project,

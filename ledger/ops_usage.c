@@ -133,6 +133,7 @@ static int add_basis(struct book *b, const struct counted *c,
                      const char *provider, int32_t period, int64_t redeemed,
                      int sign)
 {
+	struct book_acc_at at;
 	struct acc_row row;
 	size_t i;
 	int rc;
@@ -148,8 +149,8 @@ static int add_basis(struct book *b, const struct counted *c,
 		d = g->basis == POLICY_QUANTITY ? r->qty
 		    : g->basis == POLICY_NET    ? r->amount - redeemed
 		                                : r->amount;
-		if ((rc = book_acc_get(b, g->id, ben, proj, period, &row)) <
-		        0 ||
+		if ((rc = book_acc_find(b, g->id, ben, proj, period, &row,
+		                        &at)) < 0 ||
 		    (rc = money_add(row.basis, sign * d, &row.basis)) < 0)
 			return rc;
 		/* an annual row shows what is earned so far (nothing is
@@ -159,7 +160,7 @@ static int add_basis(struct book *b, const struct counted *c,
 		    (rc = book_earned_row(b, g, ben, proj, period, &row,
 		                          &row.earned)) < 0)
 			return rc;
-		if ((rc = book_acc_put(b, g->id, ben, proj, period, &row)) < 0)
+		if ((rc = book_acc_put_at(b, &at, &row)) < 0)
 			return rc;
 	}
 	return 0;
@@ -610,6 +611,7 @@ int ops_void(struct book *b, struct ledger_op *op)
 int ops_net_lower(struct book *b, const char *provider, const char *record,
                   int64_t amount, char *list, size_t size, struct ops_net *todo)
 {
+	struct book_acc_at at;
 	struct acc_row row;
 	struct counted c;
 	struct recrow r;
@@ -648,8 +650,8 @@ int ops_net_lower(struct book *b, const char *provider, const char *record,
 		todo->prog[todo->n] = c.prog[i];
 		todo->consumer[todo->n++] = c.consumer[i];
 		proj = book_row_project(g, r.project);
-		if ((rc = book_acc_get(b, g->id, ben, proj, todo->period,
-		                       &row)) < 0 ||
+		if ((rc = book_acc_find(b, g->id, ben, proj, todo->period, &row,
+		                        &at)) < 0 ||
 		    (rc = money_add(row.basis, -amount, &row.basis)) < 0)
 			return rc;
 		/* an annual row shows what is earned so far */
@@ -657,8 +659,7 @@ int ops_net_lower(struct book *b, const char *provider, const char *record,
 		    (rc = book_earned_row(b, g, ben, proj, todo->period, &row,
 		                          &row.earned)) < 0)
 			return rc;
-		if ((rc = book_acc_put(b, g->id, ben, proj, todo->period,
-		                       &row)) < 0)
+		if ((rc = book_acc_put_at(b, &at, &row)) < 0)
 			return rc;
 	}
 	return 0;
