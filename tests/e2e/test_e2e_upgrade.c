@@ -1,8 +1,8 @@
 /* End to end, the store upgrade, from each older schema:
  * tests/data/store-v3, store-v4, store-v5, store-v6 and store-v7 (stores
  * written by the vouchd of e917dae, a117ea8, 5957c01, a8b65ee and 37b9ad8,
- * see their make.sh) are refused by `vouchd run` and `vouchd check` with
- * the command to run; `vouchd upgrade` converts each in one go and checks
+ * see their make.sh or README) are refused by `vouchd run` and `vouchd check`
+ * with the command to run; `vouchd upgrade` converts each in one go and checks
  * it; the daemon then answers every balance (and accrual row and record,
  * where expected/ has them) the old daemon answered (its --json output,
  * kept beside the store) with the same figures. Each group's fixture is
@@ -20,6 +20,7 @@
 /* The store the group of tests runs on, and what its upgrade says. */
 struct fixture {
 	const char *dir;
+	const char *expected; /* what the old daemon answered on it */
 	int schema;
 	const char *said;
 	/* the principals whose balance (and accrual, and records, where
@@ -35,22 +36,28 @@ static const char *const who5[] = {
 /* not const: a group's setup hands its fixture to the tests as their
  * state (void *) */
 static struct fixture
-    v3 = {VD_SOURCE_DIR "/tests/data/store-v3", 3,
+    v3 = {VD_SOURCE_DIR "/tests/data/store-v3",
+          VD_SOURCE_DIR "/tests/data/store-v3/expected", 3,
           "schema 3 to 8: 5 records, 14 accrual rows, 8 vouchers, 7 "
           "principals, 3 pool periods",
           who4},
-    v4 = {VD_SOURCE_DIR "/tests/data/store-v4", 4,
+    v4 = {VD_SOURCE_DIR "/tests/data/store-v4",
+          VD_SOURCE_DIR "/tests/data/store-v4/expected", 4,
           "schema 4 to 8: 5 records, 9 accrual rows, 6 vouchers, 7 "
           "principals",
           who4},
-    v5 = {VD_SOURCE_DIR "/tests/data/store-v5", 5,
+    v5 = {VD_SOURCE_DIR "/tests/data/store-v5",
+          VD_SOURCE_DIR "/tests/data/store-v5/expected", 5,
           "schema 5 to 8: 17 records, 13 accrual rows, 12 vouchers", who5},
-    v6 = {VD_SOURCE_DIR "/tests/data/store-v6", 6,
+    v6 = {VD_SOURCE_DIR "/tests/data/store-v6",
+          VD_SOURCE_DIR "/tests/data/store-v6/expected", 6,
           "schema 6 to 8: 20 records, 14 principals numbered, 69 keys "
           "rewritten",
           who5},
-    /* the same rows as store-v6, written by schema 7's code */
-    v7 = {VD_SOURCE_DIR "/tests/data/store-v7", 7,
+    /* the same rows as store-v6, written by schema 7's code, which
+     * answered what store-v6's vouchd did (its README) */
+    v7 = {VD_SOURCE_DIR "/tests/data/store-v7",
+          VD_SOURCE_DIR "/tests/data/store-v6/expected", 7,
           "schema 7 to 8: 69 keys rewritten", who5};
 
 static struct daemon D;
@@ -207,7 +214,7 @@ static void compare(const struct fixture *f, const char *args, const char *file)
 	json_error_t e;
 	json_t *want, *got;
 
-	snprintf(path, sizeof(path), "%s/expected/%s", f->dir, file);
+	snprintf(path, sizeof(path), "%s/%s", f->expected, file);
 	if ((want = json_load_file(path, 0, &e)) == NULL)
 		fail_msg("%s: %s", path, e.text);
 	got = ctl_json(args);
@@ -223,7 +230,7 @@ static void compare_kept(const struct fixture *f, const char *args,
 {
 	char path[300];
 
-	snprintf(path, sizeof(path), "%s/expected/%s", f->dir, file);
+	snprintf(path, sizeof(path), "%s/%s", f->expected, file);
 	if (access(path, F_OK) == 0)
 		compare(f, args, file);
 }
@@ -362,13 +369,32 @@ static void v6_rows(const struct fixture *f)
 	       D.dir, D.sock, VOUCHCTL_BIN) != 0)
 		fail_msg("void of ce-2: %s", out);
 	{
+		/* by provider id: ce, all of its 2,000,000 fen given back;
+		 * dc as expected/receivables.json has it (p-1's replay paid
+		 * nothing) */
+		static const struct {
+			const char *provider;
+			json_int_t redeemed, paid, owed;
+		} want[2] = {{"ce", 0, 0, 0}, {"dc", 50000, 500000, -450000}};
 		json_t *r = ctl_json("receivables");
-		json_t *ce = json_array_get(json_object_get(r, "rows"), 0);
-		if (ce == NULL ||
-		    strcmp(json_string_value(json_object_get(ce, "provider")),
-		           "ce") != 0 ||
-		    json_integer_value(json_object_get(ce, "redeemed")) != 0)
-			fail_msg("ce's redeemed after the void is not 0");
+		json_t *rows = json_object_get(r, "rows");
+		if (json_array_size(rows) != 2)
+			fail_msg("receivables after the void: not 2 rows");
+		for (i = 0; i < 2; i++) {
+			json_t *x = json_array_get(rows, i);
+			if (strcmp(json_string_value(
+			               json_object_get(x, "provider")),
+			           want[i].provider) != 0 ||
+			    json_integer_value(json_object_get(
+			        x, "redeemed")) != want[i].redeemed ||
+			    json_integer_value(json_object_get(x, "paid")) !=
+			        want[i].paid ||
+			    json_integer_value(json_object_get(x, "owed")) !=
+			        want[i].owed)
+				fail_msg("receivable %zu after the void is not "
+				         "%s's expected one",
+				         i, want[i].provider);
+		}
 		json_decref(r);
 	}
 	assert_int_equal(sh("%s check --data %s 2>&1", VOUCHD_BIN, D.data), 0);

@@ -64,6 +64,38 @@ static void test_encode_by_hand(void **state)
 	assert_int_equal(recrow_decode(buf, 15, &d), VD_EINTERNAL);
 	/* the buffer too small */
 	assert_int_equal(recrow_encode(&r, buf, 10, &len), VD_ELIMIT);
+	/* a damaged row, byte by byte (recrow.h's ranges): a status past
+	 * REC_EXCLUDED (2), a kind past KIND_OTHER (6), a unit byte that is
+	 * no printable word (a line feed broke RECORDS); the last of each
+	 * range decodes */
+	{
+		uint8_t bad[sizeof(want)];
+		static const struct {
+			size_t at;
+			uint8_t byte;
+			int rc;
+		} cases[] = {{0, 3, VD_EINTERNAL},
+		             {1, 7, VD_EINTERNAL},
+		             {11, '\n', VD_EINTERNAL},
+		             {11, ' ', VD_EINTERNAL},
+		             {0, 2, 0},
+		             {1, 6, 0}};
+		size_t i;
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			memcpy(bad, want, sizeof(want));
+			bad[cases[i].at] = cases[i].byte;
+			assert_int_equal(recrow_decode(bad, sizeof(bad), &d),
+			                 cases[i].rc);
+		}
+	}
+	/* a batch record's line is in its batch: its length adds nothing
+	 * to the row's (a damaged 4 GiB one made a 4 GiB malloc) */
+	r.flags = RECROW_BATCH;
+	r.line_len = UINT32_MAX;
+	assert_true(recrow_size(&r) == RECROW_FIXED + 3);
+	r.flags = RECROW_LINE;
+	r.line_len = 90;
+	assert_true(recrow_size(&r) == RECROW_FIXED + 90 + 3);
 }
 
 static void test_round_trips(void **state)
