@@ -194,6 +194,23 @@ static void test_usage_and_batch_entries(void **state)
 	fx_close(&f);
 }
 
+struct got_lines {
+	char text[4][200];
+	uint64_t i[4];
+	size_t n;
+};
+
+static int got_line(void *arg, uint64_t i, const char *line, size_t len)
+{
+	struct got_lines *g = arg;
+
+	assert_true(g->n < 4 && len < sizeof(g->text[0]));
+	memcpy(g->text[g->n], line, len);
+	g->text[g->n][len] = '\0';
+	g->i[g->n++] = i;
+	return 0;
+}
+
 /* A line the daemon found canonical (ledger.h's canonical) is not
  * journaled: the entry's fields rebuild it (docs/protocol.md); a USAGE
  * keeps its sig=, a batch record its batch=. */
@@ -250,26 +267,17 @@ static void test_canonical_line_not_journaled(void **state)
 	    " grant2=V000000000002/xinxing-supply/dc/2026/40/0/xinxing:40/"
 	    "cash");
 	entries_free(&x);
-	/* the batch's line is still stored whole, for LINES */
+	/* the batch's line is still stored whole, for LINES: batch 5 */
+	{
+		struct got_lines g = {{{0}}, {0}, 0};
+		int more = 1;
+		assert_int_equal(
+		    ledger_batch_lines(f.l, 5, 0, 0, got_line, &g, &more), 0);
+		assert_true(g.n == 1 && g.i[0] == 1 && more == 0);
+		assert_string_equal(g.text[0], REC("b1", "2000"));
+	}
 	fx_check_ok(&f);
 	fx_close(&f);
-}
-
-struct got_lines {
-	char text[4][200];
-	uint64_t i[4];
-	size_t n;
-};
-
-static int got_line(void *arg, uint64_t i, const char *line, size_t len)
-{
-	struct got_lines *g = arg;
-
-	assert_true(g->n < 4 && len < sizeof(g->text[0]));
-	memcpy(g->text[g->n], line, len);
-	g->text[g->n][len] = '\0';
-	g->i[g->n++] = i;
-	return 0;
 }
 
 /* LINES: a batch's lines read back from the batch entry's seq, whole or
