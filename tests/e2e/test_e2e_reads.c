@@ -40,20 +40,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A record of dc for school: amount fen, so that Xinxing pays school 3%
- * of it and dc 2% (amounts in hundreds of fen: no rounding). */
-static void fill(struct record *r, const char *id, int64_t amount)
-{
-	memset(r, 0, sizeof(*r));
-	snprintf(r->provider, sizeof(r->provider), "dc");
-	snprintf(r->id, sizeof(r->id), "%s", id);
-	snprintf(r->org, sizeof(r->org), "school");
-	r->at = e2e_at(0);
-	r->amount = amount;
-	r->qty = 1;
-	snprintf(r->unit, sizeof(r->unit), "gpu-hour");
-	r->kind = 6; /* other */
-}
+/* Records of dc for school (usage_line_at): Xinxing pays school 3% of
+ * their amount and dc 2% (amounts in hundreds of fen: no rounding). */
 
 /* The reply to a BALANCE, its rows read: the total it gives, checked
  * against the rows (the active ones' remaining add up to it). */
@@ -113,7 +101,6 @@ static void test_balance_sees_each_pipelined_write(void **state)
 	enum { PAIRS = 64 };
 	static char req[PAIRS * (RECORD_LINE_MAX + 16)];
 	char line[RECORD_LINE_MAX], id[16];
-	struct record r;
 	struct client c;
 	size_t len = 0;
 	int i;
@@ -122,8 +109,10 @@ static void test_balance_sees_each_pipelined_write(void **state)
 	client_open_as(&c, D.sock, "dc", k_dc, NULL);
 	for (i = 0; i < PAIRS; i++) {
 		snprintf(id, sizeof(id), "p%d", i);
-		fill(&r, id, 10000);
-		assert_true(record_sign(k_dc, &r, line, sizeof(line)) > 0);
+		assert_int_equal(usage_line_at(k_dc, "dc", id, "school",
+		                               e2e_at(0), 10000, line,
+		                               sizeof(line)),
+		                 0);
 		len += (size_t)snprintf(req + len, sizeof(req) - len,
 		                        "%s\nBALANCE\n", line);
 	}
@@ -140,16 +129,20 @@ static void send_batch(struct client *c, int first, int n)
 {
 	size_t cap = (size_t)n * RECORD_LINE_MAX, len = 0;
 	char *lines = malloc(cap), hdr[400], id[16];
-	struct record r;
-	int i, m;
+	int i;
 
 	assert_non_null(lines);
 	for (i = 0; i < n; i++) {
 		snprintf(id, sizeof(id), "g%d", first + i);
-		fill(&r, id, 10000);
-		m = record_format(&r, lines + len, cap - len);
-		assert_true(m > 0);
-		len += (size_t)m;
+		char *sig;
+		assert_int_equal(usage_line_at(k_dc, "dc", id, "school",
+		                               e2e_at(0), 10000, lines + len,
+		                               cap - len),
+		                 0);
+		/* a batch's line carries no signature of its own */
+		sig = strstr(lines + len, " sig=");
+		assert_non_null(sig);
+		len = (size_t)(sig - lines);
 		lines[len++] = '\n';
 	}
 	assert_true(record_batch_header(k_dc, "dc", lines, len, (size_t)n, hdr,
@@ -175,7 +168,6 @@ static void test_balance_across_map_growth(void **state)
 	struct client p, b;
 	struct timeval tv = {60, 0};
 	int64_t last = 0, t;
-	struct record r;
 	struct stat sb = {0};
 	int f, i;
 
@@ -207,8 +199,9 @@ static void test_balance_across_map_growth(void **state)
 	last = balance_total(&b);
 	/* everything counted: 64 + f * 5,000 records of 100 yuan, 3% each */
 	assert_true(last == 300 * (64 + f * FRAME));
-	fill(&r, "after", 10000);
-	assert_true(record_sign(k_dc, &r, line, sizeof(line)) > 0);
+	assert_int_equal(usage_line_at(k_dc, "dc", "after", "school", e2e_at(0),
+	                               10000, line, sizeof(line)),
+	                 0);
 	expect_prefix(client_req(&p, "%s", line),
 	              "OK id=after status=accepted");
 	assert_int_equal(client_send(&b, "BALANCE org=school\n", 19), 0);
