@@ -381,6 +381,32 @@ static inline void expect_prefix(const char *got, const char *want)
 		fail_msg("want '%s...', got '%s'", want, got ? got : "(EOF)");
 }
 
+/* A test group's daemon: vouchd started on policies, the bureau's key
+ * loaded into *bureau, two keys made (*a, *b); 0, or -1 if a step
+ * failed. e2e_group_down stops and removes it and frees the keys. */
+static inline int e2e_group_up(struct daemon *d, const char *vouchd,
+                               const char *policies, struct sig_key **bureau,
+                               struct sig_key **a, struct sig_key **b)
+{
+	if (daemon_start(d, vouchd, policies) < 0)
+		return -1;
+	return sig_key_load(d->bureau_key, bureau) < 0 || sig_keygen(a) < 0 ||
+	               sig_keygen(b) < 0
+	           ? -1
+	           : 0;
+}
+
+static inline void e2e_group_down(struct daemon *d, struct sig_key *bureau,
+                                  struct sig_key *a, struct sig_key *b)
+{
+	if (d->pid > 0)
+		daemon_stop(d);
+	daemon_cleanup(d);
+	sig_key_free(a);
+	sig_key_free(b);
+	sig_key_free(bureau);
+}
+
 /* c opened on sock and authenticated as id with k (server_pub as
  * client_auth's: NULL, or where the daemon's key is put), or the test
  * fails. */

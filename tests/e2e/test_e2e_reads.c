@@ -20,23 +20,14 @@ static struct sig_key *k_dc, *k_school, *k_bureau;
 static int setup(void **state)
 {
 	(void)state;
-	if (daemon_start(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies") < 0)
-		return -1;
-	if (sig_key_load(D.bureau_key, &k_bureau) < 0 ||
-	    sig_keygen(&k_dc) < 0 || sig_keygen(&k_school) < 0)
-		return -1;
-	return 0;
+	return e2e_group_up(&D, VOUCHD_BIN, VD_SOURCE_DIR "/deploy/policies",
+	                    &k_bureau, &k_dc, &k_school);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (D.pid > 0)
-		daemon_stop(&D);
-	daemon_cleanup(&D);
-	sig_key_free(k_dc);
-	sig_key_free(k_school);
-	sig_key_free(k_bureau);
+	e2e_group_down(&D, k_bureau, k_dc, k_school);
 	return 0;
 }
 

@@ -46,24 +46,14 @@ static int setup(void **state)
 	if (mkdtemp(pol) == NULL ||
 	    sh("cp %s/deploy/policies/*.ini %s", VD_SOURCE_DIR, pol) != 0)
 		return -1;
-	if (daemon_start(&D, VOUCHD_BIN, pol) < 0)
-		return -1;
-	if (sig_key_load(D.bureau_key, &k_bureau) < 0 ||
-	    sig_keygen(&k_dc) < 0 || sig_keygen(&k_corp) < 0)
-		return -1;
-	return 0;
+	return e2e_group_up(&D, VOUCHD_BIN, pol, &k_bureau, &k_dc, &k_corp);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (D.pid > 0)
-		daemon_stop(&D);
-	daemon_cleanup(&D);
+	e2e_group_down(&D, k_bureau, k_dc, k_corp);
 	sh("rm -rf %s", pol);
-	sig_key_free(k_dc);
-	sig_key_free(k_corp);
-	sig_key_free(k_bureau);
 	return 0;
 }
 
